@@ -1,0 +1,143 @@
+"""Command line: ``python -m bot`` (or ``banter``) run | import | export | check-content | mood | sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Config, configure_logging, load_config
+from bot.errors import BanterError, ContentError
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="banter", description="Banter: jokes, moods and discussions for Discord.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--config", type=Path, metavar="PATH", help="YAML config file (see config.example.yaml)")
+        return p
+
+    add("run", "Run the bot (needs DISCORD_TOKEN).")
+    p = add("import", "Import content packs from a folder, or a JokeAPI JSON file.")
+    p.add_argument("path", type=Path)
+    p.add_argument("--format", choices=("packs", "jokeapi"), default="packs")
+    p = add("export", "Write the content library back out as packs.")
+    p.add_argument("path", type=Path)
+    p = add("check-content", "Validate content packs without writing anything.")
+    p.add_argument("path", type=Path, nargs="?", help="a content folder (default: the configured ones)")
+    p = add("mood", "Show which mood a text reads as, and the cues that decided it.")
+    p.add_argument("text")
+    p = add("sandbox", "Try the bot offline: a local Discord and a prompt to type commands.")
+    p.add_argument("--db", type=Path, metavar="PATH", help="database file (default: a temporary one)")
+    return parser
+
+
+async def _import(config: Config, path: Path, fmt: str) -> str:
+    from bot.core import Core
+    from bot.services.packs import BUILTIN_CONTENT, load_library, read_jokeapi
+
+    # Validate before opening the database: a bad pack writes nothing.
+    if fmt == "jokeapi":
+        entries = read_jokeapi(path)
+    else:
+        moods = path / "moods.yaml" if (path / "moods.yaml").exists() else BUILTIN_CONTENT / "moods.yaml"
+        library = load_library([path], moods_file=moods)
+    core = await Core.open(config)
+    try:
+        report = await (core.content.import_jokeapi(entries) if fmt == "jokeapi"
+                        else core.content.import_library(library))
+    finally:
+        await core.close()
+    return f"imported {path}: {report.summary()}"
+
+
+async def _export(config: Config, path: Path) -> str:
+    from bot.core import Core
+
+    core = await Core.open(config)
+    try:
+        written = await core.content.export(path)
+    finally:
+        await core.close()
+    return "\n".join([f"wrote {p}" for p in written] + [f"exported {len(written)} packs to {path}"])
+
+
+def _check(config: Config, path: Path | None) -> str:
+    from bot.core import content_folders
+    from bot.services.packs import BUILTIN_CONTENT, load_library
+
+    folders = [path] if path is not None else content_folders(config)
+    moods = None
+    if path is not None and not (path / "moods.yaml").exists():
+        moods = BUILTIN_CONTENT / "moods.yaml"
+    library = load_library(folders, moods_file=moods)
+    lines = [f"{pack.path}: {len(pack.entries)} {pack.kind}s" for pack in library.packs]
+    lines.append(f"ok: {len(library.entries())} entries in {len(library.packs)} packs, {len(library.moods)} moods")
+    return "\n".join(lines)
+
+
+def _mood(config: Config, text: str) -> str:
+    from bot.core import content_folders
+    from bot.services.mood import MoodReader
+    from bot.services.packs import load_library
+
+    reader = MoodReader(load_library(content_folders(config)).moods)
+    reading = reader.read(text)
+    lines = [reading.mood.name if reading.mood else "none"]
+    for cue in reading.cues:
+        target = reader.moods[cue.mood].when_negated if cue.negated else cue.mood
+        note = f" (negated {cue.mood})" if cue.negated else ""
+        lines.append(f"  {cue.text!r} -> {target or 'nothing'} +{cue.weight}{note}")
+    if reading.scores:
+        ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
+        lines.append("  scores: " + ", ".join(f"{name} {score}" for name, score in ranked))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        configure_logging(config.log_level)
+        if args.command == "run":
+            from bot import launcher
+
+            asyncio.run(launcher.run(config))
+        elif args.command == "import":
+            print(asyncio.run(_import(config, args.path, args.format)))
+        elif args.command == "export":
+            print(asyncio.run(_export(config, args.path)))
+        elif args.command == "check-content":
+            print(_check(config, args.path))
+        elif args.command == "mood":
+            print(_mood(config, args.text))
+        elif args.command == "sandbox":
+            from bot.sandbox.app import run_sandbox
+
+            return asyncio.run(run_sandbox(config, db_path=args.db))
+    except ContentError as exc:
+        print(f"content is invalid ({len(exc.problems)} problems), nothing was written:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except BanterError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one clear line, details in the log
+        log.debug("failed", exc_info=True)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The bot's resources and services, built once by the entry point and handed to the bot."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.db import Database
+from bot.repositories.history import HistoryRepository
+from bot.repositories.items import ItemRepository
+from bot.repositories.settings import MetaRepository, SettingsRepository
+from bot.repositories.votes import VoteRepository
+from bot.services.library import ImportReport, LibraryService
+from bot.services.mood import MoodReader
+from bot.services.packs import BUILTIN_CONTENT, Library, load_library
+from bot.services.picker import PickService
+from bot.services.votes import VoteService
+
+log = logging.getLogger(__name__)
+
+
+def content_folders(config: Config) -> list[Path]:
+    folders = [BUILTIN_CONTENT] if config.content_builtin else []
+    return folders + list(config.content_paths)
+
+
+@dataclass
+class Core:
+    config: Config
+    db: Database
+    clock: Clock
+    library: Library
+    items: ItemRepository
+    history: HistoryRepository
+    settings: SettingsRepository
+    meta: MetaRepository
+    votes: VoteRepository
+    content: LibraryService
+    picker: PickService
+    voting: VoteService
+    moods: MoodReader
+
+    @classmethod
+    async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None,
+                   import_content: bool = True) -> Core:
+        """Validate the content packs, open the database and import the packs.
+
+        Content is validated before the database is touched, so a bad pack changes nothing.
+        """
+        clock = clock or SystemClock()
+        library = load_library(content_folders(config))
+        db = await Database.open(config.database_path)
+        try:
+            items = ItemRepository(db, rng)
+            history = HistoryRepository(db)
+            settings = SettingsRepository(db)
+            votes = VoteRepository(db)
+            core = cls(
+                config=config, db=db, clock=clock, library=library, items=items, history=history,
+                settings=settings, meta=MetaRepository(db), votes=votes,
+                content=LibraryService(db, items, clock),
+                picker=PickService(db, items, history, settings, clock, rng),
+                voting=VoteService(votes, items, clock),
+                moods=MoodReader(library.moods),
+            )
+            if import_content:
+                report: ImportReport = await core.content.import_library(library)
+                log.info("content library: %s", report.summary())
+        except BaseException:
+            await db.close()
+            raise
+        return core
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,39 @@
+"""Starting the bot: the entry point builds the resources and hands them to the bot."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+from bot.bot import BanterBot
+from bot.clock import Clock
+from bot.config import Config
+from bot.core import Core
+from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+async def run(config: Config, *, clock: Clock | None = None,
+              started: Callable[[BanterBot], None] | None = None, **bot_options: Any) -> None:
+    """Open the core, start the bot and run until it is closed.
+
+    ``started`` receives the bot before it connects; tests and the sandbox use it to hold a
+    handle on the very bot that ``python -m bot run`` starts.
+    """
+    if not config.token:
+        raise ConfigError("config: DISCORD_TOKEN is not set (or give discord.token in the config file)")
+    core = await Core.open(config, clock=clock)
+    try:
+        async with BanterBot(core, **bot_options) as bot:
+            if started is not None:
+                started(bot)
+            try:
+                await bot.start(config.token)
+            except discord.LoginFailure:
+                raise ConfigError("Discord refused the token: check DISCORD_TOKEN.") from None
+    finally:
+        await core.close()

@@ -1,0 +1,203 @@
+"""Plain data the services and repositories pass around. Nothing here knows about Discord."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Kind = Literal["joke", "discussion"]
+KINDS: tuple[Kind, ...] = ("joke", "discussion")
+
+# Content flags, as in the packs. Stored as a bit mask so a pick filters them in the index scan.
+FLAGS: tuple[str, ...] = ("nsfw", "dark", "religious", "political", "offensive", "explicit")
+ALL_FLAGS_MASK = (1 << len(FLAGS)) - 1
+
+
+def flags_to_mask(names: frozenset[str] | set[str] | tuple[str, ...]) -> int:
+    return sum(1 << FLAGS.index(name) for name in names)
+
+
+def mask_to_flags(mask: int) -> frozenset[str]:
+    return frozenset(name for i, name in enumerate(FLAGS) if mask & (1 << i))
+
+
+@dataclass(frozen=True)
+class JokeBody:
+    text: str | None = None
+    setup: str | None = None
+    punchline: str | None = None
+
+    @property
+    def two_part(self) -> bool:
+        return self.setup is not None
+
+    def searchable(self) -> str:
+        return " ".join(part for part in (self.text, self.setup, self.punchline) if part)
+
+    def to_json(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DiscussionBody:
+    title: str
+    question: str
+    benefits: tuple[str, ...]
+    disadvantages: tuple[str, ...]
+    talking_points: tuple[TalkingPoint, ...]
+
+    def searchable(self) -> str:
+        parts = [self.title, self.question, *self.benefits, *self.disadvantages]
+        for point in self.talking_points:
+            parts += [point.heading, point.text]
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "question": self.question,
+            "benefits": list(self.benefits),
+            "disadvantages": list(self.disadvantages),
+            "talking_points": [{"heading": p.heading, "text": p.text} for p in self.talking_points],
+        }
+
+
+Body = JokeBody | DiscussionBody
+
+
+def body_from_json(kind: str, data: dict) -> Body:
+    if kind == "joke":
+        return JokeBody(**data)
+    return DiscussionBody(
+        title=data["title"],
+        question=data["question"],
+        benefits=tuple(data["benefits"]),
+        disadvantages=tuple(data["disadvantages"]),
+        talking_points=tuple(TalkingPoint(**p) for p in data["talking_points"]),
+    )
+
+
+@dataclass(frozen=True)
+class ContentEntry:
+    """One joke or discussion as a pack, an import or a moderator describes it."""
+
+    kind: Kind
+    key: str
+    body: Body
+    categories: tuple[str, ...] = ()
+    moods: tuple[str, ...] = ()
+    flags: frozenset[str] = field(default_factory=frozenset)
+    language: str = "en"
+    credit: str = ""
+
+    def content_hash(self) -> str:
+        data = {
+            "body": self.body.to_json(),
+            "categories": sorted(self.categories),
+            "moods": sorted(self.moods),
+            "flags": sorted(self.flags),
+            "language": self.language,
+            "credit": self.credit,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def searchable(self) -> str:
+        return " ".join([self.body.searchable(), *self.categories])
+
+
+@dataclass(frozen=True)
+class Item:
+    """A stored joke or discussion."""
+
+    id: int
+    kind: Kind
+    key: str
+    guild_id: int | None
+    origin: str
+    status: str
+    body: Body
+    categories: tuple[str, ...]
+    moods: tuple[str, ...]
+    flags: frozenset[str]
+    language: str
+    credit: str
+    up: int
+    down: int
+
+    @property
+    def title(self) -> str:
+        if isinstance(self.body, DiscussionBody):
+            return self.body.title
+        return self.body.setup or self.body.text or ""
+
+    def entry(self) -> ContentEntry:
+        return ContentEntry(
+            kind=self.kind,
+            key=self.key,
+            body=self.body,
+            categories=self.categories,
+            moods=self.moods,
+            flags=self.flags,
+            language=self.language,
+            credit=self.credit,
+        )
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    up: int
+    down: int
+
+    @property
+    def total(self) -> int:
+        return self.up + self.down
+
+
+def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
+    """Lower bound of the Wilson score interval (95%) for the share of 👍 votes."""
+    n = up + down
+    if n == 0:
+        return 0.0
+    phat = up / n
+    centre = phat + z * z / (2 * n)
+    margin = z * math.sqrt((phat * (1 - phat) + z * z / (4 * n)) / n)
+    return (centre - margin) / (1 + z * z / n)
+
+
+@dataclass(frozen=True)
+class Mood:
+    name: str
+    emoji: str
+    description: str
+    cues: dict[str, int]
+    emoji_cues: tuple[str, ...]
+    when_negated: str | None
+    gentle: bool
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    safe_mode: bool = True
+    timezone: str = "UTC"
+    moderator_role_id: int | None = None
+    suggestions_enabled: bool = True
+    report_threshold: int | None = None
+    modlog_channel_id: int | None = None
+    blocked_categories: tuple[str, ...] = ()
+    blocked_flags: frozenset[str] = frozenset()
+
+    def excluded_flags_mask(self, gentle: bool = False) -> int:
+        """Flags a pick must not carry: all of them in safe mode or for a gentle mood."""
+        if self.safe_mode or gentle:
+            return ALL_FLAGS_MASK
+        return flags_to_mask(self.blocked_flags)

@@ -1,0 +1,64 @@
+"""SQL for what was shown where, and for the pick of the day."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.db import Database
+from bot.models import Kind
+
+
+class HistoryRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, item_id: int,
+                     guild_id: int | None, now: str) -> None:
+        """Note that ``item_id`` was shown in ``scope_id``; an earlier showing is moved to ``now``."""
+        await conn.execute(
+            """INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at""",
+            (scope_id, kind, item_id, guild_id, now),
+        )
+
+    async def count(self, scope_id: int, kind: Kind) -> int:
+        return await self.db.scalar(
+            "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
+        )
+
+    async def trim(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, keep: int) -> int:
+        """Forget all but the ``keep`` most recent showings in a scope; return how many were forgotten."""
+        cur = await conn.execute(
+            """DELETE FROM history WHERE scope_id = ? AND kind = ? AND item_id NOT IN (
+                   SELECT item_id FROM history WHERE scope_id = ? AND kind = ?
+                    ORDER BY shown_at DESC, item_id DESC LIMIT ?)""",
+            (scope_id, kind, scope_id, kind, keep),
+        )
+        return cur.rowcount
+
+    async def places(self, item_id: int, limit: int = 10) -> list[tuple[int, int | None, str]]:
+        """Where an item was shown most recently: (scope id, guild id, when)."""
+        rows = await self.db.fetch_all(
+            "SELECT scope_id, guild_id, shown_at FROM history WHERE item_id = ? ORDER BY shown_at DESC LIMIT ?",
+            (item_id, limit),
+        )
+        return [(r["scope_id"], r["guild_id"], r["shown_at"]) for r in rows]
+
+    async def daily_pick(self, guild_id: int, kind: Kind, local_date: str) -> int | None:
+        return await self.db.scalar(
+            "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
+            (guild_id, kind, local_date),
+        )
+
+    async def claim_daily_pick(self, conn: aiosqlite.Connection, *, guild_id: int, kind: Kind,
+                               local_date: str, item_id: int) -> int:
+        """Store the pick of the day unless one is stored already; return the one that stands."""
+        await conn.execute(
+            "INSERT OR IGNORE INTO daily_picks (guild_id, kind, local_date, item_id) VALUES (?, ?, ?, ?)",
+            (guild_id, kind, local_date, item_id),
+        )
+        async with conn.execute(
+            "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
+            (guild_id, kind, local_date),
+        ) as cur:
+            return (await cur.fetchone())[0]

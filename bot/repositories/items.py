@@ -1,0 +1,331 @@
+"""SQL for the content library: items, their tags and their search index."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.db import Database
+from bot.models import ContentEntry, Item, Kind, body_from_json, flags_to_mask, mask_to_flags
+
+ITEM_COLUMNS = (
+    "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down"
+)
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    restored: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    up: int
+    down: int
+
+
+def category_tag(name: str) -> str:
+    return f"category:{name}"
+
+
+def mood_tag(name: str) -> str:
+    return f"mood:{name}"
+
+
+class ItemRepository:
+    def __init__(self, db: Database, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.rng = rng or random.Random()
+
+    async def _tags_for(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in await self.db.fetch_all(
+                f"SELECT item_id, tag FROM item_tags WHERE item_id IN ({marks}) ORDER BY rowid", chunk
+            ):
+                tags[row["item_id"]].append(row["tag"])
+        return tags
+
+    def _item(self, row: aiosqlite.Row, tags: list[str]) -> Item:
+        return Item(
+            id=row["id"],
+            kind=row["kind"],
+            key=row["key"],
+            guild_id=row["guild_id"],
+            origin=row["origin"],
+            status=row["status"],
+            body=body_from_json(row["kind"], json.loads(row["body"])),
+            categories=tuple(t.split(":", 1)[1] for t in tags if t.startswith("category:")),
+            moods=tuple(t.split(":", 1)[1] for t in tags if t.startswith("mood:")),
+            flags=mask_to_flags(row["flags"]),
+            language=row["language"],
+            credit=row["credit"],
+            up=row["up"],
+            down=row["down"],
+        )
+
+    async def get(self, item_id: int) -> Item | None:
+        row = await self.db.fetch_one(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
+        if row is None:
+            return None
+        return self._item(row, (await self._tags_for([item_id]))[item_id])
+
+    async def get_by_key(self, kind: Kind, key: str) -> Item | None:
+        row = await self.db.fetch_one("SELECT id FROM items WHERE kind = ? AND key = ?", (kind, key))
+        return None if row is None else await self.get(row["id"])
+
+    async def list(self, *, kind: Kind | None = None, status: str | None = "active",
+                   global_only: bool = False) -> list[Item]:
+        clauses, params = [], []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(kind)
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status)
+        if global_only:
+            clauses.append("guild_id IS NULL")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = await self.db.fetch_all(f"SELECT {ITEM_COLUMNS} FROM items {where} ORDER BY id", params)
+        tags = await self._tags_for([r["id"] for r in rows])
+        return [self._item(r, tags[r["id"]]) for r in rows]
+
+    async def categories(self, kind: Kind, guild_id: int | None) -> list[tuple[str, int]]:
+        """Categories with at least one active item visible in the guild, with their sizes."""
+        rows = await self.db.fetch_all(
+            """SELECT substr(t.tag, 10) AS name, count(*) AS n
+                 FROM item_tags t JOIN items i ON i.id = t.item_id
+                WHERE t.tag LIKE 'category:%' AND i.kind = ? AND i.status = 'active'
+                  AND (i.guild_id IS NULL OR i.guild_id = ?)
+                GROUP BY t.tag ORDER BY n DESC, name""",
+            (kind, guild_id),
+        )
+        return [(r["name"], r["n"]) for r in rows]
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    async def upsert(self, conn: aiosqlite.Connection, entry: ContentEntry, *, origin: str,
+                     guild_id: int | None, now: str) -> tuple[int, str]:
+        """Insert or update one entry inside the caller's transaction.
+
+        Returns the item id and what happened: ``added``, ``updated``, ``unchanged`` or
+        ``restored`` (a retired item brought back). An item keeps its id, rand and votes
+        when it is edited; only its content changes.
+        """
+        digest = entry.content_hash()
+        async with conn.execute(
+            "SELECT id, content_hash, status, origin FROM items WHERE kind = ? AND key = ?",
+            (entry.kind, entry.key),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            rand = self.rng.random()
+            async with conn.execute(
+                """INSERT INTO items (kind, key, guild_id, origin, body, flags, language, credit,
+                                      content_hash, rand, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                (entry.kind, entry.key, guild_id, origin, json.dumps(entry.body.to_json()),
+                 flags_to_mask(entry.flags), entry.language, entry.credit, digest, rand, now, now),
+            ) as cur:
+                item_id = (await cur.fetchone())[0]
+            await self._write_tags(conn, item_id, entry, rand)
+            await conn.execute("INSERT INTO items_fts (rowid, text) VALUES (?, ?)", (item_id, entry.searchable()))
+            return item_id, "added"
+        item_id = row["id"]
+        if row["content_hash"] == digest and row["status"] == "active" and row["origin"] == origin:
+            return item_id, "unchanged"
+        outcome = "restored" if row["status"] != "active" else "updated"
+        if row["content_hash"] != digest:
+            await conn.execute(
+                """UPDATE items SET body = ?, flags = ?, language = ?, credit = ?, content_hash = ?,
+                                    origin = ?, status = 'active', updated_at = ? WHERE id = ?""",
+                (json.dumps(entry.body.to_json()), flags_to_mask(entry.flags), entry.language,
+                 entry.credit, digest, origin, now, item_id),
+            )
+            async with conn.execute("SELECT rand FROM items WHERE id = ?", (item_id,)) as cur:
+                rand = (await cur.fetchone())[0]
+            await conn.execute("DELETE FROM item_tags WHERE item_id = ?", (item_id,))
+            await self._write_tags(conn, item_id, entry, rand)
+            await conn.execute("DELETE FROM items_fts WHERE rowid = ?", (item_id,))
+            await conn.execute("INSERT INTO items_fts (rowid, text) VALUES (?, ?)", (item_id, entry.searchable()))
+        else:
+            await conn.execute(
+                "UPDATE items SET origin = ?, status = 'active', updated_at = ? WHERE id = ?",
+                (origin, now, item_id),
+            )
+        return item_id, outcome
+
+    async def _write_tags(self, conn: aiosqlite.Connection, item_id: int, entry: ContentEntry,
+                          rand: float) -> None:
+        tags = [category_tag(c) for c in entry.categories] + [mood_tag(m) for m in entry.moods]
+        await conn.executemany(
+            "INSERT OR IGNORE INTO item_tags (tag, item_id, rand) VALUES (?, ?, ?)",
+            [(tag, item_id, rand) for tag in tags],
+        )
+
+    async def retire_missing(self, conn: aiosqlite.Connection, *, kind: Kind, origin: str,
+                             keep: Iterable[str], now: str) -> int:
+        """Retire active items of ``origin`` whose keys are not in ``keep``. Rows and votes stay."""
+        keep_set = set(keep)
+        async with conn.execute(
+            "SELECT id, key FROM items WHERE kind = ? AND origin = ? AND status = 'active'", (kind, origin)
+        ) as cur:
+            gone = [row["id"] for row in await cur.fetchall() if row["key"] not in keep_set]
+        await conn.executemany(
+            "UPDATE items SET status = 'retired', updated_at = ? WHERE id = ?", [(now, i) for i in gone]
+        )
+        return len(gone)
+
+    async def set_status(self, conn: aiosqlite.Connection, item_id: int, status: str, now: str) -> None:
+        await conn.execute("UPDATE items SET status = ?, updated_at = ? WHERE id = ?", (status, now, item_id))
+
+    # --- picking ---------------------------------------------------------------------------------
+
+    async def candidates(
+        self,
+        *,
+        kind: Kind,
+        guild_id: int,
+        start: float,
+        limit: int,
+        excluded_flags: int,
+        tag: str | None = None,
+        blocked_tags: Sequence[str] = (),
+        history_scope: int | None = None,
+    ) -> list[Candidate]:
+        """Up to ``limit`` eligible items from the point ``start`` of the random order onwards.
+
+        Seeks into an index ordered by ``rand`` (the tag index when ``tag`` is given), so the cost
+        depends on how many rows are skipped, not on the size of the library. Items shown in
+        ``history_scope`` are skipped.
+        """
+        params: list[object] = []
+        if tag is None:
+            source = "items i INDEXED BY items_pick"
+            where = ["i.kind = ?", "i.status = 'active'", "i.rand >= ?"]
+            params += [kind, start]
+            order = "i.rand"
+        else:
+            source = "item_tags t JOIN items i ON i.id = t.item_id"
+            where = ["t.tag = ?", "t.rand >= ?", "i.kind = ?", "i.status = 'active'"]
+            params += [tag, start, kind]
+            order = "t.rand"
+        where.append("(i.guild_id IS NULL OR i.guild_id = ?)")
+        params.append(guild_id)
+        if excluded_flags:
+            where.append("(i.flags & ?) = 0")
+            params.append(excluded_flags)
+        if blocked_tags:
+            marks = ",".join("?" * len(blocked_tags))
+            where.append(f"NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))")
+            params += list(blocked_tags)
+        where.append("NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)")
+        params.append(guild_id)
+        if history_scope is not None:
+            where.append(
+                "NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = ? AND h.item_id = i.id)"
+            )
+            params += [history_scope, kind]
+        sql = (f"SELECT i.id, i.up, i.down FROM {source} WHERE {' AND '.join(where)} "
+               f"ORDER BY {order} LIMIT ?")
+        params.append(limit)
+        rows = await self.db.fetch_all(sql, params)
+        return [Candidate(r["id"], r["up"], r["down"]) for r in rows]
+
+    async def count_eligible(self, *, kind: Kind, guild_id: int, excluded_flags: int,
+                             tag: str | None = None, blocked_tags: Sequence[str] = ()) -> int:
+        """How many items a pick with these filters could return (no history applied)."""
+        params: list[object] = []
+        if tag is None:
+            sql = "SELECT count(*) FROM items i WHERE i.kind = ? AND i.status = 'active'"
+            params.append(kind)
+        else:
+            sql = ("SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id "
+                   "WHERE t.tag = ? AND i.kind = ? AND i.status = 'active'")
+            params += [tag, kind]
+        sql += " AND (i.guild_id IS NULL OR i.guild_id = ?)"
+        params.append(guild_id)
+        if excluded_flags:
+            sql += " AND (i.flags & ?) = 0"
+            params.append(excluded_flags)
+        if blocked_tags:
+            marks = ",".join("?" * len(blocked_tags))
+            sql += f" AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
+            params += list(blocked_tags)
+        sql += " AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)"
+        params.append(guild_id)
+        return await self.db.scalar(sql, params)
+
+    async def search(self, *, kind: Kind, guild_id: int, query: str, excluded_flags: int,
+                     blocked_tags: Sequence[str] = (), limit: int = 200) -> list[Candidate]:
+        """Items matching an FTS5 query, best matches first."""
+        params: list[object] = [query, kind, guild_id, excluded_flags, excluded_flags]
+        blocked = ""
+        if blocked_tags:
+            marks = ",".join("?" * len(blocked_tags))
+            blocked = f"AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
+            params += list(blocked_tags)
+        params += [guild_id, limit]
+        rows = await self.db.fetch_all(
+            f"""SELECT i.id, i.up, i.down FROM items_fts f JOIN items i ON i.id = f.rowid
+                 WHERE items_fts MATCH ? AND i.kind = ? AND i.status = 'active'
+                   AND (i.guild_id IS NULL OR i.guild_id = ?) AND (? = 0 OR (i.flags & ?) = 0)
+                   {blocked}
+                   AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
+                 ORDER BY f.rank LIMIT ?""",
+            params,
+        )
+        return [Candidate(r["id"], r["up"], r["down"]) for r in rows]
+
+    async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
+                           tag: str | None, blocked_tags: Sequence[str] = ()) -> Candidate | None:
+        """The eligible item shown longest ago in ``scope_id``: the pick once every item was shown."""
+        params: list[object] = [scope_id, kind]
+        join = ""
+        if tag is not None:
+            join = "JOIN item_tags t ON t.item_id = i.id AND t.tag = ?"
+            params.insert(0, tag)
+        blocked = ""
+        if blocked_tags:
+            marks = ",".join("?" * len(blocked_tags))
+            blocked = f"AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
+        sql = f"""SELECT i.id, i.up, i.down FROM history h JOIN items i ON i.id = h.item_id {join}
+                   WHERE h.scope_id = ? AND h.kind = ? AND i.status = 'active'
+                     AND (i.guild_id IS NULL OR i.guild_id = ?) AND (i.flags & ?) = 0 {blocked}
+                     AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
+                   ORDER BY h.shown_at, h.item_id LIMIT 1"""
+        if tag is not None:
+            params = [tag, scope_id, kind]
+        params += [guild_id, excluded_flags, *blocked_tags, guild_id]
+        row = await self.db.fetch_one(sql, params)
+        return None if row is None else Candidate(row["id"], row["up"], row["down"])
+
+    async def with_tag(self, ids: Sequence[int], tag: str) -> set[int]:
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = await self.db.fetch_all(
+            f"SELECT item_id FROM item_tags WHERE tag = ? AND item_id IN ({marks})", [tag, *ids]
+        )
+        return {r["item_id"] for r in rows}
+
+    async def shown_in(self, scope_id: int, kind: Kind, ids: Sequence[int]) -> set[int]:
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = await self.db.fetch_all(
+            f"SELECT item_id FROM history WHERE scope_id = ? AND kind = ? AND item_id IN ({marks})",
+            [scope_id, kind, *ids],
+        )
+        return {r["item_id"] for r in rows}

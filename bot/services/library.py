@@ -1,0 +1,80 @@
+"""Bringing content into the database and back out again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.clock import Clock, iso
+from bot.db import Database
+from bot.models import ContentEntry, Item, Kind
+from bot.repositories.items import ItemRepository
+from bot.services.packs import Library, Pack, write_packs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    restored: int = 0
+    packs: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired or self.restored)
+
+    def summary(self) -> str:
+        return (f"{self.added} added, {self.updated} updated, {self.restored} restored, "
+                f"{self.retired} retired, {self.unchanged} unchanged")
+
+
+class LibraryService:
+    def __init__(self, db: Database, items: ItemRepository, clock: Clock) -> None:
+        self.db = db
+        self.items = items
+        self.clock = clock
+
+    async def import_library(self, library: Library) -> ImportReport:
+        """Import every pack of a validated library in one transaction (see :meth:`import_groups`)."""
+        groups = [(f"pack:{pack.name}", pack.kind, pack.entries) for pack in library.packs]
+        report = await self.import_groups(groups)
+        report.packs = [f"{pack.kind}s/{pack.name}" for pack in library.packs]
+        return report
+
+    async def import_groups(self, groups: Sequence[tuple[str, Kind, Sequence[ContentEntry]]]) -> ImportReport:
+        """Write entries grouped by origin, all or nothing.
+
+        Unchanged entries write nothing; edited ones update in place (same id, votes kept);
+        entries that an origin no longer lists are retired, not deleted.
+        """
+        report = ImportReport()
+        now = iso(self.clock.now())
+        async with self.db.transaction() as conn:
+            for origin, kind, entries in groups:
+                for entry in entries:
+                    _, outcome = await self.items.upsert(conn, entry, origin=origin, guild_id=None, now=now)
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+                report.retired += await self.items.retire_missing(
+                    conn, kind=kind, origin=origin, keep=[e.key for e in entries], now=now
+                )
+        if report.changed:
+            log.info("content imported: %s", report.summary())
+        return report
+
+    async def import_jokeapi(self, entries: Iterable[ContentEntry]) -> ImportReport:
+        return await self.import_groups([("jokeapi", "joke", list(entries))])
+
+    async def export(self, folder: Path) -> list[Path]:
+        """Write the active global library as packs (server content stays in its server)."""
+        items: list[Item] = await self.items.list(status="active", global_only=True)
+        return write_packs(items, folder)
+
+
+def describe_pack(pack: Pack) -> str:
+    return f"{pack.path}: {len(pack.entries)} {pack.kind}s"

@@ -1,0 +1,485 @@
+"""Content packs on disk: reading, validating and writing them.
+
+A pack is a YAML file under ``jokes/`` or ``discussions/``; moods live in ``moods.yaml``.
+Validation collects every problem, each naming file, entry and field, so a pack author
+fixes a file in one pass. Limits follow what a Discord message or embed can show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ContentError
+from bot.models import (
+    FLAGS,
+    ContentEntry,
+    DiscussionBody,
+    Item,
+    JokeBody,
+    Kind,
+    Mood,
+    TalkingPoint,
+)
+
+BUILTIN_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+MOOD_NAME = re.compile(r"^[a-z][a-z-]{1,30}$")
+
+# Limits chosen so that any valid entry renders within Discord's embed limits
+# (title 256, description 4096, field name 256, field value 1024, 25 fields, 6000 in all).
+JOKE_PART_MAX = 1000
+TITLE_MAX = 200
+QUESTION_MAX = 1000
+LIST_ITEMS_MAX = 8
+LIST_TEXT_MAX = 1024  # benefits (or disadvantages) shown as one field of bullet lines
+POINTS_MAX = 10
+HEADING_MAX = 200
+POINT_TEXT_MAX = 1000
+CREDIT_MAX = 300
+EMBED_TOTAL_MAX = 5500  # leaves room for the footer and field labels under Discord's 6000
+
+JOKE_KEYS = {"id", "text", "setup", "punchline", "categories", "moods", "flags", "language", "credit"}
+DISCUSSION_KEYS = {
+    "id", "title", "question", "benefits", "disadvantages", "talking_points",
+    "categories", "moods", "flags", "language", "credit",
+}
+PACK_KEYS = {"pack", "credit", "language", "jokes", "discussions"}
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    kind: Kind
+    path: Path
+    entries: tuple[ContentEntry, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything read from a set of content folders."""
+
+    packs: tuple[Pack, ...]
+    moods: tuple[Mood, ...]
+
+    def entries(self) -> list[ContentEntry]:
+        return [entry for pack in self.packs for entry in pack.entries]
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+
+def bullet_block(lines: Iterable[str]) -> str:
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def _text(data: Mapping[str, Any], key: str, where: str, problems: _Problems, limit: int,
+          required: bool = True) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            problems.add(where, f"{key}: missing")
+        return None
+    if not isinstance(value, str):
+        problems.add(where, f"{key}: must be text, not {type(value).__name__}")
+        return None
+    value = value.strip()
+    if not value:
+        problems.add(where, f"{key}: must not be empty")
+        return None
+    if len(value) > limit:
+        problems.add(where, f"{key}: {len(value)} characters, at most {limit}")
+        return None
+    return value
+
+
+def _text_list(data: Mapping[str, Any], key: str, where: str, problems: _Problems, item_limit: int,
+               required: bool = True) -> tuple[str, ...]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            problems.add(where, f"{key}: missing")
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(where, f"{key}: must be a list of text")
+        return ()
+    value = [v.strip() for v in value]
+    if required and not value:
+        problems.add(where, f"{key}: must list at least one")
+    if any(not v for v in value):
+        problems.add(where, f"{key}: has an empty line")
+    if len(value) > LIST_ITEMS_MAX:
+        problems.add(where, f"{key}: {len(value)} items, at most {LIST_ITEMS_MAX}")
+    for v in value:
+        if len(v) > item_limit:
+            problems.add(where, f"{key}: an item has {len(v)} characters, at most {item_limit}")
+    if len(bullet_block(value)) > LIST_TEXT_MAX:
+        problems.add(where, f"{key}: {len(bullet_block(value))} characters in all, at most {LIST_TEXT_MAX}")
+    return tuple(value)
+
+
+def _slugs(data: Mapping[str, Any], key: str, where: str, problems: _Problems,
+           allowed: Iterable[str] | None = None, required: bool = False) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if value is None:
+        value = []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(where, f"{key}: must be a list of names")
+        return ()
+    if required and not value:
+        problems.add(where, f"{key}: must list at least one")
+    allowed_set = set(allowed) if allowed is not None else None
+    out: list[str] = []
+    for name in value:
+        if allowed_set is not None and name not in allowed_set:
+            problems.add(where, f"{key}: unknown {key[:-1] if key.endswith('s') else key} {name!r} "
+                                f"(known: {', '.join(sorted(allowed_set))})")
+        elif allowed_set is None and not SLUG.match(name):
+            problems.add(where, f"{key}: {name!r} must be lowercase letters, digits and dashes")
+        elif name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def parse_entry(kind: Kind, data: Any, where: str, problems: _Problems, moods: Iterable[str],
+                defaults: Mapping[str, str]) -> ContentEntry | None:
+    """Validate one pack entry (or a moderator's form) into a :class:`ContentEntry`."""
+    if not isinstance(data, Mapping):
+        problems.add(where, "each entry must be a mapping of fields")
+        return None
+    before = len(problems.items)
+    allowed = JOKE_KEYS if kind == "joke" else DISCUSSION_KEYS
+    for unknown in sorted(set(data) - allowed):
+        problems.add(where, f"{unknown}: unknown field (allowed: {', '.join(sorted(allowed))})")
+    key = data.get("id")
+    if not isinstance(key, str) or not SLUG.match(key):
+        problems.add(where, "id: must be lowercase letters, digits and dashes (at most 64)")
+    body: JokeBody | DiscussionBody | None = None
+    if kind == "joke":
+        text = _text(data, "text", where, problems, JOKE_PART_MAX, required=False)
+        has_two_part = "setup" in data or "punchline" in data
+        if text is not None and has_two_part:
+            problems.add(where, "text: give either text, or setup and punchline, not both")
+        elif text is None and not has_two_part and "text" not in data:
+            problems.add(where, "text: missing (or give setup and punchline)")
+        elif has_two_part:
+            setup = _text(data, "setup", where, problems, JOKE_PART_MAX)
+            punchline = _text(data, "punchline", where, problems, JOKE_PART_MAX)
+            if setup and punchline:
+                body = JokeBody(setup=setup, punchline=punchline)
+        elif text:
+            body = JokeBody(text=text)
+        categories = _slugs(data, "categories", where, problems, required=True)
+    else:
+        title = _text(data, "title", where, problems, TITLE_MAX)
+        question = _text(data, "question", where, problems, QUESTION_MAX)
+        benefits = _text_list(data, "benefits", where, problems, 300)
+        disadvantages = _text_list(data, "disadvantages", where, problems, 300)
+        points = _talking_points(data, where, problems)
+        categories = _slugs(data, "categories", where, problems)
+        if title and question and len(problems.items) == before:
+            body = DiscussionBody(title, question, benefits, disadvantages, points)
+            size = len(title) + len(question) + sum(len(bullet_block(x)) for x in (benefits, disadvantages))
+            size += sum(len(p.heading) + len(p.text) + 4 for p in points)
+            if size > EMBED_TOTAL_MAX:
+                problems.add(where, f"the topic has {size} characters in all, at most {EMBED_TOTAL_MAX}")
+    mood_names = _slugs(data, "moods", where, problems, allowed=moods)
+    flags = _slugs(data, "flags", where, problems, allowed=FLAGS)
+    language = data.get("language", defaults.get("language", "en"))
+    if not isinstance(language, str) or not LANGUAGE.match(language):
+        problems.add(where, f"language: {language!r} is not a language code such as en or pt-BR")
+    credit = data.get("credit", defaults.get("credit", ""))
+    if not isinstance(credit, str) or len(credit) > CREDIT_MAX:
+        problems.add(where, f"credit: must be text of at most {CREDIT_MAX} characters")
+    if len(problems.items) != before or body is None:
+        return None
+    return ContentEntry(
+        kind=kind, key=key, body=body, categories=categories, moods=mood_names,
+        flags=frozenset(flags), language=language, credit=credit.strip(),
+    )
+
+
+def _talking_points(data: Mapping[str, Any], where: str, problems: _Problems) -> tuple[TalkingPoint, ...]:
+    value = data.get("talking_points")
+    if value is None:
+        problems.add(where, "talking_points: missing")
+        return ()
+    if not isinstance(value, list) or not value:
+        problems.add(where, "talking_points: must be a list of {heading, text}")
+        return ()
+    if len(value) > POINTS_MAX:
+        problems.add(where, f"talking_points: {len(value)} points, at most {POINTS_MAX}")
+    points = []
+    for n, point in enumerate(value, 1):
+        spot = f"{where}, talking point {n}"
+        if not isinstance(point, Mapping) or set(point) - {"heading", "text"}:
+            problems.add(spot, "must have exactly a heading and a text")
+            continue
+        heading = _text(point, "heading", spot, problems, HEADING_MAX)
+        text = _text(point, "text", spot, problems, POINT_TEXT_MAX)
+        if heading and text:
+            points.append(TalkingPoint(heading, text))
+    return tuple(points)
+
+
+def _load_yaml(path: Path, problems: _Problems) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "file"
+        problems.add(f"{path}, {where}", "not valid YAML")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(str(path), f"cannot read: {exc}")
+    return None
+
+
+def read_pack(path: Path, kind: Kind, moods: Iterable[str], problems: _Problems) -> Pack | None:
+    data = _load_yaml(path, problems)
+    if data is None:
+        if not problems.items:
+            problems.add(str(path), "the file is empty")
+        return None
+    list_key = "jokes" if kind == "joke" else "discussions"
+    if not isinstance(data, Mapping):
+        problems.add(str(path), f"must be a mapping with pack: and {list_key}:")
+        return None
+    for unknown in sorted(set(data) - PACK_KEYS):
+        problems.add(str(path), f"{unknown}: unknown top-level key")
+    name = data.get("pack")
+    if not isinstance(name, str) or not SLUG.match(name):
+        problems.add(str(path), "pack: must name the pack (lowercase letters, digits, dashes)")
+        return None
+    entries_data = data.get(list_key)
+    if not isinstance(entries_data, list):
+        problems.add(str(path), f"{list_key}: must be a list of entries")
+        return None
+    defaults = {k: data[k] for k in ("credit", "language") if isinstance(data.get(k), str)}
+    entries = []
+    for n, raw in enumerate(entries_data, 1):
+        label = raw.get("id") if isinstance(raw, Mapping) else None
+        where = f"{path}, entry {n}" + (f" ({label})" if label else "")
+        entry = parse_entry(kind, raw, where, problems, moods, defaults)
+        if entry is not None:
+            entries.append(entry)
+    return Pack(name=name, kind=kind, path=path, entries=tuple(entries))
+
+
+def read_moods(path: Path, problems: _Problems) -> list[Mood]:
+    data = _load_yaml(path, problems)
+    if not isinstance(data, Mapping) or not isinstance(data.get("moods"), list):
+        problems.add(str(path), "must have a moods: list")
+        return []
+    moods: list[Mood] = []
+    owner: dict[str, str] = {}
+    for n, raw in enumerate(data["moods"], 1):
+        where = f"{path}, mood {n}"
+        if not isinstance(raw, Mapping):
+            problems.add(where, "must be a mapping")
+            continue
+        name = raw.get("name")
+        if not isinstance(name, str) or not MOOD_NAME.match(name):
+            problems.add(where, "name: must be a lowercase word")
+            continue
+        where = f"{path}, mood {name}"
+        cues = raw.get("cues")
+        if not isinstance(cues, Mapping) or not cues:
+            problems.add(where, "cues: must map words or phrases to weights 1-3")
+            continue
+        clean: dict[str, int] = {}
+        for cue, weight in cues.items():
+            if not isinstance(cue, str) or not cue.strip() or weight not in (1, 2, 3):
+                problems.add(where, f"cues: {cue!r} needs a weight of 1, 2 or 3")
+                continue
+            cue = " ".join(cue.lower().split())
+            if cue in owner and owner[cue] != name:
+                problems.add(where, f"cues: {cue!r} is already a cue of {owner[cue]}")
+            owner[cue] = name
+            clean[cue] = weight
+        emoji_cues = raw.get("emoji_cues") or []
+        if not isinstance(emoji_cues, list) or not all(isinstance(e, str) and e for e in emoji_cues):
+            problems.add(where, "emoji_cues: must be a list of emoji")
+            emoji_cues = []
+        moods.append(Mood(
+            name=name,
+            emoji=str(raw.get("emoji") or ""),
+            description=str(raw.get("description") or ""),
+            cues=clean,
+            emoji_cues=tuple(emoji_cues),
+            when_negated=raw.get("when_negated"),
+            gentle=bool(raw.get("gentle", False)),
+        ))
+    names = {m.name for m in moods}
+    for mood in moods:
+        if mood.when_negated is not None and mood.when_negated not in names:
+            problems.add(f"{path}, mood {mood.name}", f"when_negated: unknown mood {mood.when_negated!r}")
+    return moods
+
+
+def pack_files(folder: Path) -> list[tuple[Path, Kind]]:
+    files: list[tuple[Path, Kind]] = []
+    for sub, kind in (("jokes", "joke"), ("discussions", "discussion")):
+        for pattern in ("*.yaml", "*.yml"):
+            files += [(p, kind) for p in sorted((folder / sub).glob(pattern))]
+    return files
+
+
+def load_library(folders: Iterable[Path], moods_file: Path | None = None) -> Library:
+    """Read and validate every pack in ``folders``; raise :class:`ContentError` listing all problems.
+
+    The moods come from ``moods_file`` or else the first folder that has a ``moods.yaml``.
+    """
+    problems = _Problems()
+    folders = list(folders)
+    for folder in folders:
+        if not folder.is_dir():
+            problems.add(str(folder), "content folder not found")
+    if problems.items:
+        raise ContentError(problems.items)
+    if moods_file is None:
+        candidates = [f / "moods.yaml" for f in folders if (f / "moods.yaml").exists()]
+        moods_file = candidates[0] if candidates else BUILTIN_CONTENT / "moods.yaml"
+    moods = read_moods(moods_file, problems)
+    mood_names = [m.name for m in moods]
+    packs: list[Pack] = []
+    for folder in folders:
+        for path, kind in pack_files(folder):
+            pack = read_pack(path, kind, mood_names, problems)
+            if pack is not None:
+                packs.append(pack)
+    seen: dict[tuple[str, str], Path] = {}
+    pack_names: dict[tuple[str, str], Path] = {}
+    for pack in packs:
+        if (pack.kind, pack.name) in pack_names:
+            other = pack_names[(pack.kind, pack.name)]
+            problems.add(str(pack.path), f"pack: {pack.name!r} is also the name of {other}")
+        pack_names[(pack.kind, pack.name)] = pack.path
+        for entry in pack.entries:
+            if (entry.kind, entry.key) in seen:
+                problems.add(f"{pack.path}, entry {entry.key}",
+                             f"id: already used in {seen[(entry.kind, entry.key)]}")
+            seen[(entry.kind, entry.key)] = pack.path
+    if problems.items:
+        raise ContentError(problems.items)
+    return Library(packs=tuple(packs), moods=tuple(moods))
+
+
+def load_moods(path: Path = BUILTIN_CONTENT / "moods.yaml") -> list[Mood]:
+    problems = _Problems()
+    moods = read_moods(path, problems)
+    if problems.items:
+        raise ContentError(problems.items)
+    return moods
+
+
+# --- JokeAPI's JSON format -------------------------------------------------------------------
+
+JOKEAPI_FLAGS = {
+    "nsfw": "nsfw",
+    "religious": "religious",
+    "political": "political",
+    "racist": "offensive",
+    "sexist": "offensive",
+    "explicit": "explicit",
+}
+
+
+def read_jokeapi(path: Path) -> list[ContentEntry]:
+    """Map JokeAPI's format (single/twopart, category, flags, safe) onto entries.
+
+    Its Dark category and ``safe: false`` both become flags, so safe mode keeps them out.
+    """
+    problems = _Problems()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ContentError([f"{path}: not a readable JSON file ({exc})"]) from None
+    jokes = data.get("jokes") if isinstance(data, Mapping) else data
+    if not isinstance(jokes, list):
+        raise ContentError([f"{path}: expected a list of jokes or an object with jokes:"])
+    entries: list[ContentEntry] = []
+    for n, raw in enumerate(jokes, 1):
+        where = f"{path}, joke {n}"
+        if not isinstance(raw, Mapping):
+            problems.add(where, "must be an object")
+            continue
+        ident = raw.get("id")
+        where = f"{path}, joke {n} (id {ident})"
+        if not isinstance(ident, int):
+            problems.add(where, "id: must be a number")
+            continue
+        category = str(raw.get("category", "misc")).strip().lower()
+        flags = {JOKEAPI_FLAGS[k] for k, v in (raw.get("flags") or {}).items() if v and k in JOKEAPI_FLAGS}
+        if category == "dark":
+            flags.add("dark")
+        if raw.get("safe") is False and not flags:
+            flags.add("offensive")
+        fields: dict[str, Any] = {"id": f"jokeapi-{ident}", "categories": [re.sub(r"[^a-z0-9]+", "-", category)],
+                                  "flags": sorted(flags)}
+        if raw.get("type") == "twopart":
+            fields["setup"] = raw.get("setup")
+            fields["punchline"] = raw.get("delivery")
+        else:
+            fields["text"] = raw.get("joke")
+        entry = parse_entry("joke", fields, where, problems, (), {"language": str(raw.get("lang", "en")),
+                                                                  "credit": "JokeAPI (jokeapi.dev)"})
+        if entry is not None:
+            entries.append(entry)
+    if problems.items:
+        raise ContentError(problems.items)
+    return entries
+
+
+# --- Writing packs back ------------------------------------------------------------------------
+
+def entry_to_yaml(entry: ContentEntry, pack_credit: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": entry.key}
+    if isinstance(entry.body, JokeBody):
+        data.update(entry.body.to_json())
+    else:
+        data.update(entry.body.to_json())
+    if entry.categories:
+        data["categories"] = list(entry.categories)
+    if entry.moods:
+        data["moods"] = list(entry.moods)
+    if entry.flags:
+        data["flags"] = sorted(entry.flags)
+    if entry.language != "en":
+        data["language"] = entry.language
+    if entry.credit != pack_credit:
+        data["credit"] = entry.credit
+    return data
+
+
+def write_packs(items: Iterable[Item], folder: Path) -> list[Path]:
+    """Write items as packs, one file per kind and origin; return the files written."""
+    groups: dict[tuple[str, str], list[Item]] = {}
+    for item in items:
+        pack = item.origin.removeprefix("pack:")
+        groups.setdefault((item.kind, pack), []).append(item)
+    written = []
+    for (kind, pack), members in sorted(groups.items()):
+        credits = [m.credit for m in members]
+        pack_credit = max(set(credits), key=credits.count)
+        list_key = "jokes" if kind == "joke" else "discussions"
+        data = {"pack": re.sub(r"[^a-z0-9-]+", "-", pack.lower()).strip("-") or "exported",
+                "credit": pack_credit,
+                list_key: [entry_to_yaml(m.entry(), pack_credit) for m in sorted(members, key=lambda m: m.key)]}
+        path = folder / list_key / f"{data['pack']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+        written.append(path)
+    return written

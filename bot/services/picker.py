@@ -1,0 +1,189 @@
+"""Choosing what to show: random among eligible items, fair to new ones, without repeats.
+
+How a pick works (and why it does not scan the table):
+
+* Every item has a random number ``rand`` fixed when it is stored, indexed together with its
+  kind (and, for categories and moods, with the tag). A pick seeks to a fresh random point in
+  that index and reads the next few eligible rows, wrapping around at the end: a uniform
+  random sample whose cost depends on the rows skipped, not on the library's size.
+* Eligible means active, global or this server's, not hidden here, not carrying a flag the
+  server excludes (all flags in safe mode, and always for gentle moods), not in a blocked
+  category, and not yet shown in this channel.
+* Among the candidates read, better-rated items are likelier: the weight is the item's mean
+  vote with two 👍 and two 👎 added as a prior, so an unrated item weighs 0.5, a loved one
+  nearly 1 and a disliked one little. A share of picks (``NEW_SHARE``) goes to an unrated
+  candidate whenever one is there, so new content gets seen and voted on.
+* Once every eligible item has been shown in a channel, the one shown longest ago comes back
+  and the channel's history is trimmed to its most recent fifth, so repeats come in a new
+  order and never before the whole pool (well over 80% of it) has been shown.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, iso
+from bot.db import Database
+from bot.errors import UserError
+from bot.models import GuildSettings, Item, Kind, Mood
+from bot.repositories.history import HistoryRepository
+from bot.repositories.items import Candidate, ItemRepository, category_tag, mood_tag
+from bot.repositories.settings import SettingsRepository
+
+CANDIDATES = 8
+NEW_SHARE = 0.25
+PRIOR_VOTES = 2
+KEEP_AFTER_CYCLE = 0.2
+SEARCH_WORD = re.compile(r"\w+")
+
+
+def weight(candidate: Candidate) -> float:
+    return (candidate.up + PRIOR_VOTES) / (candidate.up + candidate.down + 2 * PRIOR_VOTES)
+
+
+def fts_query(text: str) -> str | None:
+    """Words of a member's search as an FTS5 query: every word must match, the last as a prefix."""
+    words = SEARCH_WORD.findall(text.lower())[:8]
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: Kind
+    guild_id: int
+    excluded_flags: int
+    blocked_tags: tuple[str, ...]
+    tag: str | None = None
+
+
+class PickService:
+    def __init__(self, db: Database, items: ItemRepository, history: HistoryRepository,
+                 settings: SettingsRepository, clock: Clock, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.items = items
+        self.history = history
+        self.settings = settings
+        self.clock = clock
+        self.rng = rng or random.Random()
+
+    async def filters(self, kind: Kind, guild_id: int, *, category: str | None = None,
+                      mood: Mood | None = None, settings: GuildSettings | None = None) -> Filters:
+        settings = settings or await self.settings.get(guild_id)
+        if category is not None and category in settings.blocked_categories:
+            raise UserError(f"The category **{category}** is switched off in this server.")
+        tag = category_tag(category) if category else (mood_tag(mood.name) if mood else None)
+        return Filters(
+            kind=kind,
+            guild_id=guild_id,
+            excluded_flags=settings.excluded_flags_mask(gentle=bool(mood and mood.gentle)),
+            blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
+            tag=tag,
+        )
+
+    def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
+        unrated = [c for c in candidates if c.up + c.down == 0]
+        if unrated and self.rng.random() < NEW_SHARE:
+            return self.rng.choice(unrated)
+        return self.rng.choices(candidates, weights=[weight(c) for c in candidates])[0]
+
+    async def _sample(self, f: Filters, scope_id: int | None) -> list[Candidate]:
+        start = self.rng.random()
+        args = dict(kind=f.kind, guild_id=f.guild_id, excluded_flags=f.excluded_flags, tag=f.tag,
+                    blocked_tags=f.blocked_tags, history_scope=scope_id)
+        found = await self.items.candidates(start=start, limit=CANDIDATES, **args)
+        if len(found) < CANDIDATES:
+            seen = {c.id for c in found}
+            more = await self.items.candidates(start=0.0, limit=CANDIDATES, **args)
+            found += [c for c in more if c.id not in seen][: CANDIDATES - len(found)]
+        return found
+
+    async def pick(self, f: Filters, *, scope_id: int, search: str | None = None) -> Item:
+        """Pick one item for ``scope_id`` (a channel) and record that it was shown there."""
+        if search is not None:
+            chosen = await self._pick_search(f, scope_id, search)
+        else:
+            chosen = await self._pick_fresh(f, scope_id)
+        async with self.db.transaction() as conn:
+            await self.history.record(conn, scope_id=scope_id, kind=f.kind, item_id=chosen.id,
+                                      guild_id=f.guild_id, now=iso(self.clock.now()))
+        item = await self.items.get(chosen.id)
+        assert item is not None
+        return item
+
+    async def _pick_fresh(self, f: Filters, scope_id: int) -> Candidate:
+        found = await self._sample(f, scope_id)
+        if found:
+            return self._choose(found)
+        # Every eligible item has been shown here: bring back the one shown longest ago.
+        oldest = await self.items.least_recent(
+            kind=f.kind, guild_id=f.guild_id, scope_id=scope_id, excluded_flags=f.excluded_flags,
+            tag=f.tag, blocked_tags=f.blocked_tags,
+        )
+        if oldest is None:
+            raise UserError(self._nothing_message(f))
+        if f.tag is None:
+            pool = await self.items.count_eligible(kind=f.kind, guild_id=f.guild_id,
+                                                   excluded_flags=f.excluded_flags, blocked_tags=f.blocked_tags)
+            async with self.db.transaction() as conn:
+                await self.history.trim(conn, scope_id=scope_id, kind=f.kind,
+                                        keep=math.ceil(pool * KEEP_AFTER_CYCLE))
+        return oldest
+
+    async def _pick_search(self, f: Filters, scope_id: int, search: str) -> Candidate:
+        query = fts_query(search)
+        if query is None:
+            raise UserError("Give a word or two to search for, for example `search: cat`.")
+        matches = await self.items.search(kind=f.kind, guild_id=f.guild_id, query=query,
+                                          excluded_flags=f.excluded_flags, blocked_tags=f.blocked_tags)
+        if f.tag is not None:
+            tagged = await self.items.with_tag([m.id for m in matches], f.tag)
+            matches = [m for m in matches if m.id in tagged]
+        if not matches:
+            raise UserError(f"No {f.kind} matches **{search.strip()[:100]}**. Try another word, or leave "
+                            "the search out for a random one.")
+        shown = await self.items.shown_in(scope_id, f.kind, [m.id for m in matches])
+        fresh = [m for m in matches if m.id not in shown]
+        return self._choose(fresh or matches)
+
+    def _nothing_message(self, f: Filters) -> str:
+        what = "jokes" if f.kind == "joke" else "discussion topics"
+        if f.tag is not None:
+            return f"There are no {what} for that here yet."
+        return f"There are no {what} available in this server yet. A moderator can add some."
+
+    # --- of the day --------------------------------------------------------------------------
+
+    def local_date(self, settings: GuildSettings) -> date:
+        return self.clock.now().astimezone(ZoneInfo(settings.timezone)).date()
+
+    async def of_the_day(self, kind: Kind, guild_id: int, *, local_date: date | None = None) -> Item:
+        """The server's item of the day: chosen once per local date and stored, so it stays all day.
+
+        Topics of the day do not repeat in a server until its whole eligible pool has been used.
+        """
+        settings = await self.settings.get(guild_id)
+        day = (local_date or self.local_date(settings)).isoformat()
+        item_id = await self.history.daily_pick(guild_id, kind, day)
+        if item_id is None:
+            f = await self.filters(kind, guild_id, settings=settings)
+            candidate = await self._pick_fresh(f, scope_id=guild_id)
+            async with self.db.transaction() as conn:
+                item_id = await self.history.claim_daily_pick(
+                    conn, guild_id=guild_id, kind=kind, local_date=day, item_id=candidate.id
+                )
+                if item_id == candidate.id:
+                    await self.history.record(conn, scope_id=guild_id, kind=kind, item_id=item_id,
+                                              guild_id=guild_id, now=iso(self.clock.now()))
+        item = await self.items.get(item_id)
+        assert item is not None
+        return item

@@ -1,0 +1,58 @@
+"""Votes and rankings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock, iso
+from bot.errors import UserError
+from bot.models import Item, Kind, VoteTally
+from bot.repositories.items import ItemRepository
+from bot.repositories.votes import VoteRepository
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    item: Item
+    vote: int  # the member's vote now: 1, -1, or 0 when withdrawn
+    tally: VoteTally
+
+
+@dataclass(frozen=True)
+class Ranked:
+    item: Item
+    up: int
+    down: int
+    score: float
+
+
+class VoteService:
+    def __init__(self, votes: VoteRepository, items: ItemRepository, clock: Clock) -> None:
+        self.votes = votes
+        self.items = items
+        self.clock = clock
+
+    async def click(self, *, item_id: int, guild_id: int, user_id: int, up: bool) -> VoteOutcome:
+        item = await self.items.get(item_id)
+        if item is None:
+            raise UserError("That item no longer exists, so it cannot take votes.")
+        vote, tally = await self.votes.toggle(
+            item_id=item_id, kind=item.kind, guild_id=guild_id, user_id=user_id,
+            value=1 if up else -1, now=iso(self.clock.now()),
+        )
+        return VoteOutcome(item, vote, tally)
+
+    async def tally(self, item_id: int, guild_id: int) -> VoteTally:
+        return await self.votes.tally(item_id, guild_id)
+
+    async def top(self, kind: Kind, guild_id: int, *, server_only: bool, limit: int = 10) -> list[Ranked]:
+        if server_only:
+            rows = await self.votes.top_in_guild(kind, guild_id, limit)
+        else:
+            rows = await self.votes.top_global(kind, guild_id, limit)
+        ranked = []
+        for row in rows:
+            item = await self.items.get(row.item_id)
+            if item is not None:
+                ranked.append(Ranked(item, row.up, row.down, row.score))
+        return ranked

@@ -1,0 +1,50 @@
+"""/joke: a random joke, from a category or matching some words."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.errors import UserError
+from cogs.ui import item_message
+
+
+class Jokes(commands.Cog):
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+
+    @app_commands.command()
+    @app_commands.guild_only()
+    @app_commands.describe(category="Only jokes from this category", search="Words the joke should contain")
+    async def joke(self, interaction: discord.Interaction, category: app_commands.Range[str, 1, 64] | None = None,
+                   search: app_commands.Range[str, 1, 100] | None = None) -> None:
+        """Tell a random joke."""
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        if category is not None:
+            category = category.strip().lower()
+            known = dict(await self.core.items.categories("joke", interaction.guild_id))
+            if category not in known:
+                names = ", ".join(f"`{name}`" for name in sorted(known))
+                raise UserError(f"There is no joke category called **{category[:64]}**. Try one of: {names}.")
+        f = await self.core.picker.filters("joke", interaction.guild_id, category=category)
+        item = await self.core.picker.pick(f, scope_id=interaction.channel_id, search=search)
+        await interaction.response.send_message(**await item_message(self.core, item, interaction.guild_id))
+
+    @joke.autocomplete("category")
+    async def category_autocomplete(self, interaction: discord.Interaction,
+                                    current: str) -> list[app_commands.Choice[str]]:
+        current = current.strip().lower()
+        settings = await self.core.settings.get(interaction.guild_id or 0)
+        categories = await self.core.items.categories("joke", interaction.guild_id)
+        return [
+            app_commands.Choice(name=f"{name} ({count})", value=name)
+            for name, count in categories
+            if current in name and name not in settings.blocked_categories
+        ][:25]
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(Jokes(bot))

@@ -1,0 +1,141 @@
+"""How items look in Discord, and the buttons every item carries.
+
+Shared by the feature cogs; not an extension itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.errors import UserError
+from bot.models import DiscussionBody, Item, JokeBody, VoteTally
+from bot.services.packs import bullet_block
+
+if TYPE_CHECKING:
+    from bot.bot import BanterBot
+
+log = logging.getLogger(__name__)
+
+JOKE_COLOUR = discord.Colour(0xF4B400)
+DISCUSSION_COLOUR = discord.Colour(0x4285F4)
+APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+
+
+def core_of(interaction: discord.Interaction) -> Any:
+    bot: BanterBot = interaction.client  # type: ignore[assignment]
+    return bot.core
+
+
+async def reply_error(interaction: discord.Interaction, message: str) -> None:
+    """Tell only the person who acted what went wrong, whatever state the interaction is in."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
+    """Run a component callback: user mistakes are shown, anything else is logged and apologised for.
+
+    Component callbacks do not reach the command tree's error handler, hence this wrapper.
+    """
+    try:
+        await action()
+    except UserError as exc:
+        await reply_error(interaction, str(exc))
+    except Exception:
+        log.exception("component %s failed", (interaction.data or {}).get("custom_id"))
+        await reply_error(interaction, APOLOGY)
+
+
+def footer(item: Item) -> str:
+    label = "Joke" if item.kind == "joke" else "Discussion"
+    parts = [f"{label} #{item.id}"]
+    if item.categories:
+        parts.append(", ".join(item.categories[:3]))
+    if item.credit:
+        parts.append(f"Credit: {item.credit}")
+    return " · ".join(parts)
+
+
+def item_embed(item: Item) -> discord.Embed:
+    if isinstance(item.body, JokeBody):
+        joke = item.body
+        if joke.two_part:
+            # The punchline is a spoiler: each reader reveals it when they are ready.
+            description = f"{joke.setup}\n\n||{joke.punchline}||"
+        else:
+            description = joke.text or ""
+        embed = discord.Embed(description=description, colour=JOKE_COLOUR)
+    else:
+        topic: DiscussionBody = item.body
+        embed = discord.Embed(title=f"💬 {topic.title}", description=f"**{topic.question}**",
+                              colour=DISCUSSION_COLOUR)
+        embed.add_field(name="👍 Benefits", value=bullet_block(topic.benefits), inline=False)
+        embed.add_field(name="👎 Disadvantages", value=bullet_block(topic.disadvantages), inline=False)
+        for number, point in enumerate(topic.talking_points, 1):
+            embed.add_field(name=f"{number}. {point.heading}", value=point.text, inline=False)
+    embed.set_footer(text=footer(item))
+    return embed
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<item>[0-9]{1,19}):(?P<way>up|down)"):
+    """👍 or 👎 on an item. The custom_id carries the item, so clicks work after a restart."""
+
+    def __init__(self, item_id: int, up: bool, count: int = 0) -> None:
+        self.item_id = item_id
+        self.up = up
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if up else "👎",
+                label=str(count),
+                custom_id=f"vote:{item_id}:{'up' if up else 'down'}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> VoteButton:
+        return cls(int(match["item"]), match["way"] == "up")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._vote(interaction))
+
+    async def _vote(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None:
+            raise UserError("Votes count in servers only.")
+        core = core_of(interaction)
+        # The vote is committed before the click is answered.
+        outcome = await core.voting.click(
+            item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up
+        )
+        await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally))
+
+
+# Other features add buttons to every item message (a report button, for example) by
+# appending a factory here when their extension loads.
+EXTRA_BUTTONS: list[Callable[[int], discord.ui.Item[Any]]] = []
+
+
+def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(item_id, True, tally.up))
+    view.add_item(VoteButton(item_id, False, tally.down))
+    for factory in EXTRA_BUTTONS:
+        view.add_item(factory(item_id))
+    return view
+
+
+async def item_message(core: Any, item: Item, guild_id: int) -> dict[str, Any]:
+    """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
+    tally = await core.voting.tally(item.id, guild_id)
+    return {"embed": item_embed(item), "view": item_view(item.id, tally)}
