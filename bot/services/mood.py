@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from bot.models import Mood
 
 WORD = re.compile(r"[a-z0-9']+")
+TOKEN = re.compile(r"[a-z0-9']+|[,.;:!?()]")
+# A negation reaches no further than its clause: "not sad, just bored" is bored.
+CLAUSE_BREAKS = {",", ".", ";", ":", "!", "?", "(", ")", "but", "just", "though", "although", "however", "yet"}
 NEGATIONS = {
     "not", "no", "never", "nor", "neither", "hardly", "barely", "isn't", "wasn't", "aren't", "ain't",
     "don't", "doesn't", "didn't", "can't", "cannot", "won't", "nothing", "without", "nobody", "less",
@@ -63,7 +66,15 @@ class MoodReader:
         named = self.get(lowered)
         if named is not None:
             return MoodReading(named, (Cue(named.name, named.name, 3),), {named.name: 3})
-        words = WORD.findall(lowered)
+        words: list[str] = []
+        clause: list[int] = []
+        current = 0
+        for token in TOKEN.findall(lowered):
+            if token in CLAUSE_BREAKS:
+                current += 1
+            if token[0].isalnum() or token[0] == "'":
+                words.append(token)
+                clause.append(current)
         used = [False] * len(words)
         cues: list[Cue] = []
         for phrase, mood, weight in self._phrases:
@@ -74,7 +85,8 @@ class MoodReader:
                 if tuple(words[i:i + n]) == phrase and not any(used[i:i + n]):
                     for j in range(i, i + n):
                         used[j] = True
-                    negated = any(w in NEGATIONS for w in words[max(0, i - NEGATION_REACH):i])
+                    negated = any(words[j] in NEGATIONS and clause[j] == clause[i]
+                                  for j in range(max(0, i - NEGATION_REACH), i))
                     cues.append(Cue(" ".join(phrase), mood, weight, negated))
         for emoji, mood in self._emoji:
             count = text.count(emoji)
@@ -84,7 +96,8 @@ class MoodReader:
         for cue in cues:
             target = self.moods[cue.mood].when_negated if cue.negated else cue.mood
             if target is not None:
-                scores[target] = scores.get(target, 0) + cue.weight
+                # A denial says less than a statement: "not sad, just bored" is bored.
+                scores[target] = scores.get(target, 0) + (max(1, cue.weight - 1) if cue.negated else cue.weight)
         if not scores:
             return MoodReading(None, tuple(cues), scores)
         # Ties go to the mood of the strongest single cue, then to the earliest cue in the text.

@@ -11,8 +11,8 @@ How a pick works (and why it does not scan the table):
   category, and not yet shown in this channel.
 * Among the candidates read, better-rated items are likelier: the weight is the item's mean
   vote with two 👍 and two 👎 added as a prior, so an unrated item weighs 0.5, a loved one
-  nearly 1 and a disliked one little. A share of picks (``NEW_SHARE``) goes to an unrated
-  candidate whenever one is there, so new content gets seen and voted on.
+  nearly 1 and a disliked one little. Unrated candidates keep at least a ``NEW_SHARE`` of the
+  picks even among well-liked neighbours, so new content gets seen and voted on.
 * Once every eligible item has been shown in a channel, the one shown longest ago comes back
   and the channel's history is trimmed to its most recent fifth, so repeats come in a new
   order and never before the whole pool (well over 80% of it) has been shown.
@@ -91,10 +91,16 @@ class PickService:
         )
 
     def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
+        weights = [weight(c) for c in candidates]
         unrated = [c for c in candidates if c.up + c.down == 0]
-        if unrated and self.rng.random() < NEW_SHARE:
-            return self.rng.choice(unrated)
-        return self.rng.choices(candidates, weights=[weight(c) for c in candidates])[0]
+        unrated_share = sum(w for c, w in zip(candidates, weights, strict=True) if c.up + c.down == 0) / sum(weights)
+        if unrated and len(unrated) < len(candidates) and unrated_share < NEW_SHARE:
+            # Well-liked neighbours would crowd new items out: keep their share at NEW_SHARE.
+            if self.rng.random() < NEW_SHARE:
+                return self.rng.choice(unrated)
+            rated = [(c, w) for c, w in zip(candidates, weights, strict=True) if c.up + c.down]
+            return self.rng.choices([c for c, _ in rated], weights=[w for _, w in rated])[0]
+        return self.rng.choices(candidates, weights=weights)[0]
 
     async def _sample(self, f: Filters, scope_id: int | None) -> list[Candidate]:
         start = self.rng.random()

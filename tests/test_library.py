@@ -1,0 +1,123 @@
+"""Importing and exporting content on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core
+from bot.errors import ContentError
+from bot.services.packs import BUILTIN_CONTENT, load_library, read_jokeapi
+from tests.conftest import JOKEAPI_FILE
+
+MOODS = BUILTIN_CONTENT / "moods.yaml"
+
+
+def pack(folder: Path, entries: str, name: str = "mine") -> Path:
+    (folder / "jokes").mkdir(parents=True, exist_ok=True)
+    path = folder / "jokes" / f"{name}.yaml"
+    path.write_text(f"pack: {name}\ncredit: Tester\njokes:\n{entries}", encoding="utf-8")
+    return path
+
+
+TWO = """  - id: t-1
+    text: First joke.
+    categories: [test]
+    moods: [happy]
+  - id: t-2
+    setup: Why?
+    punchline: Because.
+    categories: [test]
+"""
+
+
+async def test_start_up_import_is_idempotent(core: Core) -> None:
+    again = await core.content.import_library(core.library)
+    assert again.added == again.updated == again.retired == 0
+    assert again.unchanged == len(core.library.entries())
+    assert await core.db.scalar("SELECT count(*) FROM items") == len(core.library.entries())
+
+
+async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    pack(folder, TWO)
+    first = await core.content.import_library(load_library([folder], moods_file=MOODS))
+    assert first.added == 2
+    item = await core.items.get_by_key("joke", "t-1")
+    await core.voting.click(item_id=item.id, guild_id=1, user_id=2, up=True)
+
+    pack(folder, TWO.replace("First joke.", "First joke, improved.").split("  - id: t-2")[0])
+    second = await core.content.import_library(load_library([folder], moods_file=MOODS))
+    assert (second.updated, second.retired, second.added) == (1, 1, 0)
+    edited = await core.items.get_by_key("joke", "t-1")
+    assert edited.id == item.id and edited.body.text == "First joke, improved." and edited.up == 1
+    retired = await core.items.get_by_key("joke", "t-2")
+    assert retired.status == "retired"
+
+    pack(folder, TWO)
+    third = await core.content.import_library(load_library([folder], moods_file=MOODS))
+    assert third.restored == 1 and third.updated == 1
+    assert (await core.items.get_by_key("joke", "t-2")).status == "active"
+
+
+def test_bad_pack_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    pack(folder, TWO)
+    cli = [sys.executable, "-m", "bot", "import", str(folder)]
+    good = subprocess.run(cli, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0, good.stderr
+    assert "2 added" in good.stdout
+    pack(folder, TWO.replace("First joke.", "Changed.") + "  - id: t-3\n    text: ''\n    categories: [test]\n")
+    bad = subprocess.run(cli, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2
+    assert "nothing was written" in bad.stderr
+    assert "mine.yaml, entry 3 (t-3): text: must not be empty" in bad.stderr
+    with sqlite3.connect(tmp_path / "banter.db") as conn:
+        texts = [row[0] for row in conn.execute("SELECT body FROM items WHERE key = 't-1'")]
+    assert texts == ['{"text": "First joke."}']
+
+
+async def test_export_round_trips(core: Core, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    await core.content.export(out)
+    exported = load_library([out], moods_file=MOODS)
+    report = await core.content.import_library(exported)
+    assert report.added == report.updated == report.retired == 0
+    assert report.unchanged == len(core.library.entries())
+
+
+@pytest.mark.skipif(not JOKEAPI_FILE.exists(), reason="shared JokeAPI file absent")
+async def test_jokeapi_import_maps_flags_for_safe_mode(core: Core) -> None:
+    entries = read_jokeapi(JOKEAPI_FILE)
+    assert len(entries) == 320
+    report = await core.content.import_jokeapi(entries)
+    assert report.added == 320
+    assert (await core.content.import_jokeapi(entries)).unchanged == 320
+    dark = [e for e in entries if "dark" in e.categories]
+    assert dark and all("dark" in e.flags for e in dark)
+    import json
+
+    raw = {j["id"]: j for j in json.loads(JOKEAPI_FILE.read_text())["jokes"]}
+    for entry in entries:
+        source = raw[int(entry.key.removeprefix("jokeapi-"))]
+        assert bool(entry.flags) == (not source["safe"] or source["category"] == "Dark"
+                                     or any(source["flags"].values()))
+    # Safe mode (the default) never picks a flagged one, even among the jokeapi category alone.
+    for _ in range(60):
+        f = await core.picker.filters("joke", 99, category="dark")
+        with pytest.raises(Exception, match="no jokes"):
+            await core.picker.pick(f, scope_id=5)
+        f = await core.picker.filters("joke", 99, category="programming")
+        item = await core.picker.pick(f, scope_id=5)
+        assert not item.flags
+
+
+def test_jokeapi_bad_file(tmp_path: Path) -> None:
+    path = tmp_path / "j.json"
+    path.write_text('{"jokes": [{"id": 1, "type": "single", "joke": ""}]}')
+    with pytest.raises(ContentError, match="joke 1 \\(id 1\\): text: must not be empty"):
+        read_jokeapi(path)

@@ -1,0 +1,169 @@
+"""Picking on a real SQLite file: filters, safe mode, no repeats, ratings and the day's topic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core
+from bot.errors import UserError
+from bot.services.packs import BUILTIN_CONTENT, load_library
+
+GUILD, CHANNEL = 1001, 2001
+
+
+async def pick_ids(core: Core, f, scope_id: int, n: int) -> list[int]:
+    """Pick ``n`` times, a second apart, as members would."""
+    ids = []
+    for _ in range(n):
+        ids.append((await core.picker.pick(f, scope_id=scope_id)).id)
+        await core.clock.advance(1)
+    return ids
+
+
+async def add_jokes(core: Core, tmp_path: Path, entries: list[str], name: str = "extra") -> None:
+    folder = tmp_path / name
+    (folder / "jokes").mkdir(parents=True)
+    (folder / "jokes" / "p.yaml").write_text(f"pack: {name}\njokes:\n" + "".join(entries), encoding="utf-8")
+    await core.content.import_library(load_library([folder], moods_file=BUILTIN_CONTENT / "moods.yaml"))
+
+
+async def test_no_repeats_until_the_pool_is_shown(core: Core) -> None:
+    f = await core.picker.filters("joke", GUILD, category="space")
+    pool = await core.items.count_eligible(kind="joke", guild_id=GUILD, excluded_flags=f.excluded_flags,
+                                           tag=f.tag)
+    seen = await pick_ids(core, f, CHANNEL, pool)
+    assert len(set(seen)) == pool
+    # The next one is a repeat: the one shown longest ago.
+    assert (await core.picker.pick(f, scope_id=CHANNEL)).id == seen[0]
+    # Another channel has its own history.
+    other = await pick_ids(core, f, CHANNEL + 1, pool)
+    assert len(set(other)) == pool
+
+
+async def test_whole_pool_cycles_and_history_is_trimmed(core: Core) -> None:
+    f = await core.picker.filters("discussion", GUILD)
+    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    first = await pick_ids(core, f, CHANNEL, pool)
+    assert len(set(first)) == pool
+    await core.picker.pick(f, scope_id=CHANNEL)
+    remembered = await core.history.count(CHANNEL, "discussion")
+    assert remembered <= pool // 5 + 2
+    second = await pick_ids(core, f, CHANNEL, pool - remembered)
+    assert len(set(second)) == len(second)
+
+
+async def test_safe_mode_and_gentle_moods_exclude_flagged_content(core: Core) -> None:
+    flagged = {i.id for i in await core.items.list(kind="joke") if i.flags}
+    assert flagged, "the built-in packs carry some honestly flagged jokes"
+    f = await core.picker.filters("joke", GUILD)
+    shown = {(await core.picker.pick(f, scope_id=CHANNEL)).id for _ in range(150)}
+    assert not shown & flagged
+    await core.settings.update(GUILD, safe_mode=False)
+    f = await core.picker.filters("joke", GUILD)
+    shown = {(await core.picker.pick(f, scope_id=CHANNEL + 5)).id for _ in range(220)}
+    assert shown & flagged
+    sad = core.moods.get("sad")
+    f = await core.picker.filters("joke", GUILD, mood=sad)
+    for _ in range(60):
+        item = await core.picker.pick(f, scope_id=CHANNEL + 6)
+        assert not item.flags and "sad" in item.moods
+
+
+async def test_blocked_category_is_refused_and_never_picked(core: Core) -> None:
+    await core.settings.update(GUILD, blocked_categories=["pun"])
+    with pytest.raises(UserError, match="switched off"):
+        await core.picker.filters("joke", GUILD, category="pun")
+    f = await core.picker.filters("joke", GUILD)
+    for _ in range(80):
+        assert "pun" not in (await core.picker.pick(f, scope_id=CHANNEL)).categories
+
+
+async def test_search_finds_matching_words(core: Core, tmp_path: Path) -> None:
+    await add_jokes(core, tmp_path, [
+        "  - id: s-1\n    text: The zebracorn walked into a library.\n    categories: [test]\n",
+        "  - id: s-2\n    setup: What does a zebracorn eat?\n    punchline: Stripes of hay.\n    categories: [test]\n",
+    ])
+    f = await core.picker.filters("joke", GUILD)
+    found = {(await core.picker.pick(f, scope_id=CHANNEL, search="zebracorn")).key for _ in range(4)}
+    assert found == {"s-1", "s-2"}
+    assert (await core.picker.pick(f, scope_id=CHANNEL, search="zebraco")).key in found
+    with pytest.raises(UserError, match="No joke matches"):
+        await core.picker.pick(f, scope_id=CHANNEL, search="qwxyzzy")
+    with pytest.raises(UserError, match="a word or two"):
+        await core.picker.pick(f, scope_id=CHANNEL, search="?!")
+    # Quotes and FTS syntax in a search are words, not query operators.
+    with pytest.raises(UserError):
+        await core.picker.pick(f, scope_id=CHANNEL, search='zebracorn" OR "a')
+
+
+async def test_better_rated_items_come_up_more_and_new_ones_still_do(core: Core, tmp_path: Path) -> None:
+    await add_jokes(core, tmp_path, [
+        f"  - id: r-{n}\n    text: Rated joke number {n}.\n    categories: [ratedtest]\n" for n in range(3)
+    ])
+    loved, hated, _fresh = [await core.items.get_by_key("joke", f"r-{n}") for n in range(3)]
+    for user in range(12):
+        await core.voting.click(item_id=loved.id, guild_id=GUILD, user_id=user, up=True)
+        await core.voting.click(item_id=hated.id, guild_id=GUILD, user_id=user, up=False)
+    f = await core.picker.filters("joke", GUILD, category="ratedtest")
+    counts = Counter()
+    for n in range(600):
+        # A fresh channel each time: this measures preference, not the no-repeat rule.
+        counts[(await core.picker.pick(f, scope_id=10_000 + n)).key] += 1
+    assert counts["r-0"] > counts["r-2"] > counts["r-1"]
+    assert counts["r-2"] > 100
+
+
+async def test_topic_of_the_day_is_stable_and_follows_the_server_day(core: Core, clock) -> None:
+    first = await core.picker.of_the_day("discussion", GUILD)
+    assert (await core.picker.of_the_day("discussion", GUILD)).id == first.id
+    await clock.advance(timedelta(hours=11, minutes=59))  # 23:59 UTC, still the same day
+    assert (await core.picker.of_the_day("discussion", GUILD)).id == first.id
+    await clock.advance(timedelta(minutes=2))
+    assert (await core.picker.of_the_day("discussion", GUILD)).id != first.id
+    # At 00:01 UTC a server in Los Angeles is still on the day before.
+    await core.settings.update(GUILD + 1, timezone="America/Los_Angeles")
+    assert core.picker.local_date(await core.settings.get(GUILD + 1)) != core.picker.local_date(
+        await core.settings.get(GUILD))
+
+
+async def test_topics_of_the_day_do_not_repeat_until_the_pool_is_used(core: Core, clock) -> None:
+    f = await core.picker.filters("discussion", GUILD)
+    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    days = []
+    for _ in range(pool):
+        days.append((await core.picker.of_the_day("discussion", GUILD)).id)
+        await clock.advance(timedelta(days=1))
+    assert len(set(days)) == pool
+
+
+async def test_votes_toggle_switch_and_count_per_server(core: Core) -> None:
+    item = (await core.items.list(kind="joke"))[0]
+    click = core.voting.click
+    assert (await click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)).tally.up == 1
+    out = await click(item_id=item.id, guild_id=GUILD, user_id=1, up=False)
+    assert (out.vote, out.tally.up, out.tally.down) == (-1, 0, 1)
+    out = await click(item_id=item.id, guild_id=GUILD, user_id=1, up=False)
+    assert (out.vote, out.tally.up, out.tally.down) == (0, 0, 0)
+    await click(item_id=item.id, guild_id=GUILD, user_id=2, up=True)
+    await click(item_id=item.id, guild_id=GUILD + 1, user_id=2, up=True)
+    assert (await core.voting.tally(item.id, GUILD)).up == 1
+    assert (await core.items.get(item.id)).up == 2
+    top_here = await core.voting.top("joke", GUILD, server_only=True)
+    assert [(r.item.id, r.up) for r in top_here] == [(item.id, 1)]
+    with pytest.raises(UserError):
+        await click(item_id=999_999, guild_id=GUILD, user_id=1, up=True)
+
+
+async def test_votes_survive_reopening_the_database(core: Core, config) -> None:
+    item = (await core.items.list(kind="joke"))[3]
+    await core.voting.click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)
+    reopened = await Core.open(config)
+    try:
+        assert (await reopened.voting.tally(item.id, GUILD)).up == 1
+        assert await reopened.votes.vote_of(item.id, GUILD, 1) == 1
+    finally:
+        await reopened.close()
