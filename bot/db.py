@@ -99,13 +99,20 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> None:
+        """One statement, atomic on its own: no BEGIN/COMMIT round trips, but still ordered
+        with the transactions that other coroutines hold on this connection."""
+        async with self._write_lock:
+            await self.conn.execute_fetchall(sql, tuple(params))
+
+    # execute_fetchall runs the statement and reads its rows in one trip to the database
+    # thread; a cursor would take three (execute, fetch, close).
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.conn.execute_fetchall(sql, tuple(params))
+        return rows[0] if rows else None
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)

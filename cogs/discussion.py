@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from cogs.ui import item_message
+from cogs.ui import item_message, send_pick
 
 
 @app_commands.guild_only()
@@ -32,7 +32,7 @@ class Discussion(commands.GroupCog, group_name="discussion"):
         assert interaction.guild_id is not None and interaction.channel_id is not None
         f = await self.core.picker.filters("discussion", interaction.guild_id)
         item = await self.core.picker.pick(f, scope_id=interaction.channel_id)
-        await interaction.response.send_message(**await item_message(self.core, item, interaction.guild_id))
+        await send_pick(interaction, item)
 
 
 async def setup(bot: BanterBot) -> None:

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from cogs.ui import item_message
+from cogs.ui import send_pick
 
 
 class Jokes(commands.Cog):
@@ -31,7 +31,7 @@ class Jokes(commands.Cog):
                 raise UserError(f"There is no joke category called **{category[:64]}**. Try one of: {names}.")
         f = await self.core.picker.filters("joke", interaction.guild_id, category=category)
         item = await self.core.picker.pick(f, scope_id=interaction.channel_id, search=search)
-        await interaction.response.send_message(**await item_message(self.core, item, interaction.guild_id))
+        await send_pick(interaction, item)
 
     @joke.autocomplete("category")
     async def category_autocomplete(self, interaction: discord.Interaction,

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from cogs.ui import item_message
+from cogs.ui import send_pick
 
 
 class MoodCog(commands.Cog, name="Mood"):
@@ -29,10 +29,7 @@ class MoodCog(commands.Cog, name="Mood"):
         mood = reading.mood
         f = await self.core.picker.filters("joke", interaction.guild_id, mood=mood)
         item = await self.core.picker.pick(f, scope_id=interaction.channel_id)
-        await interaction.response.send_message(
-            f"Mood: {mood.name} {mood.emoji}".rstrip(),
-            **await item_message(self.core, item, interaction.guild_id),
-        )
+        await send_pick(interaction, item, f"Mood: {mood.name} {mood.emoji}".rstrip())
 
     @mood.autocomplete("feeling")
     async def feeling_autocomplete(self, interaction: discord.Interaction,

@@ -135,6 +135,15 @@ def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
     return view
 
 
+async def send_pick(interaction: discord.Interaction, item: Item, content: str | None = None) -> None:
+    """Answer with a picked item, then count it as shown in the channel (only once it was sent)."""
+    assert interaction.guild_id is not None and interaction.channel_id is not None
+    core = core_of(interaction)
+    kwargs = await item_message(core, item, interaction.guild_id)
+    await interaction.response.send_message(content, **kwargs)
+    await core.picker.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
+
+
 async def item_message(core: Any, item: Item, guild_id: int) -> dict[str, Any]:
     """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
     tally = await core.voting.tally(item.id, guild_id)

@@ -25,6 +25,9 @@ CREATE TABLE items (
     up           INTEGER NOT NULL DEFAULT 0,
     down         INTEGER NOT NULL DEFAULT 0,
     score        REAL    NOT NULL DEFAULT 0,
+    -- Categories and moods as a JSON list, so one read gives a whole item; item_tags below
+    -- is the index that filtered picks seek into.
+    tags         TEXT    NOT NULL DEFAULT '[]',
     created_at   TEXT    NOT NULL,
     updated_at   TEXT    NOT NULL,
     UNIQUE (kind, key)

@@ -12,9 +12,9 @@ import aiosqlite
 from bot.db import Database
 from bot.models import ContentEntry, Item, Kind, body_from_json, flags_to_mask, mask_to_flags
 
-ITEM_COLUMNS = (
-    "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down"
-)
+ITEM_COLUMNS = "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags"
+# The same, read through the alias ``i`` in joins.
+I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in ITEM_COLUMNS.split(","))
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,12 @@ class UpsertResult:
 
 @dataclass(frozen=True)
 class Candidate:
+    """An eligible item as a pick reads it: the whole row, so the chosen one needs no second read."""
+
     id: int
     up: int
     down: int
+    row: aiosqlite.Row | None = None
 
 
 def category_tag(name: str) -> str:
@@ -41,23 +44,18 @@ def mood_tag(name: str) -> str:
     return f"mood:{name}"
 
 
+def tags_of(entry: ContentEntry) -> list[str]:
+    return [category_tag(c) for c in entry.categories] + [mood_tag(m) for m in entry.moods]
+
+
 class ItemRepository:
     def __init__(self, db: Database, rng: random.Random | None = None) -> None:
         self.db = db
         self.rng = rng or random.Random()
 
-    async def _tags_for(self, ids: Sequence[int]) -> dict[int, list[str]]:
-        tags: dict[int, list[str]] = {i: [] for i in ids}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in await self.db.fetch_all(
-                f"SELECT item_id, tag FROM item_tags WHERE item_id IN ({marks}) ORDER BY rowid", chunk
-            ):
-                tags[row["item_id"]].append(row["tag"])
-        return tags
-
-    def _item(self, row: aiosqlite.Row, tags: list[str]) -> Item:
+    def item(self, row: aiosqlite.Row) -> Item:
+        """The item of a row read with ``ITEM_COLUMNS``."""
+        tags = json.loads(row["tags"])
         return Item(
             id=row["id"],
             kind=row["kind"],
@@ -77,9 +75,7 @@ class ItemRepository:
 
     async def get(self, item_id: int) -> Item | None:
         row = await self.db.fetch_one(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
-        if row is None:
-            return None
-        return self._item(row, (await self._tags_for([item_id]))[item_id])
+        return None if row is None else self.item(row)
 
     async def get_by_key(self, kind: Kind, key: str) -> Item | None:
         row = await self.db.fetch_one("SELECT id FROM items WHERE kind = ? AND key = ?", (kind, key))
@@ -98,8 +94,7 @@ class ItemRepository:
             clauses.append("guild_id IS NULL")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = await self.db.fetch_all(f"SELECT {ITEM_COLUMNS} FROM items {where} ORDER BY id", params)
-        tags = await self._tags_for([r["id"] for r in rows])
-        return [self._item(r, tags[r["id"]]) for r in rows]
+        return [self.item(r) for r in rows]
 
     async def categories(self, kind: Kind, guild_id: int | None) -> list[tuple[str, int]]:
         """Categories with at least one active item visible in the guild, with their sizes."""
@@ -133,10 +128,11 @@ class ItemRepository:
             rand = self.rng.random()
             async with conn.execute(
                 """INSERT INTO items (kind, key, guild_id, origin, body, flags, language, credit,
-                                      content_hash, rand, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                                      content_hash, rand, tags, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 (entry.kind, entry.key, guild_id, origin, json.dumps(entry.body.to_json()),
-                 flags_to_mask(entry.flags), entry.language, entry.credit, digest, rand, now, now),
+                 flags_to_mask(entry.flags), entry.language, entry.credit, digest, rand,
+                 json.dumps(tags_of(entry)), now, now),
             ) as cur:
                 item_id = (await cur.fetchone())[0]
             await self._write_tags(conn, item_id, entry, rand)
@@ -149,9 +145,9 @@ class ItemRepository:
         if row["content_hash"] != digest:
             await conn.execute(
                 """UPDATE items SET body = ?, flags = ?, language = ?, credit = ?, content_hash = ?,
-                                    origin = ?, status = 'active', updated_at = ? WHERE id = ?""",
+                                    tags = ?, origin = ?, status = 'active', updated_at = ? WHERE id = ?""",
                 (json.dumps(entry.body.to_json()), flags_to_mask(entry.flags), entry.language,
-                 entry.credit, digest, origin, now, item_id),
+                 entry.credit, digest, json.dumps(tags_of(entry)), origin, now, item_id),
             )
             async with conn.execute("SELECT rand FROM items WHERE id = ?", (item_id,)) as cur:
                 rand = (await cur.fetchone())[0]
@@ -168,7 +164,7 @@ class ItemRepository:
 
     async def _write_tags(self, conn: aiosqlite.Connection, item_id: int, entry: ContentEntry,
                           rand: float) -> None:
-        tags = [category_tag(c) for c in entry.categories] + [mood_tag(m) for m in entry.moods]
+        tags = tags_of(entry)
         await conn.executemany(
             "INSERT OR IGNORE INTO item_tags (tag, item_id, rand) VALUES (?, ?, ?)",
             [(tag, item_id, rand) for tag in tags],
@@ -237,11 +233,11 @@ class ItemRepository:
                 "NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = ? AND h.item_id = i.id)"
             )
             params += [history_scope, kind]
-        sql = (f"SELECT i.id, i.up, i.down FROM {source} WHERE {' AND '.join(where)} "
+        sql = (f"SELECT {I_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
                f"ORDER BY {order} LIMIT ?")
         params.append(limit)
         rows = await self.db.fetch_all(sql, params)
-        return [Candidate(r["id"], r["up"], r["down"]) for r in rows]
+        return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
 
     async def count_eligible(self, *, kind: Kind, guild_id: int, excluded_flags: int,
                              tag: str | None = None, blocked_tags: Sequence[str] = ()) -> int:
@@ -278,7 +274,7 @@ class ItemRepository:
             params += list(blocked_tags)
         params += [guild_id, limit]
         rows = await self.db.fetch_all(
-            f"""SELECT i.id, i.up, i.down FROM items_fts f JOIN items i ON i.id = f.rowid
+            f"""SELECT {I_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid
                  WHERE items_fts MATCH ? AND i.kind = ? AND i.status = 'active'
                    AND (i.guild_id IS NULL OR i.guild_id = ?) AND (? = 0 OR (i.flags & ?) = 0)
                    {blocked}
@@ -286,7 +282,7 @@ class ItemRepository:
                  ORDER BY f.rank LIMIT ?""",
             params,
         )
-        return [Candidate(r["id"], r["up"], r["down"]) for r in rows]
+        return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
 
     async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
                            tag: str | None, blocked_tags: Sequence[str] = ()) -> Candidate | None:
@@ -300,7 +296,7 @@ class ItemRepository:
         if blocked_tags:
             marks = ",".join("?" * len(blocked_tags))
             blocked = f"AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
-        sql = f"""SELECT i.id, i.up, i.down FROM history h JOIN items i ON i.id = h.item_id {join}
+        sql = f"""SELECT {I_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
                    WHERE h.scope_id = ? AND h.kind = ? AND i.status = 'active'
                      AND (i.guild_id IS NULL OR i.guild_id = ?) AND (i.flags & ?) = 0 {blocked}
                      AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
@@ -309,7 +305,7 @@ class ItemRepository:
             params = [tag, scope_id, kind]
         params += [guild_id, excluded_flags, *blocked_tags, guild_id]
         row = await self.db.fetch_one(sql, params)
-        return None if row is None else Candidate(row["id"], row["up"], row["down"])
+        return None if row is None else Candidate(row["id"], row["up"], row["down"], row)
 
     async def with_tag(self, ids: Sequence[int], tag: str) -> set[int]:
         if not ids:

@@ -36,7 +36,7 @@ from bot.repositories.history import HistoryRepository
 from bot.repositories.items import Candidate, ItemRepository, category_tag, mood_tag
 from bot.repositories.settings import SettingsRepository
 
-CANDIDATES = 8
+CANDIDATES = 6
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
 KEEP_AFTER_CYCLE = 0.2
@@ -114,17 +114,19 @@ class PickService:
         return found
 
     async def pick(self, f: Filters, *, scope_id: int, search: str | None = None) -> Item:
-        """Pick one item for ``scope_id`` (a channel) and record that it was shown there."""
+        """Choose one item for ``scope_id`` (a channel). Reads only: call :meth:`shown` once the
+        item has really been shown, so a message that failed to send does not count."""
         if search is not None:
             chosen = await self._pick_search(f, scope_id, search)
         else:
             chosen = await self._pick_fresh(f, scope_id)
-        async with self.db.transaction() as conn:
-            await self.history.record(conn, scope_id=scope_id, kind=f.kind, item_id=chosen.id,
-                                      guild_id=f.guild_id, now=iso(self.clock.now()))
-        item = await self.items.get(chosen.id)
-        assert item is not None
-        return item
+        assert chosen.row is not None
+        return self.items.item(chosen.row)
+
+    async def shown(self, item: Item, *, scope_id: int, guild_id: int) -> None:
+        """Record that ``item`` was shown in ``scope_id``, for the no-repeat rule."""
+        await self.history.record_now(scope_id=scope_id, kind=item.kind, item_id=item.id,
+                                      guild_id=guild_id, now=iso(self.clock.now()))
 
     async def _pick_fresh(self, f: Filters, scope_id: int) -> Candidate:
         found = await self._sample(f, scope_id)

@@ -1,0 +1,50 @@
+"""Checks shared by the cogs' commands. Not an extension itself.
+
+``default_permissions`` only decides who *sees* a command by default; a server can change that,
+and it says nothing about the moderator role. So moderator commands also check on our side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.services.moderation import Actor
+from cogs.ui import core_of
+
+T = TypeVar("T")
+
+NOT_A_MODERATOR = ("Only moderators can do that: it needs the Manage Server permission or the server's "
+                   "moderator role.")
+
+
+def actor_of(interaction: discord.Interaction) -> Actor:
+    """Who acts, as the plain values the moderation service decides on."""
+    user = interaction.user
+    roles = frozenset(role.id for role in user.roles) if isinstance(user, discord.Member) else frozenset()
+    return Actor(user.id, manage_guild=interaction.guild_id is not None and interaction.permissions.manage_guild,
+                 role_ids=roles)
+
+
+async def member_is_moderator(interaction: discord.Interaction) -> bool:
+    """Manage Server in this server, or the role set as the server's moderator role."""
+    if interaction.guild_id is None:
+        return False
+    # The rule itself lives in the moderation service, which checks it again on every action.
+    return await core_of(interaction).moderation.is_moderator(interaction.guild_id, actor_of(interaction))
+
+
+def is_moderator() -> Callable[[T], T]:
+    """An app-command check: the command runs for moderators only, with a clear message for others."""
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not await member_is_moderator(interaction):
+            raise app_commands.CheckFailure(NOT_A_MODERATOR)
+        return True
+
+    return app_commands.check(predicate)

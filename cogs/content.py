@@ -1,0 +1,169 @@
+"""/content: moderators add, edit, remove, restore and inspect the server's content.
+
+A server's moderators can change only their server's own items; global (pack) items can be hidden
+for the server with /content remove. The service enforces both; this cog only translates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.models import Item
+from bot.services.moderation import ActionResult, ItemDetails
+from cogs.checks import actor_of, is_moderator
+from cogs.moderation_ui import FlagName, FormModal, flags_text, post_modlog
+from cogs.ui import item_embed
+
+# Discord integer options stop at 2**53.
+ItemId = app_commands.Range[int, 1, 2**53 - 1]
+
+
+def _when(stamp: str) -> str:
+    return discord.utils.format_dt(datetime.fromisoformat(stamp.replace("Z", "+00:00")), "R")
+
+
+def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
+    item = details.item
+    embed = discord.Embed(title=f"{item.kind.capitalize()} #{item.id}", colour=discord.Colour.light_grey())
+    owner = "global (pack content)" if details.scope == "global" else "this server's"
+    embed.add_field(name="Scope", value=f"{owner} · origin `{item.origin}` · key `{item.key}`", inline=False)
+    shown = {"reports": "hidden here by reports", "moderator": "hidden here by a moderator"}.get(
+        details.hidden or "", "showing here")
+    status = "removed (retired)" if item.status != "active" else "active"
+    embed.add_field(name="Status", value=f"{status} · {shown}", inline=False)
+    embed.add_field(name="Flags", value=flags_text(item.flags), inline=True)
+    embed.add_field(name="Categories", value=", ".join(item.categories) or "none", inline=True)
+    embed.add_field(name="Votes", value=f"here 👍 {details.server_tally.up} 👎 {details.server_tally.down}\n"
+                                        f"everywhere 👍 {item.up} 👎 {item.down}", inline=True)
+    places = [
+        ("topic of the day" if scope == guild_id else f"<#{scope}>") + f" {_when(when)}"
+        for scope, when in details.places
+    ]
+    embed.add_field(name="Shown here", value="\n".join(places) or "not yet", inline=False)
+    if details.versions:
+        last = details.versions[-1]
+        by = f" by <@{last.edited_by}>" if last.edited_by else ""
+        embed.add_field(name="Edits", value=f"{len(details.versions)} earlier version(s) kept; "
+                                            f"last edited {_when(last.edited_at)}{by}", inline=False)
+    if details.open_reports:
+        embed.add_field(name="Open reports", value=f"{details.open_reports} (see /review)", inline=False)
+    return embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Content(commands.GroupCog, group_name="content"):
+    """Manage this server's jokes and discussion topics."""
+
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+        super().__init__()
+
+    async def _done(self, interaction: discord.Interaction, result: ActionResult, text: str) -> None:
+        assert interaction.guild_id is not None
+        embeds = [item_embed(result.item)] if result.item is not None and result.item.status == "active" else []
+        await interaction.response.send_message(text, embeds=embeds, ephemeral=True)
+        await post_modlog(self.bot, interaction.guild_id, result.record)
+
+    @app_commands.command()
+    @app_commands.describe(kind="What to add")
+    @is_moderator()
+    async def add(self, interaction: discord.Interaction, kind: Literal["joke", "discussion"]) -> None:
+        """Add a joke or topic to this server's library (approved at once)."""
+        assert interaction.guild_id is not None
+        await self.core.moderation.require_moderator(interaction.guild_id, actor_of(interaction))
+
+        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
+            assert modal_interaction.guild_id is not None
+            result = await self.core.moderation.add(modal_interaction.guild_id, actor_of(modal_interaction),
+                                                    kind, form)
+            assert result.item is not None
+            await self._done(modal_interaction, result, f"Added {kind} #{result.item.id} to this server.")
+
+        title = "Add a joke" if kind == "joke" else "Add a discussion topic"
+        await interaction.response.send_modal(
+            FormModal(kind=kind, title=title, custom_id=f"content-add:{kind}", on_done=submitted)
+        )
+
+    @app_commands.command()
+    @app_commands.rename(item_id="id")
+    @app_commands.describe(item_id="The item's number (in its footer)")
+    @is_moderator()
+    async def edit(self, interaction: discord.Interaction, item_id: ItemId) -> None:
+        """Edit one of this server's items (the previous version is kept)."""
+        assert interaction.guild_id is not None
+        item, form = await self.core.moderation.item_form(interaction.guild_id, actor_of(interaction), item_id)
+
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            assert modal_interaction.guild_id is not None
+            result = await self.core.moderation.edit_item(modal_interaction.guild_id, actor_of(modal_interaction),
+                                                          item_id, values)
+            await self._done(modal_interaction, result,
+                             f"Edited {item.kind} #{item_id}; the previous version is kept.")
+
+        await interaction.response.send_modal(FormModal(
+            kind=item.kind, title=f"Edit {item.kind} #{item_id}", custom_id=f"content-edit:{item_id}",
+            on_done=submitted, prefill=form,
+        ))
+
+    @app_commands.command()
+    @app_commands.rename(item_id="id")
+    @app_commands.describe(item_id="The item's number (in its footer)", reason="Why (for the mod-log)")
+    @is_moderator()
+    async def remove(self, interaction: discord.Interaction, item_id: ItemId,
+                     reason: app_commands.Range[str, 1, 500] | None = None) -> None:
+        """Remove an item here: this server's is retired (votes kept), a global one is hidden here."""
+        assert interaction.guild_id is not None
+        result = await self.core.moderation.remove_item(interaction.guild_id, actor_of(interaction), item_id, reason)
+        item: Item | None = result.item
+        assert item is not None
+        if result.record.action == "retire":
+            text = f"Removed {item.kind} #{item_id}: it no longer shows, its votes are kept."
+        else:
+            text = f"Hid global {item.kind} #{item_id} in this server."
+        await self._done(interaction, result, text + " `/content restore` undoes it.")
+
+    @app_commands.command()
+    @app_commands.rename(item_id="id")
+    @app_commands.describe(item_id="The item's number")
+    @is_moderator()
+    async def restore(self, interaction: discord.Interaction, item_id: ItemId) -> None:
+        """Bring back an item that was removed or hidden in this server."""
+        assert interaction.guild_id is not None
+        result = await self.core.moderation.restore_item(interaction.guild_id, actor_of(interaction), item_id)
+        assert result.item is not None
+        await self._done(interaction, result, f"Restored {result.item.kind} #{item_id}: it shows here again.")
+
+    @app_commands.command()
+    @app_commands.rename(item_id="id")
+    @app_commands.describe(item_id="The item's number", flag="The content flag", on="Whether the item carries it")
+    @is_moderator()
+    async def flag(self, interaction: discord.Interaction, item_id: ItemId, flag: FlagName, on: bool) -> None:
+        """Set or clear a content flag on one of this server's items."""
+        assert interaction.guild_id is not None
+        result = await self.core.moderation.set_item_flag(interaction.guild_id, actor_of(interaction), item_id,
+                                                          flag, on)
+        await self._done(interaction, result, f"{flag} is now {'on' if on else 'off'} for #{item_id}.")
+
+    @app_commands.command()
+    @app_commands.rename(item_id="id")
+    @app_commands.describe(item_id="The item's number")
+    @is_moderator()
+    async def show(self, interaction: discord.Interaction, item_id: ItemId) -> None:
+        """Show an item with its flags, votes, where it was shown and its edits."""
+        assert interaction.guild_id is not None
+        details = await self.core.moderation.show_item(interaction.guild_id, actor_of(interaction), item_id)
+        await interaction.response.send_message(
+            embeds=[item_embed(details.item), details_embed(details, interaction.guild_id)], ephemeral=True
+        )
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(Content(bot))

@@ -1,0 +1,176 @@
+"""What the moderation features share in Discord: content forms, reason forms, the mod-log and
+telling members about decisions. Not an extension itself."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+
+from bot.errors import UserError
+from bot.models import ContentEntry, Item, Kind
+from bot.repositories.moderation import ActionRecord
+from bot.services.moderation import REASON_MAX
+from bot.services.packs import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX
+from cogs.ui import guarded, item_embed
+
+if TYPE_CHECKING:
+    from bot.bot import BanterBot
+
+log = logging.getLogger(__name__)
+
+# The content flags as a command option; a test keeps it in step with bot.models.FLAGS.
+FlagName = Literal["nsfw", "dark", "religious", "political", "offensive", "explicit"]
+
+MODLOG_COLOUR = discord.Colour(0x5865F2)
+FORM_TIMEOUT = 30 * 60  # an abandoned form is forgotten after half an hour
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str  # at most 45 characters (Discord)
+    paragraph: bool
+    max_length: int
+    required: bool = True
+    placeholder: str | None = None  # at most 100 characters
+
+
+# Five inputs at most per form (Discord); the keys are the service's form keys.
+FORMS: dict[str, tuple[FieldSpec, ...]] = {
+    "joke": (
+        FieldSpec("joke", "Joke, or its setup", True, JOKE_PART_MAX,
+                  placeholder="Why did the scarecrow win an award?"),
+        FieldSpec("punchline", "Punchline (leave empty for a one-liner)", True, JOKE_PART_MAX, required=False,
+                  placeholder="Because he was outstanding in his field."),
+        FieldSpec("categories", "Categories, separated by commas", False, 200, required=False,
+                  placeholder="puns, animals (misc if left empty)"),
+        FieldSpec("flags", "Content flags, if any", False, 100, required=False,
+                  placeholder="nsfw, dark, religious, political, offensive, explicit"),
+    ),
+    "discussion": (
+        FieldSpec("title", "Title", False, TITLE_MAX, placeholder="Social media"),
+        FieldSpec("question", "Question", True, QUESTION_MAX,
+                  placeholder="What do you think of social media: what does it give us, what does it cost?"),
+        FieldSpec("benefits", "Benefits, one per line", True, LIST_TEXT_MAX,
+                  placeholder="Keeps friends in touch\nNews travels fast"),
+        FieldSpec("disadvantages", "Disadvantages, one per line", True, LIST_TEXT_MAX,
+                  placeholder="Endless scrolling\nRumours spread fast too"),
+        FieldSpec("talking_points", 'Talking points, one "Heading: text" a line', True, 4000,
+                  placeholder="Privacy: who sees what we share?\nAttention: what does it do to focus?"),
+    ),
+}
+
+FormHandler = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+
+
+class FormModal(discord.ui.Modal):
+    """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key."""
+
+    def __init__(self, *, kind: Kind, title: str, custom_id: str, on_done: FormHandler,
+                 prefill: Mapping[str, str] | None = None) -> None:
+        super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
+        self._on_done = on_done
+        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        prefill = prefill or {}
+        for spec in FORMS[kind]:
+            default = prefill.get(spec.key) or None
+            if default is not None and len(default) > spec.max_length:
+                raise UserError(f"{spec.label} is longer than a form can hold ({len(default)} characters), "
+                                "so it cannot be edited here.")
+            field = discord.ui.TextInput(
+                label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,
+                style=discord.TextStyle.paragraph if spec.paragraph else discord.TextStyle.short,
+                placeholder=spec.placeholder, default=default,
+            )
+            self.add_item(field)
+            self.inputs[spec.key] = field
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        values = {key: field.value for key, field in self.inputs.items()}
+        await guarded(interaction, lambda: self._on_done(interaction, values))
+
+
+class ReasonModal(discord.ui.Modal):
+    """One reason, for a report, a rejection or a removal."""
+
+    def __init__(self, *, title: str, label: str, custom_id: str, on_done: Callable[[discord.Interaction, str],
+                 Awaitable[None]], placeholder: str | None = None) -> None:
+        super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
+        self._on_done = on_done
+        self.reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label=label[:45], custom_id="reason", style=discord.TextStyle.paragraph, min_length=3,
+            max_length=REASON_MAX, placeholder=placeholder,
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        value = self.reason.value
+        await guarded(interaction, lambda: self._on_done(interaction, value))
+
+
+def entry_embed(entry: ContentEntry, footer: str) -> discord.Embed:
+    """A proposed entry as it would look once stored (the footer says what it is)."""
+    preview = Item(
+        id=0, kind=entry.kind, key=entry.key, guild_id=None, origin="", status="active", body=entry.body,
+        categories=entry.categories, moods=entry.moods, flags=entry.flags, language=entry.language,
+        credit=entry.credit, up=0, down=0,
+    )
+    embed = item_embed(preview)
+    embed.set_footer(text=footer)
+    return embed
+
+
+def flags_text(flags: Sequence[str] | frozenset[str]) -> str:
+    return ", ".join(sorted(flags)) or "none"
+
+
+# --- the mod-log ---------------------------------------------------------------------------------
+
+def modlog_embed(record: ActionRecord) -> discord.Embed:
+    who = f"<@{record.actor_id}>" if record.actor_id is not None else "Banter (automatic)"
+    embed = discord.Embed(description=f"{who} {record.summary}"[:4000], colour=MODLOG_COLOUR,
+                          timestamp=datetime.fromisoformat(record.created_at.replace("Z", "+00:00")))
+    if record.reason:
+        embed.add_field(name="Reason", value=record.reason[:1024], inline=False)
+    embed.set_footer(text=f"Moderation action #{record.id} · {record.action} · {record.target}")
+    return embed
+
+
+async def post_modlog(bot: BanterBot, guild_id: int, *records: ActionRecord | None) -> None:
+    """Post actions to the server's mod-log channel, if it has one. Never raises: the action is done
+    and recorded whatever happens to the post."""
+    shown = [r for r in records if r is not None]
+    if not shown:
+        return
+    try:
+        settings = await bot.core.settings.get(guild_id)
+        if settings.modlog_channel_id is None:
+            return
+        channel = bot.get_channel(settings.modlog_channel_id)
+        if channel is None:
+            channel = await bot.fetch_channel(settings.modlog_channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            log.warning("mod-log channel %s of guild %s cannot take messages", settings.modlog_channel_id, guild_id)
+            return
+        for start in range(0, len(shown), 10):
+            await channel.send(embeds=[modlog_embed(r) for r in shown[start:start + 10]])
+    except discord.HTTPException as exc:
+        log.warning("could not post to the mod-log of guild %s: %s", guild_id, exc)
+    except Exception:
+        log.exception("posting to the mod-log of guild %s failed", guild_id)
+
+
+async def tell_member(bot: BanterBot, user_id: int, text: str) -> bool:
+    """Send a member a direct message; False (and nothing else) if they do not take DMs."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        await user.send(text)
+    except discord.HTTPException as exc:
+        log.info("could not tell user %s about a decision: %s", user_id, exc)
+        return False
+    return True

@@ -1,0 +1,79 @@
+"""The 🚩 Report button on every item message: a member says what is wrong; enough reports from
+different members hide the item in that server until a moderator decides."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.errors import UserError
+from cogs.moderation_ui import ReasonModal, post_modlog
+from cogs.ui import EXTRA_BUTTONS, core_of, guarded
+
+
+class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:(?P<item>[0-9]{1,19})"):
+    """🚩 on an item. The custom_id carries the item, so it works after a restart."""
+
+    def __init__(self, item_id: int) -> None:
+        self.item_id = item_id
+        super().__init__(
+            discord.ui.Button(style=discord.ButtonStyle.secondary, emoji="🚩", label="Report",
+                              custom_id=f"report:{item_id}")
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ReportButton:
+        return cls(int(match["item"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._open_form(interaction))
+
+    async def _open_form(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None:
+            raise UserError("Reports work in servers only.")
+        core = core_of(interaction)
+        item = await core.moderation.may_report(interaction.guild_id, interaction.user.id, self.item_id)
+        label = "joke" if item.kind == "joke" else "discussion"
+
+        async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
+            assert modal_interaction.guild_id is not None
+            outcome = await core.moderation.report(modal_interaction.guild_id, modal_interaction.user.id,
+                                                   self.item_id, reason)
+            await modal_interaction.response.send_message(
+                f"Thanks, your report on {label} #{self.item_id} went to the moderators.", ephemeral=True
+            )
+            await post_modlog(modal_interaction.client, modal_interaction.guild_id, outcome.record)  # type: ignore[arg-type]
+
+        await interaction.response.send_modal(ReasonModal(
+            title=f"Report {label} #{self.item_id}", label="What is wrong with it?",
+            custom_id=f"report-reason:{self.item_id}", on_done=submitted,
+            placeholder="Offensive, wrong, a repeat, not funny at all…",
+        ))
+
+
+def report_button(item_id: int) -> discord.ui.Item[Any]:
+    return ReportButton(item_id)
+
+
+class Reports(commands.Cog):
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ReportButton)
+        if report_button not in EXTRA_BUTTONS:
+            EXTRA_BUTTONS.append(report_button)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ReportButton)
+        if report_button in EXTRA_BUTTONS:
+            EXTRA_BUTTONS.remove(report_button)
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(Reports(bot))

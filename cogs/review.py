@@ -1,0 +1,260 @@
+"""/review: the server's oldest pending suggestion or report, with buttons to decide it.
+
+The buttons are persistent (``review:<case>:<action>``) and check moderator rights on every
+click: a review message can outlive its moderator's role. After each decision the same message
+shows the next case.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.errors import UserError
+from bot.models import FLAGS
+from bot.services.moderation import AlreadyDecided, CaseDetails, Decision
+from cogs.checks import actor_of, is_moderator
+from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, post_modlog, tell_member
+from cogs.ui import core_of, guarded, item_embed
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("approve", "reject", "edit", "keep", "remove", *(f"flag-{flag}" for flag in FLAGS))
+CONTENT_MAX = 1900
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def case_text(details: CaseDetails) -> str:
+    case = details.case
+    waiting = f"{details.waiting} waiting" if details.waiting > 1 else "the last one waiting"
+    if case.type == "suggestion":
+        lines = [f"**Suggestion #{case.id}** · {case.kind} · from <@{case.user_id}> · {waiting}",
+                 f"Flags: {flags_text(details.flags)}"]
+    else:
+        item = details.item
+        scope = "global" if item is None or item.guild_id is None else "this server's"
+        hidden = {"reports": "hidden here by reports", "moderator": "hidden here by a moderator"}.get(
+            details.hidden or "", "showing here")
+        lines = [f"**Report case #{case.id}** · {scope} {case.kind} #{case.item_id} · "
+                 f"{len(details.reports)} report(s) · {hidden} · {waiting}",
+                 f"Flags: {flags_text(details.flags)}"
+                 + ("" if details.editable else " · global content: Remove hides it in this server")]
+        for report in details.reports[:10]:
+            lines.append(f"> <@{report.user_id}>: {_clip(report.reason, 150)}")
+    text = "\n".join(lines)
+    return text if len(text) <= CONTENT_MAX else text[: CONTENT_MAX - 1] + "…"
+
+
+def case_view(details: CaseDetails) -> discord.ui.View:
+    case = details.case
+    view = discord.ui.View(timeout=None)
+    if case.type == "suggestion":
+        view.add_item(ReviewButton(case.id, "approve", "Approve", discord.ButtonStyle.success, emoji="✅"))
+        view.add_item(ReviewButton(case.id, "reject", "Reject", discord.ButtonStyle.danger, emoji="✖️"))
+    else:
+        view.add_item(ReviewButton(case.id, "keep", "Keep", discord.ButtonStyle.success, emoji="✅"))
+        view.add_item(ReviewButton(case.id, "remove", "Remove", discord.ButtonStyle.danger, emoji="🗑️"))
+    view.add_item(ReviewButton(case.id, "edit", "Edit", discord.ButtonStyle.secondary, emoji="✏️",
+                               disabled=not details.editable))
+    for n, flag in enumerate(FLAGS):
+        on = flag in details.flags
+        view.add_item(ReviewButton(
+            case.id, f"flag-{flag}", f"{flag}: {'on' if on else 'off'}",
+            discord.ButtonStyle.primary if on else discord.ButtonStyle.secondary,
+            disabled=not details.editable, row=1 + n // 3,
+        ))
+    return view
+
+
+def case_message(details: CaseDetails | None, note: str | None = None) -> dict[str, Any]:
+    """The keyword arguments that show a case (or the empty queue) in a review message."""
+    prefix = f"{note}\n\n" if note else ""
+    if details is None:
+        return {"content": f"{prefix}The review queue is empty. ✨", "embed": None, "view": None}
+    case = details.case
+    if case.proposal is not None:
+        embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.id}")
+    else:
+        assert details.item is not None
+        embed = item_embed(details.item)
+    return {"content": prefix + case_text(details), "embed": embed, "view": case_view(details)}
+
+
+def outcome_note(decision: Decision) -> str:
+    case = decision.case
+    if case.status == "approved" and decision.item is not None:
+        return f"✅ Approved suggestion #{case.id}: it is now {case.kind} #{decision.item.id}."
+    if case.status == "rejected":
+        return f"✖️ Rejected suggestion #{case.id}."
+    if case.status == "kept":
+        return f"✅ Kept {case.kind} #{case.item_id} (report case #{case.id})."
+    return f"🗑️ Removed {case.kind} #{case.item_id} (report case #{case.id})."
+
+
+class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
+                   template=r"review:(?P<case>[0-9]{1,19}):(?P<action>[a-z-]{1,20})"):
+    """A decision or an edit on one case of the review queue."""
+
+    def __init__(self, case_id: int, action: str, label: str = "…",
+                 style: discord.ButtonStyle = discord.ButtonStyle.secondary, *, emoji: str | None = None,
+                 disabled: bool = False, row: int | None = None) -> None:
+        self.case_id = case_id
+        self.action = action
+        super().__init__(
+            discord.ui.Button(style=style, label=label, emoji=emoji, disabled=disabled,
+                              custom_id=f"review:{case_id}:{action}"),
+            row=row,
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ReviewButton:
+        return cls(int(match["case"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._act(interaction))
+
+    async def _act(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None:
+            raise UserError("Reviews happen in servers only.")
+        if self.action not in ACTIONS:
+            raise UserError("That button is not one I know any more; run /review again.")
+        core = core_of(interaction)
+        guild_id, actor = interaction.guild_id, actor_of(interaction)
+        # Rights are checked on every click, before anything else happens.
+        await core.moderation.require_moderator(guild_id, actor)
+        if self.action in ("approve", "keep"):
+            decide = core.moderation.approve if self.action == "approve" else core.moderation.keep
+            await _decide(interaction, lambda: decide(guild_id, actor, self.case_id))
+        elif self.action in ("reject", "remove"):
+            details = await core.moderation.case_details(guild_id, actor, self.case_id)
+            if not details.case.pending:
+                lost = await core.moderation.already_decided(guild_id, self.case_id)
+                await _show_next(interaction, note=f"⚠️ {lost}")
+                return
+            await interaction.response.send_modal(self._reason_form(details))
+        elif self.action == "edit":
+            try:
+                kind, form = await core.moderation.case_form(guild_id, actor, self.case_id)
+            except AlreadyDecided as lost:
+                await _show_next(interaction, note=f"⚠️ {lost}")
+                return
+            details = await core.moderation.case_details(guild_id, actor, self.case_id)
+            if details.case.type == "suggestion":
+                title = f"Edit suggestion #{self.case_id}"
+            else:
+                title = f"Edit {kind} #{details.case.item_id}"
+
+            async def edited(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+                try:
+                    update = await core.moderation.edit_case(guild_id, actor_of(modal_interaction), self.case_id,
+                                                             values)
+                except AlreadyDecided as lost:
+                    await _show_next(modal_interaction, note=f"⚠️ {lost}")
+                    return
+                await modal_interaction.response.edit_message(**case_message(update.details, "✏️ Edited."))
+                await post_modlog(modal_interaction.client, guild_id, update.record)  # type: ignore[arg-type]
+
+            await interaction.response.send_modal(FormModal(
+                kind=kind, title=title, custom_id=f"review-edit:{self.case_id}", on_done=edited, prefill=form,
+            ))
+        else:
+            flag = self.action.removeprefix("flag-")
+            try:
+                update = await core.moderation.toggle_case_flag(guild_id, actor, self.case_id, flag)
+            except AlreadyDecided as lost:
+                await _show_next(interaction, note=f"⚠️ {lost}")
+                return
+            await interaction.response.edit_message(**case_message(update.details))
+            await post_modlog(interaction.client, guild_id, update.record)  # type: ignore[arg-type]
+
+    def _reason_form(self, details: CaseDetails) -> ReasonModal:
+        reject = self.action == "reject"
+
+        async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
+            core = core_of(modal_interaction)
+            assert modal_interaction.guild_id is not None
+            actor = actor_of(modal_interaction)
+            decide = core.moderation.reject if reject else core.moderation.remove_reported
+            await _decide(modal_interaction,
+                          lambda: decide(modal_interaction.guild_id, actor, self.case_id, reason))  # type: ignore[arg-type]
+
+        if reject:
+            return ReasonModal(title=f"Reject suggestion #{self.case_id}", label="Reason (the member is told)",
+                               custom_id=f"review-reject:{self.case_id}", on_done=submitted,
+                               placeholder="Already told in another form, too mean, not a joke…")
+        item = details.item
+        what = f"{details.case.kind} #{details.case.item_id}"
+        where = "retire it" if item is not None and item.guild_id is not None else "hide it in this server"
+        return ReasonModal(title=f"Remove {what}", label=f"Reason ({where})",
+                           custom_id=f"review-remove:{self.case_id}", on_done=submitted)
+
+
+async def _show_next(interaction: discord.Interaction, *, note: str | None = None) -> None:
+    """Replace the review message with the next pending case."""
+    core = core_of(interaction)
+    assert interaction.guild_id is not None
+    details = await core.moderation.next_case(interaction.guild_id, actor_of(interaction))
+    message = case_message(details, note)
+    if interaction.message is not None:
+        await interaction.response.edit_message(**message)
+    else:
+        await interaction.response.send_message(ephemeral=True, **message)
+
+
+async def _decide(interaction: discord.Interaction, decide: Any) -> None:
+    """Run a decision, show the next case, then post to the mod-log and tell the member."""
+    try:
+        decision: Decision = await decide()
+    except AlreadyDecided as lost:
+        await _show_next(interaction, note=f"⚠️ {lost} Here is the next one.")
+        return
+    await _show_next(interaction, note=outcome_note(decision))
+    bot: BanterBot = interaction.client  # type: ignore[assignment]
+    assert interaction.guild_id is not None
+    await post_modlog(bot, interaction.guild_id, decision.record)
+    case = decision.case
+    if case.type == "suggestion":
+        guild = interaction.guild.name if interaction.guild is not None else "the server"
+        if case.status == "approved" and decision.item is not None:
+            text = (f"Your suggestion #{case.id} in **{guild}** was approved: it is now {case.kind} "
+                    f"#{decision.item.id}. Thank you!")
+        else:
+            text = f"Your suggestion #{case.id} in **{guild}** was not accepted. Reason: {case.decision_reason}"
+        await tell_member(bot, case.user_id, text)
+
+
+class Review(commands.Cog):
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ReviewButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ReviewButton)
+
+    @app_commands.command()
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @is_moderator()
+    async def review(self, interaction: discord.Interaction) -> None:
+        """Review the oldest pending suggestion or report."""
+        assert interaction.guild_id is not None
+        details = await self.core.moderation.next_case(interaction.guild_id, actor_of(interaction))
+        await interaction.response.send_message(ephemeral=True, **case_message(details))
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(Review(bot))

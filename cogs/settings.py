@@ -1,0 +1,148 @@
+"""/settings: the server's safe mode, blocked categories and flags, moderator role, suggestions,
+report threshold and mod-log channel. Every change is recorded and posted to the mod-log."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.models import GuildSettings
+from bot.services.moderation import SettingsChange
+from cogs.checks import actor_of, is_moderator
+from cogs.moderation_ui import FlagName, flags_text, post_modlog
+
+
+def settings_embed(settings: GuildSettings, default_threshold: int) -> discord.Embed:
+    embed = discord.Embed(title="Server settings", colour=discord.Colour.light_grey())
+    safe = "on: flagged content never shows" if settings.safe_mode else "off: only blocked flags are kept out"
+    embed.add_field(name="Safe mode", value=safe, inline=False)
+    embed.add_field(name="Blocked categories", value=", ".join(settings.blocked_categories) or "none", inline=True)
+    embed.add_field(name="Blocked flags", value=flags_text(settings.blocked_flags), inline=True)
+    role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
+    embed.add_field(name="Moderator role", value=role, inline=False)
+    embed.add_field(name="Suggestions", value="on" if settings.suggestions_enabled else "off", inline=True)
+    threshold = settings.report_threshold or f"{default_threshold} (default)"
+    embed.add_field(name="Reports that hide an item", value=str(threshold), inline=True)
+    modlog = f"<#{settings.modlog_channel_id}>" if settings.modlog_channel_id else "none"
+    embed.add_field(name="Mod-log channel", value=modlog, inline=True)
+    return embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Settings(commands.GroupCog, group_name="settings"):
+    """This server's settings for Banter."""
+
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+        super().__init__()
+
+    async def _reply(self, interaction: discord.Interaction, change: SettingsChange, note: str = "") -> None:
+        assert interaction.guild_id is not None
+        text = "Saved." if change.record is not None else "Nothing changed: that was the setting already."
+        await interaction.response.send_message(
+            f"{text}{note}", embed=settings_embed(change.settings, self.core.moderation.hide_after), ephemeral=True
+        )
+        await post_modlog(self.bot, interaction.guild_id, change.record)
+
+    async def _change(self, interaction: discord.Interaction, **changes: object) -> None:
+        assert interaction.guild_id is not None
+        change = await self.core.moderation.change_settings(interaction.guild_id, actor_of(interaction), **changes)
+        await self._reply(interaction, change)
+
+    @app_commands.command()
+    @is_moderator()
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Show this server's settings."""
+        assert interaction.guild_id is not None
+        settings = await self.core.moderation.get_settings(interaction.guild_id, actor_of(interaction))
+        await interaction.response.send_message(
+            embed=settings_embed(settings, self.core.moderation.hide_after), ephemeral=True
+        )
+
+    @app_commands.command(name="safe-mode")
+    @app_commands.describe(enabled="On: nothing flagged (nsfw, dark, …) is ever shown")
+    @is_moderator()
+    async def safe_mode(self, interaction: discord.Interaction, enabled: bool) -> None:
+        """Turn safe mode on or off."""
+        await self._change(interaction, safe_mode=enabled)
+
+    @app_commands.command()
+    @app_commands.describe(enabled="Whether members may use /suggest")
+    @is_moderator()
+    async def suggestions(self, interaction: discord.Interaction, enabled: bool) -> None:
+        """Let members suggest content, or not."""
+        await self._change(interaction, suggestions_enabled=enabled)
+
+    @app_commands.command(name="report-threshold")
+    @app_commands.describe(count="Reports from different members that hide an item (leave out for the default)")
+    @is_moderator()
+    async def report_threshold(self, interaction: discord.Interaction,
+                               count: app_commands.Range[int, 1, 100] | None = None) -> None:
+        """How many reports hide an item until a moderator decides."""
+        await self._change(interaction, report_threshold=count)
+
+    @app_commands.command(name="moderator-role")
+    @app_commands.describe(role="Members with this role moderate Banter (leave out to clear)")
+    @is_moderator()
+    async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        """Set the role whose members may moderate (needs Manage Server)."""
+        await self._change(interaction, moderator_role_id=role.id if role else None)
+
+    @app_commands.command()
+    @app_commands.describe(channel="Where moderation actions are posted (leave out to stop posting)")
+    @is_moderator()
+    async def modlog(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        """Set the mod-log channel, where every moderation action is posted."""
+        assert interaction.guild_id is not None
+        note = ""
+        if channel is not None and interaction.guild is not None:
+            cached = interaction.guild.get_channel(channel.id)
+            me = interaction.guild.me
+            if isinstance(cached, discord.TextChannel) and me is not None:
+                perms = cached.permissions_for(me)
+                if not (perms.view_channel and perms.send_messages and perms.embed_links):
+                    note = (f"\n⚠️ I cannot post in {cached.mention} yet: give me View Channel, Send Messages "
+                            "and Embed Links there.")
+        change = await self.core.moderation.change_settings(interaction.guild_id, actor_of(interaction),
+                                                            modlog_channel_id=channel.id if channel else None)
+        await self._reply(interaction, change, note)
+
+    @app_commands.command()
+    @app_commands.describe(name="The category", blocked="Whether its items are kept out of this server")
+    @is_moderator()
+    async def category(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 64],
+                       blocked: bool) -> None:
+        """Block or unblock a category in this server."""
+        assert interaction.guild_id is not None
+        change = await self.core.moderation.set_category_blocked(interaction.guild_id, actor_of(interaction),
+                                                                 name, blocked)
+        await self._reply(interaction, change)
+
+    @category.autocomplete("name")
+    async def category_autocomplete(self, interaction: discord.Interaction,
+                                    current: str) -> list[app_commands.Choice[str]]:
+        current = current.strip().lower()
+        names: dict[str, int] = {}
+        for kind in ("joke", "discussion"):
+            for name, count in await self.core.items.categories(kind, interaction.guild_id):
+                names[name] = names.get(name, 0) + count
+        return [app_commands.Choice(name=f"{name} ({count})", value=name)
+                for name, count in sorted(names.items()) if current in name][:25]
+
+    @app_commands.command()
+    @app_commands.describe(name="The content flag", blocked="Whether items with it are kept out (with safe mode off)")
+    @is_moderator()
+    async def flag(self, interaction: discord.Interaction, name: FlagName, blocked: bool) -> None:
+        """Block or unblock a content flag (safe mode on blocks them all)."""
+        assert interaction.guild_id is not None
+        change = await self.core.moderation.set_flag_blocked(interaction.guild_id, actor_of(interaction), name,
+                                                             blocked)
+        await self._reply(interaction, change)
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(Settings(bot))

@@ -1,0 +1,55 @@
+"""/suggest joke and /suggest discussion: members propose content for the moderators to review."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.models import Kind
+from cogs.moderation_ui import FormModal
+
+
+@app_commands.guild_only()
+class Suggest(commands.GroupCog, group_name="suggest"):
+    """Suggest content for this server."""
+
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+        super().__init__()
+
+    async def _open_form(self, interaction: discord.Interaction, kind: Kind) -> None:
+        assert interaction.guild_id is not None
+        # Refuse before the form is filled in, not after.
+        await self.core.moderation.may_suggest(interaction.guild_id, interaction.user.id)
+        title = "Suggest a joke" if kind == "joke" else "Suggest a discussion topic"
+
+        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
+            assert modal_interaction.guild_id is not None
+            case = await self.core.moderation.suggest(modal_interaction.guild_id, modal_interaction.user.id,
+                                                      kind, form)
+            await modal_interaction.response.send_message(
+                f"Thanks! Your suggestion is **#{case.id}**. The moderators will review it, and I will tell you "
+                "what they decide if you accept direct messages from server members.",
+                ephemeral=True,
+            )
+
+        await interaction.response.send_modal(
+            FormModal(kind=kind, title=title, custom_id=f"suggest:{kind}", on_done=submitted)
+        )
+
+    @app_commands.command()
+    async def joke(self, interaction: discord.Interaction) -> None:
+        """Suggest a joke for this server."""
+        await self._open_form(interaction, "joke")
+
+    @app_commands.command()
+    async def discussion(self, interaction: discord.Interaction) -> None:
+        """Suggest a discussion topic for this server."""
+        await self._open_form(interaction, "discussion")
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(Suggest(bot))
