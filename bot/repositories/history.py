@@ -7,7 +7,6 @@ import aiosqlite
 from bot.db import Database
 from bot.models import Kind
 
-
 RECORD_SQL = """INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
 
