@@ -108,6 +108,11 @@ class ItemRepository:
         )
         return [(r["name"], r["n"]) for r in rows]
 
+    async def fingerprints(self, conn: aiosqlite.Connection) -> dict[tuple[str, str], tuple[str, str, str]]:
+        """(kind, key) -> (content hash, status, origin) of every item, read in one query."""
+        rows = await conn.execute_fetchall("SELECT kind, key, content_hash, status, origin FROM items")
+        return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
+
     # --- writing ---------------------------------------------------------------------------------
 
     async def upsert(self, conn: aiosqlite.Connection, entry: ContentEntry, *, origin: str,

@@ -1,0 +1,114 @@
+"""End-to-end harness: the local Discord emulator and the real bot, started as ``python -m bot run``
+starts it (``bot.launcher.run``: config, core, extensions, command sync), on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot import launcher
+from bot.bot import BanterBot
+from bot.clock import ManualClock
+from bot.config import Config, load_config
+from bot.core import Core
+from bot.sandbox import DiscordEmulator
+from bot.sandbox.testing import Sandbox, sandbox
+
+COMMANDS = ("joke", "mood", "discussion", "top")
+START = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
+
+
+def make_config(tmp_path: Path, extra: str = "") -> Config:
+    path = tmp_path / "config.yaml"
+    path.write_text("database:\n  path: banter.db\n" + extra, encoding="utf-8")
+    return load_config(path, environ={"DISCORD_TOKEN": "test-token"})
+
+
+_template: Path | None = None
+
+
+async def fresh_config(tmp_path: Path, extra: str = "") -> Config:
+    """A config whose database starts as a copy of one made once per test session with the
+    built-in packs imported. The bot still opens, migrates and re-checks it at start-up like
+    any database; the tests just don't each pay for the first import."""
+    global _template
+    if _template is None:
+        folder = Path(tempfile.mkdtemp(prefix="banter-template-"))
+        template = dataclasses.replace(load_config(None, environ={}), database_path=folder / "template.db")
+        core = await Core.open(template)
+        await core.close()
+        _template = template.database_path
+    config = make_config(tmp_path, extra)
+    shutil.copyfile(_template, config.database_path)
+    return config
+
+
+@contextlib.asynccontextmanager
+async def run_banter(emu: DiscordEmulator, config: Config, clock: ManualClock,
+                     timeout: float = 10.0) -> AsyncIterator[BanterBot]:  # noqa: ASYNC109
+    """Run the bot exactly as the entry point does, against ``emu``, until the block ends."""
+    started: list[BanterBot] = []
+    with emu.patch_discord():
+        task = asyncio.create_task(
+            launcher.run(config, clock=clock, started=started.append, guild_ready_timeout=0.05)
+        )
+        try:
+            await emu.wait_for(lambda: bool(started) or task.done(), timeout=timeout, what="bot created")
+            if task.done():
+                task.result()
+            bot = started[0]
+            emu.watch_client(bot)
+            ready = asyncio.create_task(bot.wait_until_ready())
+            done, _ = await asyncio.wait({ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                ready.cancel()
+                task.result()
+                raise RuntimeError("the bot stopped while starting")
+            if ready not in done:
+                ready.cancel()
+                raise TimeoutError("the bot was not ready in time")
+            yield bot
+        finally:
+            if started:
+                await started[0].close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=timeout)
+
+
+@dataclass
+class Banter:
+    sb: Sandbox
+    bot: BanterBot
+    config: Config
+    clock: ManualClock
+
+    @property
+    def emu(self) -> DiscordEmulator:
+        return self.sb.emu
+
+    @property
+    def core(self) -> Core:
+        return self.bot.core
+
+
+@contextlib.asynccontextmanager
+async def banter(tmp_path: Path, *, config_extra: str = "", members: tuple[str, ...] = ("alice", "bob"),
+                 channels: tuple[str, ...] = ("general",)) -> AsyncIterator[Banter]:
+    """A sandbox world with the bot running and its commands registered.
+
+    Every request the bot sends and every answer it gets must fit Discord's OpenAPI spec.
+    """
+    config = await fresh_config(tmp_path, config_extra)
+    clock = ManualClock(START)
+    async with sandbox(members=members, channels=channels) as sb:
+        async with run_banter(sb.emu, config, clock) as bot:
+            await sb.emu.wait_for_commands(list(COMMANDS))
+            yield Banter(sb, bot, config, clock)
+        assert sb.emu.spec_violations == []
