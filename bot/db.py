@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.models import wilson_lower_bound
+
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -56,6 +58,8 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        # Lets a vote update a tally and its score in one statement.
+        await conn.create_function("wilson", 2, wilson_lower_bound, deterministic=True)
         db = cls(conn, path)
         try:
             await db.migrate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db import Database
-from bot.models import Kind, VoteTally, wilson_lower_bound
+from bot.models import Kind, VoteTally
 
 
 @dataclass(frozen=True)
@@ -20,52 +20,53 @@ class VoteRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def toggle(self, *, item_id: int, kind: Kind, guild_id: int, user_id: int, value: int,
-                     now: str) -> tuple[int, VoteTally]:
+    async def toggle(self, *, item_id: int, guild_id: int, user_id: int, value: int,
+                     now: str) -> tuple[int, VoteTally] | None:
         """Apply a click: a new vote is cast, the same vote again is withdrawn, the other one switches.
 
-        Returns the member's vote afterwards (1, -1 or 0) and the server's tally. The vote, the
-        item's global tally and the server's tally change in one transaction.
+        Returns the member's vote afterwards (1, -1 or 0) and the server's tally, or None if the
+        item does not exist. The vote, the item's global tally and the server's tally change in
+        one transaction, each statement a single trip to the database thread.
         """
         async with self.db.transaction() as conn:
-            async with conn.execute(
+            rows = await conn.execute_fetchall(
                 "SELECT value FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?",
                 (item_id, guild_id, user_id),
-            ) as cur:
-                row = await cur.fetchone()
-            previous = row[0] if row else 0
+            )
+            previous = rows[0][0] if rows else 0
             current = 0 if previous == value else value
+            d_up = (current == 1) - (previous == 1)
+            d_down = (current == -1) - (previous == -1)
+            rows = await conn.execute_fetchall(
+                """UPDATE items SET up = up + ?, down = down + ?, score = wilson(up + ?, down + ?)
+                    WHERE id = ? RETURNING kind""",
+                (d_up, d_down, d_up, d_down, item_id),
+            )
+            if not rows:
+                return None
+            kind = rows[0][0]
             if current == 0:
-                await conn.execute(
+                await conn.execute_fetchall(
                     "DELETE FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?",
                     (item_id, guild_id, user_id),
                 )
             else:
-                await conn.execute(
+                await conn.execute_fetchall(
                     """INSERT INTO votes (item_id, guild_id, user_id, value, voted_at) VALUES (?, ?, ?, ?, ?)
                        ON CONFLICT (item_id, guild_id, user_id)
                        DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at""",
                     (item_id, guild_id, user_id, current, now),
                 )
-            d_up = (current == 1) - (previous == 1)
-            d_down = (current == -1) - (previous == -1)
-            async with conn.execute(
-                "UPDATE items SET up = up + ?, down = down + ? WHERE id = ? RETURNING up, down",
-                (d_up, d_down, item_id),
-            ) as cur:
-                up, down = await cur.fetchone()
-            await conn.execute("UPDATE items SET score = ? WHERE id = ?", (wilson_lower_bound(up, down), item_id))
-            async with conn.execute(
-                """INSERT INTO guild_item_stats (guild_id, item_id, kind, up, down) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (guild_id, item_id) DO UPDATE SET up = up + excluded.up, down = down + excluded.down
+            rows = await conn.execute_fetchall(
+                """INSERT INTO guild_item_stats (guild_id, item_id, kind, up, down, score)
+                   VALUES (?, ?, ?, ?, ?, wilson(?, ?))
+                   ON CONFLICT (guild_id, item_id) DO UPDATE SET
+                       up = up + excluded.up, down = down + excluded.down,
+                       score = wilson(up + excluded.up, down + excluded.down)
                    RETURNING up, down""",
-                (guild_id, item_id, kind, d_up, d_down),
-            ) as cur:
-                g_up, g_down = await cur.fetchone()
-            await conn.execute(
-                "UPDATE guild_item_stats SET score = ? WHERE guild_id = ? AND item_id = ?",
-                (wilson_lower_bound(g_up, g_down), guild_id, item_id),
+                (guild_id, item_id, kind, d_up, d_down, max(d_up, 0), max(d_down, 0)),
             )
+            g_up, g_down = rows[0]
         return current, VoteTally(g_up, g_down)
 
     async def tally(self, item_id: int, guild_id: int) -> VoteTally:

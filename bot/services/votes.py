@@ -13,7 +13,7 @@ from bot.repositories.votes import VoteRepository
 
 @dataclass(frozen=True)
 class VoteOutcome:
-    item: Item
+    item_id: int
     vote: int  # the member's vote now: 1, -1, or 0 when withdrawn
     tally: VoteTally
 
@@ -33,14 +33,13 @@ class VoteService:
         self.clock = clock
 
     async def click(self, *, item_id: int, guild_id: int, user_id: int, up: bool) -> VoteOutcome:
-        item = await self.items.get(item_id)
-        if item is None:
-            raise UserError("That item no longer exists, so it cannot take votes.")
-        vote, tally = await self.votes.toggle(
-            item_id=item_id, kind=item.kind, guild_id=guild_id, user_id=user_id,
-            value=1 if up else -1, now=iso(self.clock.now()),
+        result = await self.votes.toggle(
+            item_id=item_id, guild_id=guild_id, user_id=user_id, value=1 if up else -1, now=iso(self.clock.now()),
         )
-        return VoteOutcome(item, vote, tally)
+        if result is None:
+            raise UserError("That item no longer exists, so it cannot take votes.")
+        vote, tally = result
+        return VoteOutcome(item_id, vote, tally)
 
     async def tally(self, item_id: int, guild_id: int) -> VoteTally:
         return await self.votes.tally(item_id, guild_id)
