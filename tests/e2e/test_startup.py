@@ -1,0 +1,67 @@
+"""Start-up behaviour end to end: command sync, the error handler, logs and bad content."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.app import run_banter
+from bot.sandbox.testing import sandbox
+from tests.e2e.harness import START, banter, fresh_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_dev_guild_gets_the_commands_at_once(tmp_path: Path) -> None:
+    from bot.clock import ManualClock
+
+    async with sandbox() as sb:
+        config = await fresh_config(tmp_path, f"discord:\n  dev_guild_id: {sb.guild.id}\n")
+        async with run_banter(sb.emu, config, ManualClock(START)):
+            await sb.emu.wait_for_commands(["joke", "mood", "discussion", "top"], guild=sb.guild)
+            assert sb.emu.requests_to("PUT", rf"/applications/\d+/guilds/{sb.guild.id}/commands")
+            assert not sb.emu.requests_to("PUT", r"/applications/\d+/commands$")
+            msg = await (await sb.emu.slash(sb.alice, sb.general, "joke")).original_message()
+            assert msg.embed is not None
+
+
+async def test_unexpected_error_is_logged_and_apologised_for(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    async with banter(tmp_path) as b:
+        async def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("the disk caught fire")
+
+        monkeypatch.setattr(b.core.picker, "pick", broken)
+        with caplog.at_level(logging.ERROR):
+            ix = await b.emu.slash(b.sb.alice, b.sb.general, "joke")
+            response = await ix.response()
+        assert response.ephemeral
+        assert "Sorry, something went wrong" in (await ix.original_message()).content
+        assert "the disk caught fire" not in (await ix.original_message()).content
+        assert any(r.exc_info and "the disk caught fire" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_the_token_never_reaches_the_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        async with banter(tmp_path) as b:
+            await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
+            token = b.emu.token
+    assert caplog.records
+    assert not any(token in r.getMessage() for r in caplog.records)
+
+
+def test_a_bad_extra_pack_stops_start_up_and_writes_nothing(tmp_path: Path) -> None:
+    packs = tmp_path / "packs" / "jokes"
+    packs.mkdir(parents=True)
+    (packs / "oops.yaml").write_text("pack: oops\njokes:\n  - id: x\n    setup: Only a setup\n    categories: [a]\n")
+    (tmp_path / "config.yaml").write_text("content:\n  paths: [packs]\n")
+    out = subprocess.run([sys.executable, "-m", "bot", "run", "--config", "config.yaml"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60, env={"DISCORD_TOKEN": "t", "PATH": ""})
+    assert out.returncode == 2
+    assert "oops.yaml, entry 1 (x): punchline: missing" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "banter.db").exists()
