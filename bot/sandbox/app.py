@@ -1,0 +1,95 @@
+"""Banter on the local Discord: ``python -m bot sandbox`` and the end-to-end tests' runner."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from .emulator import DiscordEmulator
+from .models import Permissions
+from .shell import SandboxShell
+
+if TYPE_CHECKING:
+    from bot.bot import BanterBot
+    from bot.clock import Clock
+    from bot.config import Config
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "sandbox-token"
+BOT_COMMANDS = ("joke", "mood", "discussion", "top")
+
+
+@contextlib.asynccontextmanager
+async def run_banter(
+    emu: DiscordEmulator,
+    config: Config,
+    clock: Clock | None = None,
+    timeout: float = 10.0,  # noqa: ASYNC109 - a start-up deadline, not a cancellation scope
+) -> AsyncIterator[BanterBot]:
+    """Run the bot exactly as ``python -m bot run`` does (``bot.launcher.run``), against ``emu``,
+    until the block ends. A bot that dies while starting raises here."""
+    from bot import launcher
+
+    config = dataclasses.replace(config, token=emu.token)
+    started: list[BanterBot] = []
+    with emu.patch_discord():
+        task = asyncio.create_task(launcher.run(config, clock=clock, started=started.append, guild_ready_timeout=0.05))
+        try:
+            await emu.wait_for(lambda: bool(started) or task.done(), timeout=timeout, what="the bot to start")
+            if task.done():
+                task.result()
+            bot = started[0]
+            emu.watch_client(bot)
+            ready = asyncio.create_task(bot.wait_until_ready())
+            done, _ = await asyncio.wait({ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                ready.cancel()
+                task.result()
+                raise RuntimeError("the bot stopped while starting")
+            if ready not in done:
+                ready.cancel()
+                raise TimeoutError("the bot was not ready in time")
+            yield bot
+        finally:
+            if started:
+                await started[0].close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=timeout)
+
+
+async def run_sandbox(
+    config: Config, *, db_path: Path | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """Start a local Discord, the real bot on a scratch (or given) database, and a prompt."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if config.log_level == "INFO":
+        # The prompt is the interface here; routine start-up logs would bury it.
+        logging.getLogger().setLevel(logging.WARNING)
+        logging.getLogger("discord").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="banter-sandbox-") as scratch:
+        config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None)
+        emu = DiscordEmulator(SANDBOX_TOKEN, None)
+        await emu.start()
+        try:
+            guild = emu.add_guild("Banter sandbox")
+            channels = {name: emu.add_text_channel(guild, name) for name in ("general", "random")}
+            mods = emu.add_role(guild, "Moderators", permissions=int(Permissions.MANAGE_GUILD))
+            users = {"you": emu.add_member(guild, "you", roles=[mods]), "friend": emu.add_member(guild, "friend")}
+            print("Starting a local Discord and the bot (no network, no token needed)...", file=stdout)
+            async with run_banter(emu, config) as bot:
+                await emu.wait_for_commands(list(BOT_COMMANDS))
+                print(f"Database: {bot.core.config.database_path}", file=stdout)
+                shell = SandboxShell(emu, guild, channels, users, stdin, stdout)
+                await shell.run()
+        finally:
+            await emu.stop()
+    return 0
