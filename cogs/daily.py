@@ -22,6 +22,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.repositories.daily import DailyPost
 from bot.services.daily import (
+    LOW_CONTENT_DAYS,
     DailyStatus,
     OutgoingPost,
     PermanentSendError,
@@ -204,9 +205,14 @@ class Daily(commands.GroupCog, group_name="daily"):
     def _check_channel(self, guild: discord.Guild, channel: discord.TextChannel, kind: str, thread: bool,
                        role: discord.Role | None) -> None:
         perms = channel.permissions_for(guild.me)
-        needed = [("View Channel", perms.view_channel), ("Send Messages", perms.send_messages),
-                  ("Embed Links", perms.embed_links)]
-        if thread and kind != "joke":
+        # Without View Channel Discord takes every other permission away, and without Send Messages
+        # Embed Links: name only the one to fix first.
+        needed = [("View Channel", perms.view_channel)]
+        if perms.view_channel:
+            needed.append(("Send Messages", perms.send_messages))
+        if perms.send_messages:
+            needed.append(("Embed Links", perms.embed_links))
+        if perms.view_channel and thread and kind != "joke":
             needed.append(("Create Public Threads", perms.create_public_threads))
         missing = [name for name, ok in needed if not ok]
         if missing:
@@ -226,7 +232,7 @@ class Daily(commands.GroupCog, group_name="daily"):
         """The schedule, the next and the last post, recent problems and how much content is left."""
         assert interaction.guild_id is not None
         status = await self.core.daily.status(interaction.guild_id)
-        await interaction.response.send_message(embed=status_embed(status, interaction.guild_id), ephemeral=True)
+        await interaction.response.send_message(embed=status_embed(status), ephemeral=True)
 
     @app_commands.command()
     @is_moderator()
@@ -282,7 +288,7 @@ def post_now_line(result: PostNowResult) -> str:
     return f"❌ {what} could not be posted: {post.error}"
 
 
-def status_embed(status: DailyStatus, guild_id: int) -> discord.Embed:
+def status_embed(status: DailyStatus) -> discord.Embed:
     embed = discord.Embed(title="Daily posts", colour=discord.Colour(0x4285F4))
     schedule = status.schedule
     if schedule is None:
@@ -310,7 +316,7 @@ def status_embed(status: DailyStatus, guild_id: int) -> discord.Embed:
     left = []
     for kind, count in status.remaining.items():
         noun = "topics" if kind == "discussion" else "jokes"
-        warn = " ⚠️ running low: add some, or they will start to repeat" if count < 7 else ""
+        warn = " ⚠️ running low: add some, or they will start to repeat" if count < LOW_CONTENT_DAYS else ""
         left.append(f"{count} unused {noun} ({count} days){warn}")
     embed.add_field(name="Content left", value="\n".join(left), inline=False)
     return embed

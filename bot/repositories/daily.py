@@ -1,0 +1,334 @@
+"""SQL for daily posts: the schedules and the ledger of posts (one row per server, kind and local date)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import aiosqlite
+
+from bot.clock import iso
+from bot.db import Database
+from bot.models import Kind
+
+SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
+
+
+def parse_iso(text: str) -> datetime:
+    """Read back a timestamp written by :func:`bot.clock.iso`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DailySchedule:
+    guild_id: int
+    channel_id: int
+    post_time: str
+    kinds: str  # 'discussion', 'joke' or 'both'
+    role_id: int | None
+    thread: bool
+    enabled: bool
+    next_date: date
+    next_due: datetime
+
+    @property
+    def kind_list(self) -> tuple[Kind, ...]:
+        # The discussion goes first: it carries the ping and opens the thread.
+        return ("discussion", "joke") if self.kinds == "both" else (self.kinds,)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class DailyPost:
+    id: int
+    guild_id: int
+    kind: Kind
+    local_date: date
+    status: str  # 'sending', 'sent', 'failed' or 'missed'
+    channel_id: int
+    role_id: int | None
+    want_thread: bool
+    manual: bool
+    item_id: int | None
+    nonce: str | None
+    attempts: int
+    due_at: datetime
+    claimed_at: datetime
+    posted_at: datetime | None
+    message_id: int | None
+    thread_id: int | None
+    thread_error: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """A ledger row to write: a claim (``status='sending'``, with a nonce) or a ``'missed'`` note."""
+
+    kind: Kind
+    local_date: date
+    status: str
+    channel_id: int
+    due_at: str
+    role_id: int | None = None
+    want_thread: bool = False
+    nonce: str | None = None
+    error: str | None = None
+
+
+def _schedule(row: aiosqlite.Row) -> DailySchedule:
+    return DailySchedule(
+        guild_id=row["guild_id"], channel_id=row["channel_id"], post_time=row["post_time"], kinds=row["kinds"],
+        role_id=row["role_id"], thread=bool(row["thread"]), enabled=bool(row["enabled"]),
+        next_date=date.fromisoformat(row["next_date"]), next_due=parse_iso(row["next_due"]),
+    )
+
+
+def _post(row: aiosqlite.Row) -> DailyPost:
+    def moment(name: str) -> datetime | None:
+        return parse_iso(row[name]) if row[name] is not None else None
+
+    return DailyPost(
+        id=row["id"], guild_id=row["guild_id"], kind=row["kind"], local_date=date.fromisoformat(row["local_date"]),
+        status=row["status"], channel_id=row["channel_id"], role_id=row["role_id"],
+        want_thread=bool(row["want_thread"]), manual=bool(row["manual"]), item_id=row["item_id"],
+        nonce=row["nonce"], attempts=row["attempts"], due_at=parse_iso(row["due_at"]),
+        claimed_at=parse_iso(row["claimed_at"]), posted_at=moment("posted_at"), message_id=row["message_id"],
+        thread_id=row["thread_id"], thread_error=row["thread_error"], error=row["error"],
+    )
+
+
+class DailyRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- schedules -------------------------------------------------------------------------------
+
+    async def get_schedule(self, guild_id: int) -> DailySchedule | None:
+        row = await self.db.fetch_one(f"SELECT {SCHEDULE_COLUMNS} FROM daily_schedules WHERE guild_id = ?",
+                                      (guild_id,))
+        return None if row is None else _schedule(row)
+
+    async def save_schedule(self, schedule: DailySchedule, *, timezone: str, now: str) -> None:
+        """Store a server's schedule and its time zone together; an existing schedule is replaced."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?)
+                   ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone""",
+                (schedule.guild_id, timezone),
+            )
+            await conn.execute(
+                f"""INSERT INTO daily_schedules ({SCHEDULE_COLUMNS}, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (guild_id) DO UPDATE SET
+                        channel_id = excluded.channel_id, post_time = excluded.post_time, kinds = excluded.kinds,
+                        role_id = excluded.role_id, thread = excluded.thread, enabled = excluded.enabled,
+                        next_date = excluded.next_date, next_due = excluded.next_due,
+                        updated_at = excluded.updated_at""",
+                (schedule.guild_id, schedule.channel_id, schedule.post_time, schedule.kinds, schedule.role_id,
+                 int(schedule.thread), int(schedule.enabled), schedule.next_date.isoformat(),
+                 iso(schedule.next_due), now),
+            )
+
+    async def disable(self, guild_id: int, now: str) -> bool:
+        """Switch a schedule off (the row and the ledger stay); return whether it was on."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE daily_schedules SET enabled = 0, updated_at = ? WHERE guild_id = ? AND enabled = 1",
+                (now, guild_id),
+            )
+            return cur.rowcount > 0
+
+    async def move_cursor(self, guild_id: int, *, next_date: date, next_due: str, now: str) -> None:
+        """Point a schedule at its next occurrence; nothing happens if the server has no schedule."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE daily_schedules SET next_date = ?, next_due = ?, updated_at = ? WHERE guild_id = ?",
+                (next_date.isoformat(), next_due, now, guild_id),
+            )
+
+    async def earliest_due(self) -> datetime | None:
+        """The soonest next occurrence of any enabled schedule (one index lookup)."""
+        value = await self.db.scalar("SELECT min(next_due) FROM daily_schedules WHERE enabled = 1")
+        return None if value is None else parse_iso(value)
+
+    async def due_schedules(self, now: str) -> list[DailySchedule]:
+        """Enabled schedules whose next occurrence is at or before ``now``, soonest first."""
+        rows = await self.db.fetch_all(
+            f"SELECT {SCHEDULE_COLUMNS} FROM daily_schedules WHERE enabled = 1 AND next_due <= ? "
+            "ORDER BY next_due, guild_id",
+            (now,),
+        )
+        return [_schedule(r) for r in rows]
+
+    async def take_occurrences(self, schedule: DailySchedule, *, rows: Sequence[NewPost], next_date: date,
+                               next_due: str, now: str) -> list[DailyPost] | None:
+        """Write the ledger rows for due occurrences and move the schedule past them, in one transaction.
+
+        Returns the rows newly claimed for sending. Rows that already exist for the same server,
+        kind and date are left alone (a post-now or an earlier run got there first). Returns
+        None, writing nothing, when the stored schedule is no longer ``schedule`` (it was changed
+        meanwhile); the caller reads it again.
+        """
+        claimed: list[DailyPost] = []
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                """UPDATE daily_schedules SET next_date = ?, next_due = ?, updated_at = ?
+                    WHERE guild_id = ? AND enabled = 1 AND next_date = ? AND next_due = ? AND channel_id = ?
+                      AND post_time = ? AND kinds = ? AND role_id IS ? AND thread = ?""",
+                (next_date.isoformat(), next_due, now, schedule.guild_id, schedule.next_date.isoformat(),
+                 iso(schedule.next_due), schedule.channel_id, schedule.post_time, schedule.kinds, schedule.role_id,
+                 int(schedule.thread)),
+            )
+            if cur.rowcount == 0:
+                return None
+            for new in rows:
+                async with conn.execute(
+                    """INSERT INTO daily_posts (guild_id, kind, local_date, status, channel_id, role_id,
+                                                want_thread, nonce, due_at, claimed_at, error)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (guild_id, kind, local_date) DO NOTHING RETURNING *""",
+                    (schedule.guild_id, new.kind, new.local_date.isoformat(), new.status, new.channel_id,
+                     new.role_id, int(new.want_thread), new.nonce, new.due_at, now, new.error),
+                ) as c:
+                    row = await c.fetchone()
+                if row is not None and row["status"] == "sending":
+                    claimed.append(_post(row))
+        return claimed
+
+    # --- the ledger ------------------------------------------------------------------------------
+
+    async def claim_now(self, guild_id: int, new: NewPost, *, now: str) -> tuple[DailyPost, bool]:
+        """Claim a post for sending at once (``/daily post-now``).
+
+        A date with no row gets a new claim. A date whose post failed or was missed is claimed
+        again with the new nonce. A row that is sent or being sent is left alone. Returns the
+        row and whether this call claimed it.
+        """
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                """INSERT INTO daily_posts (guild_id, kind, local_date, status, channel_id, role_id, want_thread,
+                                            manual, nonce, due_at, claimed_at)
+                   VALUES (?, ?, ?, 'sending', ?, ?, ?, 1, ?, ?, ?)
+                   ON CONFLICT (guild_id, kind, local_date) DO UPDATE SET
+                       status = 'sending', channel_id = excluded.channel_id, role_id = excluded.role_id,
+                       want_thread = excluded.want_thread, manual = 1, nonce = excluded.nonce, attempts = 0,
+                       due_at = excluded.due_at, claimed_at = excluded.claimed_at, error = NULL,
+                       message_id = NULL, thread_id = NULL, thread_error = NULL, posted_at = NULL
+                   WHERE daily_posts.status IN ('failed', 'missed')
+                   RETURNING *""",
+                (guild_id, new.kind, new.local_date.isoformat(), new.channel_id, new.role_id,
+                 int(new.want_thread), new.nonce, new.due_at, now),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is not None:
+                return _post(row), True
+            async with conn.execute(
+                "SELECT * FROM daily_posts WHERE guild_id = ? AND kind = ? AND local_date = ?",
+                (guild_id, new.kind, new.local_date.isoformat()),
+            ) as cur:
+                return _post(await cur.fetchone()), False
+
+    async def get_post(self, post_id: int) -> DailyPost | None:
+        row = await self.db.fetch_one("SELECT * FROM daily_posts WHERE id = ?", (post_id,))
+        return None if row is None else _post(row)
+
+    async def posts_on(self, guild_id: int, local_date: date) -> list[DailyPost]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM daily_posts WHERE guild_id = ? AND local_date = ? ORDER BY id",
+            (guild_id, local_date.isoformat()),
+        )
+        return [_post(r) for r in rows]
+
+    async def sending(self) -> list[DailyPost]:
+        """Rows claimed but not settled: a send was interrupted (by a crash or a stop) or is under way."""
+        rows = await self.db.fetch_all("SELECT * FROM daily_posts WHERE status = 'sending' ORDER BY due_at, id")
+        return [_post(r) for r in rows]
+
+    async def threads_pending(self, since: str) -> list[DailyPost]:
+        """Sent posts since ``since`` that should have a thread and have neither a thread nor an error."""
+        rows = await self.db.fetch_all(
+            """SELECT * FROM daily_posts WHERE status = 'sent' AND want_thread = 1 AND thread_id IS NULL
+                 AND thread_error IS NULL AND claimed_at >= ? ORDER BY id""",
+            (since,),
+        )
+        return [_post(r) for r in rows]
+
+    async def set_item(self, post_id: int, item_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE daily_posts SET item_id = ? WHERE id = ?", (item_id, post_id))
+
+    async def begin_attempt(self, post_id: int) -> int:
+        """Count a send before it starts, so that after a crash we know a message may exist."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE daily_posts SET attempts = attempts + 1 WHERE id = ? RETURNING attempts", (post_id,)
+            ) as cur:
+                return (await cur.fetchone())[0]
+
+    async def record_sent(self, post_id: int, message_id: int, now: str) -> bool:
+        """Mark a claimed post as sent; a row that is no longer 'sending' is left alone."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                """UPDATE daily_posts SET status = 'sent', message_id = ?, posted_at = ?, error = NULL
+                    WHERE id = ? AND status = 'sending'""",
+                (message_id, now, post_id),
+            )
+            return cur.rowcount > 0
+
+    async def record_unsent(self, post_id: int, status: str, error: str) -> bool:
+        """Settle a claimed post as 'failed' or 'missed' with the reason; other rows are left alone."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE daily_posts SET status = ?, error = ? WHERE id = ? AND status = 'sending'",
+                (status, error, post_id),
+            )
+            return cur.rowcount > 0
+
+    async def note_error(self, post_id: int, error: str) -> None:
+        """Keep the latest transient error on a row still being sent, for /daily status."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE daily_posts SET error = ? WHERE id = ?", (error, post_id))
+
+    async def record_thread(self, post_id: int, *, thread_id: int | None, error: str | None) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE daily_posts SET thread_id = ?, thread_error = ? WHERE id = ?", (thread_id, error, post_id)
+            )
+
+    async def last_sent(self, guild_id: int) -> DailyPost | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM daily_posts WHERE guild_id = ? AND status = 'sent' ORDER BY posted_at DESC, id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return None if row is None else _post(row)
+
+    async def recent_problems(self, guild_id: int, since: str, limit: int = 5) -> list[DailyPost]:
+        """Failed and missed posts, and sent ones whose thread failed, claimed since ``since``, newest first."""
+        rows = await self.db.fetch_all(
+            """SELECT * FROM daily_posts
+                WHERE guild_id = ? AND claimed_at >= ?
+                  AND (status IN ('failed', 'missed') OR thread_error IS NOT NULL
+                       OR (status = 'sending' AND error IS NOT NULL))
+                ORDER BY local_date DESC, id DESC LIMIT ?""",
+            (guild_id, since, limit),
+        )
+        return [_post(r) for r in rows]
+
+    async def unused(self, *, kind: Kind, guild_id: int, excluded_flags: int,
+                     blocked_tags: Sequence[str] = ()) -> int:
+        """How many items the server's of-the-day pick could still choose before it repeats."""
+        params: list[object] = [kind, guild_id]
+        sql = """SELECT count(*) FROM items i
+                  WHERE i.kind = ? AND i.status = 'active' AND (i.guild_id IS NULL OR i.guild_id = ?)"""
+        if excluded_flags:
+            sql += " AND (i.flags & ?) = 0"
+            params.append(excluded_flags)
+        if blocked_tags:
+            marks = ",".join("?" * len(blocked_tags))
+            sql += f" AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
+            params += list(blocked_tags)
+        sql += """ AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
+                   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = ? AND h.item_id = i.id)"""
+        params += [guild_id, guild_id, kind]
+        return await self.db.scalar(sql, params)

@@ -1,0 +1,129 @@
+"""Time-zone maths for daily posts: plain functions over ``zoneinfo``, no I/O and no clock.
+
+A daily post belongs to a server's *local date*. Its moment is the local wall time on that date:
+
+* a wall time that does not exist that day (clocks jump forward over it) moves to the next
+  minute that does exist, which is the first minute after the jump;
+* a wall time that happens twice (clocks go back over it) means its first occurrence.
+
+Either way each local date has exactly one moment, so "once per local date" is also "once".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+TIME_TEXT = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+MINUTE = timedelta(minutes=1)
+# The longest jump forward in the tz database is a whole day (Pacific/Apia skipped 30 December 2011).
+LONGEST_GAP = timedelta(hours=26)
+
+
+class ScheduleError(ValueError):
+    """A time or time zone a person typed is not valid; the message says why."""
+
+
+def parse_time(text: str) -> time:
+    """``"09:30"`` (also ``"9:30"``, ``"21.05"``, ``"7h15"``) as a time of day, on the minute."""
+    match = TIME_TEXT.match(text)
+    if match is None:
+        raise ScheduleError(f"`{text.strip()[:20]}` is not a time: use 24-hour HH:MM, for example `09:00` or `18:30`.")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise ScheduleError(f"`{text.strip()}` is not a time of day: hours go 00-23 and minutes 00-59.")
+    return time(hour, minute)
+
+
+def format_time(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """Every IANA zone name, keyed by its lower-case form so a typed name's case does not matter."""
+    names = available_timezones() | {"UTC"}
+    return {name.lower(): name for name in names if not name.startswith(("posix/", "right/"))
+            and name not in ("localtime", "Factory")}
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone called ``name`` (an IANA name such as ``Europe/London``; case does not matter)."""
+    canonical = _zone_names().get(name.strip().lower())
+    if canonical is None:
+        raise ScheduleError(
+            f"`{name.strip()[:60]}` is not a time zone I know. Use an IANA name such as `Europe/London`, "
+            "`America/New_York` or `Asia/Kolkata` (the list offers them as you type)."
+        )
+    try:
+        return ZoneInfo(canonical)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"The time zone `{canonical}` could not be loaded.") from None
+
+
+def zone_name(name: str) -> str:
+    """The canonical spelling of a zone name; raises :class:`ScheduleError` if unknown."""
+    return zone(name).key
+
+
+def suggest_zones(text: str, limit: int = 25) -> list[str]:
+    """Zone names for an autocomplete: those starting with the text first, then those containing it."""
+    needle = text.strip().lower().replace(" ", "_")
+    names = sorted(_zone_names().values())
+    if not needle:
+        common = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
+                  "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"]
+        return common[:limit]
+    starts = [n for n in names if n.lower().startswith(needle) or n.lower().split("/")[-1].startswith(needle)]
+    contains = [n for n in names if needle in n.lower() and n not in starts]
+    return (starts + contains)[:limit]
+
+
+def _exists(wall: datetime, tz: ZoneInfo) -> bool:
+    """Whether a naive local wall time happens in ``tz`` (it does not inside a jump forward)."""
+    there_and_back = wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    return there_and_back == wall
+
+
+def occurrence(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC moment of the post for local date ``day`` at wall time ``at``.
+
+    A wall time skipped by a jump forward gives the next minute that exists; a wall time that
+    happens twice gives the first of the two (``fold=0``).
+    """
+    wall = datetime.combine(day, at)
+    if not _exists(wall, tz):
+        # Walk forward a minute at a time: gaps are whole minutes long and this only runs on gap days.
+        end = wall + LONGEST_GAP
+        while not _exists(wall, tz):
+            wall += MINUTE
+            if wall > end:  # pragma: no cover - no zone has a longer jump
+                raise ScheduleError(f"{day} {format_time(at)} does not exist in {tz.key}")
+    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def next_occurrence(after: datetime, at: time, tz: ZoneInfo) -> tuple[date, datetime]:
+    """The first (local date, UTC moment) whose moment is strictly after ``after``."""
+    # Start a day early: a jump forward can push one date's moment into the next local day.
+    day = local_date(after, tz) - timedelta(days=1)
+    while True:
+        moment = occurrence(day, at, tz)
+        if moment > after:
+            return day, moment
+        day += timedelta(days=1)
+
+
+def moments(start: date, at: time, tz: ZoneInfo, until: datetime) -> list[tuple[date, datetime]]:
+    """Every (local date, UTC moment) from local date ``start`` on whose moment is at or before ``until``."""
+    found = []
+    day = start
+    while (moment := occurrence(day, at, tz)) <= until:
+        found.append((day, moment))
+        day += timedelta(days=1)
+    return found

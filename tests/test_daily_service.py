@@ -1,0 +1,677 @@
+"""Daily posts: the ledger, the scheduler and the commands' rules, on real SQLite files.
+
+Discord is a fake :class:`~bot.services.daily.Poster` that behaves like it where it matters: a
+nonce resent within its window returns the first message, and failures can be queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Config
+from bot.core import Core
+from bot.errors import UserError
+from bot.services.daily import (
+    LATE_GRACE,
+    DailyService,
+    OutgoingPost,
+    PermanentSendError,
+    TransientSendError,
+)
+
+GUILD = 1001
+OTHER_GUILD = 1002
+CHANNEL = 2001
+OTHER_CHANNEL = 2002
+ROLE = 3001
+NONCE_WINDOW = timedelta(minutes=5)
+
+
+class Crash(BaseException):
+    """The process dies: nothing after this point runs (not even except Exception blocks)."""
+
+
+@dataclass
+class Sent:
+    id: int
+    post: OutgoingPost
+    at: datetime
+
+
+class FakePoster:
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.messages: list[Sent] = []
+        self.failures: list[BaseException] = []
+        self.crash_after_send = False
+        self.history_readable = True
+        self.deleted_channels: set[int] = set()
+        self.threads: dict[int, str] = {}
+        self.thread_failures: list[BaseException] = []
+        self.sends = 0
+        self._next_id = 900_000
+
+    def in_channel(self, channel_id: int) -> list[Sent]:
+        return [m for m in self.messages if m.post.channel_id == channel_id]
+
+    async def send(self, post: OutgoingPost) -> int:
+        self.sends += 1
+        if post.channel_id in self.deleted_channels:
+            raise PermanentSendError("The channel was deleted.")
+        if self.failures:
+            raise self.failures.pop(0)
+        now = self.clock.now()
+        for sent in self.messages:
+            if sent.post.nonce == post.nonce and now - sent.at <= NONCE_WINDOW:
+                return sent.id  # enforce_nonce: the same message, not a new one
+        self._next_id += 1
+        self.messages.append(Sent(self._next_id, post, now))
+        if self.crash_after_send:
+            self.crash_after_send = False
+            raise Crash
+        return self._next_id
+
+    async def find_sent(self, post: OutgoingPost, since: datetime) -> int | None:
+        if not self.history_readable:
+            return None
+        for sent in self.messages:
+            if (sent.post.channel_id == post.channel_id and sent.post.item.id == post.item.id
+                    and sent.post.kind == post.kind and sent.at >= since):
+                return sent.id
+        return None
+
+    async def open_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        if self.thread_failures:
+            raise self.thread_failures.pop(0)
+        self.threads[message_id] = name
+        return message_id
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], what: str = "condition") -> Any:
+    """Wait for background tasks doing database I/O (on aiosqlite's thread) to reach a state.
+
+    This waits for work to finish, not for time to pass: the bot's clock is the ManualClock.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while True:
+        result = await check()
+        if result:
+            return result
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.002)
+
+
+async def settle(service: DailyService) -> None:
+    """Wait for the service's background sends that are not sleeping on the clock."""
+    for _ in range(200):
+        busy = [t for t in service._tasks if not t.done()]
+        if not busy:
+            return
+        done, _ = await asyncio.wait(busy, timeout=0.01)
+        if not done and all(_sleeping(t) for t in busy):
+            return
+    raise AssertionError("background tasks did not settle")
+
+
+def _sleeping(task: asyncio.Task[Any]) -> bool:
+    """Whether a task is parked on the ManualClock (waiting for time to move)."""
+    coro = task.get_coro()
+    frames = []
+    while coro is not None:
+        frames.append(coro.cr_code.co_name if hasattr(coro, "cr_code") else "")
+        coro = getattr(coro, "cr_await", None)
+    return "sleep_until" in frames
+
+
+@pytest.fixture
+def start() -> datetime:
+    # A Saturday in winter: London is on UTC.
+    return datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(start: datetime) -> ManualClock:
+    return ManualClock(start)
+
+
+@pytest.fixture
+def poster(clock: ManualClock) -> FakePoster:
+    return FakePoster(clock)
+
+
+async def open_core(config: Config, clock: ManualClock) -> Core:
+    return await Core.open(config, clock=clock, rng=random.Random(7))
+
+
+_template: list[Path] = []
+
+
+async def seeded(config: Config) -> Config:
+    """The test's database starts as a copy of one with the built-in packs imported (made once)."""
+    if not _template:
+        folder = Path(tempfile.mkdtemp(prefix="banter-daily-"))
+        first = await Core.open(replace(config, database_path=folder / "template.db"))
+        await first.close()
+        _template.append(folder / "template.db")
+    shutil.copyfile(_template[0], config.database_path)
+    return config
+
+
+@pytest.fixture
+async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
+    opened = await open_core(await seeded(config), clock)
+    try:
+        yield opened
+    finally:
+        await opened.daily.stop()
+        await opened.close()
+
+
+async def set_daily(core: Core, guild: int = GUILD, channel: int = CHANNEL, at: str = "09:00",
+                    tz: str = "Europe/London", kinds: str = "discussion", role: int | None = None,
+                    thread: bool = True) -> Any:
+    return await core.daily.configure(guild, channel_id=channel, time_text=at, timezone=tz, kinds=kinds,
+                                      role_id=role, thread=thread)
+
+
+async def run_at(core: Core, clock: ManualClock, poster: FakePoster, when: datetime) -> None:
+    await clock.set(when)
+    await core.daily.run_due(poster)
+    await settle(core.daily)
+
+
+# --- /daily set --------------------------------------------------------------------------------------
+
+async def test_set_validates_and_saves_nothing_on_bad_input(core: Core) -> None:
+    for kwargs, message in [
+        ({"at": "25:00"}, "not a time of day"),
+        ({"at": "nine"}, "not a time"),
+        ({"tz": "Europe/Atlantis"}, "not a time zone"),
+        ({"kinds": "memes"}, "not a kind"),
+    ]:
+        with pytest.raises(UserError, match=message):
+            await set_daily(core, **kwargs)
+    assert await core.daily_posts.get_schedule(GUILD) is None
+    assert (await core.settings.get(GUILD)).timezone == "UTC"
+
+
+async def test_set_stores_the_zone_and_answers_the_next_post(core: Core) -> None:
+    configured = await set_daily(core, at="9:30", tz="america/new_york")
+    assert configured.timezone == "America/New_York"
+    assert (await core.settings.get(GUILD)).timezone == "America/New_York"
+    # 08:00 UTC is 03:00 in New York: 09:30 today is still to come.
+    assert configured.next_due == datetime(2026, 1, 10, 14, 30, tzinfo=UTC)
+    assert configured.schedule.post_time == "09:30"
+
+
+async def test_a_time_already_passed_today_first_posts_tomorrow(core: Core, clock: ManualClock,
+                                                                poster: FakePoster) -> None:
+    configured = await set_daily(core, at="07:00")
+    assert configured.next_due == datetime(2026, 1, 11, 7, 0, tzinfo=UTC)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 23, 0, tzinfo=UTC))
+    assert poster.messages == []
+    await run_at(core, clock, poster, datetime(2026, 1, 11, 7, 0, tzinfo=UTC))
+    assert len(poster.messages) == 1
+
+
+# --- claim -> send -> record ----------------------------------------------------------------------------
+
+async def test_post_at_the_set_time_is_recorded_once(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 8, 59, tzinfo=UTC))
+    assert poster.messages == []
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    assert len(poster.messages) == 1
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert (post.status, post.message_id, post.attempts) == ("sent", poster.messages[0].id, 1)
+    # The same topic /discussion today shows that day.
+    today = await core.picker.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
+    assert post.item_id == today.id == poster.messages[0].post.item.id
+    # The thread is named after the topic.
+    assert poster.threads == {post.message_id: today.title}
+    assert (await core.daily_posts.get_post(post.id)).thread_id == post.message_id
+    # Running again the same minute, or later that day, posts nothing more.
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, 30, tzinfo=UTC))
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 22, 0, tzinfo=UTC))
+    assert len(poster.messages) == 1
+    schedule = await core.daily_posts.get_schedule(GUILD)
+    assert schedule.next_date == date(2026, 1, 11)
+
+
+async def test_no_topic_repeats_until_the_pool_is_used(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    pool = (await core.daily.status(GUILD)).remaining["discussion"]
+    moment = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    for day in range(pool):
+        await run_at(core, clock, poster, moment + timedelta(days=day))
+    ids = [m.post.item.id for m in poster.messages]
+    assert len(ids) == pool == len(set(ids))
+    assert (await core.daily.status(GUILD)).remaining["discussion"] == 0
+
+
+async def test_both_kinds_ping_and_thread_once(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core, kinds="both", role=ROLE)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    kinds = [(m.post.kind, m.post.role_id, m.post.thread_name is not None) for m in poster.messages]
+    assert kinds == [("discussion", ROLE, True), ("joke", None, False)]
+    assert len(poster.threads) == 1
+
+
+async def test_crash_between_send_and_record_resends_with_the_same_nonce(
+        config: Config, core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.crash_after_send = True
+    poster.history_readable = False  # only the nonce can save us here
+    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    await core.daily.run_due(poster)
+    task = next(iter(core.daily._tasks))
+    with pytest.raises(Crash):
+        await task
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert (post.status, post.attempts, post.message_id) == ("sending", 1, None)
+    await core.daily.stop()
+    await core.close()
+
+    # The bot comes back a minute later: the row is resumed and Discord hands back the same message.
+    await clock.set(datetime(2026, 1, 10, 9, 1, tzinfo=UTC))
+    again = await open_core(config, clock)
+    try:
+        await again.daily.recover(poster)
+        await settle(again.daily)
+        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        assert len(poster.messages) == 1
+        assert (post.status, post.message_id, post.attempts) == ("sent", poster.messages[0].id, 2)
+        await again.daily.run_due(poster)
+        await settle(again.daily)
+        assert len(poster.messages) == 1
+    finally:
+        await again.daily.stop()
+        await again.close()
+
+
+async def test_crash_then_a_late_restart_finds_the_message_instead_of_resending(
+        config: Config, core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.crash_after_send = True
+    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    await core.daily.run_due(poster)
+    with pytest.raises(Crash):
+        await next(iter(core.daily._tasks))
+    await core.daily.stop()
+    await core.close()
+
+    # An hour later the nonce is forgotten, but the message is in the channel's history.
+    await clock.set(datetime(2026, 1, 10, 10, 0, tzinfo=UTC))
+    again = await open_core(config, clock)
+    try:
+        await again.daily.recover(poster)
+        await settle(again.daily)
+        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        assert (post.status, post.message_id) == ("sent", poster.messages[0].id)
+        assert len(poster.messages) == 1
+        assert poster.sends == 1
+    finally:
+        await again.daily.stop()
+        await again.close()
+
+
+async def test_claim_without_a_send_is_resumed_after_a_restart(
+        config: Config, core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.failures.append(Crash())  # dies just before the request leaves
+    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    await core.daily.run_due(poster)
+    with pytest.raises(Crash):
+        await next(iter(core.daily._tasks))
+    await core.daily.stop()
+    await core.close()
+    await clock.set(datetime(2026, 1, 10, 9, 2, tzinfo=UTC))
+    again = await open_core(config, clock)
+    try:
+        await again.daily.recover(poster)
+        await settle(again.daily)
+        assert len(poster.messages) == 1
+        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        assert post.status == "sent"
+    finally:
+        await again.daily.stop()
+        await again.close()
+
+
+# --- failures -------------------------------------------------------------------------------------------
+
+async def test_transient_failures_are_retried_with_backoff(core: Core, clock: ManualClock,
+                                                           poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.failures += [TransientSendError("Discord had a server error (503)."),
+                        TransientSendError("Rate limited.", retry_after=120)]
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert post.status == "sending" and "503" in post.error
+    status = await core.daily.status(GUILD)
+    assert [p.id for p in status.problems] == [post.id]
+    await clock.advance(14)
+    await settle(core.daily)
+    assert poster.sends == 1
+    await clock.advance(1)  # 15 s: the first backoff
+    await settle(core.daily)
+    assert poster.sends == 2
+    await clock.advance(60)  # the 429 asked for 120 s, more than the 30 s backoff
+    await settle(core.daily)
+    assert poster.sends == 2
+    await clock.advance(60)
+    await eventually(lambda: _status(core, "sent"), "the post to be sent")
+    assert len(poster.messages) == 1
+    assert (await core.daily.status(GUILD)).problems == []
+
+
+async def test_transient_failures_give_up_at_the_end_of_the_catch_up_window(
+        core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.failures += [TransientSendError("Discord had a server error (503).") for _ in range(100)]
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    for _ in range(40):
+        await clock.advance(timedelta(minutes=30))
+        await settle(core.daily)
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert post.status == "failed"
+    assert post.error.startswith("Discord kept failing")
+    assert poster.messages == []
+    tries = poster.sends
+    assert 3 <= tries <= 20
+    poster.failures.clear()
+    await clock.advance(timedelta(hours=6))
+    await settle(core.daily)
+    assert poster.sends == tries  # not retried forever
+    # The next day is a post of its own.
+    await run_at(core, clock, poster, datetime(2026, 1, 11, 9, 0, tzinfo=UTC))
+    assert poster.sends == tries + 1 and len(poster.messages) == 1
+
+
+async def test_permanent_failure_is_recorded_and_other_servers_still_post(
+        core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL)
+    poster.deleted_channels.add(CHANNEL)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    [failed] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert (failed.status, failed.error, failed.attempts) == ("failed", "The channel was deleted.", 1)
+    assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD]
+    status = await core.daily.status(GUILD)
+    assert [p.error for p in status.problems] == ["The channel was deleted."]
+    await clock.advance(timedelta(hours=3))
+    await core.daily.run_due(poster)
+    await settle(core.daily)
+    assert poster.sends == 2  # not retried
+
+
+async def test_thread_failure_is_recorded_but_the_post_stands(core: Core, clock: ManualClock,
+                                                               poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.thread_failures.append(PermanentSendError("I lack the Create Public Threads permission."))
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert post.status == "sent" and post.thread_id is None
+    assert "Create Public Threads" in post.thread_error
+    assert [p.id for p in (await core.daily.status(GUILD)).problems] == [post.id]
+
+
+async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    async with core.db.transaction() as conn:
+        for item in await core.items.list(kind="discussion"):
+            await core.items.set_status(conn, item.id, "retired", "2026-01-10T08:00:00.000000Z")
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert post.status == "failed" and "no discussion topics" in post.error
+    assert (await core.daily.status(GUILD)).low_content
+
+
+# --- downtime -------------------------------------------------------------------------------------------
+
+async def test_downtime_inside_the_catch_up_window_posts_once(core: Core, clock: ManualClock,
+                                                              poster: FakePoster) -> None:
+    await set_daily(core)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 14, 0, tzinfo=UTC))  # 5 h late; window 6 h
+    assert len(poster.messages) == 1
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 14, 5, tzinfo=UTC))
+    assert len(poster.messages) == 1
+
+
+async def test_downtime_outside_the_catch_up_window_is_recorded_as_missed(core: Core, clock: ManualClock,
+                                                                          poster: FakePoster) -> None:
+    await set_daily(core)
+    late = datetime(2026, 1, 10, 9, 0, tzinfo=UTC) + timedelta(minutes=360) + LATE_GRACE + timedelta(seconds=1)
+    await run_at(core, clock, poster, late)
+    assert poster.messages == []
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert post.status == "missed" and "offline" in post.error
+    assert (await core.daily_posts.get_schedule(GUILD)).next_date == date(2026, 1, 11)
+
+
+async def test_days_of_downtime_post_only_the_latest_day(core: Core, clock: ManualClock,
+                                                         poster: FakePoster) -> None:
+    await set_daily(core)
+    await run_at(core, clock, poster, datetime(2026, 1, 13, 10, 0, tzinfo=UTC))
+    assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 13)]
+    statuses = {d: (await core.daily_posts.posts_on(GUILD, d))[0].status
+                for d in (date(2026, 1, 10), date(2026, 1, 11), date(2026, 1, 12), date(2026, 1, 13))}
+    assert statuses == {date(2026, 1, 10): "missed", date(2026, 1, 11): "missed", date(2026, 1, 12): "missed",
+                        date(2026, 1, 13): "sent"}
+
+
+async def test_a_claimed_post_resumed_too_late_is_missed(config: Config, core: Core, clock: ManualClock,
+                                                         poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.failures.append(Crash())
+    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    await core.daily.run_due(poster)
+    with pytest.raises(Crash):
+        await next(iter(core.daily._tasks))
+    await core.daily.stop()
+    await core.close()
+    await clock.set(datetime(2026, 1, 10, 20, 0, tzinfo=UTC))
+    again = await open_core(config, clock)
+    try:
+        await again.daily.recover(poster)
+        await settle(again.daily)
+        assert poster.messages == []
+        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        assert post.status == "missed"
+    finally:
+        await again.daily.stop()
+        await again.close()
+
+
+async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualClock, poster: FakePoster) -> None:
+    strict = await seeded(replace(config, daily_catch_up_minutes=0))
+    core = await open_core(strict, clock)
+    try:
+        await set_daily(core)
+        await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, 20, tzinfo=UTC))
+        assert len(poster.messages) == 1
+        await run_at(core, clock, poster, datetime(2026, 1, 11, 9, 30, tzinfo=UTC))
+        assert len(poster.messages) == 1
+        assert (await core.daily_posts.posts_on(GUILD, date(2026, 1, 11)))[0].status == "missed"
+    finally:
+        await core.daily.stop()
+        await core.close()
+
+
+# --- daylight saving, end to end through the ledger ------------------------------------------------------
+
+async def test_a_skipped_local_time_posts_at_the_next_valid_minute(core: Core, clock: ManualClock,
+                                                                    poster: FakePoster) -> None:
+    await clock.set(datetime(2026, 3, 28, 12, 0, tzinfo=UTC))
+    configured = await set_daily(core, at="01:30")
+    assert configured.next_due == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 02:00 BST
+    await run_at(core, clock, poster, datetime(2026, 3, 29, 0, 59, tzinfo=UTC))
+    assert poster.messages == []
+    await run_at(core, clock, poster, datetime(2026, 3, 29, 1, 0, tzinfo=UTC))
+    assert [m.post.local_date for m in poster.messages] == [date(2026, 3, 29)]
+
+
+async def test_a_repeated_local_time_posts_once(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await clock.set(datetime(2026, 10, 24, 12, 0, tzinfo=UTC))
+    await set_daily(core, at="01:30")
+    await run_at(core, clock, poster, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))  # 01:30 BST
+    await run_at(core, clock, poster, datetime(2026, 10, 25, 1, 30, tzinfo=UTC))  # 01:30 GMT
+    await run_at(core, clock, poster, datetime(2026, 10, 25, 23, 0, tzinfo=UTC))
+    assert [m.post.local_date for m in poster.messages] == [date(2026, 10, 25)]
+    await run_at(core, clock, poster, datetime(2026, 10, 26, 1, 30, tzinfo=UTC))
+    assert [m.post.local_date for m in poster.messages] == [date(2026, 10, 25), date(2026, 10, 26)]
+
+
+# --- the scheduler ------------------------------------------------------------------------------------
+
+async def test_one_scheduler_sleeps_until_the_next_due_time_and_wakes_on_change(
+        core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core, at="12:00")
+    await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL, at="09:00")
+    runner = asyncio.create_task(core.daily.run(poster))
+    try:
+        await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+        await eventually(lambda: _count(poster, 1), "the 09:00 post")
+        assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD]
+        # Moving the first server's time earlier wakes the scheduler, which now aims at 10:00.
+        await set_daily(core, at="10:00")
+        await clock.set(datetime(2026, 1, 10, 10, 0, tzinfo=UTC))
+        await eventually(lambda: _count(poster, 2), "the 10:00 post")
+        assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD, GUILD]
+        # Nothing else happens at 12:00: the first server's post for today is done.
+        await clock.set(datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
+        await settle(core.daily)
+        assert len(poster.messages) == 2
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+
+
+async def test_two_servers_at_the_same_minute(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    assert sorted(m.post.guild_id for m in poster.messages) == [GUILD, OTHER_GUILD]
+
+
+async def test_the_scheduler_resumes_on_start(config: Config, core: Core, clock: ManualClock,
+                                              poster: FakePoster) -> None:
+    await set_daily(core)
+    await core.daily.stop()
+    await core.close()
+    await clock.set(datetime(2026, 1, 10, 9, 30, tzinfo=UTC))  # the bot was down at 09:00
+    again = await open_core(config, clock)
+    runner = asyncio.create_task(again.daily.run(poster))
+    try:
+        await eventually(lambda: _count(poster, 1), "the caught-up post")
+        await settle(again.daily)
+        assert len(poster.messages) == 1
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await again.daily.stop()
+        await again.close()
+
+
+# --- post-now, off, status, preview ---------------------------------------------------------------------
+
+async def test_post_now_counts_as_todays_post(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    with pytest.raises(UserError, match="daily set"):
+        await core.daily.post_now(GUILD, poster)
+    await set_daily(core)
+    [result] = await core.daily.post_now(GUILD, poster)
+    assert (result.kind, result.outcome, result.post.status) == ("discussion", "sent", "sent")
+    assert result.post.manual
+    [again] = await core.daily.post_now(GUILD, poster)
+    assert again.outcome == "already" and again.post.message_id == result.post.message_id
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    assert len(poster.messages) == 1
+    assert (await core.daily.status(GUILD)).next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
+
+
+async def test_post_now_retries_a_failed_day_and_reports_trouble(core: Core, clock: ManualClock,
+                                                                 poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.deleted_channels.add(CHANNEL)
+    [result] = await core.daily.post_now(GUILD, poster)
+    assert result.outcome == "failed" and result.post.error == "The channel was deleted."
+    poster.deleted_channels.clear()
+    poster.failures.append(TransientSendError("Discord had a server error (503)."))
+    [result] = await core.daily.post_now(GUILD, poster)
+    assert result.outcome == "retrying"
+    await clock.advance(15)
+    await eventually(lambda: _status(core, "sent"), "the retried post")
+    assert len(poster.messages) == 1
+
+
+async def test_off_stops_posts(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    assert not await core.daily.turn_off(GUILD)
+    await set_daily(core)
+    assert await core.daily.turn_off(GUILD)
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    assert poster.messages == []
+    status = await core.daily.status(GUILD)
+    assert status.schedule is not None and not status.schedule.enabled and status.next_due is None
+    # Set again later the same day: today's time has passed, so tomorrow.
+    configured = await set_daily(core)
+    assert configured.next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
+
+
+async def test_status_reports_schedule_last_post_and_content_left(core: Core, clock: ManualClock,
+                                                                  poster: FakePoster) -> None:
+    empty = await core.daily.status(GUILD)
+    assert empty.schedule is None and empty.last is None and empty.problems == []
+    await set_daily(core, kinds="both")
+    before = await core.daily.status(GUILD)
+    assert set(before.remaining) == {"discussion", "joke"}
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    after = await core.daily.status(GUILD)
+    assert after.last is not None and after.last.message_id in {m.id for m in poster.messages}
+    assert after.remaining["discussion"] == before.remaining["discussion"] - 1
+    assert after.next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
+    assert after.low_content == (min(after.remaining.values()) < 7)
+
+
+async def test_preview_shows_what_will_be_posted(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    with pytest.raises(UserError):
+        await core.daily.preview(GUILD)
+    await set_daily(core, kinds="both")
+    preview = await core.daily.preview(GUILD)
+    assert preview.local_date == date(2026, 1, 10)
+    assert [i.kind for i in preview.items] == ["discussion", "joke"]
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    assert [m.post.item.id for m in poster.messages] == [i.id for i in preview.items]
+
+
+async def test_time_zone_changed_elsewhere_is_followed(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    await core.settings.update(GUILD, timezone="Asia/Kolkata")
+    # Nobody told the scheduler; at the old time it notices and re-plans instead of posting.
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    assert poster.messages == []
+    schedule = await core.daily_posts.get_schedule(GUILD)
+    assert schedule.next_due == datetime(2026, 1, 11, 3, 30, tzinfo=UTC)
+    await core.settings.update(GUILD, timezone="America/New_York")
+    await core.daily.timezone_changed(GUILD)
+    assert (await core.daily_posts.get_schedule(GUILD)).next_due == datetime(2026, 1, 10, 14, 0, tzinfo=UTC)
+
+
+async def _count(poster: FakePoster, n: int) -> bool:
+    return len(poster.messages) >= n
+
+
+async def _status(core: Core, status: str) -> bool:
+    return any(p.status == status for p in await core.daily_posts.posts_on(GUILD, date(2026, 1, 10)))
