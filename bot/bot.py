@@ -22,6 +22,12 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.mood",
     "cogs.discussion",
     "cogs.top",
+    "cogs.daily",
+    "cogs.reports",
+    "cogs.suggest",
+    "cogs.review",
+    "cogs.content",
+    "cogs.settings",
 )
 
 

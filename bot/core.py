@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.db import Database
+from bot.repositories.daily import DailyRepository
 from bot.repositories.history import HistoryRepository
 from bot.repositories.items import ItemRepository
+from bot.repositories.moderation import ModerationRepository
 from bot.repositories.settings import MetaRepository, SettingsRepository
 from bot.repositories.votes import VoteRepository
+from bot.services.daily import DailyService
 from bot.services.library import ImportReport, LibraryService
+from bot.services.moderation import ModerationService
 from bot.services.mood import MoodReader
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
@@ -43,6 +47,12 @@ class Core:
     picker: PickService
     voting: VoteService
     moods: MoodReader
+    # Daily posts: built from the fields above once they exist.
+    daily_posts: DailyRepository = field(init=False)
+    daily: DailyService = field(init=False)
+    # Moderation: suggestions, reports, the review queue, editing content and server settings.
+    moderation_repo: ModerationRepository = field(init=False)
+    moderation: ModerationService = field(init=False)
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None,
@@ -67,6 +77,13 @@ class Core:
                 voting=VoteService(votes, items, clock),
                 moods=MoodReader(library.moods),
             )
+            core.daily_posts = DailyRepository(db)
+            core.daily = DailyService(core.daily_posts, settings, core.picker, items, clock,
+                                      catch_up_minutes=config.daily_catch_up_minutes)
+            core.moderation_repo = ModerationRepository(db)
+            core.moderation = ModerationService(db, core.moderation_repo, items, settings, history, votes, clock,
+                                                hide_after=config.reports_hide_after,
+                                                daily_limit=config.suggestions_daily_limit)
             if import_content:
                 report: ImportReport = await core.content.import_library(library)
                 log.info("content library: %s", report.summary())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -183,11 +184,11 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
 
         async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
             core = core_of(modal_interaction)
-            assert modal_interaction.guild_id is not None
+            guild_id = modal_interaction.guild_id
+            assert guild_id is not None
             actor = actor_of(modal_interaction)
             decide = core.moderation.reject if reject else core.moderation.remove_reported
-            await _decide(modal_interaction,
-                          lambda: decide(modal_interaction.guild_id, actor, self.case_id, reason))  # type: ignore[arg-type]
+            await _decide(modal_interaction, lambda: decide(guild_id, actor, self.case_id, reason))
 
         if reject:
             return ReasonModal(title=f"Reject suggestion #{self.case_id}", label="Reason (the member is told)",
@@ -212,10 +213,10 @@ async def _show_next(interaction: discord.Interaction, *, note: str | None = Non
         await interaction.response.send_message(ephemeral=True, **message)
 
 
-async def _decide(interaction: discord.Interaction, decide: Any) -> None:
+async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitable[Decision]]) -> None:
     """Run a decision, show the next case, then post to the mod-log and tell the member."""
     try:
-        decision: Decision = await decide()
+        decision = await decide()
     except AlreadyDecided as lost:
         await _show_next(interaction, note=f"⚠️ {lost} Here is the next one.")
         return

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aiosqlite
+
 from bot.db import Database
 from bot.models import GuildSettings, flags_to_mask, mask_to_flags
 
@@ -37,6 +39,12 @@ class SettingsRepository:
 
     async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
         """Change some settings, creating the row with defaults first if needed."""
+        async with self.db.transaction() as conn:
+            await self.apply(conn, guild_id, **changes)
+        return await self.get(guild_id)
+
+    async def apply(self, conn: aiosqlite.Connection, guild_id: int, **changes: Any) -> None:
+        """:meth:`update` inside the caller's transaction (to record the change in the same one)."""
         unknown = set(changes) - SETTING_COLUMNS
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
@@ -45,14 +53,12 @@ class SettingsRepository:
             values["blocked_categories"] = json.dumps(sorted(values["blocked_categories"]))
         if "blocked_flags" in values:
             values["blocked_flags"] = flags_to_mask(values["blocked_flags"])
-        async with self.db.transaction() as conn:
-            await conn.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
-            if values:
-                assignments = ", ".join(f"{column} = ?" for column in values)
-                await conn.execute(
-                    f"UPDATE guild_settings SET {assignments} WHERE guild_id = ?", [*values.values(), guild_id]
-                )
-        return await self.get(guild_id)
+        await conn.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
+        if values:
+            assignments = ", ".join(f"{column} = ?" for column in values)
+            await conn.execute(
+                f"UPDATE guild_settings SET {assignments} WHERE guild_id = ?", [*values.values(), guild_id]
+            )
 
 
 class MetaRepository:

@@ -1,9 +1,9 @@
 """End-to-end harness: the local Discord emulator and the real bot, started as ``python -m bot run``
-starts it (``bot.launcher.run``: config, core, extensions, command sync), on a real SQLite file."""
+starts it (``bot.launcher.run`` through ``run_banter``: config, core, extensions, command sync), on
+a real SQLite file."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import shutil
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import launcher
 from bot.bot import BanterBot
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
 from bot.sandbox import DiscordEmulator
+from bot.sandbox.app import run_banter
 from bot.sandbox.testing import Sandbox, sandbox
 
 COMMANDS = ("joke", "mood", "discussion", "top")
@@ -48,38 +48,6 @@ async def fresh_config(tmp_path: Path, extra: str = "") -> Config:
     config = make_config(tmp_path, extra)
     shutil.copyfile(_template, config.database_path)
     return config
-
-
-@contextlib.asynccontextmanager
-async def run_banter(emu: DiscordEmulator, config: Config, clock: ManualClock,
-                     timeout: float = 10.0) -> AsyncIterator[BanterBot]:  # noqa: ASYNC109
-    """Run the bot exactly as the entry point does, against ``emu``, until the block ends."""
-    started: list[BanterBot] = []
-    with emu.patch_discord():
-        task = asyncio.create_task(
-            launcher.run(config, clock=clock, started=started.append, guild_ready_timeout=0.05)
-        )
-        try:
-            await emu.wait_for(lambda: bool(started) or task.done(), timeout=timeout, what="bot created")
-            if task.done():
-                task.result()
-            bot = started[0]
-            emu.watch_client(bot)
-            ready = asyncio.create_task(bot.wait_until_ready())
-            done, _ = await asyncio.wait({ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            if task in done:
-                ready.cancel()
-                task.result()
-                raise RuntimeError("the bot stopped while starting")
-            if ready not in done:
-                ready.cancel()
-                raise TimeoutError("the bot was not ready in time")
-            yield bot
-        finally:
-            if started:
-                await started[0].close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=timeout)
 
 
 @dataclass

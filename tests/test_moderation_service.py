@@ -1,0 +1,377 @@
+"""The moderation service on a real SQLite file: suggestions, reports, the review queue, editing,
+removal, scope between servers, permissions and the action log."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.core import Core
+from bot.errors import UserError
+from bot.services.moderation import (
+    Actor,
+    AlreadyDecided,
+    clean_text,
+    form_of,
+    normalise,
+    parse_form,
+    unsafe_markup,
+)
+
+G, H = 1001, 1002  # two servers
+CHANNEL = 2001
+MOD = Actor(900, manage_guild=True)
+MOD2 = Actor(901, manage_guild=True)
+ROLE = 555
+ROLE_MOD = Actor(902, role_ids=frozenset({ROLE}))
+MEMBER = Actor(100)
+
+ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
+TOPIC = {
+    "title": "Four-day weeks",
+    "question": "Should every office try a four-day working week?",
+    "benefits": "More rest\n- Fewer commutes",
+    "disadvantages": "• Longer days\nHarder scheduling",
+    "talking_points": "Productivity: does output really hold up?\nFairness: what about shift workers?",
+}
+
+
+async def approved(core: Core, form: dict[str, str] = ZEBRA, guild: int = G, user: int = 100) -> int:
+    case = await core.moderation.suggest(guild, user, "joke", form)
+    decision = await core.moderation.approve(guild, MOD, case.id)
+    assert decision.item is not None
+    return decision.item.id
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+def test_forms_are_cleaned_and_parsed() -> None:
+    entry = parse_form("joke", {"joke": " Knock\u200b knock \r\n", "punchline": "", "categories": "Bad Puns, x",
+                                "flags": "dark"})
+    assert entry.body.text == "Knock knock"
+    assert entry.categories == ("bad-puns", "x")
+    assert entry.flags == {"dark"}
+    assert parse_form("joke", ZEBRA).categories == ("misc",)
+    topic = parse_form("discussion", TOPIC)
+    assert topic.body.benefits == ("More rest", "Fewer commutes")
+    assert topic.body.disadvantages == ("Longer days", "Harder scheduling")
+    assert [p.heading for p in topic.body.talking_points] == ["Productivity", "Fairness"]
+    # A form round-trips through the prefill of an edit form.
+    assert parse_form("discussion", form_of(topic)) == topic
+    assert parse_form("joke", form_of(parse_form("joke", ZEBRA))) == parse_form("joke", ZEBRA)
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ({"joke": "   \n  "}, "Joke: must not be empty"),
+    ({"joke": "x" * 1001}, "Joke: 1001 characters, at most 1000"),
+    ({"joke": "ok", "punchline": "y" * 1200}, "Punchline: 1200 characters, at most 1000"),
+    ({"joke": "ping @everyone now"}, "@everyone and @here are not allowed"),
+    ({"joke": "ping ＠here now"}, "@everyone and @here are not allowed"),
+    ({"joke": "hi <@123456789012345678>"}, "mentions are not allowed"),
+    ({"joke": "hi <@&123456789012345678>"}, "mentions are not allowed"),
+    ({"joke": "see [this](https://evil.example)"}, "masked links"),
+    ({"joke": "join discord.gg/abc"}, "links are not allowed"),
+    ({"joke": "a||b"}, "spoiler bars"),
+    ({"joke": "ok", "flags": "spicy"}, "Flags: unknown flag 'spicy'"),
+])
+def test_bad_joke_forms_are_refused_with_a_clear_message(form: dict[str, str], expected: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_form("joke", form)
+    assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"title": ""}, "Title: must not be empty"),
+    ({"question": "q" * 1001}, "Question: 1001 characters, at most 1000"),
+    ({"talking_points": "no colon here"}, "Talking points: line 1 needs a heading"),
+    ({"benefits": "\n".join(f"b{n}" for n in range(9))}, "Benefits: 9 items, at most 8"),
+    ({"talking_points": "H: " + "t" * 1001}, "Talking point 1 (text): 1004 characters"[:24]),
+])
+def test_bad_discussion_forms_are_refused(change: dict[str, str], expected: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_form("discussion", {**TOPIC, **change})
+    assert expected in str(caught.value)
+
+
+def test_text_helpers() -> None:
+    assert clean_text("a\u202eb\u0007c\t d ") == "abc  d"
+    assert normalise("Café — CAFE!!  cafe") == "cafe cafe cafe"
+    assert unsafe_markup("just a joke about email @ here") is None
+    assert unsafe_markup("<#123456>") is not None
+
+
+# --- suggestions ---------------------------------------------------------------------------------
+
+async def test_a_suggestion_goes_from_a_member_to_the_library_and_into_picks(core: Core) -> None:
+    case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    assert case.pending and case.user_id == 100 and case.proposal.body.setup == ZEBRA["joke"]
+    details = await core.moderation.next_case(G, MOD)
+    assert details.case.id == case.id and details.editable and details.waiting == 1
+    decision = await core.moderation.approve(G, MOD, case.id)
+    item = decision.item
+    assert (item.guild_id, item.origin, item.key, item.status) == (G, "suggestion", f"g{G}-{case.id}", "active")
+    assert decision.case.status == "approved" and decision.case.item_id == item.id
+    assert await core.moderation.next_case(G, MOD) is None
+    # It is picked in its server, and only there.
+    f = await core.picker.filters("joke", G)
+    assert (await core.picker.pick(f, scope_id=CHANNEL, search="zebracorn")).id == item.id
+    with pytest.raises(UserError):
+        await core.picker.pick(await core.picker.filters("joke", H), scope_id=CHANNEL + 1, search="zebracorn")
+    [record] = await core.moderation.actions(G, MOD)
+    assert (record.actor_id, record.action, record.before, record.after["item"]) == (
+        MOD.user_id, "approve", {"status": "pending"}, item.id)
+
+
+async def test_a_discussion_suggestion_is_approved(core: Core) -> None:
+    case = await core.moderation.suggest(G, 100, "discussion", TOPIC)
+    item = (await core.moderation.approve(G, MOD, case.id)).item
+    assert item.kind == "discussion" and item.body.title == "Four-day weeks"
+
+
+async def test_duplicates_are_refused(core: Core) -> None:
+    # A pack joke, in other case and punctuation.
+    with pytest.raises(UserError, match="already in the library: joke #"):
+        await core.moderation.suggest(G, 100, "joke", {"joke": "what do you call a DOG that does magic tricks",
+                                                       "punchline": "A labracadabrador!!"})
+    # A near duplicate of a pending suggestion (one letter apart).
+    await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    near = {**ZEBRA, "punchline": "It was already stripped for success."}
+    with pytest.raises(UserError, match="suggested already"):
+        await core.moderation.suggest(G, 101, "joke", near)
+    # Another server's pending suggestions and content are no duplicates here.
+    await approved(core, ZEBRA, guild=H)
+    with pytest.raises(UserError, match="already in the library"):
+        await core.moderation.suggest(H, 101, "joke", near)
+
+
+async def test_members_have_a_daily_limit(core: Core) -> None:
+    animals = ["aardvarks", "badgers", "capybaras", "dolphins", "emus"]
+    for animal in animals:
+        await core.moderation.suggest(G, 100, "joke", {"joke": f"Never trust {animal} with your sandwich"})
+    with pytest.raises(UserError, match="5 suggestions in the last 24 hours"):
+        await core.moderation.may_suggest(G, 100)
+    with pytest.raises(UserError, match="5 suggestions in the last 24 hours"):
+        await core.moderation.suggest(G, 100, "joke", {"joke": "One more about quokkas"})
+    # Others, and other servers, have their own count; a day later the member may suggest again.
+    await core.moderation.suggest(G, 101, "joke", {"joke": "One more about quokkas"})
+    await core.moderation.suggest(H, 100, "joke", {"joke": "One more about quokkas"})
+    await core.clock.advance(timedelta(hours=24))
+    await core.moderation.suggest(G, 100, "joke", {"joke": "Yet another about wombats"})
+
+
+async def test_suggestions_can_be_switched_off(core: Core) -> None:
+    await core.moderation.change_settings(G, MOD, suggestions_enabled=False)
+    with pytest.raises(UserError, match="switched off"):
+        await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    await core.moderation.suggest(H, 100, "joke", ZEBRA)
+
+
+# --- review ----------------------------------------------------------------------------------------
+
+async def test_reject_edit_and_flags(core: Core) -> None:
+    case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    details = (await core.moderation.toggle_case_flag(G, MOD, case.id, "dark")).details
+    assert details.flags == {"dark"}
+    # The edit form comes prefilled (flags included) with the current proposal.
+    form = form_of(details.case.proposal)
+    update = await core.moderation.edit_case(G, MOD, case.id, {**form, "punchline": "Stripes win races."})
+    assert update.record.before["body"]["punchline"] == ZEBRA["punchline"]
+    details = update.details
+    assert details.case.proposal.body.punchline == "Stripes win races."
+    assert details.case.proposal.flags == {"dark"}
+    decision = await core.moderation.reject(G, MOD, case.id, "Not funny enough")
+    assert decision.case.status == "rejected" and decision.case.decision_reason == "Not funny enough"
+    with pytest.raises(AlreadyDecided, match="already rejected by <@900>"):
+        await core.moderation.approve(G, MOD2, case.id)
+    actions = [r.action for r in await core.moderation.actions(G, MOD)]
+    assert actions == ["reject", "edit-suggestion", "edit-suggestion"]
+
+
+async def test_two_moderators_deciding_at_once_one_wins(core: Core) -> None:
+    case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    results = await asyncio.gather(
+        core.moderation.approve(G, MOD, case.id),
+        core.moderation.reject(G, MOD2, case.id, "no"),
+        core.moderation.approve(G, MOD2, case.id),
+        return_exceptions=True,
+    )
+    wins = [r for r in results if not isinstance(r, BaseException)]
+    losses = [r for r in results if isinstance(r, AlreadyDecided)]
+    assert len(wins) == 1 and len(losses) == 2
+    servers_items = [i for i in await core.items.list(kind="joke") if i.guild_id == G]
+    assert len(servers_items) == (1 if wins[0].case.status == "approved" else 0)
+    assert len(await core.moderation.actions(G, MOD)) == 1
+
+
+async def test_members_cannot_moderate(core: Core) -> None:
+    case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    item_id = (await core.items.list(kind="joke"))[0].id
+    attempts = [
+        core.moderation.next_case(G, MEMBER),
+        core.moderation.approve(G, MEMBER, case.id),
+        core.moderation.reject(G, MEMBER, case.id, "x"),
+        core.moderation.edit_case(G, MEMBER, case.id, ZEBRA),
+        core.moderation.toggle_case_flag(G, MEMBER, case.id, "dark"),
+        core.moderation.add(G, MEMBER, "joke", {"joke": "Sneaky"}),
+        core.moderation.remove_item(G, MEMBER, item_id),
+        core.moderation.show_item(G, MEMBER, item_id),
+        core.moderation.change_settings(G, MEMBER, safe_mode=False),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UserError, match="Only moderators"):
+            await attempt
+    assert (await core.moderation_repo.get_case(case.id, G)).pending
+    assert (await core.settings.get(G)).safe_mode
+    assert await core.moderation_repo.actions(G) == []
+
+
+async def test_the_moderator_role(core: Core) -> None:
+    assert not await core.moderation.is_moderator(G, ROLE_MOD)
+    with pytest.raises(UserError, match="Manage Server"):
+        await core.moderation.change_settings(G, MOD.__class__(ROLE_MOD.user_id, False, ROLE_MOD.role_ids),
+                                              moderator_role_id=ROLE)
+    await core.moderation.change_settings(G, MOD, moderator_role_id=ROLE)
+    assert await core.moderation.is_moderator(G, ROLE_MOD)
+    assert not await core.moderation.is_moderator(H, ROLE_MOD)
+    # A role moderator moderates but cannot hand the role on.
+    await core.moderation.change_settings(G, ROLE_MOD, safe_mode=False)
+    with pytest.raises(UserError, match="Manage Server"):
+        await core.moderation.change_settings(G, ROLE_MOD, moderator_role_id=None)
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
+    item = (await core.items.list(kind="joke"))[0]
+    for n, member in enumerate((100, 101), 1):
+        outcome = await core.moderation.report(G, member, item.id, "not funny")
+        assert (outcome.reporters, outcome.hidden_now) == (n, False)
+    with pytest.raises(UserError, match="reported this item already"):
+        await core.moderation.may_report(G, 100, item.id)
+    with pytest.raises(UserError, match="reported this item already"):
+        await core.moderation.report(G, 100, item.id, "really not funny")
+    assert (await core.moderation.may_report(G, 102, item.id)).id == item.id
+    outcome = await core.moderation.report(G, 102, item.id, "offensive")
+    assert outcome.hidden_now and outcome.record.actor_id is None
+    assert await core.moderation_repo.hidden_reason(G, item.id) == "reports"
+    assert await core.moderation_repo.hidden_reason(H, item.id) is None
+    details = await core.moderation.next_case(G, MOD)
+    assert details.case.type == "report" and len(details.reports) == 3 and details.hidden == "reports"
+    assert not details.editable  # a global item: it can be hidden here, not edited
+    decision = await core.moderation.keep(G, MOD, details.case.id)
+    assert decision.case.status == "kept"
+    assert await core.moderation_repo.hidden_reason(G, item.id) is None
+    # Reports start counting afresh after a decision.
+    outcome = await core.moderation.report(G, 100, item.id, "still not funny")
+    assert (outcome.reporters, outcome.hidden_now) == (1, False)
+
+
+async def test_the_server_threshold_and_removal(core: Core) -> None:
+    await core.moderation.change_settings(G, MOD, report_threshold=1)
+    item = (await core.items.list(kind="joke"))[0]
+    assert (await core.moderation.report(G, 100, item.id, "bad")).hidden_now
+    assert not (await core.moderation.report(H, 100, item.id, "bad")).hidden_now
+    case_id = (await core.moderation.next_case(G, MOD)).case.id
+    decision = await core.moderation.remove_reported(G, MOD, case_id, "Off-topic here")
+    assert decision.case.status == "removed"
+    # A global item is hidden in this server (by a moderator now), never retired.
+    assert decision.item.status == "active"
+    assert await core.moderation_repo.hidden_reason(G, item.id) == "moderator"
+    with pytest.raises(AlreadyDecided):
+        await core.moderation.keep(G, MOD2, case_id)
+
+
+async def test_reporting_own_server_content_and_removal_retires_it(core: Core) -> None:
+    item_id = await approved(core)
+    case_id = (await core.moderation.report(G, 101, item_id, "meh")).case_id
+    details = await core.moderation.case_details(G, MOD, case_id)
+    assert details.editable
+    await core.moderation.toggle_case_flag(G, MOD, case_id, "nsfw")
+    assert (await core.items.get(item_id)).flags == {"nsfw"}
+    decision = await core.moderation.remove_reported(G, MOD, case_id, "nope")
+    assert decision.item.status == "retired"
+    with pytest.raises(UserError, match="removed already"):
+        await core.moderation.report(G, 102, item_id, "x")
+    # Another server cannot even report it: it does not exist there.
+    with pytest.raises(UserError, match="no item"):
+        await core.moderation.report(H, 102, item_id, "x")
+
+
+# --- content --------------------------------------------------------------------------------------
+
+async def test_content_add_edit_remove_restore_show(core: Core) -> None:
+    added = await core.moderation.add(G, MOD, "joke", {"joke": "A moderator's own joke about otters"})
+    item = added.item
+    assert (item.guild_id, item.origin, item.status) == (G, "moderator", "active")
+    await core.voting.click(item_id=item.id, guild_id=G, user_id=100, up=True)
+    edited = await core.moderation.edit_item(G, MOD, item.id, {"joke": "A moderator's own joke about sea otters"})
+    assert edited.item.body.text.endswith("sea otters") and edited.item.id == item.id
+    assert edited.item.up == 1  # votes are kept
+    with pytest.raises(UserError, match="Nothing changed"):
+        await core.moderation.edit_item(G, MOD, item.id, form_of(edited.item.entry()))
+    await core.moderation.set_item_flag(G, MOD, item.id, "dark", True)
+    details = await core.moderation.show_item(G, MOD, item.id)
+    assert [v.entry.body.text for v in details.versions] == [
+        "A moderator's own joke about otters", "A moderator's own joke about sea otters"]
+    assert details.item.flags == {"dark"} and details.server_tally.up == 1 and details.scope == "server"
+    removed = await core.moderation.remove_item(G, MOD, item.id, "dated")
+    assert removed.item.status == "retired" and removed.item.up == 1
+    with pytest.raises(UserError, match="restore"):
+        await core.moderation.edit_item(G, MOD, item.id, {"joke": "changed"})
+    restored = await core.moderation.restore_item(G, MOD, item.id)
+    assert restored.item.status == "active"
+    actions = [r.action for r in reversed(await core.moderation.actions(G, MOD))]
+    assert actions == ["add", "edit", "edit", "retire", "restore"]
+    edit = (await core.moderation.actions(G, MOD, target=f"item:{item.id}"))[-2]
+    assert edit.before["body"]["text"].endswith(" otters") and edit.after["body"]["text"].endswith("sea otters")
+
+
+async def test_scope_between_servers(core: Core) -> None:
+    theirs = await approved(core, ZEBRA, guild=H)
+    pack_item = (await core.items.list(kind="joke", global_only=True))[0]
+    for attempt in (
+        core.moderation.edit_item(G, MOD, theirs, {"joke": "mine now"}),
+        core.moderation.remove_item(G, MOD, theirs),
+        core.moderation.restore_item(G, MOD, theirs),
+        core.moderation.show_item(G, MOD, theirs),
+        core.moderation.set_item_flag(G, MOD, theirs, "nsfw", True),
+    ):
+        with pytest.raises(UserError, match=f"no item #{theirs} in this server"):
+            await attempt
+    assert (await core.items.get(theirs)).status == "active"
+    # Global content: not editable, but a server can hide it for itself.
+    with pytest.raises(UserError, match="global content"):
+        await core.moderation.edit_item(G, MOD, pack_item.id, {"joke": "changed"})
+    with pytest.raises(UserError, match="global content"):
+        await core.moderation.item_form(G, MOD, pack_item.id)
+    hidden = await core.moderation.remove_item(G, MOD, pack_item.id)
+    assert hidden.record.action == "hide" and hidden.item.status == "active"
+    assert await core.moderation_repo.hidden_reason(G, pack_item.id) == "moderator"
+    assert await core.moderation_repo.hidden_reason(H, pack_item.id) is None
+    with pytest.raises(UserError, match="hidden in this server already"):
+        await core.moderation.remove_item(G, MOD, pack_item.id)
+    await core.moderation.restore_item(G, MOD, pack_item.id)
+    assert await core.moderation_repo.hidden_reason(G, pack_item.id) is None
+    # Cases are per server too.
+    case = await core.moderation.suggest(H, 100, "joke", {"joke": "Only for server H, about moles"})
+    with pytest.raises(UserError, match="no case"):
+        await core.moderation.approve(G, MOD, case.id)
+    assert (await core.moderation_repo.get_case(case.id, H)).pending
+
+
+async def test_settings_changes_are_recorded(core: Core) -> None:
+    change = await core.moderation.change_settings(G, MOD, safe_mode=False, report_threshold=4)
+    assert not change.settings.safe_mode and change.settings.report_threshold == 4
+    assert change.record.before == {"safe_mode": True, "report_threshold": None}
+    assert change.record.after == {"safe_mode": False, "report_threshold": 4}
+    assert "safe mode on → off" in change.record.summary
+    assert (await core.moderation.change_settings(G, MOD, safe_mode=False)).record is None
+    with pytest.raises(UserError, match="between 1 and 100"):
+        await core.moderation.change_settings(G, MOD, report_threshold=0)
+    await core.moderation.set_category_blocked(G, MOD, "Dad Jokes", True)
+    await core.moderation.set_flag_blocked(G, MOD, "dark", True)
+    settings = await core.settings.get(G)
+    assert settings.blocked_categories == ("dad-jokes",) and settings.blocked_flags == {"dark"}
+    assert (await core.settings.get(H)).safe_mode
