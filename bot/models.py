@@ -115,6 +115,16 @@ class ContentEntry:
 
 
 @dataclass(frozen=True)
+class VoteTally:
+    up: int
+    down: int
+
+    @property
+    def total(self) -> int:
+        return self.up + self.down
+
+
+@dataclass(frozen=True)
 class Item:
     """A stored joke or discussion."""
 
@@ -132,6 +142,8 @@ class Item:
     credit: str
     up: int
     down: int
+    # This server's tally, when the item was read together with it (as picks are).
+    tally: VoteTally | None = field(default=None, compare=False)
 
     @property
     def title(self) -> str:
@@ -150,16 +162,6 @@ class Item:
             language=self.language,
             credit=self.credit,
         )
-
-
-@dataclass(frozen=True)
-class VoteTally:
-    up: int
-    down: int
-
-    @property
-    def total(self) -> int:
-        return self.up + self.down
 
 
 def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:

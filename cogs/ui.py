@@ -146,5 +146,5 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
 
 async def item_message(core: Any, item: Item, guild_id: int) -> dict[str, Any]:
     """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
-    tally = await core.voting.tally(item.id, guild_id)
+    tally = item.tally if item.tally is not None else await core.voting.tally(item.id, guild_id)
     return {"embed": item_embed(item), "view": item_view(item.id, tally)}

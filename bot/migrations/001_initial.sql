@@ -69,6 +69,41 @@ CREATE TABLE guild_item_stats (
 ) WITHOUT ROWID;
 CREATE INDEX guild_item_stats_top ON guild_item_stats (guild_id, kind, score DESC);
 
+-- Tallies follow the votes inside the statement that changes a vote, so a click is one
+-- atomic statement. wilson(up, down) is registered by bot.db on every connection the bot
+-- opens; a tool without it cannot change votes (the statement fails whole), which keeps the
+-- tallies true.
+CREATE TRIGGER votes_counted AFTER INSERT ON votes BEGIN
+    UPDATE items SET up = up + (NEW.value = 1), down = down + (NEW.value = -1),
+                     score = wilson(up + (NEW.value = 1), down + (NEW.value = -1))
+     WHERE id = NEW.item_id;
+    INSERT INTO guild_item_stats (guild_id, item_id, kind, up, down, score)
+    SELECT NEW.guild_id, NEW.item_id, kind, NEW.value = 1, NEW.value = -1,
+           wilson(NEW.value = 1, NEW.value = -1)
+      FROM items WHERE id = NEW.item_id
+        ON CONFLICT (guild_id, item_id) DO UPDATE SET
+           up = up + excluded.up, down = down + excluded.down,
+           score = wilson(up + excluded.up, down + excluded.down);
+END;
+
+CREATE TRIGGER votes_uncounted AFTER DELETE ON votes BEGIN
+    UPDATE items SET up = up - (OLD.value = 1), down = down - (OLD.value = -1),
+                     score = wilson(up - (OLD.value = 1), down - (OLD.value = -1))
+     WHERE id = OLD.item_id;
+    UPDATE guild_item_stats SET up = up - (OLD.value = 1), down = down - (OLD.value = -1),
+                                score = wilson(up - (OLD.value = 1), down - (OLD.value = -1))
+     WHERE guild_id = OLD.guild_id AND item_id = OLD.item_id;
+END;
+
+CREATE TRIGGER votes_switched AFTER UPDATE OF value ON votes WHEN NEW.value <> OLD.value BEGIN
+    UPDATE items SET up = up + NEW.value, down = down - NEW.value,
+                     score = wilson(up + NEW.value, down - NEW.value)
+     WHERE id = NEW.item_id;
+    UPDATE guild_item_stats SET up = up + NEW.value, down = down - NEW.value,
+                                score = wilson(up + NEW.value, down - NEW.value)
+     WHERE guild_id = NEW.guild_id AND item_id = NEW.item_id;
+END;
+
 -- What was shown where: scope_id is a channel id for picks, a guild id for the topic of the day.
 CREATE TABLE history (
     scope_id INTEGER NOT NULL,

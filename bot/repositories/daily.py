@@ -109,26 +109,20 @@ class DailyRepository:
                                       (guild_id,))
         return None if row is None else _schedule(row)
 
-    async def save_schedule(self, schedule: DailySchedule, *, timezone: str, now: str) -> None:
-        """Store a server's schedule and its time zone together; an existing schedule is replaced."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                """INSERT INTO guild_settings (guild_id, timezone) VALUES (?, ?)
-                   ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone""",
-                (schedule.guild_id, timezone),
-            )
-            await conn.execute(
-                f"""INSERT INTO daily_schedules ({SCHEDULE_COLUMNS}, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (guild_id) DO UPDATE SET
-                        channel_id = excluded.channel_id, post_time = excluded.post_time, kinds = excluded.kinds,
-                        role_id = excluded.role_id, thread = excluded.thread, enabled = excluded.enabled,
-                        next_date = excluded.next_date, next_due = excluded.next_due,
-                        updated_at = excluded.updated_at""",
-                (schedule.guild_id, schedule.channel_id, schedule.post_time, schedule.kinds, schedule.role_id,
-                 int(schedule.thread), int(schedule.enabled), schedule.next_date.isoformat(),
-                 iso(schedule.next_due), now),
-            )
+    async def save_schedule(self, conn: aiosqlite.Connection, schedule: DailySchedule, *, now: str) -> None:
+        """Store a server's schedule inside the caller's transaction; an existing one is replaced."""
+        await conn.execute(
+            f"""INSERT INTO daily_schedules ({SCHEDULE_COLUMNS}, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id) DO UPDATE SET
+                    channel_id = excluded.channel_id, post_time = excluded.post_time, kinds = excluded.kinds,
+                    role_id = excluded.role_id, thread = excluded.thread, enabled = excluded.enabled,
+                    next_date = excluded.next_date, next_due = excluded.next_due,
+                    updated_at = excluded.updated_at""",
+            (schedule.guild_id, schedule.channel_id, schedule.post_time, schedule.kinds, schedule.role_id,
+             int(schedule.thread), int(schedule.enabled), schedule.next_date.isoformat(),
+             iso(schedule.next_due), now),
+        )
 
     async def disable(self, guild_id: int, now: str) -> bool:
         """Switch a schedule off (the row and the ledger stay); return whether it was on."""

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.db import Database
-from bot.models import ContentEntry, Item, Kind, body_from_json, flags_to_mask, mask_to_flags
+from bot.models import ContentEntry, Item, Kind, VoteTally, body_from_json, flags_to_mask, mask_to_flags
 
 ITEM_COLUMNS = "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags"
 # The same, read through the alias ``i`` in joins.
 I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in ITEM_COLUMNS.split(","))
+# This server's tally read along with a picked item, so showing it takes no second query.
+# Takes the guild id twice as its first parameters.
+TALLY_COLUMNS = ("(SELECT s.up FROM guild_item_stats s WHERE s.guild_id = ? AND s.item_id = i.id) AS g_up, "
+                 "(SELECT s.down FROM guild_item_stats s WHERE s.guild_id = ? AND s.item_id = i.id) AS g_down")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class ItemRepository:
     def item(self, row: aiosqlite.Row) -> Item:
         """The item of a row read with ``ITEM_COLUMNS``."""
         tags = json.loads(row["tags"])
+        tally = VoteTally(row["g_up"] or 0, row["g_down"] or 0) if "g_up" in row.keys() else None
         return Item(
             id=row["id"],
             kind=row["kind"],
@@ -71,6 +76,7 @@ class ItemRepository:
             credit=row["credit"],
             up=row["up"],
             down=row["down"],
+            tally=tally,
         )
 
     async def get(self, item_id: int) -> Item | None:
@@ -238,9 +244,9 @@ class ItemRepository:
                 "NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = ? AND h.item_id = i.id)"
             )
             params += [history_scope, kind]
-        sql = (f"SELECT {I_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
+        sql = (f"SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
                f"ORDER BY {order} LIMIT ?")
-        params.append(limit)
+        params = [guild_id, guild_id, *params, limit]
         rows = await self.db.fetch_all(sql, params)
         return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
 
@@ -271,7 +277,7 @@ class ItemRepository:
     async def search(self, *, kind: Kind, guild_id: int, query: str, excluded_flags: int,
                      blocked_tags: Sequence[str] = (), limit: int = 200) -> list[Candidate]:
         """Items matching an FTS5 query, best matches first."""
-        params: list[object] = [query, kind, guild_id, excluded_flags, excluded_flags]
+        params: list[object] = [guild_id, guild_id, query, kind, guild_id, excluded_flags, excluded_flags]
         blocked = ""
         if blocked_tags:
             marks = ",".join("?" * len(blocked_tags))
@@ -279,7 +285,7 @@ class ItemRepository:
             params += list(blocked_tags)
         params += [guild_id, limit]
         rows = await self.db.fetch_all(
-            f"""SELECT {I_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid
+            f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid
                  WHERE items_fts MATCH ? AND i.kind = ? AND i.status = 'active'
                    AND (i.guild_id IS NULL OR i.guild_id = ?) AND (? = 0 OR (i.flags & ?) = 0)
                    {blocked}
@@ -292,23 +298,18 @@ class ItemRepository:
     async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
                            tag: str | None, blocked_tags: Sequence[str] = ()) -> Candidate | None:
         """The eligible item shown longest ago in ``scope_id``: the pick once every item was shown."""
-        params: list[object] = [scope_id, kind]
-        join = ""
-        if tag is not None:
-            join = "JOIN item_tags t ON t.item_id = i.id AND t.tag = ?"
-            params.insert(0, tag)
+        join = "JOIN item_tags t ON t.item_id = i.id AND t.tag = ?" if tag is not None else ""
         blocked = ""
         if blocked_tags:
             marks = ",".join("?" * len(blocked_tags))
             blocked = f"AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
-        sql = f"""SELECT {I_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
+        sql = f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
                    WHERE h.scope_id = ? AND h.kind = ? AND i.status = 'active'
                      AND (i.guild_id IS NULL OR i.guild_id = ?) AND (i.flags & ?) = 0 {blocked}
                      AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
                    ORDER BY h.shown_at, h.item_id LIMIT 1"""
-        if tag is not None:
-            params = [tag, scope_id, kind]
-        params += [guild_id, excluded_flags, *blocked_tags, guild_id]
+        params = [guild_id, guild_id, *([tag] if tag is not None else []), scope_id, kind,
+                  guild_id, excluded_flags, *blocked_tags, guild_id]
         row = await self.db.fetch_one(sql, params)
         return None if row is None else Candidate(row["id"], row["up"], row["down"], row)
 

@@ -188,13 +188,16 @@ class ModerationRepository:
         )
         return cur.rowcount == 1
 
-    async def suggestions_since(self, guild_id: int, user_id: int, since: str) -> int:
-        """How many suggestions a member made in a server after ``since``, whatever became of them."""
-        return await self.db.scalar(
+    async def suggestions_since(self, guild_id: int, user_id: int, since: str, *,
+                                conn: aiosqlite.Connection | None = None) -> int:
+        """How many suggestions a member made in a server after ``since``, whatever became of them;
+        with ``conn``, read inside the caller's write transaction."""
+        rows = await (conn or self.db.reader).execute_fetchall(
             """SELECT count(*) FROM review_cases
                 WHERE guild_id = ? AND user_id = ? AND type = 'suggestion' AND created_at > ?""",
             (guild_id, user_id, since),
         )
+        return rows[0][0]
 
     async def pending_fingerprints(self, guild_id: int, kind: Kind, limit: int = 500) -> list[tuple[int, str]]:
         """(case id, normalised text) of the server's newest pending suggestions of a kind."""

@@ -17,11 +17,21 @@ SETTING_COLUMNS = {
 
 
 class SettingsRepository:
+    """Every write to ``guild_settings`` goes through :meth:`apply`, which is what lets :meth:`get`
+    answer from memory: settings are read on every command and change rarely."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._cache: dict[int, GuildSettings] = {}
 
     async def get(self, guild_id: int) -> GuildSettings:
         """A server's settings; defaults when it never changed any."""
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            cached = self._cache[guild_id] = await self._read(guild_id)
+        return cached
+
+    async def _read(self, guild_id: int) -> GuildSettings:
         row = await self.db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:
             return GuildSettings(guild_id=guild_id)
@@ -45,6 +55,10 @@ class SettingsRepository:
 
     async def apply(self, conn: aiosqlite.Connection, guild_id: int, **changes: Any) -> None:
         """:meth:`update` inside the caller's transaction (to record the change in the same one)."""
+        # Forget the cached copy now (reads inside the transaction see the change) and again when
+        # the transaction ends, committed or rolled back, so the cache never outlives the truth.
+        self._cache.pop(guild_id, None)
+        self.db.after_transaction(lambda: self._cache.pop(guild_id, None))
         unknown = set(changes) - SETTING_COLUMNS
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")

@@ -25,49 +25,34 @@ class VoteRepository:
         """Apply a click: a new vote is cast, the same vote again is withdrawn, the other one switches.
 
         Returns the member's vote afterwards (1, -1 or 0) and the server's tally, or None if the
-        item does not exist. The vote, the item's global tally and the server's tally change in
-        one transaction, each statement a single trip to the database thread.
+        item does not exist. Each change is one statement, the tallies following it by trigger,
+        so a click makes two or three trips to the database thread; holding the write lock
+        across them keeps one member's rapid clicks in order.
         """
-        async with self.db.transaction() as conn:
-            rows = await conn.execute_fetchall(
-                "SELECT value FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?",
-                (item_id, guild_id, user_id),
+        async with self.db.exclusive() as conn:
+            withdrawn = await conn.execute_fetchall(
+                "DELETE FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ? AND value = ? RETURNING 1",
+                (item_id, guild_id, user_id, value),
             )
-            previous = rows[0][0] if rows else 0
-            current = 0 if previous == value else value
-            d_up = (current == 1) - (previous == 1)
-            d_down = (current == -1) - (previous == -1)
-            rows = await conn.execute_fetchall(
-                """UPDATE items SET up = up + ?, down = down + ?, score = wilson(up + ?, down + ?)
-                    WHERE id = ? RETURNING kind""",
-                (d_up, d_down, d_up, d_down, item_id),
-            )
-            if not rows:
-                return None
-            kind = rows[0][0]
-            if current == 0:
-                await conn.execute_fetchall(
-                    "DELETE FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?",
-                    (item_id, guild_id, user_id),
-                )
+            if withdrawn:
+                current = 0
             else:
-                await conn.execute_fetchall(
-                    """INSERT INTO votes (item_id, guild_id, user_id, value, voted_at) VALUES (?, ?, ?, ?, ?)
+                cast = await conn.execute_fetchall(
+                    """INSERT INTO votes (item_id, guild_id, user_id, value, voted_at)
+                       SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)
                        ON CONFLICT (item_id, guild_id, user_id)
-                       DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at""",
-                    (item_id, guild_id, user_id, current, now),
+                       DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at
+                       RETURNING 1""",
+                    (item_id, guild_id, user_id, value, now, item_id),
                 )
+                if not cast:
+                    return None
+                current = value
             rows = await conn.execute_fetchall(
-                """INSERT INTO guild_item_stats (guild_id, item_id, kind, up, down, score)
-                   VALUES (?, ?, ?, ?, ?, wilson(?, ?))
-                   ON CONFLICT (guild_id, item_id) DO UPDATE SET
-                       up = up + excluded.up, down = down + excluded.down,
-                       score = wilson(up + excluded.up, down + excluded.down)
-                   RETURNING up, down""",
-                (guild_id, item_id, kind, d_up, d_down, max(d_up, 0), max(d_down, 0)),
+                "SELECT up, down FROM guild_item_stats WHERE guild_id = ? AND item_id = ?", (guild_id, item_id)
             )
-            g_up, g_down = rows[0]
-        return current, VoteTally(g_up, g_down)
+        tally = VoteTally(*rows[0]) if rows else VoteTally(0, 0)
+        return current, tally
 
     async def tally(self, item_id: int, guild_id: int) -> VoteTally:
         row = await self.db.fetch_one(

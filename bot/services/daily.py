@@ -210,7 +210,10 @@ class DailyService:
             guild_id=guild_id, channel_id=channel_id, post_time=format_time(at), kinds=kinds, role_id=role_id,
             thread=thread, enabled=True, next_date=next_date, next_due=next_due,
         )
-        await self.repo.save_schedule(schedule, timezone=tz.key, now=iso(now))
+        # The schedule and the server's time zone change together or not at all.
+        async with self.repo.db.transaction() as conn:
+            await self.settings.apply(conn, guild_id, timezone=tz.key)
+            await self.repo.save_schedule(conn, schedule, now=iso(now))
         log.info("daily: guild %s posts %s at %s %s in channel %s (next %s)", guild_id, kinds,
                  schedule.post_time, tz.key, channel_id, iso(next_due))
         self.wake()

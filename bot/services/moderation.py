@@ -438,7 +438,7 @@ class ModerationService:
         since = iso(now - SUGGESTION_WINDOW)
         async with self.db.transaction() as conn:
             # Counted inside the write transaction, so two quick submissions cannot both slip under.
-            self._check_limit(await self.repo.suggestions_since(guild_id, user_id, since))
+            self._check_limit(await self.repo.suggestions_since(guild_id, user_id, since, conn=conn))
             case_id = await self.repo.add_case(conn, guild_id=guild_id, type="suggestion", kind=kind,
                                                user_id=user_id, now=iso(now), proposal=entry,
                                                fingerprint=fingerprint(entry))

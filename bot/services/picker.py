@@ -36,7 +36,7 @@ from bot.repositories.history import HistoryRepository
 from bot.repositories.items import Candidate, ItemRepository, category_tag, mood_tag
 from bot.repositories.settings import SettingsRepository
 
-CANDIDATES = 6
+CANDIDATES = 4
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
 KEEP_AFTER_CYCLE = 0.2
