@@ -74,7 +74,7 @@ class Core:
                 settings=settings, meta=MetaRepository(db), votes=votes,
                 content=LibraryService(db, items, clock),
                 picker=PickService(db, items, history, settings, clock, rng),
-                voting=VoteService(votes, items, clock),
+                voting=VoteService(votes, items, settings, clock),
                 moods=MoodReader(library.moods),
             )
             core.daily_posts = DailyRepository(db)

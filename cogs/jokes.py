@@ -7,7 +7,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.errors import UserError
 from cogs.ui import send_pick
 
 
@@ -23,12 +22,7 @@ class Jokes(commands.Cog):
                    search: app_commands.Range[str, 1, 100] | None = None) -> None:
         """Tell a random joke."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
-        if category is not None:
-            category = category.strip().lower()
-            known = dict(await self.core.items.categories("joke", interaction.guild_id))
-            if category not in known:
-                names = ", ".join(f"`{name}`" for name in sorted(known))
-                raise UserError(f"There is no joke category called **{category[:64]}**. Try one of: {names}.")
+        category = category.strip().lower() if category is not None else None
         f = await self.core.picker.filters("joke", interaction.guild_id, category=category)
         item = await self.core.picker.pick(f, scope_id=interaction.channel_id, search=search)
         await send_pick(interaction, item)
@@ -37,12 +31,11 @@ class Jokes(commands.Cog):
     async def category_autocomplete(self, interaction: discord.Interaction,
                                     current: str) -> list[app_commands.Choice[str]]:
         current = current.strip().lower()
-        settings = await self.core.settings.get(interaction.guild_id or 0)
-        categories = await self.core.items.categories("joke", interaction.guild_id)
+        f = await self.core.picker.filters("joke", interaction.guild_id or 0)
         return [
             app_commands.Choice(name=f"{name} ({count})", value=name)
-            for name, count in categories
-            if current in name and name not in settings.blocked_categories
+            for name, count in await self.core.picker.categories(f)
+            if current in name
         ][:25]
 
 

@@ -174,3 +174,53 @@ async def test_votes_survive_reopening_the_database(core: Core, config) -> None:
         assert await reopened.votes.vote_of(item.id, GUILD, 1) == 1
     finally:
         await reopened.close()
+
+
+async def test_top_keeps_flagged_and_hidden_items_out_like_picks_do(core: Core) -> None:
+    flagged = next(i for i in await core.items.list(kind="joke") if i.flags)
+    clean = next(i for i in await core.items.list(kind="joke") if not i.flags)
+    other = GUILD + 7  # another server, with safe mode off, votes on the flagged joke
+    await core.settings.update(other, safe_mode=False)
+    for user in range(3):
+        await core.voting.click(item_id=flagged.id, guild_id=other, user_id=user, up=True)
+    await core.voting.click(item_id=clean.id, guild_id=other, user_id=1, up=True)
+    assert flagged.id in [r.item.id for r in await core.voting.top("joke", other, server_only=False)]
+    here = [r.item.id for r in await core.voting.top("joke", GUILD, server_only=False)]
+    assert here == [clean.id]  # safe mode (the default here) keeps the flagged one out
+    await core.db.write(
+        "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
+        (GUILD, clean.id),
+    )
+    assert await core.voting.top("joke", GUILD, server_only=False) == []
+
+
+async def test_topic_of_the_day_is_replaced_when_it_may_no_longer_be_shown(core: Core) -> None:
+    first = await core.picker.of_the_day("discussion", GUILD)
+    async with core.db.transaction() as conn:
+        await core.items.set_status(conn, first.id, "retired", "2026-03-14T12:00:00.000000Z")
+    replaced = await core.picker.of_the_day("discussion", GUILD)
+    assert replaced.id != first.id
+    assert (await core.picker.of_the_day("discussion", GUILD)).id == replaced.id
+    # Hidden in this server: replaced again, for this server only.
+    await core.db.write("INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 't', 't')",
+                        (GUILD, replaced.id))
+    assert (await core.picker.of_the_day("discussion", GUILD)).id not in (first.id, replaced.id)
+
+
+async def test_the_day_pick_and_a_channel_with_the_servers_id_do_not_share_memory(core: Core) -> None:
+    # On servers made before 2017, #general has the server's own id.
+    topic = await core.picker.of_the_day("discussion", GUILD)
+    f = await core.picker.filters("discussion", GUILD)
+    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    in_general = await pick_ids(core, f, GUILD, pool)
+    assert topic.id in in_general  # the day's pick did not use up the channel's pool
+
+
+async def test_a_used_up_category_comes_back_in_a_new_order(core: Core) -> None:
+    f = await core.picker.filters("joke", GUILD, category="space")
+    pool = await core.items.count_eligible(kind="joke", guild_id=GUILD, excluded_flags=f.excluded_flags, tag=f.tag)
+    first = await pick_ids(core, f, CHANNEL, pool)
+    second = await pick_ids(core, f, CHANNEL, pool)
+    # The most recent fifth of the first round is not repeated at the start of the second.
+    assert not set(second[: pool - (pool + 4) // 5]) & set(first[-(pool // 5):])
+    assert second != first

@@ -11,6 +11,8 @@ import aiosqlite
 from bot.clock import iso
 from bot.db import Database
 from bot.models import Kind
+from bot.repositories.history import daily_scope
+from bot.repositories.items import eligible
 
 SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
 
@@ -312,17 +314,6 @@ class DailyRepository:
     async def unused(self, *, kind: Kind, guild_id: int, excluded_flags: int,
                      blocked_tags: Sequence[str] = ()) -> int:
         """How many items the server's of-the-day pick could still choose before it repeats."""
-        params: list[object] = [kind, guild_id]
-        sql = """SELECT count(*) FROM items i
-                  WHERE i.kind = ? AND i.status = 'active' AND (i.guild_id IS NULL OR i.guild_id = ?)"""
-        if excluded_flags:
-            sql += " AND (i.flags & ?) = 0"
-            params.append(excluded_flags)
-        if blocked_tags:
-            marks = ",".join("?" * len(blocked_tags))
-            sql += f" AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
-            params += list(blocked_tags)
-        sql += """ AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
-                   AND NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = ? AND h.item_id = i.id)"""
-        params += [guild_id, guild_id, kind]
-        return await self.db.scalar(sql, params)
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags, history_scope=daily_scope(guild_id))
+        return await self.db.scalar(f"SELECT count(*) FROM items i WHERE {' AND '.join(where)}", params)

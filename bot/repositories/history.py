@@ -7,6 +7,14 @@ import aiosqlite
 from bot.db import Database
 from bot.models import Kind
 
+
+def daily_scope(guild_id: int) -> int:
+    """The history scope of a server's pick of the day. Channel ids are positive snowflakes, and
+    on servers made before 2017 #general has the server's own id, so the day's picks use the
+    negated id: a scope no channel can have."""
+    return -guild_id
+
+
 RECORD_SQL = """INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
 
@@ -29,13 +37,17 @@ class HistoryRepository:
             "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
         )
 
-    async def trim(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, keep: int) -> int:
-        """Forget all but the ``keep`` most recent showings in a scope; return how many were forgotten."""
+    async def trim(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, keep: int,
+                   tag: str | None = None) -> int:
+        """Forget all but the ``keep`` most recent showings in a scope (of items with ``tag``, if
+        given: the rest of the scope's memory stays); return how many were forgotten."""
+        tagged = "AND item_id IN (SELECT item_id FROM item_tags WHERE tag = ?)" if tag is not None else ""
+        tag_params = [tag] if tag is not None else []
         cur = await conn.execute(
-            """DELETE FROM history WHERE scope_id = ? AND kind = ? AND item_id NOT IN (
-                   SELECT item_id FROM history WHERE scope_id = ? AND kind = ?
-                    ORDER BY shown_at DESC, item_id DESC LIMIT ?)""",
-            (scope_id, kind, scope_id, kind, keep),
+            f"""DELETE FROM history WHERE scope_id = ? AND kind = ? {tagged} AND item_id NOT IN (
+                    SELECT item_id FROM history WHERE scope_id = ? AND kind = ? {tagged}
+                     ORDER BY shown_at DESC, item_id DESC LIMIT ?)""",
+            [scope_id, kind, *tag_params, scope_id, kind, *tag_params, keep],
         )
         return cur.rowcount
 
@@ -54,12 +66,23 @@ class HistoryRepository:
         )
 
     async def claim_daily_pick(self, conn: aiosqlite.Connection, *, guild_id: int, kind: Kind,
-                               local_date: str, item_id: int) -> int:
-        """Store the pick of the day unless one is stored already; return the one that stands."""
-        await conn.execute(
-            "INSERT OR IGNORE INTO daily_picks (guild_id, kind, local_date, item_id) VALUES (?, ?, ?, ?)",
-            (guild_id, kind, local_date, item_id),
-        )
+                               local_date: str, item_id: int, replacing: int | None = None) -> int:
+        """Store the pick of the day unless one is stored already; return the one that stands.
+
+        With ``replacing``, the stored pick is swapped for ``item_id`` only if it is still
+        ``replacing``: when two commands replace a pick that went out of bounds, one wins.
+        """
+        if replacing is None:
+            await conn.execute(
+                "INSERT OR IGNORE INTO daily_picks (guild_id, kind, local_date, item_id) VALUES (?, ?, ?, ?)",
+                (guild_id, kind, local_date, item_id),
+            )
+        else:
+            await conn.execute(
+                """UPDATE daily_picks SET item_id = ?
+                    WHERE guild_id = ? AND kind = ? AND local_date = ? AND item_id = ?""",
+                (item_id, guild_id, kind, local_date, replacing),
+            )
         async with conn.execute(
             "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
             (guild_id, kind, local_date),

@@ -16,9 +16,33 @@ ITEM_COLUMNS = "id, kind, key, guild_id, origin, status, body, flags, language, 
 # The same, read through the alias ``i`` in joins.
 I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in ITEM_COLUMNS.split(","))
 # This server's tally read along with a picked item, so showing it takes no second query.
-# Takes the guild id twice as its first parameters.
-TALLY_COLUMNS = ("(SELECT s.up FROM guild_item_stats s WHERE s.guild_id = ? AND s.item_id = i.id) AS g_up, "
-                 "(SELECT s.down FROM guild_item_stats s WHERE s.guild_id = ? AND s.item_id = i.id) AS g_down")
+# TALLY_JOIN takes the guild id as a parameter, before those of the WHERE clause.
+TALLY_COLUMNS = "s.up AS g_up, s.down AS g_down"
+TALLY_JOIN = "LEFT JOIN guild_item_stats s ON s.guild_id = ? AND s.item_id = i.id"
+
+
+def eligible(*, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Sequence[str] = (),
+             history_scope: int | None = None) -> tuple[list[str], list[object]]:
+    """The conditions (on items aliased ``i``) for an item a server may be shown, with their
+    parameters: active, global or the server's own, not hidden there, carrying no excluded flag,
+    in no blocked category and, with ``history_scope``, not shown there yet. Every pick, count
+    and ranking uses this one definition."""
+    where = ["i.kind = ?", "i.status = 'active'", "(i.guild_id IS NULL OR i.guild_id = ?)"]
+    params: list[object] = [kind, guild_id]
+    if excluded_flags:
+        where.append("(i.flags & ?) = 0")
+        params.append(excluded_flags)
+    if blocked_tags:
+        marks = ",".join("?" * len(blocked_tags))
+        where.append(f"NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))")
+        params += list(blocked_tags)
+    where.append("NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)")
+    params.append(guild_id)
+    if history_scope is not None:
+        where.append("NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = i.kind "
+                     "AND h.item_id = i.id)")
+        params.append(history_scope)
+    return where, params
 
 
 @dataclass(frozen=True)
@@ -102,15 +126,18 @@ class ItemRepository:
         rows = await self.db.fetch_all(f"SELECT {ITEM_COLUMNS} FROM items {where} ORDER BY id", params)
         return [self.item(r) for r in rows]
 
-    async def categories(self, kind: Kind, guild_id: int | None) -> list[tuple[str, int]]:
-        """Categories with at least one active item visible in the guild, with their sizes."""
+    async def categories(self, kind: Kind, guild_id: int, *, excluded_flags: int = 0,
+                         blocked_tags: Sequence[str] = ()) -> list[tuple[str, int]]:
+        """Categories with at least one item the server may be shown under these filters, with
+        how many, largest first."""
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags)
         rows = await self.db.fetch_all(
-            """SELECT substr(t.tag, 10) AS name, count(*) AS n
-                 FROM item_tags t JOIN items i ON i.id = t.item_id
-                WHERE t.tag LIKE 'category:%' AND i.kind = ? AND i.status = 'active'
-                  AND (i.guild_id IS NULL OR i.guild_id = ?)
-                GROUP BY t.tag ORDER BY n DESC, name""",
-            (kind, guild_id),
+            f"""SELECT substr(t.tag, 10) AS name, count(*) AS n
+                  FROM item_tags t JOIN items i ON i.id = t.item_id
+                 WHERE t.tag LIKE 'category:%' AND {' AND '.join(where)}
+                 GROUP BY t.tag ORDER BY n DESC, name""",
+            params,
         )
         return [(r["name"], r["n"]) for r in rows]
 
@@ -217,101 +244,92 @@ class ItemRepository:
         depends on how many rows are skipped, not on the size of the library. Items shown in
         ``history_scope`` are skipped.
         """
-        params: list[object] = []
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags, history_scope=history_scope)
         if tag is None:
-            source = "items i INDEXED BY items_pick"
-            where = ["i.kind = ?", "i.status = 'active'", "i.rand >= ?"]
-            params += [kind, start]
-            order = "i.rand"
+            source, order = "items i INDEXED BY items_pick", "i.rand"
+            where.insert(0, "i.rand >= ?")
+            params.insert(0, start)
         else:
-            source = "item_tags t JOIN items i ON i.id = t.item_id"
-            where = ["t.tag = ?", "t.rand >= ?", "i.kind = ?", "i.status = 'active'"]
-            params += [tag, start, kind]
-            order = "t.rand"
-        where.append("(i.guild_id IS NULL OR i.guild_id = ?)")
-        params.append(guild_id)
-        if excluded_flags:
-            where.append("(i.flags & ?) = 0")
-            params.append(excluded_flags)
-        if blocked_tags:
-            marks = ",".join("?" * len(blocked_tags))
-            where.append(f"NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))")
-            params += list(blocked_tags)
-        where.append("NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)")
-        params.append(guild_id)
-        if history_scope is not None:
-            where.append(
-                "NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = ? AND h.item_id = i.id)"
-            )
-            params += [history_scope, kind]
-        sql = (f"SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM {source} WHERE {' AND '.join(where)} "
-               f"ORDER BY {order} LIMIT ?")
-        params = [guild_id, guild_id, *params, limit]
-        rows = await self.db.fetch_all(sql, params)
+            source, order = "item_tags t JOIN items i ON i.id = t.item_id", "t.rand"
+            where[:0] = ["t.tag = ?", "t.rand >= ?"]
+            params[:0] = [tag, start]
+        rows = await self.db.fetch_all(
+            f"SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM {source} {TALLY_JOIN} "
+            f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+            [guild_id, *params, limit],
+        )
         return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
 
     async def count_eligible(self, *, kind: Kind, guild_id: int, excluded_flags: int,
                              tag: str | None = None, blocked_tags: Sequence[str] = ()) -> int:
         """How many items a pick with these filters could return (no history applied)."""
-        params: list[object] = []
-        if tag is None:
-            sql = "SELECT count(*) FROM items i WHERE i.kind = ? AND i.status = 'active'"
-            params.append(kind)
-        else:
-            sql = ("SELECT count(*) FROM item_tags t JOIN items i ON i.id = t.item_id "
-                   "WHERE t.tag = ? AND i.kind = ? AND i.status = 'active'")
-            params += [tag, kind]
-        sql += " AND (i.guild_id IS NULL OR i.guild_id = ?)"
-        params.append(guild_id)
-        if excluded_flags:
-            sql += " AND (i.flags & ?) = 0"
-            params.append(excluded_flags)
-        if blocked_tags:
-            marks = ",".join("?" * len(blocked_tags))
-            sql += f" AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
-            params += list(blocked_tags)
-        sql += " AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)"
-        params.append(guild_id)
-        return await self.db.scalar(sql, params)
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags)
+        source = "items i"
+        if tag is not None:
+            source = "item_tags t JOIN items i ON i.id = t.item_id"
+            where.insert(0, "t.tag = ?")
+            params.insert(0, tag)
+        return await self.db.scalar(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)
 
     async def search(self, *, kind: Kind, guild_id: int, query: str, excluded_flags: int,
                      blocked_tags: Sequence[str] = (), limit: int = 200) -> list[Candidate]:
-        """Items matching an FTS5 query, best matches first."""
-        params: list[object] = [guild_id, guild_id, query, kind, guild_id, excluded_flags, excluded_flags]
-        blocked = ""
-        if blocked_tags:
-            marks = ",".join("?" * len(blocked_tags))
-            blocked = f"AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
-            params += list(blocked_tags)
-        params += [guild_id, limit]
+        """Eligible items matching an FTS5 query, best matches first."""
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags)
         rows = await self.db.fetch_all(
-            f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid
-                 WHERE items_fts MATCH ? AND i.kind = ? AND i.status = 'active'
-                   AND (i.guild_id IS NULL OR i.guild_id = ?) AND (? = 0 OR (i.flags & ?) = 0)
-                   {blocked}
-                   AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
-                 ORDER BY f.rank LIMIT ?""",
-            params,
+            f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid {TALLY_JOIN}
+                 WHERE items_fts MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?""",
+            [guild_id, query, *params, limit],
         )
         return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
 
     async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
                            tag: str | None, blocked_tags: Sequence[str] = ()) -> Candidate | None:
         """The eligible item shown longest ago in ``scope_id``: the pick once every item was shown."""
-        join = "JOIN item_tags t ON t.item_id = i.id AND t.tag = ?" if tag is not None else ""
-        blocked = ""
-        if blocked_tags:
-            marks = ",".join("?" * len(blocked_tags))
-            blocked = f"AND NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))"
-        sql = f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
-                   WHERE h.scope_id = ? AND h.kind = ? AND i.status = 'active'
-                     AND (i.guild_id IS NULL OR i.guild_id = ?) AND (i.flags & ?) = 0 {blocked}
-                     AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)
-                   ORDER BY h.shown_at, h.item_id LIMIT 1"""
-        params = [guild_id, guild_id, *([tag] if tag is not None else []), scope_id, kind,
-                  guild_id, excluded_flags, *blocked_tags, guild_id]
-        row = await self.db.fetch_one(sql, params)
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags)
+        join, join_params = ("JOIN item_tags t ON t.item_id = i.id AND t.tag = ?", [tag]) if tag else ("", [])
+        row = await self.db.fetch_one(
+            f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
+                       {TALLY_JOIN}
+                 WHERE h.scope_id = ? AND h.kind = ? AND {' AND '.join(where)}
+                 ORDER BY h.shown_at, h.item_id LIMIT 1""",
+            [*join_params, guild_id, scope_id, kind, *params],
+        )
         return None if row is None else Candidate(row["id"], row["up"], row["down"], row)
+
+    async def top(self, *, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Sequence[str] = (),
+                  server_only: bool, limit: int) -> list[tuple[Item, int, int, float]]:
+        """The best-rated items this server may be shown, by the Wilson lower bound of the votes
+        cast in this server (``server_only``) or everywhere: (item, 👍, 👎, score)."""
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags)
+        if server_only:
+            sql = f"""SELECT {I_COLUMNS}, s.up AS r_up, s.down AS r_down, s.score AS r_score
+                        FROM guild_item_stats s JOIN items i ON i.id = s.item_id
+                       WHERE s.guild_id = ? AND s.kind = ? AND s.up + s.down > 0 AND {' AND '.join(where)}
+                       ORDER BY s.score DESC, s.up DESC, i.id LIMIT ?"""
+            params = [guild_id, kind, *params, limit]
+        else:
+            sql = f"""SELECT {I_COLUMNS}, i.up AS r_up, i.down AS r_down, i.score AS r_score
+                        FROM items i INDEXED BY items_top
+                       WHERE i.up + i.down > 0 AND {' AND '.join(where)}
+                       ORDER BY i.score DESC, i.up DESC, i.id LIMIT ?"""
+            params = [*params, limit]
+        rows = await self.db.fetch_all(sql, params)
+        return [(self.item(r), r["r_up"], r["r_down"], r["r_score"]) for r in rows]
+
+    async def is_eligible(self, item_id: int, *, kind: Kind, guild_id: int, excluded_flags: int,
+                          blocked_tags: Sequence[str] = ()) -> bool:
+        """Whether a pick with these filters could return ``item_id`` (no history applied)."""
+        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
+                                 blocked_tags=blocked_tags)
+        row = await self.db.fetch_one(
+            f"SELECT 1 FROM items i WHERE i.id = ? AND {' AND '.join(where)}", [item_id, *params]
+        )
+        return row is not None
 
     async def with_tag(self, ids: Sequence[int], tag: str) -> set[int]:
         if not ids:

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.db import Database
-from bot.models import Kind, VoteTally
-
-
-@dataclass(frozen=True)
-class RankedItem:
-    item_id: int
-    up: int
-    down: int
-    score: float
+from bot.models import VoteTally
 
 
 class VoteRepository:
@@ -66,26 +56,3 @@ class VoteRepository:
             (item_id, guild_id, user_id),
         )
         return value or 0
-
-    async def top_global(self, kind: Kind, guild_id: int, limit: int) -> list[RankedItem]:
-        """Best-rated active items visible in the guild, by the Wilson lower bound of all votes."""
-        rows = await self.db.fetch_all(
-            """SELECT id, up, down, score FROM items
-                WHERE kind = ? AND status = 'active' AND up + down > 0
-                  AND (guild_id IS NULL OR guild_id = ?)
-                  AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = items.id)
-                ORDER BY score DESC, up DESC, id LIMIT ?""",
-            (kind, guild_id, guild_id, limit),
-        )
-        return [RankedItem(r["id"], r["up"], r["down"], r["score"]) for r in rows]
-
-    async def top_in_guild(self, kind: Kind, guild_id: int, limit: int) -> list[RankedItem]:
-        """Best-rated active items by this server's votes alone."""
-        rows = await self.db.fetch_all(
-            """SELECT s.item_id, s.up, s.down, s.score FROM guild_item_stats s JOIN items i ON i.id = s.item_id
-                WHERE s.guild_id = ? AND s.kind = ? AND s.up + s.down > 0 AND i.status = 'active'
-                  AND NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = s.guild_id AND g.item_id = i.id)
-                ORDER BY s.score DESC, s.up DESC, s.item_id LIMIT ?""",
-            (guild_id, kind, limit),
-        )
-        return [RankedItem(r["item_id"], r["up"], r["down"], r["score"]) for r in rows]

@@ -4,8 +4,10 @@ How a pick works (and why it does not scan the table):
 
 * Every item has a random number ``rand`` fixed when it is stored, indexed together with its
   kind (and, for categories and moods, with the tag). A pick seeks to a fresh random point in
-  that index and reads the next few eligible rows, wrapping around at the end: a uniform
-  random sample whose cost depends on the rows skipped, not on the library's size.
+  that index and reads the next few eligible rows, wrapping around at the end. Its cost depends
+  on the rows skipped, not on the library's size. (An item after a wide gap in ``rand`` is a
+  little likelier to be read first; weighting among the candidates and the no-repeat rule
+  even that out over a channel's picks.)
 * Eligible means active, global or this server's, not hidden here, not carrying a flag the
   server excludes (all flags in safe mode, and always for gentle moods), not in a blocked
   category, and not yet shown in this channel.
@@ -14,8 +16,9 @@ How a pick works (and why it does not scan the table):
   nearly 1 and a disliked one little. Unrated candidates keep at least a ``NEW_SHARE`` of the
   picks even among well-liked neighbours, so new content gets seen and voted on.
 * Once every eligible item has been shown in a channel, the one shown longest ago comes back
-  and the channel's history is trimmed to its most recent fifth, so repeats come in a new
-  order and never before the whole pool (well over 80% of it) has been shown.
+  and the channel's memory of that pool (all of it, or one category or mood) is trimmed to its
+  most recent fifth, so repeats come in a new order and never before the whole pool (well
+  over 80% of it) has been shown.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from bot.clock import Clock, iso
 from bot.db import Database
 from bot.errors import UserError
 from bot.models import GuildSettings, Item, Kind, Mood
-from bot.repositories.history import HistoryRepository
+from bot.repositories.history import HistoryRepository, daily_scope
 from bot.repositories.items import Candidate, ItemRepository, category_tag, mood_tag
 from bot.repositories.settings import SettingsRepository
 
@@ -78,17 +81,30 @@ class PickService:
 
     async def filters(self, kind: Kind, guild_id: int, *, category: str | None = None,
                       mood: Mood | None = None, settings: GuildSettings | None = None) -> Filters:
+        """What a pick in this server may return; a category must be one it has something in."""
         settings = settings or await self.settings.get(guild_id)
-        if category is not None and category in settings.blocked_categories:
-            raise UserError(f"The category **{category}** is switched off in this server.")
-        tag = category_tag(category) if category else (mood_tag(mood.name) if mood else None)
-        return Filters(
+        f = Filters(
             kind=kind,
             guild_id=guild_id,
             excluded_flags=settings.excluded_flags_mask(gentle=bool(mood and mood.gentle)),
             blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
-            tag=tag,
+            tag=category_tag(category) if category else (mood_tag(mood.name) if mood else None),
         )
+        if category is not None:
+            if category in settings.blocked_categories:
+                raise UserError(f"The category **{category}** is switched off in this server.")
+            available = [name for name, _ in await self.categories(f)]
+            if category not in available:
+                what = "joke" if kind == "joke" else "discussion"
+                names = ", ".join(f"`{name}`" for name in sorted(available)) or "none yet"
+                raise UserError(f"There is no {what} category called **{category[:64]}** here. "
+                                f"Try one of: {names}.")
+        return f
+
+    async def categories(self, f: Filters) -> list[tuple[str, int]]:
+        """The categories a member of this server can pick from, with how many items each has."""
+        return await self.items.categories(f.kind, f.guild_id, excluded_flags=f.excluded_flags,
+                                           blocked_tags=f.blocked_tags)
 
     def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
         weights = [weight(c) for c in candidates]
@@ -139,12 +155,11 @@ class PickService:
         )
         if oldest is None:
             raise UserError(self._nothing_message(f))
-        if f.tag is None:
-            pool = await self.items.count_eligible(kind=f.kind, guild_id=f.guild_id,
-                                                   excluded_flags=f.excluded_flags, blocked_tags=f.blocked_tags)
-            async with self.db.transaction() as conn:
-                await self.history.trim(conn, scope_id=scope_id, kind=f.kind,
-                                        keep=math.ceil(pool * KEEP_AFTER_CYCLE))
+        pool = await self.items.count_eligible(kind=f.kind, guild_id=f.guild_id, excluded_flags=f.excluded_flags,
+                                               tag=f.tag, blocked_tags=f.blocked_tags)
+        async with self.db.transaction() as conn:
+            await self.history.trim(conn, scope_id=scope_id, kind=f.kind, tag=f.tag,
+                                    keep=math.ceil(pool * KEEP_AFTER_CYCLE))
         return oldest
 
     async def _pick_search(self, f: Filters, scope_id: int, search: str) -> Candidate:
@@ -177,21 +192,29 @@ class PickService:
     async def of_the_day(self, kind: Kind, guild_id: int, *, local_date: date | None = None) -> Item:
         """The server's item of the day: chosen once per local date and stored, so it stays all day.
 
+        If the stored pick may no longer be shown here (retired, hidden, or flagged since safe
+        mode or a blocked category changed), another takes its place for the rest of the day.
         Topics of the day do not repeat in a server until its whole eligible pool has been used.
         """
         settings = await self.settings.get(guild_id)
         day = (local_date or self.local_date(settings)).isoformat()
-        item_id = await self.history.daily_pick(guild_id, kind, day)
-        if item_id is None:
-            f = await self.filters(kind, guild_id, settings=settings)
-            candidate = await self._pick_fresh(f, scope_id=guild_id)
-            async with self.db.transaction() as conn:
-                item_id = await self.history.claim_daily_pick(
-                    conn, guild_id=guild_id, kind=kind, local_date=day, item_id=candidate.id
-                )
-                if item_id == candidate.id:
-                    await self.history.record(conn, scope_id=guild_id, kind=kind, item_id=item_id,
-                                              guild_id=guild_id, now=iso(self.clock.now()))
+        f = await self.filters(kind, guild_id, settings=settings)
+        stored = await self.history.daily_pick(guild_id, kind, day)
+        if stored is not None and await self.items.is_eligible(
+            stored, kind=kind, guild_id=guild_id, excluded_flags=f.excluded_flags, blocked_tags=f.blocked_tags
+        ):
+            item = await self.items.get(stored)
+            assert item is not None
+            return item
+        scope = daily_scope(guild_id)
+        candidate = await self._pick_fresh(f, scope_id=scope)
+        async with self.db.transaction() as conn:
+            item_id = await self.history.claim_daily_pick(
+                conn, guild_id=guild_id, kind=kind, local_date=day, item_id=candidate.id, replacing=stored
+            )
+            if item_id == candidate.id:
+                await self.history.record(conn, scope_id=scope, kind=kind, item_id=item_id,
+                                          guild_id=guild_id, now=iso(self.clock.now()))
         item = await self.items.get(item_id)
         assert item is not None
         return item

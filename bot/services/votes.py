@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from bot.clock import Clock, iso
 from bot.errors import UserError
 from bot.models import Item, Kind, VoteTally
-from bot.repositories.items import ItemRepository
+from bot.repositories.items import ItemRepository, category_tag
+from bot.repositories.settings import SettingsRepository
 from bot.repositories.votes import VoteRepository
 
 
@@ -27,9 +28,11 @@ class Ranked:
 
 
 class VoteService:
-    def __init__(self, votes: VoteRepository, items: ItemRepository, clock: Clock) -> None:
+    def __init__(self, votes: VoteRepository, items: ItemRepository, settings: SettingsRepository,
+                 clock: Clock) -> None:
         self.votes = votes
         self.items = items
+        self.settings = settings
         self.clock = clock
 
     async def click(self, *, item_id: int, guild_id: int, user_id: int, up: bool) -> VoteOutcome:
@@ -45,13 +48,12 @@ class VoteService:
         return await self.votes.tally(item_id, guild_id)
 
     async def top(self, kind: Kind, guild_id: int, *, server_only: bool, limit: int = 10) -> list[Ranked]:
-        if server_only:
-            rows = await self.votes.top_in_guild(kind, guild_id, limit)
-        else:
-            rows = await self.votes.top_global(kind, guild_id, limit)
-        ranked = []
-        for row in rows:
-            item = await self.items.get(row.item_id)
-            if item is not None:
-                ranked.append(Ranked(item, row.up, row.down, row.score))
-        return ranked
+        """The best-rated items this server may be shown: safe mode, blocked categories and flags,
+        and hidden items apply here as they do to picks."""
+        settings = await self.settings.get(guild_id)
+        rows = await self.items.top(
+            kind=kind, guild_id=guild_id, excluded_flags=settings.excluded_flags_mask(),
+            blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
+            server_only=server_only, limit=limit,
+        )
+        return [Ranked(item, up, down, score) for item, up, down, score in rows]
