@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Config, configure_logging, load_config
 from bot.errors import BanterError, ContentError
+from bot.services.packs import Library
 
 log = logging.getLogger("bot")
 
@@ -39,16 +41,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _library_with(config: Config, path: Path) -> Library:
+    """The packs in ``path``, validated together with the configured ones, so a pack name or an
+    id that clashes with theirs is refused instead of silently taking their place."""
+    from bot.core import content_folders
+    from bot.services.packs import load_library
+
+    if not path.is_dir():
+        raise ContentError([f"{path}: content folder not found"])
+    folders = content_folders(config)
+    known = {folder.resolve() for folder in folders}
+    if path.resolve() not in known:
+        folders.append(path)
+    library = load_library(folders)
+    return dataclasses.replace(library, packs=tuple(p for p in library.packs if p.path.is_relative_to(path)))
+
+
 async def _import(config: Config, path: Path, fmt: str) -> str:
     from bot.core import Core
-    from bot.services.packs import BUILTIN_CONTENT, load_library, read_jokeapi
+    from bot.services.packs import read_jokeapi
 
     # Validate before opening the database: a bad pack writes nothing.
     if fmt == "jokeapi":
         entries = read_jokeapi(path)
     else:
-        moods = path / "moods.yaml" if (path / "moods.yaml").exists() else BUILTIN_CONTENT / "moods.yaml"
-        library = load_library([path], moods_file=moods)
+        library = _library_with(config, path)
     core = await Core.open(config)
     try:
         report = await (core.content.import_jokeapi(entries) if fmt == "jokeapi"
@@ -71,13 +88,9 @@ async def _export(config: Config, path: Path) -> str:
 
 def _check(config: Config, path: Path | None) -> str:
     from bot.core import content_folders
-    from bot.services.packs import BUILTIN_CONTENT, load_library
+    from bot.services.packs import load_library
 
-    folders = [path] if path is not None else content_folders(config)
-    moods = None
-    if path is not None and not (path / "moods.yaml").exists():
-        moods = BUILTIN_CONTENT / "moods.yaml"
-    library = load_library(folders, moods_file=moods)
+    library = _library_with(config, path) if path is not None else load_library(content_folders(config))
     lines = [f"{pack.path}: {len(pack.entries)} {pack.kind}s" for pack in library.packs]
     lines.append(f"ok: {len(library.entries())} entries in {len(library.packs)} packs, {len(library.moods)} moods")
     return "\n".join(lines)

@@ -115,14 +115,16 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
+                await self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
                 await self.conn.execute("COMMIT")
+            except BaseException:
+                # Also after a failed COMMIT or a cancelled BEGIN: the writer must never be left
+                # inside a transaction, or every later write would fail until a restart.
+                if self.conn.in_transaction:
+                    await asyncio.shield(self.conn.execute("ROLLBACK"))
+                raise
             finally:
                 callbacks, self._after_transaction = self._after_transaction, []
                 for callback in callbacks:

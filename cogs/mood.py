@@ -39,7 +39,8 @@ class MoodCog(commands.Cog, name="Mood"):
         if text and self.core.moods.get(text) is None:
             reading = self.core.moods.read(text)
             if reading.mood is not None:
-                label = f"{text[:80]} → {reading.mood.name}"
+                suffix = f" → {reading.mood.name}"
+                label = text[: 100 - len(suffix)] + suffix
                 choices.append(app_commands.Choice(name=label, value=text[:100]))
         for mood in self.core.moods.suggest("" if choices else text):
             choices.append(app_commands.Choice(name=f"{mood.emoji} {mood.name}: {mood.description}"[:100],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import Core
-from bot.errors import ContentError
+from bot.errors import ContentError, UserError
 from bot.services.packs import BUILTIN_CONTENT, load_library, read_jokeapi
 from tests.conftest import JOKEAPI_FILE
 
@@ -106,14 +106,16 @@ async def test_jokeapi_import_maps_flags_for_safe_mode(core: Core) -> None:
         source = raw[int(entry.key.removeprefix("jokeapi-"))]
         assert bool(entry.flags) == (not source["safe"] or source["category"] == "Dark"
                                      or any(source["flags"].values()))
-    # Safe mode (the default) never picks a flagged one, even among the jokeapi category alone.
-    for _ in range(60):
-        f = await core.picker.filters("joke", 99, category="dark")
-        with pytest.raises(Exception, match="no jokes"):
-            await core.picker.pick(f, scope_id=5)
-        f = await core.picker.filters("joke", 99, category="programming")
-        item = await core.picker.pick(f, scope_id=5)
-        assert not item.flags
+    # Safe mode (the default) keeps every flagged one out: JokeAPI's Dark category is not even
+    # offered, and picks among its programming jokes (some flagged) are all unflagged.
+    with pytest.raises(UserError, match="no joke category called \\*\\*dark\\*\\*"):
+        await core.picker.filters("joke", 99, category="dark")
+    f = await core.picker.filters("joke", 99, category="programming")
+    flagged = {e.key for e in entries if e.flags and "programming" in e.categories}
+    assert flagged
+    for n in range(40):
+        item = await core.picker.pick(f, scope_id=5 + n)
+        assert item.key not in flagged and not item.flags
 
 
 def test_jokeapi_bad_file(tmp_path: Path) -> None:
@@ -121,3 +123,21 @@ def test_jokeapi_bad_file(tmp_path: Path) -> None:
     path.write_text('{"jokes": [{"id": 1, "type": "single", "joke": ""}]}')
     with pytest.raises(ContentError, match="joke 1 \\(id 1\\): text: must not be empty"):
         read_jokeapi(path)
+
+
+def test_an_import_cannot_take_over_a_built_in_pack(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    pack(folder, TWO, name="puns")
+    out = subprocess.run([sys.executable, "-m", "bot", "import", str(folder)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "pack: 'puns' is also the name of" in out.stderr
+    assert not (tmp_path / "banter.db").exists()
+
+
+@pytest.mark.skipif(not JOKEAPI_FILE.exists(), reason="shared JokeAPI file absent")
+async def test_jokeapi_content_exports_and_imports_back_unchanged(core: Core, tmp_path: Path) -> None:
+    await core.content.import_jokeapi(read_jokeapi(JOKEAPI_FILE))
+    await core.content.export(tmp_path / "out")
+    report = await core.content.import_library(load_library([tmp_path / "out"], moods_file=MOODS))
+    assert (report.added, report.updated, report.retired, report.restored) == (0, 0, 0, 0)

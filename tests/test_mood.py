@@ -28,6 +28,8 @@ def reader() -> MoodReader:
         ("😡😡", "angry"),
         ("feeling great today!", "happy"),
         ("HAPPY", "happy"),
+        ("sad but happy", "happy"),
+        ("happy but sad", "sad"),
     ],
 )
 def test_reads_moods_in_peoples_words(reader: MoodReader, text: str, mood: str) -> None:

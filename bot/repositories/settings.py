@@ -23,13 +23,22 @@ class SettingsRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._cache: dict[int, GuildSettings] = {}
+        # Bumped by every change: a read that a change overtook is returned but not cached.
+        self._generation: dict[int, int] = {}
 
     async def get(self, guild_id: int) -> GuildSettings:
         """A server's settings; defaults when it never changed any."""
         cached = self._cache.get(guild_id)
         if cached is None:
-            cached = self._cache[guild_id] = await self._read(guild_id)
+            generation = self._generation.get(guild_id, 0)
+            cached = await self._read(guild_id)
+            if self._generation.get(guild_id, 0) == generation:
+                self._cache[guild_id] = cached
         return cached
+
+    def _forget(self, guild_id: int) -> None:
+        self._cache.pop(guild_id, None)
+        self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
 
     async def _read(self, guild_id: int) -> GuildSettings:
         row = await self.db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
@@ -55,10 +64,10 @@ class SettingsRepository:
 
     async def apply(self, conn: aiosqlite.Connection, guild_id: int, **changes: Any) -> None:
         """:meth:`update` inside the caller's transaction (to record the change in the same one)."""
-        # Forget the cached copy now (reads inside the transaction see the change) and again when
-        # the transaction ends, committed or rolled back, so the cache never outlives the truth.
-        self._cache.pop(guild_id, None)
-        self.db.after_transaction(lambda: self._cache.pop(guild_id, None))
+        # Forget the cached copy now and again when the transaction ends, committed or rolled
+        # back: a read that started in between (seeing the old row) is then never cached.
+        self._forget(guild_id)
+        self.db.after_transaction(lambda: self._forget(guild_id))
         unknown = set(changes) - SETTING_COLUMNS
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")

@@ -11,9 +11,11 @@ from bot.clock import Clock, iso
 from bot.db import Database
 from bot.models import ContentEntry, Item, Kind
 from bot.repositories.items import ItemRepository
-from bot.services.packs import Library, Pack, write_packs
+from bot.services.packs import Library, write_packs
 
 log = logging.getLogger(__name__)
+
+JOKEAPI_PACK = "jokeapi"
 
 
 @dataclass
@@ -74,13 +76,12 @@ class LibraryService:
         return report
 
     async def import_jokeapi(self, entries: Iterable[ContentEntry]) -> ImportReport:
-        return await self.import_groups([("jokeapi", "joke", list(entries))])
+        """A JokeAPI file is imported as the pack ``jokeapi``: exported and imported back, it is
+        the same pack, and importing a newer file retires the jokes it no longer has."""
+        return await self.import_groups([(f"pack:{JOKEAPI_PACK}", "joke", list(entries))])
 
     async def export(self, folder: Path) -> list[Path]:
         """Write the active global library as packs (server content stays in its server)."""
         items: list[Item] = await self.items.list(status="active", global_only=True)
         return write_packs(items, folder)
 
-
-def describe_pack(pack: Pack) -> str:
-    return f"{pack.path}: {len(pack.entries)} {pack.kind}s"

@@ -31,6 +31,7 @@ class Cue:
     mood: str
     weight: int
     negated: bool = False
+    position: int = 0  # where in the text it starts (words; emoji count as after the words)
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,11 @@ class MoodReader:
                         used[j] = True
                     negated = any(words[j] in NEGATIONS and clause[j] == clause[i]
                                   for j in range(max(0, i - NEGATION_REACH), i))
-                    cues.append(Cue(" ".join(phrase), mood, weight, negated))
+                    cues.append(Cue(" ".join(phrase), mood, weight, negated, i))
         for emoji, mood in self._emoji:
             count = text.count(emoji)
             if count:
-                cues.append(Cue(emoji, mood, 2 * count))
+                cues.append(Cue(emoji, mood, 2 * count, position=len(words) + text.index(emoji)))
         scores: dict[str, int] = {}
         for cue in cues:
             target = self.moods[cue.mood].when_negated if cue.negated else cue.mood
@@ -100,11 +101,17 @@ class MoodReader:
                 scores[target] = scores.get(target, 0) + (max(1, cue.weight - 1) if cue.negated else cue.weight)
         if not scores:
             return MoodReading(None, tuple(cues), scores)
-        # Ties go to the mood of the strongest single cue, then to the earliest cue in the text.
+        # Ties go to the mood of the strongest single cue, then to the one said last: in chat the
+        # last word tends to be the real one ("tired but happy" is happy).
         best = max(scores.values())
         leaders = [name for name, score in scores.items() if score == best]
         if len(leaders) > 1:
-            leaders.sort(key=lambda name: -max(c.weight for c in cues if self._counts_for(c) == name))
+            def strongest_then_latest(name: str) -> tuple[int, int]:
+                own = [c for c in cues if self._counts_for(c) == name]
+                return -max(c.weight for c in own), -max(c.position for c in own)
+
+            leaders.sort(key=strongest_then_latest)
+        cues.sort(key=lambda c: c.position)
         return MoodReading(self.moods[leaders[0]], tuple(cues), scores)
 
     def _counts_for(self, cue: Cue) -> str | None:

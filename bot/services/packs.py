@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from bot.models import (
 # libyaml's loader when pyyaml was built with it: several times faster on the built-in packs.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BUILTIN_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
+# The packs shipped with Banter: content/ at the top of the project, installed as package data.
+BUILTIN_CONTENT = Path(str(resources.files("content")))
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -449,11 +451,7 @@ def read_jokeapi(path: Path) -> list[ContentEntry]:
 # --- Writing packs back ------------------------------------------------------------------------
 
 def entry_to_yaml(entry: ContentEntry, pack_credit: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": entry.key}
-    if isinstance(entry.body, JokeBody):
-        data.update(entry.body.to_json())
-    else:
-        data.update(entry.body.to_json())
+    data: dict[str, Any] = {"id": entry.key, **entry.body.to_json()}
     if entry.categories:
         data["categories"] = list(entry.categories)
     if entry.moods:

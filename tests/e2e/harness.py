@@ -4,6 +4,7 @@ a real SQLite file."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import shutil
@@ -41,6 +42,7 @@ async def fresh_config(tmp_path: Path, extra: str = "") -> Config:
     global _template
     if _template is None:
         folder = Path(tempfile.mkdtemp(prefix="banter-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         template = dataclasses.replace(load_config(None, environ={}), database_path=folder / "template.db")
         core = await Core.open(template)
         await core.close()

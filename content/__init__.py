@@ -1,0 +1,1 @@
+"""Banter's built-in content packs (YAML). A package only so that installs carry the files."""
