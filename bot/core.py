@@ -78,7 +78,7 @@ class Core:
                 moods=MoodReader(library.moods),
             )
             core.daily_posts = DailyRepository(db)
-            core.daily = DailyService(core.daily_posts, settings, core.picker, items, clock,
+            core.daily = DailyService(db, core.daily_posts, settings, core.picker, items, clock,
                                       catch_up_minutes=config.daily_catch_up_minutes)
             core.moderation_repo = ModerationRepository(db)
             core.moderation = ModerationService(db, core.moderation_repo, items, settings, history, votes, clock,

@@ -22,7 +22,6 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.repositories.daily import DailyPost
 from bot.services.daily import (
-    LOW_CONTENT_DAYS,
     DailyStatus,
     OutgoingPost,
     PermanentSendError,
@@ -151,8 +150,7 @@ class Daily(commands.GroupCog, group_name="daily"):
 
     async def cog_load(self) -> None:
         # The task waits for the bot to be ready itself; waiting here would deadlock setup_hook.
-        self._scheduler = asyncio.create_task(self.core.daily.run(self.poster, ready=self.bot.wait_until_ready),
-                                              name="daily-scheduler")
+        self._scheduler = self.core.daily.start(self.poster, ready=self.bot.wait_until_ready)
         self._scheduler.add_done_callback(_report_end)
 
     async def cog_unload(self) -> None:
@@ -175,8 +173,8 @@ class Daily(commands.GroupCog, group_name="daily"):
                            timezone: str, kind: Literal["discussion", "joke", "both"] = "discussion",
                            role: discord.Role | None = None, thread: bool = True) -> None:
         """Post the discussion (or joke) of the day in a channel at a local time."""
-        assert interaction.guild is not None
-        self._check_channel(interaction.guild, channel, kind, thread, role)
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        self._check_channel(interaction.guild, interaction.user, channel, kind, thread, role)
         configured = await self.core.daily.configure(
             interaction.guild.id, channel_id=channel.id, time_text=time, timezone=timezone, kinds=kind,
             role_id=role.id if role else None, thread=thread,
@@ -202,14 +200,22 @@ class Daily(commands.GroupCog, group_name="daily"):
                                     current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=name, value=name) for name in suggest_zones(current)]
 
-    def _check_channel(self, guild: discord.Guild, channel: discord.TextChannel, kind: str, thread: bool,
-                       role: discord.Role | None) -> None:
+    def _check_channel(self, guild: discord.Guild, member: discord.Member, channel: discord.TextChannel, kind: str,
+                       thread: bool, role: discord.Role | None) -> None:
+        """Refuse a schedule the bot could not carry out, or that would let the member do through the
+        bot what they may not do themselves (post in the channel, ping the role)."""
+        theirs = channel.permissions_for(member)
+        if not (theirs.view_channel and theirs.send_messages):
+            raise UserError(f"You cannot post in {channel.mention} yourself, so you cannot schedule posts there "
+                            "(you need the View Channel and Send Messages permissions there). Nothing was saved.")
         perms = channel.permissions_for(guild.me)
         # Without View Channel Discord takes every other permission away, and without Send Messages
-        # Embed Links: name only the one to fix first.
+        # Embed Links: name only the one to fix first. Read Message History lets the bot find a post
+        # it sent just before a crash, so that it never posts twice.
         needed = [("View Channel", perms.view_channel)]
         if perms.view_channel:
             needed.append(("Send Messages", perms.send_messages))
+            needed.append(("Read Message History", perms.read_message_history))
         if perms.send_messages:
             needed.append(("Embed Links", perms.embed_links))
         if perms.view_channel and thread and kind != "joke":
@@ -225,6 +231,10 @@ class Daily(commands.GroupCog, group_name="daily"):
             if not role.mentionable and not perms.mention_everyone:
                 raise UserError(f"I cannot ping {role.mention}: make the role mentionable, or give me the "
                                 "Mention @everyone, @here and All Roles permission. Nothing was saved.")
+            if not role.mentionable and not theirs.mention_everyone:
+                raise UserError(f"You cannot ping {role.mention} in {channel.mention} yourself (the role is not "
+                                "mentionable and you lack the Mention @everyone, @here and All Roles permission "
+                                "there), so you cannot have the daily post ping it. Nothing was saved.")
 
     @app_commands.command()
     @is_moderator()
@@ -316,7 +326,7 @@ def status_embed(status: DailyStatus) -> discord.Embed:
     left = []
     for kind, count in status.remaining.items():
         noun = "topics" if kind == "discussion" else "jokes"
-        warn = " ⚠️ running low: add some, or they will start to repeat" if count < LOW_CONTENT_DAYS else ""
+        warn = " ⚠️ running low: add some, or they will start to repeat" if kind in status.running_low else ""
         left.append(f"{count} unused {noun} ({count} days){warn}")
     embed.add_field(name="Content left", value="\n".join(left), inline=False)
     return embed

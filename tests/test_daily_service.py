@@ -9,17 +9,17 @@ from __future__ import annotations
 import asyncio
 import random
 import shutil
-import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from bot.clock import ManualClock
-from bot.config import Config
+from bot.config import Config, load_config
 from bot.core import Core
 from bot.errors import UserError
 from bot.services.daily import (
@@ -98,42 +98,13 @@ class FakePoster:
         return message_id
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], what: str = "condition") -> Any:
-    """Wait for background tasks doing database I/O (on aiosqlite's thread) to reach a state.
-
-    This waits for work to finish, not for time to pass: the bot's clock is the ManualClock.
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 10
-    while True:
-        result = await check()
-        if result:
-            return result
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.002)
-
-
 async def settle(service: DailyService) -> None:
-    """Wait for the service's background sends that are not sleeping on the clock."""
-    for _ in range(200):
-        busy = [t for t in service._tasks if not t.done()]
-        if not busy:
-            return
-        done, _ = await asyncio.wait(busy, timeout=0.01)
-        if not done and all(_sleeping(t) for t in busy):
-            return
-    raise AssertionError("background tasks did not settle")
+    """Wait until the service can do nothing more before the clock moves: its sends are done or
+    wait on the ManualClock for a retry, and its scheduler (if running) waits for its next time.
 
-
-def _sleeping(task: asyncio.Task[Any]) -> bool:
-    """Whether a task is parked on the ManualClock (waiting for time to move)."""
-    coro = task.get_coro()
-    frames = []
-    while coro is not None:
-        frames.append(coro.cr_code.co_name if hasattr(coro, "cr_code") else "")
-        coro = getattr(coro, "cr_await", None)
-    return "sleep_until" in frames
+    This waits for work to finish (database I/O on aiosqlite's thread), never for time to pass.
+    """
+    await asyncio.wait_for(service.wait_idle(), 10)
 
 
 @pytest.fixture
@@ -156,23 +127,24 @@ async def open_core(config: Config, clock: ManualClock) -> Core:
     return await Core.open(config, clock=clock, rng=random.Random(7))
 
 
-_template: list[Path] = []
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the built-in packs imported, made once per test session."""
+    path = tmp_path_factory.mktemp("daily-template") / "template.db"
+    first = await Core.open(replace(load_config(None, environ={}), database_path=path))
+    await first.close()
+    return path
 
 
-async def seeded(config: Config) -> Config:
-    """The test's database starts as a copy of one with the built-in packs imported (made once)."""
-    if not _template:
-        folder = Path(tempfile.mkdtemp(prefix="banter-daily-"))
-        first = await Core.open(replace(config, database_path=folder / "template.db"))
-        await first.close()
-        _template.append(folder / "template.db")
-    shutil.copyfile(_template[0], config.database_path)
+def seeded(config: Config, template: Path) -> Config:
+    """The test's database starts as a copy of the template."""
+    shutil.copyfile(template, config.database_path)
     return config
 
 
 @pytest.fixture
-async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
-    opened = await open_core(await seeded(config), clock)
+async def core(config: Config, clock: ManualClock, template: Path) -> AsyncIterator[Core]:
+    opened = await open_core(seeded(config, template), clock)
     try:
         yield opened
     finally:
@@ -191,6 +163,32 @@ async def run_at(core: Core, clock: ManualClock, poster: FakePoster, when: datet
     await clock.set(when)
     await core.daily.run_due(poster)
     await settle(core.daily)
+
+
+# --- the clock ---------------------------------------------------------------------------------------
+
+async def test_the_manual_clock_returns_once_the_sleepers_it_woke_have_run(clock: ManualClock,
+                                                                          start: datetime) -> None:
+    woke: list[str] = []
+
+    async def sleeper(name: str, seconds: int) -> None:
+        await clock.sleep_until(start + timedelta(seconds=seconds))
+        woke.append(name)
+
+    tasks = [asyncio.create_task(sleeper("a", 10)), asyncio.create_task(sleeper("b", 20))]
+    await asyncio.sleep(0)  # let the tasks start: they were scheduled before us
+    assert clock.sleepers == [start + timedelta(seconds=10), start + timedelta(seconds=20)]
+    await clock.advance(9)
+    assert woke == []
+    await clock.advance(1)
+    assert woke == ["a"] and clock.sleepers == [start + timedelta(seconds=20)]
+    tasks[1].cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert clock.sleepers == []
+    await clock.advance(60)
+    assert woke == ["a"]
+    # A time already passed returns at once.
+    await clock.sleep_until(start)
 
 
 # --- /daily set --------------------------------------------------------------------------------------
@@ -373,7 +371,8 @@ async def test_transient_failures_are_retried_with_backoff(core: Core, clock: Ma
     await settle(core.daily)
     assert poster.sends == 2
     await clock.advance(60)
-    await eventually(lambda: _status(core, "sent"), "the post to be sent")
+    await settle(core.daily)
+    assert await _status(core, "sent")
     assert len(poster.messages) == 1
     assert (await core.daily.status(GUILD)).problems == []
 
@@ -440,6 +439,56 @@ async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualCl
     assert (await core.daily.status(GUILD)).low_content
 
 
+async def test_thread_gives_up_after_its_last_try_without_waiting_again(core: Core, clock: ManualClock,
+                                                                     poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.thread_failures += [TransientSendError("Discord had a server error (503).") for _ in range(3)]
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    await clock.advance(15)
+    await settle(core.daily)
+    assert clock.sleepers == [datetime(2026, 1, 10, 9, 0, 45, tzinfo=UTC)]
+    await clock.advance(30)
+    await settle(core.daily)
+    # The third try failed too: recorded at once, with no wait after it.
+    assert clock.sleepers == []
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert post.thread_id is None and "503" in post.thread_error
+
+
+async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: ManualClock,
+                                                          poster: FakePoster) -> None:
+    await set_daily(core)
+    poster.failures.append(TransientSendError("Discord had a server error (503)."))
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    first = post.item_id
+    assert first is not None and poster.messages == []
+    async with core.db.transaction() as conn:
+        await core.items.set_status(conn, first, "retired", "2026-01-10T09:00:05.000000Z")
+    await clock.advance(15)
+    await settle(core.daily)
+    [message] = poster.messages
+    assert message.post.item.id != first
+    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    assert (post.status, post.item_id) == ("sent", message.post.item.id)
+    assert poster.threads == {message.id: message.post.item.title}
+
+
+async def test_an_item_hidden_after_the_preview_is_not_posted(core: Core, clock: ManualClock,
+                                                              poster: FakePoster) -> None:
+    await set_daily(core)
+    [previewed] = (await core.daily.preview(GUILD)).items
+    async with core.db.transaction() as conn:
+        await core.moderation_repo.hide(conn, guild_id=GUILD, item_id=previewed.id, reason="moderator",
+                                        now="2026-01-10T08:30:00.000000Z")
+    await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    [message] = poster.messages
+    assert message.post.item.id != previewed.id
+    # The day's pick follows: /discussion today shows what was posted.
+    today = await core.picker.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
+    assert today.id == message.post.item.id
+
+
 # --- downtime -------------------------------------------------------------------------------------------
 
 async def test_downtime_inside_the_catch_up_window_posts_once(core: Core, clock: ManualClock,
@@ -496,8 +545,9 @@ async def test_a_claimed_post_resumed_too_late_is_missed(config: Config, core: C
         await again.close()
 
 
-async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualClock, poster: FakePoster) -> None:
-    strict = await seeded(replace(config, daily_catch_up_minutes=0))
+async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualClock, poster: FakePoster,
+                                                 template: Path) -> None:
+    strict = seeded(replace(config, daily_catch_up_minutes=0), template)
     core = await open_core(strict, clock)
     try:
         await set_daily(core)
@@ -541,15 +591,23 @@ async def test_one_scheduler_sleeps_until_the_next_due_time_and_wakes_on_change(
         core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core, at="12:00")
     await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL, at="09:00")
-    runner = asyncio.create_task(core.daily.run(poster))
+    runner = core.daily.start(poster)
     try:
+        await settle(core.daily)
+        # The scheduler sleeps on the clock towards the soonest post, 09:00.
+        assert clock.sleepers == [datetime(2026, 1, 10, 9, 0, tzinfo=UTC)]
+        await clock.set(datetime(2026, 1, 10, 8, 59, tzinfo=UTC))
+        await settle(core.daily)
+        assert poster.messages == []
         await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-        await eventually(lambda: _count(poster, 1), "the 09:00 post")
+        await settle(core.daily)
         assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD]
         # Moving the first server's time earlier wakes the scheduler, which now aims at 10:00.
         await set_daily(core, at="10:00")
+        await settle(core.daily)
+        assert clock.sleepers == [datetime(2026, 1, 10, 10, 0, tzinfo=UTC)]
         await clock.set(datetime(2026, 1, 10, 10, 0, tzinfo=UTC))
-        await eventually(lambda: _count(poster, 2), "the 10:00 post")
+        await settle(core.daily)
         assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD, GUILD]
         # Nothing else happens at 12:00: the first server's post for today is done.
         await clock.set(datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
@@ -574,9 +632,8 @@ async def test_the_scheduler_resumes_on_start(config: Config, core: Core, clock:
     await core.close()
     await clock.set(datetime(2026, 1, 10, 9, 30, tzinfo=UTC))  # the bot was down at 09:00
     again = await open_core(config, clock)
-    runner = asyncio.create_task(again.daily.run(poster))
+    runner = again.daily.start(poster)
     try:
-        await eventually(lambda: _count(poster, 1), "the caught-up post")
         await settle(again.daily)
         assert len(poster.messages) == 1
     finally:
@@ -613,8 +670,43 @@ async def test_post_now_retries_a_failed_day_and_reports_trouble(core: Core, clo
     [result] = await core.daily.post_now(GUILD, poster)
     assert result.outcome == "retrying"
     await clock.advance(15)
-    await eventually(lambda: _status(core, "sent"), "the retried post")
+    await settle(core.daily)
+    assert await _status(core, "sent")
     assert len(poster.messages) == 1
+
+
+class BlockingPoster(FakePoster):
+    """Discord never answers the send."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock)
+        self.sending = asyncio.Event()
+
+    async def send(self, post: OutgoingPost) -> int:
+        self.sending.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_post_now_answers_when_its_delivery_is_stopped(core: Core, clock: ManualClock) -> None:
+    await set_daily(core)
+    poster = BlockingPoster(clock)
+    command = asyncio.create_task(core.daily.post_now(GUILD, poster))
+    await asyncio.wait_for(poster.sending.wait(), 10)
+    await core.daily.stop()  # the bot shuts down while the post is on its way
+    [result] = await asyncio.wait_for(command, 10)
+    assert (result.outcome, result.post.status) == ("already", "sending")
+
+
+async def test_post_now_cancelled_itself_leaves_the_delivery_running(core: Core, clock: ManualClock) -> None:
+    await set_daily(core)
+    poster = BlockingPoster(clock)
+    command = asyncio.create_task(core.daily.post_now(GUILD, poster))
+    await asyncio.wait_for(poster.sending.wait(), 10)
+    command.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await command
+    assert [t for t in core.daily._tasks if not t.done()]  # still sending
 
 
 async def test_off_stops_posts(core: Core, clock: ManualClock, poster: FakePoster) -> None:
@@ -664,13 +756,8 @@ async def test_time_zone_changed_elsewhere_is_followed(core: Core, clock: Manual
     assert poster.messages == []
     schedule = await core.daily_posts.get_schedule(GUILD)
     assert schedule.next_due == datetime(2026, 1, 11, 3, 30, tzinfo=UTC)
-    await core.settings.update(GUILD, timezone="America/New_York")
-    await core.daily.timezone_changed(GUILD)
-    assert (await core.daily_posts.get_schedule(GUILD)).next_due == datetime(2026, 1, 10, 14, 0, tzinfo=UTC)
-
-
-async def _count(poster: FakePoster, n: int) -> bool:
-    return len(poster.messages) >= n
+    await run_at(core, clock, poster, datetime(2026, 1, 11, 3, 30, tzinfo=UTC))  # 09:00 in Kolkata
+    assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 11)]
 
 
 async def _status(core: Core, status: str) -> bool:

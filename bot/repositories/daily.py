@@ -17,6 +17,14 @@ from bot.repositories.items import eligible
 SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
 
 
+def kind_list(kinds: str) -> tuple[Kind, ...]:
+    """The kinds a schedule's ``kinds`` ('discussion', 'joke' or 'both') posts, in posting order.
+
+    The discussion goes first: it carries the ping and opens the thread.
+    """
+    return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
+
+
 def parse_iso(text: str) -> datetime:
     """Read back a timestamp written by :func:`bot.clock.iso`."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
@@ -36,8 +44,7 @@ class DailySchedule:
 
     @property
     def kind_list(self) -> tuple[Kind, ...]:
-        # The discussion goes first: it carries the ping and opens the thread.
-        return ("discussion", "joke") if self.kinds == "both" else (self.kinds,)  # type: ignore[return-value]
+        return kind_list(self.kinds)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ How a post is made exactly once:
 2. **Count the attempt, then send with the nonce.** ``attempts`` is committed before each send,
    and the message goes out with the row's nonce and ``enforce_nonce``, so if the bot dies
    after Discord created the message but before the id was recorded, the resend returns the
-   same message instead of a second one.
+   same message instead of a second one. The item is asked of the picker before each send, so
+   one retired or hidden in the server since it was picked is replaced rather than posted.
 3. **Look before resending.** Discord only remembers a nonce for a few minutes, so a row that
-   may have been sent (``attempts > 0``) is first looked for in the channel's recent messages.
+   may have been sent (``attempts > 0``) is first looked for in the channel's recent messages
+   (which is why ``/daily set`` asks for Read Message History).
 4. **Record the message id** (status ``sent``). Rows still ``sending`` at start-up are resumed.
 
 Downtime: an occurrence handled more than ``catch_up`` after its moment is recorded as
@@ -35,9 +37,10 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
+from bot.db import Database
 from bot.errors import UserError
 from bot.models import Item, Kind
-from bot.repositories.daily import DailyPost, DailyRepository, DailySchedule, NewPost
+from bot.repositories.daily import DailyPost, DailyRepository, DailySchedule, NewPost, kind_list
 from bot.repositories.items import ItemRepository
 from bot.repositories.settings import SettingsRepository
 from bot.services.picker import PickService
@@ -142,8 +145,13 @@ class DailyStatus:
     remaining: dict[Kind, int]
 
     @property
+    def running_low(self) -> frozenset[Kind]:
+        """The kinds with less than :data:`LOW_CONTENT_DAYS` days of unused content left."""
+        return frozenset(kind for kind, days in self.remaining.items() if days < LOW_CONTENT_DAYS)
+
+    @property
     def low_content(self) -> bool:
-        return any(days < LOW_CONTENT_DAYS for days in self.remaining.values())
+        return bool(self.running_low)
 
 
 @dataclass(frozen=True)
@@ -172,8 +180,9 @@ def new_nonce() -> str:
 
 
 class DailyService:
-    def __init__(self, repo: DailyRepository, settings: SettingsRepository, picker: PickService,
+    def __init__(self, db: Database, repo: DailyRepository, settings: SettingsRepository, picker: PickService,
                  items: ItemRepository, clock: Clock, *, catch_up_minutes: int) -> None:
+        self.db = db
         self.repo = repo
         self.settings = settings
         self.picker = picker
@@ -183,10 +192,13 @@ class DailyService:
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._inflight: set[int] = set()
-        # What is waiting on the clock, so that :attr:`idle` can tell "waiting for time" from "busy".
-        self._asleep_until: datetime | None = None
-        self._scheduler_asleep = False
-        self._naps: dict[int, datetime] = {}
+        # Whether there is work to do before the clock moves, kept up to date as the state changes
+        # (see :meth:`wait_idle`): the scheduler is 'off', 'busy' or 'parked' (waiting for its next
+        # time or a wake), and ``_working`` counts the sends not waiting on the clock for a retry.
+        self._scheduler_state = "off"
+        self._working = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     # --- schedules -------------------------------------------------------------------------------
 
@@ -204,14 +216,13 @@ class DailyService:
         if kinds not in KIND_CHOICES:
             raise UserError(f"`{kinds}` is not a kind of daily post: choose discussion, joke or both.")
         now = self.clock.now()
-        kind_list = _kinds(kinds)
-        next_date, next_due = await self._next_open(guild_id, at, tz, kind_list, after=now)
+        next_date, next_due = await self._next_open(guild_id, at, tz, kind_list(kinds), after=now)
         schedule = DailySchedule(
             guild_id=guild_id, channel_id=channel_id, post_time=format_time(at), kinds=kinds, role_id=role_id,
             thread=thread, enabled=True, next_date=next_date, next_due=next_due,
         )
         # The schedule and the server's time zone change together or not at all.
-        async with self.repo.db.transaction() as conn:
+        async with self.db.transaction() as conn:
             await self.settings.apply(conn, guild_id, timezone=tz.key)
             await self.repo.save_schedule(conn, schedule, now=iso(now))
         log.info("daily: guild %s posts %s at %s %s in channel %s (next %s)", guild_id, kinds,
@@ -224,18 +235,6 @@ class DailyService:
         stopped = await self.repo.disable(guild_id, iso(self.clock.now()))
         self.wake()
         return stopped
-
-    async def timezone_changed(self, guild_id: int) -> None:
-        """Re-plan a server's next post after its time zone changed elsewhere (the settings command)."""
-        schedule = await self.repo.get_schedule(guild_id)
-        if schedule is None:
-            return
-        tz = await self._zone_of(guild_id)
-        now = self.clock.now()
-        next_date, next_due = await self._next_open(guild_id, parse_time(schedule.post_time), tz,
-                                                    schedule.kind_list, after=now)
-        await self.repo.move_cursor(guild_id, next_date=next_date, next_due=iso(next_due), now=iso(now))
-        self.wake()
 
     async def _zone_of(self, guild_id: int) -> ZoneInfo:
         name = (await self.settings.get(guild_id)).timezone
@@ -267,62 +266,95 @@ class DailyService:
     def wake(self) -> None:
         """Make the scheduler re-read the schedules (one changed)."""
         self._wake.set()
+        self._note()
+
+    def start(self, poster: Poster, ready: Callable[[], Awaitable[Any]] | None = None) -> asyncio.Task[None]:
+        """Start :meth:`run` as a task (the scheduler counts as busy from this moment); cancel it to stop."""
+        self._scheduler_state = "busy"
+        self._note()
+        task = asyncio.create_task(self.run(poster, ready), name="daily-scheduler")
+        task.add_done_callback(self._scheduler_ended)
+        return task
 
     async def run(self, poster: Poster, ready: Callable[[], Awaitable[Any]] | None = None) -> None:
         """The one scheduler for all servers: sleep until the soonest post is due (or a schedule
         changes), post what is due, repeat. Runs until cancelled."""
-        if ready is not None:
-            await ready()
-        log.info("daily: scheduler started")
+        self._scheduler_state = "busy"
+        self._note()
         try:
-            await self.recover(poster)
-        except Exception:
-            log.exception("daily: could not resume interrupted posts")
-        while True:
-            self._wake.clear()
+            if ready is not None:
+                await ready()
+            log.info("daily: scheduler started")
             try:
-                await self.run_due(poster)
-                next_due = await self.repo.earliest_due()
+                await self.recover(poster)
             except Exception:
-                log.exception("daily: the scheduler hit an error; trying again shortly")
-                next_due = self.clock.now() + ERROR_PAUSE
-            await self._sleep(next_due)
+                log.exception("daily: could not resume interrupted posts")
+            while True:
+                self._wake.clear()
+                try:
+                    await self.run_due(poster)
+                    next_due = await self.repo.earliest_due()
+                except Exception:
+                    log.exception("daily: the scheduler hit an error; trying again shortly")
+                    next_due = self.clock.now() + ERROR_PAUSE
+                await self._sleep(next_due)
+        finally:
+            self._scheduler_ended()
+
+    def _scheduler_ended(self, _task: asyncio.Task[None] | None = None) -> None:
+        self._scheduler_state = "off"
+        self._note()
 
     async def _sleep(self, until: datetime | None) -> None:
         """Sleep until ``until`` (forever if None) or until :meth:`wake`, whichever comes first."""
-        waiters = [asyncio.ensure_future(self._wake.wait())]
-        if until is not None:
-            waiters.append(asyncio.ensure_future(self.clock.sleep_until(until)))
-        self._asleep_until, self._scheduler_asleep = until, True
+        if until is not None and until <= self.clock.now():
+            return
+        alarm = asyncio.ensure_future(self._alarm(until)) if until is not None else None
         try:
-            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            if alarm is not None:
+                # One turn of the loop: the alarm, scheduled before us, is now on the clock (or, if
+                # the time came meanwhile, has called wake()). Only then is the scheduler parked.
+                await asyncio.sleep(0)
+            self._scheduler_state = "parked"
+            self._note()
+            await self._wake.wait()
         finally:
-            self._scheduler_asleep = False
-            for waiter in waiters:
-                waiter.cancel()
+            self._scheduler_state = "busy"
+            self._note()
+            if alarm is not None:
+                alarm.cancel()
+
+    async def _alarm(self, until: datetime) -> None:
+        await self.clock.sleep_until(until)
+        self.wake()
 
     async def _nap(self, until: datetime) -> None:
-        """A send's wait for its next try, on the injected clock."""
-        task = asyncio.current_task()
-        key = id(task)
-        self._naps[key] = until
+        """A send's wait for its next try, on the injected clock: while it lasts, the send is idle."""
+        self._working -= 1
+        self._note()
         try:
             await self.clock.sleep_until(until)
         finally:
-            self._naps.pop(key, None)
+            self._working += 1
+            self._note()
 
-    @property
-    def idle(self) -> bool:
-        """Whether the running scheduler has nothing to do until the clock moves: it sleeps towards a
-        time still ahead, and every send in progress waits for a try still ahead. For tests and
-        diagnostics."""
-        now = self.clock.now()
-        if not self._scheduler_asleep or self._wake.is_set():
-            return False
-        if self._asleep_until is not None and self._asleep_until <= now:
-            return False
-        active = sum(1 for task in self._tasks if not task.done())
-        return active == len(self._naps) and all(until > now for until in self._naps.values())
+    def _note(self) -> None:
+        """Bring the idle event up to date; called on every change of the state it depends on."""
+        scheduler_idle = self._scheduler_state == "off" or (
+            self._scheduler_state == "parked" and not self._wake.is_set())
+        if scheduler_idle and self._working == 0:
+            self._idle.set()
+        else:
+            self._idle.clear()
+
+    async def wait_idle(self) -> None:
+        """Return once nothing can happen here until the clock moves: the scheduler (if running)
+        waits for its next time, and every send either is done or waits on the clock for its next
+        try. Woken by those changes, not by a timer: with a test's ManualClock it is the point at
+        which to move the clock again."""
+        # Checked again after each wake-up: the event may have been cleared before we ran.
+        while not self._idle.is_set():
+            await self._idle.wait()
 
     async def recover(self, poster: Poster) -> None:
         """Resume posts that were being sent when the bot stopped, and threads not yet opened."""
@@ -399,8 +431,15 @@ class DailyService:
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._working += 1
+        self._note()
+        task.add_done_callback(self._task_done)
         return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        self._working -= 1
+        self._note()
 
     async def _deliver_rows(self, post_ids: Sequence[int], poster: Poster,
                             first: asyncio.Future[Attempt] | None = None) -> None:
@@ -445,24 +484,9 @@ class DailyService:
         post = await self.repo.get_post(post_id)
         if post is None or post.status != "sending":
             return Attempt(post.status if post else "missing")
-        try:
-            item = await self._item_for(post)
-        except UserError as exc:
-            await self.repo.record_unsent(post.id, "failed", str(exc))
-            log.warning("daily: guild %s has nothing to post: %s", post.guild_id, exc)
-            return Attempt("failed")
-        outgoing = OutgoingPost(
-            post_id=post.id, guild_id=post.guild_id, channel_id=post.channel_id, kind=post.kind, item=item,
-            local_date=post.local_date, nonce=post.nonce or new_nonce(), role_id=post.role_id,
-            thread_name=thread_name(item) if post.want_thread else None,
-        )
         if post.attempts > 0:
             # A send was started before: the message may exist although its id was never recorded.
-            try:
-                found = await poster.find_sent(outgoing, post.claimed_at)
-            except SendError as exc:
-                log.info("daily: could not look for post %s in channel %s: %s", post.id, post.channel_id, exc)
-                found = None
+            found = await self._find_earlier_send(post, poster)
             if found is not None:
                 await self.repo.record_sent(post.id, found, iso(self.clock.now()))
                 log.info("daily: post %s was already in channel %s as message %s", post.id, post.channel_id, found)
@@ -472,6 +496,13 @@ class DailyService:
             await self.repo.record_unsent(post.id, "missed", _missed_reason(now - post.due_at, self.catch_up, False))
             log.warning("daily: post %s for guild %s is too late to send; recorded as missed", post.id, post.guild_id)
             return Attempt("missed")
+        try:
+            item = await self._item_for(post)
+        except UserError as exc:
+            await self.repo.record_unsent(post.id, "failed", str(exc))
+            log.warning("daily: guild %s has nothing to post: %s", post.guild_id, exc)
+            return Attempt("failed")
+        outgoing = _outgoing(post, item)
         attempts = await self.repo.begin_attempt(post.id)
         try:
             try:
@@ -505,14 +536,26 @@ class DailyService:
         return Attempt("sent")
 
     async def _item_for(self, post: DailyPost) -> Item:
-        if post.item_id is not None:
-            item = await self.items.get(post.item_id)
-            if item is not None:
-                return item
-        # The same pick /discussion today shows that date; stored, so a retry posts the same item.
+        """The item to send now: the picker's item of the day for the post's date, asked before
+        every try, so an item retired, hidden or filtered out here since it was picked is replaced
+        (the picker decides what may still be shown). Stored on the row for the thread's name."""
         item = await self.picker.of_the_day(post.kind, post.guild_id, local_date=post.local_date)
-        await self.repo.set_item(post.id, item.id)
+        if item.id != post.item_id:
+            if post.item_id is not None:
+                log.info("daily: post %s now carries item %s instead of %s", post.id, item.id, post.item_id)
+            await self.repo.set_item(post.id, item.id)
         return item
+
+    async def _find_earlier_send(self, post: DailyPost, poster: Poster) -> int | None:
+        """The message an earlier try may have created, looked for by the item that try sent."""
+        item = await self.items.get(post.item_id) if post.item_id is not None else None
+        if item is None:
+            return None
+        try:
+            return await poster.find_sent(_outgoing(post, item), post.claimed_at)
+        except SendError as exc:
+            log.info("daily: could not look for post %s in channel %s: %s", post.id, post.channel_id, exc)
+            return None
 
     async def _open_thread(self, post_id: int, poster: Poster) -> None:
         post = await self.repo.get_post(post_id)
@@ -530,7 +573,8 @@ class DailyService:
                 break
             except TransientSendError as exc:
                 error = str(exc)
-                await self._nap(self.clock.now() + BACKOFF[attempt])
+                if attempt + 1 < THREAD_ATTEMPTS:  # no wait after the last try
+                    await self._nap(self.clock.now() + BACKOFF[attempt])
                 continue
             await self.repo.record_thread(post.id, thread_id=thread_id, error=None)
             return
@@ -566,11 +610,25 @@ class DailyService:
                 results.append(PostNowResult(kind, "already", post))
                 continue
             first: asyncio.Future[Attempt] = asyncio.get_running_loop().create_future()
-            self._spawn(self._deliver_rows([post.id], poster, first))
-            attempt = await first
+            task = self._spawn(self._deliver_rows([post.id], poster, first))
+            # A delivery cancelled before it started never runs its own clean-up: answer anyway.
+            task.add_done_callback(lambda _, first=first: first.cancel())
+            try:
+                # Shielded, so that a cancelled command does not cancel the delivery's answer and
+                # a cancelled answer can be told from a cancelled command.
+                attempt: Attempt | None = await asyncio.shield(first)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if not first.cancelled() or (current is not None and current.cancelling()):
+                    raise  # the command itself is being cancelled
+                # The delivery stopped (the bot is shutting down) or someone else is sending it.
+                attempt = None
             settled = await self.repo.get_post(post.id)
             assert settled is not None
-            outcome = "retrying" if attempt.retry_at is not None else attempt.status
+            if attempt is None:
+                outcome = "already"
+            else:
+                outcome = "retrying" if attempt.retry_at is not None else attempt.status
             results.append(PostNowResult(kind, outcome, settled))
         self.wake()
         return results
@@ -612,8 +670,12 @@ class DailyService:
         return Preview(schedule, day, due, items)
 
 
-def _kinds(kinds: str) -> tuple[Kind, ...]:
-    return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
+def _outgoing(post: DailyPost, item: Item) -> OutgoingPost:
+    return OutgoingPost(
+        post_id=post.id, guild_id=post.guild_id, channel_id=post.channel_id, kind=post.kind, item=item,
+        local_date=post.local_date, nonce=post.nonce or new_nonce(), role_id=post.role_id,
+        thread_name=thread_name(item) if post.want_thread else None,
+    )
 
 
 def _missed_reason(late: timedelta, catch_up: timedelta, superseded: bool) -> str:

@@ -49,23 +49,24 @@ def _zone_names() -> dict[str, str]:
             and name not in ("localtime", "Factory")}
 
 
-def zone(name: str) -> ZoneInfo:
-    """The time zone called ``name`` (an IANA name such as ``Europe/London``; case does not matter)."""
+def zone_name(name: str) -> str:
+    """The canonical spelling of a zone name (case does not matter); raises :class:`ScheduleError` if unknown."""
     canonical = _zone_names().get(name.strip().lower())
     if canonical is None:
         raise ScheduleError(
             f"`{name.strip()[:60]}` is not a time zone I know. Use an IANA name such as `Europe/London`, "
             "`America/New_York` or `Asia/Kolkata` (the list offers them as you type)."
         )
+    return canonical
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone called ``name`` (an IANA name such as ``Europe/London``; case does not matter)."""
+    canonical = zone_name(name)
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
         raise ScheduleError(f"The time zone `{canonical}` could not be loaded.") from None
-
-
-def zone_name(name: str) -> str:
-    """The canonical spelling of a zone name; raises :class:`ScheduleError` if unknown."""
-    return zone(name).key
 
 
 def suggest_zones(text: str, limit: int = 25) -> list[str]:

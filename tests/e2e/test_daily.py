@@ -68,13 +68,11 @@ class World:
         self.bot = None
 
     async def quiet(self) -> None:
-        """Wait until the bot has done everything it can do before the clock moves again."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 10
-        while not self.core.daily.idle:
-            if loop.time() > deadline:
-                raise AssertionError("the daily scheduler did not settle")
-            await asyncio.sleep(0.002)
+        """Wait until the bot has done everything it can do before the clock moves again: the daily
+        scheduler waits for its next time and every send is done or waits on the clock to retry.
+        Woken by the service's state changes, not by polling; the timeout only turns a hang into a
+        failure."""
+        await asyncio.wait_for(self.core.daily.wait_idle(), 10)
 
     async def at(self, when: datetime) -> None:
         """Move the bot's clock to ``when`` and let it act."""
@@ -301,9 +299,10 @@ async def test_crash_between_send_and_record_still_one_message(w: World) -> None
 
 
 async def test_crash_between_send_and_record_without_history_the_nonce_holds(w: World) -> None:
-    # Without Read Message History the bot cannot look; the resend carries the same nonce.
-    w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.READ_MESSAGE_HISTORY))
+    # /daily set asks for Read Message History; if it is taken away later, the bot cannot look and
+    # the resend carries the same nonce.
     await w.set_daily()
+    w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.READ_MESSAGE_HISTORY))
     reached = await block_recording(w)
     await w.clock.set(DUE)
     await asyncio.wait_for(reached.wait(), 10)
@@ -507,6 +506,54 @@ async def test_set_refuses_a_channel_the_bot_cannot_post_in(w: World) -> None:
     assert await w.core.daily_posts.get_schedule(w.guild.id) is None
     ok = await w.set_daily(thread=False)
     assert ok.content.startswith("The discussion of the day will be posted")
+
+
+async def test_set_needs_read_message_history(w: World) -> None:
+    # Without it the bot could not find a post it made just before a crash, and might post twice.
+    w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.READ_MESSAGE_HISTORY))
+    answer = await w.set_daily()
+    assert answer.ephemeral
+    assert answer.content == (f"I cannot post in <#{w.daily.id}>: I need the Read Message History permission "
+                              "there. Nothing was saved.")
+    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+
+
+async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None:
+    # The moderator role opens /daily to dave, who may not post in #daily himself.
+    mods = w.emu.add_role(w.guild, "Banter mods")
+    dave = w.emu.add_member(w.guild, "dave", roles=[mods])
+    for command in w.emu.registered_commands():
+        if command.name == "daily":
+            command.default_member_permissions = None
+    await w.core.settings.update(w.guild.id, moderator_role_id=mods.id)
+    w.emu.set_overwrite(w.daily, mods, deny=int(P.SEND_MESSAGES))
+    answer = await w.set_daily(dave)
+    assert answer.ephemeral
+    assert answer.content.startswith(f"You cannot post in <#{w.daily.id}> yourself")
+    assert "Nothing was saved" in answer.content
+    w.emu.set_overwrite(w.daily, mods, deny=int(P.VIEW_CHANNEL))
+    answer = await w.set_daily(dave)
+    assert answer.content.startswith(f"You cannot post in <#{w.daily.id}> yourself")
+    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    # Where he may post, he may schedule.
+    w.emu.clear_overwrite(w.daily, mods)
+    ok = await w.set_daily(dave)
+    assert ok.content.startswith("The discussion of the day will be posted")
+
+
+async def test_set_refuses_a_role_the_member_cannot_ping(w: World) -> None:
+    # The bot may ping any role in #daily, but carol may not ping a role that is not mentionable.
+    w.emu.set_overwrite(w.daily, w.emu.bot_user, allow=int(P.MENTION_EVERYONE))
+    quiet_role: Role = w.emu.add_role(w.guild, "Quiet")
+    answer = await w.set_daily(role=quiet_role)
+    assert answer.ephemeral
+    assert answer.content.startswith(f"You cannot ping <@&{quiet_role.id}> in <#{w.daily.id}> yourself")
+    assert "Nothing was saved" in answer.content
+    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    # With Mention @everyone in that channel she may.
+    w.emu.set_overwrite(w.daily, w.carol, allow=int(P.MENTION_EVERYONE))
+    ok = await w.set_daily(role=quiet_role)
+    assert f"pinging <@&{quiet_role.id}>" in ok.content
 
 
 async def test_set_refuses_a_role_it_cannot_ping(w: World) -> None:
