@@ -14,10 +14,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.models import Item
 from bot.services.moderation import ActionResult, ItemDetails
 from cogs.checks import actor_of, is_moderator
-from cogs.moderation_ui import FlagName, FormModal, flags_text, post_modlog
+from cogs.moderation_ui import FlagName, FormModal, flags_text, hidden_text, post_modlog
 from cogs.ui import item_embed
 
 # Discord integer options stop at 2**53.
@@ -33,16 +32,14 @@ def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
     embed = discord.Embed(title=f"{item.kind.capitalize()} #{item.id}", colour=discord.Colour.light_grey())
     owner = "global (pack content)" if details.scope == "global" else "this server's"
     embed.add_field(name="Scope", value=f"{owner} · origin `{item.origin}` · key `{item.key}`", inline=False)
-    shown = {"reports": "hidden here by reports", "moderator": "hidden here by a moderator"}.get(
-        details.hidden or "", "showing here")
     status = "removed (retired)" if item.status != "active" else "active"
-    embed.add_field(name="Status", value=f"{status} · {shown}", inline=False)
+    embed.add_field(name="Status", value=f"{status} · {hidden_text(details.hidden)}", inline=False)
     embed.add_field(name="Flags", value=flags_text(item.flags), inline=True)
     embed.add_field(name="Categories", value=", ".join(item.categories) or "none", inline=True)
     embed.add_field(name="Votes", value=f"here 👍 {details.server_tally.up} 👎 {details.server_tally.down}\n"
                                         f"everywhere 👍 {item.up} 👎 {item.down}", inline=True)
     places = [
-        ("topic of the day" if scope == guild_id else f"<#{scope}>") + f" {_when(when)}"
+        ("topic of the day" if scope is None else f"<#{scope}>") + f" {_when(when)}"
         for scope, when in details.places
     ]
     embed.add_field(name="Shown here", value="\n".join(places) or "not yet", inline=False)
@@ -77,9 +74,6 @@ class Content(commands.GroupCog, group_name="content"):
     @is_moderator()
     async def add(self, interaction: discord.Interaction, kind: Literal["joke", "discussion"]) -> None:
         """Add a joke or topic to this server's library (approved at once)."""
-        assert interaction.guild_id is not None
-        await self.core.moderation.require_moderator(interaction.guild_id, actor_of(interaction))
-
         async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
             assert modal_interaction.guild_id is not None
             result = await self.core.moderation.add(modal_interaction.guild_id, actor_of(modal_interaction),
@@ -99,18 +93,19 @@ class Content(commands.GroupCog, group_name="content"):
     async def edit(self, interaction: discord.Interaction, item_id: ItemId) -> None:
         """Edit one of this server's items (the previous version is kept)."""
         assert interaction.guild_id is not None
-        item, form = await self.core.moderation.item_form(interaction.guild_id, actor_of(interaction), item_id)
+        form = await self.core.moderation.item_form(interaction.guild_id, actor_of(interaction), item_id)
 
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             assert modal_interaction.guild_id is not None
+            # Applied only if the item still holds what the form was filled from.
             result = await self.core.moderation.edit_item(modal_interaction.guild_id, actor_of(modal_interaction),
-                                                          item_id, values)
+                                                          item_id, values, base=form.base)
             await self._done(modal_interaction, result,
-                             f"Edited {item.kind} #{item_id}; the previous version is kept.")
+                             f"Edited {form.kind} #{item_id}; the previous version is kept.")
 
         await interaction.response.send_modal(FormModal(
-            kind=item.kind, title=f"Edit {item.kind} #{item_id}", custom_id=f"content-edit:{item_id}",
-            on_done=submitted, prefill=form,
+            kind=form.kind, title=f"Edit {form.kind} #{item_id}", custom_id=f"content-edit:{item_id}",
+            on_done=submitted, prefill=form.prefill,
         ))
 
     @app_commands.command()
@@ -122,7 +117,7 @@ class Content(commands.GroupCog, group_name="content"):
         """Remove an item here: this server's is retired (votes kept), a global one is hidden here."""
         assert interaction.guild_id is not None
         result = await self.core.moderation.remove_item(interaction.guild_id, actor_of(interaction), item_id, reason)
-        item: Item | None = result.item
+        item = result.item
         assert item is not None
         if result.record.action == "retire":
             text = f"Removed {item.kind} #{item_id}: it no longer shows, its votes are kept."

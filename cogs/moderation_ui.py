@@ -129,6 +129,14 @@ def flags_text(flags: Sequence[str] | frozenset[str]) -> str:
     return ", ".join(sorted(flags)) or "none"
 
 
+HIDDEN_TEXT = {"reports": "hidden here by reports", "moderator": "hidden here by a moderator"}
+
+
+def hidden_text(reason: str | None) -> str:
+    """Whether an item shows in this server, from why it is hidden here (None: it is not)."""
+    return HIDDEN_TEXT.get(reason or "", "showing here")
+
+
 # --- the mod-log ---------------------------------------------------------------------------------
 
 def modlog_embed(record: ActionRecord) -> discord.Embed:

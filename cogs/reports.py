@@ -38,7 +38,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
             raise UserError("Reports work in servers only.")
         core = core_of(interaction)
         item = await core.moderation.may_report(interaction.guild_id, interaction.user.id, self.item_id)
-        label = "joke" if item.kind == "joke" else "discussion"
+        label = item.kind
 
         async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
             assert modal_interaction.guild_id is not None

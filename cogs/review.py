@@ -19,9 +19,9 @@ from discord.ext import commands
 from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import FLAGS
-from bot.services.moderation import AlreadyDecided, CaseDetails, Decision
+from bot.services.moderation import AlreadyDecided, CaseDetails, Decision, EditConflict
 from cogs.checks import actor_of, is_moderator
-from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, post_modlog, tell_member
+from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, hidden_text, post_modlog, tell_member
 from cogs.ui import core_of, guarded, item_embed
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,8 @@ def case_text(details: CaseDetails) -> str:
     else:
         item = details.item
         scope = "global" if item is None or item.guild_id is None else "this server's"
-        hidden = {"reports": "hidden here by reports", "moderator": "hidden here by a moderator"}.get(
-            details.hidden or "", "showing here")
         lines = [f"**Report case #{case.id}** · {scope} {case.kind} #{case.item_id} · "
-                 f"{len(details.reports)} report(s) · {hidden} · {waiting}",
+                 f"{len(details.reports)} report(s) · {hidden_text(details.hidden)} · {waiting}",
                  f"Flags: {flags_text(details.flags)}"
                  + ("" if details.editable else " · global content: Remove hides it in this server")]
         for report in details.reports[:10]:
@@ -132,8 +130,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             raise UserError("That button is not one I know any more; run /review again.")
         core = core_of(interaction)
         guild_id, actor = interaction.guild_id, actor_of(interaction)
-        # Rights are checked on every click, before anything else happens.
-        await core.moderation.require_moderator(guild_id, actor)
+        # Rights are checked on every click: the first service call of each branch checks them.
         if self.action in ("approve", "keep"):
             decide = core.moderation.approve if self.action == "approve" else core.moderation.keep
             await _decide(interaction, lambda: decide(guild_id, actor, self.case_id))
@@ -146,28 +143,34 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             await interaction.response.send_modal(self._reason_form(details))
         elif self.action == "edit":
             try:
-                kind, form = await core.moderation.case_form(guild_id, actor, self.case_id)
+                form = await core.moderation.case_form(guild_id, actor, self.case_id)
             except AlreadyDecided as lost:
                 await _show_next(interaction, note=f"⚠️ {lost}")
                 return
-            details = await core.moderation.case_details(guild_id, actor, self.case_id)
-            if details.case.type == "suggestion":
+            if form.item_id is None:
                 title = f"Edit suggestion #{self.case_id}"
             else:
-                title = f"Edit {kind} #{details.case.item_id}"
+                title = f"Edit {form.kind} #{form.item_id}"
 
             async def edited(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+                editor = actor_of(modal_interaction)
                 try:
-                    update = await core.moderation.edit_case(guild_id, actor_of(modal_interaction), self.case_id,
-                                                             values)
+                    # Applied only if the content is still what the form was filled from.
+                    update = await core.moderation.edit_case(guild_id, editor, self.case_id, values, base=form.base)
                 except AlreadyDecided as lost:
                     await _show_next(modal_interaction, note=f"⚠️ {lost}")
+                    return
+                except EditConflict as changed:
+                    # Show the case as it is now, so the other edit is seen before editing again.
+                    details = await core.moderation.case_details(guild_id, editor, self.case_id)
+                    await modal_interaction.response.edit_message(**case_message(details, f"⚠️ {changed}"))
                     return
                 await modal_interaction.response.edit_message(**case_message(update.details, "✏️ Edited."))
                 await post_modlog(modal_interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
             await interaction.response.send_modal(FormModal(
-                kind=kind, title=title, custom_id=f"review-edit:{self.case_id}", on_done=edited, prefill=form,
+                kind=form.kind, title=title, custom_id=f"review-edit:{self.case_id}", on_done=edited,
+                prefill=form.prefill,
             ))
         else:
             flag = self.action.removeprefix("flag-")

@@ -48,10 +48,10 @@ class Settings(commands.GroupCog, group_name="settings"):
         )
         await post_modlog(self.bot, interaction.guild_id, change.record)
 
-    async def _change(self, interaction: discord.Interaction, **changes: object) -> None:
+    async def _change(self, interaction: discord.Interaction, note: str = "", **changes: object) -> None:
         assert interaction.guild_id is not None
         change = await self.core.moderation.change_settings(interaction.guild_id, actor_of(interaction), **changes)
-        await self._reply(interaction, change)
+        await self._reply(interaction, change, note)
 
     @app_commands.command()
     @is_moderator()
@@ -97,7 +97,6 @@ class Settings(commands.GroupCog, group_name="settings"):
     @is_moderator()
     async def modlog(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         """Set the mod-log channel, where every moderation action is posted."""
-        assert interaction.guild_id is not None
         note = ""
         if channel is not None and interaction.guild is not None:
             cached = interaction.guild.get_channel(channel.id)
@@ -107,9 +106,7 @@ class Settings(commands.GroupCog, group_name="settings"):
                 if not (perms.view_channel and perms.send_messages and perms.embed_links):
                     note = (f"\n⚠️ I cannot post in {cached.mention} yet: give me View Channel, Send Messages "
                             "and Embed Links there.")
-        change = await self.core.moderation.change_settings(interaction.guild_id, actor_of(interaction),
-                                                            modlog_channel_id=channel.id if channel else None)
-        await self._reply(interaction, change, note)
+        await self._change(interaction, note, modlog_channel_id=channel.id if channel else None)
 
     @app_commands.command()
     @app_commands.describe(name="The category", blocked="Whether its items are kept out of this server")

@@ -65,10 +65,15 @@ async def test_server_items_are_invisible_and_untouchable_elsewhere(db: Database
     assert await repo.similar_items(kind="joke", guild_id=B, query='"penguins"') == []
     assert [s.id for s in await repo.similar_items(kind="joke", guild_id=B, query='"owls"')] == [shared]
     async with db.transaction() as conn:
+        # What an edit checks inside its transaction: the content it started from, still active.
+        digest = joke("ga-1", "Penguins wear tuxedos to every party").content_hash()
+        assert await repo.item_state(conn, mine) == (digest, "active")
+        assert await repo.item_state(conn, 10**9) is None
         # B cannot retire A's item, nor anyone a global item through the server-content path.
         assert not await repo.set_item_status(conn, item_id=mine, guild_id=B, status="retired", now=NOW)
         assert not await repo.set_item_status(conn, item_id=shared, guild_id=B, status="retired", now=NOW)
         assert await repo.set_item_status(conn, item_id=mine, guild_id=A, status="retired", now=NOW)
+        assert await repo.item_state(conn, mine) == (digest, "retired")
     items = ItemRepository(db)
     assert (await items.get(mine)).status == "retired"
     assert (await items.get(shared)).status == "active"
@@ -119,7 +124,10 @@ async def test_a_case_is_decided_once(db: Database) -> None:
     async with db.transaction() as conn:
         case_id = await repo.add_case(conn, guild_id=A, type="suggestion", kind="joke", user_id=5, now=NOW,
                                       proposal=joke("s", "x"), fingerprint="x")
+        assert (await repo.pending_proposal(conn, case_id=case_id, guild_id=A)).body.text == "x"
+        assert await repo.pending_proposal(conn, case_id=case_id, guild_id=B) is None
         assert await repo.decide(conn, case_id=case_id, guild_id=A, status="approved", actor_id=8, now=NOW)
+        assert await repo.pending_proposal(conn, case_id=case_id, guild_id=A) is None
         assert not await repo.decide(conn, case_id=case_id, guild_id=A, status="rejected", actor_id=9, now=NOW)
         assert not await repo.update_proposal(conn, case_id=case_id, guild_id=A, proposal=joke("s", "y"),
                                               fingerprint="y")

@@ -11,8 +11,10 @@ import pytest
 from bot.core import Core
 from bot.errors import UserError
 from bot.services.moderation import (
+    ActionResult,
     Actor,
     AlreadyDecided,
+    EditConflict,
     clean_text,
     form_of,
     normalise,
@@ -43,6 +45,12 @@ async def approved(core: Core, form: dict[str, str] = ZEBRA, guild: int = G, use
     decision = await core.moderation.approve(guild, MOD, case.id)
     assert decision.item is not None
     return decision.item.id
+
+
+async def edit_from_form(core: Core, item_id: int, changes: dict[str, str], actor: Actor = MOD) -> ActionResult:
+    """What /content edit does: open the form, change some fields, submit it."""
+    form = await core.moderation.item_form(G, actor, item_id)
+    return await core.moderation.edit_item(G, actor, item_id, {**form.prefill, **changes}, base=form.base)
 
 
 # --- forms ---------------------------------------------------------------------------------------
@@ -175,8 +183,11 @@ async def test_reject_edit_and_flags(core: Core) -> None:
     details = (await core.moderation.toggle_case_flag(G, MOD, case.id, "dark")).details
     assert details.flags == {"dark"}
     # The edit form comes prefilled (flags included) with the current proposal.
-    form = form_of(details.case.proposal)
-    update = await core.moderation.edit_case(G, MOD, case.id, {**form, "punchline": "Stripes win races."})
+    form = await core.moderation.case_form(G, MOD, case.id)
+    assert form.prefill == form_of(details.case.proposal) and form.prefill["flags"] == "dark"
+    assert form.item_id is None
+    update = await core.moderation.edit_case(G, MOD, case.id, {**form.prefill, "punchline": "Stripes win races."},
+                                             base=form.base)
     assert update.record.before["body"]["punchline"] == ZEBRA["punchline"]
     details = update.details
     assert details.case.proposal.body.punchline == "Stripes win races."
@@ -212,7 +223,7 @@ async def test_members_cannot_moderate(core: Core) -> None:
         core.moderation.next_case(G, MEMBER),
         core.moderation.approve(G, MEMBER, case.id),
         core.moderation.reject(G, MEMBER, case.id, "x"),
-        core.moderation.edit_case(G, MEMBER, case.id, ZEBRA),
+        core.moderation.edit_case(G, MEMBER, case.id, ZEBRA, base=case.proposal.content_hash()),
         core.moderation.toggle_case_flag(G, MEMBER, case.id, "dark"),
         core.moderation.add(G, MEMBER, "joke", {"joke": "Sneaky"}),
         core.moderation.remove_item(G, MEMBER, item_id),
@@ -306,11 +317,11 @@ async def test_content_add_edit_remove_restore_show(core: Core) -> None:
     item = added.item
     assert (item.guild_id, item.origin, item.status) == (G, "moderator", "active")
     await core.voting.click(item_id=item.id, guild_id=G, user_id=100, up=True)
-    edited = await core.moderation.edit_item(G, MOD, item.id, {"joke": "A moderator's own joke about sea otters"})
+    edited = await edit_from_form(core, item.id, {"joke": "A moderator's own joke about sea otters"})
     assert edited.item.body.text.endswith("sea otters") and edited.item.id == item.id
     assert edited.item.up == 1  # votes are kept
     with pytest.raises(UserError, match="Nothing changed"):
-        await core.moderation.edit_item(G, MOD, item.id, form_of(edited.item.entry()))
+        await edit_from_form(core, item.id, form_of(edited.item.entry()))
     await core.moderation.set_item_flag(G, MOD, item.id, "dark", True)
     details = await core.moderation.show_item(G, MOD, item.id)
     assert [v.entry.body.text for v in details.versions] == [
@@ -319,7 +330,7 @@ async def test_content_add_edit_remove_restore_show(core: Core) -> None:
     removed = await core.moderation.remove_item(G, MOD, item.id, "dated")
     assert removed.item.status == "retired" and removed.item.up == 1
     with pytest.raises(UserError, match="restore"):
-        await core.moderation.edit_item(G, MOD, item.id, {"joke": "changed"})
+        await edit_from_form(core, item.id, {"joke": "changed"})
     restored = await core.moderation.restore_item(G, MOD, item.id)
     assert restored.item.status == "active"
     actions = [r.action for r in reversed(await core.moderation.actions(G, MOD))]
@@ -328,11 +339,103 @@ async def test_content_add_edit_remove_restore_show(core: Core) -> None:
     assert edit.before["body"]["text"].endswith(" otters") and edit.after["body"]["text"].endswith("sea otters")
 
 
+async def test_two_moderators_editing_an_item_at_once_one_wins(core: Core) -> None:
+    original = "Otters hold hands so they never drift apart"
+    item_id = (await core.moderation.add(G, MOD, "joke", {"joke": original})).item.id
+    # Both open the edit form on the same version, then both submit.
+    forms = [await core.moderation.item_form(G, who, item_id) for who in (MOD, MOD2)]
+    assert forms[0].base == forms[1].base and forms[0].item_id == item_id
+    texts = ["Sea otters hold hands so they never drift apart", "River otters hold paws so they never float off"]
+    results = await asyncio.gather(*(
+        core.moderation.edit_item(G, who, item_id, {**form.prefill, "joke": text}, base=form.base)
+        for who, form, text in zip((MOD, MOD2), forms, texts, strict=True)
+    ), return_exceptions=True)
+    [won] = [r for r in results if isinstance(r, ActionResult)]
+    [lost] = [r for r in results if isinstance(r, BaseException)]
+    assert isinstance(lost, EditConflict)
+    assert str(lost) == f"Joke #{item_id} was changed by someone else meanwhile, so this edit was not saved; " \
+                        "open it again."
+    winner, loser = (MOD, MOD2) if results[0] is won else (MOD2, MOD)
+    won_text, lost_text = texts if winner is MOD else texts[::-1]
+    assert (await core.items.get(item_id)).body.text == won_text
+    # The original is kept as the one earlier version, and one edit is recorded, from the original.
+    [version] = await core.moderation_repo.versions(item_id, "joke", won.item.key)
+    assert (version.entry.body.text, version.edited_by) == (original, winner.user_id)
+    record, added = await core.moderation.actions(G, MOD, target=f"item:{item_id}")
+    assert added.action == "add"
+    assert (record.action, record.actor_id, record.before["body"]["text"], record.after["body"]["text"]) == (
+        "edit", winner.user_id, original, won_text)
+    # Opened again, the form shows the winner's text; the loser's edit then keeps it as a version too.
+    again = await core.moderation.item_form(G, loser, item_id)
+    assert again.prefill["joke"] == won_text
+    await core.moderation.edit_item(G, loser, item_id, {**again.prefill, "joke": lost_text}, base=again.base)
+    assert (await core.items.get(item_id)).body.text == lost_text
+    versions = await core.moderation_repo.versions(item_id, "joke", won.item.key)
+    assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.user_id),
+                                                                     (won_text, loser.user_id)]
+    latest = (await core.moderation.actions(G, MOD, target=f"item:{item_id}"))[0]
+    assert (latest.before["body"]["text"], latest.after["body"]["text"]) == (won_text, lost_text)
+
+
+async def test_an_edit_that_lands_while_another_is_on_its_way_is_kept(core: Core,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    original = "Otters hold hands so they never drift apart"
+    item_id = (await core.moderation.add(G, MOD, "joke", {"joke": original})).item.id
+    form = await core.moderation.item_form(G, MOD, item_id)
+    check_duplicate = core.moderation._check_duplicate
+
+    async def meanwhile(*args: object, **kwargs: object) -> None:
+        # MOD2 saves an edit after MOD's was checked against the item, before it is written.
+        monkeypatch.setattr(core.moderation, "_check_duplicate", check_duplicate)
+        await core.moderation.edit_item(G, MOD2, item_id, {**form.prefill, "joke": "Sea otters hold hands"},
+                                        base=form.base)
+        await check_duplicate(*args, **kwargs)
+
+    monkeypatch.setattr(core.moderation, "_check_duplicate", meanwhile)
+    with pytest.raises(EditConflict, match="changed by someone else meanwhile"):
+        await core.moderation.edit_item(G, MOD, item_id, {**form.prefill, "joke": "River otters hold paws"},
+                                        base=form.base)
+    item = await core.items.get(item_id)
+    assert item.body.text == "Sea otters hold hands"
+    assert [v.entry.body.text for v in await core.moderation_repo.versions(item_id, "joke", item.key)] == [original]
+    assert [r.actor_id for r in await core.moderation.actions(G, MOD, target=f"item:{item_id}")] == [
+        MOD2.user_id, MOD.user_id]  # the edit and the addition
+    # A flag set meanwhile counts as a change too.
+    form = await core.moderation.item_form(G, MOD, item_id)
+    await core.moderation.set_item_flag(G, MOD2, item_id, "dark", True)
+    with pytest.raises(EditConflict):
+        await core.moderation.edit_item(G, MOD, item_id, {**form.prefill, "joke": "River otters"}, base=form.base)
+    assert (await core.items.get(item_id)).body.text == "Sea otters hold hands"
+
+
+async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) -> None:
+    case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    forms = [await core.moderation.case_form(G, who, case.id) for who in (MOD, MOD2)]
+    punchlines = ["Stripes win races.", "It had already earned its stripes."]
+    results = await asyncio.gather(*(
+        core.moderation.edit_case(G, who, case.id, {**form.prefill, "punchline": text}, base=form.base)
+        for who, form, text in zip((MOD, MOD2), forms, punchlines, strict=True)
+    ), return_exceptions=True)
+    lost = [r for r in results if isinstance(r, BaseException)]
+    assert len(lost) == 1 and isinstance(lost[0], EditConflict)
+    assert str(lost[0]).startswith(f"Suggestion #{case.id} was changed by someone else meanwhile")
+    won = punchlines[0] if isinstance(results[1], BaseException) else punchlines[1]
+    assert (await core.moderation_repo.get_case(case.id, G)).proposal.body.punchline == won
+    [record] = await core.moderation.actions(G, MOD, target=f"case:{case.id}")
+    assert (record.before["body"]["punchline"], record.after["body"]["punchline"]) == (ZEBRA["punchline"], won)
+    # Submitting the form unchanged changes nothing.
+    form = await core.moderation.case_form(G, MOD, case.id)
+    with pytest.raises(UserError, match="Nothing changed"):
+        await core.moderation.edit_case(G, MOD, case.id, form.prefill, base=form.base)
+
+
 async def test_scope_between_servers(core: Core) -> None:
     theirs = await approved(core, ZEBRA, guild=H)
     pack_item = (await core.items.list(kind="joke", global_only=True))[0]
+    # Knowing the items' current content does not help.
+    their_base = (await core.items.get(theirs)).entry().content_hash()
     for attempt in (
-        core.moderation.edit_item(G, MOD, theirs, {"joke": "mine now"}),
+        core.moderation.edit_item(G, MOD, theirs, {"joke": "mine now"}, base=their_base),
         core.moderation.remove_item(G, MOD, theirs),
         core.moderation.restore_item(G, MOD, theirs),
         core.moderation.show_item(G, MOD, theirs),
@@ -343,7 +446,8 @@ async def test_scope_between_servers(core: Core) -> None:
     assert (await core.items.get(theirs)).status == "active"
     # Global content: not editable, but a server can hide it for itself.
     with pytest.raises(UserError, match="global content"):
-        await core.moderation.edit_item(G, MOD, pack_item.id, {"joke": "changed"})
+        await core.moderation.edit_item(G, MOD, pack_item.id, {"joke": "changed"},
+                                        base=pack_item.entry().content_hash())
     with pytest.raises(UserError, match="global content"):
         await core.moderation.item_form(G, MOD, pack_item.id)
     hidden = await core.moderation.remove_item(G, MOD, pack_item.id)
@@ -375,3 +479,11 @@ async def test_settings_changes_are_recorded(core: Core) -> None:
     settings = await core.settings.get(G)
     assert settings.blocked_categories == ("dad-jokes",) and settings.blocked_flags == {"dark"}
     assert (await core.settings.get(H)).safe_mode
+
+
+async def test_show_says_where_an_item_was_shown_including_as_topic_of_the_day(core: Core) -> None:
+    topic = await core.picker.of_the_day("discussion", G)
+    await core.picker.shown(topic, scope_id=555, guild_id=G)
+    details = await core.moderation.show_item(G, MOD, topic.id)
+    assert sorted(scope or 0 for scope, _ in details.places) == [0, 555]
+    assert None in [scope for scope, _ in details.places]

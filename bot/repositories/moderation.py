@@ -18,20 +18,21 @@ CASE_COLUMNS = (
 )
 
 
-def entry_to_json(entry: ContentEntry) -> str:
-    """The parts of an entry a moderator can change, as stored for suggestions and old versions."""
-    return json.dumps({
+def entry_to_json(entry: ContentEntry) -> dict[str, Any]:
+    """The parts of an entry a moderator can change, as JSON data: the one form in which suggestions,
+    old versions and the before and after of the action log keep content."""
+    return {
         "body": entry.body.to_json(),
         "categories": list(entry.categories),
         "moods": list(entry.moods),
         "flags": sorted(entry.flags),
         "language": entry.language,
         "credit": entry.credit,
-    }, sort_keys=True)
+    }
 
 
-def entry_from_json(kind: Kind, key: str, text: str) -> ContentEntry:
-    data = json.loads(text)
+def entry_from_json(kind: Kind, key: str, data: dict[str, Any]) -> ContentEntry:
+    """The entry :func:`entry_to_json` describes."""
     return ContentEntry(
         kind=kind,
         key=key,
@@ -42,6 +43,10 @@ def entry_from_json(kind: Kind, key: str, text: str) -> ContentEntry:
         language=data.get("language", "en"),
         credit=data.get("credit", ""),
     )
+
+
+def _dump(entry: ContentEntry) -> str:
+    return json.dumps(entry_to_json(entry), sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ class ModerationRepository:
     def _case(self, row: aiosqlite.Row) -> Case:
         proposal = None
         if row["content"] is not None:
-            proposal = entry_from_json(row["kind"], f"suggestion-{row['id']}", row["content"])
+            proposal = entry_from_json(row["kind"], f"suggestion-{row['id']}", json.loads(row["content"]))
         return Case(
             id=row["id"], guild_id=row["guild_id"], type=row["type"], status=row["status"], kind=row["kind"],
             user_id=row["user_id"], item_id=row["item_id"], proposal=proposal, created_at=row["created_at"],
@@ -157,7 +162,7 @@ class ModerationRepository:
                                          created_at, decided_at, decided_by)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (guild_id, type, status, kind, user_id, item_id,
-             None if proposal is None else entry_to_json(proposal), fingerprint, now,
+             None if proposal is None else _dump(proposal), fingerprint, now,
              now if decided else None, user_id if decided else None),
         ) as cur:
             return (await cur.fetchone())[0]
@@ -184,9 +189,21 @@ class ModerationRepository:
         cur = await conn.execute(
             """UPDATE review_cases SET content = ?, fingerprint = ?
                 WHERE id = ? AND guild_id = ? AND type = 'suggestion' AND status = 'pending'""",
-            (entry_to_json(proposal), fingerprint, case_id, guild_id),
+            (_dump(proposal), fingerprint, case_id, guild_id),
         )
         return cur.rowcount == 1
+
+    async def pending_proposal(self, conn: aiosqlite.Connection, *, case_id: int,
+                               guild_id: int) -> ContentEntry | None:
+        """A pending suggestion's content as it is now, read inside the caller's write transaction
+        (None once it is decided), so an edit can check that nobody changed it meanwhile."""
+        async with conn.execute(
+            f"""SELECT {CASE_COLUMNS} FROM review_cases
+                 WHERE id = ? AND guild_id = ? AND type = 'suggestion' AND status = 'pending'""",
+            (case_id, guild_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else self._case(row).proposal
 
     async def suggestions_since(self, guild_id: int, user_id: int, since: str, *,
                                 conn: aiosqlite.Connection | None = None) -> int:
@@ -287,6 +304,13 @@ class ModerationRepository:
         )
         return cur.rowcount == 1
 
+    async def item_state(self, conn: aiosqlite.Connection, item_id: int) -> tuple[str, str] | None:
+        """An item's content hash and status as they are now, read inside the caller's write
+        transaction, so an edit can check that nobody changed the item since the editor opened it."""
+        async with conn.execute("SELECT content_hash, status FROM items WHERE id = ?", (item_id,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else (row["content_hash"], row["status"])
+
     # --- hiding ----------------------------------------------------------------------------------
 
     async def hidden_reason(self, guild_id: int, item_id: int) -> str | None:
@@ -324,7 +348,7 @@ class ModerationRepository:
         """Keep an item's content as it was before an edit; return the version's id."""
         async with conn.execute(
             "INSERT INTO item_versions (item_id, content, edited_by, edited_at) VALUES (?, ?, ?, ?) RETURNING id",
-            (item_id, entry_to_json(entry), edited_by, now),
+            (item_id, _dump(entry), edited_by, now),
         ) as cur:
             return (await cur.fetchone())[0]
 
@@ -334,7 +358,7 @@ class ModerationRepository:
             "SELECT id, item_id, content, edited_by, edited_at FROM item_versions WHERE item_id = ? ORDER BY id",
             (item_id,),
         )
-        return [Version(r["id"], r["item_id"], entry_from_json(kind, key, r["content"]), r["edited_by"],
+        return [Version(r["id"], r["item_id"], entry_from_json(kind, key, json.loads(r["content"])), r["edited_by"],
                         r["edited_at"]) for r in rows]
 
     # --- the action log --------------------------------------------------------------------------

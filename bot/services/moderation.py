@@ -14,6 +14,9 @@ Rules this service keeps (the cogs only translate):
   duplicates by normalised text before anything is stored.
 * A decision is one conditional update of a pending case, so of two moderators deciding at once one
   wins and the other is told (:class:`AlreadyDecided`).
+* An edit applies only to the content its form was made from (:attr:`EditForm.base`, checked again
+  inside the write transaction), so of two moderators editing at once one wins and the other is told
+  (:class:`EditConflict`); nothing is overwritten unseen.
 * Every action is recorded with who, what, when, before and after, in the same transaction.
 """
 
@@ -42,9 +45,16 @@ from bot.models import (
     VoteTally,
     body_from_json,
 )
-from bot.repositories.history import HistoryRepository
+from bot.repositories.history import HistoryRepository, daily_scope
 from bot.repositories.items import ItemRepository
-from bot.repositories.moderation import ActionRecord, Case, ModerationRepository, Report, Version
+from bot.repositories.moderation import (
+    ActionRecord,
+    Case,
+    ModerationRepository,
+    Report,
+    Version,
+    entry_to_json,
+)
 from bot.repositories.settings import SettingsRepository
 from bot.repositories.votes import VoteRepository
 from bot.services.packs import SLUG, _Problems, parse_entry
@@ -65,6 +75,7 @@ SIMILARITY = 0.95  # normalised texts this alike (typos, plurals, punctuation) c
 SUGGESTION_WINDOW = timedelta(hours=24)
 THRESHOLD_MAX = 100
 CATEGORY_MAX = 50  # blocked categories per server
+REPORTED_ALREADY = "You have reported this item already; the moderators will look at it."
 
 # Characters that show nothing but can hide words from a filter or from people.
 INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
@@ -82,6 +93,20 @@ class AlreadyDecided(UserError):
     def __init__(self, message: str, case: Case | None) -> None:
         super().__init__(message)
         self.case = case
+
+
+class EditConflict(UserError):
+    """The content changed after the editor's form was made from it; the edit was not applied."""
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """What an edit form opens with, and which content it was made from."""
+
+    kind: Kind
+    prefill: dict[str, str]
+    base: str  # the content hash of what the form shows: the edit applies only while it is current
+    item_id: int | None = None  # the item being edited; None for a suggestion
 
 
 @dataclass(frozen=True)
@@ -146,7 +171,7 @@ class ItemDetails:
     scope: str  # "global" or "server"
     server_tally: VoteTally
     hidden: str | None
-    places: tuple[tuple[int, str], ...]  # (channel id, or the guild id for the day's pick; when)
+    places: tuple[tuple[int | None, str], ...]  # (channel id, or None for the day's pick; when)
     versions: tuple[Version, ...]
     open_reports: int
 
@@ -258,6 +283,22 @@ def form_of(entry: ContentEntry) -> dict[str, str]:
     }
 
 
+def _item_form(item: Item) -> EditForm:
+    entry = item.entry()
+    return EditForm(item.kind, form_of(entry), entry.content_hash(), item.id)
+
+
+def _changed_meanwhile(what: str) -> EditConflict:
+    return EditConflict(f"{what[:1].upper()}{what[1:]} was changed by someone else meanwhile, so this edit was "
+                        "not saved; open it again.")
+
+
+def _check_base(current: ContentEntry, base: str, what: str) -> None:
+    """Refuse an edit made from content (``base``, a content hash) that is no longer current."""
+    if current.content_hash() != base:
+        raise _changed_meanwhile(what)
+
+
 def parse_form(kind: Kind, form: Mapping[str, str], *, key: str = "suggestion",
                keep: ContentEntry | None = None) -> ContentEntry:
     """Turn a form into a validated entry, or raise :class:`UserError` listing every problem.
@@ -329,12 +370,8 @@ def server_key(guild_id: int, case_id: int) -> str:
     return f"g{guild_id}-{case_id}"
 
 
-def _kind_label(kind: str) -> str:
-    return "joke" if kind == "joke" else "discussion"
-
-
 def _item_label(item: Item) -> str:
-    return f"{_kind_label(item.kind)} #{item.id}"
+    return f"{item.kind} #{item.id}"
 
 
 def _reason(text: str | None, *, required: bool) -> str | None:
@@ -346,10 +383,6 @@ def _reason(text: str | None, *, required: bool) -> str | None:
     if len(reason) > REASON_MAX:
         raise UserError(f"The reason has {len(reason)} characters; at most {REASON_MAX}, please.")
     return reason
-
-
-def _entry_json(entry: ContentEntry) -> dict[str, Any]:
-    return {"body": entry.body.to_json(), "categories": list(entry.categories), "flags": sorted(entry.flags)}
 
 
 def _yes_no(value: bool) -> str:
@@ -402,7 +435,7 @@ class ModerationService:
             query = " OR ".join(f'"{w}"' for w in words)
             for other in await self.repo.similar_items(kind=entry.kind, guild_id=guild_id, query=query):
                 if other.id != exclude_item and similar(mine, body_fingerprint(body_from_json(other.kind, other.body))):
-                    raise UserError(f"That is already in the library: {_kind_label(entry.kind)} #{other.id} "
+                    raise UserError(f"That is already in the library: {entry.kind} #{other.id} "
                                     "says the same.")
         if pending:
             for case_id, other_print in await self.repo.pending_fingerprints(guild_id, entry.kind):
@@ -416,11 +449,13 @@ class ModerationService:
 
         Checked before a form is shown, so nobody fills one in for nothing, and again on submit.
         """
-        settings = await self.settings.get(guild_id)
-        if not settings.suggestions_enabled:
-            raise UserError("Suggestions are switched off in this server.")
+        await self._check_suggestions_on(guild_id)
         since = iso(self.clock.now() - SUGGESTION_WINDOW)
         self._check_limit(await self.repo.suggestions_since(guild_id, user_id, since))
+
+    async def _check_suggestions_on(self, guild_id: int) -> None:
+        if not (await self.settings.get(guild_id)).suggestions_enabled:
+            raise UserError("Suggestions are switched off in this server.")
 
     def _check_limit(self, made: int) -> None:
         if made >= self.daily_limit:
@@ -429,9 +464,7 @@ class ModerationService:
 
     async def suggest(self, guild_id: int, user_id: int, kind: Kind, form: Mapping[str, str]) -> Case:
         """Store a member's suggestion for review; return the case (its id is the receipt)."""
-        settings = await self.settings.get(guild_id)
-        if not settings.suggestions_enabled:
-            raise UserError("Suggestions are switched off in this server.")
+        await self._check_suggestions_on(guild_id)
         entry = parse_form(kind, form)
         await self._check_duplicate(guild_id, entry)
         now = self.clock.now()
@@ -454,21 +487,23 @@ class ModerationService:
             raise UserError(f"There is no item #{item_id} in this server.")
         return item
 
-    async def may_report(self, guild_id: int, user_id: int, item_id: int) -> Item:
-        """The item a member is about to report; raise if they cannot (gone, or reported already)."""
+    async def _reportable_item(self, guild_id: int, item_id: int) -> Item:
         item = await self._visible_item(guild_id, item_id)
         if item.status != "active":
             raise UserError("That item has been removed already.")
+        return item
+
+    async def may_report(self, guild_id: int, user_id: int, item_id: int) -> Item:
+        """The item a member is about to report; raise if they cannot (gone, or reported already)."""
+        item = await self._reportable_item(guild_id, item_id)
         case_id = await self.repo.open_report_case_for(guild_id, item_id)
         if case_id is not None and any(r.user_id == user_id for r in await self.repo.reports(case_id)):
-            raise UserError("You have reported this item already; the moderators will look at it.")
+            raise UserError(REPORTED_ALREADY)
         return item
 
     async def report(self, guild_id: int, user_id: int, item_id: int, reason: str) -> ReportOutcome:
         """Add a member's report to the item's open case; hide the item here at the threshold."""
-        item = await self._visible_item(guild_id, item_id)
-        if item.status != "active":
-            raise UserError("That item has been removed already.")
+        item = await self._reportable_item(guild_id, item_id)
         text = _reason(reason, required=True)
         assert text is not None
         threshold = await self.report_threshold(guild_id)
@@ -479,7 +514,7 @@ class ModerationService:
             case_id = await self.repo.open_report_case(conn, guild_id=guild_id, item_id=item_id, kind=item.kind,
                                                        user_id=user_id, now=now)
             if not await self.repo.add_report(conn, case_id=case_id, user_id=user_id, reason=text, now=now):
-                raise UserError("You have reported this item already; the moderators will look at it.")
+                raise UserError(REPORTED_ALREADY)
             reporters = await self.repo.reporter_count(conn, case_id)
             if reporters >= threshold:
                 hidden_now = await self.repo.hide(conn, guild_id=guild_id, item_id=item_id, reason="reports",
@@ -557,8 +592,8 @@ class ModerationService:
                 record = await self.repo.record(
                     conn, guild_id=guild_id, actor_id=actor.user_id, action="approve", target=f"case:{case_id}",
                     summary=f"approved suggestion #{case_id} from <@{case.user_id}>: it is now "
-                            f"{_kind_label(case.kind)} #{item_id}",
-                    before={"status": "pending"}, after={"status": "approved", "item": item_id, **_entry_json(entry)},
+                            f"{case.kind} #{item_id}",
+                    before={"status": "pending"}, after={"status": "approved", "item": item_id, **entry_to_json(entry)},
                     now=now,
                 )
         if record is None:
@@ -600,7 +635,7 @@ class ModerationService:
                 shown = await self.repo.unhide(conn, guild_id=guild_id, item_id=case.item_id, reason="reports")
                 record = await self.repo.record(
                     conn, guild_id=guild_id, actor_id=actor.user_id, action="keep", target=f"item:{case.item_id}",
-                    summary=f"kept {_kind_label(case.kind)} #{case.item_id} (report case #{case_id})"
+                    summary=f"kept {case.kind} #{case.item_id} (report case #{case_id})"
                             + (": it shows here again" if shown else ""),
                     before={"hidden": "reports" if shown else None}, after={"hidden": None}, now=now,
                 )
@@ -648,19 +683,24 @@ class ModerationService:
             before={"hidden": before}, after={"hidden": "moderator"}, reason=reason, now=now,
         )
 
-    async def edit_case(self, guild_id: int, actor: Actor, case_id: int, form: Mapping[str, str]) -> CaseUpdate:
-        """Edit what a pending case is about: a suggestion's content, or a reported item of this server."""
+    async def edit_case(self, guild_id: int, actor: Actor, case_id: int, form: Mapping[str, str], *,
+                        base: str) -> CaseUpdate:
+        """Edit what a pending case is about: a suggestion's content, or a reported item of this server.
+
+        ``base`` is the :attr:`EditForm.base` of the form (:meth:`case_form`) the moderator filled in.
+        """
         await self.require_moderator(guild_id, actor)
         case = await self._case(guild_id, case_id)
         if not case.pending:
             raise await self.already_decided(guild_id, case_id)
         if case.type == "report":
             assert case.item_id is not None
-            record = (await self.edit_item(guild_id, actor, case.item_id, form)).record
+            record = (await self.edit_item(guild_id, actor, case.item_id, form, base=base)).record
         else:
             assert case.proposal is not None
+            _check_base(case.proposal, base, f"suggestion #{case_id}")
             entry = parse_form(case.kind, form, keep=case.proposal)
-            if entry == case.proposal:
+            if entry.content_hash() == base:
                 raise UserError("Nothing changed.")
             record = await self._change_proposal(guild_id, actor, case, entry, "edited")
         return CaseUpdate(await self._details(await self._case(guild_id, case_id)), record)
@@ -685,18 +725,24 @@ class ModerationService:
 
     async def _change_proposal(self, guild_id: int, actor: Actor, case: Case, entry: ContentEntry,
                                what: str) -> ActionRecord:
+        """Replace a pending suggestion's content with ``entry``, provided it is still the content
+        ``case`` was read with."""
         assert case.proposal is not None
         if fingerprint(entry) != fingerprint(case.proposal):
             await self._check_duplicate(guild_id, entry, exclude_case=case.id)
         now = self._now()
         record = None
         async with self.db.transaction() as conn:
-            if await self.repo.update_proposal(conn, case_id=case.id, guild_id=guild_id, proposal=entry,
-                                               fingerprint=fingerprint(entry)):
+            # Read again under the write lock: another moderator's edit may have landed since.
+            current = await self.repo.pending_proposal(conn, case_id=case.id, guild_id=guild_id)
+            if current is not None:
+                _check_base(current, case.proposal.content_hash(), f"suggestion #{case.id}")
+                await self.repo.update_proposal(conn, case_id=case.id, guild_id=guild_id, proposal=entry,
+                                                fingerprint=fingerprint(entry))
                 record = await self.repo.record(
                     conn, guild_id=guild_id, actor_id=actor.user_id, action="edit-suggestion",
                     target=f"case:{case.id}", summary=f"{what} suggestion #{case.id}",
-                    before=_entry_json(case.proposal), after=_entry_json(entry), now=now,
+                    before=entry_to_json(case.proposal), after=entry_to_json(entry), now=now,
                 )
         if record is None:
             raise await self.already_decided(guild_id, case.id)
@@ -726,32 +772,34 @@ class ModerationService:
             await self.repo.set_case_item(conn, case_id, item_id)
             record = await self.repo.record(
                 conn, guild_id=guild_id, actor_id=actor.user_id, action="add", target=f"item:{item_id}",
-                summary=f"added {_kind_label(kind)} #{item_id}", before=None, after=_entry_json(entry), now=now,
+                summary=f"added {kind} #{item_id}", before=None, after=entry_to_json(entry), now=now,
             )
         return ActionResult(record, await self.items.get(item_id))
 
-    async def item_form(self, guild_id: int, actor: Actor, item_id: int) -> tuple[Item, dict[str, str]]:
-        """An item of this server and its content as form fields, to prefill an edit form."""
+    async def item_form(self, guild_id: int, actor: Actor, item_id: int) -> EditForm:
+        """The edit form of an item of this server, prefilled with its content."""
         await self.require_moderator(guild_id, actor)
-        item = await self._own_item(guild_id, item_id, "edited")
-        return item, form_of(item.entry())
+        return _item_form(await self._own_item(guild_id, item_id, "edited"))
 
-    async def case_form(self, guild_id: int, actor: Actor, case_id: int) -> tuple[Kind, dict[str, str]]:
-        """What an Edit button on a case prefills its form with."""
+    async def case_form(self, guild_id: int, actor: Actor, case_id: int) -> EditForm:
+        """The edit form behind a case's Edit button: the suggestion, or the reported item of this server."""
         await self.require_moderator(guild_id, actor)
         case = await self._case(guild_id, case_id)
         if not case.pending:
             raise await self.already_decided(guild_id, case_id)
         if case.type == "report":
             assert case.item_id is not None
-            item = await self._own_item(guild_id, case.item_id, "edited")
-            return item.kind, form_of(item.entry())
+            return _item_form(await self._own_item(guild_id, case.item_id, "edited"))
         assert case.proposal is not None
-        return case.kind, form_of(case.proposal)
+        return EditForm(case.kind, form_of(case.proposal), case.proposal.content_hash())
 
-    async def edit_item(self, guild_id: int, actor: Actor, item_id: int, form: Mapping[str, str]) -> ActionResult:
+    async def edit_item(self, guild_id: int, actor: Actor, item_id: int, form: Mapping[str, str], *,
+                        base: str) -> ActionResult:
+        """Edit an item of this server; ``base`` is the :attr:`EditForm.base` of the form (:meth:`item_form`)
+        the moderator filled in. The previous content is kept as a version."""
         await self.require_moderator(guild_id, actor)
         item = await self._own_item(guild_id, item_id, "edited")
+        _check_base(item.entry(), base, _item_label(item))
         entry = parse_form(item.kind, form, key=item.key, keep=item.entry())
         return await self._replace_content(guild_id, actor, item, entry, "edited")
 
@@ -768,22 +816,33 @@ class ModerationService:
 
     async def _replace_content(self, guild_id: int, actor: Actor, item: Item, entry: ContentEntry,
                                what: str) -> ActionResult:
+        """Give ``item`` the content ``entry``, provided it still has the content it was read with;
+        that content is kept as a version."""
+        removed = UserError(f"{_item_label(item).capitalize()} was removed; `/content restore` it first.")
         if item.status != "active":
-            raise UserError(f"{_item_label(item).capitalize()} was removed; `/content restore` it first.")
+            raise removed
         old = item.entry()
-        if entry.content_hash() == old.content_hash():
+        base = old.content_hash()
+        if entry.content_hash() == base:
             raise UserError("Nothing changed.")
         if fingerprint(entry) != fingerprint(old):
             await self._check_duplicate(guild_id, entry, exclude_item=item.id)
         now = self._now()
         async with self.db.transaction() as conn:
+            # Read again under the write lock, so what is kept as the previous version is what the
+            # item holds now, and another moderator's edit that landed meanwhile is never overwritten.
+            state = await self.repo.item_state(conn, item.id)
+            if state is None or state[1] != "active":
+                raise removed
+            if state[0] != base:
+                raise _changed_meanwhile(_item_label(item))
             version = await self.repo.save_version(conn, item_id=item.id, entry=old, edited_by=actor.user_id, now=now)
             # Same key and origin: the item keeps its id, rand and votes; only its content changes.
             await self.items.upsert(conn, entry, origin=item.origin, guild_id=item.guild_id, now=now)
             record = await self.repo.record(
                 conn, guild_id=guild_id, actor_id=actor.user_id, action="edit", target=f"item:{item.id}",
                 summary=f"{what} {_item_label(item)} (the previous version is kept as version {version})",
-                before=_entry_json(old), after=_entry_json(entry), now=now,
+                before=entry_to_json(old), after=entry_to_json(entry), now=now,
             )
         return ActionResult(record, await self.items.get(item.id))
 
@@ -830,7 +889,8 @@ class ModerationService:
     async def show_item(self, guild_id: int, actor: Actor, item_id: int) -> ItemDetails:
         await self.require_moderator(guild_id, actor)
         item = await self._visible_item(guild_id, item_id)
-        places = tuple((scope, when) for scope, where, when in await self.history.places(item_id, limit=50)
+        places = tuple((None if scope == daily_scope(guild_id) else scope, when)
+                       for scope, where, when in await self.history.places(item_id, limit=50)
                        if where == guild_id)[:10]
         case_id = await self.repo.open_report_case_for(guild_id, item_id)
         reports = len(await self.repo.reports(case_id)) if case_id is not None else 0

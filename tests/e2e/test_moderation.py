@@ -522,3 +522,67 @@ async def test_simultaneous_clicks_make_one_decision(w: World) -> None:
     items = [i for i in await w.core.items.list(kind="joke") if i.guild_id == w.guild.id]
     assert len(items) == 1
     await w.dm(w.alice, "was approved")
+
+
+async def test_two_moderators_editing_the_same_item_at_once(w: World) -> None:
+    original = "Otters hold hands so they do not drift apart."
+    ix = await w.slash(w.carol, "content add", kind="joke")
+    done = await (await w.form(w.carol, ix, {"joke": original})).original_message()
+    item_id = int(done.content.split("#")[1].split(" ")[0])
+    mods = (w.carol, w.dan)
+    texts = {w.carol.id: "Sea otters hold hands so they never drift apart.",
+             w.dan.id: "River otters hold paws while they sleep on the water."}
+    # Both open the edit form on the same version...
+    opened = {who.id: await w.slash(who, "content edit", id=item_id) for who in mods}
+    for form in opened.values():
+        assert (await form.response()).modal.field("joke").value == original
+    # ...and submit at once.
+    submitted = {who.id: await w.emu.submit_modal(who, opened[who.id], {"joke": texts[who.id]}) for who in mods}
+    await asyncio.gather(*(s.response() for s in submitted.values()))
+    answers = {who.id: (await submitted[who.id].original_message()).content for who in mods}
+    [winner] = [who for who in mods if answers[who.id] == f"Edited joke #{item_id}; the previous version is kept."]
+    [loser] = [who for who in mods if who is not winner]
+    assert answers[loser.id] == (f"Joke #{item_id} was changed by someone else meanwhile, so this edit was not saved; "
+                                 "open it again.")
+    item = await w.core.items.get(item_id)
+    assert item.body.text == texts[winner.id]
+    # The original is the one earlier version; one edit is recorded and posted, from the original.
+    versions = await w.core.moderation_repo.versions(item_id, "joke", item.key)
+    assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.id)]
+    logged = await w.core.moderation_repo.actions(w.guild.id, target=f"item:{item_id}")
+    edits = [r for r in logged if r.action == "edit"]
+    assert [(r.actor_id, r.before["body"]["text"], r.after["body"]["text"]) for r in edits] == [
+        (winner.id, original, texts[winner.id])]
+    await w.modlog_post(f"edited joke #{item_id}")
+
+    # Opened again, the form shows the winner's text; the loser's edit then keeps it as a version too.
+    again = await w.slash(loser, "content edit", id=item_id)
+    assert (await again.response()).modal.field("joke").value == texts[winner.id]
+    answer = await (await w.form(loser, again, {"joke": texts[loser.id]})).original_message()
+    assert answer.content == f"Edited joke #{item_id}; the previous version is kept."
+    assert (await w.core.items.get(item_id)).body.text == texts[loser.id]
+    versions = await w.core.moderation_repo.versions(item_id, "joke", item.key)
+    assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.id),
+                                                                     (texts[winner.id], loser.id)]
+
+
+async def test_two_moderators_editing_a_suggestion_in_review(w: World) -> None:
+    await suggest(w, w.alice, "joke", ZEBRA)
+    first = await w.reply(w.carol, "review")
+    second = await w.reply(w.dan, "review")
+    carol_form = await w.click(w.carol, first, "review:1:edit")
+    dan_form = await w.click(w.dan, second, "review:1:edit")
+    await w.form(w.carol, carol_form, {"punchline": "Stripes win races."})
+    assert w.message(first).content.startswith("✏️ Edited.")
+    await w.form(w.dan, dan_form, {"punchline": "It had already earned its stripes."})
+    # Dan is told, and his review message shows the suggestion as it is now.
+    told = w.message(second)
+    assert told.content.startswith("⚠️ Suggestion #1 was changed by someone else meanwhile, so this edit was not "
+                                   "saved; open it again.")
+    assert "**Suggestion #1**" in told.content and "Stripes win races." in told.embed["description"]
+    case = await w.core.moderation_repo.get_case(1, w.guild.id)
+    assert case.proposal.body.punchline == "Stripes win races."
+    [record] = await w.core.moderation_repo.actions(w.guild.id, target="case:1")
+    assert (record.actor_id, record.before["body"]["punchline"]) == (w.carol.id, ZEBRA["punchline"])
+    again = await w.click(w.dan, told, "review:1:edit")
+    assert again.modal.field("punchline").value == "Stripes win races."
