@@ -57,8 +57,11 @@ class BareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bare
 
 
 class BareBot(commands.Bot):
+    """A bare discord.py bot as its documentation starts one: default intents, a slash command
+    that answers with a line of text, and a persistent button to click."""
+
     def __init__(self) -> None:
-        super().__init__(command_prefix="!", intents=discord.Intents.none(), guild_ready_timeout=0.05)
+        super().__init__(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(BareButton)
@@ -66,9 +69,14 @@ class BareBot(commands.Bot):
         @self.tree.command(name="joke")
         async def joke(interaction: discord.Interaction) -> None:
             """A line of text."""
+            await interaction.response.send_message("A bare bot's answer.")
+
+        @self.tree.command(name="panel")
+        async def panel(interaction: discord.Interaction) -> None:
+            """A message with a button."""
             view = discord.ui.View(timeout=None)
             view.add_item(BareButton(0))
-            await interaction.response.send_message("A bare bot's answer.", view=view)
+            await interaction.response.send_message("Click me.", view=view)
 
         await self.tree.sync()
 
@@ -92,8 +100,9 @@ async def rate(action: Callable[[int], Awaitable[None]], count: int, concurrent:
 class Side:
     """One bot on its own emulator, with the actions the benchmark times."""
 
-    def __init__(self, emu: DiscordEmulator) -> None:
+    def __init__(self, emu: DiscordEmulator, button_command: str) -> None:
         self.emu = emu
+        self.button_command = button_command
         guild = emu.add_guild("Bench")
         self.channels = [emu.add_text_channel(guild, f"c{n}") for n in range(16)]
         self.members = [emu.add_member(guild, f"m{n}") for n in range(CONCURRENCY * 2)]
@@ -105,7 +114,8 @@ class Side:
 
     async def click(self, n: int) -> None:
         if self.target is None:
-            self.target = await (await self.emu.slash(self.members[0], self.channels[0], "joke")).original_message()
+            ix = await self.emu.slash(self.members[0], self.channels[0], self.button_command)
+            self.target = await ix.original_message()
         first = self.target.buttons()[0]
         ix = await self.emu.click(self.members[n % len(self.members)], self.target, custom_id=first["custom_id"])
         await ix.response()
@@ -122,7 +132,7 @@ METRICS = (
 async def one_round(side_name: str, count: int, tmp: Path, round_no: int) -> list[float]:
     """Start one bot on a fresh emulator (and, for Banter, a fresh database), time every metric."""
     async with DiscordEmulator("bench-token", None) as emu:
-        side = Side(emu)
+        side = Side(emu, "panel" if side_name == "bare" else "joke")
         if side_name == "bare":
             runner = running_bot(emu, BareBot)
         else:
