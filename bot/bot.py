@@ -33,6 +33,10 @@ EXTENSIONS: tuple[str, ...] = (
 
 class BanterBot(commands.Bot):
     def __init__(self, core: Core, **options: Any) -> None:
+        # Banter has no voice features: discord.py's warnings about voice libraries would only
+        # worry whoever reads the start-up log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(

@@ -17,7 +17,7 @@ from bot.repositories.moderation import ModerationRepository
 from bot.repositories.settings import MetaRepository, SettingsRepository
 from bot.repositories.votes import VoteRepository
 from bot.services.daily import DailyService
-from bot.services.library import ImportReport, LibraryService
+from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
 from bot.services.mood import MoodReader
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
@@ -85,8 +85,7 @@ class Core:
                                                 hide_after=config.reports_hide_after,
                                                 daily_limit=config.suggestions_daily_limit)
             if import_content:
-                report: ImportReport = await core.content.import_library(library)
-                log.info("content library: %s", report.summary())
+                await core.content.import_library(library)
         except BaseException:
             await db.close()
             raise

@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.bot import BanterBot
 from bot.clock import Clock
 from bot.config import Config
 from bot.core import Core
-from bot.errors import ConfigError
+from bot.errors import BanterError, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -35,5 +36,7 @@ async def run(config: Config, *, clock: Clock | None = None,
                 await bot.start(config.token)
             except discord.LoginFailure:
                 raise ConfigError("Discord refused the token: check DISCORD_TOKEN.") from None
+            except (aiohttp.ClientConnectionError, OSError) as exc:
+                raise BanterError(f"Could not reach Discord ({exc}): check this machine's network.") from None
     finally:
         await core.close()

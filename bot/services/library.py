@@ -71,8 +71,7 @@ class LibraryService:
                 report.retired += await self.items.retire_missing(
                     conn, kind=kind, origin=origin, keep=[e.key for e in entries], now=now
                 )
-        if report.changed:
-            log.info("content imported: %s", report.summary())
+        log.info("content library: %s", report.summary())
         return report
 
     async def import_jokeapi(self, entries: Iterable[ContentEntry]) -> ImportReport:
