@@ -11,6 +11,7 @@ back here (at a distinct path, so tests can tell resumes apart).
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import secrets
@@ -52,6 +53,8 @@ _EVENT_INTENTS = {
 }
 
 
+REPLAY_WINDOW = 2000
+
 @dataclass(eq=False)
 class GatewaySession:
     """What Discord keeps per identified bot session; survives reconnects until invalidated."""
@@ -60,7 +63,9 @@ class GatewaySession:
     intents: int
     shard: tuple[int, int]
     seq: int = 0
-    events: list[tuple[int, str]] = field(default_factory=list)
+    # Like Discord, only a window of recent events is kept for a RESUME; a client that missed
+    # more than that is told to identify afresh. Bounded so a long sandbox session stays small.
+    events: collections.deque[tuple[int, str]] = field(default_factory=lambda: collections.deque(maxlen=REPLAY_WINDOW))
     connection: GatewayConnection | None = None
     invalidated: bool = False
     ready: bool = False
@@ -343,6 +348,11 @@ class Gateway:
         session.connection = conn
         conn.session = session
         last = int(data.get("seq") or 0)
+        if session.events and last < session.events[0][0] - 1:
+            log.info("gateway: RESUME from seq %d is older than the replay window; INVALID_SESSION", last)
+            session.invalidated = True
+            conn.send({"op": INVALID_SESSION, "d": False})
+            return
         replay = [text for seq, text in session.events if seq > last]
         for text in replay:
             conn.send(text)
