@@ -54,7 +54,8 @@ def _library_with(config: Config, path: Path) -> Library:
     if path.resolve() not in known:
         folders.append(path)
     library = load_library(folders)
-    return dataclasses.replace(library, packs=tuple(p for p in library.packs if p.path.is_relative_to(path)))
+    root = path.resolve()
+    return dataclasses.replace(library, packs=tuple(p for p in library.packs if p.path.resolve().is_relative_to(root)))
 
 
 async def _import(config: Config, path: Path, fmt: str) -> str:

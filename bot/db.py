@@ -11,8 +11,10 @@ sees everything committed when its statement starts, and nothing uncommitted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -121,8 +123,10 @@ class Database:
                 await self.conn.execute("COMMIT")
             except BaseException:
                 # Also after a failed COMMIT or a cancelled BEGIN: the writer must never be left
-                # inside a transaction, or every later write would fail until a restart.
-                if self.conn.in_transaction:
+                # inside a transaction, or every later write would fail until a restart. A
+                # cancelled statement still runs on the database thread, so ROLLBACK is queued
+                # behind it unconditionally; "no transaction is active" just means nothing to undo.
+                with contextlib.suppress(sqlite3.OperationalError):
                     await asyncio.shield(self.conn.execute("ROLLBACK"))
                 raise
             finally:

@@ -141,3 +141,12 @@ async def test_jokeapi_content_exports_and_imports_back_unchanged(core: Core, tm
     await core.content.export(tmp_path / "out")
     report = await core.content.import_library(load_library([tmp_path / "out"], moods_file=MOODS))
     assert (report.added, report.updated, report.retired, report.restored) == (0, 0, 0, 0)
+
+
+def test_check_content_takes_a_relative_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "extra"
+    pack(folder, TWO)
+    out = subprocess.run([sys.executable, "-m", "bot", "check-content", "extra"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "ok: 2 entries in 1 packs" in out.stdout

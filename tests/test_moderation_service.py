@@ -487,3 +487,26 @@ async def test_show_says_where_an_item_was_shown_including_as_topic_of_the_day(c
     details = await core.moderation.show_item(G, MOD, topic.id)
     assert sorted(scope or 0 for scope, _ in details.places) == [0, 555]
     assert None in [scope for scope, _ in details.places]
+
+
+async def test_an_edit_that_lands_while_a_suggestion_is_approved_is_not_lost(core: Core,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
+    form = await core.moderation.case_form(G, MOD2, case.id)
+    check_duplicate = core.moderation._check_duplicate
+
+    async def meanwhile(*args: object, **kwargs: object) -> None:
+        # MOD2 saves an edit after MOD's approval read the suggestion, before it is written.
+        monkeypatch.setattr(core.moderation, "_check_duplicate", check_duplicate)
+        await core.moderation.edit_case(G, MOD2, case.id, {**form.prefill, "punchline": "Stripes beat spots."},
+                                        base=form.base)
+        await check_duplicate(*args, **kwargs)
+
+    monkeypatch.setattr(core.moderation, "_check_duplicate", meanwhile)
+    with pytest.raises(EditConflict, match="edited by someone else meanwhile"):
+        await core.moderation.approve(G, MOD, case.id)
+    # Still pending, with the edit; approving now takes the edited text.
+    decision = await core.moderation.approve(G, MOD, case.id)
+    assert decision.item is not None and decision.item.body.punchline == "Stripes beat spots."
+    assert [i.body.punchline for i in await core.items.list(kind="joke") if i.guild_id == G] == [
+        "Stripes beat spots."]

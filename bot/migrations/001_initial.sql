@@ -104,7 +104,8 @@ CREATE TRIGGER votes_switched AFTER UPDATE OF value ON votes WHEN NEW.value <> O
      WHERE guild_id = NEW.guild_id AND item_id = NEW.item_id;
 END;
 
--- What was shown where: scope_id is a channel id for picks, a guild id for the topic of the day.
+-- What was shown where: scope_id is a channel id for picks, the negated guild id for the pick of
+-- the day (a scope no channel can have: see bot.repositories.history.daily_scope).
 CREATE TABLE history (
     scope_id INTEGER NOT NULL,
     kind     TEXT    NOT NULL,

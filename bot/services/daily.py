@@ -538,7 +538,11 @@ class DailyService:
     async def _item_for(self, post: DailyPost) -> Item:
         """The item to send now: the picker's item of the day for the post's date, asked before
         every try, so an item retired, hidden or filtered out here since it was picked is replaced
-        (the picker decides what may still be shown). Stored on the row for the thread's name."""
+        (the picker decides what may still be shown). Stored on the row for the thread's name.
+
+        A resend after a try that may have gone out first looks for that try's message by its
+        item (:meth:`_find_earlier_send`, which is why Read Message History is required), so
+        switching items cannot make a second post."""
         item = await self.picker.of_the_day(post.kind, post.guild_id, local_date=post.local_date)
         if item.id != post.item_id:
             if post.item_id is not None:

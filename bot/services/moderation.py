@@ -585,6 +585,11 @@ class ModerationService:
         now = self._now()
         record = None
         async with self.db.transaction() as conn:
+            # An edit may have landed while the duplicate check ran: approve what was reviewed, or nothing.
+            current = await self.repo.pending_proposal(conn, case_id=case_id, guild_id=guild_id)
+            if current is not None and current.content_hash() != case.proposal.content_hash():
+                raise EditConflict(f"Suggestion #{case_id} was edited by someone else meanwhile, so it was "
+                                   "not approved; look at it again.")
             if await self.repo.decide(conn, case_id=case_id, guild_id=guild_id, status="approved",
                                       actor_id=actor.user_id, now=now):
                 item_id, _ = await self.items.upsert(conn, entry, origin="suggestion", guild_id=guild_id, now=now)
