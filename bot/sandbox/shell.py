@@ -428,7 +428,13 @@ def _render_embed(embed: dict[str, Any]) -> list[str]:
     for line in (embed.get("description") or "").splitlines():
         lines.append(f"  │ {line}")
     for fld in embed.get("fields") or []:
-        lines.append(f"  │ {fld.get('name')}: {fld.get('value')}")
+        value = str(fld.get("value") or "")
+        if "\n" in value or len(value) > 60:
+            # A long value goes under its name, indented, as Discord shows it.
+            lines.append(f"  │ {fld.get('name')}")
+            lines += [f"  │   {line}" for line in value.splitlines()]
+        else:
+            lines.append(f"  │ {fld.get('name')}: {value}")
     footer = (embed.get("footer") or {}).get("text")
     if footer:
         lines.append(f"  └ {footer}")
