@@ -16,6 +16,9 @@ from bot.services.packs import Library
 
 log = logging.getLogger("bot")
 
+# Enough to fix a file in one pass; a whole folder in the wrong place would bury the first lines.
+SHOWN_PROBLEMS = 30
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banter", description="Banter: jokes, moods and discussions for Discord.")
@@ -138,8 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_sandbox(config, db_path=args.db))
     except ContentError as exc:
         print(f"content is invalid ({len(exc.problems)} problems), nothing was written:", file=sys.stderr)
-        for problem in exc.problems:
+        for problem in exc.problems[:SHOWN_PROBLEMS]:
             print(f"  {problem}", file=sys.stderr)
+        if len(exc.problems) > SHOWN_PROBLEMS:
+            print(f"  ... and {len(exc.problems) - SHOWN_PROBLEMS} more", file=sys.stderr)
         return 2
     except BanterError as exc:
         print(str(exc), file=sys.stderr)

@@ -370,7 +370,9 @@ def load_library(folders: Iterable[Path], moods_file: Path | None = None) -> Lib
     for pack in packs:
         if (pack.kind, pack.name) in pack_names:
             other = pack_names[(pack.kind, pack.name)]
-            problems.add(str(pack.path), f"pack: {pack.name!r} is also the name of {other}")
+            problems.add(str(pack.path), f"pack: {pack.name!r} is also the name of {other} "
+                                         "(edit that file, or give this pack another name)")
+            continue  # its entries would only repeat the clash, one line each
         pack_names[(pack.kind, pack.name)] = pack.path
         for entry in pack.entries:
             if (entry.kind, entry.key) in seen:
