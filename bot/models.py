@@ -203,3 +203,38 @@ class GuildSettings:
         if self.safe_mode or gentle:
             return ALL_FLAGS_MASK
         return flags_to_mask(self.blocked_flags)
+
+
+def category_tag(name: str) -> str:
+    return f"category:{name}"
+
+
+def mood_tag(name: str) -> str:
+    return f"mood:{name}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a server may be shown: the one derivation from its settings that picks, counts
+    and rankings all use."""
+
+    kind: Kind
+    guild_id: int
+    excluded_flags: int
+    blocked_tags: tuple[str, ...]
+    tag: str | None = None
+
+    @classmethod
+    def of(cls, kind: Kind, settings: GuildSettings, *, tag: str | None = None, gentle: bool = False) -> Filters:
+        return cls(
+            kind=kind,
+            guild_id=settings.guild_id,
+            excluded_flags=settings.excluded_flags_mask(gentle=gentle),
+            blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
+            tag=tag,
+        )
+
+    def eligibility(self) -> dict[str, object]:
+        """The keyword arguments the item repository's queries take for these filters."""
+        return {"kind": self.kind, "guild_id": self.guild_id, "excluded_flags": self.excluded_flags,
+                "blocked_tags": self.blocked_tags}

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.db import Database
-from bot.models import ContentEntry, Item, Kind, VoteTally, body_from_json, flags_to_mask, mask_to_flags
+from bot.models import (
+    ContentEntry,
+    Item,
+    Kind,
+    VoteTally,
+    body_from_json,
+    category_tag,
+    flags_to_mask,
+    mask_to_flags,
+    mood_tag,
+)
 
 ITEM_COLUMNS = "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags"
 # The same, read through the alias ``i`` in joins.
@@ -64,12 +74,6 @@ class Candidate:
     row: aiosqlite.Row | None = None
 
 
-def category_tag(name: str) -> str:
-    return f"category:{name}"
-
-
-def mood_tag(name: str) -> str:
-    return f"mood:{name}"
 
 
 def tags_of(entry: ContentEntry) -> list[str]:
@@ -274,10 +278,13 @@ class ItemRepository:
         return await self.db.scalar(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)
 
     async def search(self, *, kind: Kind, guild_id: int, query: str, excluded_flags: int,
-                     blocked_tags: Sequence[str] = (), limit: int = 200) -> list[Candidate]:
-        """Eligible items matching an FTS5 query, best matches first."""
+                     blocked_tags: Sequence[str] = (), tag: str | None = None, limit: int = 200) -> list[Candidate]:
+        """Eligible items matching an FTS5 query (and carrying ``tag``, if given), best matches first."""
         where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
                                  blocked_tags=blocked_tags)
+        if tag is not None:
+            where.append("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = ?)")
+            params.append(tag)
         rows = await self.db.fetch_all(
             f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid {TALLY_JOIN}
                  WHERE items_fts MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?""",
@@ -330,15 +337,6 @@ class ItemRepository:
             f"SELECT 1 FROM items i WHERE i.id = ? AND {' AND '.join(where)}", [item_id, *params]
         )
         return row is not None
-
-    async def with_tag(self, ids: Sequence[int], tag: str) -> set[int]:
-        if not ids:
-            return set()
-        marks = ",".join("?" * len(ids))
-        rows = await self.db.fetch_all(
-            f"SELECT item_id FROM item_tags WHERE tag = ? AND item_id IN ({marks})", [tag, *ids]
-        )
-        return {r["item_id"] for r in rows}
 
     async def shown_in(self, scope_id: int, kind: Kind, ids: Sequence[int]) -> set[int]:
         if not ids:

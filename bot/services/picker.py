@@ -27,16 +27,15 @@ import math
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
 from bot.db import Database
 from bot.errors import UserError
-from bot.models import GuildSettings, Item, Kind, Mood
+from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
 from bot.repositories.history import HistoryRepository, daily_scope
-from bot.repositories.items import Candidate, ItemRepository, category_tag, mood_tag
+from bot.repositories.items import Candidate, ItemRepository
 from bot.repositories.settings import SettingsRepository
 
 CANDIDATES = 4
@@ -60,15 +59,6 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
-@dataclass(frozen=True)
-class Filters:
-    kind: Kind
-    guild_id: int
-    excluded_flags: int
-    blocked_tags: tuple[str, ...]
-    tag: str | None = None
-
-
 class PickService:
     def __init__(self, db: Database, items: ItemRepository, history: HistoryRepository,
                  settings: SettingsRepository, clock: Clock, rng: random.Random | None = None) -> None:
@@ -83,13 +73,8 @@ class PickService:
                       mood: Mood | None = None, settings: GuildSettings | None = None) -> Filters:
         """What a pick in this server may return; a category must be one it has something in."""
         settings = settings or await self.settings.get(guild_id)
-        f = Filters(
-            kind=kind,
-            guild_id=guild_id,
-            excluded_flags=settings.excluded_flags_mask(gentle=bool(mood and mood.gentle)),
-            blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
-            tag=category_tag(category) if category else (mood_tag(mood.name) if mood else None),
-        )
+        tag = category_tag(category) if category else (mood_tag(mood.name) if mood else None)
+        f = Filters.of(kind, settings, tag=tag, gentle=bool(mood and mood.gentle))
         if category is not None:
             if category in settings.blocked_categories:
                 raise UserError(f"The category **{category}** is switched off in this server.")
@@ -103,25 +88,22 @@ class PickService:
 
     async def categories(self, f: Filters) -> list[tuple[str, int]]:
         """The categories a member of this server can pick from, with how many items each has."""
-        return await self.items.categories(f.kind, f.guild_id, excluded_flags=f.excluded_flags,
-                                           blocked_tags=f.blocked_tags)
+        return await self.items.categories(**f.eligibility())
 
     def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
-        weights = [weight(c) for c in candidates]
         unrated = [c for c in candidates if c.up + c.down == 0]
-        unrated_share = sum(w for c, w in zip(candidates, weights, strict=True) if c.up + c.down == 0) / sum(weights)
-        if unrated and len(unrated) < len(candidates) and unrated_share < NEW_SHARE:
+        rated = [c for c in candidates if c.up + c.down]
+        weights = [weight(c) for c in candidates]
+        if unrated and rated and sum(weight(c) for c in unrated) / sum(weights) < NEW_SHARE:
             # Well-liked neighbours would crowd new items out: keep their share at NEW_SHARE.
             if self.rng.random() < NEW_SHARE:
                 return self.rng.choice(unrated)
-            rated = [(c, w) for c, w in zip(candidates, weights, strict=True) if c.up + c.down]
-            return self.rng.choices([c for c, _ in rated], weights=[w for _, w in rated])[0]
+            return self.rng.choices(rated, weights=[weight(c) for c in rated])[0]
         return self.rng.choices(candidates, weights=weights)[0]
 
     async def _sample(self, f: Filters, scope_id: int | None) -> list[Candidate]:
         start = self.rng.random()
-        args = dict(kind=f.kind, guild_id=f.guild_id, excluded_flags=f.excluded_flags, tag=f.tag,
-                    blocked_tags=f.blocked_tags, history_scope=scope_id)
+        args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id)
         found = await self.items.candidates(start=start, limit=CANDIDATES, **args)
         if len(found) < CANDIDATES:
             seen = {c.id for c in found}
@@ -149,14 +131,10 @@ class PickService:
         if found:
             return self._choose(found)
         # Every eligible item has been shown here: bring back the one shown longest ago.
-        oldest = await self.items.least_recent(
-            kind=f.kind, guild_id=f.guild_id, scope_id=scope_id, excluded_flags=f.excluded_flags,
-            tag=f.tag, blocked_tags=f.blocked_tags,
-        )
+        oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag)
         if oldest is None:
             raise UserError(self._nothing_message(f))
-        pool = await self.items.count_eligible(kind=f.kind, guild_id=f.guild_id, excluded_flags=f.excluded_flags,
-                                               tag=f.tag, blocked_tags=f.blocked_tags)
+        pool = await self.items.count_eligible(**f.eligibility(), tag=f.tag)
         async with self.db.transaction() as conn:
             await self.history.trim(conn, scope_id=scope_id, kind=f.kind, tag=f.tag,
                                     keep=math.ceil(pool * KEEP_AFTER_CYCLE))
@@ -166,11 +144,7 @@ class PickService:
         query = fts_query(search)
         if query is None:
             raise UserError("Give a word or two to search for, for example `search: cat`.")
-        matches = await self.items.search(kind=f.kind, guild_id=f.guild_id, query=query,
-                                          excluded_flags=f.excluded_flags, blocked_tags=f.blocked_tags)
-        if f.tag is not None:
-            tagged = await self.items.with_tag([m.id for m in matches], f.tag)
-            matches = [m for m in matches if m.id in tagged]
+        matches = await self.items.search(**f.eligibility(), query=query, tag=f.tag)
         if not matches:
             raise UserError(f"No {f.kind} matches **{search.strip()[:100]}**. Try another word, or leave "
                             "the search out for a random one.")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, iso
 from bot.errors import UserError
-from bot.models import Item, Kind, VoteTally
-from bot.repositories.items import ItemRepository, category_tag
+from bot.models import Filters, Item, Kind, VoteTally
+from bot.repositories.items import ItemRepository
 from bot.repositories.settings import SettingsRepository
 from bot.repositories.votes import VoteRepository
 
@@ -50,10 +50,6 @@ class VoteService:
     async def top(self, kind: Kind, guild_id: int, *, server_only: bool, limit: int = 10) -> list[Ranked]:
         """The best-rated items this server may be shown: safe mode, blocked categories and flags,
         and hidden items apply here as they do to picks."""
-        settings = await self.settings.get(guild_id)
-        rows = await self.items.top(
-            kind=kind, guild_id=guild_id, excluded_flags=settings.excluded_flags_mask(),
-            blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
-            server_only=server_only, limit=limit,
-        )
+        f = Filters.of(kind, await self.settings.get(guild_id))
+        rows = await self.items.top(**f.eligibility(), server_only=server_only, limit=limit)
         return [Ranked(item, up, down, score) for item, up, down, score in rows]
