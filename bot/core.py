@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock
@@ -47,16 +47,13 @@ class Core:
     picker: PickService
     voting: VoteService
     moods: MoodReader
-    # Daily posts: built from the fields above once they exist.
-    daily_posts: DailyRepository = field(init=False)
-    daily: DailyService = field(init=False)
-    # Moderation: suggestions, reports, the review queue, editing content and server settings.
-    moderation_repo: ModerationRepository = field(init=False)
-    moderation: ModerationService = field(init=False)
+    daily_posts: DailyRepository
+    daily: DailyService
+    moderation_repo: ModerationRepository
+    moderation: ModerationService
 
     @classmethod
-    async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None,
-                   import_content: bool = True) -> Core:
+    async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
         """Validate the content packs, open the database and import the packs.
 
         Content is validated before the database is touched, so a bad pack changes nothing.
@@ -69,23 +66,25 @@ class Core:
             history = HistoryRepository(db)
             settings = SettingsRepository(db)
             votes = VoteRepository(db)
+            picker = PickService(db, items, history, settings, clock, rng)
+            daily_posts = DailyRepository(db)
+            moderation_repo = ModerationRepository(db)
             core = cls(
                 config=config, db=db, clock=clock, library=library, items=items, history=history,
                 settings=settings, meta=MetaRepository(db), votes=votes,
                 content=LibraryService(db, items, clock),
-                picker=PickService(db, items, history, settings, clock, rng),
+                picker=picker,
                 voting=VoteService(votes, items, settings, clock),
                 moods=MoodReader(library.moods),
+                daily_posts=daily_posts,
+                daily=DailyService(db, daily_posts, settings, picker, items, clock,
+                                   catch_up_minutes=config.daily_catch_up_minutes),
+                moderation_repo=moderation_repo,
+                moderation=ModerationService(db, moderation_repo, items, settings, history, votes, clock,
+                                             hide_after=config.reports_hide_after,
+                                             daily_limit=config.suggestions_daily_limit),
             )
-            core.daily_posts = DailyRepository(db)
-            core.daily = DailyService(db, core.daily_posts, settings, core.picker, items, clock,
-                                      catch_up_minutes=config.daily_catch_up_minutes)
-            core.moderation_repo = ModerationRepository(db)
-            core.moderation = ModerationService(db, core.moderation_repo, items, settings, history, votes, clock,
-                                                hide_after=config.reports_hide_after,
-                                                daily_limit=config.suggestions_daily_limit)
-            if import_content:
-                await core.content.import_library(library)
+            await core.content.import_library(library)
         except BaseException:
             await db.close()
             raise
