@@ -90,3 +90,8 @@ class ManualClock:
 def iso(moment: datetime) -> str:
     """A sortable UTC timestamp for the database."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str) -> datetime:
+    """Read back a timestamp written by :func:`iso`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

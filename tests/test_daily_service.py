@@ -10,6 +10,7 @@ import asyncio
 import random
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -148,8 +149,7 @@ async def core(config: Config, clock: ManualClock, template: Path) -> AsyncItera
     try:
         yield opened
     finally:
-        await opened.daily.stop()
-        await opened.close()
+        await shut_down(opened)
 
 
 async def set_daily(core: Core, guild: int = GUILD, channel: int = CHANNEL, at: str = "09:00",
@@ -163,6 +163,30 @@ async def run_at(core: Core, clock: ManualClock, poster: FakePoster, when: datet
     await clock.set(when)
     await core.daily.run_due(poster)
     await settle(core.daily)
+
+
+async def crash_at_nine(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    """Run the 09:00 post into the :class:`Crash` the test has set up, which ends its send task."""
+    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
+    await core.daily.run_due(poster)
+    with pytest.raises(Crash):
+        await next(iter(core.daily._tasks))
+
+
+async def shut_down(core: Core) -> None:
+    await core.daily.stop()
+    await core.close()
+
+
+@asynccontextmanager
+async def restarted(config: Config, clock: ManualClock, when: datetime) -> AsyncIterator[Core]:
+    """The bot back at ``when`` on the same database (the test shut the first one down)."""
+    await clock.set(when)
+    again = await open_core(config, clock)
+    try:
+        yield again
+    finally:
+        await shut_down(again)
 
 
 # --- the clock ---------------------------------------------------------------------------------------
@@ -273,20 +297,13 @@ async def test_crash_between_send_and_record_resends_with_the_same_nonce(
     await set_daily(core)
     poster.crash_after_send = True
     poster.history_readable = False  # only the nonce can save us here
-    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    await core.daily.run_due(poster)
-    task = next(iter(core.daily._tasks))
-    with pytest.raises(Crash):
-        await task
+    await crash_at_nine(core, clock, poster)
     [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.attempts, post.message_id) == ("sending", 1, None)
-    await core.daily.stop()
-    await core.close()
+    await shut_down(core)
 
     # The bot comes back a minute later: the row is resumed and Discord hands back the same message.
-    await clock.set(datetime(2026, 1, 10, 9, 1, tzinfo=UTC))
-    again = await open_core(config, clock)
-    try:
+    async with restarted(config, clock, datetime(2026, 1, 10, 9, 1, tzinfo=UTC)) as again:
         await again.daily.recover(poster)
         await settle(again.daily)
         [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
@@ -295,58 +312,37 @@ async def test_crash_between_send_and_record_resends_with_the_same_nonce(
         await again.daily.run_due(poster)
         await settle(again.daily)
         assert len(poster.messages) == 1
-    finally:
-        await again.daily.stop()
-        await again.close()
 
 
 async def test_crash_then_a_late_restart_finds_the_message_instead_of_resending(
         config: Config, core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
     poster.crash_after_send = True
-    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    await core.daily.run_due(poster)
-    with pytest.raises(Crash):
-        await next(iter(core.daily._tasks))
-    await core.daily.stop()
-    await core.close()
+    await crash_at_nine(core, clock, poster)
+    await shut_down(core)
 
     # An hour later the nonce is forgotten, but the message is in the channel's history.
-    await clock.set(datetime(2026, 1, 10, 10, 0, tzinfo=UTC))
-    again = await open_core(config, clock)
-    try:
+    async with restarted(config, clock, datetime(2026, 1, 10, 10, 0, tzinfo=UTC)) as again:
         await again.daily.recover(poster)
         await settle(again.daily)
         [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
         assert (post.status, post.message_id) == ("sent", poster.messages[0].id)
         assert len(poster.messages) == 1
         assert poster.sends == 1
-    finally:
-        await again.daily.stop()
-        await again.close()
 
 
 async def test_claim_without_a_send_is_resumed_after_a_restart(
         config: Config, core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
     poster.failures.append(Crash())  # dies just before the request leaves
-    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    await core.daily.run_due(poster)
-    with pytest.raises(Crash):
-        await next(iter(core.daily._tasks))
-    await core.daily.stop()
-    await core.close()
-    await clock.set(datetime(2026, 1, 10, 9, 2, tzinfo=UTC))
-    again = await open_core(config, clock)
-    try:
+    await crash_at_nine(core, clock, poster)
+    await shut_down(core)
+    async with restarted(config, clock, datetime(2026, 1, 10, 9, 2, tzinfo=UTC)) as again:
         await again.daily.recover(poster)
         await settle(again.daily)
         assert len(poster.messages) == 1
         [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
         assert post.status == "sent"
-    finally:
-        await again.daily.stop()
-        await again.close()
 
 
 # --- failures -------------------------------------------------------------------------------------------
@@ -526,23 +522,14 @@ async def test_a_claimed_post_resumed_too_late_is_missed(config: Config, core: C
                                                          poster: FakePoster) -> None:
     await set_daily(core)
     poster.failures.append(Crash())
-    await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    await core.daily.run_due(poster)
-    with pytest.raises(Crash):
-        await next(iter(core.daily._tasks))
-    await core.daily.stop()
-    await core.close()
-    await clock.set(datetime(2026, 1, 10, 20, 0, tzinfo=UTC))
-    again = await open_core(config, clock)
-    try:
+    await crash_at_nine(core, clock, poster)
+    await shut_down(core)
+    async with restarted(config, clock, datetime(2026, 1, 10, 20, 0, tzinfo=UTC)) as again:
         await again.daily.recover(poster)
         await settle(again.daily)
         assert poster.messages == []
         [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
         assert post.status == "missed"
-    finally:
-        await again.daily.stop()
-        await again.close()
 
 
 async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualClock, poster: FakePoster,
@@ -557,8 +544,7 @@ async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualCl
         assert len(poster.messages) == 1
         assert (await core.daily_posts.posts_on(GUILD, date(2026, 1, 11)))[0].status == "missed"
     finally:
-        await core.daily.stop()
-        await core.close()
+        await shut_down(core)
 
 
 # --- daylight saving, end to end through the ledger ------------------------------------------------------
@@ -628,19 +614,16 @@ async def test_two_servers_at_the_same_minute(core: Core, clock: ManualClock, po
 async def test_the_scheduler_resumes_on_start(config: Config, core: Core, clock: ManualClock,
                                               poster: FakePoster) -> None:
     await set_daily(core)
-    await core.daily.stop()
-    await core.close()
-    await clock.set(datetime(2026, 1, 10, 9, 30, tzinfo=UTC))  # the bot was down at 09:00
-    again = await open_core(config, clock)
-    runner = again.daily.start(poster)
-    try:
-        await settle(again.daily)
-        assert len(poster.messages) == 1
-    finally:
-        runner.cancel()
-        await asyncio.gather(runner, return_exceptions=True)
-        await again.daily.stop()
-        await again.close()
+    await shut_down(core)
+    # The bot was down at 09:00.
+    async with restarted(config, clock, datetime(2026, 1, 10, 9, 30, tzinfo=UTC)) as again:
+        runner = again.daily.start(poster)
+        try:
+            await settle(again.daily)
+            assert len(poster.messages) == 1
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
 
 
 # --- post-now, off, status, preview ---------------------------------------------------------------------

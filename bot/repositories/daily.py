@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import aiosqlite
 
-from bot.clock import iso
+from bot.clock import iso, parse_iso
 from bot.db import Database
 from bot.models import Kind
 from bot.repositories.history import daily_scope
@@ -23,11 +23,6 @@ def kind_list(kinds: str) -> tuple[Kind, ...]:
     The discussion goes first: it carries the ping and opens the thread.
     """
     return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
-
-
-def parse_iso(text: str) -> datetime:
-    """Read back a timestamp written by :func:`bot.clock.iso`."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

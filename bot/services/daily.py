@@ -237,12 +237,7 @@ class DailyService:
         return stopped
 
     async def _zone_of(self, guild_id: int) -> ZoneInfo:
-        name = (await self.settings.get(guild_id)).timezone
-        try:
-            return zone(name)
-        except ScheduleError:
-            log.warning("daily: guild %s has an unknown time zone %r; using UTC", guild_id, name)
-            return ZoneInfo("UTC")
+        return _zone_or_utc(guild_id, (await self.settings.get(guild_id)).timezone)
 
     async def _next_open(self, guild_id: int, at: time, tz: ZoneInfo, kinds: Sequence[Kind], *,
                          after: datetime) -> tuple[date, datetime]:
@@ -358,11 +353,12 @@ class DailyService:
 
     async def recover(self, poster: Poster) -> None:
         """Resume posts that were being sent when the bot stopped, and threads not yet opened."""
-        pending = await self.repo.sending()
-        for key in dict.fromkeys((p.guild_id, p.local_date) for p in pending):
-            rows = [p for p in pending if (p.guild_id, p.local_date) == key]
-            log.info("daily: resuming %d interrupted post(s) for guild %s, %s", len(rows), *key)
-            self._spawn(self._deliver_rows([p.id for p in rows], poster))
+        by_day: dict[tuple[int, date], list[int]] = {}
+        for post in await self.repo.sending():
+            by_day.setdefault((post.guild_id, post.local_date), []).append(post.id)
+        for key, post_ids in by_day.items():
+            log.info("daily: resuming %d interrupted post(s) for guild %s, %s", len(post_ids), *key)
+            self._spawn(self._deliver_rows(post_ids, poster))
         since = iso(self.clock.now() - timedelta(days=2))
         for post in await self.repo.threads_pending(since):
             self._spawn(self._open_thread(post.id, poster))
@@ -404,11 +400,7 @@ class DailyService:
         for day, due in due_now[-MAX_MISSED_DAYS:]:
             for position, kind in enumerate(schedule.kind_list):
                 if day == latest_day and post_latest:
-                    rows.append(NewPost(
-                        kind=kind, local_date=day, status="sending", channel_id=schedule.channel_id,
-                        due_at=iso(due), role_id=schedule.role_id if position == 0 else None,
-                        want_thread=schedule.thread and kind == "discussion", nonce=new_nonce(),
-                    ))
+                    rows.append(_claim(schedule, position, kind, day, iso(due)))
                 else:
                     superseded = post_latest and day != latest_day
                     rows.append(NewPost(
@@ -605,11 +597,8 @@ class DailyService:
         today = local_date(now, tz)
         results: list[PostNowResult] = []
         for position, kind in enumerate(schedule.kind_list):
-            post, claimed = await self.repo.claim_now(guild_id, NewPost(
-                kind=kind, local_date=today, status="sending", channel_id=schedule.channel_id, due_at=iso(now),
-                role_id=schedule.role_id if position == 0 else None,
-                want_thread=schedule.thread and kind == "discussion", nonce=new_nonce(),
-            ), now=iso(now))
+            post, claimed = await self.repo.claim_now(guild_id, _claim(schedule, position, kind, today, iso(now)),
+                                                      now=iso(now))
             if not claimed:
                 results.append(PostNowResult(kind, "already", post))
                 continue
@@ -642,7 +631,7 @@ class DailyService:
         settings = await self.settings.get(guild_id)
         next_due = None
         if schedule is not None and schedule.enabled:
-            tz = await self._zone_of(guild_id)
+            tz = _zone_or_utc(guild_id, settings.timezone)
             _, next_due = await self._skip_settled(guild_id, schedule.next_date, schedule.next_due,
                                                    parse_time(schedule.post_time), tz, schedule.kind_list)
         since = iso(self.clock.now() - timedelta(days=PROBLEM_DAYS))
@@ -674,10 +663,29 @@ class DailyService:
         return Preview(schedule, day, due, items)
 
 
+def _zone_or_utc(guild_id: int, name: str) -> ZoneInfo:
+    try:
+        return zone(name)
+    except ScheduleError:
+        log.warning("daily: guild %s has an unknown time zone %r; using UTC", guild_id, name)
+        return ZoneInfo("UTC")
+
+
+def _claim(schedule: DailySchedule, position: int, kind: Kind, day: date, due_at: str) -> NewPost:
+    """A ledger row claiming ``kind`` for sending: the first kind carries the ping, the discussion the thread."""
+    return NewPost(
+        kind=kind, local_date=day, status="sending", channel_id=schedule.channel_id, due_at=due_at,
+        role_id=schedule.role_id if position == 0 else None,
+        want_thread=schedule.thread and kind == "discussion", nonce=new_nonce(),
+    )
+
+
 def _outgoing(post: DailyPost, item: Item) -> OutgoingPost:
+    # The nonce was claimed with the row; a fresh one per try would defeat the double-post guard.
+    assert post.nonce, f"daily post {post.id} has no nonce"
     return OutgoingPost(
         post_id=post.id, guild_id=post.guild_id, channel_id=post.channel_id, kind=post.kind, item=item,
-        local_date=post.local_date, nonce=post.nonce or new_nonce(), role_id=post.role_id,
+        local_date=post.local_date, nonce=post.nonce, role_id=post.role_id,
         thread_name=thread_name(item) if post.want_thread else None,
     )
 

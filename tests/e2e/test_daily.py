@@ -80,6 +80,12 @@ class World:
         if self.bot is not None:
             await self.quiet()
 
+    async def restart_at(self, when: datetime) -> None:
+        """Stop the bot, move the clock to ``when`` while it is down, and start it again."""
+        await self.stop()
+        await self.at(when)
+        await self.start()
+
     # -- acting -----------------------------------------------------------------------------------
 
     async def reply(self, who: Member, command: str, **options: Any) -> Message:
@@ -95,6 +101,20 @@ class World:
         options.setdefault("time", "12:30")
         options.setdefault("timezone", "Europe/London")
         return await self.reply(who, "daily set", **options)
+
+    def open_daily_to_everyone(self) -> None:
+        """As a server does when it clears /daily's default permission in its integration settings."""
+        for command in self.emu.registered_commands():
+            if command.name == "daily":
+                command.default_member_permissions = None
+
+    async def add_moderator(self) -> tuple[Member, Role]:
+        """dave, whose role is the bot's moderator role (and who has no Discord permissions)."""
+        mods = self.emu.add_role(self.guild, "Banter mods")
+        dave = self.emu.add_member(self.guild, "dave", roles=[mods])
+        self.open_daily_to_everyone()
+        await self.core.settings.update(self.guild.id, moderator_role_id=mods.id)
+        return dave, mods
 
     def channel_of(self, who: Member) -> Channel:
         return self.other_daily if who.guild_id == self.other.id else self.general
@@ -149,6 +169,11 @@ def item_id(message: Message) -> int:
 
 def timestamp(moment: datetime, style: str = "F") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def fields(message: Message) -> dict[str, str]:
+    """An embed's fields, by name."""
+    return {f["name"]: f["value"] for f in message.embed["fields"]}
 
 
 # --- the post at the set time ---------------------------------------------------------------------
@@ -232,9 +257,7 @@ async def test_two_servers_at_the_same_minute(w: World) -> None:
 async def test_restart_just_before_the_post_time(w: World) -> None:
     await w.set_daily()
     await w.at(DUE - timedelta(seconds=30))
-    await w.stop()
-    await w.at(DUE - timedelta(seconds=10))
-    await w.start()
+    await w.restart_at(DUE - timedelta(seconds=10))
     assert w.posts() == []
     await w.at(DUE)
     assert len(w.posts()) == 1
@@ -245,9 +268,7 @@ async def test_restart_just_after_the_post_time(w: World) -> None:
     await w.set_daily()
     await w.at(DUE)
     assert len(w.posts()) == 1
-    await w.stop()
-    await w.at(DUE + timedelta(seconds=30))
-    await w.start()
+    await w.restart_at(DUE + timedelta(seconds=30))
     await w.at(DUE + timedelta(minutes=5))
     assert len(w.posts()) == 1
     assert len(w.sends()) == 1
@@ -256,41 +277,33 @@ async def test_restart_just_after_the_post_time(w: World) -> None:
 async def test_down_at_the_post_time_for_a_moment(w: World) -> None:
     await w.set_daily()
     await w.at(DUE - timedelta(seconds=5))
-    await w.stop()
-    await w.at(DUE + timedelta(seconds=20))
-    await w.start()
+    await w.restart_at(DUE + timedelta(seconds=20))
     assert len(w.posts()) == 1
-    await w.stop()
-    await w.at(DUE + timedelta(minutes=2))
-    await w.start()
+    await w.restart_at(DUE + timedelta(minutes=2))
     assert len(w.posts()) == 1
 
 
-async def block_recording(w: World) -> asyncio.Event:
-    """Make the bot "crash" after Discord created the message and before the ledger recorded it:
-    the write never happens, then the process is stopped."""
+async def hang_at_due(w: World, write: str) -> None:
+    """Move the clock to the post time and let the bot "crash" as it reaches the ledger's ``write``
+    (``record_sent``, ``record_thread``): the write never happens; the test then stops the bot."""
     reached = asyncio.Event()
 
-    async def record_sent(*args: Any, **kwargs: Any) -> bool:
+    async def hang(*args: Any, **kwargs: Any) -> None:
         reached.set()
         await asyncio.Event().wait()  # the process dies here
-        return False
 
-    w.core.daily_posts.record_sent = record_sent
-    return reached
+    setattr(w.core.daily_posts, write, hang)
+    await w.clock.set(DUE)
+    await asyncio.wait_for(reached.wait(), 10)
 
 
 async def test_crash_between_send_and_record_still_one_message(w: World) -> None:
     await w.set_daily()
-    reached = await block_recording(w)
-    await w.clock.set(DUE)
-    await asyncio.wait_for(reached.wait(), 10)
+    await hang_at_due(w, "record_sent")
     assert len(w.posts()) == 1
     [row] = await w.ledger()
     assert (row.status, row.attempts, row.message_id) == ("sending", 1, None)
-    await w.stop()
-    await w.at(DUE + timedelta(seconds=40))
-    await w.start()
+    await w.restart_at(DUE + timedelta(seconds=40))
     [post] = w.posts()
     [row] = await w.ledger()
     assert (row.status, row.message_id) == ("sent", post.id)
@@ -303,12 +316,8 @@ async def test_crash_between_send_and_record_without_history_the_nonce_holds(w: 
     # the resend carries the same nonce.
     await w.set_daily()
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.READ_MESSAGE_HISTORY))
-    reached = await block_recording(w)
-    await w.clock.set(DUE)
-    await asyncio.wait_for(reached.wait(), 10)
-    await w.stop()
-    await w.at(DUE + timedelta(seconds=40))
-    await w.start()
+    await hang_at_due(w, "record_sent")
+    await w.restart_at(DUE + timedelta(seconds=40))
     [post] = w.posts()
     first, second = w.sends()
     assert first.json["nonce"] == second.json["nonce"] and second.json["enforce_nonce"] is True
@@ -318,9 +327,7 @@ async def test_crash_between_send_and_record_without_history_the_nonce_holds(w: 
 
 async def test_crash_then_back_after_the_nonce_expired_finds_the_message(w: World) -> None:
     await w.set_daily()
-    reached = await block_recording(w)
-    await w.clock.set(DUE)
-    await asyncio.wait_for(reached.wait(), 10)
+    await hang_at_due(w, "record_sent")
     await w.stop()
     w.emu.advance(3600)  # Discord has long forgotten the nonce
     await w.at(DUE + timedelta(hours=1))
@@ -332,18 +339,8 @@ async def test_crash_then_back_after_the_nonce_expired_finds_the_message(w: Worl
 
 async def test_crash_before_the_thread_was_recorded_opens_no_second_thread(w: World) -> None:
     await w.set_daily()
-    reached = asyncio.Event()
-
-    async def record_thread(*args: Any, **kwargs: Any) -> None:
-        reached.set()
-        await asyncio.Event().wait()  # the process dies here
-
-    w.core.daily_posts.record_thread = record_thread
-    await w.clock.set(DUE)
-    await asyncio.wait_for(reached.wait(), 10)
-    await w.stop()
-    await w.at(DUE + timedelta(minutes=1))
-    await w.start()
+    await hang_at_due(w, "record_thread")
+    await w.restart_at(DUE + timedelta(minutes=1))
     [post] = w.posts()
     assert len(w.emu.threads(w.guild)) == 1
     # The second try was told the thread exists already (as Discord does), and took it.
@@ -357,28 +354,21 @@ async def test_crash_before_the_thread_was_recorded_opens_no_second_thread(w: Wo
 
 async def test_downtime_inside_the_catch_up_window_posts_once_on_start(w: World) -> None:
     await w.set_daily()
-    await w.stop()
-    await w.at(DUE + timedelta(hours=5, minutes=50))  # catch_up_minutes is 360
-    await w.start()
+    await w.restart_at(DUE + timedelta(hours=5, minutes=50))  # catch_up_minutes is 360
     [post] = w.posts()
     assert post.content == HEADLINE
-    await w.stop()
-    await w.at(DUE + timedelta(hours=6))
-    await w.start()
+    await w.restart_at(DUE + timedelta(hours=6))
     assert len(w.posts()) == 1
 
 
 async def test_downtime_outside_the_catch_up_window_is_skipped_and_shown(w: World) -> None:
     await w.set_daily()
-    await w.stop()
-    await w.at(DUE + timedelta(hours=6, minutes=10))
-    await w.start()
+    await w.restart_at(DUE + timedelta(hours=6, minutes=10))
     assert w.posts() == []
     [row] = await w.ledger()
     assert row.status == "missed"
     status = await w.reply(w.carol, "daily status")
-    problems = next(f for f in status.embed["fields"] if f["name"] == "Recent problems")
-    assert "2026-03-14 discussion: Missed: the bot was offline" in problems["value"]
+    assert "2026-03-14 discussion: Missed: the bot was offline" in fields(status)["Recent problems"]
     # Tomorrow is posted as usual.
     await w.at(DUE + timedelta(days=1))
     assert [p.content for p in w.posts()] == ["**Discussion of the day** · Sunday 15 March"]
@@ -386,9 +376,7 @@ async def test_downtime_outside_the_catch_up_window_is_skipped_and_shown(w: Worl
 
 async def test_days_of_downtime_post_only_today(w: World) -> None:
     await w.set_daily()
-    await w.stop()
-    await w.at(DUE + timedelta(days=3, minutes=10))
-    await w.start()
+    await w.restart_at(DUE + timedelta(days=3, minutes=10))
     assert [p.content for p in w.posts()] == ["**Discussion of the day** · Tuesday 17 March"]
     statuses = [(await w.ledger(TODAY + timedelta(days=n)))[0].status for n in range(4)]
     assert statuses == ["missed", "missed", "missed", "sent"]
@@ -400,9 +388,7 @@ async def test_catch_up_zero_posts_on_time_but_never_late(tmp_path: Path) -> Non
         await w.set_daily()
         await w.at(DUE)
         assert len(w.posts()) == 1
-        await w.stop()
-        await w.at(DUE + timedelta(days=1, minutes=10))
-        await w.start()
+        await w.restart_at(DUE + timedelta(days=1, minutes=10))
         assert len(w.posts()) == 1
         assert (await w.ledger(TODAY + timedelta(days=1)))[0].status == "missed"
 
@@ -426,7 +412,7 @@ async def test_429s_beyond_discord_py_are_retried_with_backoff(w: World) -> None
     [row] = await w.ledger()
     assert row.status == "sending" and "rate-limited" in row.error
     status = await w.reply(w.carol, "daily status")
-    assert "still trying" in next(f for f in status.embed["fields"] if f["name"] == "Recent problems")["value"]
+    assert "still trying" in fields(status)["Recent problems"]
     await w.at(DUE + timedelta(seconds=14))
     assert w.posts() == []
     await w.at(DUE + timedelta(seconds=15))
@@ -460,8 +446,7 @@ async def test_channel_deleted_is_recorded_not_retried_and_others_still_post(w: 
     await w.at(DUE + timedelta(hours=2))
     assert len(w.sends()) == 1
     status = await w.reply(w.carol, "daily status")
-    problems = next(f for f in status.embed["fields"] if f["name"] == "Recent problems")
-    assert "no longer exists" in problems["value"]
+    assert "no longer exists" in fields(status)["Recent problems"]
 
 
 async def test_permission_removed_after_set_is_a_recorded_failure(w: World) -> None:
@@ -520,12 +505,7 @@ async def test_set_needs_read_message_history(w: World) -> None:
 
 async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None:
     # The moderator role opens /daily to dave, who may not post in #daily himself.
-    mods = w.emu.add_role(w.guild, "Banter mods")
-    dave = w.emu.add_member(w.guild, "dave", roles=[mods])
-    for command in w.emu.registered_commands():
-        if command.name == "daily":
-            command.default_member_permissions = None
-    await w.core.settings.update(w.guild.id, moderator_role_id=mods.id)
+    dave, mods = await w.add_moderator()
     w.emu.set_overwrite(w.daily, mods, deny=int(P.SEND_MESSAGES))
     answer = await w.set_daily(dave)
     assert answer.ephemeral
@@ -596,9 +576,7 @@ async def test_members_cannot_use_daily(w: World) -> None:
     with pytest.raises(InvocationError, match="cannot use /daily"):
         await w.emu.slash(w.alice, w.general, "daily status")
     # ... and refused by the bot when a server opens the command to everyone.
-    for command in w.emu.registered_commands():
-        if command.name == "daily":
-            command.default_member_permissions = None
+    w.open_daily_to_everyone()
     for sub in ("status", "preview", "off", "post-now"):
         answer = await w.reply(w.alice, f"daily {sub}")
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that")
@@ -608,12 +586,7 @@ async def test_members_cannot_use_daily(w: World) -> None:
 
 
 async def test_the_moderator_role_may_use_daily(w: World) -> None:
-    mods = w.emu.add_role(w.guild, "Banter mods")
-    dave = w.emu.add_member(w.guild, "dave", roles=[mods])
-    for command in w.emu.registered_commands():
-        if command.name == "daily":
-            command.default_member_permissions = None
-    await w.core.settings.update(w.guild.id, moderator_role_id=mods.id)
+    dave, _ = await w.add_moderator()
     answer = await w.set_daily(dave)
     assert answer.content.startswith("The discussion of the day will be posted")
 
@@ -624,16 +597,15 @@ async def test_status_shows_schedule_next_last_and_content_left(w: World) -> Non
     assert before.ephemeral
     assert f"Discussion and joke of the day in <#{w.daily.id}> at **12:30** (Europe/London), on." in \
         before.embed["description"]
-    fields = {f["name"]: f["value"] for f in before.embed["fields"]}
-    assert timestamp(DUE) in fields["Next post"]
-    assert "Last post" not in fields
+    assert timestamp(DUE) in fields(before)["Next post"]
+    assert "Last post" not in fields(before)
     await w.at(DUE)
     after = await w.reply(w.carol, "daily status")
-    fields = {f["name"]: f["value"] for f in after.embed["fields"]}
+    after_fields = fields(after)
     joke = w.posts()[-1]
-    assert f"https://discord.com/channels/{w.guild.id}/{w.daily.id}/{joke.id}" in fields["Last post"]
-    assert timestamp(DUE + timedelta(days=1)) in fields["Next post"]
-    left = fields["Content left"]
+    assert f"https://discord.com/channels/{w.guild.id}/{w.daily.id}/{joke.id}" in after_fields["Last post"]
+    assert timestamp(DUE + timedelta(days=1)) in after_fields["Next post"]
+    left = after_fields["Content left"]
     topics = int(re.search(r"(\d+) unused topics", left).group(1))
     jokes = int(re.search(r"(\d+) unused jokes", left).group(1))
     assert jokes > 7
@@ -646,7 +618,7 @@ async def test_status_warns_when_content_runs_low(w: World) -> None:
     for day in range(pool - 6):
         await w.at(DUE + timedelta(days=day))
     status = await w.reply(w.carol, "daily status")
-    left = next(f for f in status.embed["fields"] if f["name"] == "Content left")["value"]
+    left = fields(status)["Content left"]
     assert left.startswith("6 unused topics (6 days) ⚠️ running low")
 
 
@@ -674,7 +646,7 @@ async def test_off_stops_the_posts(w: World) -> None:
     assert w.posts() == []
     status = await w.reply(w.carol, "daily status")
     assert "**off**" in status.embed["description"]
-    assert "Next post" not in [f["name"] for f in status.embed["fields"]]
+    assert "Next post" not in fields(status)
 
 
 async def test_post_now_counts_as_todays_post(w: World) -> None:
@@ -691,8 +663,7 @@ async def test_post_now_counts_as_todays_post(w: World) -> None:
     await w.at(DUE)
     assert len(w.posts()) == 1
     status = await w.reply(w.carol, "daily status")
-    fields = {f["name"]: f["value"] for f in status.embed["fields"]}
-    assert timestamp(DUE + timedelta(days=1)) in fields["Next post"]
+    assert timestamp(DUE + timedelta(days=1)) in fields(status)["Next post"]
 
 
 async def test_post_now_when_discord_fails_keeps_trying(w: World) -> None:
