@@ -12,13 +12,10 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot.services.moderation import Actor
+from bot.services.moderation import NOT_A_MODERATOR, Actor
 from cogs.ui import core_of
 
 T = TypeVar("T")
-
-NOT_A_MODERATOR = ("Only moderators can do that: it needs the Manage Server permission or the server's "
-                   "moderator role.")
 
 
 def actor_of(interaction: discord.Interaction) -> Actor:

@@ -6,7 +6,6 @@ for the server with /content remove. The service enforces both; this cog only tr
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 import discord
@@ -14,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
+from bot.clock import parse_iso
 from bot.services.moderation import ActionResult, ItemDetails
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FlagName, FormModal, flags_text, hidden_text, post_modlog
@@ -24,7 +24,7 @@ ItemId = app_commands.Range[int, 1, 2**53 - 1]
 
 
 def _when(stamp: str) -> str:
-    return discord.utils.format_dt(datetime.fromisoformat(stamp.replace("Z", "+00:00")), "R")
+    return discord.utils.format_dt(parse_iso(stamp), "R")
 
 
 def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
+from bot.clock import parse_iso
 from bot.errors import UserError
 from bot.models import ContentEntry, Item, Kind
 from bot.repositories.moderation import ActionRecord
@@ -142,7 +142,7 @@ def hidden_text(reason: str | None) -> str:
 def modlog_embed(record: ActionRecord) -> discord.Embed:
     who = f"<@{record.actor_id}>" if record.actor_id is not None else "Banter (automatic)"
     embed = discord.Embed(description=f"{who} {record.summary}"[:4000], colour=MODLOG_COLOUR,
-                          timestamp=datetime.fromisoformat(record.created_at.replace("Z", "+00:00")))
+                          timestamp=parse_iso(record.created_at))
     if record.reason:
         embed.add_field(name="Reason", value=record.reason[:1024], inline=False)
     embed.set_footer(text=f"Moderation action #{record.id} · {record.action} · {record.target}")

@@ -75,6 +75,8 @@ SIMILARITY = 0.95  # normalised texts this alike (typos, plurals, punctuation) c
 SUGGESTION_WINDOW = timedelta(hours=24)
 THRESHOLD_MAX = 100
 CATEGORY_MAX = 50  # blocked categories per server
+NOT_A_MODERATOR = ("Only moderators can do that: it needs the Manage Server permission or the server's "
+                   "moderator role.")
 REPORTED_ALREADY = "You have reported this item already; the moderators will look at it."
 
 # Characters that show nothing but can hide words from a filter or from people.
@@ -126,8 +128,14 @@ class CaseDetails:
     item: Item | None  # the reported item, or the item an approved suggestion became
     reports: tuple[Report, ...]
     hidden: str | None  # why the item is hidden in this server, if it is
-    editable: bool  # Edit and the flag toggles apply (a suggestion, or this server's own item)
     waiting: int  # pending cases in the server, this one included
+
+    @property
+    def editable(self) -> bool:
+        """Edit and the flag toggles apply: a pending suggestion, or a report on this server's own item."""
+        return self.case.pending and (
+            self.case.type == "suggestion" or (self.item is not None and self.item.guild_id == self.case.guild_id)
+        )
 
     @property
     def flags(self) -> frozenset[str]:
@@ -168,12 +176,15 @@ class ReportOutcome:
 @dataclass(frozen=True)
 class ItemDetails:
     item: Item
-    scope: str  # "global" or "server"
     server_tally: VoteTally
     hidden: str | None
     places: tuple[tuple[int | None, str], ...]  # (channel id, or None for the day's pick; when)
     versions: tuple[Version, ...]
     open_reports: int
+
+    @property
+    def scope(self) -> str:
+        return "global" if self.item.guild_id is None else "server"
 
 
 @dataclass(frozen=True)
@@ -232,7 +243,7 @@ def similar(a: str, b: str) -> bool:
 
 
 def _lines(text: str) -> list[str]:
-    return [BULLET.sub("", line).strip() for line in text.split("\n") if BULLET.sub("", line).strip()]
+    return [bare for line in text.split("\n") if (bare := BULLET.sub("", line).strip())]
 
 
 def _names(text: str) -> list[str]:
@@ -385,6 +396,11 @@ def _reason(text: str | None, *, required: bool) -> str | None:
     return reason
 
 
+def _check_flag(flag: str) -> None:
+    if flag not in FLAGS:
+        raise UserError(f"There is no flag called {flag[:30]!r}.")
+
+
 def _yes_no(value: bool) -> str:
     return "on" if value else "off"
 
@@ -418,8 +434,7 @@ class ModerationService:
 
     async def require_moderator(self, guild_id: int, actor: Actor) -> None:
         if not await self.is_moderator(guild_id, actor):
-            raise UserError("Only moderators can do that: it needs the Manage Server permission or the "
-                            "server's moderator role.")
+            raise UserError(NOT_A_MODERATOR)
 
     async def report_threshold(self, guild_id: int) -> int:
         settings = await self.settings.get(guild_id)
@@ -534,10 +549,7 @@ class ModerationService:
         item = await self.items.get(case.item_id) if case.item_id is not None else None
         reports = tuple(await self.repo.reports(case.id)) if case.type == "report" else ()
         hidden = await self.repo.hidden_reason(case.guild_id, item.id) if item is not None else None
-        editable = case.pending and (
-            case.type == "suggestion" or (item is not None and item.guild_id == case.guild_id)
-        )
-        return CaseDetails(case, item, reports, hidden, editable, await self.repo.pending_count(case.guild_id))
+        return CaseDetails(case, item, reports, hidden, await self.repo.pending_count(case.guild_id))
 
     async def next_case(self, guild_id: int, actor: Actor) -> CaseDetails | None:
         """The oldest pending suggestion or report in the server, or None when the queue is empty."""
@@ -564,15 +576,24 @@ class ModerationService:
         by = f" by <@{case.decided_by}>" if case.decided_by else ""
         return AlreadyDecided(f"{what} #{case_id} was already {case.status}{by}.", case)
 
-    async def _pending_case(self, guild_id: int, case_id: int, type: str) -> Case:
+    async def _pending_case(self, guild_id: int, case_id: int, type: str | None = None) -> Case:
+        """A pending case of the server's review queue (of ``type``, when given)."""
         case = await self._case(guild_id, case_id)
-        if case.type != type:
+        if type is not None and case.type != type:
             if type == "suggestion":
                 raise UserError("Reports are decided with Keep or Remove.")
             raise UserError("Suggestions are decided with Approve or Reject.")
         if not case.pending:
             raise await self.already_decided(guild_id, case_id)
         return case
+
+    async def _decided(self, guild_id: int, case_id: int, record: ActionRecord | None) -> Case:
+        """The case as a decision left it; ``record`` None means another moderator decided first."""
+        if record is None:
+            raise await self.already_decided(guild_id, case_id)
+        decided = await self.repo.get_case(case_id, guild_id)
+        assert decided is not None
+        return decided
 
     async def approve(self, guild_id: int, actor: Actor, case_id: int) -> Decision:
         """Approve a suggestion: it becomes this server's item at once."""
@@ -601,10 +622,8 @@ class ModerationService:
                     before={"status": "pending"}, after={"status": "approved", "item": item_id, **entry_to_json(entry)},
                     now=now,
                 )
-        if record is None:
-            raise await self.already_decided(guild_id, case_id)
-        decided = await self.repo.get_case(case_id, guild_id)
-        assert decided is not None and decided.item_id is not None
+        decided = await self._decided(guild_id, case_id, record)
+        assert decided.item_id is not None
         return Decision(decided, record, await self.items.get(decided.item_id))
 
     async def reject(self, guild_id: int, actor: Actor, case_id: int, reason: str) -> Decision:
@@ -621,11 +640,7 @@ class ModerationService:
                     summary=f"rejected suggestion #{case_id} from <@{case.user_id}>",
                     before={"status": "pending"}, after={"status": "rejected"}, reason=text, now=now,
                 )
-        if record is None:
-            raise await self.already_decided(guild_id, case_id)
-        decided = await self.repo.get_case(case_id, guild_id)
-        assert decided is not None
-        return Decision(decided, record)
+        return Decision(await self._decided(guild_id, case_id, record), record)
 
     async def keep(self, guild_id: int, actor: Actor, case_id: int) -> Decision:
         """Decide that a reported item is fine: the reports are closed and a hide by reports is lifted."""
@@ -644,11 +659,7 @@ class ModerationService:
                             + (": it shows here again" if shown else ""),
                     before={"hidden": "reports" if shown else None}, after={"hidden": None}, now=now,
                 )
-        if record is None:
-            raise await self.already_decided(guild_id, case_id)
-        decided = await self.repo.get_case(case_id, guild_id)
-        assert decided is not None
-        return Decision(decided, record, await self.items.get(case.item_id))
+        return Decision(await self._decided(guild_id, case_id, record), record, await self.items.get(case.item_id))
 
     async def remove_reported(self, guild_id: int, actor: Actor, case_id: int, reason: str) -> Decision:
         """Decide that a reported item goes: this server's own is retired, a global one hidden here."""
@@ -665,11 +676,7 @@ class ModerationService:
                                       actor_id=actor.user_id, now=now, reason=text):
                 record = await self._take_down(conn, guild_id, actor, item, text, now,
                                                f" (report case #{case_id})")
-        if record is None:
-            raise await self.already_decided(guild_id, case_id)
-        decided = await self.repo.get_case(case_id, guild_id)
-        assert decided is not None
-        return Decision(decided, record, await self.items.get(item.id))
+        return Decision(await self._decided(guild_id, case_id, record), record, await self.items.get(item.id))
 
     async def _take_down(self, conn: Any, guild_id: int, actor: Actor, item: Item, reason: str | None,
                          now: str, note: str = "") -> ActionRecord:
@@ -695,9 +702,7 @@ class ModerationService:
         ``base`` is the :attr:`EditForm.base` of the form (:meth:`case_form`) the moderator filled in.
         """
         await self.require_moderator(guild_id, actor)
-        case = await self._case(guild_id, case_id)
-        if not case.pending:
-            raise await self.already_decided(guild_id, case_id)
+        case = await self._pending_case(guild_id, case_id)
         if case.type == "report":
             assert case.item_id is not None
             record = (await self.edit_item(guild_id, actor, case.item_id, form, base=base)).record
@@ -712,15 +717,12 @@ class ModerationService:
 
     async def toggle_case_flag(self, guild_id: int, actor: Actor, case_id: int, flag: str) -> CaseUpdate:
         await self.require_moderator(guild_id, actor)
-        if flag not in FLAGS:
-            raise UserError(f"There is no flag called {flag[:30]!r}.")
-        case = await self._case(guild_id, case_id)
-        if not case.pending:
-            raise await self.already_decided(guild_id, case_id)
+        _check_flag(flag)
+        case = await self._pending_case(guild_id, case_id)
         if case.type == "report":
             assert case.item_id is not None
-            item = await self._visible_item(guild_id, case.item_id)
-            record = (await self.set_item_flag(guild_id, actor, case.item_id, flag, flag not in item.flags)).record
+            item = await self._own_item(guild_id, case.item_id, "changed")
+            record = (await self._flag_item(guild_id, actor, item, flag, flag not in item.flags)).record
         else:
             assert case.proposal is not None
             flags = case.proposal.flags ^ {flag}
@@ -789,9 +791,7 @@ class ModerationService:
     async def case_form(self, guild_id: int, actor: Actor, case_id: int) -> EditForm:
         """The edit form behind a case's Edit button: the suggestion, or the reported item of this server."""
         await self.require_moderator(guild_id, actor)
-        case = await self._case(guild_id, case_id)
-        if not case.pending:
-            raise await self.already_decided(guild_id, case_id)
+        case = await self._pending_case(guild_id, case_id)
         if case.type == "report":
             assert case.item_id is not None
             return _item_form(await self._own_item(guild_id, case.item_id, "edited"))
@@ -810,9 +810,10 @@ class ModerationService:
 
     async def set_item_flag(self, guild_id: int, actor: Actor, item_id: int, flag: str, on: bool) -> ActionResult:
         await self.require_moderator(guild_id, actor)
-        if flag not in FLAGS:
-            raise UserError(f"There is no flag called {flag[:30]!r}.")
-        item = await self._own_item(guild_id, item_id, "changed")
+        _check_flag(flag)
+        return await self._flag_item(guild_id, actor, await self._own_item(guild_id, item_id, "changed"), flag, on)
+
+    async def _flag_item(self, guild_id: int, actor: Actor, item: Item, flag: str, on: bool) -> ActionResult:
         flags = item.flags | {flag} if on else item.flags - {flag}
         if flags == item.flags:
             raise UserError(f"{_item_label(item).capitalize()} already has {flag} {_yes_no(on)}.")
@@ -901,7 +902,6 @@ class ModerationService:
         reports = len(await self.repo.reports(case_id)) if case_id is not None else 0
         return ItemDetails(
             item=item,
-            scope="global" if item.guild_id is None else "server",
             server_tally=await self.votes.tally(item_id, guild_id),
             hidden=await self.repo.hidden_reason(guild_id, item_id),
             places=places,
