@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
-import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -81,20 +81,20 @@ class BareBot(commands.Bot):
         await self.tree.sync()
 
 
-ROUNDS = 5
+# Serial interactions, or batches of CONCURRENCY, per bot and metric.
+SERIAL_UNITS = 600
+CONCURRENT_UNITS = 60
+# The tasks discord.py starts for an event, a command or a component (see settle()).
+BOT_TASKS = ("discord", "CommandTree")
 
 
-async def rate(action: Callable[[int], Awaitable[None]], count: int, concurrent: bool) -> float:
-    """Interactions per second for ``count`` actions, one at a time or 20 at once."""
-    start = time.perf_counter()
-    if concurrent:
-        for b in range(max(1, count // CONCURRENCY)):
-            await asyncio.gather(*(action(b * CONCURRENCY + i) for i in range(CONCURRENCY)))
-        count = max(1, count // CONCURRENCY) * CONCURRENCY
-    else:
-        for n in range(count):
-            await action(n)
-    return count / (time.perf_counter() - start)
+async def settle(before: set[asyncio.Task[Any]]) -> None:
+    """Wait until the bot has finished all it set off since ``before``: what a command does
+    after its answer (Banter records the pick as shown) counts towards its time."""
+    me = asyncio.current_task()
+    while pending := [t for t in asyncio.all_tasks() - before
+                      if t is not me and t.get_name().startswith(BOT_TASKS) and not t.done()]:
+        await asyncio.wait(pending)
 
 
 class Side:
@@ -120,6 +120,21 @@ class Side:
         ix = await self.emu.click(self.members[n % len(self.members)], self.target, custom_id=first["custom_id"])
         await ix.response()
 
+    async def timed(self, kind: str, concurrent: bool, n: int) -> tuple[float, int]:
+        """Time one interaction (or one batch of CONCURRENCY) until the bot has settled."""
+        action = self.click if kind == "click" else self.slash
+        # Both bots run at once, each on its own emulator, but discord.py's REST base address is
+        # one class attribute: point it at this side's emulator while this side is timed.
+        with self.emu.patch_discord():
+            before = asyncio.all_tasks()
+            start = time.perf_counter()
+            if concurrent:
+                await asyncio.gather(*(action(n * CONCURRENCY + i) for i in range(CONCURRENCY)))
+            else:
+                await action(n)
+            await settle(before)
+            return time.perf_counter() - start, CONCURRENCY if concurrent else 1
+
 
 METRICS = (
     ("/joke, one at a time", "slash", False, 0.8),
@@ -129,46 +144,55 @@ METRICS = (
 )
 
 
-async def one_round(side_name: str, count: int, tmp: Path, round_no: int) -> list[float]:
-    """Start one bot on a fresh emulator (and, for Banter, a fresh database), time every metric."""
-    async with DiscordEmulator("bench-token", None) as emu:
-        side = Side(emu, "panel" if side_name == "bare" else "joke")
-        if side_name == "bare":
-            runner = running_bot(emu, BareBot)
-        else:
-            cfg = tmp / f"config-{round_no}.yaml"
-            cfg.write_text(f"database:\n  path: {tmp / f'bench-{round_no}.db'}\nlogging:\n  level: ERROR\n")
-            runner = run_banter(emu, load_config(cfg, environ={"DISCORD_TOKEN": "bench-token"}))
-        async with runner:
-            await emu.wait_for_commands(["joke"])
-            rates = []
-            for _, kind, concurrent, _ in METRICS:
-                action = side.click if kind == "click" else side.slash
-                await rate(action, CONCURRENCY, concurrent)  # warm up
-                rates.append(await rate(action, count, concurrent))
-            return rates
+@contextlib.asynccontextmanager
+async def both_bots(tmp: Path) -> AsyncIterator[tuple[Side, Side]]:
+    """The bare bot and Banter (on a fresh database), each on its own emulator, both running."""
+    async with DiscordEmulator("bench-token", None) as bare_emu, DiscordEmulator("bench-token", None) as our_emu:
+        bare, ours = Side(bare_emu, "panel"), Side(our_emu, "joke")
+        cfg = tmp / "config.yaml"
+        cfg.write_text(f"database:\n  path: {tmp / 'bench.db'}\nlogging:\n  level: ERROR\n")
+        async with running_bot(bare_emu, BareBot), \
+                run_banter(our_emu, load_config(cfg, environ={"DISCORD_TOKEN": "bench-token"})):
+            await bare_emu.wait_for_commands(["joke"])
+            await our_emu.wait_for_commands(["joke"])
+            yield bare, ours
 
 
-async def main(count: int) -> None:
+async def main(units: int | None) -> None:
     logging.basicConfig(level=logging.ERROR)
-    results: dict[str, list[list[float]]] = {"bare": [], "banter": []}
+    rates: dict[str, list[float]] = {"bare": [], "banter": []}
     with tempfile.TemporaryDirectory() as tmp:
-        # Alternate the two bots round by round, so drift in the machine's speed falls on both
-        # alike; each figure is a bot's median round.
-        for round_no in range(ROUNDS):
-            for side_name in ("bare", "banter"):
-                results[side_name].append(await one_round(side_name, count, Path(tmp), round_no))
+        async with both_bots(Path(tmp)) as (bare, ours):
+            for _, kind, concurrent, _ in METRICS:
+                count = units or (CONCURRENT_UNITS if concurrent else SERIAL_UNITS)
+                for side in (bare, ours):
+                    for n in range(3):
+                        await side.timed(kind, concurrent, n)  # warm up
+                # One unit at a time, each bot in turn (in alternating order), so the machine's
+                # changes of speed, which here come every few tens of milliseconds, fall on both
+                # bots alike.
+                spent = {"bare": 0.0, "banter": 0.0}
+                done = {"bare": 0, "banter": 0}
+                for n in range(count):
+                    order = (("bare", bare), ("banter", ours)) if n % 2 == 0 else (("banter", ours), ("bare", bare))
+                    for name, side in order:
+                        seconds, interactions = await side.timed(kind, concurrent, n)
+                        spent[name] += seconds
+                        done[name] += interactions
+                for name in rates:
+                    rates[name].append(done[name] / spent[name])
 
-    print(f"interactions per second through the local Discord (median of {ROUNDS} alternating rounds of {count})")
+    print(f"interactions per second through the local Discord ({SERIAL_UNITS} one-at-a-time and "
+          f"{CONCURRENT_UNITS} {CONCURRENCY}-at-once turns per bot, interleaved)")
     print(f"{'':22}{'bare bot':>10}{'Banter':>10}{'ratio':>8}  target")
     for n, (label, _, _, target) in enumerate(METRICS):
-        bare_rate = statistics.median(r[n] for r in results["bare"])
-        our_rate = statistics.median(r[n] for r in results["banter"])
-        verdict = "ok" if our_rate / bare_rate >= target else "MISSED"
-        print(f"{label:22}{bare_rate:10.0f}{our_rate:10.0f}{our_rate / bare_rate:8.2f}  ≥{target} {verdict}")
+        ratio = rates["banter"][n] / rates["bare"][n]
+        verdict = "ok" if ratio >= target else "MISSED"
+        print(f"{label:22}{rates['bare'][n]:10.0f}{rates['banter'][n]:10.0f}{ratio:8.2f}  ≥{target} {verdict}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=100, help="interactions per round")
-    asyncio.run(main(parser.parse_args().count))
+    parser.add_argument("--units", type=int, default=None,
+                        help=f"turns per bot and metric (default {SERIAL_UNITS} single, {CONCURRENT_UNITS} batches)")
+    asyncio.run(main(parser.parse_args().units))

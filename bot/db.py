@@ -6,6 +6,16 @@ which holds a lock for the whole transaction so that two coroutines never interl
 statements inside one another's transaction. Reads outside a transaction go to the reader,
 so a command's query never waits behind another command's write: in WAL mode the reader
 sees everything committed when its statement starts, and nothing uncommitted.
+
+Single statements (reads, and the one-statement writes of votes and history) first try a
+third connection, a plain ``sqlite3`` one used on the event loop itself. Most of them take
+tens of microseconds, while a trip to a database thread and back costs a few hundred, and
+tens of milliseconds when the loop is busy and the thread must wait for the GIL at every
+step. Two rules keep that connection from stalling the loop: it never waits for a lock
+(``busy_timeout = 0``), and a statement still running after :data:`QUICK_BUDGET` is
+interrupted by SQLite's progress handler. Either way the statement is undone and run again
+on its thread, where it may take as long as it needs. It never checkpoints the WAL either:
+the writer thread does that (see :meth:`Database._after_quick_write`).
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import contextlib
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -28,6 +39,15 @@ from bot.models import wilson_lower_bound
 log = logging.getLogger(__name__)
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+# How long a statement may hold the event loop before it is moved to a database thread.
+QUICK_BUDGET = 0.002
+# The progress handler looks at the time every this many SQLite virtual machine steps.
+QUICK_CHECK_EVERY = 1000
+# Quick writes between two WAL checkpoints, run by the writer thread.
+CHECKPOINT_EVERY = 500
+# What sends a quick statement to its thread: interrupted (over budget), busy or locked.
+HANDED_OFF = {sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -66,29 +86,61 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+def _connect_quick(path: Path) -> sqlite3.Connection:
+    """The connection used on the event loop itself (see the module's docstring)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA mmap_size = 268435456")
+        conn.create_function("wilson", 2, wilson_lower_bound, deterministic=True)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 class Database:
-    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn  # the writer
-        self.reader = reader
+        self.reader = conn  # until the schema is up to date; then a connection of its own
         self.path = path
         self._write_lock = asyncio.Lock()
         self._after_transaction: list[Callable[[], None]] = []
+        self.quick: sqlite3.Connection | None = None
+        self.quick_budget = QUICK_BUDGET
+        self._deadline = 0.0
+        self._quick_writes = 0
+        # Statements the quick connection handed to a thread (over budget, or the file was
+        # locked by another process): a figure for benchmarks and tests.
+        self.handed_off = 0
+
+    def _over_budget(self) -> bool:
+        return time.perf_counter() > self._deadline
 
     @classmethod
     async def open(cls, path: Path) -> Database:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await _connect(path)
+        db = cls(await _connect(path), path)
         try:
-            db = cls(conn, conn, path)
             await db.migrate()
             db.reader = await _connect(path)
+            db.quick = _connect_quick(path)
+            db.quick.set_progress_handler(db._over_budget, QUICK_CHECK_EVERY)
         except BaseException:
-            await conn.close()
+            await db.close()
             raise
         return db
 
     async def close(self) -> None:
+        if self.quick is not None:
+            self.quick.close()
+            self.quick = None
         if self.reader is not self.conn:
             await self.reader.close()
         await self.conn.close()
@@ -135,11 +187,11 @@ class Database:
                     callback()
 
     @asynccontextmanager
-    async def exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
-        """The connection to oneself without a transaction: each statement commits on its own,
-        and no other coroutine's statements come in between."""
+    async def exclusive(self) -> AsyncIterator[Statements]:
+        """Statements without a transaction: each commits on its own, and no other coroutine's
+        statements come in between."""
         async with self._write_lock:
-            yield self.conn
+            yield Statements(self)
 
     def after_transaction(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the transaction under way ends, committed or not (cache upkeep)."""
@@ -147,19 +199,63 @@ class Database:
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> None:
         """One statement, atomic on its own: no BEGIN/COMMIT round trips, but still ordered
-        with the transactions that other coroutines hold on this connection."""
+        with the transactions that other coroutines hold on the writer."""
         async with self._write_lock:
-            await self.conn.execute_fetchall(sql, tuple(params))
+            await self._write_statement(sql, tuple(params))
 
-    # execute_fetchall runs the statement and reads its rows in one trip to the database
-    # thread; a cursor would take three (execute, fetch, close).
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        return list(await self.reader.execute_fetchall(sql, tuple(params)))
+    async def _write_statement(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+        """One statement that commits on its own; the caller holds the write lock."""
+        rows = self._quick(sql, params)
+        if rows is None:
+            # execute_fetchall runs the statement and reads its rows in one trip to the
+            # thread; a cursor would take three (execute, fetch, close).
+            return list(await self.conn.execute_fetchall(sql, params))
+        await self._after_quick_write()
+        return rows
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self.reader.execute_fetchall(sql, tuple(params))
+    async def _after_quick_write(self) -> None:
+        # The quick connection never checkpoints (it could stall the loop on fsync): every so
+        # many of its writes, the writer thread copies the WAL back into the database file.
+        self._quick_writes += 1
+        if self._quick_writes >= CHECKPOINT_EVERY:
+            self._quick_writes = 0
+            await self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _quick(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row] | None:
+        """Run one statement on the event loop's own connection; None if it must go to a thread
+        instead (it ran over budget, or another process holds a lock). Either way it was undone."""
+        if self.quick is None:
+            return None
+        self._deadline = time.perf_counter() + self.quick_budget
+        try:
+            return self.quick.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF not in HANDED_OFF:
+                raise
+            self.handed_off += 1
+            return None
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        params = tuple(params)
+        rows = self._quick(sql, params)
+        if rows is None:
+            rows = list(await self.reader.execute_fetchall(sql, params))
+        return rows
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
     async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
+
+
+class Statements:
+    """What :meth:`Database.exclusive` hands out: statements that each commit on their own."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return await self._db._write_statement(sql, tuple(params))

@@ -16,18 +16,18 @@ class VoteRepository:
 
         Returns the member's vote afterwards (1, -1 or 0) and the server's tally, or None if the
         item does not exist. Each change is one statement, the tallies following it by trigger,
-        so a click makes two or three trips to the database thread; holding the write lock
-        across them keeps one member's rapid clicks in order.
+        so a click is two or three statements; holding the write lock across them keeps one
+        member's rapid clicks in order.
         """
-        async with self.db.exclusive() as conn:
-            withdrawn = await conn.execute_fetchall(
+        async with self.db.exclusive() as statements:
+            withdrawn = await statements.fetch_all(
                 "DELETE FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ? AND value = ? RETURNING 1",
                 (item_id, guild_id, user_id, value),
             )
             if withdrawn:
                 current = 0
             else:
-                cast = await conn.execute_fetchall(
+                cast = await statements.fetch_all(
                     """INSERT INTO votes (item_id, guild_id, user_id, value, voted_at)
                        SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)
                        ON CONFLICT (item_id, guild_id, user_id)
@@ -38,7 +38,7 @@ class VoteRepository:
                 if not cast:
                     return None
                 current = value
-            rows = await conn.execute_fetchall(
+            rows = await statements.fetch_all(
                 "SELECT up, down FROM guild_item_stats WHERE guild_id = ? AND item_id = ?", (guild_id, item_id)
             )
         tally = VoteTally(*rows[0]) if rows else VoteTally(0, 0)
