@@ -90,7 +90,7 @@ async def main(jokes: int, picks: int) -> None:
         async def pick_and_record() -> None:
             # What a command does in all: choose, then (after sending) note it as shown elsewhere.
             item = await picker.pick(f, scope_id=CHANNEL + 1)
-            await picker.shown(item, scope_id=CHANNEL + 1, guild_id=GUILD)
+            picker.shown(item, scope_id=CHANNEL + 1, guild_id=GUILD)
 
         async def order_by_random() -> None:
             await db.fetch_one(

@@ -91,4 +91,5 @@ class Core:
         return core
 
     async def close(self) -> None:
+        await self.history.close()
         await self.db.close()

@@ -219,7 +219,7 @@ class Database:
         self._quick_writes += 1
         if self._quick_writes >= CHECKPOINT_EVERY:
             self._quick_writes = 0
-            await self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            await self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _quick(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row] | None:
         """Run one statement on the event loop's own connection; None if it must go to a thread

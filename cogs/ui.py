@@ -141,11 +141,7 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
     core = core_of(interaction)
     kwargs = await item_message(core, item, interaction.guild_id)
     await interaction.response.send_message(content, **kwargs)
-    try:
-        await core.picker.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
-    except Exception:
-        # The member has their answer; a lost history row only allows an early repeat.
-        log.exception("could not record item %s as shown in channel %s", item.id, interaction.channel_id)
+    core.picker.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
 
 async def item_message(core: Any, item: Item, guild_id: int) -> dict[str, Any]:

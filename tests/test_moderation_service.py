@@ -483,7 +483,7 @@ async def test_settings_changes_are_recorded(core: Core) -> None:
 
 async def test_show_says_where_an_item_was_shown_including_as_topic_of_the_day(core: Core) -> None:
     topic = await core.picker.of_the_day("discussion", G)
-    await core.picker.shown(topic, scope_id=555, guild_id=G)
+    core.picker.shown(topic, scope_id=555, guild_id=G)
     details = await core.moderation.show_item(G, MOD, topic.id)
     assert sorted(scope or 0 for scope, _ in details.places) == [0, 555]
     assert None in [scope for scope, _ in details.places]

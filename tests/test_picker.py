@@ -27,7 +27,7 @@ async def pick_ids(core: Core, f, scope_id: int, n: int) -> list[int]:
 async def show(core: Core, f, scope_id: int, search: str | None = None):
     """Pick and count the item as shown, as the cogs do once the message is sent."""
     item = await core.picker.pick(f, scope_id=scope_id, search=search)
-    await core.picker.shown(item, scope_id=scope_id, guild_id=f.guild_id)
+    core.picker.shown(item, scope_id=scope_id, guild_id=f.guild_id)
     return item
 
 

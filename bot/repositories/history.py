@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import aiosqlite
 
 from bot.db import Database
 from bot.models import Kind
+
+log = logging.getLogger(__name__)
+
+# Showings written by one statement, at most (five parameters each, well under SQLite's limit).
+BATCH = 1000
 
 
 def daily_scope(guild_id: int) -> int:
@@ -18,21 +26,75 @@ def daily_scope(guild_id: int) -> int:
 RECORD_SQL = """INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
 
+Showing = tuple[int, Kind, int, int | None, str]  # scope_id, kind, item_id, guild_id, shown_at
+
+
+def record_many_sql(count: int) -> str:
+    """One statement recording ``count`` showings; one of an item deleted meanwhile is skipped."""
+    values = ", ".join(["(?, ?, ?, ?, ?)"] * count)
+    return f"""INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at)
+               SELECT column1, column2, column3, column4, column5 FROM (VALUES {values})
+                WHERE column3 IN (SELECT id FROM items)
+               ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
+
 
 class HistoryRepository:
+    """Showings are recorded in the background (:meth:`record_soon`): every pick makes one, and
+    the member should not wait for it. Until one is committed, :meth:`unwritten` lists it so the
+    next pick skips it all the same, and every read of the history here waits for it."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._unwritten: dict[tuple[int, Kind], dict[int, Showing]] = {}
+        self._writer: asyncio.Task[None] | None = None
+        self._closed = False
 
     async def record(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, item_id: int,
                      guild_id: int | None, now: str) -> None:
         """Note that ``item_id`` was shown in ``scope_id``; an earlier showing is moved to ``now``."""
         await conn.execute(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
 
-    async def record_now(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
-        """:meth:`record` as a statement of its own (one round trip, on the hot path of every pick)."""
-        await self.db.write(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
+    def record_soon(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
+        """Note that ``item_id`` was shown in ``scope_id``; written to the database shortly, together
+        with the other showings noted meanwhile, in one statement."""
+        self._unwritten.setdefault((scope_id, kind), {})[item_id] = (scope_id, kind, item_id, guild_id, now)
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_unwritten(), name="banter-history-writer")
+
+    def unwritten(self, scope_id: int, kind: Kind) -> list[int]:
+        """Items noted as shown in ``scope_id`` whose showing is not committed yet."""
+        return list(self._unwritten.get((scope_id, kind), ()))
+
+    async def flush(self) -> None:
+        """Wait until every showing noted so far is committed (or was given up on and logged)."""
+        while self._writer is not None:
+            await asyncio.shield(self._writer)
+
+    async def close(self) -> None:
+        """Write what is pending and note no more (the database is about to close)."""
+        self._closed = True
+        await self.flush()
+
+    async def _write_unwritten(self) -> None:
+        try:
+            while self._unwritten:
+                batch = [row for rows in self._unwritten.values() for row in rows.values()][:BATCH]
+                try:
+                    await self.db.write(record_many_sql(len(batch)), [v for row in batch for v in row])
+                except Exception:
+                    # Losing them only lets those items come back early in their channels.
+                    log.exception("could not record %d showings", len(batch))
+                for row in batch:
+                    rows = self._unwritten[row[0], row[1]]
+                    if rows.get(row[2]) is row:  # unless shown again meanwhile: that one is next
+                        del rows[row[2]]
+                        if not rows:
+                            del self._unwritten[row[0], row[1]]
+        finally:
+            self._writer = None
 
     async def count(self, scope_id: int, kind: Kind) -> int:
+        await self.flush()
         return await self.db.scalar(
             "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
         )
@@ -53,6 +115,7 @@ class HistoryRepository:
 
     async def places(self, item_id: int, limit: int = 10) -> list[tuple[int, int | None, str]]:
         """Where an item was shown most recently: (scope id, guild id, when)."""
+        await self.flush()
         rows = await self.db.fetch_all(
             "SELECT scope_id, guild_id, shown_at FROM history WHERE item_id = ? ORDER BY shown_at DESC LIMIT ?",
             (item_id, limit),

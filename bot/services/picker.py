@@ -101,9 +101,10 @@ class PickService:
             return self.rng.choices(rated, weights=[weight(c) for c in rated])[0]
         return self.rng.choices(candidates, weights=weights)[0]
 
-    async def _sample(self, f: Filters, scope_id: int | None) -> list[Candidate]:
+    async def _sample(self, f: Filters, scope_id: int) -> list[Candidate]:
         start = self.rng.random()
-        args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id)
+        args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id,
+                    skip=self.history.unwritten(scope_id, f.kind))
         found = await self.items.candidates(start=start, limit=CANDIDATES, **args)
         if len(found) < CANDIDATES:
             seen = {c.id for c in found}
@@ -119,18 +120,20 @@ class PickService:
         else:
             chosen = await self._pick_fresh(f, scope_id)
         assert chosen.row is not None
-        return self.items.item(chosen.row)
+        return self.items.item(chosen.row, with_tally=True)
 
-    async def shown(self, item: Item, *, scope_id: int, guild_id: int) -> None:
-        """Record that ``item`` was shown in ``scope_id``, for the no-repeat rule."""
-        await self.history.record_now(scope_id=scope_id, kind=item.kind, item_id=item.id,
-                                      guild_id=guild_id, now=iso(self.clock.now()))
+    def shown(self, item: Item, *, scope_id: int, guild_id: int) -> None:
+        """Record that ``item`` was shown in ``scope_id``, for the no-repeat rule (in the background:
+        the next pick there skips it at once)."""
+        self.history.record_soon(scope_id=scope_id, kind=item.kind, item_id=item.id,
+                                 guild_id=guild_id, now=iso(self.clock.now()))
 
     async def _pick_fresh(self, f: Filters, scope_id: int) -> Candidate:
         found = await self._sample(f, scope_id)
         if found:
             return self._choose(found)
         # Every eligible item has been shown here: bring back the one shown longest ago.
+        await self.history.flush()
         oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag)
         if oldest is None:
             raise UserError(self._nothing_message(f))
@@ -149,6 +152,7 @@ class PickService:
             raise UserError(f"No {f.kind} matches **{search.strip()[:100]}**. Try another word, or leave "
                             "the search out for a random one.")
         shown = await self.items.shown_in(scope_id, f.kind, [m.id for m in matches])
+        shown.update(self.history.unwritten(scope_id, f.kind))
         fresh = [m for m in matches if m.id not in shown]
         return self._choose(fresh or matches)
 
