@@ -23,6 +23,8 @@ from bot.models import (
 )
 
 ITEM_COLUMNS = "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags"
+ITEM_WIDTH = len(ITEM_COLUMNS.split(","))
+_AT = {name.strip(): n for n, name in enumerate(ITEM_COLUMNS.split(","))}
 # The same, read through the alias ``i`` in joins.
 I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in ITEM_COLUMNS.split(","))
 # This server's tally read along with a picked item, so showing it takes no second query.
@@ -32,11 +34,11 @@ TALLY_JOIN = "LEFT JOIN guild_item_stats s ON s.guild_id = ? AND s.item_id = i.i
 
 
 def eligible(*, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Sequence[str] = (),
-             history_scope: int | None = None) -> tuple[list[str], list[object]]:
+             history_scope: int | None = None, skip: Sequence[int] = ()) -> tuple[list[str], list[object]]:
     """The conditions (on items aliased ``i``) for an item a server may be shown, with their
     parameters: active, global or the server's own, not hidden there, carrying no excluded flag,
-    in no blocked category and, with ``history_scope``, not shown there yet. Every pick, count
-    and ranking uses this one definition."""
+    in no blocked category and, with ``history_scope``, not shown there yet (nor in ``skip``).
+    Every pick, count and ranking uses this one definition."""
     where = ["i.kind = ?", "i.status = 'active'", "(i.guild_id IS NULL OR i.guild_id = ?)"]
     params: list[object] = [kind, guild_id]
     if excluded_flags:
@@ -52,6 +54,9 @@ def eligible(*, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Se
         where.append("NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = i.kind "
                      "AND h.item_id = i.id)")
         params.append(history_scope)
+    if skip:
+        where.append(f"i.id NOT IN ({','.join('?' * len(skip))})")
+        params += list(skip)
     return where, params
 
 
@@ -76,6 +81,11 @@ class Candidate:
 
 
 
+def candidate(row: aiosqlite.Row) -> Candidate:
+    """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item``)."""
+    return Candidate(row[_AT["id"]], row[_AT["up"]], row[_AT["down"]], row)
+
+
 def tags_of(entry: ContentEntry) -> list[str]:
     return [category_tag(c) for c in entry.categories] + [mood_tag(m) for m in entry.moods]
 
@@ -85,26 +95,28 @@ class ItemRepository:
         self.db = db
         self.rng = rng or random.Random()
 
-    def item(self, row: aiosqlite.Row) -> Item:
-        """The item of a row read with ``ITEM_COLUMNS``."""
-        tags = json.loads(row["tags"])
-        tally = VoteTally(row["g_up"] or 0, row["g_down"] or 0) if "g_up" in row.keys() else None
+    def item(self, row: aiosqlite.Row, *, with_tally: bool = False) -> Item:
+        """The item of a row that starts with ``ITEM_COLUMNS`` (followed by ``TALLY_COLUMNS``
+        when ``with_tally``). Read by position: every pick goes through here, and looking
+        columns up by name costs more than the rest of it."""
+        values = tuple(row)
+        item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags = (
+            values[:ITEM_WIDTH]
+        )
+        categories, moods = [], []
+        for tag in json.loads(tags):
+            group, _, name = tag.partition(":")
+            if group == "category":
+                categories.append(name)
+            elif group == "mood":
+                moods.append(name)
+        g_up, g_down = values[ITEM_WIDTH:ITEM_WIDTH + 2] if with_tally else (0, 0)
         return Item(
-            id=row["id"],
-            kind=row["kind"],
-            key=row["key"],
-            guild_id=row["guild_id"],
-            origin=row["origin"],
-            status=row["status"],
-            body=body_from_json(row["kind"], json.loads(row["body"])),
-            categories=tuple(t.split(":", 1)[1] for t in tags if t.startswith("category:")),
-            moods=tuple(t.split(":", 1)[1] for t in tags if t.startswith("mood:")),
-            flags=mask_to_flags(row["flags"]),
-            language=row["language"],
-            credit=row["credit"],
-            up=row["up"],
-            down=row["down"],
-            tally=tally,
+            id=item_id, kind=kind, key=key, guild_id=guild_id, origin=origin, status=status,
+            body=body_from_json(kind, json.loads(body)),
+            categories=tuple(categories), moods=tuple(moods), flags=mask_to_flags(flags),
+            language=language, credit=credit, up=up, down=down,
+            tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
         )
 
     async def get(self, item_id: int) -> Item | None:
@@ -241,15 +253,16 @@ class ItemRepository:
         tag: str | None = None,
         blocked_tags: Sequence[str] = (),
         history_scope: int | None = None,
+        skip: Sequence[int] = (),
     ) -> list[Candidate]:
         """Up to ``limit`` eligible items from the point ``start`` of the random order onwards.
 
         Seeks into an index ordered by ``rand`` (the tag index when ``tag`` is given), so the cost
         depends on how many rows are skipped, not on the size of the library. Items shown in
-        ``history_scope`` are skipped.
+        ``history_scope``, and those in ``skip``, are skipped.
         """
         where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags, history_scope=history_scope)
+                                 blocked_tags=blocked_tags, history_scope=history_scope, skip=skip)
         if tag is None:
             source, order = "items i INDEXED BY items_pick", "i.rand"
             where.insert(0, "i.rand >= ?")
@@ -263,7 +276,7 @@ class ItemRepository:
             f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
             [guild_id, *params, limit],
         )
-        return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
+        return [candidate(r) for r in rows]
 
     async def count_eligible(self, *, kind: Kind, guild_id: int, excluded_flags: int,
                              tag: str | None = None, blocked_tags: Sequence[str] = ()) -> int:
@@ -290,7 +303,7 @@ class ItemRepository:
                  WHERE items_fts MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?""",
             [guild_id, query, *params, limit],
         )
-        return [Candidate(r["id"], r["up"], r["down"], r) for r in rows]
+        return [candidate(r) for r in rows]
 
     async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
                            tag: str | None, blocked_tags: Sequence[str] = ()) -> Candidate | None:
@@ -305,7 +318,7 @@ class ItemRepository:
                  ORDER BY h.shown_at, h.item_id LIMIT 1""",
             [*join_params, guild_id, scope_id, kind, *params],
         )
-        return None if row is None else Candidate(row["id"], row["up"], row["down"], row)
+        return None if row is None else candidate(row)
 
     async def top(self, *, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Sequence[str] = (),
                   server_only: bool, limit: int) -> list[tuple[Item, int, int, float]]:
