@@ -83,7 +83,7 @@ class BareBot(commands.Bot):
 
 # Serial interactions, or batches of CONCURRENCY, per bot and metric.
 SERIAL_UNITS = 600
-CONCURRENT_UNITS = 60
+CONCURRENT_UNITS = 100
 # The tasks discord.py starts for an event, a command or a component (see settle()).
 BOT_TASKS = ("discord", "CommandTree")
 

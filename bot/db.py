@@ -115,6 +115,7 @@ class Database:
         self.quick_budget = QUICK_BUDGET
         self._deadline = 0.0
         self._quick_writes = 0
+        self._checkpoint: asyncio.Task[None] | None = None
         # Statements the quick connection handed to a thread (over budget, or the file was
         # locked by another process): a figure for benchmarks and tests.
         self.handed_off = 0
@@ -137,7 +138,13 @@ class Database:
             raise
         return db
 
+    async def upkeep_done(self) -> None:
+        """Wait for a checkpoint under way, if any."""
+        if self._checkpoint is not None:
+            await asyncio.shield(self._checkpoint)
+
     async def close(self) -> None:
+        await self.upkeep_done()
         if self.quick is not None:
             self.quick.close()
             self.quick = None
@@ -210,16 +217,27 @@ class Database:
             # execute_fetchall runs the statement and reads its rows in one trip to the
             # thread; a cursor would take three (execute, fetch, close).
             return list(await self.conn.execute_fetchall(sql, params))
-        await self._after_quick_write()
+        self._after_quick_write()
         return rows
 
-    async def _after_quick_write(self) -> None:
+    def _after_quick_write(self) -> None:
         # The quick connection never checkpoints (it could stall the loop on fsync): every so
-        # many of its writes, the writer thread copies the WAL back into the database file.
+        # many of its writes, the writer thread copies the WAL back into the database file, in
+        # the background. It holds the write lock: a checkpoint overtaken by writes does not
+        # finish, and then the WAL is never started afresh and grows without end.
         self._quick_writes += 1
-        if self._quick_writes >= CHECKPOINT_EVERY:
+        if self._quick_writes >= CHECKPOINT_EVERY and self._checkpoint is None:
             self._quick_writes = 0
-            await self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+            self._checkpoint = asyncio.create_task(self._run_checkpoint(), name="banter-wal-checkpoint")
+
+    async def _run_checkpoint(self) -> None:
+        try:
+            async with self._write_lock:
+                await self.conn.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:
+            log.warning("WAL checkpoint failed; the next one will try again", exc_info=True)
+        finally:
+            self._checkpoint = None
 
     def _quick(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row] | None:
         """Run one statement on the event loop's own connection; None if it must go to a thread
