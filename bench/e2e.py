@@ -7,10 +7,13 @@ In one process and against the same emulator build, measures:
 * a 👍 click on Banter (vote committed to SQLite, message edited with new counts) against a
   bare bot whose button edits its message;
 
-each one at a time and 20 at once. OpenAPI validation is off here: it would measure jsonschema.
+each one at a time and 20 at once. Both bots run at once, each on its own emulator, and take
+turns interaction by interaction (batch by batch for 20 at once), so that the machine's changes of
+speed fall on both alike. A turn lasts until the bot has finished everything the interaction set
+off, not just until the answer arrives. OpenAPI validation is off here: it would measure jsonschema.
 Targets: /joke at least 0.8x the bare bot, clicks at least 0.7x.
 
-    python bench/e2e.py [--count 100]
+    python bench/e2e.py [--units N]
 """
 
 from __future__ import annotations
