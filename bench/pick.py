@@ -27,7 +27,7 @@ from pathlib import Path
 from bot.clock import SystemClock
 from bot.db import Database
 from bot.repositories.history import HistoryRepository
-from bot.repositories.items import ITEM_COLUMNS, ItemRepository
+from bot.repositories.items import I_COLUMNS, ITEM_COLUMNS, ItemRepository
 from bot.repositories.settings import SettingsRepository
 from bot.services.picker import PickService
 
@@ -103,7 +103,7 @@ async def main(jokes: int, picks: int) -> None:
 
         async def order_by_random() -> None:
             await db.fetch_one(
-                f"""SELECT {", ".join("i." + c.strip() for c in ITEM_COLUMNS.split(","))}
+                f"""SELECT {I_COLUMNS}
                       FROM item_tags t JOIN items i ON i.id = t.item_id
                      WHERE t.tag = 'category:cat07' AND i.status = 'active' AND (i.flags & 63) = 0
                        AND NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.item_id = i.id)

@@ -117,7 +117,7 @@ class Database:
         self._quick_writes = 0
         self._checkpoint: asyncio.Task[None] | None = None
         # Statements the quick connection handed to a thread (over budget, or the file was
-        # locked by another process): a figure for benchmarks and tests.
+        # locked by another process); the tests read it.
         self.handed_off = 0
 
     def _over_budget(self) -> bool:

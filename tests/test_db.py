@@ -22,10 +22,14 @@ async def db(tmp_path: Path):
         await opened.close()
 
 
-async def test_a_short_read_stays_on_the_loop_even_with_no_budget(db: Database) -> None:
-    db.quick_budget = 0.0
+async def test_a_short_read_does_not_queue_behind_the_reader_thread(db: Database) -> None:
+    db.quick_budget = 0.0  # even with no time at all: it finishes before the first check
+    slow = asyncio.create_task(db.reader.execute_fetchall(COUNT_TO.format("count(*)"), (3_000_000,)))
+    await asyncio.sleep(0)  # the slow query is now running on the reader thread
     assert await db.scalar("SELECT 6 * 7") == 42
+    assert not slow.done()
     assert db.handed_off == 0
+    assert (await slow)[0][0] == 3_000_000
 
 
 async def test_a_read_over_budget_is_finished_on_the_reader_thread(db: Database) -> None:

@@ -23,19 +23,20 @@ def daily_scope(guild_id: int) -> int:
     return -guild_id
 
 
-RECORD_SQL = """INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
-
 Showing = tuple[int, Kind, int, int | None, str]  # scope_id, kind, item_id, guild_id, shown_at
 
 
 def record_many_sql(count: int) -> str:
-    """One statement recording ``count`` showings; one of an item deleted meanwhile is skipped."""
+    """One statement recording ``count`` showings (an earlier showing of the same item in the same
+    scope is moved to the new time); one of an item deleted meanwhile is skipped."""
     values = ", ".join(["(?, ?, ?, ?, ?)"] * count)
     return f"""INSERT INTO history (scope_id, kind, item_id, guild_id, shown_at)
                SELECT column1, column2, column3, column4, column5 FROM (VALUES {values})
                 WHERE column3 IN (SELECT id FROM items)
                ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
+
+
+RECORD_SQL = record_many_sql(1)
 
 
 class HistoryRepository:
@@ -57,6 +58,10 @@ class HistoryRepository:
     def record_soon(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
         """Note that ``item_id`` was shown in ``scope_id``; written to the database shortly, together
         with the other showings noted meanwhile, in one statement."""
+        if self._closed:
+            # A command that finished while the bot was shutting down: nothing to write it to.
+            log.debug("not recording item %s as shown in %s: the database is closing", item_id, scope_id)
+            return
         self._unwritten.setdefault((scope_id, kind), {})[item_id] = (scope_id, kind, item_id, guild_id, now)
         if self._writer is None:
             self._writer = asyncio.create_task(self._write_unwritten(), name="banter-history-writer")

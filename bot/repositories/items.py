@@ -22,11 +22,13 @@ from bot.models import (
     mood_tag,
 )
 
-ITEM_COLUMNS = "id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags"
-ITEM_WIDTH = len(ITEM_COLUMNS.split(","))
-_AT = {name.strip(): n for n, name in enumerate(ITEM_COLUMNS.split(","))}
+ITEM_FIELDS = ("id", "kind", "key", "guild_id", "origin", "status", "body", "flags", "language", "credit",
+               "up", "down", "tags")
+ITEM_COLUMNS = ", ".join(ITEM_FIELDS)
+ITEM_WIDTH = len(ITEM_FIELDS)
 # The same, read through the alias ``i`` in joins.
-I_COLUMNS = ", ".join(f"i.{c.strip()}" for c in ITEM_COLUMNS.split(","))
+I_COLUMNS = ", ".join(f"i.{c}" for c in ITEM_FIELDS)
+_ID, _UP, _DOWN = (ITEM_FIELDS.index(c) for c in ("id", "up", "down"))
 # This server's tally read along with a picked item, so showing it takes no second query.
 # TALLY_JOIN takes the guild id as a parameter, before those of the WHERE clause.
 TALLY_COLUMNS = "s.up AS g_up, s.down AS g_down"
@@ -83,7 +85,7 @@ class Candidate:
 
 def candidate(row: aiosqlite.Row) -> Candidate:
     """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item``)."""
-    return Candidate(row[_AT["id"]], row[_AT["up"]], row[_AT["down"]], row)
+    return Candidate(row[_ID], row[_UP], row[_DOWN], row)
 
 
 def tags_of(entry: ContentEntry) -> list[str]:

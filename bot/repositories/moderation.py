@@ -209,11 +209,10 @@ class ModerationRepository:
                                 conn: aiosqlite.Connection | None = None) -> int:
         """How many suggestions a member made in a server after ``since``, whatever became of them;
         with ``conn``, read inside the caller's write transaction."""
-        rows = await (conn or self.db.reader).execute_fetchall(
-            """SELECT count(*) FROM review_cases
-                WHERE guild_id = ? AND user_id = ? AND type = 'suggestion' AND created_at > ?""",
-            (guild_id, user_id, since),
-        )
+        sql = """SELECT count(*) FROM review_cases
+                  WHERE guild_id = ? AND user_id = ? AND type = 'suggestion' AND created_at > ?"""
+        params = (guild_id, user_id, since)
+        rows = await conn.execute_fetchall(sql, params) if conn is not None else await self.db.fetch_all(sql, params)
         return rows[0][0]
 
     async def pending_fingerprints(self, guild_id: int, kind: Kind, limit: int = 500) -> list[tuple[int, str]]:
