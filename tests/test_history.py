@@ -84,3 +84,46 @@ async def test_closing_writes_what_is_pending(config: Config, clock: ManualClock
         assert {(r["scope_id"], r["item_id"]) for r in rows} == shown
     finally:
         await reopened.close()
+
+
+def count_history_inserts(core: Core) -> list[str]:
+    """Every statement that writes showings from now on, whichever connection runs it."""
+    seen: list[str] = []
+
+    def trace(sql: str) -> None:
+        if sql.lstrip().startswith("INSERT INTO history"):
+            seen.append(sql)
+
+    assert core.db.quick is not None
+    core.db.quick.set_trace_callback(trace)
+    return seen
+
+
+async def test_showings_of_a_busy_moment_share_one_statement(core: Core) -> None:
+    inserts = count_history_inserts(core)
+    f = await core.picker.filters("joke", GUILD)
+    seen = set()
+    for n in range(12):
+        item = await core.picker.pick(f, scope_id=CHANNEL + n % 4)
+        core.picker.shown(item, scope_id=CHANNEL + n % 4, guild_id=GUILD)
+        seen.add((CHANNEL + n % 4, item.id))
+        await asyncio.sleep(0)  # the writer gets turns, and still waits for the delay
+    assert inserts == []
+    await core.history.flush()
+    assert len(inserts) == 1
+    rows = await core.db.fetch_all("SELECT scope_id, item_id FROM history")
+    assert {(r["scope_id"], r["item_id"]) for r in rows} == seen
+
+
+async def test_showings_are_written_once_the_delay_has_passed(core: Core) -> None:
+    core.history.write_delay = 0  # the delay's timer fires at the loop's next turn
+    inserts = count_history_inserts(core)
+    f = await core.picker.filters("joke", GUILD)
+    item = await core.picker.pick(f, scope_id=CHANNEL)
+    core.picker.shown(item, scope_id=CHANNEL, guild_id=GUILD)
+    for _ in range(20):  # no flush(): only the timer can start the write
+        if await stored(core, CHANNEL):
+            break
+        await asyncio.sleep(0)
+    assert await stored(core, CHANNEL) == {item.id}
+    assert len(inserts) == 1
