@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -20,7 +21,9 @@ def flags_to_mask(names: frozenset[str] | set[str] | tuple[str, ...]) -> int:
     return sum(1 << FLAGS.index(name) for name in names)
 
 
+@functools.cache
 def mask_to_flags(mask: int) -> frozenset[str]:
+    # Cached: every item read converts its mask, and there are only 2 ** len(FLAGS) of them.
     return frozenset(name for i, name in enumerate(FLAGS) if mask & (1 << i))
 
 

@@ -14,6 +14,8 @@ from bot.errors import UserError
 from cogs.moderation_ui import ReasonModal, post_modlog
 from cogs.ui import EXTRA_BUTTONS, core_of, guarded
 
+FLAG = discord.PartialEmoji(name="🚩")
+
 
 class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:(?P<item>[0-9]{1,19})"):
     """🚩 on an item. The custom_id carries the item, so it works after a restart."""
@@ -21,7 +23,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
     def __init__(self, item_id: int) -> None:
         self.item_id = item_id
         super().__init__(
-            discord.ui.Button(style=discord.ButtonStyle.secondary, emoji="🚩", label="Report",
+            discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
                               custom_id=f"report:{item_id}")
         )
 

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 JOKE_COLOUR = discord.Colour(0xF4B400)
 DISCUSSION_COLOUR = discord.Colour(0x4285F4)
+# Parsed once: a button given a string parses it again for every message.
+THUMBS_UP = discord.PartialEmoji(name="👍")
+THUMBS_DOWN = discord.PartialEmoji(name="👎")
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 
 
@@ -96,7 +99,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
         super().__init__(
             discord.ui.Button(
                 style=discord.ButtonStyle.secondary,
-                emoji="👍" if up else "👎",
+                emoji=THUMBS_UP if up else THUMBS_DOWN,
                 label=str(count),
                 custom_id=f"vote:{item_id}:{'up' if up else 'down'}",
             )

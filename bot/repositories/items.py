@@ -6,6 +6,7 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import aiosqlite
 
@@ -71,16 +72,14 @@ class UpsertResult:
     restored: int = 0
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An eligible item as a pick reads it: the whole row, so the chosen one needs no second read."""
+class Candidate(NamedTuple):
+    """An eligible item as a pick reads it: the whole row, so the chosen one needs no second read.
+    (A tuple: a pick builds several, and a frozen dataclass costs more to make.)"""
 
     id: int
     up: int
     down: int
     row: aiosqlite.Row | None = None
-
-
 
 
 def candidate(row: aiosqlite.Row) -> Candidate:
