@@ -1197,9 +1197,10 @@ def json_copy(value: Any) -> Any:
 def normalize_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Store components as Discord echoes them: every component gets a numeric ``id``."""
     out = json_copy(components)
-    used = {c["id"] for c in iter_components(out) if isinstance(c.get("id"), int)}
+    walk = list(iter_components(out))
+    used = {c["id"] for c in walk if isinstance(c.get("id"), int)}
     next_id = 1
-    for comp in iter_components(out):
+    for comp in walk:
         if comp.get("id") is None:
             while next_id in used:
                 next_id += 1
