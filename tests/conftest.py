@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import asyncio
 import random
+import types
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import discord.http
+import discord.webhook.async_
 import pytest
 
 from bot.clock import ManualClock
@@ -36,3 +40,23 @@ async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture(autouse=True)
+def discord_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """discord.py's HTTP layer waits out a 429 (its ``retry_after``) and a 5xx (1 s, 3 s, ...)
+    with real sleeps. In the tests those waits pass at once; each is recorded here instead, so a
+    test can check that the wait asked for was the one kept."""
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay: float, result: object = None) -> object:
+        if delay > 0:  # sleep(0) is only a yield to the loop
+            waits.append(delay)
+        return await real_sleep(0, result)
+
+    for module in (discord.http, discord.webhook.async_):
+        shim = types.SimpleNamespace(**{n: getattr(asyncio, n) for n in dir(asyncio) if not n.startswith("__")})
+        shim.sleep = sleep
+        monkeypatch.setattr(module, "asyncio", shim)
+    return waits

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import types
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,19 +14,6 @@ from barebot import BareBot
 
 from bot.sandbox import InvocationError, Permissions, SandboxTimeout
 from bot.sandbox.testing import Sandbox
-
-
-@pytest.fixture
-def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """discord.py sleeps 1 s before retrying a 5xx; shorten only discord.http's sleeps."""
-    real_sleep = asyncio.sleep
-
-    async def quick_sleep(delay: float, *args: Any, **kwargs: Any) -> Any:
-        return await real_sleep(min(delay, 0.01), *args, **kwargs)
-
-    shim = types.SimpleNamespace(**{name: getattr(asyncio, name) for name in dir(asyncio) if not name.startswith("__")})
-    shim.sleep = quick_sleep
-    monkeypatch.setattr(discord.http, "asyncio", shim)
 
 
 @pytest.fixture
@@ -103,26 +89,29 @@ async def test_enforce_nonce_returns_the_earlier_message(sb: Sandbox, bot: BareB
     assert third.id != first.id
 
 
-async def test_429_with_retry_after_then_success(sb: Sandbox, bot: BareBot) -> None:
-    fault = sb.emu.inject_fault("POST", r"^/channels/\d+/messages$", status=429, times=1, retry_after=0.05)
+async def test_429_with_retry_after_then_success(sb: Sandbox, bot: BareBot, discord_waits: list[float]) -> None:
+    fault = sb.emu.inject_fault("POST", r"^/channels/\d+/messages$", status=429, times=1, retry_after=7.5)
     message = await text_channel(bot, sb).send("after a rate limit")
     assert fault.hits == 1
+    assert 7.5 in discord_waits  # discord.py waited as long as it was told (in no real time)
     statuses = [r.status for r in sb.emu.requests_to("POST", r"^/channels/\d+/messages$")]
     assert statuses == [429, 200]
     assert sb.emu.get_message(message.id).content == "after a rate limit"
 
 
-async def test_global_429_is_also_retried(sb: Sandbox, bot: BareBot) -> None:
-    sb.emu.inject_fault("*", r"/messages$", status=429, retry_after=0.02, is_global=True)
+async def test_global_429_is_also_retried(sb: Sandbox, bot: BareBot, discord_waits: list[float]) -> None:
+    sb.emu.inject_fault("*", r"/messages$", status=429, retry_after=2.0, is_global=True)
     await text_channel(bot, sb).send("global limit passed")
     assert sb.emu.requests[-1].status == 200
+    assert 2.0 in discord_waits
 
 
-async def test_500_then_success(sb: Sandbox, bot: BareBot, fast_retries: None) -> None:
+async def test_500_then_success(sb: Sandbox, bot: BareBot, discord_waits: list[float]) -> None:
     sb.emu.inject_fault("POST", r"^/channels/\d+/messages$", status=500, times=2)
     await text_channel(bot, sb).send("eventually")
     statuses = [r.status for r in sb.emu.requests_to("POST", r"^/channels/\d+/messages$")]
     assert statuses == [500, 500, 200]
+    assert discord_waits == [1, 3]  # discord.py's own back-off, kept without waiting
 
 
 async def test_503_is_not_retried_by_discord_py(sb: Sandbox, bot: BareBot) -> None:
@@ -132,7 +121,7 @@ async def test_503_is_not_retried_by_discord_py(sb: Sandbox, bot: BareBot) -> No
 
 
 async def test_interaction_callback_fault_is_retried(sb: Sandbox, bot: BareBot) -> None:
-    sb.emu.inject_fault("POST", r"/callback$", status=429, retry_after=0.01)
+    sb.emu.inject_fault("POST", r"/callback$", status=429, retry_after=0.5)
     ix = await sb.emu.slash(sb.alice, sb.general, "secret")
     assert (await ix.original_message()).content == "only you"
 
