@@ -173,7 +173,8 @@ async def test_top_ranks_by_wilson_and_explains_when_empty(b: Banter) -> None:
     await (await b.emu.click(b.sb.alice, second, emoji="👎")).response()
     msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes", scope="global")).original_message()
     lines = msg.embed["description"]
-    assert lines.index(f"#{item_id(first)}") < lines.index(f"#{item_id(second)}")
+    # "#11 ·", not "#11": that would also match the start of "#113".
+    assert lines.index(f"#{item_id(first)} ·") < lines.index(f"#{item_id(second)} ·")
     assert "👍 2 · 👎 0" in lines
 
 
