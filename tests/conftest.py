@@ -14,6 +14,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
+from tests.template_db import seeded
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -35,7 +36,8 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
-    opened = await Core.open(config, clock=clock, rng=random.Random(7))
+    """The core on a database that already holds the built-in packs (see ``template_db``)."""
+    opened = await Core.open(await seeded(config), clock=clock, rng=random.Random(7))
     try:
         yield opened
     finally:

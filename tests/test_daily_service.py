@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from bot.clock import ManualClock
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.core import Core
 from bot.errors import UserError
 from bot.services.daily import (
@@ -30,6 +27,7 @@ from bot.services.daily import (
     PermanentSendError,
     TransientSendError,
 )
+from tests.template_db import seeded
 
 GUILD = 1001
 OTHER_GUILD = 1002
@@ -128,24 +126,9 @@ async def open_core(config: Config, clock: ManualClock) -> Core:
     return await Core.open(config, clock=clock, rng=random.Random(7))
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the built-in packs imported, made once per test session."""
-    path = tmp_path_factory.mktemp("daily-template") / "template.db"
-    first = await Core.open(replace(load_config(None, environ={}), database_path=path))
-    await first.close()
-    return path
-
-
-def seeded(config: Config, template: Path) -> Config:
-    """The test's database starts as a copy of the template."""
-    shutil.copyfile(template, config.database_path)
-    return config
-
-
 @pytest.fixture
-async def core(config: Config, clock: ManualClock, template: Path) -> AsyncIterator[Core]:
-    opened = await open_core(seeded(config, template), clock)
+async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
+    opened = await open_core(await seeded(config), clock)
     try:
         yield opened
     finally:
@@ -532,9 +515,8 @@ async def test_a_claimed_post_resumed_too_late_is_missed(config: Config, core: C
         assert post.status == "missed"
 
 
-async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualClock, poster: FakePoster,
-                                                 template: Path) -> None:
-    strict = seeded(replace(config, daily_catch_up_minutes=0), template)
+async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualClock, poster: FakePoster) -> None:
+    strict = await seeded(replace(config, daily_catch_up_minutes=0))
     core = await open_core(strict, clock)
     try:
         await set_daily(core)

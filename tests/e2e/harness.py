@@ -4,11 +4,7 @@ a real SQLite file."""
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import dataclasses
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +17,7 @@ from bot.core import Core
 from bot.sandbox import DiscordEmulator
 from bot.sandbox.app import run_banter
 from bot.sandbox.testing import Sandbox, sandbox
+from tests.template_db import seeded
 
 COMMANDS = ("joke", "mood", "discussion", "top")
 START = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
@@ -32,24 +29,11 @@ def make_config(tmp_path: Path, extra: str = "") -> Config:
     return load_config(path, environ={"DISCORD_TOKEN": "test-token"})
 
 
-_template: Path | None = None
-
-
 async def fresh_config(tmp_path: Path, extra: str = "") -> Config:
-    """A config whose database starts as a copy of one made once per test session with the
-    built-in packs imported. The bot still opens, migrates and re-checks it at start-up like
-    any database; the tests just don't each pay for the first import."""
-    global _template
-    if _template is None:
-        folder = Path(tempfile.mkdtemp(prefix="banter-template-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        template = dataclasses.replace(load_config(None, environ={}), database_path=folder / "template.db")
-        core = await Core.open(template)
-        await core.close()
-        _template = template.database_path
-    config = make_config(tmp_path, extra)
-    shutil.copyfile(_template, config.database_path)
-    return config
+    """A config whose database starts as a copy of the session's template, with the built-in
+    packs imported. The bot still opens, migrates and re-checks it at start-up like any
+    database; the tests just don't each pay for the first import."""
+    return await seeded(make_config(tmp_path, extra))
 
 
 @dataclass
