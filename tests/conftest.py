@@ -14,6 +14,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
+from bot.db import Database
 from tests.template_db import seeded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,16 @@ def config(tmp_path: Path) -> Config:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 14, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database of its own (no packs imported), closed afterwards."""
+    opened = await Database.open(tmp_path / "banter.db")
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 @pytest.fixture

@@ -13,15 +13,6 @@ from bot.db import Database
 COUNT_TO = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT {} FROM c"
 
 
-@pytest.fixture
-async def db(tmp_path: Path):
-    opened = await Database.open(tmp_path / "banter.db")
-    try:
-        yield opened
-    finally:
-        await opened.close()
-
-
 async def test_a_short_read_does_not_queue_behind_the_reader_thread(db: Database) -> None:
     db.quick_budget = 0.0  # even with no time at all: it finishes before the first check
     slow = asyncio.create_task(db.reader.execute_fetchall(COUNT_TO.format("count(*)"), (3_000_000,)))

@@ -22,6 +22,21 @@ async def stored(core: Core, scope_id: int) -> set[int]:
     return {r["item_id"] for r in rows}
 
 
+async def show_jokes(core: Core, count: int, *, channels: int, yielding: bool = False) -> set[tuple[int, int]]:
+    """Pick and show ``count`` jokes across ``channels`` channels in turn, as /joke does; return
+    (channel, item) for each. With ``yielding``, the loop gets a turn after each one."""
+    f = await core.picker.filters("joke", GUILD)
+    shown = set()
+    for n in range(count):
+        channel = CHANNEL + n % channels
+        item = await core.picker.pick(f, scope_id=channel)
+        core.picker.shown(item, scope_id=channel, guild_id=GUILD)
+        shown.add((channel, item.id))
+        if yielding:
+            await asyncio.sleep(0)
+    return shown
+
+
 async def test_a_showing_not_yet_written_is_skipped_by_the_next_pick(core: Core) -> None:
     f = await core.picker.filters("discussion", GUILD)
     pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
@@ -64,12 +79,9 @@ async def test_showings_of_an_item_deleted_meanwhile_do_not_take_the_others_down
 async def test_closing_writes_what_is_pending(config: Config, clock: ManualClock,
                                               caplog: pytest.LogCaptureFixture) -> None:
     core = await Core.open(config, clock=clock, rng=random.Random(3))
-    f = await core.picker.filters("joke", GUILD)
-    shown = set()
-    for n in range(30):
-        item = await core.picker.pick(f, scope_id=CHANNEL + n % 3)
-        core.picker.shown(item, scope_id=CHANNEL + n % 3, guild_id=GUILD)
-        shown.add((CHANNEL + n % 3, item.id))
+    shown = await show_jokes(core, 30, channels=3)
+    item = await core.items.get(next(iter(shown))[1])
+    assert item is not None
     await core.close()
     # Noted after closing (a command finishing during shutdown): dropped quietly, not an error.
     with caplog.at_level(logging.WARNING):
@@ -103,13 +115,7 @@ def count_history_inserts(core: Core) -> list[str]:
 async def test_showings_of_a_busy_moment_share_one_statement(core: Core) -> None:
     core.history.write_delay = 3600  # however slow this machine, the delay does not pass here
     inserts = count_history_inserts(core)
-    f = await core.picker.filters("joke", GUILD)
-    seen = set()
-    for n in range(12):
-        item = await core.picker.pick(f, scope_id=CHANNEL + n % 4)
-        core.picker.shown(item, scope_id=CHANNEL + n % 4, guild_id=GUILD)
-        seen.add((CHANNEL + n % 4, item.id))
-        await asyncio.sleep(0)  # the writer gets turns, and still waits for the delay
+    seen = await show_jokes(core, 12, channels=4, yielding=True)  # the writer gets turns: it still waits
     assert inserts == []
     await core.history.flush()
     assert len(inserts) == 1

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from bot.clock import iso
 from bot.core import Core
 from bot.db import Database
@@ -19,15 +15,6 @@ NOW = "2026-03-14T12:00:00.000000Z"
 
 def joke(key: str, text: str) -> ContentEntry:
     return ContentEntry(kind="joke", key=key, body=JokeBody(text=text), categories=("misc",))
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    opened = await Database.open(tmp_path / "mod.db")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def server_item(db: Database, guild_id: int | None, key: str, text: str) -> int:

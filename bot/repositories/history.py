@@ -48,9 +48,9 @@ class HistoryRepository:
     them, together. Until one is committed, :meth:`unwritten` lists it so the next pick skips it
     all the same, and every read of the history here has it written first."""
 
-    def __init__(self, db: Database, write_delay: float = WRITE_DELAY) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.write_delay = write_delay
+        self.write_delay = WRITE_DELAY
         self._unwritten: dict[tuple[int, Kind], dict[int, Showing]] = {}
         self._writer: asyncio.Task[None] | None = None
         self._due: asyncio.Future[None] | None = None  # done when the writer should start
