@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.clock import ManualClock
+from bot.clock import ManualClock, iso, parse_iso
 from bot.config import Config
 from bot.core import Core
 from bot.services.picker import fts_query
@@ -135,3 +136,12 @@ async def test_showings_are_written_once_the_delay_has_passed(core: Core) -> Non
         await asyncio.sleep(0)
     assert await stored(core, CHANNEL) == {item.id}
     assert len(inserts) == 1
+
+
+@pytest.mark.parametrize(("moment", "text"), [
+    (datetime(2026, 3, 1, 10, 5, tzinfo=timezone(timedelta(hours=1))), "2026-03-01T09:05:00.000000Z"),
+    (datetime(2026, 12, 31, 23, 59, 59, 7, tzinfo=UTC), "2026-12-31T23:59:59.000007Z"),
+])
+def test_showing_times_are_stored_in_utc_to_the_microsecond(moment: datetime, text: str) -> None:
+    assert iso(moment) == text
+    assert parse_iso(text) == moment
