@@ -91,15 +91,24 @@ class PickService:
         return await self.items.categories(**f.eligibility())
 
     def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
-        unrated = [c for c in candidates if c.up + c.down == 0]
-        rated = [c for c in candidates if c.up + c.down]
         weights = [weight(c) for c in candidates]
-        if unrated and rated and sum(weight(c) for c in unrated) / sum(weights) < NEW_SHARE:
-            # Well-liked neighbours would crowd new items out: keep their share at NEW_SHARE.
-            if self.rng.random() < NEW_SHARE:
-                return self.rng.choice(unrated)
-            return self.rng.choices(rated, weights=[weight(c) for c in rated])[0]
-        return self.rng.choices(candidates, weights=weights)[0]
+        unrated = [n for n, c in enumerate(candidates) if c.up + c.down == 0]
+        if unrated and len(unrated) < len(candidates):
+            if sum(weights[n] for n in unrated) < NEW_SHARE * sum(weights):
+                # Well-liked neighbours would crowd new items out: keep their share at NEW_SHARE.
+                if self.rng.random() < NEW_SHARE:
+                    return candidates[self.rng.choice(unrated)]
+                weights = [0.0 if n in unrated else w for n, w in enumerate(weights)]
+        # A weighted draw; random.choices does the same with more set-up than four items need.
+        point = self.rng.random() * sum(weights)
+        chosen = candidates[0]
+        for candidate, w in zip(candidates, weights, strict=True):
+            if w:
+                chosen = candidate
+                point -= w
+                if point < 0:
+                    break
+        return chosen
 
     async def _sample(self, f: Filters, scope_id: int) -> list[Candidate]:
         start = self.rng.random()
