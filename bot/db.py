@@ -119,6 +119,8 @@ class Database:
         # Statements the quick connection handed to a thread (over budget, or the file was
         # locked by another process); the tests read it.
         self.handed_off = 0
+        # Counted at the start and the end of every write: see writes.
+        self._writes = 0
 
     def _over_budget(self) -> bool:
         return time.perf_counter() > self._deadline
@@ -161,6 +163,7 @@ class Database:
         target = pending[-1][0]
         script = "\n".join(sql for _, _, sql in pending)
         async with self._write_lock:
+            self._writes += 1
             try:
                 await self.conn.executescript(
                     f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {target};\nCOMMIT;"
@@ -169,6 +172,8 @@ class Database:
                 if self.conn.in_transaction:
                     await self.conn.rollback()
                 raise
+            finally:
+                self._writes += 1
         log.info("database %s migrated from version %s to %s", self.path, current, target)
         return target
 
@@ -176,6 +181,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         async with self._write_lock:
+            self._writes += 1
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
@@ -189,6 +195,7 @@ class Database:
                     await asyncio.shield(self.conn.execute("ROLLBACK"))
                 raise
             finally:
+                self._writes += 1
                 callbacks, self._after_transaction = self._after_transaction, []
                 for callback in callbacks:
                     callback()
@@ -212,13 +219,25 @@ class Database:
 
     async def _write_statement(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
         """One statement that commits on its own; the caller holds the write lock."""
-        rows = self._quick(sql, params)
-        if rows is None:
-            # execute_fetchall runs the statement and reads its rows in one trip to the
-            # thread; a cursor would take three (execute, fetch, close).
-            return list(await self.conn.execute_fetchall(sql, params))
+        self._writes += 1
+        try:
+            rows = self._quick(sql, params)
+            if rows is None:
+                # execute_fetchall runs the statement and reads its rows in one trip to the
+                # thread; a cursor would take three (execute, fetch, close).
+                return list(await self.conn.execute_fetchall(sql, params))
+        finally:
+            self._writes += 1
         self._after_quick_write()
         return rows
+
+    @property
+    def writes(self) -> int:
+        """This process's writes, each counted as it starts and again as it ends (committed or
+        not). While the count stays the same, nothing this process did has changed what a read
+        returns, so rows read earlier may be used again. Other processes' writes are not seen
+        here: whoever keeps rows must also let them age (see ``bot.services.picker``)."""
+        return self._writes
 
     def _after_quick_write(self) -> None:
         # The quick connection never checkpoints (it could stall the loop on fsync): every so

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 
 from bot.core import Core
 from bot.errors import UserError
+from bot.models import VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
+from bot.services.picker import RESERVE_SECONDS
 
 GUILD, CHANNEL = 1001, 2001
 
@@ -224,3 +227,79 @@ async def test_a_used_up_category_comes_back_in_a_new_order(core: Core) -> None:
     # The most recent fifth of the first round is not repeated at the start of the second.
     assert not set(second[: pool - (pool + 4) // 5]) & set(first[-(pool // 5):])
     assert second != first
+
+
+def count_reads(core: Core) -> list[str]:
+    """Every read of the random order from now on (all run on the loop's own connection here)."""
+    reads: list[str] = []
+    assert core.db.quick is not None
+    core.db.quick.set_trace_callback(lambda sql: reads.append(sql) if "rand LIMIT" in sql else None)
+    return reads
+
+
+async def small_category(core: Core, tmp_path: Path, size: int = 6):
+    """Filters for a category of ``size`` new jokes of its own."""
+    await add_jokes(core, tmp_path, [
+        f"  - id: few-{n}\n    text: A joke of the small category, number {n}.\n    categories: [fewtest]\n"
+        for n in range(size)
+    ], name="few")
+    return await core.picker.filters("joke", GUILD, category="fewtest")
+
+
+async def test_a_busy_channel_reads_the_library_once_for_several_picks(core: Core) -> None:
+    core.history.write_delay = 3600  # nothing is written until flush(): the moment stays busy
+    f = await core.picker.filters("joke", GUILD)
+    reads = count_reads(core)
+    ids = [(await show(core, f, CHANNEL)).id for _ in range(8)]
+    assert len(reads) == 1
+    assert len(set(ids)) == 8
+    # Another channel, and other filters in this one, are read for themselves.
+    await show(core, f, CHANNEL + 1)
+    pun = await core.picker.filters("joke", GUILD, category="pun")
+    assert (await show(core, pun, CHANNEL)).id not in ids
+    assert len(reads) == 3
+    # Once the showings are written, the next pick reads again, and still repeats nothing.
+    await core.history.flush()
+    ids.append((await show(core, f, CHANNEL)).id)
+    assert len(reads) == 4
+    assert len(set(ids)) == 9
+
+
+async def test_an_item_hidden_after_a_read_is_not_picked_from_its_rows(core: Core, tmp_path: Path) -> None:
+    core.history.write_delay = 3600
+    f = await small_category(core, tmp_path)
+    first = await show(core, f, CHANNEL)  # read all six: the other five are kept
+    hidden = next(i for i in await core.items.list(kind="joke") if i.key.startswith("few-") and i.id != first.id)
+    await core.db.write(
+        "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
+        (GUILD, hidden.id),
+    )
+    rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
+    assert hidden.id not in rest
+    assert len({first.id, *rest}) == 5
+
+
+async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Core, tmp_path: Path) -> None:
+    core.history.write_delay = 3600
+    f = await small_category(core, tmp_path)
+    first = await show(core, f, CHANNEL)
+    voted = next(i for i in await core.items.list(kind="joke") if i.key.startswith("few-") and i.id != first.id)
+    for user in range(3):
+        await core.voting.click(item_id=voted.id, guild_id=GUILD, user_id=user, up=True)
+    later = {item.id: item for item in [await show(core, f, CHANNEL) for _ in range(5)]}
+    assert later[voted.id].tally == VoteTally(3, 0)
+
+
+async def test_a_change_by_another_process_reaches_picks_within_a_second(core: Core, tmp_path: Path) -> None:
+    core.history.write_delay = 3600
+    f = await small_category(core, tmp_path)
+    first = await show(core, f, CHANNEL)
+    retired = next(i for i in await core.items.list(kind="joke") if i.key.startswith("few-") and i.id != first.id)
+    other = sqlite3.connect(core.db.path, isolation_level=None)  # as `python -m bot import` would
+    try:
+        other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (retired.id,))
+    finally:
+        other.close()
+    await core.clock.advance(RESERVE_SECONDS)
+    rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
+    assert retired.id not in rest

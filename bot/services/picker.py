@@ -19,6 +19,16 @@ How a pick works (and why it does not scan the table):
   and the channel's memory of that pool (all of it, or one category or mood) is trimmed to its
   most recent fifth, so repeats come in a new order and never before the whole pool (well
   over 80% of it) has been shown.
+* A read takes ``RESERVE`` rows, not just the few candidates it needs, and keeps the rest for
+  the channel's next picks with the same filters, for at most ``RESERVE_SECONDS`` and only while
+  this process has written nothing at all to the database (see
+  :attr:`bot.db.Database.writes`). Then those rows, less the items shown in the channel
+  meanwhile, are what a fresh read from that point of the random order would return. So in a
+  busy moment a channel's picks walk on along the random order from where the last read
+  began, instead of each seeking to a point of its own, and most of them run no query at all.
+  A vote, an edit, a setting or a written showing (a quarter of a second after a pick) sends
+  the next pick back to the database; a change made by another process (an import from the
+  command line) reaches picks within ``RESERVE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -27,7 +37,8 @@ import math
 import random
 import re
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
@@ -39,6 +50,13 @@ from bot.repositories.items import Candidate, ItemRepository
 from bot.repositories.settings import SettingsRepository
 
 CANDIDATES = 4
+# Rows one read of the random order takes: the candidates of this pick, the rest kept for the
+# channel's next picks while the database is unchanged (see the module's docstring).
+RESERVE = 16
+RESERVE_SECONDS = 1.0
+# Reserves kept at most, across channels and filters: they are all dropped at the first change
+# of the database anyway; this only bounds a burst across very many channels.
+MAX_RESERVES = 1024
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
 KEEP_AFTER_CYCLE = 0.2
@@ -59,6 +77,16 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
+@dataclass
+class Reserve:
+    """Eligible rows read from a point of the random order on, in that order."""
+
+    rows: list[Candidate]
+    # Fewer than RESERVE rows were found in the whole order: these are all the items left.
+    complete: bool
+    expires: datetime
+
+
 class PickService:
     def __init__(self, db: Database, items: ItemRepository, history: HistoryRepository,
                  settings: SettingsRepository, clock: Clock, rng: random.Random | None = None) -> None:
@@ -68,6 +96,9 @@ class PickService:
         self.settings = settings
         self.clock = clock
         self.rng = rng or random.Random()
+        # Rows kept per (scope, filters), valid until they expire while db.writes is _reserved_at.
+        self._reserves: dict[tuple[int, Filters], Reserve] = {}
+        self._reserved_at = -1
 
     async def filters(self, kind: Kind, guild_id: int, *, category: str | None = None,
                       mood: Mood | None = None, settings: GuildSettings | None = None) -> Filters:
@@ -111,15 +142,36 @@ class PickService:
         return chosen
 
     async def _sample(self, f: Filters, scope_id: int) -> list[Candidate]:
-        start = self.rng.random()
-        args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id,
-                    skip=self.history.unwritten(scope_id, f.kind))
-        found = await self.items.candidates(start=start, limit=CANDIDATES, **args)
-        if len(found) < CANDIDATES:
+        """Up to CANDIDATES eligible items not yet shown in ``scope_id``, from a reserve kept since
+        the last read if the database has not changed, else from a new read."""
+        unwritten = self.history.unwritten(scope_id, f.kind)
+        if self.db.writes != self._reserved_at:
+            self._reserves.clear()
+            self._reserved_at = self.db.writes
+        else:
+            reserve = self._reserves.get((scope_id, f))
+            if reserve is not None and self.clock.now() < reserve.expires:
+                # Since it was read, only showings noted (and not yet written) can have changed
+                # what is eligible here: leave those out.
+                rows = [c for c in reserve.rows if c.id not in unwritten] if unwritten else reserve.rows
+                if len(rows) >= CANDIDATES or reserve.complete:
+                    return rows[:CANDIDATES]
+        writes = self.db.writes
+        reserve = await self._read(f, scope_id, unwritten)
+        # Kept only if nothing was written while the read waited (it may have waited for a thread).
+        if writes == self.db.writes == self._reserved_at and len(self._reserves) < MAX_RESERVES:
+            self._reserves[scope_id, f] = reserve
+        return reserve.rows[:CANDIDATES]
+
+    async def _read(self, f: Filters, scope_id: int, unwritten: list[int]) -> Reserve:
+        args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id, skip=unwritten)
+        found = await self.items.candidates(start=self.rng.random(), limit=RESERVE, **args)
+        if len(found) < RESERVE:
             seen = {c.id for c in found}
-            more = await self.items.candidates(start=0.0, limit=CANDIDATES, **args)
-            found += [c for c in more if c.id not in seen][: CANDIDATES - len(found)]
-        return found
+            more = await self.items.candidates(start=0.0, limit=RESERVE, **args)
+            found += [c for c in more if c.id not in seen][: RESERVE - len(found)]
+        return Reserve(found, complete=len(found) < RESERVE,
+                       expires=self.clock.now() + timedelta(seconds=RESERVE_SECONDS))
 
     async def pick(self, f: Filters, *, scope_id: int, search: str | None = None) -> Item:
         """Choose one item for ``scope_id`` (a channel). Reads only: call :meth:`shown` once the
@@ -140,7 +192,13 @@ class PickService:
     async def _pick_fresh(self, f: Filters, scope_id: int) -> Candidate:
         found = await self._sample(f, scope_id)
         if found:
-            return self._choose(found)
+            chosen = self._choose(found)
+            # Out of the reserve whether or not it gets shown: a pick whose message failed does
+            # not leave the next ones choosing among the same few.
+            reserve = self._reserves.get((scope_id, f))
+            if reserve is not None and chosen in reserve.rows:
+                reserve.rows.remove(chosen)
+            return chosen
         # Every eligible item has been shown here: bring back the one shown longest ago.
         await self.history.flush()
         oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag)
