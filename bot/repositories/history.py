@@ -123,19 +123,18 @@ class HistoryRepository:
             "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
         )
 
-    async def trim(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, keep: int,
-                   tag: str | None = None) -> int:
+    async def trim(self, *, scope_id: int, kind: Kind, keep: int, tag: str | None = None) -> None:
         """Forget all but the ``keep`` most recent showings in a scope (of items with ``tag``, if
-        given: the rest of the scope's memory stays); return how many were forgotten."""
+        given: the rest of the scope's memory stays). One statement, so no transaction: on a
+        busy loop, a transaction's round trips to the writer thread took tens of milliseconds."""
         tagged = "AND item_id IN (SELECT item_id FROM item_tags WHERE tag = ?)" if tag is not None else ""
         tag_params = [tag] if tag is not None else []
-        cur = await conn.execute(
+        await self.db.write(
             f"""DELETE FROM history WHERE scope_id = ? AND kind = ? {tagged} AND item_id NOT IN (
                     SELECT item_id FROM history WHERE scope_id = ? AND kind = ? {tagged}
                      ORDER BY shown_at DESC, item_id DESC LIMIT ?)""",
             [scope_id, kind, *tag_params, scope_id, kind, *tag_params, keep],
         )
-        return cur.rowcount
 
     async def places(self, item_id: int, limit: int = 10) -> list[tuple[int, int | None, str]]:
         """Where an item was shown most recently: (scope id, guild id, when)."""

@@ -205,9 +205,7 @@ class PickService:
         if oldest is None:
             raise UserError(self._nothing_message(f))
         pool = await self.items.count_eligible(**f.eligibility(), tag=f.tag)
-        async with self.db.transaction() as conn:
-            await self.history.trim(conn, scope_id=scope_id, kind=f.kind, tag=f.tag,
-                                    keep=math.ceil(pool * KEEP_AFTER_CYCLE))
+        await self.history.trim(scope_id=scope_id, kind=f.kind, tag=f.tag, keep=math.ceil(pool * KEEP_AFTER_CYCLE))
         return oldest
 
     async def _pick_search(self, f: Filters, scope_id: int, search: str) -> Candidate:
