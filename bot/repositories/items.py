@@ -307,10 +307,12 @@ class ItemRepository:
         return [candidate(r) for r in rows]
 
     async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
-                           tag: str | None, blocked_tags: Sequence[str] = ()) -> Candidate | None:
-        """The eligible item shown longest ago in ``scope_id``: the pick once every item was shown."""
+                           tag: str | None, blocked_tags: Sequence[str] = (),
+                           skip: Sequence[int] = ()) -> Candidate | None:
+        """The eligible item shown longest ago in ``scope_id`` (other than those in ``skip``): the
+        pick once every item was shown."""
         where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags)
+                                 blocked_tags=blocked_tags, skip=skip)
         join, join_params = ("JOIN item_tags t ON t.item_id = i.id AND t.tag = ?", [tag]) if tag else ("", [])
         row = await self.db.fetch_one(
             f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}

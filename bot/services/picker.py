@@ -199,9 +199,14 @@ class PickService:
             if reserve is not None and chosen in reserve.rows:
                 reserve.rows.remove(chosen)
             return chosen
-        # Every eligible item has been shown here: bring back the one shown longest ago.
-        await self.history.flush()
-        oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag)
+        # Every eligible item has been shown here: bring back the one shown longest ago. Showings
+        # not yet written are the latest of all, so they are passed over without waiting for the
+        # writer (on a busy loop that took tens of milliseconds), unless they are all there is.
+        unwritten = self.history.unwritten(scope_id, f.kind)
+        oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag, skip=unwritten)
+        if oldest is None and unwritten:
+            await self.history.flush()
+            oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag)
         if oldest is None:
             raise UserError(self._nothing_message(f))
         pool = await self.items.count_eligible(**f.eligibility(), tag=f.tag)
