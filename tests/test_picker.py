@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.models import VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
-from bot.services.picker import RESERVE_SECONDS
+from bot.services.picker import CANDIDATES, RESERVE, RESERVE_SECONDS
 
 GUILD, CHANNEL = 1001, 2001
 
@@ -237,6 +237,10 @@ def count_reads(core: Core) -> list[str]:
     return reads
 
 
+def limit(sql: str) -> int:
+    return int(sql.rsplit("LIMIT", 1)[1])
+
+
 async def small_category(core: Core, tmp_path: Path, size: int = 6):
     """Filters for a category of ``size`` new jokes of its own."""
     await add_jokes(core, tmp_path, [
@@ -246,63 +250,76 @@ async def small_category(core: Core, tmp_path: Path, size: int = 6):
     return await core.picker.filters("joke", GUILD, category="fewtest")
 
 
-async def test_a_busy_channel_reads_the_library_once_for_several_picks(core: Core) -> None:
+async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core: Core) -> None:
     core.history.write_delay = 3600  # nothing is written until flush(): the moment stays busy
     f = await core.picker.filters("joke", GUILD)
     reads = count_reads(core)
     ids = [(await show(core, f, CHANNEL)).id for _ in range(8)]
-    assert len(reads) == 1
+    # A quiet channel's pick reads just its four candidates; the second pick, a moment after a
+    # showing, reads sixteen rows; the six after it use those.
+    assert [limit(sql) for sql in reads] == [CANDIDATES, RESERVE]
     assert len(set(ids)) == 8
     # Another channel, and other filters in this one, are read for themselves.
     await show(core, f, CHANNEL + 1)
     pun = await core.picker.filters("joke", GUILD, category="pun")
     assert (await show(core, pun, CHANNEL)).id not in ids
-    assert len(reads) == 3
-    # Once the showings are written, the next pick reads again, and still repeats nothing.
+    assert [limit(sql) for sql in reads[2:]] == [CANDIDATES, RESERVE]
+    # Once the showings are written the next pick reads again, and still nothing repeats.
     await core.history.flush()
     ids.append((await show(core, f, CHANNEL)).id)
-    assert len(reads) == 4
-    assert len(set(ids)) == 9
+    assert [limit(sql) for sql in reads[4:]] == [RESERVE]
+    # After a second with nothing shown, the channel is quiet again.
+    await core.clock.advance(RESERVE_SECONDS)
+    await core.history.flush()
+    ids.append((await show(core, f, CHANNEL)).id)
+    assert [limit(sql) for sql in reads[5:]] == [CANDIDATES]
+    assert len(set(ids)) == 10
 
 
-async def test_an_item_hidden_after_a_read_is_not_picked_from_its_rows(core: Core, tmp_path: Path) -> None:
+async def busy_start(core: Core, f) -> tuple[list[int], list[int]]:
+    """Two picks in a row in CHANNEL: the second reads all that is left of the small category and
+    keeps it. Returns the ids shown and the ids kept for the next picks."""
+    shown = [(await show(core, f, CHANNEL)).id for _ in range(2)]
+    few = [i.id for i in await core.items.list(kind="joke") if i.key.startswith("few-")]
+    return shown, [i for i in few if i not in shown]
+
+
+async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core: Core, tmp_path: Path) -> None:
     core.history.write_delay = 3600
     f = await small_category(core, tmp_path)
-    first = await show(core, f, CHANNEL)  # read all six: the other five are kept
-    hidden = next(i for i in await core.items.list(kind="joke") if i.key.startswith("few-") and i.id != first.id)
+    shown, kept = await busy_start(core, f)
     await core.db.write(
         "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
-        (GUILD, hidden.id),
+        (GUILD, kept[0]),
     )
+    # Three picks use up the other kept rows; the fourth would be the hidden one, were it kept.
     rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
-    assert hidden.id not in rest
-    assert len({first.id, *rest}) == 5
+    assert kept[0] not in rest
+    assert len({*shown, *rest}) == 5
 
 
 async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Core, tmp_path: Path) -> None:
     core.history.write_delay = 3600
     f = await small_category(core, tmp_path)
-    first = await show(core, f, CHANNEL)
-    voted = next(i for i in await core.items.list(kind="joke") if i.key.startswith("few-") and i.id != first.id)
+    _, kept = await busy_start(core, f)
     for user in range(3):
-        await core.voting.click(item_id=voted.id, guild_id=GUILD, user_id=user, up=True)
-    later = {item.id: item for item in [await show(core, f, CHANNEL) for _ in range(5)]}
-    assert later[voted.id].tally == VoteTally(3, 0)
+        await core.voting.click(item_id=kept[0], guild_id=GUILD, user_id=user, up=True)
+    later = {item.id: item for item in [await show(core, f, CHANNEL) for _ in range(4)]}
+    assert later[kept[0]].tally == VoteTally(3, 0)
 
 
 async def test_a_change_by_another_process_reaches_picks_within_a_second(core: Core, tmp_path: Path) -> None:
     core.history.write_delay = 3600
     f = await small_category(core, tmp_path)
-    first = await show(core, f, CHANNEL)
-    retired = next(i for i in await core.items.list(kind="joke") if i.key.startswith("few-") and i.id != first.id)
+    _, kept = await busy_start(core, f)
     other = sqlite3.connect(core.db.path, isolation_level=None)  # as `python -m bot import` would
     try:
-        other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (retired.id,))
+        other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (kept[0],))
     finally:
         other.close()
     await core.clock.advance(RESERVE_SECONDS)
     rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
-    assert retired.id not in rest
+    assert kept[0] not in rest
 
 
 async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_it_holds(
