@@ -97,8 +97,9 @@ async def main(jokes: int, picks: int) -> None:
             await picker.pick(f, scope_id=CHANNEL)
 
         async def busy_pick() -> None:
-            # One pick after another in a channel, each noted as shown: the reads take sixteen
-            # rows, and the showings are written in the background when the loop gets a turn.
+            # One pick after another in a channel, each noted as shown: reads take RESERVE
+            # rows (see bot.services.picker), and the showings are written in the background
+            # when the loop gets a turn.
             item = await picker.pick(f, scope_id=CHANNEL + 2)
             picker.shown(item, scope_id=CHANNEL + 2, guild_id=GUILD)
             await asyncio.sleep(0)
