@@ -22,10 +22,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
 
     def __init__(self, item_id: int) -> None:
         self.item_id = item_id
-        super().__init__(
-            discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
-                              custom_id=f"report:{item_id}")
-        )
+        super().__init__(report_button(item_id))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -58,8 +55,10 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
         ))
 
 
-def report_button(item_id: int) -> discord.ui.Item[Any]:
-    return ReportButton(item_id)
+def report_button(item_id: int) -> discord.ui.Button[Any]:
+    """🚩 Report, as every item message carries it; a click reaches ReportButton."""
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
+                             custom_id=f"report:{item_id}")
 
 
 class Reports(commands.Cog):

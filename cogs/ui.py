@@ -90,20 +90,23 @@ def item_embed(item: Item) -> discord.Embed:
     return embed
 
 
+def vote_button(item_id: int, up: bool, count: int = 0) -> discord.ui.Button[Any]:
+    """👍 or 👎 with its count, as every item message carries it; a click reaches VoteButton."""
+    return discord.ui.Button(
+        style=discord.ButtonStyle.secondary,
+        emoji=THUMBS_UP if up else THUMBS_DOWN,
+        label=str(count),
+        custom_id=f"vote:{item_id}:{'up' if up else 'down'}",
+    )
+
+
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<item>[0-9]{1,19}):(?P<way>up|down)"):
-    """👍 or 👎 on an item. The custom_id carries the item, so clicks work after a restart."""
+    """A click on 👍 or 👎. The custom_id carries the item, so clicks work after a restart."""
 
     def __init__(self, item_id: int, up: bool, count: int = 0) -> None:
         self.item_id = item_id
         self.up = up
-        super().__init__(
-            discord.ui.Button(
-                style=discord.ButtonStyle.secondary,
-                emoji=THUMBS_UP if up else THUMBS_DOWN,
-                label=str(count),
-                custom_id=f"vote:{item_id}:{'up' if up else 'down'}",
-            )
-        )
+        super().__init__(vote_button(item_id, up, count))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -126,15 +129,22 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
 
 # Other features add buttons to every item message (a report button, for example) by
 # appending a factory here when their extension loads.
-EXTRA_BUTTONS: list[Callable[[int], discord.ui.Item[Any]]] = []
+EXTRA_BUTTONS: list[Callable[[int], discord.ui.Button[Any]]] = []
 
 
 def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
+    """The buttons under an item. Their clicks are handled by the dynamic items registered for
+    their custom_ids (VoteButton, and those of EXTRA_BUTTONS), on every message alike: one sent
+    a moment ago or one from before a restart, which no view object stands behind. So this view
+    only lays the buttons out, and is sent stopped: discord.py then keeps nothing of it. (A
+    view of DynamicItems works the same, but costs more to build, send and register: see the
+    throughput notes in the README.)"""
     view = discord.ui.View(timeout=None)
-    view.add_item(VoteButton(item_id, True, tally.up))
-    view.add_item(VoteButton(item_id, False, tally.down))
+    view.add_item(vote_button(item_id, True, tally.up))
+    view.add_item(vote_button(item_id, False, tally.down))
     for factory in EXTRA_BUTTONS:
         view.add_item(factory(item_id))
+    view.stop()
     return view
 
 
