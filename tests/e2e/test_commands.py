@@ -133,6 +133,15 @@ async def test_votes_toggle_switch_and_show_counts(b: Banter) -> None:
     assert votes(b.emu.get_message(msg)) == ("0", "0")
 
 
+async def test_item_messages_leave_nothing_behind_in_the_bot(b: Banter) -> None:
+    # Clicks reach the dynamic items by custom_id; a view kept per message would grow forever.
+    for command in ("joke", "discussion today"):
+        msg = await (await b.emu.slash(b.sb.alice, b.sb.general, command)).original_message()
+        await (await b.emu.click(b.sb.bob, msg, emoji="👍")).response()
+        assert votes(b.emu.get_message(msg)) == ("1", "0")
+    assert b.bot.persistent_views == []
+
+
 async def test_many_members_clicking_at_once_all_count(tmp_path: Path) -> None:
     names = tuple(f"m{n}" for n in range(25))
     async with banter(tmp_path, members=names) as b:
