@@ -128,7 +128,8 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
 
 
 # Other features add buttons to every item message (a report button, for example) by
-# appending a factory here when their extension loads.
+# appending a factory of plain buttons here when their extension loads, and registering the
+# DynamicItem that handles their custom_ids (see item_view).
 EXTRA_BUTTONS: list[Callable[[int], discord.ui.Button[Any]]] = []
 
 
