@@ -150,19 +150,20 @@ class PickService:
         """Up to CANDIDATES eligible items not yet shown in ``scope_id``, from a reserve kept since
         the last read if the database has not changed, else from a new read."""
         unwritten = self.history.unwritten(scope_id, f.kind)
+        now = self.clock.now()
         if self.db.writes != self._reserved_at:
             self._reserves.clear()
             self._reserved_at = self.db.writes
         else:
             reserve = self._reserves.get((scope_id, f))
-            if reserve is not None and self.clock.now() < reserve.expires:
+            if reserve is not None and now < reserve.expires:
                 # Since it was read, only showings noted (and not yet written) can have changed
                 # what is eligible here: leave those out.
                 rows = [c for c in reserve.rows if c.id not in unwritten] if unwritten else reserve.rows
                 if len(rows) >= CANDIDATES or reserve.complete:
                     return rows[:CANDIDATES]
         last_shown = self._last_shown.get(scope_id)
-        busy = last_shown is not None and (self.clock.now() - last_shown).total_seconds() < RESERVE_SECONDS
+        busy = last_shown is not None and (now - last_shown).total_seconds() < RESERVE_SECONDS
         writes = self.db.writes
         reserve = await self._read(f, scope_id, unwritten, RESERVE if busy else CANDIDATES)
         # Kept only if nothing was written while the read waited (it may have waited for a thread).
