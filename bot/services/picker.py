@@ -160,7 +160,9 @@ class PickService:
                 # Since it was read, only showings noted (and not yet written) can have changed
                 # what is eligible here: leave those out.
                 rows = [c for c in reserve.rows if c.id not in unwritten] if unwritten else reserve.rows
-                if len(rows) >= CANDIDATES or reserve.complete:
+                # All that was left, unless none of it is: then a pick taken out of the rows but
+                # never shown (its message failed, or is still being sent) may be all there is.
+                if len(rows) >= CANDIDATES or (reserve.complete and rows):
                     return rows[:CANDIDATES]
         last_shown = self._last_shown.get(scope_id)
         busy = last_shown is not None and (now - last_shown).total_seconds() < RESERVE_SECONDS
