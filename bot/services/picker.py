@@ -146,9 +146,10 @@ class PickService:
                     break
         return chosen
 
-    async def _sample(self, f: Filters, scope_id: int) -> list[Candidate]:
+    async def _sample(self, f: Filters, scope_id: int) -> tuple[list[Candidate], Reserve]:
         """Up to CANDIDATES eligible items not yet shown in ``scope_id``, from a reserve kept since
-        the last read if the database has not changed, else from a new read."""
+        the last read if the database has not changed, else from a new read; and the reserve
+        they came from, out of which the pick takes its choice."""
         unwritten = self.history.unwritten(scope_id, f.kind)
         now = self.clock.now()
         if self.db.writes != self._reserved_at:
@@ -163,25 +164,24 @@ class PickService:
                 # All that was left, unless none of it is: then a pick taken out of the rows but
                 # never shown (its message failed, or is still being sent) may be all there is.
                 if len(rows) >= CANDIDATES or (reserve.complete and rows):
-                    return rows[:CANDIDATES]
+                    return rows[:CANDIDATES], reserve
         last_shown = self._last_shown.get(scope_id)
         busy = last_shown is not None and (now - last_shown).total_seconds() < RESERVE_SECONDS
         writes = self.db.writes
-        reserve = await self._read(f, scope_id, unwritten, RESERVE if busy else CANDIDATES)
+        reserve = await self._read(f, scope_id, unwritten, RESERVE if busy else CANDIDATES, now)
         # Kept only if nothing was written while the read waited (it may have waited for a thread).
         if writes == self.db.writes == self._reserved_at and len(self._reserves) < MAX_RESERVES:
             self._reserves[scope_id, f] = reserve
-        return reserve.rows[:CANDIDATES]
+        return reserve.rows[:CANDIDATES], reserve
 
-    async def _read(self, f: Filters, scope_id: int, unwritten: list[int], size: int) -> Reserve:
+    async def _read(self, f: Filters, scope_id: int, unwritten: list[int], size: int, now: datetime) -> Reserve:
         args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id, skip=unwritten)
         found = await self.items.candidates(start=self.rng.random(), limit=size, **args)
         if len(found) < size:
             seen = {c.id for c in found}
             more = await self.items.candidates(start=0.0, limit=size, **args)
             found += [c for c in more if c.id not in seen][: size - len(found)]
-        return Reserve(found, complete=len(found) < size,
-                       expires=self.clock.now() + timedelta(seconds=RESERVE_SECONDS))
+        return Reserve(found, complete=len(found) < size, expires=now + timedelta(seconds=RESERVE_SECONDS))
 
     async def pick(self, f: Filters, *, scope_id: int, search: str | None = None) -> Item:
         """Choose one item for ``scope_id`` (a channel). Reads only: call :meth:`shown` once the
@@ -203,14 +203,12 @@ class PickService:
         self._last_shown[scope_id] = now
 
     async def _pick_fresh(self, f: Filters, scope_id: int) -> Candidate:
-        found = await self._sample(f, scope_id)
+        found, reserve = await self._sample(f, scope_id)
         if found:
             chosen = self._choose(found)
             # Out of the reserve whether or not it gets shown: a pick whose message failed does
             # not leave the next ones choosing among the same few.
-            reserve = self._reserves.get((scope_id, f))
-            if reserve is not None and chosen in reserve.rows:
-                reserve.rows.remove(chosen)
+            reserve.rows.remove(chosen)
             return chosen
         # Every eligible item has been shown here: bring back the one shown longest ago. Showings
         # not yet written are the latest of all, so they are passed over without waiting for the
