@@ -28,10 +28,9 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.db import Database
-from bot.repositories.history import HistoryRepository
-from bot.repositories.items import I_COLUMNS, ITEM_COLUMNS, ItemRepository
-from bot.repositories.settings import SettingsRepository
+from bot.repositories.items import I_COLUMNS, ITEM_COLUMNS
 from bot.services.picker import PickService
+from bot.storage import Storage
 
 CATEGORIES = [f"cat{n:02d}" for n in range(20)]
 GUILD, CHANNEL = 1, 2
@@ -69,19 +68,19 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 async def main(jokes: int, picks: int) -> None:
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
-        db = await Database.open(Path(tmp) / "bench.db")
+        storage = await Storage.open(Path(tmp) / "bench.db", rng)
+        db = storage.db
         t0 = time.perf_counter()
         await seed(db, jokes, rng)
         print(f"seeded {jokes:,} jokes in {time.perf_counter() - t0:.1f} s")
-        items = ItemRepository(db, rng)
-        history = HistoryRepository(db)
-        picker = PickService(db, items, history, SettingsRepository(db), SystemClock(), rng)
+        history = storage.history
+        picker = PickService(storage, SystemClock(), rng)
         f = await picker.filters("joke", GUILD, category="cat07")
         # The no-repeat window: 1,000 items of the category already shown in the channel.
         shown = [n + 1 for n in range(7, jokes, len(CATEGORIES))][:1000]
-        async with db.transaction() as conn:
+        async with storage.transaction() as tx:
             for item_id in shown:
-                await history.record(conn, scope_id=CHANNEL, kind="joke", item_id=item_id, guild_id=GUILD,
+                await tx.history.record(scope_id=CHANNEL, kind="joke", item_id=item_id, guild_id=GUILD,
                                      now="2026-01-01T00:00:00.000000Z")
 
         async def pk_fetch() -> None:
@@ -157,7 +156,7 @@ async def main(jokes: int, picks: int) -> None:
         verdict = "meets" if p50 <= 3 * b50 else "MISSES"
         print(f"pick p50 is {p50 / b50:.2f}x the aiosqlite primary-key fetch: {verdict} the 3x target "
               f"({p50 / q50:.2f}x the same fetch on the loop)")
-        await db.close()
+        await storage.close()
 
 
 if __name__ == "__main__":

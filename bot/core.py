@@ -23,6 +23,7 @@ from bot.services.mood import MoodReader
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
 from bot.services.votes import VoteService
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def content_folders(config: Config) -> list[Path]:
 @dataclass
 class Core:
     config: Config
+    storage: Storage
     db: Database
     clock: Clock
     library: Library
@@ -60,21 +62,19 @@ class Core:
         """
         clock = clock or SystemClock()
         library = load_library(content_folders(config))
-        db = await Database.open(config.database_path)
+        storage = await Storage.open(config.database_path, rng)
+        db = storage.db
         try:
-            items = ItemRepository(db, rng)
-            history = HistoryRepository(db)
-            settings = SettingsRepository(db)
-            votes = VoteRepository(db)
-            picker = PickService(db, items, history, settings, clock, rng)
+            items, history, settings, votes = storage.items, storage.history, storage.settings, storage.votes
+            picker = PickService(storage, clock, rng)
             daily_posts = DailyRepository(db)
             moderation_repo = ModerationRepository(db)
             core = cls(
-                config=config, db=db, clock=clock, library=library, items=items, history=history,
-                settings=settings, meta=MetaRepository(db), votes=votes,
-                content=LibraryService(db, items, clock),
+                config=config, storage=storage, db=db, clock=clock, library=library, items=items, history=history,
+                settings=settings, meta=storage.meta, votes=votes,
+                content=LibraryService(storage, clock),
                 picker=picker,
-                voting=VoteService(votes, items, settings, clock),
+                voting=VoteService(storage, clock),
                 moods=MoodReader(library.moods),
                 daily_posts=daily_posts,
                 daily=DailyService(db, daily_posts, settings, picker, items, clock,
@@ -86,10 +86,9 @@ class Core:
             )
             await core.content.import_library(library)
         except BaseException:
-            await db.close()
+            await storage.close()
             raise
         return core
 
     async def close(self) -> None:
-        await self.history.close()
-        await self.db.close()
+        await self.storage.close()

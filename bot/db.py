@@ -26,11 +26,11 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -102,6 +102,35 @@ def _connect_quick(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+Row = sqlite3.Row
+
+
+class Sql(Protocol):
+    """What a repository runs its statements on: the database itself (each statement on its own)
+    or one transaction (:meth:`Database.atomic`). A repository written against this works in
+    both, so a service can call the same method alone or as part of a larger change."""
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]: ...
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None: ...
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any: ...
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        ...
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+    def atomic(self) -> AbstractAsyncContextManager[TransactionSql]:
+        """A transaction, or the one under way: statements in it commit together or not at all."""
+        ...
+
+    def exclusive(self) -> AbstractAsyncContextManager[Sql]:
+        """Statements that no other coroutine's writes come in between (each may commit alone)."""
+        ...
 
 
 class Database:
@@ -207,6 +236,21 @@ class Database:
         async with self._write_lock:
             yield Statements(self)
 
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[TransactionSql]:
+        """:meth:`transaction`, with its statements run through :class:`TransactionSql`."""
+        async with self.transaction() as conn:
+            yield TransactionSql(self, conn)
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement that commits on its own (see :meth:`write`); rows it changed."""
+        async with self._write_lock:
+            return await self._write_counted(sql, tuple(params))
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.atomic() as tx:
+            await tx.execute_many(sql, rows)
+
     def after_transaction(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` when the transaction under way ends, committed or not (cache upkeep)."""
         self._after_transaction.append(callback)
@@ -230,6 +274,31 @@ class Database:
             self._writes += 1
         self._after_quick_write()
         return rows
+
+    async def _write_counted(self, sql: str, params: tuple[Any, ...]) -> int:
+        self._writes += 1
+        try:
+            changed = self._quick_count(sql, params)
+            if changed is None:
+                cur = await self.conn.execute(sql, params)
+                changed = cur.rowcount
+                await cur.close()
+        finally:
+            self._writes += 1
+        self._after_quick_write()
+        return changed
+
+    def _quick_count(self, sql: str, params: tuple[Any, ...]) -> int | None:
+        if self.quick is None:
+            return None
+        self._deadline = time.perf_counter() + self.quick_budget
+        try:
+            return self.quick.execute(sql, params).rowcount
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF not in HANDED_OFF:
+                raise
+            self.handed_off += 1
+            return None
 
     @property
     def writes(self) -> int:
@@ -296,3 +365,65 @@ class Statements:
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return await self._db._write_statement(sql, tuple(params))
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return await self._db._write_counted(sql, tuple(params))
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            await self.execute(sql, row)
+
+    def atomic(self) -> AbstractAsyncContextManager[TransactionSql]:
+        raise RuntimeError("a transaction cannot start inside exclusive(): it holds the write lock")
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[Statements]:
+        yield self
+
+
+class TransactionSql:
+    """Statements inside one write transaction (what :meth:`Database.atomic` hands out)."""
+
+    def __init__(self, db: Database, conn: aiosqlite.Connection) -> None:
+        self._db = db
+        self._conn = conn
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        cur = await self._conn.execute(sql, tuple(params))
+        changed = cur.rowcount
+        await cur.close()
+        return changed
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, [tuple(row) for row in rows])
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[TransactionSql]:
+        yield self  # already inside one: it commits with the rest
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[TransactionSql]:
+        yield self
+
+    def after_transaction(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` when this transaction ends, committed or not (cache upkeep)."""
+        self._db.after_transaction(callback)

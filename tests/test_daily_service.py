@@ -27,6 +27,7 @@ from bot.services.daily import (
     PermanentSendError,
     TransientSendError,
 )
+from tests.support import retire
 from tests.template_db import seeded
 
 GUILD = 1001
@@ -409,9 +410,8 @@ async def test_thread_failure_is_recorded_but_the_post_stands(core: Core, clock:
 
 async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
-    async with core.db.transaction() as conn:
-        for item in await core.items.list(kind="discussion"):
-            await core.items.set_status(conn, item.id, "retired", "2026-01-10T08:00:00.000000Z")
+    for item in await core.items.find(kind="discussion"):
+        await retire(core, item.id)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed" and "no discussion topics" in post.error
@@ -442,8 +442,7 @@ async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: Man
     [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
     first = post.item_id
     assert first is not None and poster.messages == []
-    async with core.db.transaction() as conn:
-        await core.items.set_status(conn, first, "retired", "2026-01-10T09:00:05.000000Z")
+    await retire(core, first)
     await clock.advance(15)
     await settle(core.daily)
     [message] = poster.messages

@@ -114,7 +114,7 @@ def count_history_inserts(core: Core) -> list[str]:
 
 
 async def test_showings_of_a_busy_moment_share_one_statement(core: Core) -> None:
-    core.history.write_delay = 3600  # however slow this machine, the delay does not pass here
+    core.storage.showings.write_delay = 3600  # however slow this machine, the delay does not pass here
     inserts = count_history_inserts(core)
     seen = await show_jokes(core, 12, channels=4, yielding=True)  # the writer gets turns: it still waits
     assert inserts == []
@@ -125,7 +125,7 @@ async def test_showings_of_a_busy_moment_share_one_statement(core: Core) -> None
 
 
 async def test_showings_are_written_once_the_delay_has_passed(core: Core) -> None:
-    core.history.write_delay = 0  # the delay's timer fires at the loop's next turn
+    core.storage.showings.write_delay = 0  # the delay's timer fires at the loop's next turn
     inserts = count_history_inserts(core)
     f = await core.picker.filters("joke", GUILD)
     item = await core.picker.pick(f, scope_id=CHANNEL)

@@ -13,6 +13,7 @@ from bot.core import Core
 from bot.errors import ContentError, UserError
 from bot.services.packs import BUILTIN_CONTENT, load_library, read_jokeapi
 from tests.conftest import JOKEAPI_FILE
+from tests.support import item_by_key
 
 MOODS = BUILTIN_CONTENT / "moods.yaml"
 
@@ -47,21 +48,21 @@ async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: P
     pack(folder, TWO)
     first = await core.content.import_library(load_library([folder], moods_file=MOODS))
     assert first.added == 2
-    item = await core.items.get_by_key("joke", "t-1")
+    item = await item_by_key(core, "joke", "t-1")
     await core.voting.click(item_id=item.id, guild_id=1, user_id=2, up=True)
 
     pack(folder, TWO.replace("First joke.", "First joke, improved.").split("  - id: t-2")[0])
     second = await core.content.import_library(load_library([folder], moods_file=MOODS))
     assert (second.updated, second.retired, second.added) == (1, 1, 0)
-    edited = await core.items.get_by_key("joke", "t-1")
+    edited = await item_by_key(core, "joke", "t-1")
     assert edited.id == item.id and edited.body.text == "First joke, improved." and edited.up == 1
-    retired = await core.items.get_by_key("joke", "t-2")
+    retired = await item_by_key(core, "joke", "t-2")
     assert retired.status == "retired"
 
     pack(folder, TWO)
     third = await core.content.import_library(load_library([folder], moods_file=MOODS))
     assert third.restored == 1 and third.updated == 1
-    assert (await core.items.get_by_key("joke", "t-2")).status == "active"
+    assert (await item_by_key(core, "joke", "t-2")).status == "active"
 
 
 def test_bad_pack_writes_nothing(tmp_path: Path) -> None:

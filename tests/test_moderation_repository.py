@@ -18,9 +18,7 @@ def joke(key: str, text: str) -> ContentEntry:
 
 
 async def server_item(db: Database, guild_id: int | None, key: str, text: str) -> int:
-    items = ItemRepository(db)
-    async with db.transaction() as conn:
-        item_id, _ = await items.upsert(conn, joke(key, text), origin="moderator", guild_id=guild_id, now=NOW)
+    item_id, _ = await ItemRepository(db).upsert(joke(key, text), origin="moderator", guild_id=guild_id, now=NOW)
     return item_id
 
 

@@ -211,14 +211,14 @@ async def test_two_moderators_deciding_at_once_one_wins(core: Core) -> None:
     wins = [r for r in results if not isinstance(r, BaseException)]
     losses = [r for r in results if isinstance(r, AlreadyDecided)]
     assert len(wins) == 1 and len(losses) == 2
-    servers_items = [i for i in await core.items.list(kind="joke") if i.guild_id == G]
+    servers_items = [i for i in await core.items.find(kind="joke") if i.guild_id == G]
     assert len(servers_items) == (1 if wins[0].case.status == "approved" else 0)
     assert len(await core.moderation.actions(G, MOD)) == 1
 
 
 async def test_members_cannot_moderate(core: Core) -> None:
     case = await core.moderation.suggest(G, 100, "joke", ZEBRA)
-    item_id = (await core.items.list(kind="joke"))[0].id
+    item_id = (await core.items.find(kind="joke"))[0].id
     attempts = [
         core.moderation.next_case(G, MEMBER),
         core.moderation.approve(G, MEMBER, case.id),
@@ -255,7 +255,7 @@ async def test_the_moderator_role(core: Core) -> None:
 # --- reports ---------------------------------------------------------------------------------------
 
 async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
-    item = (await core.items.list(kind="joke"))[0]
+    item = (await core.items.find(kind="joke"))[0]
     for n, member in enumerate((100, 101), 1):
         outcome = await core.moderation.report(G, member, item.id, "not funny")
         assert (outcome.reporters, outcome.hidden_now) == (n, False)
@@ -281,7 +281,7 @@ async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
 
 async def test_the_server_threshold_and_removal(core: Core) -> None:
     await core.moderation.change_settings(G, MOD, report_threshold=1)
-    item = (await core.items.list(kind="joke"))[0]
+    item = (await core.items.find(kind="joke"))[0]
     assert (await core.moderation.report(G, 100, item.id, "bad")).hidden_now
     assert not (await core.moderation.report(H, 100, item.id, "bad")).hidden_now
     case_id = (await core.moderation.next_case(G, MOD)).case.id
@@ -431,7 +431,7 @@ async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) 
 
 async def test_scope_between_servers(core: Core) -> None:
     theirs = await approved(core, ZEBRA, guild=H)
-    pack_item = (await core.items.list(kind="joke", global_only=True))[0]
+    pack_item = (await core.items.find(kind="joke", global_only=True))[0]
     # Knowing the items' current content does not help.
     their_base = (await core.items.get(theirs)).entry().content_hash()
     for attempt in (
@@ -508,5 +508,5 @@ async def test_an_edit_that_lands_while_a_suggestion_is_approved_is_not_lost(cor
     # Still pending, with the edit; approving now takes the edited text.
     decision = await core.moderation.approve(G, MOD, case.id)
     assert decision.item is not None and decision.item.body.punchline == "Stripes beat spots."
-    assert [i.body.punchline for i in await core.items.list(kind="joke") if i.guild_id == G] == [
+    assert [i.body.punchline for i in await core.items.find(kind="joke") if i.guild_id == G] == [
         "Stripes beat spots."]

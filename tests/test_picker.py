@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.models import VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
 from bot.services.picker import CANDIDATES, RESERVE, RESERVE_SECONDS
+from tests.support import item_by_key, retire, vote_of
 
 GUILD, CHANNEL = 1001, 2001
 
@@ -67,7 +68,7 @@ async def test_whole_pool_cycles_and_history_is_trimmed(core: Core) -> None:
 
 
 async def test_safe_mode_and_gentle_moods_exclude_flagged_content(core: Core) -> None:
-    flagged = {i.id for i in await core.items.list(kind="joke") if i.flags}
+    flagged = {i.id for i in await core.items.find(kind="joke") if i.flags}
     assert flagged, "the built-in packs carry some honestly flagged jokes"
     f = await core.picker.filters("joke", GUILD)
     shown = {(await core.picker.pick(f, scope_id=CHANNEL)).id for _ in range(150)}
@@ -114,7 +115,7 @@ async def test_better_rated_items_come_up_more_and_new_ones_still_do(core: Core,
     await add_jokes(core, tmp_path, [
         f"  - id: r-{n}\n    text: Rated joke number {n}.\n    categories: [ratedtest]\n" for n in range(3)
     ])
-    loved, hated, _fresh = [await core.items.get_by_key("joke", f"r-{n}") for n in range(3)]
+    loved, hated, _fresh = [await item_by_key(core, "joke", f"r-{n}") for n in range(3)]
     for user in range(12):
         await core.voting.click(item_id=loved.id, guild_id=GUILD, user_id=user, up=True)
         await core.voting.click(item_id=hated.id, guild_id=GUILD, user_id=user, up=False)
@@ -151,7 +152,7 @@ async def test_topics_of_the_day_do_not_repeat_until_the_pool_is_used(core: Core
 
 
 async def test_votes_toggle_switch_and_count_per_server(core: Core) -> None:
-    item = (await core.items.list(kind="joke"))[0]
+    item = (await core.items.find(kind="joke"))[0]
     click = core.voting.click
     assert (await click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)).tally.up == 1
     out = await click(item_id=item.id, guild_id=GUILD, user_id=1, up=False)
@@ -169,19 +170,19 @@ async def test_votes_toggle_switch_and_count_per_server(core: Core) -> None:
 
 
 async def test_votes_survive_reopening_the_database(core: Core, config) -> None:
-    item = (await core.items.list(kind="joke"))[3]
+    item = (await core.items.find(kind="joke"))[3]
     await core.voting.click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)
     reopened = await Core.open(config)
     try:
         assert (await reopened.voting.tally(item.id, GUILD)).up == 1
-        assert await reopened.votes.vote_of(item.id, GUILD, 1) == 1
+        assert await vote_of(reopened, item.id, GUILD, 1) == 1
     finally:
         await reopened.close()
 
 
 async def test_top_keeps_flagged_and_hidden_items_out_like_picks_do(core: Core) -> None:
-    flagged = next(i for i in await core.items.list(kind="joke") if i.flags)
-    clean = next(i for i in await core.items.list(kind="joke") if not i.flags)
+    flagged = next(i for i in await core.items.find(kind="joke") if i.flags)
+    clean = next(i for i in await core.items.find(kind="joke") if not i.flags)
     other = GUILD + 7  # another server, with safe mode off, votes on the flagged joke
     await core.settings.update(other, safe_mode=False)
     for user in range(3):
@@ -199,8 +200,7 @@ async def test_top_keeps_flagged_and_hidden_items_out_like_picks_do(core: Core) 
 
 async def test_topic_of_the_day_is_replaced_when_it_may_no_longer_be_shown(core: Core) -> None:
     first = await core.picker.of_the_day("discussion", GUILD)
-    async with core.db.transaction() as conn:
-        await core.items.set_status(conn, first.id, "retired", "2026-03-14T12:00:00.000000Z")
+    await retire(core, first.id)
     replaced = await core.picker.of_the_day("discussion", GUILD)
     assert replaced.id != first.id
     assert (await core.picker.of_the_day("discussion", GUILD)).id == replaced.id
@@ -251,7 +251,7 @@ async def small_category(core: Core, tmp_path: Path, size: int = 6):
 
 
 async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core: Core) -> None:
-    core.history.write_delay = 3600  # nothing is written until flush(): the moment stays busy
+    core.storage.showings.write_delay = 3600  # nothing is written until flush(): the moment stays busy
     f = await core.picker.filters("joke", GUILD)
     reads = count_reads(core)
     # A quiet channel's pick reads just its candidates; the second pick, a moment after a
@@ -281,12 +281,12 @@ async def busy_start(core: Core, f) -> tuple[list[int], list[int]]:
     """Two picks in a row in CHANNEL: the second reads all that is left of the small category and
     keeps it. Returns the ids shown and the ids kept for the next picks."""
     shown = [(await show(core, f, CHANNEL)).id for _ in range(2)]
-    few = [i.id for i in await core.items.list(kind="joke") if i.key.startswith("few-")]
+    few = [i.id for i in await core.items.find(kind="joke") if i.key.startswith("few-")]
     return shown, [i for i in few if i not in shown]
 
 
 async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core: Core, tmp_path: Path) -> None:
-    core.history.write_delay = 3600
+    core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown, kept = await busy_start(core, f)
     async with core.db.transaction() as conn:  # as moderation hides an item
@@ -301,7 +301,7 @@ async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core
 
 
 async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Core, tmp_path: Path) -> None:
-    core.history.write_delay = 3600
+    core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     _, kept = await busy_start(core, f)
     for user in range(3):
@@ -311,7 +311,7 @@ async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Co
 
 
 async def test_a_change_by_another_process_reaches_picks_within_a_second(core: Core, tmp_path: Path) -> None:
-    core.history.write_delay = 3600
+    core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     _, kept = await busy_start(core, f)
     other = sqlite3.connect(core.db.path, isolation_level=None)  # as `python -m bot import` would
@@ -327,7 +327,7 @@ async def test_a_change_by_another_process_reaches_picks_within_a_second(core: C
 async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_it_holds(
     core: Core, tmp_path: Path
 ) -> None:
-    core.history.write_delay = 3600  # the second round's showings stay unwritten throughout
+    core.storage.showings.write_delay = 3600  # the second round's showings stay unwritten throughout
     f = await small_category(core, tmp_path)
     first = [(await show(core, f, CHANNEL)).id for _ in range(6)]
     await core.history.flush()
@@ -340,7 +340,7 @@ async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_i
 
 
 async def test_a_pick_never_shown_is_offered_again_at_the_end_of_the_pool(core: Core, tmp_path: Path) -> None:
-    core.history.write_delay = 3600
+    core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown = [(await show(core, f, CHANNEL)).id for _ in range(5)]
     await core.history.flush()
@@ -352,7 +352,7 @@ async def test_a_pick_never_shown_is_offered_again_at_the_end_of_the_pool(core: 
 
 
 async def test_a_one_joke_category_can_be_picked_twice_before_it_is_shown(core: Core, tmp_path: Path) -> None:
-    core.history.write_delay = 3600
+    core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path, size=1)
     first = await core.picker.pick(f, scope_id=CHANNEL)  # e.g. two members at the same moment
     assert (await core.picker.pick(f, scope_id=CHANNEL)).id == first.id

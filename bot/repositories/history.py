@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import aiosqlite
-
-from bot.db import Database
+from bot.db import Database, Sql
 from bot.models import Kind
 
 log = logging.getLogger(__name__)
@@ -42,11 +40,11 @@ def record_many_sql(count: int) -> str:
 RECORD_SQL = record_many_sql(1)
 
 
-class HistoryRepository:
+class ShowingWriter:
     """Showings are recorded in the background (:meth:`record_soon`): every pick makes one, and
     the member should not wait for it. They are written :data:`WRITE_DELAY` after the first of
     them, together. Until one is committed, :meth:`unwritten` lists it so the next pick skips it
-    all the same, and every read of the history here has it written first."""
+    all the same, and every read of the history has it written first. One per database."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -56,11 +54,6 @@ class HistoryRepository:
         self._due: asyncio.Future[None] | None = None  # done when the writer should start
         self._timer: asyncio.TimerHandle | None = None
         self._closed = False
-
-    async def record(self, conn: aiosqlite.Connection, *, scope_id: int, kind: Kind, item_id: int,
-                     guild_id: int | None, now: str) -> None:
-        """Note that ``item_id`` was shown in ``scope_id``; an earlier showing is moved to ``now``."""
-        await conn.execute(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
 
     def record_soon(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
         """Note that ``item_id`` was shown in ``scope_id``; written to the database shortly, together
@@ -103,7 +96,7 @@ class HistoryRepository:
             while self._unwritten:
                 batch = [row for rows in self._unwritten.values() for row in rows.values()][:BATCH]
                 try:
-                    await self.db.write(record_many_sql(len(batch)), [v for row in batch for v in row])
+                    await self.db.execute(record_many_sql(len(batch)), [v for row in batch for v in row])
                 except Exception:
                     # Losing them only lets those items come back early in their channels.
                     log.exception("could not record %d showings", len(batch))
@@ -117,9 +110,32 @@ class HistoryRepository:
             self._timer.cancel()
             self._due = self._timer = self._writer = None
 
+class HistoryRepository:
+    """What was shown where. Reads of the history see the showings still waiting in the
+    :class:`ShowingWriter` too (they are written first)."""
+
+    def __init__(self, sql: Sql, writer: ShowingWriter) -> None:
+        self.sql = sql
+        self.writer = writer
+
+    async def record(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
+        """Note that ``item_id`` was shown in ``scope_id`` now, not in the background; an earlier
+        showing is moved to ``now``."""
+        await self.sql.execute(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
+
+    def record_soon(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
+        """Note a showing, written shortly (see :class:`ShowingWriter`)."""
+        self.writer.record_soon(scope_id=scope_id, kind=kind, item_id=item_id, guild_id=guild_id, now=now)
+
+    def unwritten(self, scope_id: int, kind: Kind) -> list[int]:
+        return self.writer.unwritten(scope_id, kind)
+
+    async def flush(self) -> None:
+        await self.writer.flush()
+
     async def count(self, scope_id: int, kind: Kind) -> int:
-        await self.flush()
-        return await self.db.scalar(
+        await self.writer.flush()
+        return await self.sql.scalar(
             "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
         )
 
@@ -129,7 +145,7 @@ class HistoryRepository:
         busy loop, a transaction's round trips to the writer thread took tens of milliseconds."""
         tagged = "AND item_id IN (SELECT item_id FROM item_tags WHERE tag = ?)" if tag is not None else ""
         tag_params = [tag] if tag is not None else []
-        await self.db.write(
+        await self.sql.execute(
             f"""DELETE FROM history WHERE scope_id = ? AND kind = ? {tagged} AND item_id NOT IN (
                     SELECT item_id FROM history WHERE scope_id = ? AND kind = ? {tagged}
                      ORDER BY shown_at DESC, item_id DESC LIMIT ?)""",
@@ -138,39 +154,40 @@ class HistoryRepository:
 
     async def places(self, item_id: int, limit: int = 10) -> list[tuple[int, int | None, str]]:
         """Where an item was shown most recently: (scope id, guild id, when)."""
-        await self.flush()
-        rows = await self.db.fetch_all(
+        await self.writer.flush()
+        rows = await self.sql.fetch_all(
             "SELECT scope_id, guild_id, shown_at FROM history WHERE item_id = ? ORDER BY shown_at DESC LIMIT ?",
             (item_id, limit),
         )
         return [(r["scope_id"], r["guild_id"], r["shown_at"]) for r in rows]
 
     async def daily_pick(self, guild_id: int, kind: Kind, local_date: str) -> int | None:
-        return await self.db.scalar(
+        return await self.sql.scalar(
             "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
             (guild_id, kind, local_date),
         )
 
-    async def claim_daily_pick(self, conn: aiosqlite.Connection, *, guild_id: int, kind: Kind,
-                               local_date: str, item_id: int, replacing: int | None = None) -> int:
+    async def claim_daily_pick(self, *, guild_id: int, kind: Kind, local_date: str, item_id: int,
+                               replacing: int | None = None) -> int:
         """Store the pick of the day unless one is stored already; return the one that stands.
 
         With ``replacing``, the stored pick is swapped for ``item_id`` only if it is still
         ``replacing``: when two commands replace a pick that went out of bounds, one wins.
         """
-        if replacing is None:
-            await conn.execute(
-                "INSERT OR IGNORE INTO daily_picks (guild_id, kind, local_date, item_id) VALUES (?, ?, ?, ?)",
-                (guild_id, kind, local_date, item_id),
+        async with self.sql.atomic() as sql:
+            if replacing is None:
+                await sql.execute(
+                    "INSERT OR IGNORE INTO daily_picks (guild_id, kind, local_date, item_id) VALUES (?, ?, ?, ?)",
+                    (guild_id, kind, local_date, item_id),
+                )
+            else:
+                await sql.execute(
+                    """UPDATE daily_picks SET item_id = ?
+                        WHERE guild_id = ? AND kind = ? AND local_date = ? AND item_id = ?""",
+                    (item_id, guild_id, kind, local_date, replacing),
+                )
+            stands: int = await sql.scalar(
+                "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
+                (guild_id, kind, local_date),
             )
-        else:
-            await conn.execute(
-                """UPDATE daily_picks SET item_id = ?
-                    WHERE guild_id = ? AND kind = ? AND local_date = ? AND item_id = ?""",
-                (item_id, guild_id, kind, local_date, replacing),
-            )
-        async with conn.execute(
-            "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
-            (guild_id, kind, local_date),
-        ) as cur:
-            return (await cur.fetchone())[0]
+        return stands

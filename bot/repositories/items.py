@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-import aiosqlite
-
-from bot.db import Database
+from bot.db import Sql
 from bot.models import (
     ContentEntry,
     Item,
@@ -63,73 +60,68 @@ def eligible(*, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Se
     return where, params
 
 
-@dataclass(frozen=True)
-class UpsertResult:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    retired: int = 0
-    restored: int = 0
-
-
 class Candidate(NamedTuple):
-    """An eligible item as a pick reads it: the whole row, so the chosen one needs no second read.
+    """An eligible item as a pick reads it: its votes to weigh it by, and the values of its row,
+    so that the chosen one becomes an :class:`Item` (:func:`item_of`) without a second read.
     (A tuple: a pick builds several, and a frozen dataclass costs more to make.)"""
 
     id: int
     up: int
     down: int
-    row: aiosqlite.Row | None = None
+    values: tuple[Any, ...] = ()
+
+    def item(self) -> Item:
+        """The candidate as an item, with this server's tally (every candidate query reads it)."""
+        return item_of(self.values, with_tally=True)
 
 
-def candidate(row: aiosqlite.Row) -> Candidate:
-    """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item``)."""
-    return Candidate(row[_ID], row[_UP], row[_DOWN], row)
+def candidate(row: Sequence[Any]) -> Candidate:
+    """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item_of``)."""
+    values = tuple(row)
+    return Candidate(values[_ID], values[_UP], values[_DOWN], values)
 
 
 def tags_of(entry: ContentEntry) -> list[str]:
     return [category_tag(c) for c in entry.categories] + [mood_tag(m) for m in entry.moods]
 
 
+def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
+    """The item of a row that starts with ``ITEM_COLUMNS`` (followed by ``TALLY_COLUMNS``
+    when ``with_tally``). Read by position: every pick goes through here, and looking
+    columns up by name costs more than the rest of it."""
+    values = tuple(row)
+    item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags = (
+        values[:ITEM_WIDTH]
+    )
+    categories, moods = [], []
+    for tag in json.loads(tags):
+        group, _, name = tag.partition(":")
+        if group == "category":
+            categories.append(name)
+        elif group == "mood":
+            moods.append(name)
+    g_up, g_down = values[ITEM_WIDTH:ITEM_WIDTH + 2] if with_tally else (0, 0)
+    return Item(
+        id=item_id, kind=kind, key=key, guild_id=guild_id, origin=origin, status=status,
+        body=body_from_json(kind, json.loads(body)),
+        categories=tuple(categories), moods=tuple(moods), flags=mask_to_flags(flags),
+        language=language, credit=credit, up=up, down=down,
+        tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
+    )
+
+
 class ItemRepository:
-    def __init__(self, db: Database, rng: random.Random | None = None) -> None:
-        self.db = db
+    def __init__(self, sql: Sql, rng: random.Random | None = None) -> None:
+        self.sql = sql
         self.rng = rng or random.Random()
 
-    def item(self, row: aiosqlite.Row, *, with_tally: bool = False) -> Item:
-        """The item of a row that starts with ``ITEM_COLUMNS`` (followed by ``TALLY_COLUMNS``
-        when ``with_tally``). Read by position: every pick goes through here, and looking
-        columns up by name costs more than the rest of it."""
-        values = tuple(row)
-        item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags = (
-            values[:ITEM_WIDTH]
-        )
-        categories, moods = [], []
-        for tag in json.loads(tags):
-            group, _, name = tag.partition(":")
-            if group == "category":
-                categories.append(name)
-            elif group == "mood":
-                moods.append(name)
-        g_up, g_down = values[ITEM_WIDTH:ITEM_WIDTH + 2] if with_tally else (0, 0)
-        return Item(
-            id=item_id, kind=kind, key=key, guild_id=guild_id, origin=origin, status=status,
-            body=body_from_json(kind, json.loads(body)),
-            categories=tuple(categories), moods=tuple(moods), flags=mask_to_flags(flags),
-            language=language, credit=credit, up=up, down=down,
-            tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
-        )
-
     async def get(self, item_id: int) -> Item | None:
-        row = await self.db.fetch_one(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
-        return None if row is None else self.item(row)
+        row = await self.sql.fetch_one(f"SELECT {ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
+        return None if row is None else item_of(row)
 
-    async def get_by_key(self, kind: Kind, key: str) -> Item | None:
-        row = await self.db.fetch_one("SELECT id FROM items WHERE kind = ? AND key = ?", (kind, key))
-        return None if row is None else await self.get(row["id"])
-
-    async def list(self, *, kind: Kind | None = None, status: str | None = "active",
+    async def find(self, *, kind: Kind | None = None, status: str | None = "active",
                    global_only: bool = False) -> list[Item]:
+        """Items in id order: of one kind, with one status (None: any), only global ones."""
         clauses, params = [], []
         if kind is not None:
             clauses.append("kind = ?")
@@ -140,8 +132,8 @@ class ItemRepository:
         if global_only:
             clauses.append("guild_id IS NULL")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = await self.db.fetch_all(f"SELECT {ITEM_COLUMNS} FROM items {where} ORDER BY id", params)
-        return [self.item(r) for r in rows]
+        rows = await self.sql.fetch_all(f"SELECT {ITEM_COLUMNS} FROM items {where} ORDER BY id", params)
+        return [item_of(r) for r in rows]
 
     async def categories(self, kind: Kind, guild_id: int, *, excluded_flags: int = 0,
                          blocked_tags: Sequence[str] = ()) -> list[tuple[str, int]]:
@@ -149,7 +141,7 @@ class ItemRepository:
         how many, largest first."""
         where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
                                  blocked_tags=blocked_tags)
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             f"""SELECT substr(t.tag, 10) AS name, count(*) AS n
                   FROM item_tags t JOIN items i ON i.id = t.item_id
                  WHERE t.tag LIKE 'category:%' AND {' AND '.join(where)}
@@ -158,88 +150,79 @@ class ItemRepository:
         )
         return [(r["name"], r["n"]) for r in rows]
 
-    async def fingerprints(self, conn: aiosqlite.Connection) -> dict[tuple[str, str], tuple[str, str, str]]:
+    async def fingerprints(self) -> dict[tuple[str, str], tuple[str, str, str]]:
         """(kind, key) -> (content hash, status, origin) of every item, read in one query."""
-        rows = await conn.execute_fetchall("SELECT kind, key, content_hash, status, origin FROM items")
+        rows = await self.sql.fetch_all("SELECT kind, key, content_hash, status, origin FROM items")
         return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
 
     # --- writing ---------------------------------------------------------------------------------
 
-    async def upsert(self, conn: aiosqlite.Connection, entry: ContentEntry, *, origin: str,
-                     guild_id: int | None, now: str) -> tuple[int, str]:
-        """Insert or update one entry inside the caller's transaction.
+    async def upsert(self, entry: ContentEntry, *, origin: str, guild_id: int | None, now: str) -> tuple[int, str]:
+        """Insert or update one entry (in one transaction, or in the caller's).
 
         Returns the item id and what happened: ``added``, ``updated``, ``unchanged`` or
         ``restored`` (a retired item brought back). An item keeps its id, rand and votes
         when it is edited; only its content changes.
         """
         digest = entry.content_hash()
-        async with conn.execute(
-            "SELECT id, content_hash, status, origin FROM items WHERE kind = ? AND key = ?",
-            (entry.kind, entry.key),
-        ) as cur:
-            row = await cur.fetchone()
-        if row is None:
-            rand = self.rng.random()
-            async with conn.execute(
-                """INSERT INTO items (kind, key, guild_id, origin, body, flags, language, credit,
-                                      content_hash, rand, tags, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-                (entry.kind, entry.key, guild_id, origin, json.dumps(entry.body.to_json()),
-                 flags_to_mask(entry.flags), entry.language, entry.credit, digest, rand,
-                 json.dumps(tags_of(entry)), now, now),
-            ) as cur:
-                item_id = (await cur.fetchone())[0]
-            await self._write_tags(conn, item_id, entry, rand)
-            await conn.execute("INSERT INTO items_fts (rowid, text) VALUES (?, ?)", (item_id, entry.searchable()))
-            return item_id, "added"
-        item_id = row["id"]
-        if row["content_hash"] == digest and row["status"] == "active" and row["origin"] == origin:
-            return item_id, "unchanged"
-        outcome = "restored" if row["status"] != "active" else "updated"
-        if row["content_hash"] != digest:
-            await conn.execute(
-                """UPDATE items SET body = ?, flags = ?, language = ?, credit = ?, content_hash = ?,
-                                    tags = ?, origin = ?, status = 'active', updated_at = ? WHERE id = ?""",
-                (json.dumps(entry.body.to_json()), flags_to_mask(entry.flags), entry.language,
-                 entry.credit, digest, json.dumps(tags_of(entry)), origin, now, item_id),
+        async with self.sql.atomic() as sql:
+            row = await sql.fetch_one(
+                "SELECT id, content_hash, status, origin, rand FROM items WHERE kind = ? AND key = ?",
+                (entry.kind, entry.key),
             )
-            async with conn.execute("SELECT rand FROM items WHERE id = ?", (item_id,)) as cur:
-                rand = (await cur.fetchone())[0]
-            await conn.execute("DELETE FROM item_tags WHERE item_id = ?", (item_id,))
-            await self._write_tags(conn, item_id, entry, rand)
-            await conn.execute("DELETE FROM items_fts WHERE rowid = ?", (item_id,))
-            await conn.execute("INSERT INTO items_fts (rowid, text) VALUES (?, ?)", (item_id, entry.searchable()))
-        else:
-            await conn.execute(
-                "UPDATE items SET origin = ?, status = 'active', updated_at = ? WHERE id = ?",
-                (origin, now, item_id),
-            )
-        return item_id, outcome
+            if row is None:
+                rand = self.rng.random()
+                item_id = await sql.scalar(
+                    """INSERT INTO items (kind, key, guild_id, origin, body, flags, language, credit,
+                                          content_hash, rand, tags, created_at, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    (entry.kind, entry.key, guild_id, origin, json.dumps(entry.body.to_json()),
+                     flags_to_mask(entry.flags), entry.language, entry.credit, digest, rand,
+                     json.dumps(tags_of(entry)), now, now),
+                )
+                await self._write_index(sql, item_id, entry, rand)
+                return item_id, "added"
+            item_id = row["id"]
+            if row["content_hash"] == digest and row["status"] == "active" and row["origin"] == origin:
+                return item_id, "unchanged"
+            outcome = "restored" if row["status"] != "active" else "updated"
+            if row["content_hash"] != digest:
+                await sql.execute(
+                    """UPDATE items SET body = ?, flags = ?, language = ?, credit = ?, content_hash = ?,
+                                        tags = ?, origin = ?, status = 'active', updated_at = ? WHERE id = ?""",
+                    (json.dumps(entry.body.to_json()), flags_to_mask(entry.flags), entry.language,
+                     entry.credit, digest, json.dumps(tags_of(entry)), origin, now, item_id),
+                )
+                await sql.execute("DELETE FROM item_tags WHERE item_id = ?", (item_id,))
+                await sql.execute("DELETE FROM items_fts WHERE rowid = ?", (item_id,))
+                await self._write_index(sql, item_id, entry, row["rand"])
+            else:
+                await sql.execute(
+                    "UPDATE items SET origin = ?, status = 'active', updated_at = ? WHERE id = ?",
+                    (origin, now, item_id),
+                )
+            return item_id, outcome
 
-    async def _write_tags(self, conn: aiosqlite.Connection, item_id: int, entry: ContentEntry,
-                          rand: float) -> None:
-        tags = tags_of(entry)
-        await conn.executemany(
+    async def _write_index(self, sql: Sql, item_id: int, entry: ContentEntry, rand: float) -> None:
+        """The item's rows in the tag index and the search index."""
+        await sql.execute_many(
             "INSERT OR IGNORE INTO item_tags (tag, item_id, rand) VALUES (?, ?, ?)",
-            [(tag, item_id, rand) for tag in tags],
+            [(tag, item_id, rand) for tag in tags_of(entry)],
         )
+        await sql.execute("INSERT INTO items_fts (rowid, text) VALUES (?, ?)", (item_id, entry.searchable()))
 
-    async def retire_missing(self, conn: aiosqlite.Connection, *, kind: Kind, origin: str,
-                             keep: Iterable[str], now: str) -> int:
+    async def retire_missing(self, *, kind: Kind, origin: str, keep: Iterable[str], now: str) -> int:
         """Retire active items of ``origin`` whose keys are not in ``keep``. Rows and votes stay."""
         keep_set = set(keep)
-        async with conn.execute(
-            "SELECT id, key FROM items WHERE kind = ? AND origin = ? AND status = 'active'", (kind, origin)
-        ) as cur:
-            gone = [row["id"] for row in await cur.fetchall() if row["key"] not in keep_set]
-        await conn.executemany(
-            "UPDATE items SET status = 'retired', updated_at = ? WHERE id = ?", [(now, i) for i in gone]
-        )
+        async with self.sql.atomic() as sql:
+            rows = await sql.fetch_all(
+                "SELECT id, key FROM items WHERE kind = ? AND origin = ? AND status = 'active'", (kind, origin)
+            )
+            gone = [row["id"] for row in rows if row["key"] not in keep_set]
+            await sql.execute_many(
+                "UPDATE items SET status = 'retired', updated_at = ? WHERE id = ?", [(now, i) for i in gone]
+            )
         return len(gone)
-
-    async def set_status(self, conn: aiosqlite.Connection, item_id: int, status: str, now: str) -> None:
-        await conn.execute("UPDATE items SET status = ?, updated_at = ? WHERE id = ?", (status, now, item_id))
 
     # --- picking ---------------------------------------------------------------------------------
 
@@ -272,7 +255,7 @@ class ItemRepository:
             source, order = "item_tags t JOIN items i ON i.id = t.item_id", "t.rand"
             where[:0] = ["t.tag = ?", "t.rand >= ?"]
             params[:0] = [tag, start]
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             f"SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM {source} {TALLY_JOIN} "
             f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
             [guild_id, *params, limit],
@@ -289,7 +272,7 @@ class ItemRepository:
             source = "item_tags t JOIN items i ON i.id = t.item_id"
             where.insert(0, "t.tag = ?")
             params.insert(0, tag)
-        return await self.db.scalar(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)
+        return await self.sql.scalar(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)
 
     async def search(self, *, kind: Kind, guild_id: int, query: str, excluded_flags: int,
                      blocked_tags: Sequence[str] = (), tag: str | None = None, limit: int = 200) -> list[Candidate]:
@@ -299,7 +282,7 @@ class ItemRepository:
         if tag is not None:
             where.append("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = ?)")
             params.append(tag)
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid {TALLY_JOIN}
                  WHERE items_fts MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?""",
             [guild_id, query, *params, limit],
@@ -314,7 +297,7 @@ class ItemRepository:
         where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
                                  blocked_tags=blocked_tags, skip=skip)
         join, join_params = ("JOIN item_tags t ON t.item_id = i.id AND t.tag = ?", [tag]) if tag else ("", [])
-        row = await self.db.fetch_one(
+        row = await self.sql.fetch_one(
             f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
                        {TALLY_JOIN}
                  WHERE h.scope_id = ? AND h.kind = ? AND {' AND '.join(where)}
@@ -341,15 +324,15 @@ class ItemRepository:
                        WHERE i.up + i.down > 0 AND {' AND '.join(where)}
                        ORDER BY i.score DESC, i.up DESC, i.id LIMIT ?"""
             params = [*params, limit]
-        rows = await self.db.fetch_all(sql, params)
-        return [(self.item(r), r["r_up"], r["r_down"], r["r_score"]) for r in rows]
+        rows = await self.sql.fetch_all(sql, params)
+        return [(item_of(r), r["r_up"], r["r_down"], r["r_score"]) for r in rows]
 
     async def is_eligible(self, item_id: int, *, kind: Kind, guild_id: int, excluded_flags: int,
                           blocked_tags: Sequence[str] = ()) -> bool:
         """Whether a pick with these filters could return ``item_id`` (no history applied)."""
         where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
                                  blocked_tags=blocked_tags)
-        row = await self.db.fetch_one(
+        row = await self.sql.fetch_one(
             f"SELECT 1 FROM items i WHERE i.id = ? AND {' AND '.join(where)}", [item_id, *params]
         )
         return row is not None
@@ -358,7 +341,7 @@ class ItemRepository:
         if not ids:
             return set()
         marks = ",".join("?" * len(ids))
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             f"SELECT item_id FROM history WHERE scope_id = ? AND kind = ? AND item_id IN ({marks})",
             [scope_id, kind, *ids],
         )

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiosqlite
-
-from bot.db import Database
+from bot.db import Sql
 from bot.models import GuildSettings, flags_to_mask, mask_to_flags
 
 SETTING_COLUMNS = {
@@ -16,32 +14,38 @@ SETTING_COLUMNS = {
 }
 
 
-class SettingsRepository:
-    """Every write to ``guild_settings`` goes through :meth:`apply`, which is what lets :meth:`get`
-    answer from memory: settings are read on every command and change rarely."""
+class SettingsCache:
+    """Servers' settings as last read. Every write to ``guild_settings`` goes through
+    :meth:`SettingsRepository.apply`, which is what lets reads answer from here: settings are
+    read on every command and change rarely. One per database."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._cache: dict[int, GuildSettings] = {}
+    def __init__(self) -> None:
+        self.settings: dict[int, GuildSettings] = {}
         # Bumped by every change: a read that a change overtook is returned but not cached.
-        self._generation: dict[int, int] = {}
+        self.generation: dict[int, int] = {}
+
+    def forget(self, guild_id: int) -> None:
+        self.settings.pop(guild_id, None)
+        self.generation[guild_id] = self.generation.get(guild_id, 0) + 1
+
+
+class SettingsRepository:
+    def __init__(self, sql: Sql, cache: SettingsCache) -> None:
+        self.sql = sql
+        self.cache = cache
 
     async def get(self, guild_id: int) -> GuildSettings:
         """A server's settings; defaults when it never changed any."""
-        cached = self._cache.get(guild_id)
+        cached = self.cache.settings.get(guild_id)
         if cached is None:
-            generation = self._generation.get(guild_id, 0)
+            generation = self.cache.generation.get(guild_id, 0)
             cached = await self._read(guild_id)
-            if self._generation.get(guild_id, 0) == generation:
-                self._cache[guild_id] = cached
+            if self.cache.generation.get(guild_id, 0) == generation:
+                self.cache.settings[guild_id] = cached
         return cached
 
-    def _forget(self, guild_id: int) -> None:
-        self._cache.pop(guild_id, None)
-        self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
-
     async def _read(self, guild_id: int) -> GuildSettings:
-        row = await self.db.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        row = await self.sql.fetch_one("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
         if row is None:
             return GuildSettings(guild_id=guild_id)
         return GuildSettings(
@@ -58,16 +62,19 @@ class SettingsRepository:
 
     async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
         """Change some settings, creating the row with defaults first if needed."""
-        async with self.db.transaction() as conn:
-            await self.apply(conn, guild_id, **changes)
+        await self.apply(guild_id, **changes)
         return await self.get(guild_id)
 
-    async def apply(self, conn: aiosqlite.Connection, guild_id: int, **changes: Any) -> None:
-        """:meth:`update` inside the caller's transaction (to record the change in the same one)."""
-        # Forget the cached copy now and again when the transaction ends, committed or rolled
-        # back: a read that started in between (seeing the old row) is then never cached.
-        self._forget(guild_id)
-        self.db.after_transaction(lambda: self._forget(guild_id))
+    async def apply(self, guild_id: int, **changes: Any) -> None:
+        """Change some settings (in one transaction, or as part of the caller's)."""
+        async with self.sql.atomic() as sql:
+            # Forget the cached copy now and again when the transaction ends, committed or rolled
+            # back: a read that started in between (seeing the old row) is then never cached.
+            self.cache.forget(guild_id)
+            sql.after_transaction(lambda: self.cache.forget(guild_id))
+            await self._write(sql, guild_id, changes)
+
+    async def _write(self, sql: Sql, guild_id: int, changes: dict[str, Any]) -> None:
         unknown = set(changes) - SETTING_COLUMNS
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
@@ -76,25 +83,25 @@ class SettingsRepository:
             values["blocked_categories"] = json.dumps(sorted(values["blocked_categories"]))
         if "blocked_flags" in values:
             values["blocked_flags"] = flags_to_mask(values["blocked_flags"])
-        await conn.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
+        await sql.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
         if values:
             assignments = ", ".join(f"{column} = ?" for column in values)
-            await conn.execute(
+            await sql.execute(
                 f"UPDATE guild_settings SET {assignments} WHERE guild_id = ?", [*values.values(), guild_id]
             )
 
 
 class MetaRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     async def get(self, key: str) -> str | None:
-        return await self.db.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        value: str | None = await self.sql.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return value
 
     async def set(self, key: str, value: str) -> None:
         """Store a value; an existing one is replaced."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+        await self.sql.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.db import Database
+from bot.db import Sql
 from bot.models import VoteTally
 
 
 class VoteRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     async def toggle(self, *, item_id: int, guild_id: int, user_id: int, value: int,
                      now: str) -> tuple[int, VoteTally] | None:
@@ -19,7 +19,7 @@ class VoteRepository:
         so a click is two or three statements; holding the write lock across them keeps one
         member's rapid clicks in order.
         """
-        async with self.db.exclusive() as statements:
+        async with self.sql.exclusive() as statements:
             withdrawn = await statements.fetch_all(
                 "DELETE FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ? AND value = ? RETURNING 1",
                 (item_id, guild_id, user_id, value),
@@ -45,14 +45,7 @@ class VoteRepository:
         return current, tally
 
     async def tally(self, item_id: int, guild_id: int) -> VoteTally:
-        row = await self.db.fetch_one(
+        row = await self.sql.fetch_one(
             "SELECT up, down FROM guild_item_stats WHERE guild_id = ? AND item_id = ?", (guild_id, item_id)
         )
         return VoteTally(row["up"], row["down"]) if row else VoteTally(0, 0)
-
-    async def vote_of(self, item_id: int, guild_id: int, user_id: int) -> int:
-        value = await self.db.scalar(
-            "SELECT value FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?",
-            (item_id, guild_id, user_id),
-        )
-        return value or 0

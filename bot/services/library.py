@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, iso
-from bot.db import Database
 from bot.models import ContentEntry, Item, Kind
-from bot.repositories.items import ItemRepository
 from bot.services.packs import Library, write_packs
+from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +36,8 @@ class ImportReport:
 
 
 class LibraryService:
-    def __init__(self, db: Database, items: ItemRepository, clock: Clock) -> None:
-        self.db = db
-        self.items = items
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self.storage = storage
         self.clock = clock
 
     async def import_library(self, library: Library) -> ImportReport:
@@ -57,19 +55,19 @@ class LibraryService:
         """
         report = ImportReport()
         now = iso(self.clock.now())
-        async with self.db.transaction() as conn:
+        async with self.storage.transaction() as tx:
             # One read tells which entries are unchanged, so a restart with the same packs
             # costs one query instead of one per entry.
-            known = await self.items.fingerprints(conn)
+            known = await tx.items.fingerprints()
             for origin, kind, entries in groups:
                 for entry in entries:
                     if known.get((entry.kind, entry.key)) == (entry.content_hash(), "active", origin):
                         report.unchanged += 1
                         continue
-                    _, outcome = await self.items.upsert(conn, entry, origin=origin, guild_id=None, now=now)
+                    _, outcome = await tx.items.upsert(entry, origin=origin, guild_id=None, now=now)
                     setattr(report, outcome, getattr(report, outcome) + 1)
-                report.retired += await self.items.retire_missing(
-                    conn, kind=kind, origin=origin, keep=[e.key for e in entries], now=now
+                report.retired += await tx.items.retire_missing(
+                    kind=kind, origin=origin, keep=[e.key for e in entries], now=now
                 )
         log.info("content library: %s", report.summary())
         return report
@@ -81,6 +79,6 @@ class LibraryService:
 
     async def export(self, folder: Path) -> list[Path]:
         """Write the active global library as packs (server content stays in its server)."""
-        items: list[Item] = await self.items.list(status="active", global_only=True)
+        items: list[Item] = await self.storage.items.find(status="active", global_only=True)
         return write_packs(items, folder)
 

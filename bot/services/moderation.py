@@ -32,7 +32,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock, iso
-from bot.db import Database
+from bot.db import Database, TransactionSql
 from bot.errors import UserError
 from bot.models import (
     FLAGS,
@@ -613,7 +613,8 @@ class ModerationService:
                                    "not approved; look at it again.")
             if await self.repo.decide(conn, case_id=case_id, guild_id=guild_id, status="approved",
                                       actor_id=actor.user_id, now=now):
-                item_id, _ = await self.items.upsert(conn, entry, origin="suggestion", guild_id=guild_id, now=now)
+                item_id, _ = await ItemRepository(TransactionSql(self.db, conn), self.items.rng).upsert(
+                    entry, origin="suggestion", guild_id=guild_id, now=now)
                 await self.repo.set_case_item(conn, case_id, item_id)
                 record = await self.repo.record(
                     conn, guild_id=guild_id, actor_id=actor.user_id, action="approve", target=f"case:{case_id}",
@@ -775,7 +776,8 @@ class ModerationService:
                                                user_id=actor.user_id, now=now, proposal=entry,
                                                fingerprint=fingerprint(entry), status="approved")
             entry = replace(entry, key=server_key(guild_id, case_id))
-            item_id, _ = await self.items.upsert(conn, entry, origin="moderator", guild_id=guild_id, now=now)
+            item_id, _ = await ItemRepository(TransactionSql(self.db, conn), self.items.rng).upsert(
+                    entry, origin="moderator", guild_id=guild_id, now=now)
             await self.repo.set_case_item(conn, case_id, item_id)
             record = await self.repo.record(
                 conn, guild_id=guild_id, actor_id=actor.user_id, action="add", target=f"item:{item_id}",
@@ -844,7 +846,8 @@ class ModerationService:
                 raise _changed_meanwhile(_item_label(item))
             version = await self.repo.save_version(conn, item_id=item.id, entry=old, edited_by=actor.user_id, now=now)
             # Same key and origin: the item keeps its id, rand and votes; only its content changes.
-            await self.items.upsert(conn, entry, origin=item.origin, guild_id=item.guild_id, now=now)
+            await ItemRepository(TransactionSql(self.db, conn), self.items.rng).upsert(
+                    entry, origin=item.origin, guild_id=item.guild_id, now=now)
             record = await self.repo.record(
                 conn, guild_id=guild_id, actor_id=actor.user_id, action="edit", target=f"item:{item.id}",
                 summary=f"{what} {_item_label(item)} (the previous version is kept as version {version})",
@@ -935,7 +938,8 @@ class ModerationService:
             return SettingsChange(current, None)
         now = self._now()
         async with self.db.transaction() as conn:
-            await self.settings.apply(conn, guild_id, **changes)
+            await SettingsRepository(TransactionSql(self.db, conn), self.settings.cache).apply(
+                guild_id, **changes)
             record = await self.repo.record(
                 conn, guild_id=guild_id, actor_id=actor.user_id, action="settings", target="settings",
                 summary="changed settings: " + "; ".join(

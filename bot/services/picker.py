@@ -45,12 +45,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
-from bot.db import Database
 from bot.errors import UserError
 from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
-from bot.repositories.history import HistoryRepository, daily_scope
-from bot.repositories.items import Candidate, ItemRepository
-from bot.repositories.settings import SettingsRepository
+from bot.repositories.history import daily_scope
+from bot.repositories.items import Candidate
+from bot.storage import Storage
 
 CANDIDATES = 4
 # Rows one read of the random order takes in a busy channel: the candidates of this pick, the
@@ -91,12 +90,11 @@ class Reserve:
 
 
 class PickService:
-    def __init__(self, db: Database, items: ItemRepository, history: HistoryRepository,
-                 settings: SettingsRepository, clock: Clock, rng: random.Random | None = None) -> None:
-        self.db = db
-        self.items = items
-        self.history = history
-        self.settings = settings
+    def __init__(self, storage: Storage, clock: Clock, rng: random.Random | None = None) -> None:
+        self.storage = storage
+        self.items = storage.items
+        self.history = storage.history
+        self.settings = storage.settings
         self.clock = clock
         self.rng = rng or random.Random()
         # Rows kept per (scope, filters), valid until they expire while db.writes is _reserved_at.
@@ -152,9 +150,9 @@ class PickService:
         they came from, out of which the pick takes its choice."""
         unwritten = self.history.unwritten(scope_id, f.kind)
         now = self.clock.now()
-        if self.db.writes != self._reserved_at:
+        if self.storage.writes != self._reserved_at:
             self._reserves.clear()
-            self._reserved_at = self.db.writes
+            self._reserved_at = self.storage.writes
         else:
             reserve = self._reserves.get((scope_id, f))
             if reserve is not None and now < reserve.expires:
@@ -167,10 +165,10 @@ class PickService:
                     return rows[:CANDIDATES], reserve
         last_shown = self._last_shown.get(scope_id)
         busy = last_shown is not None and (now - last_shown).total_seconds() < RESERVE_SECONDS
-        writes = self.db.writes
+        writes = self.storage.writes
         reserve = await self._read(f, scope_id, unwritten, RESERVE if busy else CANDIDATES, now)
         # Kept only if nothing was written while the read waited (it may have waited for a thread).
-        if writes == self.db.writes == self._reserved_at and len(self._reserves) < MAX_RESERVES:
+        if writes == self.storage.writes == self._reserved_at and len(self._reserves) < MAX_RESERVES:
             self._reserves[scope_id, f] = reserve
         return reserve.rows[:CANDIDATES], reserve
 
@@ -190,8 +188,7 @@ class PickService:
             chosen = await self._pick_search(f, scope_id, search)
         else:
             chosen = await self._pick_fresh(f, scope_id)
-        assert chosen.row is not None
-        return self.items.item(chosen.row, with_tally=True)
+        return chosen.item()
 
     def shown(self, item: Item, *, scope_id: int, guild_id: int) -> None:
         """Record that ``item`` was shown in ``scope_id``, for the no-repeat rule (in the background:
@@ -267,13 +264,13 @@ class PickService:
             return item
         scope = daily_scope(guild_id)
         candidate = await self._pick_fresh(f, scope_id=scope)
-        async with self.db.transaction() as conn:
-            item_id = await self.history.claim_daily_pick(
-                conn, guild_id=guild_id, kind=kind, local_date=day, item_id=candidate.id, replacing=stored
+        async with self.storage.transaction() as tx:
+            item_id = await tx.history.claim_daily_pick(
+                guild_id=guild_id, kind=kind, local_date=day, item_id=candidate.id, replacing=stored
             )
             if item_id == candidate.id:
-                await self.history.record(conn, scope_id=scope, kind=kind, item_id=item_id,
-                                          guild_id=guild_id, now=iso(self.clock.now()))
+                await tx.history.record(scope_id=scope, kind=kind, item_id=item_id,
+                                        guild_id=guild_id, now=iso(self.clock.now()))
         item = await self.items.get(item_id)
         assert item is not None
         return item

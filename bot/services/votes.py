@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, iso
 from bot.errors import UserError
 from bot.models import Filters, Item, Kind, VoteTally
-from bot.repositories.items import ItemRepository
-from bot.repositories.settings import SettingsRepository
-from bot.repositories.votes import VoteRepository
+from bot.storage import Storage
 
 
 @dataclass(frozen=True)
@@ -28,11 +26,10 @@ class Ranked:
 
 
 class VoteService:
-    def __init__(self, votes: VoteRepository, items: ItemRepository, settings: SettingsRepository,
-                 clock: Clock) -> None:
-        self.votes = votes
-        self.items = items
-        self.settings = settings
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self.votes = storage.votes
+        self.items = storage.items
+        self.settings = storage.settings
         self.clock = clock
 
     async def click(self, *, item_id: int, guild_id: int, user_id: int, up: bool) -> VoteOutcome:

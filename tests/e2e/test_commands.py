@@ -10,6 +10,7 @@ import pytest
 
 from bot.sandbox import InvocationError
 from tests.e2e.harness import Banter, banter, run_banter
+from tests.support import item_by_key
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ async def test_joke_answers_with_an_embed_votes_and_no_mentions(b: Banter) -> No
 
 
 async def test_two_part_joke_hides_the_punchline_behind_a_spoiler(b: Banter) -> None:
-    item = await b.core.items.get_by_key("joke", "pun-001")
+    item = await item_by_key(b.core, "joke", "pun-001")
     assert item.body.two_part
     msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke", search=item.body.setup)).original_message()
     assert msg.embed["description"] == f"{item.body.setup}\n\n||{item.body.punchline}||"

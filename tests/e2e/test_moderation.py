@@ -17,6 +17,7 @@ from bot.core import Core
 from bot.sandbox import Channel, DiscordEmulator, EmulatedInteraction, Guild, InvocationError, Member, Message
 from bot.sandbox import Permissions as P
 from tests.e2e.harness import banter
+from tests.support import item_by_key
 
 MOD_COMMANDS = ("review", "content", "settings")
 ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
@@ -196,7 +197,7 @@ async def test_discussion_suggestion_edit_flags_and_reject(w: World) -> None:
     assert "We covered this last week." in dm.content
     post = await w.modlog_post("rejected suggestion #1")
     assert post.embeds[0]["fields"][0]["value"] == "We covered this last week."
-    assert await w.core.items.get_by_key("discussion", f"g{w.guild.id}-1") is None
+    assert await item_by_key(w.core, "discussion", f"g{w.guild.id}-1") is None
 
 
 async def test_a_member_who_takes_no_dms_still_gets_a_decision(w: World) -> None:
@@ -397,7 +398,7 @@ async def test_content_scope_between_servers(w: World) -> None:
     assert refused.content == f"There is no item #{theirs} in this server."
     assert (await w.core.items.get(theirs)).status == "active"
     # Global content: cannot be edited, can be hidden here.
-    pack = (await w.core.items.list(kind="joke", global_only=True))[0]
+    pack = (await w.core.items.find(kind="joke", global_only=True))[0]
     refused = await (await w.slash(w.carol, "content edit", id=pack.id)).original_message()
     assert "global content from a pack" in refused.content
     hidden = await w.reply(w.carol, "content remove", id=pack.id)
@@ -460,7 +461,7 @@ async def test_members_are_refused_on_the_server_side(w: World) -> None:
     # A server may open the commands to everyone; the bot still refuses members.
     w.open_to_everyone(*MOD_COMMANDS)
     await suggest(w, w.alice, "joke", ZEBRA)
-    pack = (await w.core.items.list(kind="joke", global_only=True))[0]
+    pack = (await w.core.items.find(kind="joke", global_only=True))[0]
     for command, options in [("review", {}), ("content remove", {"id": pack.id}), ("content show", {"id": pack.id}),
                              ("content add", {"kind": "joke"}), ("content edit", {"id": pack.id}),
                              ("settings safe-mode", {"enabled": False}), ("settings show", {})]:
@@ -519,7 +520,7 @@ async def test_simultaneous_clicks_make_one_decision(w: World) -> None:
     texts = [w.message(first).content, w.message(second).content]
     assert sum(t.startswith("✅ Approved suggestion #1") for t in texts) == 1
     assert sum(t.startswith("⚠️ Suggestion #1 was already approved") for t in texts) == 1
-    items = [i for i in await w.core.items.list(kind="joke") if i.guild_id == w.guild.id]
+    items = [i for i in await w.core.items.find(kind="joke") if i.guild_id == w.guild.id]
     assert len(items) == 1
     await w.dm(w.alice, "was approved")
 

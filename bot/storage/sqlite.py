@@ -1,0 +1,77 @@
+"""The SQLite backend of :mod:`bot.storage`: one file, one process."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cached_property
+from pathlib import Path
+
+from bot.db import Database, Sql
+from bot.repositories.history import HistoryRepository, ShowingWriter
+from bot.repositories.items import ItemRepository
+from bot.repositories.settings import MetaRepository, SettingsCache, SettingsRepository
+from bot.repositories.votes import VoteRepository
+
+
+class _Repositories:
+    """The repositories over one way of running statements: the database, or one transaction."""
+
+    def __init__(self, sql: Sql, storage: SqliteStorage) -> None:
+        self._sql = sql
+        self._storage = storage
+
+    @cached_property
+    def items(self) -> ItemRepository:
+        return ItemRepository(self._sql, self._storage.rng)
+
+    @cached_property
+    def history(self) -> HistoryRepository:
+        return HistoryRepository(self._sql, self._storage.showings)
+
+    @cached_property
+    def votes(self) -> VoteRepository:
+        return VoteRepository(self._sql)
+
+    @cached_property
+    def settings(self) -> SettingsRepository:
+        return SettingsRepository(self._sql, self._storage.settings_cache)
+
+    @cached_property
+    def meta(self) -> MetaRepository:
+        return MetaRepository(self._sql)
+
+
+class SqliteTransaction(_Repositories):
+    """One unit of work: every repository call through it commits together, or none does."""
+
+
+class SqliteStorage(_Repositories):
+    def __init__(self, db: Database, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.rng = rng or random.Random()
+        self.showings = ShowingWriter(db)
+        self.settings_cache = SettingsCache()
+        super().__init__(db, self)
+
+    @classmethod
+    async def open(cls, path: Path, rng: random.Random | None = None) -> SqliteStorage:
+        """Open (creating if needed) the database at ``path``, with its schema up to date."""
+        return cls(await Database.open(path), rng)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTransaction]:
+        async with self.db.atomic() as sql:
+            yield SqliteTransaction(sql, self)
+
+    @property
+    def writes(self) -> int:
+        """Changes this process has made: while the count stays the same, rows read earlier are
+        still what a read would return (see :attr:`bot.db.Database.writes`)."""
+        return self.db.writes
+
+    async def close(self) -> None:
+        """Write the showings still waiting, then close the database."""
+        await self.showings.close()
+        await self.db.close()
