@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.clock import iso
 from bot.core import Core
 from bot.db import Database
-from bot.models import ContentEntry, JokeBody
+from bot.models import ContentEntry, Filters, JokeBody
 from bot.repositories.items import ItemRepository
 from bot.repositories.moderation import ModerationRepository
 
@@ -72,8 +72,8 @@ async def test_hiding_is_per_server(db: Database) -> None:
         assert await repo.hide(conn, guild_id=A, item_id=shared, reason="reports", now=NOW)
     assert await repo.hidden_reason(A, shared) == "reports"
     assert await repo.hidden_reason(B, shared) is None
-    assert await items.count_eligible(kind="joke", guild_id=A, excluded_flags=0) == 0
-    assert await items.count_eligible(kind="joke", guild_id=B, excluded_flags=0) == 1
+    assert await items.count_eligible(Filters(kind="joke", guild_id=A, excluded_flags=0, blocked_tags=())) == 0
+    assert await items.count_eligible(Filters(kind="joke", guild_id=B, excluded_flags=0, blocked_tags=())) == 1
     async with db.transaction() as conn:
         # A moderator's hide replaces a hide by reports; reports never downgrade a moderator's.
         assert await repo.hide(conn, guild_id=A, item_id=shared, reason="moderator", now=NOW)

@@ -123,14 +123,8 @@ class HistoryRepository:
         showing is moved to ``now``."""
         await self.sql.execute(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
 
-    def record_soon(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
-        """Note a showing, written shortly (see :class:`ShowingWriter`)."""
-        self.writer.record_soon(scope_id=scope_id, kind=kind, item_id=item_id, guild_id=guild_id, now=now)
-
-    def unwritten(self, scope_id: int, kind: Kind) -> list[int]:
-        return self.writer.unwritten(scope_id, kind)
-
     async def flush(self) -> None:
+        """Write the showings still waiting in the background (a read of the history here does)."""
         await self.writer.flush()
 
     async def count(self, scope_id: int, kind: Kind) -> int:

@@ -41,6 +41,7 @@ from bot.db import Database, TransactionSql
 from bot.errors import UserError
 from bot.models import Item, Kind
 from bot.repositories.daily import DailyPost, DailyRepository, DailySchedule, NewPost, kind_list
+from bot.repositories.history import daily_scope
 from bot.repositories.items import ItemRepository
 from bot.repositories.settings import SettingsRepository
 from bot.services.picker import PickService
@@ -640,8 +641,7 @@ class DailyService:
         remaining: dict[Kind, int] = {}
         for kind in kinds:
             f = await self.picker.filters(kind, guild_id, settings=settings)
-            remaining[kind] = await self.repo.unused(kind=kind, guild_id=guild_id, excluded_flags=f.excluded_flags,
-                                                     blocked_tags=f.blocked_tags)
+            remaining[kind] = await self.items.count_unshown(f, scope_id=daily_scope(guild_id))
         return DailyStatus(
             schedule=schedule, timezone=settings.timezone, next_due=next_due,
             last=await self.repo.last_sent(guild_id),
