@@ -24,6 +24,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.clock import SystemClock
@@ -120,7 +121,7 @@ async def main(jokes: int, picks: int) -> None:
                 (CHANNEL,),
             )
 
-        async def timed(action, n: int) -> list[float]:
+        async def timed(action: Callable[[], Awaitable[None]], n: int) -> list[float]:
             for _ in range(min(50, n)):  # warm the caches
                 await action()
             samples = []

@@ -185,7 +185,7 @@ class Database:
 
     async def migrate(self) -> int:
         """Apply pending migrations in one transaction; return the schema version."""
-        current = await self.scalar("PRAGMA user_version")
+        current: int = await self.scalar("PRAGMA user_version")
         pending = [(n, name, sql) for n, name, sql in migrations() if n > current]
         if not pending:
             return current

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
+from bot.models import Kind
 from cogs.ui import DISCUSSION_COLOUR, JOKE_COLOUR
 
 
@@ -30,7 +31,7 @@ class Top(commands.Cog):
                   scope: Literal["server", "global"] = "server") -> None:
         """The best-rated items, by the lower bound of the Wilson score on their votes."""
         assert interaction.guild_id is not None
-        singular = "joke" if kind == "jokes" else "discussion"
+        singular: Kind = "joke" if kind == "jokes" else "discussion"
         ranked = await self.core.voting.top(singular, interaction.guild_id, server_only=scope == "server")
         if not ranked:
             where = "in this server" if scope == "server" else "anywhere"

@@ -129,9 +129,10 @@ class HistoryRepository:
 
     async def count(self, scope_id: int, kind: Kind) -> int:
         await self.writer.flush()
-        return await self.sql.scalar(
+        count: int = await self.sql.scalar(
             "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
         )
+        return count
 
     async def trim(self, *, scope_id: int, kind: Kind, keep: int, tag: str | None = None) -> None:
         """Forget all but the ``keep`` most recent showings in a scope (of items with ``tag``, if
@@ -156,10 +157,12 @@ class HistoryRepository:
         return [(r["scope_id"], r["guild_id"], r["shown_at"]) for r in rows]
 
     async def daily_pick(self, guild_id: int, kind: Kind, local_date: str) -> int | None:
-        return await self.sql.scalar(
+        """The pick of the day stored for a server's local date, if any."""
+        item_id: int | None = await self.sql.scalar(
             "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
             (guild_id, kind, local_date),
         )
+        return item_id
 
     async def claim_daily_pick(self, *, guild_id: int, kind: Kind, local_date: str, item_id: int,
                                replacing: int | None = None) -> int:

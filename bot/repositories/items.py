@@ -124,7 +124,8 @@ class ItemRepository:
     async def find(self, *, kind: Kind | None = None, status: str | None = "active",
                    global_only: bool = False) -> list[Item]:
         """Items in id order: of one kind, with one status (None: any), only global ones."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind)
