@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 # Showings written by one statement, at most (five parameters each, well under SQLite's limit).
 BATCH = 1000
 # How long a showing waits to be written, so that the picks of a busy moment share one commit
-# (each commit appends its pages to the WAL: one per pick cost more than the pick itself).
+# (each commit appends its pages to the WAL; bench/README.md has what one per pick cost).
 WRITE_DELAY = 0.25
 
 
@@ -137,7 +137,7 @@ class HistoryRepository:
     async def trim(self, *, scope_id: int, kind: Kind, keep: int, tag: str | None = None) -> None:
         """Forget all but the ``keep`` most recent showings in a scope (of items with ``tag``, if
         given: the rest of the scope's memory stays). One statement, so no transaction: on a
-        busy loop, a transaction's round trips to the writer thread took tens of milliseconds."""
+        busy loop, getting into a transaction on the writer thread waits behind everyone else's."""
         tagged = "AND item_id IN (SELECT item_id FROM item_tags WHERE tag = ?)" if tag is not None else ""
         tag_params = [tag] if tag is not None else []
         await self.sql.execute(

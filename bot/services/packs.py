@@ -29,7 +29,7 @@ from bot.models import (
     TalkingPoint,
 )
 
-# libyaml's loader when pyyaml was built with it: several times faster on the built-in packs.
+# libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The packs shipped with Banter: content/ at the top of the project, installed as package data.

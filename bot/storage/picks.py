@@ -92,8 +92,8 @@ class PickReads:
 
     async def least_recent(self, f: Filters, scope_id: int) -> Candidate | None:
         """The eligible item shown longest ago in ``scope_id``. Showings not yet written are the
-        latest of all, so they are passed over without waiting for the writer (on a busy loop
-        that took tens of milliseconds), unless they are all there is."""
+        latest of all, so they are passed over without waiting for the writer (which on a busy
+        loop waits its turn for the write lock), unless they are all there is."""
         unwritten = self.showings.unwritten(scope_id, f.kind)
         oldest = await self.items.least_recent(f, scope_id=scope_id, skip=unwritten)
         if oldest is None and unwritten:
