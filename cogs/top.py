@@ -35,7 +35,7 @@ class Top(commands.Cog):
         ranked = await self.core.voting.top(singular, interaction.guild_id, server_only=scope == "server")
         if not ranked:
             where = "in this server" if scope == "server" else "anywhere"
-            raise UserError(f"No {kind} have votes {where} yet. Vote with 👍 and 👎 under any {singular}.")
+            raise UserError(f"No {kind} have been voted up {where} yet. Vote with 👍 and 👎 under any {singular}.")
         lines = [
             f"**{n}.** {_line(r.item.title)}\n-# #{r.item.id} · 👍 {r.up} · 👎 {r.down} · score {r.score:.2f}"
             for n, r in enumerate(ranked, 1)
