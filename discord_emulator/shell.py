@@ -18,7 +18,7 @@ ones are marked; a modal is shown and its fields are asked for on the next input
 
 Run it against any bot factory (a callable returning a discord.py client)::
 
-    python -m bot.sandbox.shell package.module:make_bot
+    python -m discord_emulator.shell package.module:make_bot
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """In-memory Discord objects held by the emulator.
 
 These are the emulator's own records (what Discord's servers would store), not discord.py
-objects.  Tests receive them from the :class:`~bot.sandbox.DiscordEmulator` API and read plain
-attributes; the JSON shapes Discord sends are produced by :mod:`bot.sandbox.payloads`.
+objects.  Tests receive them from the :class:`~discord_emulator.DiscordEmulator` API and read plain
+attributes; the JSON shapes Discord sends are produced by :mod:`discord_emulator.payloads`.
 """
 
 from __future__ import annotations

@@ -45,8 +45,8 @@ _RESPONSE_URI = "urn:discord-openapi:response"
 
 
 def repo_root() -> Path:
-    """The repository root (this file lives at ``bot/sandbox/openapi.py``)."""
-    return Path(__file__).resolve().parents[2]
+    """The repository root (this file lives at ``discord_emulator/openapi.py``)."""
+    return Path(__file__).resolve().parents[1]
 
 
 def default_spec_path() -> Path | None:

@@ -235,7 +235,7 @@ class RestAPI:
                     )
                 )
                 log.warning(
-                    "sandbox: unhandled route %s %s -> %s (add a handler to bot/sandbox/rest.py)", method, path, status
+                    "sandbox: unhandled route %s %s -> %s (add a handler in discord_emulator)", method, path, status
                 )
                 emu.unhandled.append(f"{method} {path}")
             else:

@@ -2,7 +2,7 @@
 
 Example (pytest with ``asyncio_mode = "auto"``)::
 
-    from bot.sandbox.testing import running_bot, sandbox
+    from discord_emulator.testing import running_bot, sandbox
 
     async def test_joke():
         async with sandbox() as sb, running_bot(sb.emu, make_bot) as bot:

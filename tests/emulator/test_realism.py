@@ -12,8 +12,8 @@ import discord.http
 import pytest
 from barebot import BareBot
 
-from bot.sandbox import InvocationError, Permissions, SandboxTimeout
-from bot.sandbox.testing import Sandbox
+from discord_emulator import InvocationError, Permissions, SandboxTimeout
+from discord_emulator.testing import Sandbox
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ class DiscordEmulator:
     """A loopback Discord (REST ``/api/v10`` + Gateway) for running an unmodified discord.py bot.
 
     ``spec_path`` is Discord's OpenAPI JSON: the default ``"auto"`` uses the shared copy when it
-    exists (see :func:`bot.sandbox.openapi.default_spec_path`), ``None`` disables validation.
+    exists (see :func:`discord_emulator.openapi.default_spec_path`), ``None`` disables validation.
     ``clock`` is what the interaction deadlines (3 s, 15 min) are measured on; :meth:`advance`
     moves it forward without sleeping.
     """
@@ -287,7 +287,7 @@ class DiscordEmulator:
         discord.py dispatches ``socket_event_type`` for every frame it receives, just before
         running the event's (synchronous) parser; re-checking with ``call_soon`` from there means a
         predicate about the bot's cache (``bot.get_channel(...)``) is evaluated after the parser.
-        :func:`bot.sandbox.testing.running_bot` calls this.
+        :func:`discord_emulator.testing.running_bot` calls this.
         """
         original = client.dispatch
 

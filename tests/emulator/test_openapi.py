@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.openapi import OpenAPIValidator, SpecViolation, default_spec_path, load_spec
+from discord_emulator.openapi import OpenAPIValidator, SpecViolation, default_spec_path, load_spec
 
 SPEC = default_spec_path()
 pytestmark = pytest.mark.skipif(SPEC is None, reason="shared Discord OpenAPI spec not on this machine")
