@@ -40,7 +40,7 @@ from discord.ext import commands
 from bot.config import load_config
 from bot.sandbox.app import run_banter
 from discord_emulator import DiscordEmulator
-from discord_emulator.testing import running_bot
+from discord_emulator.driver import running_bot
 
 CONCURRENCY = 20
 

@@ -13,33 +13,21 @@ Typical use::
             ix = await emu.slash(alice, general, "joke", category="pun")
             msg = await ix.original_message()
 
-See :mod:`discord_emulator.testing` for ready-made helpers and :mod:`discord_emulator.shell` for the
-interactive terminal front end.
+See :mod:`discord_emulator.driver` for ready-made helpers (a world, a bot running against it) and
+:mod:`discord_emulator.shell` for the interactive terminal front end.
 """
 
 from __future__ import annotations
 
 import logging
 
-from .commands import InvocationError
-from .emulator import DiscordEmulator, Fault, SandboxTimeout
+from .emulator import DiscordEmulator
+from .errors import InvocationError, SandboxTimeout
+from .flags import ChannelType, Intents, MessageFlags, Permissions
 from .interactions import EmulatedInteraction, InteractionResponse, Modal, ModalField
-from .models import (
-    AppCommand,
-    Channel,
-    ChannelType,
-    Guild,
-    Intents,
-    Member,
-    Message,
-    MessageFlags,
-    Overwrite,
-    Permissions,
-    Role,
-    User,
-)
+from .models import AppCommand, Channel, Guild, Member, Message, Overwrite, Role, User
 from .openapi import SpecViolation, default_spec_path
-from .rest import RequestRecord
+from .traffic import Fault, RequestRecord
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import payloads as P
-from .models import AppCommand, Channel, Guild, Member, Permissions, Role, User
+from .errors import InvocationError
+from .flags import Permissions
+from .models import AppCommand, Channel, Guild, Member, Role, User
+from .payloads import Payloads
 from .perms import base_permissions, channel_permissions
-
-if TYPE_CHECKING:
-    from .emulator import DiscordEmulator
+from .world import World
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ OPTION_TYPE_NAMES = {
 MAX_SAFE_INT = 2**53
 
 
-class InvocationError(ValueError):
-    """The Discord client would not let the user send this command (unknown, bad options...)."""
-
-
 @dataclass
 class Invocation:
     command: AppCommand
@@ -54,12 +51,12 @@ class Invocation:
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def visible_commands(emu: DiscordEmulator, guild: Guild | None, member: Member | None) -> list[AppCommand]:
+def visible_commands(world: World, guild: Guild | None, member: Member | None) -> list[AppCommand]:
     """Chat-input commands the user would see in the picker, guild ones first."""
     out: list[AppCommand] = []
     names: set[str] = set()
-    candidates = [c for c in emu.commands.values() if guild is not None and c.guild_id == guild.id]
-    candidates += [c for c in emu.commands.values() if c.guild_id is None]
+    candidates = world.commands_in(guild.id) if guild is not None else []
+    candidates += world.commands_in(None)
     for cmd in candidates:
         if cmd.type != 1 or cmd.name in names:
             continue
@@ -83,13 +80,13 @@ def _may_use(guild: Guild, member: Member, cmd: AppCommand) -> bool:
 
 
 def find_command(
-    emu: DiscordEmulator, guild: Guild | None, member: Member | None, command: str
+    world: World, guild: Guild | None, member: Member | None, command: str
 ) -> tuple[AppCommand, list[str], list[dict[str, Any]]]:
     words = command.strip().lstrip("/").split()
     if not words:
         raise InvocationError("empty command name")
     name, rest = words[0], words[1:]
-    registered = {c.name: c for c in visible_commands(emu, guild, None)}
+    registered = {c.name: c for c in visible_commands(world, guild, None)}
     cmd = registered.get(name)
     if cmd is None:
         known = ", ".join(f"/{n}" for n in sorted(registered)) or "none registered - did the bot sync its tree?"
@@ -119,7 +116,8 @@ def find_command(
 
 
 def build_invocation(
-    emu: DiscordEmulator,
+    world: World,
+    payloads: Payloads,
     guild: Guild | None,
     member: Member | None,
     channel: Channel,
@@ -129,7 +127,7 @@ def build_invocation(
     focused: str | None = None,
 ) -> Invocation:
     """Check ``values`` against the registered definitions and build ``data.options``/``resolved``."""
-    cmd, path, defs = find_command(emu, guild, member, command)
+    cmd, path, defs = find_command(world, guild, member, command)
     inv = Invocation(command=cmd, path=path, leaf_options=defs)
     by_name = {d["name"]: d for d in defs}
     qualified = "/" + " ".join([cmd.name, *path])
@@ -156,7 +154,8 @@ def build_invocation(
             # While typing, the client sends the raw partial text, unchecked.
             options.append({"name": name, "type": d["type"], "value": str(values[name]), "focused": True})
             continue
-        value = _convert(emu, guild, channel, qualified, d, values[name], inv.resolved, partial=focused is not None)
+        partial = focused is not None
+        value = _convert(world, payloads, guild, channel, qualified, d, values[name], inv.resolved, partial=partial)
         options.append({"name": name, "type": d["type"], "value": value})
     for word in reversed(path):
         kind = SUB_COMMAND if word == path[-1] else SUB_COMMAND_GROUP
@@ -166,7 +165,8 @@ def build_invocation(
 
 
 def _convert(
-    emu: DiscordEmulator,
+    world: World,
+    payloads: Payloads,
     guild: Guild | None,
     channel: Channel,
     qualified: str,
@@ -207,9 +207,9 @@ def _convert(
             return False
         raise InvocationError(f"{where} must be true or false (got {raw!r})")
     if kind in (USER, MENTIONABLE):
-        target = _resolve_user(emu, guild, raw)
+        target = _resolve_user(world, guild, raw)
         if target is not None:
-            _add_user(emu, guild, channel, target, resolved)
+            _add_user(guild, channel, target, resolved)
             return str(target.id)
         if kind == MENTIONABLE:
             found_role = _resolve_role(guild, raw)
@@ -224,24 +224,24 @@ def _convert(
         resolved.setdefault("roles", {})[str(found_role.id)] = P.role(found_role)
         return str(found_role.id)
     if kind == CHANNEL:
-        target_ch = _resolve_channel(emu, guild, raw)
+        target_ch = _resolve_channel(world, guild, raw)
         if target_ch is None:
             raise InvocationError(f"{where}: no such channel {raw!r}")
         allowed = d.get("channel_types")
         if allowed and target_ch.type not in allowed:
             raise InvocationError(f"{where}: channel #{target_ch.name} has type {target_ch.type}, allowed {allowed}")
-        _add_channel(emu, guild, target_ch, resolved)
+        _add_channel(world, payloads, guild, target_ch, resolved)
         return str(target_ch.id)
     if kind == ATTACHMENT:
-        att_id = emu.snowflakes.next()
+        att_id = world.snowflakes.next()
         filename = raw.get("filename", "file.txt") if isinstance(raw, dict) else str(raw)
         size = len(raw.get("content", b"")) if isinstance(raw, dict) else 0
         resolved.setdefault("attachments", {})[str(att_id)] = {
             "id": str(att_id),
             "filename": filename,
             "size": size,
-            "url": f"{emu.url}/attachments/{att_id}/{filename}",
-            "proxy_url": f"{emu.url}/attachments/{att_id}/{filename}",
+            "url": f"{world.settings.url}/attachments/{att_id}/{filename}",
+            "proxy_url": f"{world.settings.url}/attachments/{att_id}/{filename}",
         }
         return str(att_id)
     raise InvocationError(f"{where}: option type {kind} is not supported by the sandbox")
@@ -280,7 +280,7 @@ def _pick_choice(choices: list[dict[str, Any]], value: Any, raw: Any, where: str
     raise InvocationError(f"{where}: {raw!r} is not one of the choices ({listed})")
 
 
-def _resolve_user(emu: DiscordEmulator, guild: Guild | None, raw: Any) -> User | None:
+def _resolve_user(world: World, guild: Guild | None, raw: Any) -> User | None:
     if isinstance(raw, Member):
         return raw.user
     if isinstance(raw, User):
@@ -289,13 +289,13 @@ def _resolve_user(emu: DiscordEmulator, guild: Guild | None, raw: Any) -> User |
     if text.startswith("<@") and text.endswith(">"):
         text = text.strip("<@!>")
     if text.isdigit():
-        return emu.users.get(int(text))
+        return world.users.get(int(text))
     text = text.lstrip("@")
     if guild is not None:
-        member = guild.member_named(text)
-        if member is not None:
-            return member.user
-    return next((u for u in emu.users.values() if u.name == text), None)
+        named = guild.member_named(text)
+        if named is not None:
+            return named.user
+    return world.user_named(text)
 
 
 def _resolve_role(guild: Guild | None, raw: Any) -> Role | None:
@@ -311,40 +311,40 @@ def _resolve_role(guild: Guild | None, raw: Any) -> Role | None:
     return guild.role_named(text.lstrip("@"))
 
 
-def _resolve_channel(emu: DiscordEmulator, guild: Guild | None, raw: Any) -> Channel | None:
+def _resolve_channel(world: World, guild: Guild | None, raw: Any) -> Channel | None:
     if isinstance(raw, Channel):
         return raw if not raw.deleted else None
     text = str(raw).strip()
     if text.startswith("<#") and text.endswith(">"):
         text = text[2:-1]
     if text.isdigit():
-        ch = emu.channels.get(int(text))
+        ch = world.channels.get(int(text))
         return ch if ch is not None and not ch.deleted else None
     if guild is None:
         return None
     return guild.channel_named(text.lstrip("#"))
 
 
-def _add_user(
-    emu: DiscordEmulator, guild: Guild | None, channel: Channel, target: User, resolved: dict[str, dict[str, Any]]
-) -> None:
+def _add_user(guild: Guild | None, channel: Channel, target: User, resolved: dict[str, dict[str, Any]]) -> None:
     resolved.setdefault("users", {})[str(target.id)] = P.user(target)
-    member = guild.members.get(target.id) if guild is not None else None
-    if guild is not None and member is not None:
-        data = P.member(member, with_user=False)
-        data["permissions"] = str(channel_permissions(guild, member, channel))
+    found = guild.members.get(target.id) if guild is not None else None
+    if guild is not None and found is not None:
+        data = P.member(found, with_user=False)
+        data["permissions"] = str(channel_permissions(guild, found, channel))
         resolved.setdefault("members", {})[str(target.id)] = data
 
 
-def _add_channel(emu: DiscordEmulator, guild: Guild | None, ch: Channel, resolved: dict[str, dict[str, Any]]) -> None:
+def _add_channel(
+    world: World, payloads: Payloads, guild: Guild | None, ch: Channel, resolved: dict[str, dict[str, Any]]
+) -> None:
     data: dict[str, Any] = {"id": str(ch.id), "name": ch.name, "type": ch.type}
-    bot_member = guild.members.get(emu.bot_user.id) if guild is not None else None
+    bot_member = guild.members.get(world.bot_user.id) if guild is not None else None
     if guild is not None and bot_member is not None:
         data["permissions"] = str(channel_permissions(guild, bot_member, ch))
     if ch.parent_id:
         data["parent_id"] = str(ch.parent_id)
     if ch.is_thread:
-        data["thread_metadata"] = emu.payloads.thread(ch)["thread_metadata"]
+        data["thread_metadata"] = payloads.thread(ch)["thread_metadata"]
     resolved.setdefault("channels", {})[str(ch.id)] = data
 
 

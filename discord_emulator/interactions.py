@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .changes import Changes
 from .models import Channel, Guild, Member, Message, User
-
-if TYPE_CHECKING:
-    from .emulator import DiscordEmulator
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +136,8 @@ class EmulatedInteraction:
 
     def __init__(
         self,
-        emu: DiscordEmulator,
+        changes: Changes,
+        messages: dict[int, Message],
         *,
         id: int,
         token: str,
@@ -152,7 +151,8 @@ class EmulatedInteraction:
         message_id: int | None = None,
         parent: EmulatedInteraction | None = None,
     ) -> None:
-        self._emu = emu
+        self._changes = changes
+        self._messages = messages  # the emulator's, looked up as the bot answers
         self.id = id
         self.token = token
         self.type = type
@@ -179,21 +179,32 @@ class EmulatedInteraction:
 
     @property
     def followups(self) -> list[Message]:
-        return [self._emu.messages[i] for i in self.followup_ids if i in self._emu.messages]
+        return [self._messages[i] for i in self.followup_ids if i in self._messages]
 
     @property
     def source_message(self) -> Message | None:
-        return self._emu.messages.get(self.message_id) if self.message_id else None
+        return self._messages.get(self.message_id) if self.message_id else None
 
     @property
     def modal(self) -> Modal | None:
         return self.initial.modal if self.initial else None
 
+    @property
+    def settled(self) -> bool:
+        """Answered, or Discord refused the bot's answer (see :attr:`rejected`)."""
+        return self.initial is not None or bool(self.rejected)
+
     # -- waiting ----------------------------------------------------------------------------
+
+    async def outcome(self, timeout: float = 5.0) -> InteractionResponse | None:  # noqa: ASYNC109 - the test API takes explicit timeouts
+        """The bot's initial answer, or ``None`` when Discord refused it (the user sees "This
+        interaction failed"; the refusal is ``rejected[-1]``)."""
+        await self._changes.wait_for(lambda: self.settled, timeout=timeout, what=f"an answer to {self.describe()}")
+        return self.initial
 
     async def response(self, timeout: float = 5.0) -> InteractionResponse:  # noqa: ASYNC109 - the test API takes explicit timeouts
         """Wait for the bot's initial callback (``type`` 4, 5, 6, 7, 8 or 9)."""
-        await self._emu.wait_for(
+        await self._changes.wait_for(
             lambda: self.initial is not None, timeout=timeout, what=f"a response to interaction {self.describe()}"
         )
         assert self.initial is not None
@@ -206,13 +217,13 @@ class EmulatedInteraction:
             msg = self._original()
             return msg is not None and not msg.loading
 
-        await self._emu.wait_for(ready, timeout=timeout, what=f"the original response of {self.describe()}")
+        await self._changes.wait_for(ready, timeout=timeout, what=f"the original response of {self.describe()}")
         msg = self._original()
         assert msg is not None
         return msg
 
     async def wait_followups(self, count: int = 1, timeout: float = 5.0) -> list[Message]:  # noqa: ASYNC109 - the test API takes explicit timeouts
-        await self._emu.wait_for(
+        await self._changes.wait_for(
             lambda: len(self.followup_ids) >= count, timeout=timeout, what=f"{count} followup(s) of {self.describe()}"
         )
         return self.followups
@@ -220,7 +231,7 @@ class EmulatedInteraction:
     def _original(self) -> Message | None:
         if self.original_id is None:
             return None
-        msg = self._emu.messages.get(self.original_id)
+        msg = self._messages.get(self.original_id)
         return None if msg is None or msg.deleted else msg
 
     def describe(self) -> str:

@@ -9,24 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .models import (
-    AppCommand,
-    Channel,
-    ChannelType,
-    Guild,
-    Member,
-    Message,
-    MessageFlags,
-    Overwrite,
-    Role,
-    User,
-    iso,
-)
-
-if TYPE_CHECKING:
-    from .emulator import DiscordEmulator
+from .flags import ChannelType, MessageFlags, iso
+from .models import AppCommand, Channel, Guild, Member, Message, Overwrite, Role, User
+from .world import World
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +93,8 @@ def overwrite(o: Overwrite) -> dict[str, Any]:
 class Payloads:
     """Payload builders that need to look things up in the emulator's state."""
 
-    def __init__(self, emu: DiscordEmulator) -> None:
-        self.emu = emu
+    def __init__(self, world: World) -> None:
+        self.world = world
 
     # -- channels ---------------------------------------------------------------------------
 
@@ -162,7 +149,7 @@ class Payloads:
             "guild_id": str(ch.guild_id),
             "name": ch.name,
             "parent_id": str(ch.parent_id) if ch.parent_id else None,
-            "owner_id": str(ch.owner_id) if ch.owner_id else str(self.emu.bot_user.id),
+            "owner_id": str(ch.owner_id) if ch.owner_id else str(self.world.bot_user.id),
             "last_message_id": str(ch.last_message_id) if ch.last_message_id else None,
             "rate_limit_per_user": ch.rate_limit_per_user,
             "thread_metadata": metadata,
@@ -237,7 +224,7 @@ class Payloads:
     def guild_create(self, g: Guild, *, with_members: bool) -> dict[str, Any]:
         """The gateway GUILD_CREATE payload: the REST guild plus channels, threads and members."""
         data = self.guild(g)
-        bot_member = g.members.get(self.emu.bot_user.id)
+        bot_member = g.members.get(self.world.bot_user.id)
         members = list(g.members.values()) if with_members else [m for m in (bot_member,) if m]
         data.update(
             {
@@ -260,7 +247,7 @@ class Payloads:
     # -- messages ---------------------------------------------------------------------------
 
     def message(self, msg: Message, *, gateway: bool = False, depth: int = 0) -> dict[str, Any]:
-        emu = self.emu
+        world = self.world
         data: dict[str, Any] = {
             "type": msg.type,
             "content": msg.content,
@@ -279,9 +266,9 @@ class Payloads:
             "mention_everyone": "@everyone" in msg.content,
             "tts": msg.tts,
         }
-        guild = emu.guilds.get(msg.guild_id) if msg.guild_id else None
+        guild = world.guilds.get(msg.guild_id) if msg.guild_id else None
         for match in dict.fromkeys(_USER_MENTION.findall(msg.content)):
-            mentioned = emu.users.get(int(match))
+            mentioned = world.users.get(int(match))
             if mentioned is not None:
                 data["mentions"].append(user(mentioned))
         if guild is not None:
@@ -299,7 +286,7 @@ class Payloads:
         if msg.message_reference is not None:
             data["message_reference"] = msg.message_reference
             ref_id = msg.message_reference.get("message_id")
-            ref = emu.messages.get(int(ref_id)) if ref_id else None
+            ref = world.messages.get(int(ref_id)) if ref_id else None
             if depth == 0 and msg.message_reference.get("type", 0) == 0:
                 data["referenced_message"] = self.message(ref, depth=1) if ref is not None and not ref.deleted else None
         if msg.thread is not None and not msg.thread.deleted:
@@ -309,7 +296,7 @@ class Payloads:
                 {
                     "count": len(users),
                     "count_details": {"burst": 0, "normal": len(users)},
-                    "me": emu.bot_user.id in users,
+                    "me": world.bot_user.id in users,
                     "me_burst": False,
                     "burst_me": False,
                     "burst_count": 0,
@@ -329,14 +316,14 @@ class Payloads:
     # -- application ------------------------------------------------------------------------
 
     def application(self) -> dict[str, Any]:
-        emu = self.emu
+        world = self.world
         return {
-            "id": str(emu.application_id),
-            "name": emu.bot_user.name,
+            "id": str(world.application_id),
+            "name": world.bot_user.name,
             "icon": None,
             "description": "Local Discord emulator application",
             "type": None,
-            "bot": user(emu.bot_user),
+            "bot": user(world.bot_user),
             "bot_public": True,
             "bot_require_code_grant": False,
             "verify_key": "0" * 64,
@@ -345,8 +332,8 @@ class Payloads:
             "redirect_uris": [],
             "interactions_endpoint_url": None,
             "role_connections_verification_url": None,
-            "owner": user(emu.owner),
-            "approximate_guild_count": len(emu.guilds),
+            "owner": user(world.owner),
+            "approximate_guild_count": len(world.guilds),
             "approximate_user_install_count": 0,
             "approximate_user_authorization_count": 0,
             "explicit_content_filter": 0,
@@ -379,12 +366,12 @@ class Payloads:
             data["guild_id"] = str(cmd.guild_id)
         return data
 
-    # -- interactions -----------------------------------------------------------------------
 
-    def flags_of(self, body: dict[str, Any]) -> int:
-        return int(body.get("flags") or 0) & int(
-            MessageFlags.EPHEMERAL
-            | MessageFlags.SUPPRESS_EMBEDS
-            | MessageFlags.SUPPRESS_NOTIFICATIONS
-            | MessageFlags.IS_COMPONENTS_V2
-        )
+def message_flags(body: dict[str, Any]) -> int:
+    """The flags of a message body that the bot may set when sending."""
+    return int(body.get("flags") or 0) & int(
+        MessageFlags.EPHEMERAL
+        | MessageFlags.SUPPRESS_EMBEDS
+        | MessageFlags.SUPPRESS_NOTIFICATIONS
+        | MessageFlags.IS_COMPONENTS_V2
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from .models import ALL_PERMISSIONS, Channel, Guild, Member, Permissions
+from .flags import ALL_PERMISSIONS, Permissions
+from .models import Channel, Guild, Member
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.config import Config, load_config
 from bot.core import Core
 from bot.sandbox.app import run_banter
 from discord_emulator import DiscordEmulator
-from discord_emulator.testing import Sandbox, sandbox
+from discord_emulator.driver import Sandbox, sandbox
 from tests.template_db import seeded
 
 COMMANDS = ("joke", "mood", "discussion", "top")

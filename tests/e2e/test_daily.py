@@ -24,7 +24,7 @@ from bot.config import Config
 from bot.sandbox.app import run_banter
 from discord_emulator import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
 from discord_emulator import Permissions as P
-from discord_emulator.testing import sandbox
+from discord_emulator.driver import sandbox
 from tests.e2e.harness import START, fresh_config
 
 # START is Saturday 14 March 2026, 12:00 UTC; London is on GMT (UTC+0) that day.

@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's own tests (reusable by other tests via discord_emulator.testing)."""
+"""Fixtures for the emulator's own tests (reusable by other tests via discord_emulator.driver)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from discord_emulator.driver import Sandbox, running_bot, sandbox
 from discord_emulator.openapi import default_spec_path
-from discord_emulator.testing import Sandbox, running_bot, sandbox
 
 # barebot.py sits next to the tests and is imported as a plain module.
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -10,7 +10,7 @@ import pytest
 from barebot import BareBot
 
 from discord_emulator import ChannelType, InvocationError, MessageFlags
-from discord_emulator.testing import Sandbox, running_bot
+from discord_emulator.driver import Sandbox, running_bot
 
 
 async def test_login_ready_and_guild_available(sb: Sandbox, bot: BareBot) -> None:

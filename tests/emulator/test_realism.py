@@ -13,7 +13,7 @@ import pytest
 from barebot import BareBot
 
 from discord_emulator import InvocationError, Permissions, SandboxTimeout
-from discord_emulator.testing import Sandbox
+from discord_emulator.driver import Sandbox
 
 
 @pytest.fixture

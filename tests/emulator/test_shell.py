@@ -9,8 +9,8 @@ import os
 import pytest
 from barebot import BareBot
 
+from discord_emulator.driver import Sandbox
 from discord_emulator.shell import SandboxShell, ShellError, parse_slash
-from discord_emulator.testing import Sandbox
 
 
 def test_parse_slash_values_run_until_the_next_option() -> None:

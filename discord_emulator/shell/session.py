@@ -1,52 +1,24 @@
-"""A terminal front end over the emulator: try a bot with no Discord account or token.
-
-The shell knows nothing about any particular bot: it reads the commands the bot registered and
-turns lines like these into interactions::
-
-    /joke category:pun
-    /mood feeling:tired and grumpy        (a value runs until the next " word:")
-    /mood feeling:"quoted: works too"
-    /discussion today
-    click 1                               (buttons of the last message shown, numbered from 1)
-    as bob                                (switch user; unknown names become new members)
-    channel random                        (switch to, or create, a text channel or thread)
-    say hello everyone                    (post a plain message)
-    help / quit
-
-Messages appear as they arrive (content, embeds, buttons as ``[1] 👍 0  [2] 👎 0``); ephemeral
-ones are marked; a modal is shown and its fields are asked for on the next input lines.
-
-Run it against any bot factory (a callable returning a discord.py client)::
-
-    python -m discord_emulator.shell package.module:make_bot
-"""
+"""The shell's session: reads lines, drives the emulator as one user at a time, shows what they see."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import importlib
 import io
 import logging
-import re
-import sys
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
 
-from .commands import InvocationError, describe_options, visible_commands
-from .emulator import DiscordEmulator, SandboxTimeout
-from .interactions import AUTOCOMPLETE_RESULT, MODAL, EmulatedInteraction, Modal, ModalField
-from .models import Channel, ChannelType, Guild, Member, Message, User, emoji_text, iter_components
-
-if TYPE_CHECKING:
-    import discord
+from ..commands import visible_commands
+from ..emulator import DiscordEmulator
+from ..errors import InvocationError, SandboxTimeout
+from ..interactions import AUTOCOMPLETE_RESULT, MODAL, EmulatedInteraction, Modal, ModalField
+from ..models import Channel, Guild, Member, Message, User, iter_components
+from .parsing import ShellError, parse_slash
+from .render import command_lines, error_text, field_hint, field_problem, render_message
 
 log = logging.getLogger(__name__)
 
-# "name:" at the start or after whitespace begins an option; _OPTION_NAME reads one in place.
-_OPTION_MARK = re.compile(r"(?:^|\s)([A-Za-z0-9_-]+):")
-_OPTION_NAME = re.compile(r"([A-Za-z0-9_-]+):")
 SHELL_HELP = """\
 Shell commands:
   /command [sub] opt:value ...   run a slash command (values run until the next " word:"; quotes ok)
@@ -56,46 +28,6 @@ Shell commands:
   say TEXT                       post a plain message as the current user
   help                           this list and the bot's commands
   quit                           leave"""
-
-
-class ShellError(ValueError):
-    """A line the shell cannot make sense of."""
-
-
-def parse_slash(line: str) -> tuple[str, dict[str, str]]:
-    """``/a b x:1 y:two words z:"q: r"`` -> ``("a b", {"x": "1", "y": "two words", "z": "q: r"})``."""
-    body = line.strip()
-    if body.startswith("/"):
-        body = body[1:]
-    first = _OPTION_MARK.search(body)
-    if first is None:
-        return " ".join(body.split()), {}
-    path = " ".join(body[: first.start()].split())
-    options: dict[str, str] = {}
-    pos = first.start(1)
-    while pos < len(body):
-        mark = _OPTION_NAME.match(body, pos)
-        if mark is None:
-            raise ShellError(f"cannot read options from {body[pos:]!r}")
-        name, start = mark.group(1), mark.end()
-        if body[start : start + 1] in ('"', "'"):
-            quote = body[start]
-            end = body.find(quote, start + 1)
-            if end == -1:
-                raise ShellError(f"unclosed {quote} in option {name!r}")
-            value, pos = body[start + 1 : end], end + 1
-            if pos < len(body) and not body[pos].isspace():
-                raise ShellError(f"text right after the closing quote of option {name!r}")
-        else:
-            following = _OPTION_MARK.search(body, start)
-            end = following.start() if following is not None else len(body)
-            value, pos = body[start:end].strip(), end
-        if name in options:
-            raise ShellError(f"option {name!r} given twice")
-        options[name] = value
-        while pos < len(body) and body[pos].isspace():
-            pos += 1
-    return path, options
 
 
 class SandboxShell:
@@ -229,13 +161,10 @@ class SandboxShell:
         self._show_new()
 
     async def _answer_or_rejection(self, ix: EmulatedInteraction) -> bool:
-        await self.emu.wait_for(
-            lambda: ix.responded or bool(ix.rejected), timeout=self.response_timeout, what="the bot's answer"
-        )
-        if ix.responded:
+        if await ix.outcome(timeout=self.response_timeout) is not None:
             return True
         status, body = ix.rejected[-1]
-        self._write(f"! This interaction failed: Discord refused the bot's answer ({status} {_error_text(body)})")
+        self._write(f"! This interaction failed: Discord refused the bot's answer ({status} {error_text(body)})")
         return False
 
     async def _fill_modal(self, opened_by: EmulatedInteraction, modal: Modal) -> None:
@@ -243,7 +172,7 @@ class SandboxShell:
         for text in modal.texts:
             self._write(f"│ {text}")
         for fld in modal.fields:
-            self._write(f"│ {fld.label or fld.custom_id}{_field_hint(fld)}")
+            self._write(f"│ {fld.label or fld.custom_id}{field_hint(fld)}")
         self._write("└ (answer each field below; an empty line leaves an optional field empty)")
         values: dict[str, Any] = {}
         for fld in modal.fields:
@@ -267,7 +196,7 @@ class SandboxShell:
                 return value
             if not value and fld.value:
                 value = fld.value  # keep the pre-filled default
-            problem = _field_problem(fld, value)
+            problem = field_problem(fld, value)
             if problem is None:
                 return value
             self._write(f"! {problem}")
@@ -297,11 +226,11 @@ class SandboxShell:
         self._show_new()
 
     def _help(self) -> None:
-        commands = visible_commands(self.emu, self.guild, self.user)
+        commands = visible_commands(self.emu.world, self.guild, self.user)
         if commands:
             self._write("Bot commands:")
             for cmd in sorted(commands, key=lambda c: c.name):
-                for usage, description in _command_lines(cmd.name, cmd.description, cmd.options):
+                for usage, description in command_lines(cmd.name, cmd.description, cmd.options):
                     self._write(f"  {usage}" + (f"  - {description}" if description else ""))
         else:
             self._write("The bot has not registered any commands (yet).")
@@ -357,28 +286,7 @@ class SandboxShell:
                 self.last_with_buttons = msg
 
     def render(self, msg: Message, *, edited: bool = False) -> str:
-        channel = self.emu.channels.get(msg.channel_id)
-        where = ""
-        if channel is not None and channel.type == ChannelType.DM:
-            where = "[DM] "
-        elif channel is not None and channel.id != self.channel.id:
-            where = f"[#{channel.name}] "
-        tags = []
-        if msg.ephemeral:
-            tags.append("(only you can see this)")
-        if edited:
-            tags.append("(edited)")
-        head = f"{where}{msg.author.name}: " + " ".join(tags)
-        lines = [head.rstrip()]
-        text = msg.text()
-        if text:
-            lines += [f"  {line}" for line in text.splitlines()]
-        for embed in msg.embeds:
-            lines += _render_embed(embed)
-        lines += _render_components(msg.components)
-        if msg.thread is not None:
-            lines.append(f"  (thread: #{msg.thread.name})")
-        return "\n".join(lines)
+        return render_message(msg, self.emu.channels.get(msg.channel_id), self.channel, edited=edited)
 
     # ==========================================================================================
     # io
@@ -415,170 +323,3 @@ class SandboxShell:
 
 # ==============================================================================================
 # rendering helpers
-# ==============================================================================================
-
-
-def _render_embed(embed: dict[str, Any]) -> list[str]:
-    lines = []
-    author = (embed.get("author") or {}).get("name")
-    if author:
-        lines.append(f"  │ {author}")
-    if embed.get("title"):
-        lines.append(f"  ┃ {embed['title']}")
-    for line in (embed.get("description") or "").splitlines():
-        lines.append(f"  │ {line}")
-    for fld in embed.get("fields") or []:
-        value = str(fld.get("value") or "")
-        if "\n" in value or len(value) > 60:
-            # A long value goes under its name, indented, as Discord shows it.
-            lines.append(f"  │ {fld.get('name')}")
-            lines += [f"  │   {line}" for line in value.splitlines()]
-        else:
-            lines.append(f"  │ {fld.get('name')}: {value}")
-    footer = (embed.get("footer") or {}).get("text")
-    if footer:
-        lines.append(f"  └ {footer}")
-    return lines or ["  │ (empty embed)"]
-
-
-def _render_components(components: list[dict[str, Any]]) -> list[str]:
-    lines: list[str] = []
-    buttons: list[str] = []
-    number = 0
-    for comp in iter_components(components):
-        kind = comp.get("type")
-        if kind == 2:
-            number += 1
-            label = " ".join(x for x in (emoji_text(comp.get("emoji")), comp.get("label")) if x)
-            text = f"[{number}] {label}"
-            if comp.get("style") == 5:
-                text += f" -> {comp.get('url')}"
-            if comp.get("disabled"):
-                text += " (disabled)"
-            buttons.append(text)
-        elif kind == 3:
-            options = " | ".join(o.get("label", "") for o in comp.get("options") or [])
-            lines.append(f"  <{comp.get('placeholder') or 'select'}: {options}>")
-        elif kind in (5, 6, 7, 8):
-            lines.append(f"  <{comp.get('placeholder') or 'select'}>")
-    if buttons:
-        lines.append("  " + "  ".join(buttons))
-    return lines
-
-
-def _field_hint(fld: ModalField) -> str:
-    bits = ["required" if fld.required else "optional"]
-    if fld.type == 4:
-        if fld.min_length or fld.max_length:
-            bits.append(f"{fld.min_length or 0}-{fld.max_length or 4000} characters")
-        if fld.style == 2:
-            bits.append("paragraph")
-        if fld.value:
-            bits.append(f"default {fld.value!r}")
-    else:
-        bits.append("choose: " + ", ".join(o.get("label", "") for o in fld.options))
-    description = f" - {fld.description}" if fld.description else ""
-    return f"{description} ({', '.join(bits)})"
-
-
-def _field_problem(fld: ModalField, value: str) -> str | None:
-    """What the Discord client would say before letting the user submit."""
-    if fld.required and not value:
-        return "this field is required"
-    if value and fld.min_length is not None and len(value) < fld.min_length:
-        return f"at least {fld.min_length} characters, please"
-    if fld.max_length is not None and len(value) > fld.max_length:
-        return f"at most {fld.max_length} characters, please"
-    return None
-
-
-def _command_lines(name: str, description: str, options: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    subs = [o for o in options if o.get("type") in (1, 2)]
-    if not subs:
-        usage = f"/{name} {describe_options(options)}".rstrip()
-        return [(usage, description)]
-    lines: list[tuple[str, str]] = []
-    for sub in subs:
-        lines += _command_lines(f"{name} {sub['name']}", sub.get("description", ""), sub.get("options") or [])
-    return lines
-
-
-def _error_text(body: Any) -> str:
-    if not isinstance(body, dict):
-        return str(body)
-    text = f"{body.get('code')}: {body.get('message')}"
-    errors = body.get("errors")
-    if errors:
-        text += " - " + "; ".join(_flatten(errors))
-    return text
-
-
-def _flatten(errors: dict[str, Any], prefix: str = "") -> list[str]:
-    out = []
-    for key, value in errors.items():
-        if key == "_errors":
-            out += [f"{prefix}: {e.get('message')}" for e in value]
-        elif isinstance(value, dict):
-            out += _flatten(value, f"{prefix}.{key}" if prefix else key)
-    return out
-
-
-# ==============================================================================================
-# running it
-# ==============================================================================================
-
-
-async def run_shell(
-    bot_factory: Callable[[], discord.Client],
-    *,
-    token: str = "sandbox-token",
-    guild_name: str = "Sandbox",
-    channels: Iterable[str] = ("general",),
-    users: Iterable[str] = ("you", "friend"),
-    stdin: TextIO | None = None,
-    stdout: TextIO | None = None,
-    spec_path: str | None = "auto",
-) -> DiscordEmulator:
-    """Start an emulator, run the bot against it and hand the terminal to a shell."""
-    from .testing import running_bot, sandbox
-
-    async with (
-        sandbox(token=token, guild_name=guild_name, channels=channels, members=users, spec_path=spec_path) as world,
-        running_bot(world.emu, bot_factory),
-    ):
-        shell = SandboxShell(
-            world.emu, world.guild, world.channels, world.members, stdin or sys.stdin, stdout or sys.stdout
-        )
-        await shell.run()
-        for violation in world.emu.spec_violations:
-            (stdout or sys.stdout).write(f"OpenAPI: {violation}\n")
-        return world.emu
-
-
-def _load_factory(spec: str) -> Callable[[], discord.Client]:
-    module_name, _, attr = spec.partition(":")
-    if not attr:
-        raise SystemExit("expected module:factory, e.g. bot.bot:create_bot")
-    module = importlib.import_module(module_name)
-    factory = getattr(module, attr)
-    if not callable(factory):
-        raise SystemExit(f"{spec} is not callable")
-    return factory  # type: ignore[no-any-return]
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Try a discord.py bot against a local Discord emulator.")
-    parser.add_argument("factory", help="module:callable returning the discord.py client")
-    parser.add_argument("--channel", action="append", dest="channels", help="text channel (repeatable)")
-    parser.add_argument("--user", action="append", dest="users", help="member to act as (repeatable)")
-    parser.add_argument("--verbose", action="store_true", help="show discord.py and emulator logs")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(name)s: %(message)s")
-    factory = _load_factory(args.factory)
-    asyncio.run(run_shell(factory, channels=args.channels or ["general"], users=args.users or ["you", "friend"]))
-
-
-__all__ = ["SandboxShell", "ShellError", "main", "parse_slash", "run_shell"]
-
-if __name__ == "__main__":
-    main()

@@ -1,8 +1,9 @@
-"""Helpers for end-to-end tests: a ready-made emulator world and a bot running against it.
+"""Driving the emulator from outside: a ready-made world and a discord.py bot running against it.
 
+Tests use it (the emulator's own, and a project's end-to-end tests), and so does the shell.
 Example (pytest with ``asyncio_mode = "auto"``)::
 
-    from discord_emulator.testing import running_bot, sandbox
+    from discord_emulator.driver import running_bot, sandbox
 
     async def test_joke():
         async with sandbox() as sb, running_bot(sb.emu, make_bot) as bot:

@@ -10,146 +10,45 @@ back here (at a distinct path, so tests can tell resumes apart).
 
 from __future__ import annotations
 
-import asyncio
-import collections
 import json
 import logging
 import secrets
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from . import payloads as P
-from .models import PRIVILEGED_INTENTS, Intents
-
-if TYPE_CHECKING:
-    from .emulator import DiscordEmulator
+from .. import payloads as P
+from ..flags import PRIVILEGED_INTENTS, Intents
+from ..payloads import Payloads
+from ..world import World
+from .connection import (
+    DISPATCH,
+    EVENT_INTENTS,
+    HEARTBEAT,
+    HEARTBEAT_ACK,
+    HEARTBEAT_INTERVAL_MS,
+    HELLO,
+    IDENTIFY,
+    INVALID_SESSION,
+    PRESENCE,
+    RECONNECT,
+    REQUEST_MEMBERS,
+    RESUME,
+    SESSION_ENDING_CLOSES,
+    VOICE_STATE,
+    GatewayConnection,
+    GatewaySession,
+)
 
 log = logging.getLogger(__name__)
 
-DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE = 0, 1, 2, 3, 4
-RESUME, RECONNECT, REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 6, 7, 8, 9, 10, 11
-HEARTBEAT_INTERVAL_MS = 41250
-# Client close codes after which Discord forgets the session (a clean logout).
-_SESSION_ENDING_CLOSES = (1000, 1001)
-# Events that need an intent; anything not listed (READY, INTERACTION_CREATE, ...) always goes out.
-_EVENT_INTENTS = {
-    "GUILD_CREATE": Intents.GUILDS,
-    "GUILD_DELETE": Intents.GUILDS,
-    "GUILD_ROLE_CREATE": Intents.GUILDS,
-    "GUILD_ROLE_UPDATE": Intents.GUILDS,
-    "CHANNEL_CREATE": Intents.GUILDS,
-    "CHANNEL_UPDATE": Intents.GUILDS,
-    "CHANNEL_DELETE": Intents.GUILDS,
-    "THREAD_CREATE": Intents.GUILDS,
-    "THREAD_UPDATE": Intents.GUILDS,
-    "THREAD_DELETE": Intents.GUILDS,
-    "GUILD_MEMBER_ADD": Intents.GUILD_MEMBERS,
-    "GUILD_MEMBER_UPDATE": Intents.GUILD_MEMBERS,
-    "GUILD_MEMBER_REMOVE": Intents.GUILD_MEMBERS,
-}
-
-
-REPLAY_WINDOW = 2000
-
-@dataclass(eq=False)
-class GatewaySession:
-    """What Discord keeps per identified bot session; survives reconnects until invalidated."""
-
-    session_id: str
-    intents: int
-    shard: tuple[int, int]
-    seq: int = 0
-    # Like Discord, only a window of recent events is kept for a RESUME; a client that missed
-    # more than that is told to identify afresh. Bounded so a long sandbox session stays small.
-    events: collections.deque[tuple[int, str]] = field(default_factory=lambda: collections.deque(maxlen=REPLAY_WINDOW))
-    connection: GatewayConnection | None = None
-    invalidated: bool = False
-    ready: bool = False
-    resumes: int = 0
-
-    def covers(self, guild_id: int | None) -> bool:
-        shard_id, count = self.shard
-        if guild_id is None:
-            return shard_id == 0
-        return (guild_id >> 22) % count == shard_id
-
-    @property
-    def live(self) -> bool:
-        return not self.invalidated
-
-
-class GatewayConnection:
-    """One websocket; frames and compresses outgoing messages in order."""
-
-    def __init__(self, ws: web.WebSocketResponse, compress: str | None, path: str) -> None:
-        self.ws = ws
-        self.path = path
-        self.compress = compress
-        self.session: GatewaySession | None = None
-        self.closed_by_server = False
-        self._queue: asyncio.Queue[tuple[str, Callable[[], None] | None]] = asyncio.Queue()
-        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
-        self._zstd = _zstd_stream() if compress == "zstd-stream" else None
-        self._writer = asyncio.create_task(self._write_loop(), name="sandbox-gateway-writer")
-
-    def send(self, payload: dict[str, Any] | str, on_sent: Callable[[], None] | None = None) -> None:
-        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
-        self._queue.put_nowait((text, on_sent))
-
-    def _encode(self, text: str) -> bytes | None:
-        raw = text.encode()
-        if self._zlib is not None:
-            return self._zlib.compress(raw) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
-        if self._zstd is not None:
-            return self._zstd(raw)
-        return None
-
-    async def _write_loop(self) -> None:
-        while True:
-            text, on_sent = await self._queue.get()
-            if self.ws.closed:
-                return
-            try:
-                data = self._encode(text)
-                if data is None:
-                    await self.ws.send_str(text)
-                else:
-                    await self.ws.send_bytes(data)
-            except (ConnectionError, RuntimeError) as exc:
-                log.debug("gateway write failed: %s", exc)
-                return
-            if on_sent is not None:
-                on_sent()
-
-    async def close(self, code: int, message: str = "") -> None:
-        self.closed_by_server = True
-        await self.ws.close(code=code, message=message.encode())
-
-    def stop(self) -> None:
-        self._writer.cancel()
-
-
-def _zstd_stream() -> Callable[[bytes], bytes]:
-    """A streaming zstd compressor flushed per message (discord.py decompresses message by message)."""
-    try:
-        import zstandard
-
-        cobj = zstandard.ZstdCompressor().compressobj()
-        return lambda raw: cobj.compress(raw) + cobj.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
-    except ImportError:
-        from compression import zstd  # type: ignore[import-not-found,unused-ignore]  # Python 3.14+
-
-        comp = zstd.ZstdCompressor()
-        return lambda raw: comp.compress(raw, mode=zstd.ZstdCompressor.FLUSH_BLOCK)
-
 
 class Gateway:
-    def __init__(self, emu: DiscordEmulator) -> None:
-        self.emu = emu
+    def __init__(self, world: World, payloads: Payloads) -> None:
+        self.world = world
+        self.payloads = payloads
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: set[GatewayConnection] = set()
         self.identifies = 0
@@ -177,7 +76,7 @@ class Gateway:
         MESSAGE_CONTENT intent get it with content, embeds, components and attachments blanked
         (unless the bot wrote it, is mentioned, or it is a DM), exactly as Discord does.
         """
-        needed = intent if intent is not None else _EVENT_INTENTS.get(event)
+        needed = intent if intent is not None else EVENT_INTENTS.get(event)
         sessions = self.live_sessions(guild_id)
         if only_latest and sessions:
             sessions = sessions[-1:]
@@ -188,9 +87,9 @@ class Gateway:
             body = data
             if content_of is not None and self._hide_content(session, data, content_of, guild_id):
                 body = dict(data, content="", embeds=[], components=[], attachments=[])
-            self._send_dispatch(session, event, body)
+            self.send_event(session, event, body)
             sent += 1
-        self.emu.dispatched.append({"t": event, "d": data})
+        self.world.traffic.dispatched.append({"t": event, "d": data})
         return sent
 
     async def drop(self, code: int = 4000) -> int:
@@ -254,11 +153,11 @@ class Gateway:
         code = conn.ws.close_code
         if session is not None and session.connection is conn:
             session.connection = None
-            if not conn.closed_by_server and code in _SESSION_ENDING_CLOSES:
+            if not conn.closed_by_server and code in SESSION_ENDING_CLOSES:
                 session.invalidated = True
                 log.debug("gateway session %s ended by client (close %s)", session.session_id, code)
         log.debug("gateway disconnect (close code %s)", code)
-        self.emu._changed()
+        self.world.changed()
 
     async def _on_message(self, conn: GatewayConnection, msg: dict[str, Any]) -> None:
         op, data = msg.get("op"), msg.get("d")
@@ -277,16 +176,16 @@ class Gateway:
             await conn.close(4001, "Unknown opcode.")
 
     async def _identify(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
-        emu = self.emu
+        world = self.world
         if conn.session is not None:
             await conn.close(4005, "Already authenticated.")
             return
-        if data.get("token") != emu.token:
+        if data.get("token") != world.settings.token:
             log.warning("gateway: IDENTIFY with a wrong token")
             await conn.close(4004, "Authentication failed.")
             return
         intents = int(data.get("intents", 0))
-        if intents & PRIVILEGED_INTENTS & ~emu.privileged_intents:
+        if intents & PRIVILEGED_INTENTS & ~world.settings.privileged_intents:
             await conn.close(4014, "Disallowed intent(s).")
             return
         shard = data.get("shard") or [0, 1]
@@ -297,18 +196,18 @@ class Gateway:
         session.connection = conn
         conn.session = session
         self.identifies += 1
-        guilds = [g for g in emu.guilds.values() if session.covers(g.id)]
+        guilds = [g for g in world.guilds.values() if session.covers(g.id)]
         ready = {
             "v": 10,
-            "user": P.user_pii(emu.bot_user),
+            "user": P.user_pii(world.bot_user),
             # Guilds start unavailable; a GUILD_CREATE for each follows right away, so the bot's
             # guild_ready_timeout only has to wait for the last one.
             "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session.session_id,
             "session_type": "normal",
-            "resume_gateway_url": emu.resume_gateway_url,
+            "resume_gateway_url": world.settings.resume_gateway_url,
             "shard": list(session.shard),
-            "application": {"id": str(emu.application_id), "flags": 1 << 19 | 1 << 15 | 1 << 13},
+            "application": {"id": str(world.application_id), "flags": 1 << 19 | 1 << 15 | 1 << 13},
             "private_channels": [],
             "relationships": [],
             "presences": [],
@@ -321,19 +220,19 @@ class Gateway:
 
         def mark_ready() -> None:
             session.ready = True
-            emu._changed()
+            world.changed()
 
         # "Connected" (wait_until_connected) means READY and every GUILD_CREATE have gone out.
-        self._send_dispatch(session, "READY", ready, on_sent=None if guilds else mark_ready)
+        self.send_event(session, "READY", ready, on_sent=None if guilds else mark_ready)
         with_members = bool(intents & Intents.GUILD_MEMBERS)
         for i, guild in enumerate(guilds):
-            payload = emu.payloads.guild_create(guild, with_members=with_members)
-            self._send_dispatch(session, "GUILD_CREATE", payload, on_sent=mark_ready if i == len(guilds) - 1 else None)
-        emu._changed()
+            payload = self.payloads.guild_create(guild, with_members=with_members)
+            self.send_event(session, "GUILD_CREATE", payload, on_sent=mark_ready if i == len(guilds) - 1 else None)
+        world.changed()
 
     async def _resume(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
-        emu = self.emu
-        if data.get("token") != emu.token:
+        world = self.world
+        if data.get("token") != world.settings.token:
             await conn.close(4004, "Authentication failed.")
             return
         session = self.sessions.get(str(data.get("session_id")))
@@ -360,11 +259,11 @@ class Gateway:
         conn.send({"op": DISPATCH, "t": "RESUMED", "s": session.seq, "d": {"_trace": ["sandbox"]}})
         session.resumes += 1
         self.resumes += 1
-        emu._changed()
+        world.changed()
 
     def _request_members(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
         session = conn.session
-        guild = self.emu.guilds.get(int(data.get("guild_id", 0)))
+        guild = self.world.guilds.get(int(data.get("guild_id", 0)))
         if session is None or guild is None:
             return
         members = list(guild.members.values())
@@ -386,11 +285,11 @@ class Gateway:
         }
         if data.get("nonce"):
             chunk["nonce"] = data["nonce"]
-        self._send_dispatch(session, "GUILD_MEMBERS_CHUNK", chunk)
+        self.send_event(session, "GUILD_MEMBERS_CHUNK", chunk)
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _send_dispatch(
+    def send_event(
         self,
         session: GatewaySession,
         event: str,
@@ -409,7 +308,7 @@ class Gateway:
     ) -> bool:
         if session.intents & Intents.MESSAGE_CONTENT or guild_id is None:
             return False
-        bot_id = self.emu.bot_user.id
+        bot_id = self.world.bot_user.id
         if author_id == bot_id:
             return False
         return not any(m.get("id") == str(bot_id) for m in data.get("mentions", []))
