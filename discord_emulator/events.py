@@ -70,8 +70,8 @@ class Events:
         self.world.changed()
 
     def dm_channel(self, target: User) -> Channel:
-        """The DM channel between the bot and ``target``, created on first use (no event: Discord
-        sends CHANNEL_CREATE for DMs only when a message arrives)."""
+        """The DM channel between the bot and ``target``, created on first use (bots get no
+        CHANNEL_CREATE for DMs)."""
         channel = self.world.dm_with(target)
         if channel is None:
             channel = Channel(
