@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bot.config import Config, configure_logging, load_config
-from bot.errors import BanterError, ContentError
+from bot.errors import TRY_AGAIN_LATER, BanterError, ContentError, DiscordUnreachable
 from bot.services.packs import Library
 
 log = logging.getLogger("bot")
@@ -174,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.problems) > SHOWN_PROBLEMS:
             print(f"  ... and {len(exc.problems) - SHOWN_PROBLEMS} more", file=sys.stderr)
         return 2
+    except DiscordUnreachable as exc:
+        print(str(exc), file=sys.stderr)
+        return TRY_AGAIN_LATER
     except BanterError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from bot.bot import BanterBot
 from bot.clock import Clock
 from bot.config import Config
 from bot.core import Core
-from bot.errors import BanterError, ConfigError
+from bot.errors import BanterError, ConfigError, DiscordUnreachable
 from bot.storage.lock import DatabaseBusy, hold_database
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
             except discord.LoginFailure:
                 raise ConfigError("Discord refused the token: check DISCORD_TOKEN.") from None
             except (aiohttp.ClientConnectionError, OSError) as exc:
-                raise BanterError(f"Could not reach Discord ({exc}): check this machine's network.") from None
+                raise DiscordUnreachable(f"Could not reach Discord ({exc}): check this machine's network.") from None
     finally:
         await core.close()
 
@@ -66,14 +66,14 @@ async def start(bot: discord.Client, token: str, timeout: float) -> None:  # noq
     try:
         await asyncio.wait_for(bot.login(token), timeout)
     except TimeoutError:
-        raise BanterError(f"Discord did not answer the login within {timeout:g} s: check this machine's "
+        raise DiscordUnreachable(f"Discord did not answer the login within {timeout:g} s: check this machine's "
                           "network (discord.connect_timeout sets the wait).") from None
     connection = asyncio.create_task(bot.connect(), name="discord-connection")
     ready = asyncio.create_task(bot.wait_until_ready(), name="discord-ready")
     try:
         await asyncio.wait({connection, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if not ready.done() and not connection.done():
-            raise BanterError(f"Discord's gateway did not get the bot ready within {timeout:g} s: check this "
+            raise DiscordUnreachable(f"Discord's gateway did not get the bot ready within {timeout:g} s: check this "
                               "machine's network (discord.connect_timeout sets the wait).")
         log.debug("gateway ready; running until closed")
         await connection

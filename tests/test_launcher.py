@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,9 @@ import pytest
 import yarl
 from aiohttp import web
 
+from bot import launcher
 from bot.__main__ import main
+from bot.errors import TRY_AGAIN_LATER, DiscordUnreachable
 from bot.storage.lock import hold_database, lock_path
 
 APPLICATION_ID = 4242
@@ -114,26 +117,28 @@ def test_login_that_never_gets_an_answer_times_out(silent_discord: SilentDiscord
                                                    capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", "test-token")
-    assert main(["run", "--config", str(config_file(tmp_path))]) == 2
+    assert main(["run", "--config", str(config_file(tmp_path))]) == TRY_AGAIN_LATER
     assert capsys.readouterr().err == (
         "Discord did not answer the login within 0.2 s: check this machine's network "
         "(discord.connect_timeout sets the wait).\n")
     assert silent_discord.seen == ["GET /api/v10/users/@me"]
-
-
-@pytest.mark.parametrize("silent_discord", [True], indirect=True)
-def test_gateway_that_never_gets_ready_times_out(silent_discord: SilentDiscord, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DISCORD_TOKEN", "test-token")
-    assert main(["run", "--config", str(config_file(tmp_path))]) == 2
-    assert capsys.readouterr().err == (
-        "Discord's gateway did not get the bot ready within 0.2 s: check this machine's network "
-        "(discord.connect_timeout sets the wait).\n")
-    assert "gateway" in silent_discord.seen
     # The lock is let go once the process gives up, so a restart by the service manager can start.
     with hold_database(tmp_path / "banter.db", "test"):
         pass
+
+
+@pytest.mark.parametrize("silent_discord", [True], indirect=True)
+async def test_gateway_that_never_gets_ready_times_out(silent_discord: SilentDiscord) -> None:
+    # A bare client: its login is just the two REST calls, well inside the deadline, so what runs
+    # out is the wait for READY. (Banter's own login adds loading the cogs, which on a busy test
+    # machine can take longer than the tiny deadline used here.)
+    client = discord.Client(intents=discord.Intents.none())
+    async with client:
+        with pytest.raises(DiscordUnreachable) as caught:
+            await launcher.start(client, "test-token", 0.2)
+    assert str(caught.value) == ("Discord's gateway did not get the bot ready within 0.2 s: check this machine's "
+                                 "network (discord.connect_timeout sets the wait).")
+    assert silent_discord.seen == ["GET /api/v10/users/@me", "GET /api/v10/oauth2/applications/@me", "gateway"]
 
 
 def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -147,3 +152,18 @@ def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path, capsys: py
         f"a bot is already running on {database} (pid {pid}, run): stop it first, "
         "or give this one another database.path\n")
     assert not database.exists()
+
+
+def test_no_network_at_start_up_ends_the_process_for_a_restart(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "test-token")
+    with socket.socket() as closed:  # bound, never listening: connections to it are refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+        code = main(["run", "--config", str(config_file(tmp_path))])
+    assert code == TRY_AGAIN_LATER
+    err = capsys.readouterr().err
+    assert err.startswith(f"Could not reach Discord (Cannot connect to host 127.0.0.1:{port} ")
+    assert err.endswith("): check this machine's network.\n")
+    assert err.count("\n") == 1
