@@ -4,8 +4,10 @@ refused restore leaves every file as it was. (The backup of a running bot is in 
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import sqlite3
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -252,3 +254,15 @@ async def test_two_restores_in_one_second_keep_both_old_files(config: Config, tm
     assert first is not None and second is not None
     assert (first.name, second.name) == ("banter.db.before-restore-20261201T200000Z",
                                          "banter.db.before-restore-20261201T200000Z-2")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file away takes root")
+async def test_a_restore_run_as_root_leaves_the_file_to_the_bots_user(config: Config, tmp_path: Path) -> None:
+    await voted_database(config, range(1))
+    backup = tmp_path / "b.db"
+    main(["backup", str(backup), "--config", config_path(config)])
+    os.chown(config.database_path, 4321, 4321)
+    os.chmod(config.database_path, 0o640)
+    restore(backup, config.database_path)
+    st = os.stat(config.database_path)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4321, 4321, 0o640)

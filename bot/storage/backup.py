@@ -257,11 +257,15 @@ def _keep(database: Path, now: datetime) -> Path:
     return kept
 
 
-def _same_owner(new: Path, old: Path) -> None:
-    """Give the restored file the old one's mode and, when we may, its owner: a restore run as root
-    must not leave the bot's user a database it cannot write."""
-    st = old.stat()
-    os.chmod(new, stat.S_IMODE(st.st_mode))
+def _fit_in(new: Path, database: Path) -> None:
+    """Give the restored file the old database's mode and, when we may, its owner (or the folder's,
+    when there was none): a restore run as root must not leave the bot's user a database it cannot
+    write."""
+    if database.exists():
+        st = database.stat()
+        os.chmod(new, stat.S_IMODE(st.st_mode))
+    else:
+        st = database.parent.stat()
     if os.geteuid() == 0:
         os.chown(new, st.st_uid, st.st_gid)
 
@@ -280,8 +284,8 @@ def restore(source: Path, database: Path, *, now: datetime | None = None) -> Res
                 with _scratch_beside(database) as scratch:
                     if _copy(reader, scratch) != version:
                         raise BanterError(f"{source} changed while it was being restored; nothing was changed")
+                    _fit_in(scratch, database)
                     if database.exists():
-                        _same_owner(scratch, database)
                         kept = _keep(database, now or datetime.now(UTC))
                     _install(scratch, database)
             finally:
