@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import dataclasses
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -63,39 +62,6 @@ def _version() -> str:
         return metadata.version("banter")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
         return "unknown (not installed)"
-
-
-async def _run(config: Config) -> None:
-    """Run the bot until it stops, or until the process gets SIGTERM (how systemd and Docker stop a
-    service), which then stops it as Ctrl-C does: the gateway and the database closed in order.
-    Python's default for SIGTERM is to end at once, with nothing closed."""
-    from bot import launcher
-
-    task = asyncio.current_task()
-    assert task is not None
-    loop = asyncio.get_running_loop()
-    terminated = False
-
-    def terminate() -> None:
-        nonlocal terminated
-        terminated = True
-        task.cancel()
-
-    try:
-        loop.add_signal_handler(signal.SIGTERM, terminate)
-    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
-        handled = False
-    else:
-        handled = True
-    try:
-        await launcher.run(config)
-    except asyncio.CancelledError:
-        if not terminated:
-            raise
-        log.info("stopped (SIGTERM)")
-    finally:
-        if handled:
-            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def _library_with(config: Config, path: Path) -> Library:
@@ -178,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config)
         configure_logging(config.log_level)
         if args.command == "run":
-            asyncio.run(_run(config))
+            from bot import launcher
+
+            asyncio.run(launcher.run_until_terminated(config))
         elif args.command == "import":
             print(asyncio.run(_import(config, args.path, args.format)))
         elif args.command == "export":

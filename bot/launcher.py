@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,37 @@ async def run(config: Config, *, clock: Clock | None = None,
     except DatabaseBusy as exc:
         raise BanterError(f"a bot is already running on {exc.database} ({exc.holder}): stop it first, "
                           "or give this one another database.path") from None
+
+
+async def run_until_terminated(config: Config) -> None:
+    """:func:`run`, for ``python -m bot run``: SIGTERM (how systemd and Docker stop a service) then
+    stops the bot as Ctrl-C does, the gateway and the database closed in order, where Python's
+    default would end the process at once with nothing closed."""
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
+        handled = False
+    else:
+        handled = True
+    try:
+        await run(config)
+    except asyncio.CancelledError:
+        if not terminated:
+            raise
+        log.info("stopped (SIGTERM)")
+    finally:
+        if handled:
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def _run(config: Config, token: str, clock: Clock | None, started: Callable[[BanterBot], None] | None,

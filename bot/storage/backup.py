@@ -163,9 +163,14 @@ def backup(database: Path, path: Path, *, overwrite: bool = False) -> BackupRepo
     return BackupReport(database, path, version, size)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change ``path`` (nor create it)."""
+    return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True)
+
+
 def _damage(path: Path) -> str | None:
     """SQLite's first integrity complaint about ``path``, or None when it is intact."""
-    conn = sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True)
+    conn = _read_only(path)
     try:
         rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     finally:
@@ -194,7 +199,7 @@ def check_backup(path: Path) -> int:
         problem = _damage(path)
         if problem is not None:
             raise BanterError(f"{path} is damaged (integrity check: {problem}); nothing was changed")
-        conn = sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             version: int = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = _tables(conn)
@@ -279,7 +284,7 @@ def restore(source: Path, database: Path, *, now: datetime | None = None) -> Res
     try:
         with hold_database(database, "restore"):
             kept = None
-            reader = sqlite3.connect(f"file:{urllib.parse.quote(str(source))}?mode=ro", uri=True)
+            reader = _read_only(source)
             try:
                 with _scratch_beside(database) as scratch:
                     if _copy(reader, scratch) != version:

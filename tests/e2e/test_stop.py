@@ -8,7 +8,7 @@ import os
 import signal
 from pathlib import Path
 
-from bot.__main__ import _run
+from bot.launcher import run_until_terminated
 from bot.sandbox.testing import sandbox
 from bot.storage.lock import hold_database
 from tests.e2e.harness import fresh_config
@@ -22,7 +22,7 @@ async def test_sigterm_stops_the_bot_and_closes_the_database(tmp_path: Path) -> 
     async with sandbox() as sb:
         config = dataclasses.replace(await fresh_config(tmp_path), token=sb.emu.token)
         with sb.emu.patch_discord():
-            running = asyncio.create_task(_run(config))
+            running = asyncio.create_task(run_until_terminated(config))
             await sb.emu.wait_for(lambda: sb.emu.gateway.identifies >= 1 or running.done(), timeout=10,
                                   what="the bot to identify")
             assert not running.done()
