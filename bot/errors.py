@@ -25,3 +25,13 @@ class ContentError(BanterError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class DiscordUnreachable(BanterError):
+    """Discord could not be reached, or did not answer in time, at start-up. Unlike a bad config or
+    token, the same start may work later: the command line exits with :data:`TRY_AGAIN_LATER` so a
+    service manager restarts it on this and not on those."""
+
+
+# sysexits.h's EX_TEMPFAIL: "temporary failure; the user is invited to retry".
+TRY_AGAIN_LATER = 75

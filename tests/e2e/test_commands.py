@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from discord_emulator import InvocationError
-from tests.e2e.harness import Banter, banter, run_banter
+from tests.e2e.harness import Banter, banter, run_banter, until_closed
 from tests.support import item_by_key
 
 
@@ -161,6 +161,7 @@ async def test_votes_on_a_message_from_before_a_restart(tmp_path: Path) -> None:
         msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
         await (await b.emu.click(b.sb.alice, msg, emoji="👍")).response()
         await b.bot.close()
+        await until_closed(b.config.database_path)
         # Same Discord, same database file, a new bot process.
         async with run_banter(b.emu, b.config, b.clock) as again:
             assert again is not b.bot
