@@ -31,7 +31,7 @@ async def member_is_moderator(interaction: discord.Interaction) -> bool:
     if interaction.guild_id is None:
         return False
     # The rule itself lives in the moderation service, which checks it again on every action.
-    return await core_of(interaction).moderation.is_moderator(interaction.guild_id, actor_of(interaction))
+    return await core_of(interaction).moderation.access.is_moderator(interaction.guild_id, actor_of(interaction))
 
 
 def is_moderator() -> Callable[[T], T]:

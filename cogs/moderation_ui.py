@@ -13,9 +13,10 @@ import discord
 from bot.clock import parse_iso
 from bot.errors import UserError
 from bot.models import ContentEntry, Item, Kind
-from bot.repositories.moderation import ActionRecord
+from bot.repositories.audit import ActionRecord
 from bot.services.moderation import REASON_MAX
 from bot.services.packs import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX
+from cogs.render import action_text
 from cogs.ui import guarded, item_embed
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def hidden_text(reason: str | None) -> str:
 
 def modlog_embed(record: ActionRecord) -> discord.Embed:
     who = f"<@{record.actor_id}>" if record.actor_id is not None else "Banter (automatic)"
-    embed = discord.Embed(description=f"{who} {record.summary}"[:4000], colour=MODLOG_COLOUR,
+    embed = discord.Embed(description=f"{who} {action_text(record)}"[:4000], colour=MODLOG_COLOUR,
                           timestamp=parse_iso(record.created_at))
     if record.reason:
         embed.add_field(name="Reason", value=record.reason[:1024], inline=False)

@@ -36,12 +36,12 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
         if interaction.guild_id is None:
             raise UserError("Reports work in servers only.")
         core = core_of(interaction)
-        item = await core.moderation.may_report(interaction.guild_id, interaction.user.id, self.item_id)
+        item = await core.moderation.reports.may_report(interaction.guild_id, interaction.user.id, self.item_id)
         label = item.kind
 
         async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
             assert modal_interaction.guild_id is not None
-            outcome = await core.moderation.report(modal_interaction.guild_id, modal_interaction.user.id,
+            outcome = await core.moderation.reports.report(modal_interaction.guild_id, modal_interaction.user.id,
                                                    self.item_id, reason)
             await modal_interaction.response.send_message(
                 f"Thanks, your report on {label} #{self.item_id} went to the moderators.", ephemeral=True

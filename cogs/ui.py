@@ -15,6 +15,7 @@ import discord
 from bot.errors import UserError
 from bot.models import DiscussionBody, Item, JokeBody, VoteTally
 from bot.services.packs import bullet_block
+from cogs.render import error_text
 
 if TYPE_CHECKING:
     from bot.bot import BanterBot
@@ -53,7 +54,7 @@ async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitab
     try:
         await action()
     except UserError as exc:
-        await reply_error(interaction, str(exc))
+        await reply_error(interaction, error_text(exc))
     except Exception:
         log.exception("component %s failed", (interaction.data or {}).get("custom_id"))
         await reply_error(interaction, APOLOGY)

@@ -456,9 +456,8 @@ async def test_an_item_hidden_after_the_preview_is_not_posted(core: Core, clock:
                                                               poster: FakePoster) -> None:
     await set_daily(core)
     [previewed] = (await core.daily.preview(GUILD)).items
-    async with core.db.transaction() as conn:
-        await core.moderation_repo.hide(conn, guild_id=GUILD, item_id=previewed.id, reason="moderator",
-                                        now="2026-01-10T08:30:00.000000Z")
+    await core.moderation_repo.hide(guild_id=GUILD, item_id=previewed.id, reason="moderator",
+                                    now="2026-01-10T08:30:00.000000Z")
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [message] = poster.messages
     assert message.post.item.id != previewed.id

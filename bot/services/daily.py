@@ -37,7 +37,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
-from bot.db import Database, TransactionSql
+from bot.db import Database
 from bot.errors import UserError
 from bot.models import Item, Kind
 from bot.repositories.daily import DailyPost, DailyRepository, DailySchedule, NewPost, kind_list
@@ -222,10 +222,9 @@ class DailyService:
             thread=thread, enabled=True, next_date=next_date, next_due=next_due,
         )
         # The schedule and the server's time zone change together or not at all.
-        async with self.db.transaction() as conn:
-            await SettingsRepository(TransactionSql(self.db, conn), self.settings.cache).apply(
-                guild_id, timezone=tz.key)
-            await self.repo.save_schedule(conn, schedule, now=iso(now))
+        async with self.db.atomic() as sql:
+            await SettingsRepository(sql, self.settings.cache).apply(guild_id, timezone=tz.key)
+            await DailyRepository(sql).save_schedule(schedule, now=iso(now))
         log.info("daily: guild %s posts %s at %s %s in channel %s (next %s)", guild_id, kinds,
                  schedule.post_time, tz.key, channel_id, iso(next_due))
         self.wake()
