@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from bot.clock import iso
 from bot.core import Core
-from bot.db import Database
+from bot.db import Database, migrations
 from bot.models import ContentEntry, JokeBody
 from bot.repositories.audit import AuditEntry, AuditLog
 from bot.repositories.items import ItemRepository
 from bot.repositories.moderation import ItemState, ModerationRepository
+from cogs.render import action_text
 
 A, B = 1001, 1002
 NOW = "2026-03-14T12:00:00.000000Z"
@@ -152,3 +156,31 @@ async def test_migrations_bring_the_core_up(core: Core) -> None:
     assert await core.db.scalar("PRAGMA user_version") >= 3
     assert await core.moderation_repo.next_pending(A) is None
     assert iso(core.clock.now()).endswith("Z")
+
+
+async def test_log_rows_from_before_migration_4_keep_their_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        for number, _, script in migrations():
+            if number <= 3:
+                old.executescript(script)
+        old.execute("PRAGMA user_version = 3")
+        old.execute("""INSERT INTO moderation_log (guild_id, actor_id, action, target, before, after, reason, summary,
+                                                   created_at)
+                       VALUES (?, 9, 'reject', 'case:7', '{"status": "pending"}', '{"status": "rejected"}', 'Dated',
+                               'rejected suggestion #7 from <@5>', ?)""", (A, NOW))
+        old.execute("""INSERT INTO moderation_log (guild_id, actor_id, action, target, summary, created_at)
+                       VALUES (?, 9, 'retire', 'item:3', 'removed joke #3: retired, its votes are kept', ?)""",
+                    (A, NOW))
+    db = await Database.open(path)
+    try:
+        assert await db.scalar("PRAGMA user_version") >= 4
+        retired, rejected = await AuditLog(db).actions(A)
+        # Read as they were written: the sentence, and the item or case recovered from the target.
+        assert rejected.summary == "rejected suggestion #7 from <@5>" and rejected.entry.case_id == 7
+        assert (rejected.before, rejected.after, rejected.reason) == ({"status": "pending"}, {"status": "rejected"},
+                                                                      "Dated")
+        assert retired.entry.item_id == 3 and retired.entry.case_id is None
+        assert action_text(rejected) == "rejected suggestion #7 from <@5>"
+    finally:
+        await db.close()
