@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 
@@ -76,14 +76,14 @@ class FormModal(discord.ui.Modal):
                  prefill: Mapping[str, str] | None = None) -> None:
         super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
         self._on_done = on_done
-        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
         prefill = prefill or {}
         for spec in FORMS[kind]:
             default = prefill.get(spec.key) or None
             if default is not None and len(default) > spec.max_length:
                 raise UserError(f"{spec.label} is longer than a form can hold ({len(default)} characters), "
                                 "so it cannot be edited here.")
-            field = discord.ui.TextInput(
+            field: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
                 label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,
                 style=discord.TextStyle.paragraph if spec.paragraph else discord.TextStyle.short,
                 placeholder=spec.placeholder, default=default,
@@ -103,7 +103,7 @@ class ReasonModal(discord.ui.Modal):
                  Awaitable[None]], placeholder: str | None = None) -> None:
         super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
         self._on_done = on_done
-        self.reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
             label=label[:45], custom_id="reason", style=discord.TextStyle.paragraph, min_length=3,
             max_length=REASON_MAX, placeholder=placeholder,
         )

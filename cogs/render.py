@@ -3,7 +3,7 @@ error messages, and the sentence for each recorded moderation action. Not an ext
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from bot.errors import Code, Command, Mention, UserError
 from bot.repositories.audit import ActionRecord
@@ -36,16 +36,15 @@ def _on_off(value: object) -> str:
     return "on" if value else "off"
 
 
-def _setting_text(key: str, value: Any, default_threshold: int | None) -> str:
+def _setting_text(key: str, value: object, default_threshold: object) -> str:
     if key in ("safe_mode", "suggestions_enabled"):
         return _on_off(value)
-    if key == "moderator_role_id":
-        return markup(Mention("role", value)) if value else "none"
-    if key == "modlog_channel_id":
-        return markup(Mention("channel", value)) if value else "none"
+    if key in ("moderator_role_id", "modlog_channel_id"):
+        kind: Literal["role", "channel"] = "role" if key == "moderator_role_id" else "channel"
+        return markup(Mention(kind, value)) if isinstance(value, int) else "none"
     if key == "report_threshold":
         return str(value) if value else f"default ({default_threshold})"
-    return ", ".join(value) if value else "none"
+    return ", ".join(map(str, value)) if isinstance(value, list) and value else "none"
 
 
 def _settings_text(record: ActionRecord) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
@@ -76,18 +76,38 @@ def case_view(details: CaseDetails) -> discord.ui.View:
     return view
 
 
-def case_message(details: CaseDetails | None, note: str | None = None) -> dict[str, Any]:
-    """The keyword arguments that show a case (or the empty queue) in a review message."""
+@dataclass(frozen=True)
+class CaseMessage:
+    """A review message: a case with its buttons, or the empty queue."""
+
+    content: str
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+    async def edit(self, interaction: discord.Interaction) -> None:
+        """Show it in place of the message the interaction came from."""
+        await interaction.response.edit_message(content=self.content, embed=self.embed, view=self.view)
+
+    async def send(self, interaction: discord.Interaction) -> None:
+        """Answer the interaction with it, privately."""
+        if self.embed is None or self.view is None:
+            await interaction.response.send_message(self.content, ephemeral=True)
+        else:
+            await interaction.response.send_message(self.content, embed=self.embed, view=self.view, ephemeral=True)
+
+
+def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMessage:
+    """What shows a case (or the empty queue) in a review message."""
     prefix = f"{note}\n\n" if note else ""
     if details is None:
-        return {"content": f"{prefix}The review queue is empty. ✨", "embed": None, "view": None}
+        return CaseMessage(f"{prefix}The review queue is empty. ✨")
     case = details.case
     if case.proposal is not None:
         embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.id}")
     else:
         assert details.item is not None
         embed = item_embed(details.item)
-    return {"content": prefix + case_text(details), "embed": embed, "view": case_view(details)}
+    return CaseMessage(prefix + case_text(details), embed, case_view(details))
 
 
 def outcome_note(decision: Decision) -> str:
@@ -117,7 +137,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[discord.ui.View],
                              match: re.Match[str], /) -> ReviewButton:
         return cls(int(match["case"]), match["action"])
 
@@ -166,9 +186,9 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
                     # Show the case as it is now, so the other edit is seen before editing again.
                     details = await core.moderation.review.case_details(guild_id, editor, self.case_id)
                     note = f"⚠️ {error_text(changed)}"
-                    await modal_interaction.response.edit_message(**case_message(details, note))
+                    await case_message(details, note).edit(modal_interaction)
                     return
-                await modal_interaction.response.edit_message(**case_message(update.details, "✏️ Edited."))
+                await case_message(update.details, "✏️ Edited.").edit(modal_interaction)
                 await post_modlog(modal_interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
             await interaction.response.send_modal(FormModal(
@@ -182,7 +202,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             except AlreadyDecided as lost:
                 await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
                 return
-            await interaction.response.edit_message(**case_message(update.details))
+            await case_message(update.details).edit(interaction)
             await post_modlog(interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
     def _reason_form(self, details: CaseDetails) -> ReasonModal:
@@ -214,9 +234,9 @@ async def _show_next(interaction: discord.Interaction, *, note: str | None = Non
     details = await core.moderation.review.next_case(interaction.guild_id, actor_of(interaction))
     message = case_message(details, note)
     if interaction.message is not None:
-        await interaction.response.edit_message(**message)
+        await message.edit(interaction)
     else:
-        await interaction.response.send_message(ephemeral=True, **message)
+        await message.send(interaction)
 
 
 async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitable[Decision]]) -> None:
@@ -260,7 +280,7 @@ class Review(commands.Cog):
         """Review the oldest pending suggestion or report."""
         assert interaction.guild_id is not None
         details = await self.core.moderation.review.next_case(interaction.guild_id, actor_of(interaction))
-        await interaction.response.send_message(ephemeral=True, **case_message(details))
+        await case_message(details).send(interaction)
 
 
 async def setup(bot: BanterBot) -> None:

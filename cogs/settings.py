@@ -123,6 +123,8 @@ class Settings(commands.GroupCog, group_name="settings"):
     @category.autocomplete("name")
     async def category_autocomplete(self, interaction: discord.Interaction,
                                     current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
         current = current.strip().lower()
         names: dict[str, int] = {}
         for kind in ("joke", "discussion"):

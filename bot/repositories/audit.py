@@ -9,6 +9,9 @@ from typing import Any
 from bot.db import Row, Sql
 from bot.models import Kind
 
+# What an action stores before and after, and what else it came with: JSON objects.
+Values = dict[str, object]
+
 LOG_COLUMNS = ("id, guild_id, actor_id, action, target, kind, item_id, case_id, member_id, before, after, details, "
                "reason, summary, created_at")
 
@@ -23,9 +26,9 @@ class AuditEntry:
     item_id: int | None = None
     case_id: int | None = None
     member_id: int | None = None  # the member the action concerns (whose suggestion it was)
-    before: Any = None
-    after: Any = None
-    details: dict[str, Any] = field(default_factory=dict)  # numbers and names that came with it
+    before: Values | None = None
+    after: Values | None = None
+    details: Values = field(default_factory=dict)  # numbers and names that came with it
     reason: str | None = None
 
 
@@ -52,11 +55,11 @@ class ActionRecord:
         return self.entry.target
 
     @property
-    def before(self) -> Any:
+    def before(self) -> Values | None:
         return self.entry.before
 
     @property
-    def after(self) -> Any:
+    def after(self) -> Values | None:
         return self.entry.after
 
     @property

@@ -17,7 +17,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from bot.clock import Clock, iso
 from bot.repositories.daily import DailySchedule, NewPost
@@ -54,14 +53,14 @@ class Scheduler:
             self.activity.working()
         self._wake.set()
 
-    def start(self, poster: Poster, ready: Callable[[], Awaitable[Any]] | None = None) -> asyncio.Task[None]:
+    def start(self, poster: Poster, ready: Callable[[], Awaitable[object]] | None = None) -> asyncio.Task[None]:
         """Start the scheduler as a task (it counts as working from this moment); cancel it to stop."""
         self.activity.working()
         task = asyncio.create_task(self._run(poster, ready), name="daily-scheduler")
         task.add_done_callback(lambda _: self.activity.waiting())
         return task
 
-    async def _run(self, poster: Poster, ready: Callable[[], Awaitable[Any]] | None) -> None:
+    async def _run(self, poster: Poster, ready: Callable[[], Awaitable[object]] | None) -> None:
         """Sleep until the soonest post is due (or a schedule changes), post what is due, repeat.
         Runs until cancelled."""
         if ready is not None:

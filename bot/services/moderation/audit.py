@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from bot.models import Item
-from bot.repositories.audit import ActionRecord, AuditEntry
+from bot.repositories.audit import ActionRecord, AuditEntry, Values
 from bot.repositories.moderation import Case
 from bot.services.moderation.access import Access, Actor
 from bot.storage import Transaction
@@ -36,16 +35,19 @@ async def acting(access: Access, guild_id: int, actor_id: int | None) -> AsyncIt
         yield Acting(tx, access.now(), guild_id, actor_id)
 
 
-def on_item(action: str, item: Item, **fields: Any) -> AuditEntry:
+def on_item(action: str, item: Item, *, case_id: int | None = None, before: Values | None = None,
+            after: Values | None = None, details: Values | None = None, reason: str | None = None) -> AuditEntry:
     """An action filed under an item."""
-    return AuditEntry(action=action, target=f"item:{item.id}", kind=item.kind, item_id=item.id, **fields)
+    return AuditEntry(action=action, target=f"item:{item.id}", kind=item.kind, item_id=item.id, case_id=case_id,
+                      before=before, after=after, details=details or {}, reason=reason)
 
 
-def on_case(action: str, case: Case, **fields: Any) -> AuditEntry:
+def on_case(action: str, case: Case, *, item_id: int | None = None, before: Values | None = None,
+            after: Values | None = None, details: Values | None = None, reason: str | None = None) -> AuditEntry:
     """An action filed under a review case; the member concerned is the one who opened it."""
-    fields.setdefault("item_id", case.item_id)
-    return AuditEntry(action=action, target=f"case:{case.id}", kind=case.kind, case_id=case.id,
-                      member_id=case.user_id, **fields)
+    return AuditEntry(action=action, target=f"case:{case.id}", kind=case.kind, item_id=item_id or case.item_id,
+                      case_id=case.id, member_id=case.user_id, before=before, after=after, details=details or {},
+                      reason=reason)
 
 
 class AuditTrail:

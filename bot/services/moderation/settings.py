@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.errors import Code, UserError
 from bot.models import FLAGS, GuildSettings
@@ -24,7 +23,7 @@ class SettingsChange:
     record: ActionRecord | None  # None when nothing changed
 
 
-def _setting_value(value: Any) -> Any:
+def _setting_value(value: object) -> object:
     """A setting as JSON data: sets and sequences as sorted lists."""
     if isinstance(value, frozenset | set | tuple | list):
         return sorted(value)
@@ -40,7 +39,7 @@ class Settings:
         await self.access.require_moderator(guild_id, actor)
         return await self.storage.settings.get(guild_id)
 
-    async def change(self, guild_id: int, actor: Actor, **changes: Any) -> SettingsChange:
+    async def change(self, guild_id: int, actor: Actor, **changes: object) -> SettingsChange:
         """Change server settings; the change is recorded with the values before and after."""
         await self.access.require_moderator(guild_id, actor)
         if "moderator_role_id" in changes and not actor.manage_guild:
@@ -49,7 +48,7 @@ class Settings:
         if unknown:
             raise ValueError(f"not a moderation setting: {sorted(unknown)}")
         threshold = changes.get("report_threshold")
-        if threshold is not None and not 1 <= threshold <= THRESHOLD_MAX:
+        if threshold is not None and not (isinstance(threshold, int) and 1 <= threshold <= THRESHOLD_MAX):
             raise UserError(f"The report threshold must be between 1 and {THRESHOLD_MAX}.")
         current = await self.storage.settings.get(guild_id)
         before = {k: _setting_value(getattr(current, k)) for k in changes}
