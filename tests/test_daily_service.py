@@ -417,7 +417,7 @@ async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualCl
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed" and "no discussion topics" in post.error
-    assert (await core.daily.setup.status(GUILD)).low_content
+    assert (await core.daily.setup.status(GUILD)).running_low
 
 
 async def test_thread_gives_up_after_its_last_try_without_waiting_again(core: Core, clock: ManualClock,
@@ -699,7 +699,7 @@ async def test_status_reports_schedule_last_post_and_content_left(core: Core, cl
     assert after.last is not None and after.last.message_id in {m.id for m in poster.messages}
     assert after.remaining["discussion"] == before.remaining["discussion"] - 1
     assert after.next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
-    assert after.low_content == (min(after.remaining.values()) < 7)
+    assert bool(after.running_low) == (min(after.remaining.values()) < 7)
 
 
 async def test_preview_shows_what_will_be_posted(core: Core, clock: ManualClock, poster: FakePoster) -> None:

@@ -45,10 +45,6 @@ class DailyStatus:
         """The kinds with less than :data:`LOW_CONTENT_DAYS` days of unused content left."""
         return frozenset(kind for kind, days in self.remaining.items() if days < LOW_CONTENT_DAYS)
 
-    @property
-    def low_content(self) -> bool:
-        return bool(self.running_low)
-
 
 @dataclass(frozen=True)
 class Preview:
