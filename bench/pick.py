@@ -24,13 +24,14 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.db import Database
 from bot.repositories.items import I_COLUMNS, ITEM_COLUMNS
 from bot.services.picker import PickService
-from bot.storage import Storage
+from bot.storage.sqlite import SqliteStorage
 
 CATEGORIES = [f"cat{n:02d}" for n in range(20)]
 GUILD, CHANNEL = 1, 2
@@ -68,7 +69,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 async def main(jokes: int, picks: int) -> None:
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as tmp:
-        storage = await Storage.open(Path(tmp) / "bench.db", rng)
+        storage = await SqliteStorage.open(Path(tmp) / "bench.db", rng=rng)
         db = storage.db
         t0 = time.perf_counter()
         await seed(db, jokes, rng)
@@ -120,7 +121,7 @@ async def main(jokes: int, picks: int) -> None:
                 (CHANNEL,),
             )
 
-        async def timed(action, n: int) -> list[float]:
+        async def timed(action: Callable[[], Awaitable[None]], n: int) -> list[float]:
             for _ in range(min(50, n)):  # warm the caches
                 await action()
             samples = []

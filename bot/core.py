@@ -23,7 +23,7 @@ from bot.services.mood import MoodReader
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
 from bot.services.votes import VoteService
-from bot.storage import Storage
+from bot.storage.sqlite import SqliteStorage
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def content_folders(config: Config) -> list[Path]:
 @dataclass
 class Core:
     config: Config
-    storage: Storage
+    storage: SqliteStorage
     db: Database
     clock: Clock
     library: Library
@@ -62,7 +62,7 @@ class Core:
         """
         clock = clock or SystemClock()
         library = load_library(content_folders(config))
-        storage = await Storage.open(config.database_path, rng)
+        storage = await SqliteStorage.open(config.database_path, clock=clock, rng=rng)
         db = storage.db
         try:
             items, history, settings, votes = storage.items, storage.history, storage.settings, storage.votes

@@ -8,13 +8,14 @@ so a command's query never waits behind another command's write: in WAL mode the
 sees everything committed when its statement starts, and nothing uncommitted.
 
 Single statements (reads, and the one-statement writes of votes and history) first try a
-third connection, a plain ``sqlite3`` one used on the event loop itself. Most of them take
-tens of microseconds, while a trip to a database thread and back costs a few hundred, and
-tens of milliseconds when the loop is busy and the thread must wait for the GIL at every
-step. Two rules keep that connection from stalling the loop: it never waits for a lock
-(``busy_timeout = 0``), and a statement still running after :data:`QUICK_BUDGET` is
-interrupted by SQLite's progress handler. Either way the statement is undone and run again
-on its thread, where it may take as long as it needs. It never checkpoints the WAL either:
+third connection, a plain ``sqlite3`` one used on the event loop itself. Most of them take far
+less time than a trip to a database thread and back, which grows when the loop is busy and the
+thread must wait for the GIL at every step (bench/README.md has the figures). Two rules keep
+that connection from stalling the loop: it never waits for a lock (``busy_timeout = 0``), and
+a statement still running after :data:`QUICK_BUDGET` is interrupted by SQLite's progress
+handler (a write in a transaction of its own, so that it is undone wherever the interrupt
+lands: see :meth:`Database._quick`). Either way the statement is undone and run again on its
+thread, where it may take as long as it needs. It never checkpoints the WAL either:
 the writer thread does that (see :meth:`Database._after_quick_write`).
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
 import sqlite3
 import time
@@ -185,7 +187,7 @@ class Database:
 
     async def migrate(self) -> int:
         """Apply pending migrations in one transaction; return the schema version."""
-        current = await self.scalar("PRAGMA user_version")
+        current: int = await self.scalar("PRAGMA user_version")
         pending = [(n, name, sql) for n, name, sql in migrations() if n > current]
         if not pending:
             return current
@@ -265,40 +267,30 @@ class Database:
         """One statement that commits on its own; the caller holds the write lock."""
         self._writes += 1
         try:
-            rows = self._quick(sql, params)
-            if rows is None:
+            done = self._quick(sql, params, write=True)
+            if done is None:
                 # execute_fetchall runs the statement and reads its rows in one trip to the
                 # thread; a cursor would take three (execute, fetch, close).
                 return list(await self.conn.execute_fetchall(sql, params))
         finally:
             self._writes += 1
         self._after_quick_write()
-        return rows
+        return done[0]
 
     async def _write_counted(self, sql: str, params: tuple[Any, ...]) -> int:
+        """As :meth:`_write_statement`, returning how many rows the statement changed."""
         self._writes += 1
         try:
-            changed = self._quick_count(sql, params)
-            if changed is None:
+            done = self._quick(sql, params, write=True)
+            if done is None:
                 cur = await self.conn.execute(sql, params)
                 changed = cur.rowcount
                 await cur.close()
+                return changed
         finally:
             self._writes += 1
         self._after_quick_write()
-        return changed
-
-    def _quick_count(self, sql: str, params: tuple[Any, ...]) -> int | None:
-        if self.quick is None:
-            return None
-        self._deadline = time.perf_counter() + self.quick_budget
-        try:
-            return self.quick.execute(sql, params).rowcount
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode & 0xFF not in HANDED_OFF:
-                raise
-            self.handed_off += 1
-            return None
+        return done[1]
 
     @property
     def writes(self) -> int:
@@ -327,26 +319,50 @@ class Database:
         finally:
             self._checkpoint = None
 
-    def _quick(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row] | None:
-        """Run one statement on the event loop's own connection; None if it must go to a thread
-        instead (it ran over budget, or another process holds a lock). Either way it was undone."""
-        if self.quick is None:
+    def _quick(self, sql: str, params: tuple[Any, ...], *,
+               write: bool = False) -> tuple[list[sqlite3.Row], int] | None:
+        """Run one statement on the event loop's own connection: its rows and how many rows it
+        changed, or None if it must go to a thread instead, undone.
+
+        A write runs inside BEGIN IMMEDIATE ... COMMIT of its own. On its own, SQLite commits
+        it as the statement ends, and can report the budget's interrupt after that commit: the
+        thread would then apply it a second time (a withdrawn vote cast again). In a
+        transaction, an interrupted write is rolled back whenever the interrupt lands, and the
+        COMMIT itself runs with no budget.
+        """
+        quick = self.quick
+        if quick is None:
             return None
         self._deadline = time.perf_counter() + self.quick_budget
         try:
-            return self.quick.execute(sql, params).fetchall()
+            if write:
+                quick.execute("BEGIN IMMEDIATE")
+            cursor = quick.execute(sql, params)
+            done = cursor.fetchall(), cursor.rowcount
         except sqlite3.OperationalError as exc:
+            self._deadline = math.inf
+            if quick.in_transaction:
+                quick.execute("ROLLBACK")
             if exc.sqlite_errorcode & 0xFF not in HANDED_OFF:
                 raise
             self.handed_off += 1
             return None
+        except BaseException:
+            self._deadline = math.inf
+            if quick.in_transaction:
+                quick.execute("ROLLBACK")
+            raise
+        if write:
+            self._deadline = math.inf
+            quick.execute("COMMIT")
+        return done
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         params = tuple(params)
-        rows = self._quick(sql, params)
-        if rows is None:
-            rows = list(await self.reader.execute_fetchall(sql, params))
-        return rows
+        done = self._quick(sql, params)
+        if done is None:
+            return list(await self.reader.execute_fetchall(sql, params))
+        return done[0]
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         rows = await self.fetch_all(sql, params)

@@ -236,8 +236,3 @@ class Filters:
             blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
             tag=tag,
         )
-
-    def eligibility(self) -> dict[str, object]:
-        """The keyword arguments the item repository's queries take for these filters."""
-        return {"kind": self.kind, "guild_id": self.guild_id, "excluded_flags": self.excluded_flags,
-                "blocked_tags": self.blocked_tags}

@@ -91,7 +91,7 @@ class FormModal(discord.ui.Modal):
             self.add_item(field)
             self.inputs[spec.key] = field
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         values = {key: field.value for key, field in self.inputs.items()}
         await guarded(interaction, lambda: self._on_done(interaction, values))
 
@@ -109,7 +109,7 @@ class ReasonModal(discord.ui.Modal):
         )
         self.add_item(self.reason)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         value = self.reason.value
         await guarded(interaction, lambda: self._on_done(interaction, value))
 

@@ -8,7 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.models import GuildSettings
+from bot.models import Filters, GuildSettings
 from bot.services.moderation import SettingsChange
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FlagName, flags_text, post_modlog
@@ -128,7 +128,8 @@ class Settings(commands.GroupCog, group_name="settings"):
         current = current.strip().lower()
         names: dict[str, int] = {}
         for kind in ("joke", "discussion"):
-            for name, count in await self.core.items.categories(kind, interaction.guild_id):
+            every = Filters(kind=kind, guild_id=interaction.guild_id or 0, excluded_flags=0, blocked_tags=())
+            for name, count in await self.core.picker.categories(every):
                 names[name] = names.get(name, 0) + count
         return [app_commands.Choice(name=f"{name} ({count})", value=name)
                 for name, count in sorted(names.items()) if current in name][:25]

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
+from bot.models import Kind
 from cogs.ui import DISCUSSION_COLOUR, JOKE_COLOUR
 
 
@@ -30,11 +31,11 @@ class Top(commands.Cog):
                   scope: Literal["server", "global"] = "server") -> None:
         """The best-rated items, by the lower bound of the Wilson score on their votes."""
         assert interaction.guild_id is not None
-        singular = "joke" if kind == "jokes" else "discussion"
+        singular: Kind = "joke" if kind == "jokes" else "discussion"
         ranked = await self.core.voting.top(singular, interaction.guild_id, server_only=scope == "server")
         if not ranked:
             where = "in this server" if scope == "server" else "anywhere"
-            raise UserError(f"No {kind} have votes {where} yet. Vote with 👍 and 👎 under any {singular}.")
+            raise UserError(f"No {kind} have been voted up {where} yet. Vote with 👍 and 👎 under any {singular}.")
         lines = [
             f"**{n}.** {_line(r.item.title)}\n-# #{r.item.id} · 👍 {r.up} · 👎 {r.down} · score {r.score:.2f}"
             for n, r in enumerate(ranked, 1)

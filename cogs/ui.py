@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import DiscussionBody, Item, JokeBody, VoteTally
 from bot.services.packs import bullet_block
 from cogs.render import error_text
 
 if TYPE_CHECKING:
-    from bot.bot import BanterBot
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,10 @@ THUMBS_DOWN = discord.PartialEmoji(name="👎")
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 
 
-def core_of(interaction: discord.Interaction) -> Any:
-    bot: BanterBot = interaction.client  # type: ignore[assignment]
+def core_of(interaction: discord.Interaction) -> Core:
+    """The core of the bot an interaction reached (every client here is a BanterBot)."""
+    bot = interaction.client
+    assert isinstance(bot, BanterBot), bot
     return bot.core
 
 
@@ -56,7 +59,7 @@ async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitab
     except UserError as exc:
         await reply_error(interaction, error_text(exc))
     except Exception:
-        log.exception("component %s failed", (interaction.data or {}).get("custom_id"))
+        log.exception("component %s failed", interaction.data.get("custom_id") if interaction.data else None)
         await reply_error(interaction, APOLOGY)
 
 
@@ -159,7 +162,7 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
     core.picker.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
 
-async def item_message(core: Any, item: Item, guild_id: int) -> dict[str, Any]:
+async def item_message(core: Core, item: Item, guild_id: int) -> dict[str, Any]:
     """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
     tally = item.tally if item.tally is not None else await core.voting.tally(item.id, guild_id)
     return {"embed": item_embed(item), "view": item_view(item.id, tally)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import sqlite3
 from pathlib import Path
 
@@ -88,3 +89,24 @@ async def test_quick_writes_are_checkpointed_by_the_writer(tmp_path: Path, monke
     # The quick connection never checkpoints; without the writer's checkpoints every 500
     # writes, the WAL would hold all 1,200 of them.
     assert checkpointed < never / 3
+
+
+async def test_a_write_interrupted_at_any_step_is_applied_exactly_once(db: Database) -> None:
+    # On its own, SQLite can report an interrupt after the write has committed; handed to the
+    # thread, it would then run a second time (here: a second INSERT of the same key fails).
+    assert db.quick is not None
+    steps = {"left": 0}
+
+    def interrupt_after_some_steps() -> bool:
+        if math.isinf(db._deadline):
+            return False  # COMMIT and ROLLBACK run without a budget, as with the real handler
+        steps["left"] -= 1
+        return steps["left"] == 0
+
+    db.quick.set_progress_handler(interrupt_after_some_steps, 1)
+    for n in range(1, 120):
+        steps["left"] = n  # the interrupt lands at every step of the write in turn
+        await db.write("INSERT INTO meta (key, value) VALUES (?, 'x')", (f"k{n}",))
+        assert [r[0] for r in await db.fetch_all("SELECT key FROM meta WHERE key = ?", (f"k{n}",))] == [f"k{n}"]
+    assert db.handed_off > 0  # some were interrupted, and finished on the thread
+    assert await db.scalar("SELECT count(*) FROM meta WHERE key LIKE 'k%'") == 119

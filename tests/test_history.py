@@ -40,7 +40,7 @@ async def show_jokes(core: Core, count: int, *, channels: int, yielding: bool = 
 
 async def test_a_showing_not_yet_written_is_skipped_by_the_next_pick(core: Core) -> None:
     f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    pool = await core.items.count_eligible(f)
     seen = []
     for _ in range(pool):
         item = await core.picker.pick(f, scope_id=CHANNEL)
@@ -55,7 +55,7 @@ async def test_a_showing_not_yet_written_is_skipped_by_the_next_pick(core: Core)
 
 async def test_a_search_skips_showings_not_yet_written(core: Core) -> None:
     f = await core.picker.filters("joke", GUILD)
-    matches = await core.items.search(**f.eligibility(), query=fts_query("cat"))
+    matches = await core.items.search(f, query=fts_query("cat"))
     assert len(matches) >= 3
     seen = []
     for _ in matches:
@@ -88,7 +88,7 @@ async def test_closing_writes_what_is_pending(config: Config, clock: ManualClock
     with caplog.at_level(logging.WARNING):
         core.picker.shown(item, scope_id=CHANNEL + 7, guild_id=GUILD)
         await asyncio.sleep(0)
-    assert core.history.unwritten(CHANNEL + 7, "joke") == []
+    assert core.storage.showings.unwritten(CHANNEL + 7, "joke") == []
     assert caplog.records == []
 
     reopened = await Core.open(config, clock=clock)

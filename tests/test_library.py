@@ -151,3 +151,32 @@ def test_check_content_takes_a_relative_folder(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "ok: 2 entries in 1 packs" in out.stdout
+
+
+async def test_an_entry_id_belongs_to_the_pack_that_stored_it_first(core: Core, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    pack(first, TWO, name="mine")
+    await core.content.import_library(load_library([first], moods_file=MOODS))
+    item = await item_by_key(core, "joke", "t-1")
+    await core.voting.click(item_id=item.id, guild_id=1, user_id=2, up=True)
+    # Another pack, imported on its own, reuses the id t-1 for a joke of its own.
+    pack(second, TWO.replace("First joke.", "Someone else's joke."), name="theirs")
+    with pytest.raises(ContentError) as refused:
+        await core.content.import_library(load_library([second], moods_file=MOODS))
+    assert "pack theirs: joke id t-1 already belongs to pack mine, which stored it first" in str(refused.value)
+    kept = await item_by_key(core, "joke", "t-1")
+    assert kept.body.text == "First joke." and kept.up == 1
+    assert await item_by_key(core, "joke", "t-2") is not None
+
+
+async def test_an_entry_may_move_between_packs_imported_together(core: Core, tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    pack(folder, TWO, name="mine")
+    await core.content.import_library(load_library([folder], moods_file=MOODS))
+    before = await item_by_key(core, "joke", "t-2")
+    # t-2 leaves mine.yaml for a new pack in the same folder.
+    pack(folder, TWO.split("  - id: t-2")[0], name="mine")
+    pack(folder, "  - id: t-2\n    setup: Why?\n    punchline: Because.\n    categories: [test]\n", name="other")
+    await core.content.import_library(load_library([folder], moods_file=MOODS))
+    moved = await item_by_key(core, "joke", "t-2")
+    assert moved.id == before.id and moved.status == "active" and moved.origin == "pack:other"

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.clock import iso
 from bot.core import Core
 from bot.db import Database, migrations
-from bot.models import ContentEntry, JokeBody
+from bot.models import ContentEntry, Filters, JokeBody
 from bot.repositories.audit import AuditEntry, AuditLog
 from bot.repositories.items import ItemRepository
 from bot.repositories.moderation import ItemState, ModerationRepository
@@ -81,8 +81,8 @@ async def test_hiding_is_per_server(db: Database) -> None:
         assert await txr.hide(guild_id=A, item_id=shared, reason="reports", now=NOW)
     assert await repo.hidden_reason(A, shared) == "reports"
     assert await repo.hidden_reason(B, shared) is None
-    assert await items.count_eligible(kind="joke", guild_id=A, excluded_flags=0) == 0
-    assert await items.count_eligible(kind="joke", guild_id=B, excluded_flags=0) == 1
+    assert await items.count_eligible(Filters(kind="joke", guild_id=A, excluded_flags=0, blocked_tags=())) == 0
+    assert await items.count_eligible(Filters(kind="joke", guild_id=B, excluded_flags=0, blocked_tags=())) == 1
     async with db.atomic() as tx:
         txr = ModerationRepository(tx)
         # A moderator's hide replaces a hide by reports; reports never downgrade a moderator's.

@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.models import VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
-from bot.services.picker import CANDIDATES, RESERVE, RESERVE_SECONDS
+from bot.storage.picks import BUSY, CANDIDATES, RESERVE
 from tests.support import item_by_key, retire, vote_of
 
 GUILD, CHANNEL = 1001, 2001
@@ -44,8 +44,7 @@ async def add_jokes(core: Core, tmp_path: Path, entries: list[str], name: str = 
 
 async def test_no_repeats_until_the_pool_is_shown(core: Core) -> None:
     f = await core.picker.filters("joke", GUILD, category="space")
-    pool = await core.items.count_eligible(kind="joke", guild_id=GUILD, excluded_flags=f.excluded_flags,
-                                           tag=f.tag)
+    pool = await core.items.count_eligible(f)
     seen = await pick_ids(core, f, CHANNEL, pool)
     assert len(set(seen)) == pool
     # The next one is a repeat: the one shown longest ago.
@@ -57,7 +56,7 @@ async def test_no_repeats_until_the_pool_is_shown(core: Core) -> None:
 
 async def test_whole_pool_cycles_and_history_is_trimmed(core: Core) -> None:
     f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    pool = await core.items.count_eligible(f)
     first = await pick_ids(core, f, CHANNEL, pool)
     assert len(set(first)) == pool
     await show(core, f, CHANNEL)
@@ -143,7 +142,7 @@ async def test_topic_of_the_day_is_stable_and_follows_the_server_day(core: Core,
 
 async def test_topics_of_the_day_do_not_repeat_until_the_pool_is_used(core: Core, clock) -> None:
     f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    pool = await core.items.count_eligible(f)
     days = []
     for _ in range(pool):
         days.append((await core.picker.of_the_day("discussion", GUILD)).id)
@@ -214,14 +213,14 @@ async def test_the_day_pick_and_a_channel_with_the_servers_id_do_not_share_memor
     # On servers made before 2017, #general has the server's own id.
     topic = await core.picker.of_the_day("discussion", GUILD)
     f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(kind="discussion", guild_id=GUILD, excluded_flags=f.excluded_flags)
+    pool = await core.items.count_eligible(f)
     in_general = await pick_ids(core, f, GUILD, pool)
     assert topic.id in in_general  # the day's pick did not use up the channel's pool
 
 
 async def test_a_used_up_category_comes_back_in_a_new_order(core: Core) -> None:
     f = await core.picker.filters("joke", GUILD, category="space")
-    pool = await core.items.count_eligible(kind="joke", guild_id=GUILD, excluded_flags=f.excluded_flags, tag=f.tag)
+    pool = await core.items.count_eligible(f)
     first = await pick_ids(core, f, CHANNEL, pool)
     second = await pick_ids(core, f, CHANNEL, pool)
     # The most recent fifth of the first round is not repeated at the start of the second.
@@ -270,7 +269,7 @@ async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core
     ids.append((await show(core, f, CHANNEL)).id)
     assert [limit(sql) for sql in reads[4:]] == [RESERVE]
     # After a second with nothing shown, the channel is quiet again.
-    await core.clock.advance(RESERVE_SECONDS)
+    await core.clock.advance(BUSY)
     await core.history.flush()
     ids.append((await show(core, f, CHANNEL)).id)
     assert [limit(sql) for sql in reads[5:]] == [CANDIDATES]
@@ -319,7 +318,7 @@ async def test_a_change_by_another_process_reaches_picks_within_a_second(core: C
         other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (kept[0],))
     finally:
         other.close()
-    await core.clock.advance(RESERVE_SECONDS)
+    await core.clock.advance(BUSY)
     rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
     assert kept[0] not in rest
 
@@ -336,7 +335,7 @@ async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_i
     second = [(await show(core, f, CHANNEL)).id for _ in range(6)]
     assert sorted(second) == sorted(first)
     assert second[0] == first[0]
-    assert len(core.history.unwritten(CHANNEL, "joke")) == 6
+    assert len(core.storage.showings.unwritten(CHANNEL, "joke")) == 6
 
 
 async def test_a_pick_never_shown_is_offered_again_at_the_end_of_the_pool(core: Core, tmp_path: Path) -> None:

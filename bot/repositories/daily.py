@@ -9,8 +9,6 @@ from datetime import date, datetime
 from bot.clock import iso, parse_iso
 from bot.db import Row, Sql
 from bot.models import Kind
-from bot.repositories.history import daily_scope
-from bot.repositories.items import eligible
 
 SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
 
@@ -302,10 +300,3 @@ class DailyRepository:
             (guild_id, since, limit),
         )
         return [_post(r) for r in rows]
-
-    async def unused(self, *, kind: Kind, guild_id: int, excluded_flags: int,
-                     blocked_tags: Sequence[str] = ()) -> int:
-        """How many items the server's of-the-day pick could still choose before it repeats."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags, history_scope=daily_scope(guild_id))
-        return await self.sql.scalar(f"SELECT count(*) FROM items i WHERE {' AND '.join(where)}", params)

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 # Showings written by one statement, at most (five parameters each, well under SQLite's limit).
 BATCH = 1000
 # How long a showing waits to be written, so that the picks of a busy moment share one commit
-# (each commit appends its pages to the WAL: one per pick cost more than the pick itself).
+# (each commit appends its pages to the WAL; bench/README.md has what one per pick cost).
 WRITE_DELAY = 0.25
 
 
@@ -123,26 +123,21 @@ class HistoryRepository:
         showing is moved to ``now``."""
         await self.sql.execute(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
 
-    def record_soon(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
-        """Note a showing, written shortly (see :class:`ShowingWriter`)."""
-        self.writer.record_soon(scope_id=scope_id, kind=kind, item_id=item_id, guild_id=guild_id, now=now)
-
-    def unwritten(self, scope_id: int, kind: Kind) -> list[int]:
-        return self.writer.unwritten(scope_id, kind)
-
     async def flush(self) -> None:
+        """Write the showings still waiting in the background (a read of the history here does)."""
         await self.writer.flush()
 
     async def count(self, scope_id: int, kind: Kind) -> int:
         await self.writer.flush()
-        return await self.sql.scalar(
+        count: int = await self.sql.scalar(
             "SELECT count(*) FROM history WHERE scope_id = ? AND kind = ?", (scope_id, kind)
         )
+        return count
 
     async def trim(self, *, scope_id: int, kind: Kind, keep: int, tag: str | None = None) -> None:
         """Forget all but the ``keep`` most recent showings in a scope (of items with ``tag``, if
         given: the rest of the scope's memory stays). One statement, so no transaction: on a
-        busy loop, a transaction's round trips to the writer thread took tens of milliseconds."""
+        busy loop, getting into a transaction on the writer thread waits behind everyone else's."""
         tagged = "AND item_id IN (SELECT item_id FROM item_tags WHERE tag = ?)" if tag is not None else ""
         tag_params = [tag] if tag is not None else []
         await self.sql.execute(
@@ -162,10 +157,12 @@ class HistoryRepository:
         return [(r["scope_id"], r["guild_id"], r["shown_at"]) for r in rows]
 
     async def daily_pick(self, guild_id: int, kind: Kind, local_date: str) -> int | None:
-        return await self.sql.scalar(
+        """The pick of the day stored for a server's local date, if any."""
+        item_id: int | None = await self.sql.scalar(
             "SELECT item_id FROM daily_picks WHERE guild_id = ? AND kind = ? AND local_date = ?",
             (guild_id, kind, local_date),
         )
+        return item_id
 
     async def claim_daily_pick(self, *, guild_id: int, kind: Kind, local_date: str, item_id: int,
                                replacing: int | None = None) -> int:

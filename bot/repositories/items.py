@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from bot.db import Sql
 from bot.models import (
     ContentEntry,
+    Filters,
     Item,
     Kind,
     VoteTally,
@@ -33,23 +34,24 @@ TALLY_COLUMNS = "s.up AS g_up, s.down AS g_down"
 TALLY_JOIN = "LEFT JOIN guild_item_stats s ON s.guild_id = ? AND s.item_id = i.id"
 
 
-def eligible(*, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Sequence[str] = (),
-             history_scope: int | None = None, skip: Sequence[int] = ()) -> tuple[list[str], list[object]]:
-    """The conditions (on items aliased ``i``) for an item a server may be shown, with their
-    parameters: active, global or the server's own, not hidden there, carrying no excluded flag,
-    in no blocked category and, with ``history_scope``, not shown there yet (nor in ``skip``).
-    Every pick, count and ranking uses this one definition."""
+def eligible(f: Filters, *, history_scope: int | None = None,
+             skip: Sequence[int] = ()) -> tuple[list[str], list[object]]:
+    """The conditions (on items aliased ``i``) for an item a server may be shown under ``f``
+    (its tag aside, which each query joins in its own way), with their parameters: active,
+    global or the server's own, not hidden there, carrying no excluded flag, in no blocked
+    category and, with ``history_scope``, not shown there yet (nor in ``skip``). Every pick,
+    count and ranking uses this one definition."""
     where = ["i.kind = ?", "i.status = 'active'", "(i.guild_id IS NULL OR i.guild_id = ?)"]
-    params: list[object] = [kind, guild_id]
-    if excluded_flags:
+    params: list[object] = [f.kind, f.guild_id]
+    if f.excluded_flags:
         where.append("(i.flags & ?) = 0")
-        params.append(excluded_flags)
-    if blocked_tags:
-        marks = ",".join("?" * len(blocked_tags))
+        params.append(f.excluded_flags)
+    if f.blocked_tags:
+        marks = ",".join("?" * len(f.blocked_tags))
         where.append(f"NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))")
-        params += list(blocked_tags)
+        params += list(f.blocked_tags)
     where.append("NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)")
-    params.append(guild_id)
+    params.append(f.guild_id)
     if history_scope is not None:
         where.append("NOT EXISTS (SELECT 1 FROM history h WHERE h.scope_id = ? AND h.kind = i.kind "
                      "AND h.item_id = i.id)")
@@ -122,7 +124,8 @@ class ItemRepository:
     async def find(self, *, kind: Kind | None = None, status: str | None = "active",
                    global_only: bool = False) -> list[Item]:
         """Items in id order: of one kind, with one status (None: any), only global ones."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if kind is not None:
             clauses.append("kind = ?")
             params.append(kind)
@@ -135,12 +138,10 @@ class ItemRepository:
         rows = await self.sql.fetch_all(f"SELECT {ITEM_COLUMNS} FROM items {where} ORDER BY id", params)
         return [item_of(r) for r in rows]
 
-    async def categories(self, kind: Kind, guild_id: int, *, excluded_flags: int = 0,
-                         blocked_tags: Sequence[str] = ()) -> list[tuple[str, int]]:
-        """Categories with at least one item the server may be shown under these filters, with
-        how many, largest first."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags)
+    async def categories(self, f: Filters) -> list[tuple[str, int]]:
+        """Categories with at least one item the server may be shown under these filters (their
+        tag aside), with how many, largest first."""
+        where, params = eligible(f)
         rows = await self.sql.fetch_all(
             f"""SELECT substr(t.tag, 10) AS name, count(*) AS n
                   FROM item_tags t JOIN items i ON i.id = t.item_id
@@ -226,118 +227,106 @@ class ItemRepository:
 
     # --- picking ---------------------------------------------------------------------------------
 
-    async def candidates(
-        self,
-        *,
-        kind: Kind,
-        guild_id: int,
-        start: float,
-        limit: int,
-        excluded_flags: int,
-        tag: str | None = None,
-        blocked_tags: Sequence[str] = (),
-        history_scope: int | None = None,
-        skip: Sequence[int] = (),
-    ) -> list[Candidate]:
+    async def candidates(self, f: Filters, *, start: float, limit: int, history_scope: int | None = None,
+                         skip: Sequence[int] = ()) -> list[Candidate]:
         """Up to ``limit`` eligible items from the point ``start`` of the random order onwards.
 
-        Seeks into an index ordered by ``rand`` (the tag index when ``tag`` is given), so the cost
-        depends on how many rows are skipped, not on the size of the library. Items shown in
+        Seeks into an index ordered by ``rand`` (the tag index when the filters have a tag), so the
+        cost depends on how many rows are skipped, not on the size of the library. Items shown in
         ``history_scope``, and those in ``skip``, are skipped.
         """
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags, history_scope=history_scope, skip=skip)
-        if tag is None:
+        where, params = eligible(f, history_scope=history_scope, skip=skip)
+        if f.tag is None:
             source, order = "items i INDEXED BY items_pick", "i.rand"
             where.insert(0, "i.rand >= ?")
             params.insert(0, start)
         else:
             source, order = "item_tags t JOIN items i ON i.id = t.item_id", "t.rand"
             where[:0] = ["t.tag = ?", "t.rand >= ?"]
-            params[:0] = [tag, start]
+            params[:0] = [f.tag, start]
         rows = await self.sql.fetch_all(
             f"SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM {source} {TALLY_JOIN} "
             f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
-            [guild_id, *params, limit],
+            [f.guild_id, *params, limit],
         )
         return [candidate(r) for r in rows]
 
-    async def count_eligible(self, *, kind: Kind, guild_id: int, excluded_flags: int,
-                             tag: str | None = None, blocked_tags: Sequence[str] = ()) -> int:
+    async def count_eligible(self, f: Filters) -> int:
         """How many items a pick with these filters could return (no history applied)."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags)
+        where, params = eligible(f)
         source = "items i"
-        if tag is not None:
+        if f.tag is not None:
             source = "item_tags t JOIN items i ON i.id = t.item_id"
             where.insert(0, "t.tag = ?")
-            params.insert(0, tag)
-        return await self.sql.scalar(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)
+            params.insert(0, f.tag)
+        count: int = await self.sql.scalar(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)
+        return count
 
-    async def search(self, *, kind: Kind, guild_id: int, query: str, excluded_flags: int,
-                     blocked_tags: Sequence[str] = (), tag: str | None = None, limit: int = 200) -> list[Candidate]:
-        """Eligible items matching an FTS5 query (and carrying ``tag``, if given), best matches first."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags)
-        if tag is not None:
+    async def count_unshown(self, f: Filters, *, scope_id: int) -> int:
+        """How many items a pick with these filters could still return in ``scope_id`` before it
+        repeats (their tag aside; as written so far)."""
+        where, params = eligible(f, history_scope=scope_id)
+        count: int = await self.sql.scalar(f"SELECT count(*) FROM items i WHERE {' AND '.join(where)}", params)
+        return count
+
+    async def search(self, f: Filters, *, query: str, limit: int = 200) -> list[Candidate]:
+        """Eligible items matching an FTS5 query (and carrying the filters' tag), best matches first."""
+        where, params = eligible(f)
+        if f.tag is not None:
             where.append("EXISTS (SELECT 1 FROM item_tags t WHERE t.item_id = i.id AND t.tag = ?)")
-            params.append(tag)
+            params.append(f.tag)
         rows = await self.sql.fetch_all(
             f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM items_fts f JOIN items i ON i.id = f.rowid {TALLY_JOIN}
                  WHERE items_fts MATCH ? AND {' AND '.join(where)} ORDER BY f.rank LIMIT ?""",
-            [guild_id, query, *params, limit],
+            [f.guild_id, query, *params, limit],
         )
         return [candidate(r) for r in rows]
 
-    async def least_recent(self, *, kind: Kind, guild_id: int, scope_id: int, excluded_flags: int,
-                           tag: str | None, blocked_tags: Sequence[str] = (),
-                           skip: Sequence[int] = ()) -> Candidate | None:
+    async def least_recent(self, f: Filters, *, scope_id: int, skip: Sequence[int] = ()) -> Candidate | None:
         """The eligible item shown longest ago in ``scope_id`` (other than those in ``skip``): the
         pick once every item was shown."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags, skip=skip)
-        join, join_params = ("JOIN item_tags t ON t.item_id = i.id AND t.tag = ?", [tag]) if tag else ("", [])
+        where, params = eligible(f, skip=skip)
+        join, join_params = ("JOIN item_tags t ON t.item_id = i.id AND t.tag = ?", [f.tag]) if f.tag else ("", [])
         row = await self.sql.fetch_one(
             f"""SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM history h JOIN items i ON i.id = h.item_id {join}
                        {TALLY_JOIN}
                  WHERE h.scope_id = ? AND h.kind = ? AND {' AND '.join(where)}
                  ORDER BY h.shown_at, h.item_id LIMIT 1""",
-            [*join_params, guild_id, scope_id, kind, *params],
+            [*join_params, f.guild_id, scope_id, f.kind, *params],
         )
         return None if row is None else candidate(row)
 
-    async def top(self, *, kind: Kind, guild_id: int, excluded_flags: int, blocked_tags: Sequence[str] = (),
-                  server_only: bool, limit: int) -> list[tuple[Item, int, int, float]]:
+    async def top(self, f: Filters, *, server_only: bool, limit: int) -> list[tuple[Item, int, int, float]]:
         """The best-rated items this server may be shown, by the Wilson lower bound of the votes
-        cast in this server (``server_only``) or everywhere: (item, 👍, 👎, score)."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags)
+        cast in this server (``server_only``) or everywhere: (item, 👍, 👎, score). Only items
+        voted up at least as often as down are ranked: a ranking never leads with a disliked
+        item, however few the votes."""
+        where, params = eligible(f)
         if server_only:
             sql = f"""SELECT {I_COLUMNS}, s.up AS r_up, s.down AS r_down, s.score AS r_score
                         FROM guild_item_stats s JOIN items i ON i.id = s.item_id
-                       WHERE s.guild_id = ? AND s.kind = ? AND s.up + s.down > 0 AND {' AND '.join(where)}
+                       WHERE s.guild_id = ? AND s.kind = ? AND s.up > 0 AND s.up >= s.down AND {' AND '.join(where)}
                        ORDER BY s.score DESC, s.up DESC, i.id LIMIT ?"""
-            params = [guild_id, kind, *params, limit]
+            params = [f.guild_id, f.kind, *params, limit]
         else:
             sql = f"""SELECT {I_COLUMNS}, i.up AS r_up, i.down AS r_down, i.score AS r_score
                         FROM items i INDEXED BY items_top
-                       WHERE i.up + i.down > 0 AND {' AND '.join(where)}
+                       WHERE i.up > 0 AND i.up >= i.down AND {' AND '.join(where)}
                        ORDER BY i.score DESC, i.up DESC, i.id LIMIT ?"""
             params = [*params, limit]
         rows = await self.sql.fetch_all(sql, params)
         return [(item_of(r), r["r_up"], r["r_down"], r["r_score"]) for r in rows]
 
-    async def is_eligible(self, item_id: int, *, kind: Kind, guild_id: int, excluded_flags: int,
-                          blocked_tags: Sequence[str] = ()) -> bool:
-        """Whether a pick with these filters could return ``item_id`` (no history applied)."""
-        where, params = eligible(kind=kind, guild_id=guild_id, excluded_flags=excluded_flags,
-                                 blocked_tags=blocked_tags)
+    async def is_eligible(self, item_id: int, f: Filters) -> bool:
+        """Whether a pick with these filters (their tag aside) could return ``item_id`` (no history applied)."""
+        where, params = eligible(f)
         row = await self.sql.fetch_one(
             f"SELECT 1 FROM items i WHERE i.id = ? AND {' AND '.join(where)}", [item_id, *params]
         )
         return row is not None
 
     async def shown_in(self, scope_id: int, kind: Kind, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` have been shown in ``scope_id`` (as written so far)."""
         if not ids:
             return set()
         marks = ",".join("?" * len(ids))

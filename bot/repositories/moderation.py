@@ -140,9 +140,10 @@ class ModerationRepository:
         return None if row is None else self._case(row)
 
     async def pending_count(self, guild_id: int) -> int:
-        return await self.sql.scalar(
+        count: int = await self.sql.scalar(
             "SELECT count(*) FROM review_cases WHERE guild_id = ? AND status = 'pending'", (guild_id,)
         )
+        return count
 
     async def add_case(self, *, guild_id: int, type: str, kind: Kind, user_id: int, now: str,
                        proposal: ContentEntry | None = None, fingerprint: str | None = None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.db import Sql
 from bot.models import GuildSettings, flags_to_mask, mask_to_flags
+from bot.storage.cache import ReadCache
 
 SETTING_COLUMNS = {
     "safe_mode", "timezone", "moderator_role_id", "suggestions_enabled", "report_threshold",
@@ -14,34 +15,23 @@ SETTING_COLUMNS = {
 }
 
 
-class SettingsCache:
-    """Servers' settings as last read. Every write to ``guild_settings`` goes through
-    :meth:`SettingsRepository.apply`, which is what lets reads answer from here: settings are
-    read on every command and change rarely. One per database."""
-
-    def __init__(self) -> None:
-        self.settings: dict[int, GuildSettings] = {}
-        # Bumped by every change: a read that a change overtook is returned but not cached.
-        self.generation: dict[int, int] = {}
-
-    def forget(self, guild_id: int) -> None:
-        self.settings.pop(guild_id, None)
-        self.generation[guild_id] = self.generation.get(guild_id, 0) + 1
-
-
 class SettingsRepository:
-    def __init__(self, sql: Sql, cache: SettingsCache) -> None:
+    """Settings are read on every command and change rarely: reads are kept in the storage's
+    :class:`~bot.storage.cache.ReadCache`, whose rule (nothing written since) every change here
+    keeps by being a write."""
+
+    def __init__(self, sql: Sql, cache: ReadCache) -> None:
         self.sql = sql
         self.cache = cache
 
     async def get(self, guild_id: int) -> GuildSettings:
         """A server's settings; defaults when it never changed any."""
-        cached = self.cache.settings.get(guild_id)
+        key = ("settings", guild_id)
+        cached: GuildSettings | None = self.cache.get(key)
         if cached is None:
-            generation = self.cache.generation.get(guild_id, 0)
+            read_at = self.cache.reading()
             cached = await self._read(guild_id)
-            if self.cache.generation.get(guild_id, 0) == generation:
-                self.cache.settings[guild_id] = cached
+            self.cache.put(key, cached, read_at)
         return cached
 
     async def _read(self, guild_id: int) -> GuildSettings:
@@ -68,10 +58,6 @@ class SettingsRepository:
     async def apply(self, guild_id: int, **changes: Any) -> None:
         """Change some settings (in one transaction, or as part of the caller's)."""
         async with self.sql.atomic() as sql:
-            # Forget the cached copy now and again when the transaction ends, committed or rolled
-            # back: a read that started in between (seeing the old row) is then never cached.
-            self.cache.forget(guild_id)
-            sql.after_transaction(lambda: self.cache.forget(guild_id))
             await self._write(sql, guild_id, changes)
 
     async def _write(self, sql: Sql, guild_id: int, changes: dict[str, Any]) -> None:

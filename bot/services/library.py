@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, iso
+from bot.errors import ContentError
 from bot.models import ContentEntry, Item, Kind
 from bot.services.packs import Library, write_packs
 from bot.storage import Storage
@@ -35,6 +36,30 @@ class ImportReport:
                 f"{self.retired} retired, {self.unchanged} unchanged")
 
 
+def _check_ownership(groups: Sequence[tuple[str, Kind, Sequence[ContentEntry]]],
+                     known: dict[tuple[str, str], tuple[str, str, str]]) -> None:
+    """An entry id belongs to the origin that first stored it. Another pack using it would
+    silently take that entry over (its text, its votes), and importing the first pack again
+    would take it back, so that is refused, naming both. An id may move between packs imported
+    together (the one it leaves no longer lists it)."""
+    importing = {origin for origin, _, _ in groups}
+    problems = []
+    for origin, kind, entries in groups:
+        for entry in entries:
+            stored = known.get((entry.kind, entry.key))
+            if stored is None or stored[2] == origin or stored[2] in importing:
+                continue
+            problems.append(f"{_origin_name(origin)}: {kind} id {entry.key} already belongs to "
+                            f"{_origin_name(stored[2])}, which stored it first; give this entry another id")
+    if problems:
+        raise ContentError(problems)
+
+
+def _origin_name(origin: str) -> str:
+    group, _, name = origin.partition(":")
+    return f"pack {name}" if group == "pack" else origin
+
+
 class LibraryService:
     def __init__(self, storage: Storage, clock: Clock) -> None:
         self.storage = storage
@@ -59,6 +84,7 @@ class LibraryService:
             # One read tells which entries are unchanged, so a restart with the same packs
             # costs one query instead of one per entry.
             known = await tx.items.fingerprints()
+            _check_ownership(groups, known)
             for origin, kind, entries in groups:
                 for entry in entries:
                     if known.get((entry.kind, entry.key)) == (entry.content_hash(), "active", origin):

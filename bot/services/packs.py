@@ -29,7 +29,7 @@ from bot.models import (
     TalkingPoint,
 )
 
-# libyaml's loader when pyyaml was built with it: several times faster on the built-in packs.
+# libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The packs shipped with Banter: content/ at the top of the project, installed as package data.
@@ -209,7 +209,7 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: _Problems, moods: I
     credit = data.get("credit", defaults.get("credit", ""))
     if not isinstance(credit, str) or len(credit) > CREDIT_MAX:
         problems.add(where, f"credit: must be text of at most {CREDIT_MAX} characters")
-    if len(problems.items) != before or body is None:
+    if len(problems.items) != before or body is None or not isinstance(key, str):
         return None
     return ContentEntry(
         kind=kind, key=key, body=body, categories=categories, moods=mood_names,
@@ -336,7 +336,8 @@ def read_moods(path: Path, problems: _Problems) -> list[Mood]:
 
 def pack_files(folder: Path) -> list[tuple[Path, Kind]]:
     files: list[tuple[Path, Kind]] = []
-    for sub, kind in (("jokes", "joke"), ("discussions", "discussion")):
+    kinds: tuple[tuple[str, Kind], ...] = (("jokes", "joke"), ("discussions", "discussion"))
+    for sub, kind in kinds:
         for pattern in ("*.yaml", "*.yml"):
             files += [(p, kind) for p in sorted((folder / sub).glob(pattern))]
     return files

@@ -19,19 +19,8 @@ How a pick works (and why it does not scan the table):
   and the channel's memory of that pool (all of it, or one category or mood) is trimmed to its
   most recent fifth, so repeats come in a new order and never before the whole pool (well
   over 80% of it) has been shown.
-* In a busy channel (something was shown there in the last ``RESERVE_SECONDS``) a read takes
-  ``RESERVE`` rows, not just the few candidates it needs, and keeps the rest for the channel's
-  next picks with the same filters. They are used for at most ``RESERVE_SECONDS`` and only
-  while this process has written nothing at all to the database (see
-  :attr:`bot.db.Database.writes`). Then those rows, less the items shown in the channel
-  meanwhile, are what a fresh read from that point of the random order would return. So in a
-  busy moment a channel's picks walk on along the random order from where the last read
-  began, instead of each seeking to a point of its own, and most of them run no query at all.
-  A vote, an edit, a setting or a written showing (a quarter of a second after a pick) sends
-  the next pick back to the database; a change made by another process (an import from the
-  command line) reaches picks within ``RESERVE_SECONDS``. A quiet channel's pick reads only
-  its candidates, and a busy one's reads stay small, because on a big library every row read
-  counts: on a million jokes, sixteen rows took twice as long to read as four.
+* How the reads are made cheap (showings written in the background, rows read ahead in a busy
+  channel) is the storage's business: see :mod:`bot.storage.picks`.
 """
 
 from __future__ import annotations
@@ -40,8 +29,7 @@ import math
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
@@ -51,14 +39,6 @@ from bot.repositories.history import daily_scope
 from bot.repositories.items import Candidate
 from bot.storage import Storage
 
-CANDIDATES = 4
-# Rows one read of the random order takes in a busy channel: the candidates of this pick, the
-# rest kept for the channel's next picks while the database is unchanged (see the docstring).
-RESERVE = 8
-RESERVE_SECONDS = 1.0
-# Reserves (and busy channels) kept at most: reserves are all dropped at the first change of the
-# database anyway; this only bounds a burst across very many channels.
-MAX_RESERVES = 1024
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
 KEEP_AFTER_CYCLE = 0.2
@@ -79,16 +59,6 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
-@dataclass
-class Reserve:
-    """Eligible rows read from a point of the random order on, in that order."""
-
-    rows: list[Candidate]
-    # Fewer rows than asked for were found in the whole order: these are all the items left.
-    complete: bool
-    expires: datetime
-
-
 class PickService:
     def __init__(self, storage: Storage, clock: Clock, rng: random.Random | None = None) -> None:
         self.storage = storage
@@ -97,11 +67,6 @@ class PickService:
         self.settings = storage.settings
         self.clock = clock
         self.rng = rng or random.Random()
-        # Rows kept per (scope, filters), valid until they expire while db.writes is _reserved_at.
-        self._reserves: dict[tuple[int, Filters], Reserve] = {}
-        self._reserved_at = -1
-        # When something was last shown in each scope: a scope with a recent showing is busy.
-        self._last_shown: dict[int, datetime] = {}
 
     async def filters(self, kind: Kind, guild_id: int, *, category: str | None = None,
                       mood: Mood | None = None, settings: GuildSettings | None = None) -> Filters:
@@ -122,7 +87,7 @@ class PickService:
 
     async def categories(self, f: Filters) -> list[tuple[str, int]]:
         """The categories a member of this server can pick from, with how many items each has."""
-        return await self.items.categories(**f.eligibility())
+        return await self.items.categories(f)
 
     def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
         weights = [weight(c) for c in candidates]
@@ -144,43 +109,6 @@ class PickService:
                     break
         return chosen
 
-    async def _sample(self, f: Filters, scope_id: int) -> tuple[list[Candidate], Reserve]:
-        """Up to CANDIDATES eligible items not yet shown in ``scope_id``, from a reserve kept since
-        the last read if the database has not changed, else from a new read; and the reserve
-        they came from, out of which the pick takes its choice."""
-        unwritten = self.history.unwritten(scope_id, f.kind)
-        now = self.clock.now()
-        if self.storage.writes != self._reserved_at:
-            self._reserves.clear()
-            self._reserved_at = self.storage.writes
-        else:
-            reserve = self._reserves.get((scope_id, f))
-            if reserve is not None and now < reserve.expires:
-                # Since it was read, only showings noted (and not yet written) can have changed
-                # what is eligible here: leave those out.
-                rows = [c for c in reserve.rows if c.id not in unwritten] if unwritten else reserve.rows
-                # All that was left, unless none of it is: then a pick taken out of the rows but
-                # never shown (its message failed, or is still being sent) may be all there is.
-                if len(rows) >= CANDIDATES or (reserve.complete and rows):
-                    return rows[:CANDIDATES], reserve
-        last_shown = self._last_shown.get(scope_id)
-        busy = last_shown is not None and (now - last_shown).total_seconds() < RESERVE_SECONDS
-        writes = self.storage.writes
-        reserve = await self._read(f, scope_id, unwritten, RESERVE if busy else CANDIDATES, now)
-        # Kept only if nothing was written while the read waited (it may have waited for a thread).
-        if writes == self.storage.writes == self._reserved_at and len(self._reserves) < MAX_RESERVES:
-            self._reserves[scope_id, f] = reserve
-        return reserve.rows[:CANDIDATES], reserve
-
-    async def _read(self, f: Filters, scope_id: int, unwritten: list[int], size: int, now: datetime) -> Reserve:
-        args = dict(**f.eligibility(), tag=f.tag, history_scope=scope_id, skip=unwritten)
-        found = await self.items.candidates(start=self.rng.random(), limit=size, **args)
-        if len(found) < size:
-            seen = {c.id for c in found}
-            more = await self.items.candidates(start=0.0, limit=size, **args)
-            found += [c for c in more if c.id not in seen][: size - len(found)]
-        return Reserve(found, complete=len(found) < size, expires=now + timedelta(seconds=RESERVE_SECONDS))
-
     async def pick(self, f: Filters, *, scope_id: int, search: str | None = None) -> Item:
         """Choose one item for ``scope_id`` (a channel). Reads only: call :meth:`shown` once the
         item has really been shown, so a message that failed to send does not count."""
@@ -191,33 +119,20 @@ class PickService:
         return chosen.item()
 
     def shown(self, item: Item, *, scope_id: int, guild_id: int) -> None:
-        """Record that ``item`` was shown in ``scope_id``, for the no-repeat rule (in the background:
-        the next pick there skips it at once)."""
-        now = self.clock.now()
-        self.history.record_soon(scope_id=scope_id, kind=item.kind, item_id=item.id, guild_id=guild_id, now=iso(now))
-        if len(self._last_shown) >= MAX_RESERVES and scope_id not in self._last_shown:
-            self._last_shown.clear()  # forgetting only makes a busy channel's next read smaller
-        self._last_shown[scope_id] = now
+        """Record that ``item`` was shown in ``scope_id``, for the no-repeat rule (the next pick
+        there skips it at once)."""
+        self.storage.picks.shown(scope_id=scope_id, kind=item.kind, item_id=item.id, guild_id=guild_id)
 
     async def _pick_fresh(self, f: Filters, scope_id: int) -> Candidate:
-        found, reserve = await self._sample(f, scope_id)
-        if found:
-            chosen = self._choose(found)
-            # Out of the reserve whether or not it gets shown: a pick whose message failed does
-            # not leave the next ones choosing among the same few.
-            reserve.rows.remove(chosen)
+        chosen = await self.storage.picks.choose(f, scope_id, self._choose)
+        if chosen is not None:
             return chosen
-        # Every eligible item has been shown here: bring back the one shown longest ago. Showings
-        # not yet written are the latest of all, so they are passed over without waiting for the
-        # writer (on a busy loop that took tens of milliseconds), unless they are all there is.
-        unwritten = self.history.unwritten(scope_id, f.kind)
-        oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag, skip=unwritten)
-        if oldest is None and unwritten:
-            await self.history.flush()
-            oldest = await self.items.least_recent(**f.eligibility(), scope_id=scope_id, tag=f.tag)
+        # Every eligible item has been shown here: bring back the one shown longest ago, and
+        # trim the channel's memory of this pool so the next round comes in a new order.
+        oldest = await self.storage.picks.least_recent(f, scope_id)
         if oldest is None:
             raise UserError(self._nothing_message(f))
-        pool = await self.items.count_eligible(**f.eligibility(), tag=f.tag)
+        pool = await self.items.count_eligible(f)
         await self.history.trim(scope_id=scope_id, kind=f.kind, tag=f.tag, keep=math.ceil(pool * KEEP_AFTER_CYCLE))
         return oldest
 
@@ -225,13 +140,11 @@ class PickService:
         query = fts_query(search)
         if query is None:
             raise UserError("Give a word or two to search for, for example `search: cat`.")
-        matches = await self.items.search(**f.eligibility(), query=query, tag=f.tag)
+        matches = await self.items.search(f, query=query)
         if not matches:
             raise UserError(f"No {f.kind} matches **{search.strip()[:100]}**. Try another word, or leave "
                             "the search out for a random one.")
-        shown = await self.items.shown_in(scope_id, f.kind, [m.id for m in matches])
-        shown.update(self.history.unwritten(scope_id, f.kind))
-        fresh = [m for m in matches if m.id not in shown]
+        fresh = await self.storage.picks.unseen(scope_id, f.kind, matches)
         return self._choose(fresh or matches)
 
     def _nothing_message(self, f: Filters) -> str:
@@ -256,9 +169,7 @@ class PickService:
         day = (local_date or self.local_date(settings)).isoformat()
         f = await self.filters(kind, guild_id, settings=settings)
         stored = await self.history.daily_pick(guild_id, kind, day)
-        if stored is not None and await self.items.is_eligible(
-            stored, kind=kind, guild_id=guild_id, excluded_flags=f.excluded_flags, blocked_tags=f.blocked_tags
-        ):
+        if stored is not None and await self.items.is_eligible(stored, f):
             item = await self.items.get(stored)
             assert item is not None
             return item

@@ -48,5 +48,5 @@ class VoteService:
         """The best-rated items this server may be shown: safe mode, blocked categories and flags,
         and hidden items apply here as they do to picks."""
         f = Filters.of(kind, await self.settings.get(guild_id))
-        rows = await self.items.top(**f.eligibility(), server_only=server_only, limit=limit)
+        rows = await self.items.top(f, server_only=server_only, limit=limit)
         return [Ranked(item, up, down, score) for item, up, down, score in rows]

@@ -15,7 +15,58 @@ behind this seam too. SQLite (:mod:`bot.storage.sqlite`) is the one backend toda
 
 from __future__ import annotations
 
-from bot.storage.sqlite import SqliteStorage as Storage
-from bot.storage.sqlite import SqliteTransaction as Transaction
+from contextlib import AbstractAsyncContextManager
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["Storage", "Transaction"]
+if TYPE_CHECKING:
+    from bot.repositories.audit import AuditLog
+    from bot.repositories.daily import DailyRepository
+    from bot.repositories.history import HistoryRepository
+    from bot.repositories.items import ItemRepository
+    from bot.repositories.moderation import ModerationRepository
+    from bot.repositories.settings import MetaRepository, SettingsRepository
+    from bot.repositories.votes import VoteRepository
+    from bot.storage.picks import PickReads
+
+
+class Transaction(Protocol):
+    """One unit of work: every repository call through it commits together, or none does."""
+
+    @property
+    def items(self) -> ItemRepository: ...
+
+    @property
+    def history(self) -> HistoryRepository: ...
+
+    @property
+    def votes(self) -> VoteRepository: ...
+
+    @property
+    def settings(self) -> SettingsRepository: ...
+
+    @property
+    def meta(self) -> MetaRepository: ...
+
+    @property
+    def moderation(self) -> ModerationRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def daily(self) -> DailyRepository: ...
+
+
+class Storage(Transaction, Protocol):
+    """The repositories for reads and single changes, and units of work for the rest."""
+
+    @property
+    def picks(self) -> PickReads:
+        """The reads a pick makes (see :mod:`bot.storage.picks`)."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    async def close(self) -> None:
+        """Write what is still waiting to be written, then close."""
+        ...

@@ -8,14 +8,17 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
 
+from bot.clock import Clock, SystemClock
 from bot.db import Database, Sql
 from bot.repositories.audit import AuditLog
 from bot.repositories.daily import DailyRepository
 from bot.repositories.history import HistoryRepository, ShowingWriter
 from bot.repositories.items import ItemRepository
 from bot.repositories.moderation import ModerationRepository
-from bot.repositories.settings import MetaRepository, SettingsCache, SettingsRepository
+from bot.repositories.settings import MetaRepository, SettingsRepository
 from bot.repositories.votes import VoteRepository
+from bot.storage.cache import ReadCache
+from bot.storage.picks import PickReads
 
 
 class _Repositories:
@@ -39,7 +42,7 @@ class _Repositories:
 
     @cached_property
     def settings(self) -> SettingsRepository:
-        return SettingsRepository(self._sql, self._storage.settings_cache)
+        return SettingsRepository(self._sql, self._storage.cache)
 
     @cached_property
     def meta(self) -> MetaRepository:
@@ -63,28 +66,25 @@ class SqliteTransaction(_Repositories):
 
 
 class SqliteStorage(_Repositories):
-    def __init__(self, db: Database, rng: random.Random | None = None) -> None:
+    def __init__(self, db: Database, *, clock: Clock | None = None, rng: random.Random | None = None) -> None:
         self.db = db
         self.rng = rng or random.Random()
+        self.clock = clock or SystemClock()
         self.showings = ShowingWriter(db)
-        self.settings_cache = SettingsCache()
+        self.cache = ReadCache(db, self.clock)
         super().__init__(db, self)
+        self.picks = PickReads(self.items, self.showings, self.cache, self.clock, self.rng)
 
     @classmethod
-    async def open(cls, path: Path, rng: random.Random | None = None) -> SqliteStorage:
+    async def open(cls, path: Path, *, clock: Clock | None = None,
+                   rng: random.Random | None = None) -> SqliteStorage:
         """Open (creating if needed) the database at ``path``, with its schema up to date."""
-        return cls(await Database.open(path), rng)
+        return cls(await Database.open(path), clock=clock, rng=rng)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTransaction]:
         async with self.db.atomic() as sql:
             yield SqliteTransaction(sql, self)
-
-    @property
-    def writes(self) -> int:
-        """Changes this process has made: while the count stays the same, rows read earlier are
-        still what a read would return (see :attr:`bot.db.Database.writes`)."""
-        return self.db.writes
 
     async def close(self) -> None:
         """Write the showings still waiting, then close the database."""

@@ -175,7 +175,7 @@ async def test_votes_on_a_message_from_before_a_restart(tmp_path: Path) -> None:
 async def test_top_ranks_by_wilson_and_explains_when_empty(b: Banter) -> None:
     ix = await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes")
     assert (await ix.response()).ephemeral
-    assert "No jokes have votes" in (await ix.original_message()).content
+    assert "No jokes have been voted up" in (await ix.original_message()).content
     first = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
     second = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
     await (await b.emu.click(b.sb.alice, first, emoji="👍")).response()
@@ -184,8 +184,13 @@ async def test_top_ranks_by_wilson_and_explains_when_empty(b: Banter) -> None:
     msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes", scope="global")).original_message()
     lines = msg.embed["description"]
     # "#11 ·", not "#11": that would also match the start of "#113".
-    assert lines.index(f"#{item_id(first)} ·") < lines.index(f"#{item_id(second)} ·")
-    assert "👍 2 · 👎 0" in lines
+    assert f"#{item_id(first)} ·" in lines and "👍 2 · 👎 0" in lines
+    # Voted down more than up: not ranked at all, so never first.
+    assert f"#{item_id(second)} ·" not in lines
+    await (await b.emu.click(b.sb.alice, first, emoji="👎")).response()
+    await (await b.emu.click(b.sb.bob, first, emoji="👎")).response()
+    ix = await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes", scope="global")
+    assert "No jokes have been voted up anywhere" in (await ix.original_message()).content
 
 
 async def test_top_rejects_a_kind_that_is_not_a_choice(b: Banter) -> None:

@@ -13,6 +13,7 @@ from bot.clock import Clock, iso
 from bot.errors import Code, Command, UserError
 from bot.models import Item, Kind
 from bot.repositories.daily import DailyPost, DailySchedule, kind_list
+from bot.repositories.history import daily_scope
 from bot.services.picker import PickService
 from bot.services.schedule import ScheduleError, format_time, next_occurrence, occurrence, parse_time, zone
 from bot.storage import Storage
@@ -138,8 +139,7 @@ class DailySetup:
         remaining: dict[Kind, int] = {}
         for kind in kinds:
             f = await self.picker.filters(kind, guild_id, settings=settings)
-            remaining[kind] = await daily.unused(kind=kind, guild_id=guild_id, excluded_flags=f.excluded_flags,
-                                                 blocked_tags=f.blocked_tags)
+            remaining[kind] = await self.storage.items.count_unshown(f, scope_id=daily_scope(guild_id))
         return DailyStatus(
             schedule=schedule, timezone=settings.timezone, next_due=next_due, last=await daily.last_sent(guild_id),
             problems=await daily.recent_problems(guild_id, since), remaining=remaining,
