@@ -1,5 +1,6 @@
-"""The write of a moderation action and its record, together: one transaction holds the change and
-the log entry that says who did it, when, and what it was before and after."""
+"""A moderation action's check, write and record, written once: the moderator is checked, then one
+transaction holds the change and the log entry that says who did it, when, and what it was before
+and after."""
 
 from __future__ import annotations
 
@@ -28,11 +29,18 @@ class Acting:
 
 
 @asynccontextmanager
-async def acting(access: Access, guild_id: int, actor_id: int | None) -> AsyncIterator[Acting]:
-    """The transaction of one action: everything written through it, its record included, commits
-    together or not at all (an error raised inside undoes the lot)."""
+async def acting(access: Access, guild_id: int, actor: Actor | None) -> AsyncIterator[Acting]:
+    """One moderation action: the actor is checked to be a moderator (``None`` is the bot itself),
+    then everything written through the transaction, its record included, commits together or not
+    at all (an error raised inside undoes the lot).
+
+    Methods check the moderator first thing too, before they read anything for a member who may
+    not see it; the check here makes it impossible to record a moderator's action without one.
+    """
+    if actor is not None:
+        await access.require_moderator(guild_id, actor)
     async with access.storage.transaction() as tx:
-        yield Acting(tx, access.now(), guild_id, actor_id)
+        yield Acting(tx, access.now(), guild_id, actor.user_id if actor is not None else None)
 
 
 def on_item(action: str, item: Item, *, case_id: int | None = None, before: Values | None = None,

@@ -89,7 +89,7 @@ class LibraryAdmin:
         await self.access.require_moderator(guild_id, actor)
         entry = parse_form(kind, form)
         await check_duplicate(self.storage, guild_id, entry)
-        async with acting(self.access, guild_id, actor.user_id) as act:
+        async with acting(self.access, guild_id, actor) as act:
             case_id = await act.tx.moderation.add_case(
                 guild_id=guild_id, type="addition", kind=kind, user_id=actor.user_id, now=act.now, proposal=entry,
                 fingerprint=fingerprint(entry), status="approved")
@@ -141,7 +141,7 @@ class LibraryAdmin:
             raise UserError("Nothing changed.")
         if fingerprint(entry) != fingerprint(old):
             await check_duplicate(self.storage, guild_id, entry, exclude_item=item.id)
-        async with acting(self.access, guild_id, actor.user_id) as act:
+        async with acting(self.access, guild_id, actor) as act:
             # Read again under the write lock, so what is kept as the previous version is what the
             # item holds now, and another moderator's edit that landed meanwhile is never overwritten.
             state = await act.tx.moderation.item_state(item.id)
@@ -181,7 +181,7 @@ class LibraryAdmin:
             raise UserError(f"{item_label(item).capitalize()} is removed already.")
         if item.guild_id is None and await self.storage.moderation.hidden_reason(guild_id, item_id) == "moderator":
             raise UserError(f"{item_label(item).capitalize()} is hidden in this server already.")
-        async with acting(self.access, guild_id, actor.user_id) as act:
+        async with acting(self.access, guild_id, actor) as act:
             record = await self.take_down(act, item, text)
             # Open reports on it are settled by the removal.
             await act.tx.moderation.close_report_case(guild_id=guild_id, item_id=item_id, status="removed",
@@ -196,7 +196,7 @@ class LibraryAdmin:
         retired = item.guild_id == guild_id and item.status != "active"
         if not retired and hidden is None:
             raise UserError(f"{item_label(item).capitalize()} is not removed or hidden here.")
-        async with acting(self.access, guild_id, actor.user_id) as act:
+        async with acting(self.access, guild_id, actor) as act:
             if retired:
                 await act.tx.moderation.set_item_status(item_id=item_id, guild_id=guild_id, status="active",
                                                         now=act.now)

@@ -105,7 +105,7 @@ class Review:
         """Decide ``case`` and do what the decision means (``apply``) in one transaction; raise
         :class:`AlreadyDecided` if another moderator decided it first."""
         record = None
-        async with acting(self.access, case.guild_id, actor.user_id) as act:
+        async with acting(self.access, case.guild_id, actor) as act:
             if await act.tx.moderation.decide(case_id=case.id, guild_id=case.guild_id, status=status,
                                               actor_id=actor.user_id, now=act.now, reason=reason):
                 record = await apply(act)
@@ -233,7 +233,7 @@ class Review:
         if fingerprint(entry) != fingerprint(proposal):
             await check_duplicate(self.storage, case.guild_id, entry, exclude_case=case.id)
         record = None
-        async with acting(self.access, case.guild_id, actor.user_id) as act:
+        async with acting(self.access, case.guild_id, actor) as act:
             # Read again under the write lock: another moderator's edit may have landed since.
             current = await act.tx.moderation.pending_proposal(case_id=case.id, guild_id=case.guild_id)
             if current is not None:

@@ -55,7 +55,7 @@ class Settings:
         after = {k: _setting_value(v) for k, v in changes.items()}
         if before == after:
             return SettingsChange(current, None)
-        async with acting(self.access, guild_id, actor.user_id) as act:
+        async with acting(self.access, guild_id, actor) as act:
             await act.tx.settings.apply(guild_id, **changes)
             # The default threshold goes with the record, so it reads right after the config changes.
             record = await act.record(AuditEntry(action="settings", target="settings", before=before, after=after,
