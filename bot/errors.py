@@ -45,18 +45,6 @@ class Code:
         return f'"{self.text}"'
 
 
-def user(user_id: int) -> Mention:
-    return Mention("user", user_id)
-
-
-def role(role_id: int) -> Mention:
-    return Mention("role", role_id)
-
-
-def channel(channel_id: int) -> Mention:
-    return Mention("channel", channel_id)
-
-
 class BanterError(Exception):
     """Base class for errors whose message is written for a person to read."""
 
