@@ -14,9 +14,9 @@ from bot.bot import BanterBot
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
-from bot.sandbox import DiscordEmulator
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import Sandbox, sandbox
+from discord_emulator import DiscordEmulator
+from discord_emulator.driver import Sandbox, sandbox
 from tests.template_db import seeded
 
 COMMANDS = ("joke", "mood", "discussion", "top")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import InvocationError
+from discord_emulator import InvocationError
 from tests.e2e.harness import Banter, banter, run_banter
 from tests.support import item_by_key
 

@@ -20,10 +20,10 @@ import pytest
 
 from bot.bot import BanterBot
 from bot.config import Config
-from bot.sandbox import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
-from bot.sandbox import Permissions as P
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import sandbox
+from discord_emulator import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
+from discord_emulator import Permissions as P
+from discord_emulator.driver import sandbox
 from tests.clocks import WatchedClock
 from tests.e2e.harness import START, fresh_config
 

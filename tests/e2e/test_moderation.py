@@ -14,8 +14,8 @@ import pytest
 from bot.bot import BanterBot
 from bot.clock import ManualClock
 from bot.core import Core
-from bot.sandbox import Channel, DiscordEmulator, EmulatedInteraction, Guild, InvocationError, Member, Message
-from bot.sandbox import Permissions as P
+from discord_emulator import Channel, DiscordEmulator, EmulatedInteraction, Guild, InvocationError, Member, Message
+from discord_emulator import Permissions as P
 from tests.e2e.harness import banter
 from tests.support import item_by_key
 

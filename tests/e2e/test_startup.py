@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import sandbox
+from discord_emulator.driver import sandbox
 from tests.e2e.harness import START, banter, fresh_config
 
 ROOT = Path(__file__).resolve().parents[2]
