@@ -67,8 +67,8 @@ class Core:
         try:
             items, history, settings, votes = storage.items, storage.history, storage.settings, storage.votes
             picker = PickService(storage, clock, rng)
-            daily_posts = DailyRepository(db)
-            moderation_repo = ModerationRepository(db)
+            daily_posts = storage.daily
+            moderation_repo = storage.moderation
             core = cls(
                 config=config, storage=storage, db=db, clock=clock, library=library, items=items, history=history,
                 settings=settings, meta=storage.meta, votes=votes,
@@ -77,11 +77,9 @@ class Core:
                 voting=VoteService(storage, clock),
                 moods=MoodReader(library.moods),
                 daily_posts=daily_posts,
-                daily=DailyService(db, daily_posts, settings, picker, items, clock,
-                                   catch_up_minutes=config.daily_catch_up_minutes),
+                daily=DailyService(storage, picker, clock, catch_up_minutes=config.daily_catch_up_minutes),
                 moderation_repo=moderation_repo,
-                moderation=ModerationService(db, moderation_repo, items, settings, history, votes, clock,
-                                             hide_after=config.reports_hide_after,
+                moderation=ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                              daily_limit=config.suggestions_daily_limit),
             )
             await core.content.import_library(library)

@@ -16,6 +16,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import DiscussionBody, Item, JokeBody, VoteTally
 from bot.services.packs import bullet_block
+from cogs.render import error_text
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -56,7 +57,7 @@ async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitab
     try:
         await action()
     except UserError as exc:
-        await reply_error(interaction, str(exc))
+        await reply_error(interaction, error_text(exc))
     except Exception:
         log.exception("component %s failed", interaction.data.get("custom_id") if interaction.data else None)
         await reply_error(interaction, APOLOGY)

@@ -7,6 +7,7 @@ not know it either. Only Banter's binding to it, ``bot/sandbox/``, may import it
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +69,66 @@ def test_sql_lives_in_repositories_and_migrations() -> None:
         for line in runs_sql(path)
     ]
     assert offenders == []
+
+
+# Discord markup a service or repository must not write: mentions (<@id>, <@&id>, <#id>), timestamps
+# (<t:...>), inline code and command names in backticks (`/daily set`), and markdown (**bold**,
+# ||spoiler||). Services say who and what as data; the cogs render it (cogs/render.py).
+MARKUP = re.compile(r"<@|<#|<t:|`[^`\s][^`\n]*`|\*\*\S|\S\*\*|\|\|")
+MARKUP_FREE = (ROOT / "bot" / "services", ROOT / "bot" / "repositories")
+# Files whose owners have not converted them yet. Each must still offend (so the entry goes once
+# it is fixed): the picker's messages bold the category and search text a member gave.
+MARKUP_PENDING = {ROOT / "bot" / "services" / "picker.py"}
+
+
+def _not_written(tree: ast.AST) -> set[int]:
+    """The ids of string constants that are not text the code writes: docstrings (prose about the
+    code) and operands of comparisons (``"||" in text`` looks for markup in what someone typed)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+        elif isinstance(node, ast.Compare):
+            found.update(id(operand) for operand in (node.left, *node.comparators) if isinstance(operand, ast.Constant))
+    return found
+
+
+def writes_markup(path: Path) -> list[int]:
+    """Lines where a string literal (f-strings included) holds Discord markup."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _not_written(tree)
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            # An f-string's literal parts, joined with a stand-in for each value, so that markup
+            # around a value (f"<@{user}>", f"**{name}**") is still seen.
+            text = "".join(p.value if isinstance(p, ast.Constant) else "0" for p in node.values)
+            if MARKUP.search(text):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            if MARKUP.search(node.value):
+                lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def test_services_and_repositories_write_no_discord_markup() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in MARKUP_FREE
+        for path in sorted(folder.rglob("*.py"))
+        if path not in MARKUP_PENDING
+        for line in writes_markup(path)
+    ]
+    assert offenders == [], "render mentions, markdown and command names in the cogs"
+    assert all(writes_markup(path) for path in MARKUP_PENDING), "converted: take it off MARKUP_PENDING"
+
+
+def test_the_markup_check_sees_markup(tmp_path: Path) -> None:
+    source = ('''"""A docstring may say `/daily set` and **bold**."""\n'''
+              '''a = f"by <@{user}>"\nb = "see `/content restore`"\nc = f"**{name}**"\nd = "||x||"\n'''
+              '''e = "|" in text\nf = "plain words, #3 and 4 * 5"\n''')
+    path = tmp_path / "sample.py"
+    path.write_text(source, encoding="utf-8")
+    assert writes_markup(path) == [2, 3, 4, 5]

@@ -487,3 +487,10 @@ def write_packs(items: Iterable[Item], folder: Path) -> list[Path]:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
         written.append(path)
     return written
+
+
+def check_entry(kind: Kind, data: Any, where: str, moods: Iterable[str]) -> tuple[ContentEntry | None, list[str]]:
+    """Validate one entry outside a pack (a moderator's form): the entry, or None, and every problem."""
+    problems = _Problems()
+    entry = parse_entry(kind, data, where, problems, moods, {})
+    return entry, problems.items

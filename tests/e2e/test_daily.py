@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 from bot.bot import BanterBot
-from bot.clock import ManualClock
 from bot.config import Config
 from bot.sandbox.app import run_banter
 from discord_emulator import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
 from discord_emulator import Permissions as P
 from discord_emulator.driver import sandbox
+from tests.clocks import WatchedClock
 from tests.e2e.harness import START, fresh_config
 
 # START is Saturday 14 March 2026, 12:00 UTC; London is on GMT (UTC+0) that day.
@@ -38,7 +38,7 @@ SEND = r"^/channels/{}/messages$"
 class World:
     emu: DiscordEmulator
     config: Config
-    clock: ManualClock
+    clock: WatchedClock
     guild: Guild
     general: Channel
     daily: Channel
@@ -72,7 +72,7 @@ class World:
         scheduler waits for its next time and every send is done or waits on the clock to retry.
         Woken by the service's state changes, not by polling; the timeout only turns a hang into a
         failure."""
-        await asyncio.wait_for(self.core.daily.wait_idle(), 10)
+        await asyncio.wait_for(self.clock.quiet(), 10)
 
     async def at(self, when: datetime) -> None:
         """Move the bot's clock to ``when`` and let it act."""
@@ -139,7 +139,7 @@ async def w(tmp_path: Path) -> AsyncIterator[World]:
 
 
 async def make_world(config: Config) -> AsyncIterator[World]:
-    clock = ManualClock(START)
+    clock = WatchedClock(START)
     async with sandbox(channels=("general", "daily"), members=("alice",)) as sb:
         emu = sb.emu
         admins = emu.add_role(sb.guild, "Admins", int(P.MANAGE_GUILD))
@@ -614,7 +614,7 @@ async def test_status_shows_schedule_next_last_and_content_left(w: World) -> Non
 
 async def test_status_warns_when_content_runs_low(w: World) -> None:
     await w.set_daily()
-    pool = (await w.core.daily.status(w.guild.id)).remaining["discussion"]
+    pool = (await w.core.daily.setup.status(w.guild.id)).remaining["discussion"]
     for day in range(pool - 6):
         await w.at(DUE + timedelta(days=day))
     status = await w.reply(w.carol, "daily status")

@@ -383,7 +383,7 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
     await w.modlog_post(f"removed joke #{item_id}")
     restored = await w.reply(w.carol, "content restore", id=item_id)
     assert restored.content.startswith(f"Restored joke #{item_id}")
-    actions = [r.action for r in await w.core.moderation_repo.actions(w.guild.id)]
+    actions = [r.action for r in await w.core.storage.audit.actions(w.guild.id)]
     assert actions[:5] == ["restore", "retire", "edit", "edit", "add"]
 
 
@@ -428,7 +428,7 @@ async def test_settings(w: World) -> None:
     # Blocked categories are honoured by picks.
     blocked = await w.reply(w.bob, "joke", category="programming")
     assert "switched off in this server" in blocked.content
-    record = (await w.core.moderation_repo.actions(w.guild.id))[0]
+    record = (await w.core.storage.audit.actions(w.guild.id))[0]
     assert (record.actor_id, record.before, record.after) == (
         w.carol.id, {"report_threshold": None}, {"report_threshold": 2})
 
@@ -486,7 +486,7 @@ async def test_a_moderator_button_pressed_without_rights_changes_nothing(w: Worl
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that"), action
     case = await w.core.moderation_repo.get_case(1, w.guild.id)
     assert case.pending and case.proposal.flags == frozenset()
-    assert await w.core.moderation_repo.actions(w.guild.id, target="case:1") == []
+    assert await w.core.storage.audit.actions(w.guild.id, target="case:1") == []
 
 
 async def test_two_moderators_deciding_at_once(w: World) -> None:
@@ -506,7 +506,7 @@ async def test_two_moderators_deciding_at_once(w: World) -> None:
     assert rejected.responded
     case = await w.core.moderation_repo.get_case(1, w.guild.id)
     assert (case.status, case.decided_by) == ("approved", w.carol.id)
-    assert [r.action for r in await w.core.moderation_repo.actions(w.guild.id, target="case:1")] == ["approve"]
+    assert [r.action for r in await w.core.storage.audit.actions(w.guild.id, target="case:1")] == ["approve"]
     await w.dm(w.alice, "was approved")
 
 
@@ -550,7 +550,7 @@ async def test_two_moderators_editing_the_same_item_at_once(w: World) -> None:
     # The original is the one earlier version; one edit is recorded and posted, from the original.
     versions = await w.core.moderation_repo.versions(item_id, "joke", item.key)
     assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.id)]
-    logged = await w.core.moderation_repo.actions(w.guild.id, target=f"item:{item_id}")
+    logged = await w.core.storage.audit.actions(w.guild.id, target=f"item:{item_id}")
     edits = [r for r in logged if r.action == "edit"]
     assert [(r.actor_id, r.before["body"]["text"], r.after["body"]["text"]) for r in edits] == [
         (winner.id, original, texts[winner.id])]
@@ -583,7 +583,7 @@ async def test_two_moderators_editing_a_suggestion_in_review(w: World) -> None:
     assert "**Suggestion #1**" in told.content and "Stripes win races." in told.embed["description"]
     case = await w.core.moderation_repo.get_case(1, w.guild.id)
     assert case.proposal.body.punchline == "Stripes win races."
-    [record] = await w.core.moderation_repo.actions(w.guild.id, target="case:1")
+    [record] = await w.core.storage.audit.actions(w.guild.id, target="case:1")
     assert (record.actor_id, record.before["body"]["punchline"]) == (w.carol.id, ZEBRA["punchline"])
     again = await w.click(w.dan, told, "review:1:edit")
     assert again.modal.field("punchline").value == "Stripes win races."
