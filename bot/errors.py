@@ -45,6 +45,16 @@ class Code:
         return f'"{self.text}"'
 
 
+@dataclass(frozen=True)
+class Codes:
+    """Several things to type, in a list ("pun, space" in words)."""
+
+    texts: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ", ".join(self.texts)
+
+
 class BanterError(Exception):
     """Base class for errors whose message is written for a person to read."""
 

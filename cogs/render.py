@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.errors import Code, Command, Mention, UserError
+from bot.errors import Code, Codes, Command, Mention, UserError
 from bot.repositories.audit import ActionRecord
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
@@ -24,6 +24,8 @@ def markup(value: object) -> str:
         return f"`/{value.name}`"
     if isinstance(value, Code):
         return f"`{value.text}`"
+    if isinstance(value, Codes):
+        return ", ".join(f"`{text}`" for text in value.texts)
     return str(value)
 
 

@@ -60,7 +60,7 @@ async def test_unknown_category_lists_the_real_ones(b: Banter) -> None:
     response = await ix.response()
     assert response.ephemeral
     msg = await ix.original_message()
-    assert "no joke category called **knock-knock-nope**" in msg.content
+    assert "no joke category called `knock-knock-nope`" in msg.content
     assert "`pun`" in msg.content
 
 

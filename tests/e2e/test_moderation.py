@@ -369,6 +369,9 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
                     ).original_message()
     assert edited.content == f"Edited joke #{item_id}; the previous version is kept."
     await w.reply(w.carol, "content flag", id=item_id, flag="dark", on=True)
+    # Members are told that something matches but this server's safe mode hides it.
+    hidden = await w.reply(w.bob, "joke", search="sea otters")
+    assert hidden.content == "1 joke matches `sea otters` but is hidden by this server's safe mode."
 
     shown = await w.reply(w.carol, "content show", id=item_id)
     details = {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}
