@@ -92,8 +92,8 @@ async def _import(config: Config, path: Path, fmt: str) -> str:
         library = _library_with(config, path)
     core = await Core.open(config)
     try:
-        report = await (core.content.import_jokeapi(entries) if fmt == "jokeapi"
-                        else core.content.import_library(library))
+        report = await (core.library.import_jokeapi(entries) if fmt == "jokeapi"
+                        else core.library.import_library(library))
     finally:
         await core.close()
     return f"imported {path}: {report.summary()}"
@@ -104,7 +104,7 @@ async def _export(config: Config, path: Path) -> str:
 
     core = await Core.open(config)
     try:
-        written = await core.content.export(path)
+        written = await core.library.export(path)
     finally:
         await core.close()
     return "\n".join([f"wrote {p}" for p in written] + [f"exported {len(written)} packs to {path}"])

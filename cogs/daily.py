@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from bot.repositories.daily import DailyPost
+from bot.records import DailyPost
 from bot.services.daily import (
     DailyStatus,
     OutgoingPost,

@@ -13,7 +13,7 @@ import discord
 from bot.clock import parse_iso
 from bot.errors import UserError
 from bot.models import ContentEntry, Item, Kind
-from bot.repositories.audit import ActionRecord
+from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX
 from bot.services.packs import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX
 from cogs.render import action_text
@@ -157,14 +157,14 @@ async def post_modlog(bot: BanterBot, guild_id: int, *records: ActionRecord | No
     if not shown:
         return
     try:
-        settings = await bot.core.settings.get(guild_id)
-        if settings.modlog_channel_id is None:
+        channel_id = await bot.core.moderation.settings.modlog_channel(guild_id)
+        if channel_id is None:
             return
-        channel = bot.get_channel(settings.modlog_channel_id)
+        channel = bot.get_channel(channel_id)
         if channel is None:
-            channel = await bot.fetch_channel(settings.modlog_channel_id)
+            channel = await bot.fetch_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            log.warning("mod-log channel %s of guild %s cannot take messages", settings.modlog_channel_id, guild_id)
+            log.warning("mod-log channel %s of guild %s cannot take messages", channel_id, guild_id)
             return
         for start in range(0, len(shown), 10):
             await channel.send(embeds=[modlog_embed(r) for r in shown[start:start + 10]])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.errors import Code, Codes, Command, Mention, UserError
-from bot.repositories.audit import ActionRecord
+from bot.records import ActionRecord
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
 SETTING_NAMES = {

@@ -129,7 +129,7 @@ class Settings(commands.GroupCog, group_name="settings"):
         names: dict[str, int] = {}
         for kind in ("joke", "discussion"):
             every = Filters(kind=kind, guild_id=interaction.guild_id or 0, excluded_flags=0, blocked_tags=())
-            for name, count in await self.core.picker.categories(every):
+            for name, count in await self.core.picks.categories(every):
                 names[name] = names.get(name, 0) + count
         return [app_commands.Choice(name=f"{name} ({count})", value=name)
                 for name, count in sorted(names.items()) if current in name][:25]

@@ -125,7 +125,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
             raise UserError("Votes count in servers only.")
         core = core_of(interaction)
         # The vote is committed before the click is answered.
-        outcome = await core.voting.click(
+        outcome = await core.votes.click(
             item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up
         )
         await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally))
@@ -159,10 +159,10 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
     core = core_of(interaction)
     kwargs = await item_message(core, item, interaction.guild_id)
     await interaction.response.send_message(content, **kwargs)
-    core.picker.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
+    core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
 
 async def item_message(core: Core, item: Item, guild_id: int) -> dict[str, Any]:
     """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
-    tally = item.tally if item.tally is not None else await core.voting.tally(item.id, guild_id)
+    tally = item.tally if item.tally is not None else await core.votes.tally(item.id, guild_id)
     return {"embed": item_embed(item), "view": item_view(item.id, tally)}

@@ -46,7 +46,7 @@ async def voted_database(config: Config, voters: range) -> int:
     try:
         item = (await core.storage.items.find(kind="joke"))[0]
         for user in voters:
-            await core.voting.click(item_id=item.id, guild_id=GUILD, user_id=user, up=True)
+            await core.votes.click(item_id=item.id, guild_id=GUILD, user_id=user, up=True)
     finally:
         await core.close()
     return item.id
@@ -55,7 +55,7 @@ async def voted_database(config: Config, voters: range) -> int:
 async def up_votes(config: Config, item_id: int) -> int:
     core = await Core.open(config)
     try:
-        return (await core.voting.tally(item_id, GUILD)).up
+        return (await core.votes.tally(item_id, GUILD)).up
     finally:
         await core.close()
 
@@ -73,7 +73,7 @@ async def test_round_trip_keeps_the_votes_and_the_old_database(config: Config, t
     assert out.startswith(f"backed up {config.database_path} to {backup} (schema version {latest_version()}, ")
     # Votes cast after the backup are the ones a restore takes back.
     core = await Core.open(config)
-    await core.voting.click(item_id=item, guild_id=GUILD, user_id=200, up=True)
+    await core.votes.click(item_id=item, guild_id=GUILD, user_id=200, up=True)
     await core.close()
     assert await up_votes(config, item) == 4
 

@@ -212,14 +212,14 @@ async def test_set_validates_and_saves_nothing_on_bad_input(core: Core) -> None:
     ]:
         with pytest.raises(UserError, match=message):
             await set_daily(core, **kwargs)
-    assert await core.daily_posts.get_schedule(GUILD) is None
-    assert (await core.settings.get(GUILD)).timezone == "UTC"
+    assert await core.storage.daily.get_schedule(GUILD) is None
+    assert (await core.storage.settings.get(GUILD)).timezone == "UTC"
 
 
 async def test_set_stores_the_zone_and_answers_the_next_post(core: Core) -> None:
     configured = await set_daily(core, at="9:30", tz="america/new_york")
     assert configured.timezone == "America/New_York"
-    assert (await core.settings.get(GUILD)).timezone == "America/New_York"
+    assert (await core.storage.settings.get(GUILD)).timezone == "America/New_York"
     # 08:00 UTC is 03:00 in New York: 09:30 today is still to come.
     assert configured.next_due == datetime(2026, 1, 10, 14, 30, tzinfo=UTC)
     assert configured.schedule.post_time == "09:30"
@@ -243,19 +243,19 @@ async def test_post_at_the_set_time_is_recorded_once(core: Core, clock: ManualCl
     assert poster.messages == []
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert len(poster.messages) == 1
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.message_id, post.attempts) == ("sent", poster.messages[0].id, 1)
     # The same topic /discussion today shows that day.
-    today = await core.picker.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
+    today = await core.picks.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
     assert post.item_id == today.id == poster.messages[0].post.item.id
     # The thread is named after the topic.
     assert poster.threads == {post.message_id: today.title}
-    assert (await core.daily_posts.get_post(post.id)).thread_id == post.message_id
+    assert (await core.storage.daily.get_post(post.id)).thread_id == post.message_id
     # Running again the same minute, or later that day, posts nothing more.
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, 30, tzinfo=UTC))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 22, 0, tzinfo=UTC))
     assert len(poster.messages) == 1
-    schedule = await core.daily_posts.get_schedule(GUILD)
+    schedule = await core.storage.daily.get_schedule(GUILD)
     assert schedule.next_date == date(2026, 1, 11)
 
 
@@ -284,7 +284,7 @@ async def test_crash_between_send_and_record_resends_with_the_same_nonce(
     poster.crash_after_send = True
     poster.history_readable = False  # only the nonce can save us here
     await crash_at_nine(core, clock, poster)
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.attempts, post.message_id) == ("sending", 1, None)
     await shut_down(core)
 
@@ -292,7 +292,7 @@ async def test_crash_between_send_and_record_resends_with_the_same_nonce(
     async with restarted(config, clock, datetime(2026, 1, 10, 9, 1, tzinfo=UTC)) as again:
         await again.daily.scheduler.recover(poster)
         await settle(again.daily)
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert len(poster.messages) == 1
         assert (post.status, post.message_id, post.attempts) == ("sent", poster.messages[0].id, 2)
         await again.daily.scheduler.run_due(poster)
@@ -311,7 +311,7 @@ async def test_crash_then_a_late_restart_finds_the_message_instead_of_resending(
     async with restarted(config, clock, datetime(2026, 1, 10, 10, 0, tzinfo=UTC)) as again:
         await again.daily.scheduler.recover(poster)
         await settle(again.daily)
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert (post.status, post.message_id) == ("sent", poster.messages[0].id)
         assert len(poster.messages) == 1
         assert poster.sends == 1
@@ -327,7 +327,7 @@ async def test_claim_without_a_send_is_resumed_after_a_restart(
         await again.daily.scheduler.recover(poster)
         await settle(again.daily)
         assert len(poster.messages) == 1
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert post.status == "sent"
 
 
@@ -339,7 +339,7 @@ async def test_transient_failures_are_retried_with_backoff(core: Core, clock: Ma
     poster.failures += [TransientSendError("Discord had a server error (503)."),
                         TransientSendError("Rate limited.", retry_after=120)]
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "sending" and "503" in post.error
     status = await core.daily.setup.status(GUILD)
     assert [p.id for p in status.problems] == [post.id]
@@ -367,7 +367,7 @@ async def test_transient_failures_give_up_at_the_end_of_the_catch_up_window(
     for _ in range(40):
         await clock.advance(timedelta(minutes=30))
         await settle(core.daily)
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed"
     assert post.error.startswith("Discord kept failing")
     assert poster.messages == []
@@ -388,7 +388,7 @@ async def test_permanent_failure_is_recorded_and_other_servers_still_post(
     await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL)
     poster.deleted_channels.add(CHANNEL)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [failed] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [failed] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (failed.status, failed.error, failed.attempts) == ("failed", "The channel was deleted.", 1)
     assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD]
     status = await core.daily.setup.status(GUILD)
@@ -404,7 +404,7 @@ async def test_thread_failure_is_recorded_but_the_post_stands(core: Core, clock:
     await set_daily(core)
     poster.thread_failures.append(PermanentSendError("I lack the Create Public Threads permission."))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "sent" and post.thread_id is None
     assert "Create Public Threads" in post.thread_error
     assert [p.id for p in (await core.daily.setup.status(GUILD)).problems] == [post.id]
@@ -412,10 +412,10 @@ async def test_thread_failure_is_recorded_but_the_post_stands(core: Core, clock:
 
 async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
-    for item in await core.items.find(kind="discussion"):
+    for item in await core.storage.items.find(kind="discussion"):
         await retire(core, item.id)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed" and "no discussion topics" in post.error
     assert (await core.daily.setup.status(GUILD)).running_low
 
@@ -432,7 +432,7 @@ async def test_thread_gives_up_after_its_last_try_without_waiting_again(core: Co
     await settle(core.daily)
     # The third try failed too: recorded at once, with no wait after it.
     assert clock.sleepers == []
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.thread_id is None and "503" in post.thread_error
 
 
@@ -441,7 +441,7 @@ async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: Man
     await set_daily(core)
     poster.failures.append(TransientSendError("Discord had a server error (503)."))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     first = post.item_id
     assert first is not None and poster.messages == []
     await retire(core, first)
@@ -449,7 +449,7 @@ async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: Man
     await settle(core.daily)
     [message] = poster.messages
     assert message.post.item.id != first
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.item_id) == ("sent", message.post.item.id)
     assert poster.threads == {message.id: message.post.item.title}
 
@@ -458,13 +458,13 @@ async def test_an_item_hidden_after_the_preview_is_not_posted(core: Core, clock:
                                                               poster: FakePoster) -> None:
     await set_daily(core)
     [previewed] = (await core.daily.setup.preview(GUILD)).items
-    await core.moderation_repo.hide(guild_id=GUILD, item_id=previewed.id, reason="moderator",
+    await core.storage.moderation.hide(guild_id=GUILD, item_id=previewed.id, reason="moderator",
                                     now="2026-01-10T08:30:00.000000Z")
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [message] = poster.messages
     assert message.post.item.id != previewed.id
     # The day's pick follows: /discussion today shows what was posted.
-    today = await core.picker.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
+    today = await core.picks.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
     assert today.id == message.post.item.id
 
 
@@ -485,9 +485,9 @@ async def test_downtime_outside_the_catch_up_window_is_recorded_as_missed(core: 
     late = datetime(2026, 1, 10, 9, 0, tzinfo=UTC) + timedelta(minutes=360) + LATE_GRACE + timedelta(seconds=1)
     await run_at(core, clock, poster, late)
     assert poster.messages == []
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "missed" and "offline" in post.error
-    assert (await core.daily_posts.get_schedule(GUILD)).next_date == date(2026, 1, 11)
+    assert (await core.storage.daily.get_schedule(GUILD)).next_date == date(2026, 1, 11)
 
 
 async def test_days_of_downtime_post_only_the_latest_day(core: Core, clock: ManualClock,
@@ -495,7 +495,7 @@ async def test_days_of_downtime_post_only_the_latest_day(core: Core, clock: Manu
     await set_daily(core)
     await run_at(core, clock, poster, datetime(2026, 1, 13, 10, 0, tzinfo=UTC))
     assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 13)]
-    statuses = {d: (await core.daily_posts.posts_on(GUILD, d))[0].status
+    statuses = {d: (await core.storage.daily.posts_on(GUILD, d))[0].status
                 for d in (date(2026, 1, 10), date(2026, 1, 11), date(2026, 1, 12), date(2026, 1, 13))}
     assert statuses == {date(2026, 1, 10): "missed", date(2026, 1, 11): "missed", date(2026, 1, 12): "missed",
                         date(2026, 1, 13): "sent"}
@@ -511,7 +511,7 @@ async def test_a_claimed_post_resumed_too_late_is_missed(config: Config, core: C
         await again.daily.scheduler.recover(poster)
         await settle(again.daily)
         assert poster.messages == []
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert post.status == "missed"
 
 
@@ -524,7 +524,7 @@ async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualCl
         assert len(poster.messages) == 1
         await run_at(core, clock, poster, datetime(2026, 1, 11, 9, 30, tzinfo=UTC))
         assert len(poster.messages) == 1
-        assert (await core.daily_posts.posts_on(GUILD, date(2026, 1, 11)))[0].status == "missed"
+        assert (await core.storage.daily.posts_on(GUILD, date(2026, 1, 11)))[0].status == "missed"
     finally:
         await shut_down(core)
 
@@ -715,15 +715,15 @@ async def test_preview_shows_what_will_be_posted(core: Core, clock: ManualClock,
 
 async def test_time_zone_changed_elsewhere_is_followed(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
-    await core.settings.update(GUILD, timezone="Asia/Kolkata")
+    await core.storage.settings.update(GUILD, timezone="Asia/Kolkata")
     # Nobody told the scheduler; at the old time it notices and re-plans instead of posting.
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert poster.messages == []
-    schedule = await core.daily_posts.get_schedule(GUILD)
+    schedule = await core.storage.daily.get_schedule(GUILD)
     assert schedule.next_due == datetime(2026, 1, 11, 3, 30, tzinfo=UTC)
     await run_at(core, clock, poster, datetime(2026, 1, 11, 3, 30, tzinfo=UTC))  # 09:00 in Kolkata
     assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 11)]
 
 
 async def _status(core: Core, status: str) -> bool:
-    return any(p.status == status for p in await core.daily_posts.posts_on(GUILD, date(2026, 1, 10)))
+    return any(p.status == status for p in await core.storage.daily.posts_on(GUILD, date(2026, 1, 10)))

@@ -127,3 +127,25 @@ def test_the_markup_check_sees_markup(tmp_path: Path) -> None:
     path = tmp_path / "sample.py"
     path.write_text(source, encoding="utf-8")
     assert writes_markup(path) == [2, 3, 4, 5]
+
+
+def reaches_past_the_services(path: Path) -> list[int]:
+    """Lines where an edge reaches for the storage (``core.storage``) or a repository instead of
+    calling a service."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr == "storage":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("bot.repositories", "bot.storage",
+                                                                                   "bot.db")):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_cogs_speak_only_to_services() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "cogs").rglob("*.py"))
+        for line in reaches_past_the_services(path)
+    ]
+    assert offenders == [], "a cog calls a service of the Core; the storage is the services' business"

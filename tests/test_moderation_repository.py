@@ -9,9 +9,10 @@ from bot.clock import iso
 from bot.core import Core
 from bot.db import Database, migrations
 from bot.models import ContentEntry, Filters, JokeBody
-from bot.repositories.audit import AuditEntry, AuditLog
+from bot.records import AuditEntry, ItemState
+from bot.repositories.audit import AuditLog
 from bot.repositories.items import ItemRepository
-from bot.repositories.moderation import ItemState, ModerationRepository
+from bot.repositories.moderation import ModerationRepository
 from cogs.render import action_text
 
 A, B = 1001, 1002
@@ -153,8 +154,8 @@ async def test_the_log_and_versions_are_per_server(db: Database) -> None:
 
 async def test_migrations_bring_the_core_up(core: Core) -> None:
     # The whole schema, moderation included, applies to a fresh file in one go.
-    assert await core.db.scalar("PRAGMA user_version") >= 3
-    assert await core.moderation_repo.next_pending(A) is None
+    assert await core.storage.db.scalar("PRAGMA user_version") >= 3
+    assert await core.storage.moderation.next_pending(A) is None
     assert iso(core.clock.now()).endswith("Z")
 
 

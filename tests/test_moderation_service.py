@@ -115,10 +115,10 @@ async def test_a_suggestion_goes_from_a_member_to_the_library_and_into_picks(cor
     assert decision.case.status == "approved" and decision.case.item_id == item.id
     assert await core.moderation.review.next_case(G, MOD) is None
     # It is picked in its server, and only there.
-    f = await core.picker.filters("joke", G)
-    assert (await core.picker.pick(f, scope_id=CHANNEL, search="zebracorn")).id == item.id
+    f = await core.picks.filters("joke", G)
+    assert (await core.picks.pick(f, scope_id=CHANNEL, search="zebracorn")).id == item.id
     with pytest.raises(UserError):
-        await core.picker.pick(await core.picker.filters("joke", H), scope_id=CHANNEL + 1, search="zebracorn")
+        await core.picks.pick(await core.picks.filters("joke", H), scope_id=CHANNEL + 1, search="zebracorn")
     [record] = await core.moderation.audit.actions(G, MOD)
     assert (record.actor_id, record.action, record.before, record.after["item"]) == (
         MOD.user_id, "approve", {"status": "pending"}, item.id)
@@ -205,14 +205,14 @@ async def test_two_moderators_deciding_at_once_one_wins(core: Core) -> None:
     wins = [r for r in results if not isinstance(r, BaseException)]
     losses = [r for r in results if isinstance(r, AlreadyDecided)]
     assert len(wins) == 1 and len(losses) == 2
-    servers_items = [i for i in await core.items.find(kind="joke") if i.guild_id == G]
+    servers_items = [i for i in await core.storage.items.find(kind="joke") if i.guild_id == G]
     assert len(servers_items) == (1 if wins[0].case.status == "approved" else 0)
     assert len(await core.moderation.audit.actions(G, MOD)) == 1
 
 
 async def test_members_cannot_moderate(core: Core) -> None:
     case = await core.moderation.suggestions.suggest(G, 100, "joke", ZEBRA)
-    item_id = (await core.items.find(kind="joke"))[0].id
+    item_id = (await core.storage.items.find(kind="joke"))[0].id
     attempts = [
         core.moderation.review.next_case(G, MEMBER),
         core.moderation.review.approve(G, MEMBER, case.id),
@@ -227,8 +227,8 @@ async def test_members_cannot_moderate(core: Core) -> None:
     for attempt in attempts:
         with pytest.raises(UserError, match="Only moderators"):
             await attempt
-    assert (await core.moderation_repo.get_case(case.id, G)).pending
-    assert (await core.settings.get(G)).safe_mode
+    assert (await core.storage.moderation.get_case(case.id, G)).pending
+    assert (await core.storage.settings.get(G)).safe_mode
     assert await core.storage.audit.actions(G) == []
 
 
@@ -249,7 +249,7 @@ async def test_the_moderator_role(core: Core) -> None:
 # --- reports ---------------------------------------------------------------------------------------
 
 async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
-    item = (await core.items.find(kind="joke"))[0]
+    item = (await core.storage.items.find(kind="joke"))[0]
     for n, member in enumerate((100, 101), 1):
         outcome = await core.moderation.reports.report(G, member, item.id, "not funny")
         assert (outcome.reporters, outcome.hidden_now) == (n, False)
@@ -260,14 +260,14 @@ async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
     assert (await core.moderation.reports.may_report(G, 102, item.id)).id == item.id
     outcome = await core.moderation.reports.report(G, 102, item.id, "offensive")
     assert outcome.hidden_now and outcome.record.actor_id is None
-    assert await core.moderation_repo.hidden_reason(G, item.id) == "reports"
-    assert await core.moderation_repo.hidden_reason(H, item.id) is None
+    assert await core.storage.moderation.hidden_reason(G, item.id) == "reports"
+    assert await core.storage.moderation.hidden_reason(H, item.id) is None
     details = await core.moderation.review.next_case(G, MOD)
     assert details.case.type == "report" and len(details.reports) == 3 and details.hidden == "reports"
     assert not details.editable  # a global item: it can be hidden here, not edited
     decision = await core.moderation.review.keep(G, MOD, details.case.id)
     assert decision.case.status == "kept"
-    assert await core.moderation_repo.hidden_reason(G, item.id) is None
+    assert await core.storage.moderation.hidden_reason(G, item.id) is None
     # Reports start counting afresh after a decision.
     outcome = await core.moderation.reports.report(G, 100, item.id, "still not funny")
     assert (outcome.reporters, outcome.hidden_now) == (1, False)
@@ -275,7 +275,7 @@ async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
 
 async def test_the_server_threshold_and_removal(core: Core) -> None:
     await core.moderation.settings.change(G, MOD, report_threshold=1)
-    item = (await core.items.find(kind="joke"))[0]
+    item = (await core.storage.items.find(kind="joke"))[0]
     assert (await core.moderation.reports.report(G, 100, item.id, "bad")).hidden_now
     assert not (await core.moderation.reports.report(H, 100, item.id, "bad")).hidden_now
     case_id = (await core.moderation.review.next_case(G, MOD)).case.id
@@ -283,7 +283,7 @@ async def test_the_server_threshold_and_removal(core: Core) -> None:
     assert decision.case.status == "removed"
     # A global item is hidden in this server (by a moderator now), never retired.
     assert decision.item.status == "active"
-    assert await core.moderation_repo.hidden_reason(G, item.id) == "moderator"
+    assert await core.storage.moderation.hidden_reason(G, item.id) == "moderator"
     with pytest.raises(AlreadyDecided):
         await core.moderation.review.keep(G, MOD2, case_id)
 
@@ -294,7 +294,7 @@ async def test_reporting_own_server_content_and_removal_retires_it(core: Core) -
     details = await core.moderation.review.case_details(G, MOD, case_id)
     assert details.editable
     await core.moderation.review.toggle_case_flag(G, MOD, case_id, "nsfw")
-    assert (await core.items.get(item_id)).flags == {"nsfw"}
+    assert (await core.storage.items.get(item_id)).flags == {"nsfw"}
     decision = await core.moderation.review.remove_reported(G, MOD, case_id, "nope")
     assert decision.item.status == "retired"
     with pytest.raises(UserError, match="removed already"):
@@ -310,7 +310,7 @@ async def test_content_add_edit_remove_restore_show(core: Core) -> None:
     added = await core.moderation.library.add(G, MOD, "joke", {"joke": "A moderator's own joke about otters"})
     item = added.item
     assert (item.guild_id, item.origin, item.status) == (G, "moderator", "active")
-    await core.voting.click(item_id=item.id, guild_id=G, user_id=100, up=True)
+    await core.votes.click(item_id=item.id, guild_id=G, user_id=100, up=True)
     edited = await edit_from_form(core, item.id, {"joke": "A moderator's own joke about sea otters"})
     assert edited.item.body.text.endswith("sea otters") and edited.item.id == item.id
     assert edited.item.up == 1  # votes are kept
@@ -351,9 +351,9 @@ async def test_two_moderators_editing_an_item_at_once_one_wins(core: Core) -> No
                         "open it again."
     winner, loser = (MOD, MOD2) if results[0] is won else (MOD2, MOD)
     won_text, lost_text = texts if winner is MOD else texts[::-1]
-    assert (await core.items.get(item_id)).body.text == won_text
+    assert (await core.storage.items.get(item_id)).body.text == won_text
     # The original is kept as the one earlier version, and one edit is recorded, from the original.
-    [version] = await core.moderation_repo.versions(item_id, "joke", won.item.key)
+    [version] = await core.storage.moderation.versions(item_id, "joke", won.item.key)
     assert (version.entry.body.text, version.edited_by) == (original, winner.user_id)
     record, added = await core.moderation.audit.actions(G, MOD, target=f"item:{item_id}")
     assert added.action == "add"
@@ -363,8 +363,8 @@ async def test_two_moderators_editing_an_item_at_once_one_wins(core: Core) -> No
     again = await core.moderation.library.item_form(G, loser, item_id)
     assert again.prefill["joke"] == won_text
     await core.moderation.library.edit_item(G, loser, item_id, {**again.prefill, "joke": lost_text}, base=again.base)
-    assert (await core.items.get(item_id)).body.text == lost_text
-    versions = await core.moderation_repo.versions(item_id, "joke", won.item.key)
+    assert (await core.storage.items.get(item_id)).body.text == lost_text
+    versions = await core.storage.moderation.versions(item_id, "joke", won.item.key)
     assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.user_id),
                                                                      (won_text, loser.user_id)]
     latest = (await core.moderation.audit.actions(G, MOD, target=f"item:{item_id}"))[0]
@@ -389,9 +389,9 @@ async def test_an_edit_that_lands_while_another_is_on_its_way_is_kept(core: Core
     with pytest.raises(EditConflict, match="changed by someone else meanwhile"):
         await core.moderation.library.edit_item(G, MOD, item_id, {**form.prefill, "joke": "River otters hold paws"},
                                         base=form.base)
-    item = await core.items.get(item_id)
+    item = await core.storage.items.get(item_id)
     assert item.body.text == "Sea otters hold hands"
-    assert [v.entry.body.text for v in await core.moderation_repo.versions(item_id, "joke", item.key)] == [original]
+    assert [v.entry.body.text for v in await core.storage.moderation.versions(item_id, "joke", item.key)] == [original]
     assert [r.actor_id for r in await core.moderation.audit.actions(G, MOD, target=f"item:{item_id}")] == [
         MOD2.user_id, MOD.user_id]  # the edit and the addition
     # A flag set meanwhile counts as a change too.
@@ -400,7 +400,7 @@ async def test_an_edit_that_lands_while_another_is_on_its_way_is_kept(core: Core
     with pytest.raises(EditConflict):
         await core.moderation.library.edit_item(G, MOD, item_id, {**form.prefill, "joke": "River otters"},
                                                 base=form.base)
-    assert (await core.items.get(item_id)).body.text == "Sea otters hold hands"
+    assert (await core.storage.items.get(item_id)).body.text == "Sea otters hold hands"
 
 
 async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) -> None:
@@ -415,7 +415,7 @@ async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) 
     assert len(lost) == 1 and isinstance(lost[0], EditConflict)
     assert str(lost[0]).startswith(f"Suggestion #{case.id} was changed by someone else meanwhile")
     won = punchlines[0] if isinstance(results[1], BaseException) else punchlines[1]
-    assert (await core.moderation_repo.get_case(case.id, G)).proposal.body.punchline == won
+    assert (await core.storage.moderation.get_case(case.id, G)).proposal.body.punchline == won
     [record] = await core.moderation.audit.actions(G, MOD, target=f"case:{case.id}")
     assert (record.before["body"]["punchline"], record.after["body"]["punchline"]) == (ZEBRA["punchline"], won)
     # Submitting the form unchanged changes nothing.
@@ -426,9 +426,9 @@ async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) 
 
 async def test_scope_between_servers(core: Core) -> None:
     theirs = await approved(core, ZEBRA, guild=H)
-    pack_item = (await core.items.find(kind="joke", global_only=True))[0]
+    pack_item = (await core.storage.items.find(kind="joke", global_only=True))[0]
     # Knowing the items' current content does not help.
-    their_base = (await core.items.get(theirs)).entry().content_hash()
+    their_base = (await core.storage.items.get(theirs)).entry().content_hash()
     for attempt in (
         core.moderation.library.edit_item(G, MOD, theirs, {"joke": "mine now"}, base=their_base),
         core.moderation.library.remove_item(G, MOD, theirs),
@@ -438,7 +438,7 @@ async def test_scope_between_servers(core: Core) -> None:
     ):
         with pytest.raises(UserError, match=f"no item #{theirs} in this server"):
             await attempt
-    assert (await core.items.get(theirs)).status == "active"
+    assert (await core.storage.items.get(theirs)).status == "active"
     # Global content: not editable, but a server can hide it for itself.
     with pytest.raises(UserError, match="global content"):
         await core.moderation.library.edit_item(G, MOD, pack_item.id, {"joke": "changed"},
@@ -447,17 +447,17 @@ async def test_scope_between_servers(core: Core) -> None:
         await core.moderation.library.item_form(G, MOD, pack_item.id)
     hidden = await core.moderation.library.remove_item(G, MOD, pack_item.id)
     assert hidden.record.action == "hide" and hidden.item.status == "active"
-    assert await core.moderation_repo.hidden_reason(G, pack_item.id) == "moderator"
-    assert await core.moderation_repo.hidden_reason(H, pack_item.id) is None
+    assert await core.storage.moderation.hidden_reason(G, pack_item.id) == "moderator"
+    assert await core.storage.moderation.hidden_reason(H, pack_item.id) is None
     with pytest.raises(UserError, match="hidden in this server already"):
         await core.moderation.library.remove_item(G, MOD, pack_item.id)
     await core.moderation.library.restore_item(G, MOD, pack_item.id)
-    assert await core.moderation_repo.hidden_reason(G, pack_item.id) is None
+    assert await core.storage.moderation.hidden_reason(G, pack_item.id) is None
     # Cases are per server too.
     case = await core.moderation.suggestions.suggest(H, 100, "joke", {"joke": "Only for server H, about moles"})
     with pytest.raises(UserError, match="no case"):
         await core.moderation.review.approve(G, MOD, case.id)
-    assert (await core.moderation_repo.get_case(case.id, H)).pending
+    assert (await core.storage.moderation.get_case(case.id, H)).pending
 
 
 async def test_settings_changes_are_recorded(core: Core) -> None:
@@ -471,14 +471,14 @@ async def test_settings_changes_are_recorded(core: Core) -> None:
         await core.moderation.settings.change(G, MOD, report_threshold=0)
     await core.moderation.settings.set_category_blocked(G, MOD, "Dad Jokes", True)
     await core.moderation.settings.set_flag_blocked(G, MOD, "dark", True)
-    settings = await core.settings.get(G)
+    settings = await core.storage.settings.get(G)
     assert settings.blocked_categories == ("dad-jokes",) and settings.blocked_flags == {"dark"}
-    assert (await core.settings.get(H)).safe_mode
+    assert (await core.storage.settings.get(H)).safe_mode
 
 
 async def test_show_says_where_an_item_was_shown_including_as_topic_of_the_day(core: Core) -> None:
-    topic = await core.picker.of_the_day("discussion", G)
-    core.picker.shown(topic, scope_id=555, guild_id=G)
+    topic = await core.picks.of_the_day("discussion", G)
+    core.picks.shown(topic, scope_id=555, guild_id=G)
     details = await core.moderation.library.show_item(G, MOD, topic.id)
     assert sorted(scope or 0 for scope, _ in details.places) == [0, 555]
     assert None in [scope for scope, _ in details.places]
@@ -503,5 +503,5 @@ async def test_an_edit_that_lands_while_a_suggestion_is_approved_is_not_lost(cor
     # Still pending, with the edit; approving now takes the edited text.
     decision = await core.moderation.review.approve(G, MOD, case.id)
     assert decision.item is not None and decision.item.body.punchline == "Stripes beat spots."
-    assert [i.body.punchline for i in await core.items.find(kind="joke") if i.guild_id == G] == [
+    assert [i.body.punchline for i in await core.storage.items.find(kind="joke") if i.guild_id == G] == [
         "Stripes beat spots."]

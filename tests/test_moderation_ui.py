@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import Code, Command, Mention, UserError
 from bot.models import FLAGS
-from bot.repositories.audit import ActionRecord, AuditEntry
+from bot.records import ActionRecord, AuditEntry
 from bot.services.moderation import DISCUSSION_FORM, JOKE_FORM, REASON_MAX
 from cogs.moderation_ui import FORMS, FlagName
 from cogs.render import action_text, error_text, markup

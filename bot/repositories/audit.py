@@ -3,68 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.db import Row, Sql
-from bot.models import Kind
-
-# What an action stores before and after, and what else it came with: JSON objects.
-Values = dict[str, object]
+from bot.records import ActionRecord, AuditEntry
 
 LOG_COLUMNS = ("id, guild_id, actor_id, action, target, kind, item_id, case_id, member_id, before, after, details, "
                "reason, summary, created_at")
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One action to record, as data: what was done, to what, and the values before and after."""
-
-    action: str  # add, approve, reject, keep, retire, hide, edit, edit-suggestion, restore, settings
-    target: str  # 'item:<id>', 'case:<id>' or 'settings': what the action is filed under
-    kind: Kind | None = None
-    item_id: int | None = None
-    case_id: int | None = None
-    member_id: int | None = None  # the member the action concerns (whose suggestion it was)
-    before: Values | None = None
-    after: Values | None = None
-    details: Values = field(default_factory=dict)  # numbers and names that came with it
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class ActionRecord:
-    """One moderation action as recorded: who (None for the bot itself), what, when, before and after.
-
-    ``summary`` is set only on rows written before the log kept its fields as data (migration 4).
-    """
-
-    id: int
-    guild_id: int
-    actor_id: int | None
-    entry: AuditEntry
-    created_at: str
-    summary: str | None = None
-
-    @property
-    def action(self) -> str:
-        return self.entry.action
-
-    @property
-    def target(self) -> str:
-        return self.entry.target
-
-    @property
-    def before(self) -> Values | None:
-        return self.entry.before
-
-    @property
-    def after(self) -> Values | None:
-        return self.entry.after
-
-    @property
-    def reason(self) -> str | None:
-        return self.entry.reason
 
 
 def _json(value: Any) -> str | None:

@@ -3,77 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.clock import iso, parse_iso
 from bot.db import Row, Sql
-from bot.models import Kind
+from bot.records import DailyPost, DailySchedule, NewPost
 
 SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
-
-
-def kind_list(kinds: str) -> tuple[Kind, ...]:
-    """The kinds a schedule's ``kinds`` ('discussion', 'joke' or 'both') posts, in posting order.
-
-    The discussion goes first: it carries the ping and opens the thread.
-    """
-    return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class DailySchedule:
-    guild_id: int
-    channel_id: int
-    post_time: str
-    kinds: str  # 'discussion', 'joke' or 'both'
-    role_id: int | None
-    thread: bool
-    enabled: bool
-    next_date: date
-    next_due: datetime
-
-    @property
-    def kind_list(self) -> tuple[Kind, ...]:
-        return kind_list(self.kinds)
-
-
-@dataclass(frozen=True)
-class DailyPost:
-    id: int
-    guild_id: int
-    kind: Kind
-    local_date: date
-    status: str  # 'sending', 'sent', 'failed' or 'missed'
-    channel_id: int
-    role_id: int | None
-    want_thread: bool
-    manual: bool
-    item_id: int | None
-    nonce: str | None
-    attempts: int
-    due_at: datetime
-    claimed_at: datetime
-    posted_at: datetime | None
-    message_id: int | None
-    thread_id: int | None
-    thread_error: str | None
-    error: str | None
-
-
-@dataclass(frozen=True)
-class NewPost:
-    """A ledger row to write: a claim (``status='sending'``, with a nonce) or a ``'missed'`` note."""
-
-    kind: Kind
-    local_date: date
-    status: str
-    channel_id: int
-    due_at: str
-    role_id: int | None = None
-    want_thread: bool = False
-    nonce: str | None = None
-    error: str | None = None
 
 
 def _schedule(row: Row) -> DailySchedule:

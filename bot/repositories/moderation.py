@@ -6,11 +6,10 @@ The log of moderation actions is :mod:`bot.repositories.audit`. Every method run
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
 from bot.db import Row, Sql
-from bot.models import ContentEntry, Kind, body_from_json
+from bot.models import ContentEntry, Kind
+from bot.records import Case, ItemState, Report, SimilarItem, Version, entry_from_json, entry_to_json
 
 CASE_COLUMNS = (
     "id, guild_id, type, status, kind, user_id, item_id, content, created_at, decided_at, decided_by, "
@@ -18,93 +17,8 @@ CASE_COLUMNS = (
 )
 
 
-def entry_to_json(entry: ContentEntry) -> dict[str, Any]:
-    """The parts of an entry a moderator can change, as JSON data: the one form in which suggestions,
-    old versions and the before and after of the action log keep content."""
-    return {
-        "body": entry.body.to_json(),
-        "categories": list(entry.categories),
-        "moods": list(entry.moods),
-        "flags": sorted(entry.flags),
-        "language": entry.language,
-        "credit": entry.credit,
-    }
-
-
-def entry_from_json(kind: Kind, key: str, data: dict[str, Any]) -> ContentEntry:
-    """The entry :func:`entry_to_json` describes."""
-    return ContentEntry(
-        kind=kind,
-        key=key,
-        body=body_from_json(kind, data["body"]),
-        categories=tuple(data.get("categories", ())),
-        moods=tuple(data.get("moods", ())),
-        flags=frozenset(data.get("flags", ())),
-        language=data.get("language", "en"),
-        credit=data.get("credit", ""),
-    )
-
-
 def _dump(entry: ContentEntry) -> str:
     return json.dumps(entry_to_json(entry), sort_keys=True)
-
-
-@dataclass(frozen=True)
-class Case:
-    """Something in (or once in) a server's review queue."""
-
-    id: int
-    guild_id: int
-    type: str  # suggestion, report or addition
-    status: str  # pending, approved, rejected (suggestions); kept, removed (reports)
-    kind: Kind
-    user_id: int
-    item_id: int | None
-    proposal: ContentEntry | None  # what a suggestion proposes
-    created_at: str
-    decided_at: str | None
-    decided_by: int | None
-    decision_reason: str | None
-
-    @property
-    def pending(self) -> bool:
-        return self.status == "pending"
-
-
-@dataclass(frozen=True)
-class Report:
-    id: int
-    case_id: int
-    user_id: int
-    reason: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Version:
-    """An item's content before one of its edits."""
-
-    id: int
-    item_id: int
-    entry: ContentEntry
-    edited_by: int | None
-    edited_at: str
-
-
-@dataclass(frozen=True)
-class ItemState:
-    """What an edit checks an item against under the write lock."""
-
-    content_hash: str
-    status: str
-
-
-@dataclass(frozen=True)
-class SimilarItem:
-    id: int
-    kind: Kind
-    guild_id: int | None
-    body: dict[str, Any]
 
 
 class ModerationRepository:

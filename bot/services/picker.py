@@ -36,8 +36,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, iso
 from bot.errors import Code, Codes, UserError
 from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
-from bot.repositories.history import daily_scope
-from bot.repositories.items import Candidate
+from bot.records import Candidate, daily_scope
 from bot.storage import Storage
 
 NEW_SHARE = 0.25

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from bot.clock import Clock, iso
 from bot.errors import UserError
 from bot.models import Item, Kind
-from bot.repositories.daily import DailyPost, DailySchedule, NewPost
+from bot.records import DailyPost, DailySchedule, NewPost
 from bot.services.daily.activity import activity_of
 from bot.services.daily.setup import DailySetup, no_schedule
 from bot.services.picker import PickService

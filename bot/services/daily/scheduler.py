@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from bot.clock import Clock, iso
-from bot.repositories.daily import DailySchedule, NewPost
+from bot.records import DailySchedule, NewPost
 from bot.services.daily.activity import activity_of
 from bot.services.daily.delivery import LATE_GRACE, Delivery, Poster, claim, missed_reason
 from bot.services.daily.setup import DailySetup

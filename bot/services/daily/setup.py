@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, iso
 from bot.errors import Code, Command, UserError
 from bot.models import Item, Kind
-from bot.repositories.daily import DailyPost, DailySchedule, kind_list
-from bot.repositories.history import daily_scope
+from bot.records import DailyPost, DailySchedule, daily_scope, kind_list
 from bot.services.picker import PickService
 from bot.services.schedule import ScheduleError, format_time, next_occurrence, occurrence, parse_time, zone
 from bot.storage import Storage

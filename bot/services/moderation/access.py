@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.clock import Clock, iso
 from bot.errors import Mention, UserError
 from bot.models import Item
-from bot.repositories.moderation import Case
+from bot.records import Case
 from bot.storage import Storage
 
 NOT_A_MODERATOR = ("Only moderators can do that: it needs the Manage Server permission or the server's "

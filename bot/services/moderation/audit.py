@@ -9,8 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.models import Item
-from bot.repositories.audit import ActionRecord, AuditEntry, Values
-from bot.repositories.moderation import Case
+from bot.records import ActionRecord, AuditEntry, Case, Values
 from bot.services.moderation.access import Access, Actor
 from bot.storage import Transaction
 

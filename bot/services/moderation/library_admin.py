@@ -8,9 +8,7 @@ from dataclasses import dataclass, replace
 
 from bot.errors import Command, UserError
 from bot.models import ContentEntry, Item, Kind, VoteTally
-from bot.repositories.audit import ActionRecord, AuditEntry
-from bot.repositories.history import daily_scope
-from bot.repositories.moderation import Version, entry_to_json
+from bot.records import ActionRecord, AuditEntry, Version, daily_scope, entry_to_json
 from bot.services.moderation.access import Access, Actor, changed_meanwhile, item_label
 from bot.services.moderation.audit import Acting, acting, on_item
 from bot.services.moderation.text import (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.errors import UserError
 from bot.models import Item
-from bot.repositories.audit import ActionRecord
+from bot.records import ActionRecord
 from bot.services.moderation.access import Access
 from bot.services.moderation.audit import acting, on_item
 from bot.services.moderation.text import check_reason

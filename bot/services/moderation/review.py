@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 
 from bot.errors import UserError
 from bot.models import ContentEntry, Item
-from bot.repositories.audit import ActionRecord
-from bot.repositories.moderation import Case, Report, entry_to_json
+from bot.records import ActionRecord, Case, Report, entry_to_json
 from bot.services.moderation.access import Access, Actor, EditConflict
 from bot.services.moderation.audit import Acting, acting, on_case, on_item
 from bot.services.moderation.library_admin import EditForm, LibraryAdmin, check_base, item_form, server_key

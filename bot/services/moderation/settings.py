@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.errors import Code, UserError
 from bot.models import FLAGS, GuildSettings
-from bot.repositories.audit import ActionRecord, AuditEntry
+from bot.records import ActionRecord, AuditEntry
 from bot.services.moderation.access import Access, Actor
 from bot.services.moderation.audit import acting
 from bot.services.packs import SLUG
@@ -38,6 +38,10 @@ class Settings:
     async def get(self, guild_id: int, actor: Actor) -> GuildSettings:
         await self.access.require_moderator(guild_id, actor)
         return await self.storage.settings.get(guild_id)
+
+    async def modlog_channel(self, guild_id: int) -> int | None:
+        """Where the server's moderation actions are posted, if anywhere (for the bot itself)."""
+        return (await self.storage.settings.get(guild_id)).modlog_channel_id
 
     async def change(self, guild_id: int, actor: Actor, **changes: object) -> SettingsChange:
         """Change server settings; the change is recorded with the values before and after."""

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.clock import iso
 from bot.errors import UserError
 from bot.models import Kind
-from bot.repositories.moderation import Case
+from bot.records import Case
 from bot.services.moderation.access import Access
 from bot.services.moderation.text import check_duplicate, fingerprint, parse_form
 
