@@ -107,15 +107,8 @@ def _mood(config: Config, text: str) -> str:
 
     reader = MoodReader(load_library(content_folders(config)).moods)
     reading = reader.read(text)
-    lines = [reading.mood.name if reading.mood else "none"]
-    for cue in reading.cues:
-        target = reader.moods[cue.mood].when_negated if cue.negated else cue.mood
-        note = f" (negated {cue.mood})" if cue.negated else ""
-        lines.append(f"  {cue.text!r} -> {target or 'nothing'} +{cue.weight}{note}")
-    if reading.scores:
-        ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
-        lines.append("  scores: " + ", ".join(f"{name} {score}" for name, score in ranked))
-    return "\n".join(lines)
+    # The first line is the reading alone, for scripts; the rest says why.
+    return "\n".join([reading.label, *reading.explain()])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,91 @@
+"""Rules that come before any scoring: a message about self-harm or crisis, a message in
+another language, and sarcasm ("oh great, another monday" is not happy).
+
+They are patterns rather than learned, on purpose: a crisis must be recognised the same way
+every time, whatever the examples say, and each rule can be read and argued with here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.services.mood.text import normalise
+
+# What a member who may be in crisis sees: kind, short, no joke, and no list of numbers that
+# could go out of date; the server's moderators are people who are actually there.
+CRISIS_REPLY = (
+    "That sounds really heavy, and I'm glad you said it. I'm only a joke bot, so no joke this time. "
+    "Please talk to someone you trust, or reach out to this server's moderators: you don't have to "
+    "carry this alone. 💙"
+)
+OTHER_LANGUAGE_REPLY = (
+    "For now I only understand moods in English, sorry. Say it in English, or pick the closest mood:"
+)
+
+_CRISIS = re.compile(
+    r"\b(?:"
+    r"(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) my ?self"
+    r"|kms|kys|unalive(?: my ?self)?|self[- ]?harm\w*|suicid\w*"
+    r"|end (?:it all|my life|things|everything)|take my (?:own )?life|ending it all"
+    r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather) (?:to )?(?:be )?(?:die|dead)\b"
+    r"(?! (?:of|from|laughing))"
+    r"|don't want to (?:be alive|live|exist|be here any ?more|wake up)"
+    r"|(?:no|not any) (?:reason|point) (?:to|in) (?:live|living|going on|being alive)"
+    r"|better off (?:dead|without me)|(?:life|living) (?:is|isn't) (?:not )?worth (?:it|living)"
+    r"|not worth living|can't go on|can't keep going|overdos\w*|nobody would (?:miss|notice) (?:me|if i)"
+    r"|disappear forever|(?:wish|want) i was never born"
+    r")"
+)
+
+# Common function words and mood words of the languages members are likeliest to write in,
+# minus any that are also English words. One of these with no English around it is enough.
+_FOREIGN = frozenset("""
+estoy estás esta está muy pero porque hoy tengo mucho nada mí estoy cansado cansada triste feliz aburrido
+aburrida enojado enojada estresado estresada solo sola sólo contento contenta también día noche mañana
+siento qué bien mal quiero hermano amigo amigos
+je suis très mais pas les des une aujourd'hui avec moi c'est j'ai tout fatigué fatiguée heureux heureuse
+ennuie seul seule énervé énervée stressé stressée ça vais suis journée trop
+ich bin sehr aber nicht heute und das ist mir müde traurig glücklich langweilig allein wütend gestresst
+mich fühle habe keine niemand einsam
+estou muito não hoje com cansado feliz sozinho sozinha saudade chateado chateada estressado tô
+sono molto oggi non stanco stanca felice annoiato annoiata arrabbiato arrabbiata ho mi sento
+ik ben heel moe vandaag niet blij verdrietig boos verveeld alleen
+""".split())
+
+
+def is_crisis(text: str) -> bool:
+    return bool(_CRISIS.search(normalise(text)))
+
+
+def other_language(words: list[str], text: str, english: frozenset[str]) -> bool:
+    """Is this written in a language other than English? Mostly letters of another script, or
+    words of another language outnumbering the English ones."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters:
+        latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
+        if len(letters) - latin >= 2 and latin / len(letters) < 0.5:
+            return True
+    foreign = sum(1 for w in words if w in _FOREIGN and w not in english)
+    accented = sum(1 for w in words if w not in english and any(ord(ch) > 127 and ch.isalpha() for ch in w))
+    known = sum(1 for w in words if w in english)
+    return foreign + accented >= 1 and foreign + accented > known
+
+
+_SARCASM = re.compile(
+    r"^(?:oh|ah|ahh|ooh|wow)[,!. ]+(?:great|joy|wonderful|fantastic|perfect|lovely|brilliant|goody|yay|super|"
+    r"awesome|amazing|nice|fun|good)\b"
+    r"|\b(?:great|perfect|fantastic|wonderful|brilliant|lovely|awesome|nice|super)[,.!]* just "
+    r"(?:great|perfect|fantastic|wonderful|brilliant|lovely|awesome|what i needed)\b"
+    r"|\bjust what i (?:needed|wanted)\b|\bexactly what i (?:needed|wanted)\b|\blove (?:that|this) for me\b"
+    r"|\bthanks a lot\b|\bthanks for nothing\b"
+    r"|\bwhat a (?:great|lovely|perfect) (?:start|way to)\b.*\b(?:not|another|again)\b"
+    r"|\byay[.!]*\s*(?:not|\.\.\.)|\bso much fun\b.*\.\.\.|\bcan't wait\b.*\b(?:another|more) (?:meeting|monday|exam)"
+    r"|(?:^|\s)/s\b"
+    r"|\b(?:great|yay|wonderful|fantastic|perfect|lovely|awesome|brilliant)\b.{0,20}\b(?:another|again|more) "
+    r"(?:monday|mondays|meeting|meetings|rain|traffic|homework|bill|bills|deadline|overtime|shift)"
+)
+
+
+def is_sarcastic(text: str) -> bool:
+    return bool(_SARCASM.search(normalise(text)))
