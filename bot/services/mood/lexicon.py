@@ -79,6 +79,7 @@ class Lexicon:
         self._cue_stems = {stem(w) for w in self.cue_words}
         self._collapsed = {collapse(w): w for w in self.cue_words if len(w) >= 3}
         self._typo_targets = [w for w in self.cue_words if len(w) >= 3]
+        self._short = [w for w in self.cue_words if len(w) == 3]
         self.known = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
         self.correct = lru_cache(maxsize=16384)(self._correct)
@@ -95,10 +96,19 @@ class Lexicon:
         squeezed = squeeze(word)
         if squeezed in self.known:
             return squeezed
+        # A dropped g: "feelin", "nothin".
+        if word.endswith("in") and word + "g" in self.known:
+            return word + "g"
         collapsed = self._collapsed.get(collapse(word))
         if collapsed is not None:
             return collapsed
-        if len(word) < 4:
+        if len(word) == 3:
+            # Three letters leave room for one kind of typo only: two swapped ("sda").
+            for target in self._short:
+                if sorted(target) == sorted(word) and OSA.distance(target, word) == 1:
+                    return target
+            return word
+        if len(word) < 3:
             return word
         limit = 1 if len(word) < 8 else 2
         match = process.extractOne(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit)

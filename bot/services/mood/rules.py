@@ -25,16 +25,30 @@ OTHER_LANGUAGE_REPLY = (
 
 _CRISIS = re.compile(
     r"\b(?:"
-    r"(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) my ?self"
-    r"|kms|kys|unalive(?: my ?self)?|self[- ]?harm\w*|suicid\w*"
-    r"|end (?:it all|my life|things|everything)|take my (?:own )?life|ending it all"
-    r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather) (?:to )?(?:be )?(?:die|dead)\b"
-    r"(?! (?:of|from|laughing))"
-    r"|don't want to (?:be alive|live|exist|be here any ?more|wake up)"
-    r"|(?:no|not any) (?:reason|point) (?:to|in) (?:live|living|going on|being alive)"
-    r"|better off (?:dead|without me)|(?:life|living) (?:is|isn't) (?:not )?worth (?:it|living)"
-    r"|not worth living|can't go on|can't keep going|overdos\w*|nobody would (?:miss|notice) (?:me|if i)"
+    # harming or killing oneself, said outright
+    r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|burn|burning|starve|starving) my ?self"
+    r"|kms|unalive(?: my ?self)?|self[- ]?harm\w*|suicid\w*|overdos\w*"
+    r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b|take my (?:own )?life"
+    # wanting to be dead (but not "dying of laughter" or "dead tired")
+    r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather|rather) (?:to )?(?:be )?(?:die|dead)\b"
+    r"(?! (?:of|from|laughing|tired|on my feet))"
+    r"|(?:don't|do not) want to (?:be alive|live|exist|be here any ?more|wake up|go on)"
+    r"|(?:sleep|go to sleep) and (?:never|not) wake up|never wake up again|not wake up tomorrow"
+    r"|(?:no|what's the|what is the|not any|there's no|see no) (?:reason|point) (?:to|in|of) (?:live|living|going on|"
+    r"being alive|being here|staying|carrying on)"
+    r"|better off (?:dead|without me)|(?:life|living) (?:is|isn't) (?:not )?worth (?:it|living)|not worth living"
+    r"|can't go on|can't keep going|can't do (?:this|life) any ?more\b.*\b(?:die|end|gone)"
+    # being a burden, being gone, saying goodbye for good
+    r"|(?:nobody|no one|noone) would (?:even )?(?:miss|notice|care)\b.*\b(?:gone|dead|died|disappeared|not here)"
+    r"|\bi(?:'m| am| was| were| could be| should be)? (?:just )?gone for good|if i (?:was|were) gone\b"
     r"|disappear forever|(?:wish|want) i was never born"
+    r"|goodbye (?:letter|letters|note|notes|message|messages)|(?:suicide|last) note|said my goodbyes"
+    r"|giving (?:away|my) (?:all )?my (?:stuff|things)|written my (?:will|note|letters)"
+    # the means, and not being safe
+    r"|how many (?:pills|tablets|sleeping pills)|(?:pills|tablets) (?:it )?(?:would )?take to"
+    r"|not safe (?:right now|with myself|tonight|alone)|i'm not safe|i am not safe|don't feel safe with myself"
+    r"|(?:a|the) (?:bridge|rope|ledge) (?:tonight|for me)|(?:jump|jumping) (?:off|from) (?:a|the) "
+    r"(?:bridge|roof|building)"
     r")"
 )
 

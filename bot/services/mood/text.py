@@ -45,6 +45,8 @@ DOWNTONERS = {"bit": 0.7, "little": 0.7, "slightly": 0.6, "somewhat": 0.7, "kind
               "mildly": 0.6, "lil": 0.7, "tad": 0.6, "kinda": 0.8}
 
 _STEMMER = snowballstemmer.stemmer("english")
+INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+EXCEPT_WHO = {"me", "myself", "us", "mine", "i"}
 NO_WAY = re.compile(r"\bno+ wa+y+\b")
 _RUNS = re.compile(r"(.)\1{2,}")
 
@@ -79,26 +81,29 @@ def stem(word: str) -> str:
 
 def split_words(text: str) -> list[Word]:
     """The words of ``text`` in order, each with its clause and the clause's weight."""
+    # A hyphen inside a word joins it ("all-nighter"); around spaces it is a pause.
+    normal = INNER_HYPHEN.sub(" ", NO_WAY.sub("noway", normalise(text)))
+    parts: list[str] = []
+    for token in TOKEN.findall(normal):
+        parts.extend(squeeze(p) for p in CONTRACTIONS.get(token, token).split())
     words: list[Word] = []
     clause = 0
     weight = 1.0
-    # "no way!" is surprise, not a denial of what follows.
-    for token in TOKEN.findall(NO_WAY.sub("noway", normalise(text))):
-        if token in PUNCTUATION or token.startswith(".."):
+    for n, part in enumerate(parts):
+        if part in PUNCTUATION or part.startswith(".."):
             clause += 1
             continue
-        if token == "/s":
+        if part == "/s":
             continue
-        for part in CONTRACTIONS.get(token, token).split():
-            part = squeeze(part)
-            if part in CONTRAST:
-                clause += 1
-                # A second "but" outweighs the first: "fine but tired but happy" is happy.
-                weight *= 2.0
-                continue
-            if part in SOFT_BREAKS:
-                clause += 1
-            words.append(Word(part, clause, weight, len(words)))
+        # "everyone's out but me": "but" meaning "except" starts no new clause.
+        if part in CONTRAST and not (part == "but" and n + 1 < len(parts) and parts[n + 1] in EXCEPT_WHO):
+            clause += 1
+            # A second "but" outweighs the first: "fine but tired but happy" is happy.
+            weight *= 2.0
+            continue
+        if part in SOFT_BREAKS:
+            clause += 1
+        words.append(Word(part, clause, weight, len(words)))
     return words
 
 
