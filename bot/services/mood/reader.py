@@ -45,6 +45,7 @@ GUESS_PROBABILITY = 0.3
 # Gentle moods this likely make a pick gentle, whatever mood wins.
 GENTLE_PROBABILITY = 0.35
 OFFERS = 3
+SARCASM_MOOD = "angry"
 
 
 class Verdict(enum.StrEnum):
@@ -208,12 +209,15 @@ class MoodReader:
         sarcastic = is_sarcastic(text)
         likelihood = self.model.probabilities(
             featurise(words, self.lexicon.stems_of(words), negated), TEMPERATURE)
-        if sarcastic and "happy" in likelihood:
-            notes.append("sarcasm: the cheerful words count as fed up")
-            cues = [dataclasses.replace(c, counts_for="angry") if c.counts_for == "happy" and "angry" in self.moods
-                    else c for c in cues]
-            moved = likelihood.pop("happy")
-            likelihood["angry"] = likelihood.get("angry", 0.0) + moved
+        if sarcastic and SARCASM_MOOD in self.moods:
+            # The cheerful words are the sarcasm: they count for nothing, and what is left
+            # decides; sarcasm itself leans to fed up ("oh great, another monday").
+            notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
+            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
+            cues.append(Cue("(sarcasm)", SARCASM_MOOD, 1.0, position=len(words), counts_for=SARCASM_MOOD))
+            cheer = likelihood.pop("happy", 0.0)
+            rest = sum(likelihood.values()) or 1.0
+            likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
             likelihood["happy"] = 0.0
         lexical = tally(cues)
         scores = {name: round(lexical.get(name, 0.0) + CLASSIFIER_POINTS * likelihood.get(name, 0.0), 2)

@@ -34,7 +34,9 @@ _CRISIS = re.compile(
     r"(?! (?:of|from|laughing|tired|on my feet))"
     r"|(?:don't|do not) want to (?:be alive|live|exist|be here any ?more|wake up|go on)"
     r"|(?:sleep|go to sleep) and (?:never|not) wake up|never wake up again|not wake up tomorrow"
-    r"|(?:no|what's the|what is the|not any|there's no|see no) (?:reason|point) (?:to|in|of) (?:live|living|going on|"
+    r"|(?:no|what's|what is|not any|there's no|see no|is there any)(?: even| really| actually)?(?: the| a| any)? "
+    r"(?:reason|point) "
+    r"(?:to|in|of) (?:live|living|going on|"
     r"being alive|being here|staying|carrying on)"
     r"|better off (?:dead|without me)|(?:life|living) (?:is|isn't) (?:not )?worth (?:it|living)|not worth living"
     r"|can't go on|can't keep going|can't do (?:this|life) any ?more\b.*\b(?:die|end|gone)"
@@ -65,6 +67,10 @@ mich fühle habe keine niemand einsam
 estou muito não hoje com cansado feliz sozinho sozinha saudade chateado chateada estressado tô
 sono molto oggi non stanco stanca felice annoiato annoiata arrabbiato arrabbiata ho mi sento
 ik ben heel moe vandaag niet blij verdrietig boos verveeld alleen
+che noia ragazzi sempre davvero
+jestem bardzo nie się mam dzisiaj jak zmęczony zmęczona smutny smutna szczęśliwy znudzony wkurzony
+çok bugün ben değil yorgun mutlu üzgün sıkıldım sinirli yalnız
+jag är och inte mycket idag trött ledsen arg ensam uttråkad
 """.split())
 
 
@@ -89,6 +95,7 @@ def other_language(words: list[str], text: str, english: frozenset[str]) -> bool
 _SARCASM = re.compile(
     r"^(?:oh|ah|ahh|ooh|wow)[,!. ]+(?:great|joy|wonderful|fantastic|perfect|lovely|brilliant|goody|yay|super|"
     r"awesome|amazing|nice|fun|good)\b"
+    r"|^(?:oh|ah|wow|ooh)[,!. ]+what an? (?:thrilling|exciting|fun|riveting|great|lovely|wonderful|fantastic|fun)\b"
     r"|\b(?:great|perfect|fantastic|wonderful|brilliant|lovely|awesome|nice|super)[,.!]* just "
     r"(?:great|perfect|fantastic|wonderful|brilliant|lovely|awesome|what i needed)\b"
     r"|\bjust what i (?:needed|wanted)\b|\bexactly what i (?:needed|wanted)\b|\blove (?:that|this) for me\b"

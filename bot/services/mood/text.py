@@ -35,7 +35,7 @@ CONTRACTIONS = {
     "im": "i'm", "ive": "i've", "idk": "i don't know", "noone": "no one", "nobodys": "nobody's", "u": "you",
     "ur": "your", "rn": "right now", "tmrw": "tomorrow", "tmr": "tomorrow", "2day": "today", "2nite": "tonight",
     "tonite": "tonight", "pls": "please", "plz": "please", "bc": "because", "b4": "before", "cuz": "because",
-    "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
+    "gud": "good", "gr8": "great", "luv": "love", "happi": "happy", "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
 }
 # "so happy" says more than "a bit happy"; these scale the next cue.
 INTENSIFIERS = {"so": 1.3, "very": 1.3, "really": 1.3, "super": 1.3, "extremely": 1.5, "totally": 1.3,
@@ -47,6 +47,7 @@ DOWNTONERS = {"bit": 0.7, "little": 0.7, "slightly": 0.6, "somewhat": 0.7, "kind
 _STEMMER = snowballstemmer.stemmer("english")
 INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 EXCEPT_WHO = {"me", "myself", "us", "mine", "i"}
+LYING_IF = re.compile(r"\b(?:i'd|i would|id) be lying if i said\s+")
 NO_WAY = re.compile(r"\bno+ wa+y+\b")
 _RUNS = re.compile(r"(.)\1{2,}")
 
@@ -83,6 +84,8 @@ def split_words(text: str) -> list[Word]:
     """The words of ``text`` in order, each with its clause and the clause's weight."""
     # A hyphen inside a word joins it ("all-nighter"); around spaces it is a pause.
     normal = INNER_HYPHEN.sub(" ", NO_WAY.sub("noway", normalise(text)))
+    # "I'd be lying if I said I wasn't annoyed" affirms: the opening denies what follows.
+    normal = LYING_IF.sub("not ", normal)
     parts: list[str] = []
     for token in TOKEN.findall(normal):
         parts.extend(squeeze(p) for p in CONTRACTIONS.get(token, token).split())
