@@ -41,7 +41,7 @@ SURE_MARGIN = 1.5
 # ...or, with no cue at all, when the classifier gives it at least this probability.
 SURE_PROBABILITY = 0.55
 # Below this the classifier's best mood is no guess at all, just a "which is closest?".
-GUESS_PROBABILITY = 0.3
+GUESS_PROBABILITY = 0.2
 # Gentle moods this likely make a pick gentle, whatever mood wins.
 GENTLE_PROBABILITY = 0.35
 OFFERS = 3
