@@ -35,7 +35,8 @@ CONTRACTIONS = {
     "im": "i'm", "ive": "i've", "idk": "i don't know", "noone": "no one", "nobodys": "nobody's", "u": "you",
     "ur": "your", "rn": "right now", "tmrw": "tomorrow", "tmr": "tomorrow", "2day": "today", "2nite": "tonight",
     "tonite": "tonight", "pls": "please", "plz": "please", "bc": "because", "b4": "before", "cuz": "because",
-    "gud": "good", "gr8": "great", "luv": "love", "happi": "happy", "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
+    "gud": "good", "gr8": "great", "luv": "love", "happi": "happy",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
 }
 # "so happy" says more than "a bit happy"; these scale the next cue.
 INTENSIFIERS = {"so": 1.3, "very": 1.3, "really": 1.3, "super": 1.3, "extremely": 1.5, "totally": 1.3,
