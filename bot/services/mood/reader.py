@@ -159,11 +159,10 @@ class MoodReader:
             raise ValueError("at least one mood is needed")
         if examples is None:
             examples = load_examples(labels=self.moods) if EXAMPLES_FILE.exists() else []
-        examples = [(text, label) for text, label in examples if label in self.moods or label == NONE]
-        known = {w.text for text, _ in examples for w in split_words(text)}
-        self.lexicon = Lexicon(self.moods, known)
+        split = [(split_words(text), label) for text, label in examples if label in self.moods or label == NONE]
+        self.lexicon = Lexicon(self.moods, {w.text for words, _ in split for w in words})
         self.labels = (*self.moods, NONE)
-        self.model = NaiveBayes.train(self.labels, ((self.features(text), label) for text, label in examples))
+        self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
         self._english = self.lexicon.known
 
     def with_examples(self, examples: Iterable[tuple[str, str]]) -> MoodReader:
@@ -175,8 +174,10 @@ class MoodReader:
         return clone
 
     def features(self, text: str) -> Features:
-        words = split_words(text)
-        return featurise(words, self.lexicon.stems_of(words), negated_flags(words))
+        return self._features(split_words(text))
+
+    def _features(self, words: list[Word], negated: list[bool] | None = None) -> Features:
+        return featurise(words, self.lexicon.stems_of(words), negated if negated is not None else negated_flags(words))
 
     def get(self, name: str) -> Mood | None:
         return self.moods.get(name.strip().lower())
@@ -208,8 +209,8 @@ class MoodReader:
         if any(w.weight > 1 for w in words):
             notes.append("the part after 'but' counts double")
         sarcastic = is_sarcastic(text)
-        likelihood = self.model.probabilities(
-            featurise(words, self.lexicon.stems_of(words), negated), TEMPERATURE)
+        features = self._features(words, negated)
+        likelihood = self.model.probabilities(features, TEMPERATURE)
         if sarcastic and SARCASM_MOOD in self.moods:
             # The cheerful words are the sarcasm: they count for nothing, and what is left
             # decides; sarcasm itself leans to fed up ("oh great, another monday").
@@ -246,7 +247,7 @@ class MoodReader:
             >= GENTLE_PROBABILITY
         )
         rival = second if mood is not None else NONE
-        evidence = tuple(self.model.evidence(self.features(text), best, rival)) if not lexical else ()
+        evidence = tuple(self.model.evidence(features, best, rival)) if not lexical else ()
         return MoodReading(mood, tuple(cues), scores, verdict, sure, offers,
                            {k: round(v, 3) for k, v in likelihood.items()}, evidence, tuple(notes), gentle)
 
