@@ -98,11 +98,15 @@ def main() -> None:
     moods = load_moods()
     phrases = phrases_from(args.file, moods)
     rows: list[dict[str, str | float]] = []
-    for name, cls, factory in (("reader", "MoodReader", MoodReader), ("lexicon-only", "LexiconReader", LexiconReader)):
-        reader = factory(moods)
+    readers: list[tuple[str, str, Callable[[], MoodReader | LexiconReader]]] = [
+        ("reader", "MoodReader", lambda: MoodReader(moods)),
+        ("lexicon-only", "LexiconReader", lambda: LexiconReader(moods)),
+    ]
+    for name, cls, factory in readers:
+        reader = factory()
         cold, cold_cpu = time_reads(reader.read, phrases, 1)
         warm, warm_cpu = time_reads(reader.read, phrases, args.rounds)
-        build, build_cpu = time_builds(lambda f=factory: f(moods), args.builds)
+        build, build_cpu = time_builds(factory, args.builds)
         start, start_cpu = cold_start(cls)
         clocks = (("wall", cold, warm, build, start), ("cpu", cold_cpu, warm_cpu, build_cpu, start_cpu))
         for clock, c, w, b, s in clocks:
