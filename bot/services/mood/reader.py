@@ -42,6 +42,8 @@ SURE_MARGIN = 1.5
 SURE_PROBABILITY = 0.55
 # Below this the classifier's best mood is no guess at all, just a "which is closest?".
 GUESS_PROBABILITY = 0.2
+# With no cue, "none" wins when it is at least this share of the best mood's probability.
+NONE_RATIO = 0.8
 # Gentle moods this likely make a pick gentle, whatever mood wins.
 GENTLE_PROBABILITY = 0.35
 OFFERS = 3
@@ -230,7 +232,7 @@ class MoodReader:
         if lexical:
             sure = scores[best] - scores[second] >= SURE_MARGIN
             verdict = Verdict.MOOD
-        elif p_none >= likelihood[best] or likelihood[best] < GUESS_PROBABILITY:
+        elif p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY:
             verdict, sure = Verdict.NONE, False
         else:
             verdict = Verdict.MOOD
