@@ -87,9 +87,16 @@ def report(outcomes: Sequence[Outcome], labels: Sequence[str], name: str = "") -
     lines.append(f"  read as something other than none: {len(answered)}, of them right "
                  f"{_pct(sum(o.right for o in answered), len(answered))}")
     offered = [o for o in outcomes if o.offers]
+    guessed = [o for o in offered if o.label != "none"]
+    shrugged = [o for o in offered if o.label == "none"]
+    wanted = [o for o in shrugged if o.row.accepted[0] not in SPECIAL]
     lines.append(f"  'Did you mean' offered on {len(offered)} rows; the right mood among the offers on "
                  f"{sum(o.offered_right for o in offered)} of them; right or offered overall: "
                  f"{_pct(sum(o.right or o.offered_right for o in outcomes), total)}")
+    lines.append(f"    unsure guesses: {len(guessed)}, the guess right on {sum(o.right for o in guessed)}, the right "
+                 f"mood among the offers on {sum(o.offered_right for o in guessed)}")
+    lines.append(f"    read as none (all moods offered, likeliest first): {len(shrugged)}, a mood was expected on "
+                 f"{len(wanted)}, it was among the first offers on {sum(o.offered_right for o in wanted)}")
     lines.append("")
     lines.append("per label (a row counts under the label it was read as if that was accepted, else its first):")
     lines.append(f"  {'label':<15}{'precision':>10}{'recall':>8}{'rows':>6}")
