@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.models import Mood
-from bot.services.mood.text import DOWNTONERS, INTENSIFIERS, Word, collapse, squeeze, stem
+from bot.services.mood.text import AFTER_INTENSIFIERS, DOWNTONERS, INTENSIFIERS, Word, collapse, squeeze, stem
 
 # Real words one typo away from a cue word, which must not be "corrected" into it
 # ("I tried", "my tires", "a board game"). Words in the example corpus are known anyway;
@@ -154,6 +154,9 @@ class Lexicon:
 
     @staticmethod
     def _intensity(words: list[Word], i: int) -> float:
+        # "tired af" says it after the word.
+        if i + 1 < len(words) and words[i + 1].text in AFTER_INTENSIFIERS and words[i + 1].clause == words[i].clause:
+            return AFTER_INTENSIFIERS[words[i + 1].text]
         for j in (i - 1, i - 2):
             if j >= 0 and words[j].clause == words[i].clause:
                 factor = INTENSIFIERS.get(words[j].text) or DOWNTONERS.get(words[j].text)

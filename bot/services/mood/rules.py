@@ -74,6 +74,10 @@ jag är och inte mycket idag trött ledsen arg ensam uttråkad
 """.split())
 
 
+# Short words that English shares with the languages above.
+_SHARED = frozenset("me no a so tu te son fin die was bin man hat also will war ok is de la en in un".split())
+
+
 def is_crisis(text: str) -> bool:
     return bool(_CRISIS.search(normalise(text)))
 
@@ -86,9 +90,10 @@ def other_language(words: list[str], text: str, english: frozenset[str]) -> bool
         latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
         if len(letters) - latin >= 2 and latin / len(letters) < 0.5:
             return True
+    # A word of both ("me", "solo", "so", "bin") is evidence for neither.
     foreign = sum(1 for w in words if w in _FOREIGN and w not in english)
     accented = sum(1 for w in words if w not in english and any(ord(ch) > 127 and ch.isalpha() for ch in w))
-    known = sum(1 for w in words if w in english)
+    known = sum(1 for w in words if w in english and w not in _FOREIGN and w not in _SHARED)
     return foreign + accented >= 1 and foreign + accented > known
 
 
