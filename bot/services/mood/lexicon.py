@@ -8,9 +8,11 @@ one point weaker, for the mood's ``when_negated`` ("not happy" reads as sad) or 
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -36,6 +38,22 @@ NOT_TYPOS = frozenset({
     "done", "dine", "dune", "bone", "gone", "lone", "alone", "owned", "blue", "glue", "clue", "true", "due",
     "cute", "mute", "lute", "hell", "help", "held", "hall", "well", "sell", "tell", "bell", "cell", "fell",
 })
+
+# The English word list symspellpy ships (82,765 words with their frequencies): any word in it
+# is a real word, never "corrected" into a cue ("salt" is not a typo of "salty").
+ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Real English words, read from symspellpy's dictionary file (its package is not imported)."""
+    spec = importlib.util.find_spec("symspellpy")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("symspellpy is not installed: its English word list tells typos from real words")
+    path = Path(next(iter(spec.submodule_search_locations))) / ENGLISH_LIST
+    with path.open(encoding="utf-8") as fh:
+        return frozenset(line.split(" ", 1)[0] for line in fh)
+
 
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
 STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore"})
@@ -80,7 +98,9 @@ class Lexicon:
         self._collapsed = {collapse(w): w for w in self.cue_words if len(w) >= 3}
         self._typo_targets = [w for w in self.cue_words if len(w) >= 3]
         self._short = [w for w in self.cue_words if len(w) == 3]
-        self.known = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
+        # The words this lexicon and its examples use: what "English" means for language detection.
+        self.vocabulary = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
+        self.known = self.vocabulary | english_words()
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
         self.correct = lru_cache(maxsize=16384)(self._correct)
 

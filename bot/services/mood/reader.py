@@ -165,7 +165,7 @@ class MoodReader:
         self.lexicon = Lexicon(self.moods, {w.text for words, _ in split for w in words})
         self.labels = (*self.moods, NONE)
         self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
-        self._english = self.lexicon.known
+        self._english = self.lexicon.vocabulary
 
     def with_examples(self, examples: Iterable[tuple[str, str]]) -> MoodReader:
         """This reader with a few more labelled phrases (say, one server's corrections) laid over

@@ -101,8 +101,8 @@ def split_words(text: str) -> list[Word]:
             continue
         if part == "/s":
             continue
-        # "everyone's out but me": "but" meaning "except" starts no new clause.
-        if part in CONTRAST and not (part == "but" and n + 1 < len(parts) and parts[n + 1] in EXCEPT_WHO):
+        # "everyone's out but me": "but" (or "except") before "me" starts no new clause.
+        if part in CONTRAST and not (part in ("but", "except") and n + 1 < len(parts) and parts[n + 1] in EXCEPT_WHO):
             clause += 1
             # A second "but" outweighs the first: "fine but tired but happy" is happy.
             weight *= 2.0
