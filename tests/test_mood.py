@@ -233,7 +233,7 @@ def test_cli_eval_reports_accuracy_per_mood_confusion_offers_and_misses() -> Non
 def test_cli_eval_of_the_baseline_and_a_bad_file(tmp_path: Path) -> None:
     out = run_cli("--eval", str(FIXTURE), "--reader", "lexicon")
     assert out.returncode == 0, out.stderr
-    assert "(lexicon reader): accuracy 5/8" in out.stdout.splitlines()[0]
+    assert "(lexicon reader): accuracy 6/8" in out.stdout.splitlines()[0]
     bad = tmp_path / "bad.tsv"
     bad.write_text("text\taccepted\tkind\nhello\tgrumpy\tplain\n", encoding="utf-8")
     out = run_cli("--eval", str(bad))
