@@ -43,7 +43,8 @@ _CRISIS = re.compile(
     # being a burden, being gone, saying goodbye for good
     r"|(?:nobody|no one|noone) would (?:even )?(?:miss|notice|care)\b.*\b(?:gone|dead|died|disappeared|not here)"
     r"|\bi(?:'m| am| was| were| could be| should be)? (?:just )?gone for good|if i (?:was|were) gone\b"
-    r"|disappear forever|(?:wish|want) i was never born"
+    r"|(?:disappear|vanish) (?:forever|for good)|stop existing|cease to exist|not exist any ?more"
+    r"|(?:wish|want) i was never born"
     r"|goodbye (?:letter|letters|note|notes|message|messages)|(?:suicide|last) note|said my goodbyes"
     r"|giving (?:away|my) (?:all )?my (?:stuff|things)|written my (?:will|note|letters)"
     # the means, and not being safe
