@@ -109,6 +109,16 @@ def test_obvious_sarcasm_is_not_happy(reader: MoodReader) -> None:
         assert any("sarcasm" in note for note in reading.notes), text
 
 
+def test_a_cheerful_opening_over_trouble_is_sarcasm_but_not_over_good_news(reader: MoodReader) -> None:
+    assert mood_of(reader, "awesome, i locked my keys in the car") == "angry"
+    assert mood_of(reader, "great, i passed!") == "happy"
+
+
+def test_never_been_so_is_not_a_denial(reader: MoodReader) -> None:
+    assert mood_of(reader, "never been so bored in my life") == "bored"
+    assert mood_of(reader, "i've never felt this tired") == "tired"
+
+
 @pytest.mark.parametrize("text", [
     "i want to die", "thinking about killing myself", "i don't want to be alive anymore",
     "everyone would be better off without me", "what's the point of living", "i've been hurting myself again",

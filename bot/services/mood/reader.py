@@ -48,6 +48,10 @@ NONE_RATIO = 0.8
 GENTLE_PROBABILITY = 0.35
 OFFERS = 3
 SARCASM_MOOD = "angry"
+# A sentence that opens with one of these alone, then tells of trouble, is sarcastic.
+CHEER = frozenset({"great", "awesome", "fantastic", "wonderful", "brilliant", "perfect", "lovely", "nice", "super",
+                   "yay", "cool", "amazing", "excellent", "marvellous", "terrific", "joy", "fab", "splendid"})
+FILLERS = frozenset({"oh", "ah", "well", "just", "wow", "so", "how", "really", "thanks", "thank", "you"})
 
 
 class Verdict(enum.StrEnum):
@@ -210,7 +214,7 @@ class MoodReader:
         notes: list[str] = []
         if any(w.weight > 1 for w in words):
             notes.append("the part after 'but' counts double")
-        sarcastic = is_sarcastic(text)
+        sarcastic = is_sarcastic(text) or self._cheer_then_trouble(words)
         features = self._features(words, negated)
         likelihood = self.model.probabilities(features, TEMPERATURE)
         if sarcastic and SARCASM_MOOD in self.moods:
@@ -252,6 +256,23 @@ class MoodReader:
         evidence = tuple(self.model.evidence(features, best, rival)) if not lexical else ()
         return MoodReading(mood, tuple(cues), scores, verdict, sure, offers,
                            {k: round(v, 3) for k, v in likelihood.items()}, evidence, tuple(notes), gentle)
+
+    def _cheer_then_trouble(self, words: list[Word]) -> bool:
+        """"Awesome, I locked my keys in the car": a cheerful word on its own, then something
+        the rest of the sentence does not read as happy about."""
+        if not words or words[0].clause != 0:
+            return False
+        opening = [w.text for w in words if w.clause == 0]
+        if not (set(opening) <= CHEER | FILLERS and set(opening) & CHEER):
+            return False
+        rest = [w for w in words if w.clause > 0]
+        if len(rest) < 2:
+            return False
+        likely = self.model.probabilities(self._features(rest), TEMPERATURE)
+        lexical = tally(self.lexicon.find("", rest, negated_flags(rest)))
+        if lexical:
+            return max(lexical, key=lambda k: lexical[k]) != "happy"
+        return max(likely, key=lambda k: likely[k]) not in ("happy", NONE)
 
     @staticmethod
     def _last_cue(cues: Sequence[Cue], name: str) -> int:

@@ -51,6 +51,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 EXCEPT_WHO = {"me", "myself", "us", "mine", "i"}
 LYING_IF = re.compile(r"\b(?:i'd|i would|id) be lying if i said\s+")
+NEVER_SO = re.compile(
+    r"\b(?:i've |i have |i'd |ive )?never (?:been|felt|was|were|ever been|ever felt) (?:so|this|that|as) ")
 NO_WAY = re.compile(r"\bno+ wa+y+\b")
 _RUNS = re.compile(r"(.)\1{2,}")
 
@@ -89,6 +91,8 @@ def split_words(text: str) -> list[Word]:
     normal = INNER_HYPHEN.sub(" ", NO_WAY.sub("noway", normalise(text)))
     # "I'd be lying if I said I wasn't annoyed" affirms: the opening denies what follows.
     normal = LYING_IF.sub("not ", normal)
+    # "Never been so bored" is very bored: a superlative, not a denial.
+    normal = NEVER_SO.sub("so ", normal)
     parts: list[str] = []
     for token in TOKEN.findall(normal):
         parts.extend(squeeze(p) for p in CONTRACTIONS.get(token, token).split())
