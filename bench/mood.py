@@ -99,7 +99,7 @@ def main() -> None:
     phrases = phrases_from(args.file, moods)
     rows: list[dict[str, str | float]] = []
     readers: list[tuple[str, str, Callable[[], MoodReader | LexiconReader]]] = [
-        ("reader", "MoodReader", lambda: MoodReader(moods)),
+        ("reader", "MoodReader", lambda: MoodReader(moods, reuse=False)),
         ("lexicon-only", "LexiconReader", lambda: LexiconReader(moods)),
     ]
     for name, cls, factory in readers:

@@ -248,3 +248,11 @@ def test_cli_eval_of_the_baseline_and_a_bad_file(tmp_path: Path) -> None:
     bad.write_text("text\taccepted\tkind\nhello\tgrumpy\tplain\n", encoding="utf-8")
     out = run_cli("--eval", str(bad))
     assert out.returncode == 2 and "line 2: unknown label" in out.stderr
+
+
+def test_a_reader_built_again_from_the_same_content_shares_the_trained_model() -> None:
+    moods = load_moods()
+    assert MoodReader(moods).model is MoodReader(moods).model
+    fresh = MoodReader(moods, reuse=False)
+    assert fresh.model is not MoodReader(moods).model
+    assert fresh.read("so tired").label == "tired"

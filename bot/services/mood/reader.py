@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,17 +159,34 @@ def load_examples(path: Path = EXAMPLES_FILE, labels: Iterable[str] | None = Non
     return out
 
 
+# Readers built in this process, by what they were built from: the lexicon and the model are
+# never changed once built, so a second Core (a restart in the tests, the CLI after the bot)
+# shares them instead of training again.
+_BUILT: dict[str, tuple[Lexicon, NaiveBayes]] = {}
+
+
 class MoodReader:
-    def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None) -> None:
+    def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None, *,
+                 reuse: bool = True) -> None:
+        """A reader for ``moods``, its classifier trained on ``examples`` (default: the shipped
+        ``content/mood_examples.yaml``). ``reuse=False`` trains afresh even if this process
+        already built a reader from the same moods and examples (the benchmark times that)."""
         self.moods = {mood.name: mood for mood in moods}
         if not self.moods:
             raise ValueError("at least one mood is needed")
         if examples is None:
             examples = load_examples(labels=self.moods) if EXAMPLES_FILE.exists() else []
-        split = [(split_words(text), label) for text, label in examples if label in self.moods or label == NONE]
-        self.lexicon = Lexicon(self.moods, {w.text for words, _ in split for w in words})
         self.labels = (*self.moods, NONE)
-        self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
+        key = hashlib.sha256(repr((sorted(self.moods.items()), list(examples))).encode()).hexdigest()
+        built = _BUILT.get(key) if reuse else None
+        if built is None:
+            split = [(split_words(text), label) for text, label in examples if label in self.labels]
+            self.lexicon = Lexicon(self.moods, {w.text for words, _ in split for w in words})
+            self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
+            if reuse:
+                _BUILT[key] = (self.lexicon, self.model)
+        else:
+            self.lexicon, self.model = built
         self._english = self.lexicon.vocabulary
 
     def with_examples(self, examples: Iterable[tuple[str, str]]) -> MoodReader:
