@@ -28,7 +28,7 @@ _CRISIS = re.compile(
     # harming or killing oneself, said outright
     r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|burn|burning|starve|starving) my ?self"
     r"|kms|unalive(?: my ?self)?|self[- ]?harm\w*|suicid\w*|overdos\w*"
-    r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b|take my (?:own )?life"
+    r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b(?! with)|take my (?:own )?life"
     # wanting to be dead (but not "dying of laughter" or "dead tired")
     r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather|rather) (?:to )?(?:be )?(?:die|dead)\b"
     r"(?! (?:of|from|laughing|tired|on my feet))"
