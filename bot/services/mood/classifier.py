@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.services.mood.text import Word
@@ -69,7 +70,8 @@ class NaiveBayes:
 
     def __init__(self, labels: Sequence[str], counts: Mapping[str, MutableMapping[str, float]],
                  totals: Mapping[str, float], docs: Mapping[str, float], vocabulary: int, alpha: float,
-                 rows: MutableMapping[str, tuple[float, ...]] | None = None) -> None:
+                 rows: MutableMapping[str, tuple[float, ...]] | None = None,
+                 known: tuple[AbstractSet[str], ...] | None = None) -> None:
         self.labels = tuple(labels)
         self._counts = counts
         self._totals = totals
@@ -81,15 +83,22 @@ class NaiveBayes:
                             for label in self.labels)
         self._log_denominator = tuple(math.log(totals.get(label, 0.0) + alpha * max(1, vocabulary))
                                       for label in self.labels)
-        if rows is None:
-            keys: set[str] = set()
+        if known is None:
+            seen: set[str] = set()
             for label_counts in counts.values():
-                keys.update(label_counts)
-            rows = {key: self._row(key) for key in keys}
-        self._rows = rows
+                seen.update(label_counts)
+            known = (seen,)
+        self._known = known  # the features some label has seen, in layers like the counts
+        # Filled as features are first read: most of the corpus's features never turn up again.
+        self._rows = rows if rows is not None else {}
 
-    def _row(self, key: str) -> tuple[float, ...]:
-        return tuple(math.log(self._counts[label].get(key, 0.0) + self.alpha) for label in self.labels)
+    def _row(self, key: str) -> tuple[float, ...] | None:
+        """log(count + alpha) for each label; None for a feature no label has seen."""
+        row = self._rows.get(key)
+        if row is None and any(key in layer for layer in self._known):
+            row = self._rows[key] = tuple(math.log(self._counts[label].get(key, 0.0) + self.alpha)
+                                          for label in self.labels)
+        return row
 
     @classmethod
     def train(cls, labels: Sequence[str], examples: Iterable[tuple[Features, str]], alpha: float = 0.3) -> NaiveBayes:
@@ -118,20 +127,24 @@ class NaiveBayes:
                 touched.add(key)
             totals[label] += sum(scaled.values())
             docs[label] += weight
-        new = sum(1 for key in touched if key not in self._rows)
+        new = sum(1 for key in touched if not any(key in layer for layer in self._known))
         counts: dict[str, MutableMapping[str, float]] = {
             label: ChainMap(overlay[label], self._counts[label]) for label in self.labels}
-        model = NaiveBayes(self.labels, counts, totals, docs, self._vocabulary + new, self.alpha, rows={})
-        model._rows = ChainMap({key: model._row(key) for key in touched}, self._rows)
+        # The shared rows are still right for the features not touched; rows for the touched
+        # ones are worked out afresh, in the overlay's own layer.
+        rows: ChainMap[str, tuple[float, ...]] = ChainMap({}, self._rows)
+        model = NaiveBayes(self.labels, counts, totals, docs, self._vocabulary + new, self.alpha, rows=rows,
+                           known=(touched, *self._known))
+        for key in touched:
+            rows.maps[0][key] = tuple(math.log(counts[label].get(key, 0.0) + self.alpha) for label in self.labels)
         return model
 
     def log_scores(self, features: Features) -> dict[str, float]:
         sums = list(self._prior)
         mass = 0.0
-        rows = self._rows
         n = len(sums)
         for key, value in features.items():
-            row = rows.get(key)
+            row = self._row(key)
             if row is None:
                 continue  # a feature no label has seen says nothing about any of them
             mass += value
@@ -154,7 +167,7 @@ class NaiveBayes:
         shift = self._log_denominator[j] - self._log_denominator[i]
         out = []
         for key, value in features.items():
-            row = self._rows.get(key)
+            row = self._row(key)
             if row is None:
                 continue
             gap = value * (row[i] - row[j] + shift)
