@@ -44,8 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, help="the folder to write the packs into")
     p = add("check-content", "Validate content packs without writing anything.")
     p.add_argument("path", type=Path, nargs="?", help="a content folder (default: the configured ones)")
-    p = add("mood", "Show which mood a text reads as, and the cues that decided it.")
-    p.add_argument("text", help="the text to read, quoted")
+    p = add("mood", "Show which mood a text reads as and why; or, with --eval, measure the reader on a file.")
+    p.add_argument("text", nargs="?", help="what a member might type")
+    p.add_argument("--eval", type=Path, metavar="FILE", dest="eval_file",
+                   help="TSV of text, accepted labels (a|b) and kind: print accuracy, per-mood figures, misses")
+    p.add_argument("--reader", choices=("full", "lexicon"), default="full",
+                   help="with --eval: the reader to measure (lexicon: the cue-words-only baseline)")
     p = add("sandbox", "Try the bot offline: a local Discord and a prompt to type commands.")
     p.add_argument("--db", type=Path, metavar="PATH", help="database file (default: a temporary one)")
     p = add("backup", "Copy the database to a file, consistently, even while the bot runs.")
@@ -120,22 +124,36 @@ def _check(config: Config, path: Path | None) -> str:
     return "\n".join(lines)
 
 
-def _mood(config: Config, text: str) -> str:
+def _mood(config: Config, text: str | None, eval_file: Path | None, which: str) -> str:
     from bot.core import content_folders
-    from bot.services.mood import MoodReader
+    from bot.services.mood import LexiconReader, MoodReader
+    from bot.services.mood.evaluation import evaluate, load_rows, report
     from bot.services.packs import load_library
 
-    reader = MoodReader(load_library(content_folders(config)).moods)
-    reading = reader.read(text)
-    lines = [reading.mood.name if reading.mood else "none"]
-    for cue in reading.cues:
-        target = reader.moods[cue.mood].when_negated if cue.negated else cue.mood
-        note = f" (negated {cue.mood})" if cue.negated else ""
-        lines.append(f"  {cue.text!r} -> {target or 'nothing'} +{cue.weight}{note}")
-    if reading.scores:
-        ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
-        lines.append("  scores: " + ", ".join(f"{name} {score}" for name, score in ranked))
-    return "\n".join(lines)
+    moods = load_library(content_folders(config)).moods
+    if eval_file is None:
+        if text is None:
+            raise BanterError("give a text to read, or --eval FILE")
+        reading = MoodReader(moods).read(text)
+        # The first line is the reading alone, for scripts; the rest says why.
+        return "\n".join([reading.label, *reading.explain()])
+    names = [m.name for m in moods]
+    rows = load_rows(eval_file, names)
+    if which == "lexicon":
+        baseline = LexiconReader(moods)
+
+        def read(phrase: str) -> tuple[str, tuple[str, ...]]:
+            mood = baseline.read(phrase).mood
+            return (mood.name if mood else "none"), ()
+    else:
+        reader = MoodReader(moods)
+
+        def read(phrase: str) -> tuple[str, tuple[str, ...]]:
+            reading = reader.read(phrase)
+            offers = () if reading.verdict.value == "other-language" else tuple(m.name for m in reading.offers)
+            return reading.label, offers
+
+    return report(evaluate(rows, read), names, f"{eval_file} ({which} reader)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "check-content":
             print(_check(config, args.path))
         elif args.command == "mood":
-            print(_mood(config, args.text))
+            print(_mood(config, args.text, args.eval_file, args.reader))
         elif args.command == "backup":
             from bot.storage.backup import backup
 

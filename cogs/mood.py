@@ -1,6 +1,15 @@
-"""/mood: say how you feel, in your own words, and get something that suits it."""
+"""/mood: say how you feel, in your own words, and get something that suits it.
+
+What the member typed and the mood read stay between them and the bot (ephemeral); only the
+joke is public. An unsure reading, no reading and another language all end in buttons, never
+a dead end; a message about crisis gets a kind reply and no joke.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -8,13 +17,109 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from cogs.ui import send_pick
+from bot.models import Mood
+from bot.services.mood import MoodReading, Verdict
+from bot.services.mood.rules import CRISIS_REPLY, OTHER_LANGUAGE_REPLY
+from cogs.ui import core_of, guarded, item_message
+
+# How much of the member's words the reply quotes back.
+QUOTED = 80
+
+
+def pick_button(mood: Mood, gentle: bool, primary: bool = False) -> discord.ui.Button[Any]:
+    """A mood to pick; a click reaches MoodPickButton, after a restart too. ``gentle`` travels
+    in the custom_id: a pick offered for a text that may be gentle stays gentle."""
+    return discord.ui.Button(
+        style=discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary,
+        label=mood.name,
+        emoji=mood.emoji or None,
+        custom_id=f"mood:pick:{mood.name}:{'g' if gentle else 'n'}",
+    )
+
+
+def offer_view(moods: list[Mood], gentle: bool) -> discord.ui.View:
+    """Buttons for ``moods``, likeliest first; like item_view it only lays them out, and is sent stopped."""
+    view = discord.ui.View(timeout=None)
+    for n, mood in enumerate(moods):
+        view.add_item(pick_button(mood, gentle or mood.gentle, primary=n == 0))
+    view.stop()
+    return view
+
+
+class MoodPickButton(discord.ui.DynamicItem[discord.ui.Button],
+                     template=r"mood:pick:(?P<mood>[a-z][a-z0-9_-]{0,31}):(?P<gentle>[gn])"):
+    """A click on one of the moods a reading offered: the pick for that mood follows."""
+
+    def __init__(self, mood: str, gentle: bool) -> None:
+        self.mood = mood
+        self.gentle = gentle
+        super().__init__(discord.ui.Button(label=mood, custom_id=f"mood:pick:{mood}:{'g' if gentle else 'n'}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> MoodPickButton:
+        return cls(match["mood"], match["gentle"] == "g")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._pick(interaction))
+
+    async def _pick(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            raise UserError("Moods work in servers only.")
+        mood = core_of(interaction).moods.get(self.mood)
+        if mood is None:
+            raise UserError("That mood is not offered any more; try /mood again.")
+        await interaction.response.edit_message(content=f"You picked **{mood.name}** {mood.emoji}".rstrip() + ".",
+                                                view=None)
+        await send_public_pick(interaction, mood, self.gentle or mood.gentle)
+
+
+async def send_public_pick(interaction: discord.Interaction, mood: Mood, gentle: bool) -> None:
+    """The joke for ``mood``, for the channel to see, after an ephemeral answer to the member;
+    counted as shown once it was sent."""
+    assert interaction.guild_id is not None and interaction.channel_id is not None
+    core = core_of(interaction)
+    # A gentle reading picks gently whichever mood won: the filters take gentleness from the mood.
+    f = await core.picks.filters("joke", interaction.guild_id, mood=dataclasses.replace(mood, gentle=gentle))
+    item = await core.picks.pick(f, scope_id=interaction.channel_id)
+    kwargs = await item_message(core, item, interaction.guild_id)
+    await interaction.followup.send(**kwargs)
+    core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
+
+
+def quoted(text: str) -> str:
+    text = " ".join(text.split())
+    short = text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+    return "“" + discord.utils.escape_markdown(short) + "”"
+
+
+def answer(reading: MoodReading, feeling: str, all_moods: list[Mood]) -> tuple[str, list[Mood]]:
+    """What the member is told (only them), and the moods offered as buttons."""
+    said = quoted(feeling)
+    if reading.verdict is Verdict.CRISIS:
+        return CRISIS_REPLY, []
+    if reading.verdict is Verdict.OTHER_LANGUAGE:
+        return OTHER_LANGUAGE_REPLY, all_moods
+    mood = reading.mood
+    if mood is None:
+        offers = list(reading.offers) + [m for m in all_moods if m not in reading.offers]
+        return f"I could not tell a mood from {said}. Which is closest?", offers
+    if not reading.sure:
+        return f"I read {said} as maybe **{mood.name}** {mood.emoji}. Did you mean…", list(reading.offers)
+    because = reading.because()
+    return f"I read {said} as **{mood.name}** {mood.emoji}{f' ({because})' if because else ''}.", []
 
 
 class MoodCog(commands.Cog, name="Mood"):
     def __init__(self, bot: BanterBot) -> None:
         self.bot = bot
         self.core = bot.core
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(MoodPickButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(MoodPickButton)
 
     @app_commands.command()
     @app_commands.guild_only()
@@ -23,13 +128,13 @@ class MoodCog(commands.Cog, name="Mood"):
         """Tell me how you feel and I will pick a joke to suit it."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         reading = self.core.moods.read(feeling)
-        if reading.mood is None:
-            names = ", ".join(sorted(self.core.moods.moods))
-            raise UserError(f"I could not tell a mood from that. Say it another way, or pick one of: {names}.")
-        mood = reading.mood
-        f = await self.core.picks.filters("joke", interaction.guild_id, mood=mood)
-        item = await self.core.picks.pick(f, scope_id=interaction.channel_id)
-        await send_pick(interaction, item, f"Mood: {mood.name} {mood.emoji}".rstrip())
+        text, offers = answer(reading, feeling, list(self.core.moods.moods.values()))
+        if offers:
+            await interaction.response.send_message(text, ephemeral=True, view=offer_view(offers, reading.gentle))
+            return
+        await interaction.response.send_message(text, ephemeral=True)
+        if reading.mood is not None:
+            await send_public_pick(interaction, reading.mood, reading.gentle or reading.mood.gentle)
 
     @mood.autocomplete("feeling")
     async def feeling_autocomplete(self, interaction: discord.Interaction,
@@ -39,7 +144,7 @@ class MoodCog(commands.Cog, name="Mood"):
         if text and self.core.moods.get(text) is None:
             reading = self.core.moods.read(text)
             if reading.mood is not None:
-                suffix = f" → {reading.mood.name}"
+                suffix = f" → {reading.mood.name}{'' if reading.sure else '?'}"
                 label = text[: 100 - len(suffix)] + suffix
                 choices.append(app_commands.Choice(name=label, value=text[:100]))
         for mood in self.core.moods.suggest("" if choices else text):

@@ -1,4 +1,4 @@
-"""/joke, /mood, /discussion and /top end to end, through discord.py and the local Discord."""
+"""/joke, /discussion and /top end to end, through discord.py and the local Discord (/mood: test_mood.py)."""
 
 from __future__ import annotations
 
@@ -73,33 +73,6 @@ async def test_search_with_no_match_helps(b: Banter) -> None:
 async def test_too_long_search_is_refused_by_discord_before_the_bot(b: Banter) -> None:
     with pytest.raises(InvocationError):
         await b.emu.slash(b.sb.alice, b.sb.general, "joke", search="x" * 101)
-
-
-async def test_mood_reads_free_text_and_says_so(b: Banter) -> None:
-    msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="ugh, exams tomorrow")).original_message()
-    assert msg.content.startswith("Mood: stressed")
-    item = await b.core.storage.items.get(item_id(msg))
-    assert "stressed" in item.moods and not item.flags
-
-
-async def test_mood_negation_and_emoji(b: Banter) -> None:
-    msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="not happy at all")).original_message()
-    assert msg.content.startswith("Mood: sad")
-    msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="😴😴")).original_message()
-    assert msg.content.startswith("Mood: tired")
-
-
-async def test_mood_autocomplete_offers_moods_and_reads_text(b: Banter) -> None:
-    choices = await b.emu.autocomplete(b.sb.alice, b.sb.general, "mood", focused="feeling", value="")
-    assert {c["value"] for c in choices} >= {"happy", "sad", "stressed", "bored", "angry", "tired", "lonely"}
-    choices = await b.emu.autocomplete(b.sb.alice, b.sb.general, "mood", focused="feeling", value="so knackered")
-    assert choices[0]["name"].endswith("→ tired")
-
-
-async def test_mood_that_cannot_be_read_is_explained(b: Banter) -> None:
-    ix = await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="the quarterly report")
-    assert (await ix.response()).ephemeral
-    assert "could not tell a mood" in (await ix.original_message()).content
 
 
 async def test_discussion_today_is_the_same_all_day_and_laid_out(b: Banter) -> None:

@@ -30,7 +30,7 @@ def test_sandbox_through_its_standard_input(tmp_path: Path) -> None:
     assert "Joke #" in text and "space" in text
     assert "[1] 👍 0  [2] 👎 0" in text
     assert "👍 1" in text  # the click landed and the message was redrawn
-    assert "Mood: tired" in text
+    assert "as **tired**" in text  # the reading, shown to the member only
     assert "Benefits" in text and "Disadvantages" in text
     assert "no joke category called `nonsense`" in text
     assert (tmp_path / "try.db").exists()

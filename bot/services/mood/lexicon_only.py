@@ -1,8 +1,12 @@
-"""Reading a mood from what a member types, in their own words.
+"""The first mood reader, kept as it was: listed cue words only.
 
 Cues are words and phrases from ``content/moods.yaml`` with weights. A cue preceded by a
 negation ("not", "isn't", "never", ...) within a few words counts for the mood's
 ``when_negated`` instead ("not happy at all" reads as sad), or not at all.
+
+It is no longer what the bot uses (see ``bot.services.mood.reader``); it stays as the
+baseline that ``bench/mood.py`` and ``python -m bot mood --eval FILE --reader lexicon`` measure
+the reader against.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ class Cue:
 
 
 @dataclass(frozen=True)
-class MoodReading:
+class LexiconReading:
     mood: Mood | None
     cues: tuple[Cue, ...] = field(default_factory=tuple)
     scores: dict[str, int] = field(default_factory=dict)
@@ -45,7 +49,7 @@ def _normalise(text: str) -> str:
     return text.lower().replace("’", "'").replace("`", "'")
 
 
-class MoodReader:
+class LexiconReader:
     def __init__(self, moods: Iterable[Mood]) -> None:
         self.moods = {mood.name: mood for mood in moods}
         if not self.moods:
@@ -61,12 +65,12 @@ class MoodReader:
     def get(self, name: str) -> Mood | None:
         return self.moods.get(name.strip().lower())
 
-    def read(self, text: str) -> MoodReading:
+    def read(self, text: str) -> LexiconReading:
         """The mood the text reads as, with the cues that decided it; ``mood`` is None if none matched."""
         lowered = _normalise(text)
         named = self.get(lowered)
         if named is not None:
-            return MoodReading(named, (Cue(named.name, named.name, 3),), {named.name: 3})
+            return LexiconReading(named, (Cue(named.name, named.name, 3),), {named.name: 3})
         words: list[str] = []
         clause: list[int] = []
         current = 0
@@ -100,7 +104,7 @@ class MoodReader:
                 # A denial says less than a statement: "not sad, just bored" is bored.
                 scores[target] = scores.get(target, 0) + (max(1, cue.weight - 1) if cue.negated else cue.weight)
         if not scores:
-            return MoodReading(None, tuple(cues), scores)
+            return LexiconReading(None, tuple(cues), scores)
         # Ties go to the mood of the strongest single cue, then to the one said last: in chat the
         # last word tends to be the real one ("tired but happy" is happy).
         best = max(scores.values())
@@ -112,7 +116,7 @@ class MoodReader:
 
             leaders.sort(key=strongest_then_latest)
         cues.sort(key=lambda c: c.position)
-        return MoodReading(self.moods[leaders[0]], tuple(cues), scores)
+        return LexiconReading(self.moods[leaders[0]], tuple(cues), scores)
 
     def _counts_for(self, cue: Cue) -> str | None:
         return self.moods[cue.mood].when_negated if cue.negated else cue.mood

@@ -1,0 +1,193 @@
+"""The cue lexicon: words and phrases from ``content/moods.yaml`` that name a mood, matched by
+word stem and forgiving plain typos, with negation and "but" clauses taken into account.
+
+A cue's contribution is its weight (1-3) times its clause's weight (doubled after each
+"but") times any intensifier before it ("so tired", "a bit tired"). A negated cue counts,
+one point weaker, for the mood's ``when_negated`` ("not happy" reads as sad) or for nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.models import Mood
+from bot.services.mood.text import AFTER_INTENSIFIERS, DOWNTONERS, INTENSIFIERS, Word, collapse, squeeze, stem
+
+# Real words one typo away from a cue word, which must not be "corrected" into it
+# ("I tried", "my tires", "a board game"). Words in the example corpus are known anyway;
+# these are the near misses it does not happen to contain.
+NOT_TYPOS = frozenset({
+    "tried", "tries", "tire", "tires", "tier", "tiered", "timed", "hired", "wired", "fired", "board", "boards",
+    "bore", "bares", "bared", "barred", "bred", "brew", "sand", "said", "sadly", "side", "safe", "made", "maid",
+    "mode", "dad", "mid", "glade", "grade", "grad", "great", "greet", "treat", "hippy", "happen",
+    "hoppy", "lovely", "lonely", "lowly", "longer", "loner", "alive", "along", "atone", "stone", "tressed",
+    "dressed", "pressed", "stresses", "angrily", "hungry", "hunger", "anger", "tied", "tiled", "tidy", "tiredly",
+    "hurts", "burnt", "hunt", "hut", "hurl", "cried", "dry", "cray", "fumes", "fuming", "mood", "moody",
+    "boned", "bonded", "bird", "bard", "bold", "bond", "brood", "pumped", "pumps", "pump", "stoke", "stoker",
+    "hype", "glads", "gold", "goal", "load", "annoy", "rag", "rate", "race", "raged", "page", "sage", "wage",
+    "cage", "dull", "doll", "dell", "meg", "men", "met", "mean", "sob", "sub", "sod", "sadder", "saddest",
+    "madder", "maddest", "fed", "feed",
+    "nap", "nab", "nape", "map", "tap", "rap", "lap", "cap", "gap", "yawn", "dawn", "lawn", "fawn", "awe",
+    "done", "dine", "dune", "bone", "gone", "lone", "alone", "owned", "blue", "glue", "clue", "true", "due",
+    "cute", "mute", "lute", "hell", "help", "held", "hall", "well", "sell", "tell", "bell", "cell", "fell",
+})
+
+# The English word list symspellpy ships (82,765 words with their frequencies): any word in it
+# is a real word, never "corrected" into a cue ("salt" is not a typo of "salty").
+ENGLISH_LIST = "frequency_dictionary_en_82_765.txt"
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Real English words, read from symspellpy's dictionary file (its package is not imported)."""
+    spec = importlib.util.find_spec("symspellpy")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("symspellpy is not installed: its English word list tells typos from real words")
+    path = Path(next(iter(spec.submodule_search_locations))) / ENGLISH_LIST
+    with path.open(encoding="utf-8") as fh:
+        return frozenset(line.split(" ", 1)[0] for line in fh)
+
+
+# Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
+STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue found in the text, and what it counted for."""
+
+    text: str  # the cue as listed in moods.yaml (or the emoji)
+    mood: str  # the mood it is listed under
+    weight: float  # what it added to ``counts_for``
+    negated: bool = False
+    position: int = 0  # where it starts, in words (emoji count as after the words)
+    written: str | None = None  # what the member wrote, where it differs ("tierd" for "tired")
+    counts_for: str | None = None  # the mood it counted for: its own, when_negated, or nothing
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    stems: tuple[str, ...]
+    text: str
+    mood: str
+    weight: int
+
+
+class Lexicon:
+    def __init__(self, moods: Mapping[str, Mood], known_words: Iterable[str] = ()) -> None:
+        self.moods = moods
+        phrases = [
+            _Phrase(tuple(stem(w) for w in cue.split()), cue, mood.name, weight)
+            for mood in moods.values() for cue, weight in mood.cues.items()
+        ]
+        # Longest phrases first, so "can't sleep" wins over "sleep".
+        phrases.sort(key=lambda p: -len(p.stems))
+        self._by_first: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            self._by_first.setdefault(phrase.stems[0], []).append(phrase)
+        self.cue_words = sorted({w for mood in moods.values() for cue in mood.cues for w in cue.split()
+                                 if w.isalpha()})
+        self._cue_stems = {stem(w) for w in self.cue_words}
+        self._collapsed = {collapse(w): w for w in self.cue_words if len(w) >= 3}
+        self._typo_targets = [w for w in self.cue_words if len(w) >= 3]
+        self._short = [w for w in self.cue_words if len(w) == 3]
+        # The words this lexicon and its examples use: what "English" means for language detection.
+        self.vocabulary = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
+        self.known = self.vocabulary | english_words()
+        self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
+        self.correct = lru_cache(maxsize=16384)(self._correct)
+
+    def _correct(self, word: str) -> str:
+        """The cue word a misspelt word stands for, or the word itself.
+
+        Only a word that is neither a cue, nor a known word, nor a form of a cue word is
+        corrected, and only to a cue word one edit away (two for long words): one letter
+        swapped, dropped, doubled or wrong.
+        """
+        if word in self.known or not word.isalpha() or stem(word) in self._cue_stems:
+            return word
+        squeezed = squeeze(word)
+        if squeezed in self.known:
+            return squeezed
+        # A dropped g: "feelin", "nothin".
+        if word.endswith("in") and word + "g" in self.known:
+            return word + "g"
+        collapsed = self._collapsed.get(collapse(word))
+        if collapsed is not None:
+            return collapsed
+        if len(word) == 3:
+            # Three letters leave room for one kind of typo only: two swapped ("sda").
+            for target in self._short:
+                if sorted(target) == sorted(word) and OSA.distance(target, word) == 1:
+                    return target
+            return word
+        if len(word) < 3:
+            return word
+        limit = 1 if len(word) < 8 else 2
+        match = process.extractOne(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit)
+        if match is None or abs(len(match[0]) - len(squeezed)) > limit:
+            return word
+        return str(match[0])
+
+    def stems_of(self, words: list[Word]) -> list[str]:
+        return [w.text + "#" if w.text in STEM_CLASHES else stem(self.correct(w.text)) for w in words]
+
+    def find(self, text: str, words: list[Word], negated: list[bool]) -> list[Cue]:
+        """Every cue in the text, longest first and none overlapping, with what each counts for."""
+        stems = self.stems_of(words)
+        used = [False] * len(words)
+        cues: list[Cue] = []
+        for i, first in enumerate(stems):
+            for phrase in self._by_first.get(first, ()):
+                n = len(phrase.stems)
+                if tuple(stems[i:i + n]) != phrase.stems or any(used[i:i + n]):
+                    continue
+                # A cue in two words must stay in one clause: "bad. day" is not "bad day".
+                if words[i + n - 1].clause != words[i].clause:
+                    continue
+                for j in range(i, i + n):
+                    used[j] = True
+                written = " ".join(w.text for w in words[i:i + n])
+                weight = phrase.weight * words[i].weight * self._intensity(words, i)
+                is_negated = negated[i]
+                target = self.moods[phrase.mood].when_negated if is_negated else phrase.mood
+                if is_negated:
+                    # A denial says less than a statement: "not sad, just bored" is bored.
+                    weight = max(1.0, weight - 1)
+                cues.append(Cue(phrase.text, phrase.mood, round(weight, 2), is_negated, i,
+                                None if written == phrase.text else written, target))
+                break
+        after = len(words)
+        for emoji, mood in self._emoji:
+            count = text.count(emoji)
+            if count:
+                cues.append(Cue(emoji, mood, 2.0 * min(count, 3), position=after + text.index(emoji), counts_for=mood))
+        cues.sort(key=lambda c: c.position)
+        return cues
+
+    @staticmethod
+    def _intensity(words: list[Word], i: int) -> float:
+        # "tired af" says it after the word.
+        if i + 1 < len(words) and words[i + 1].text in AFTER_INTENSIFIERS and words[i + 1].clause == words[i].clause:
+            return AFTER_INTENSIFIERS[words[i + 1].text]
+        for j in (i - 1, i - 2):
+            if j >= 0 and words[j].clause == words[i].clause:
+                factor = INTENSIFIERS.get(words[j].text) or DOWNTONERS.get(words[j].text)
+                if factor:
+                    return factor
+        return 1.0
+
+
+def tally(cues: Iterable[Cue]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for cue in cues:
+        if cue.counts_for is not None:
+            scores[cue.counts_for] = round(scores.get(cue.counts_for, 0.0) + cue.weight, 2)
+    return scores

@@ -1,0 +1,298 @@
+"""The mood reader: rules first (crisis, another language), then the cue lexicon and a naive
+Bayes classifier read the same words, and their scores are added up.
+
+* The lexicon (``content/moods.yaml``) knows the words that name a mood, forgives one-letter
+  typos, and applies negation ("not happy" is sad; "can't say I'm not happy" is happy) and the
+  weight of a "but" clause ("happy but nervous about tomorrow" is stressed).
+* The classifier (trained at start-up on ``content/mood_examples.yaml``) knows phrasings with
+  no mood word in them: events ("my bike got stolen"), idioms ("in the dumps"), loneliness as
+  a situation ("everyone's out but me"), good news ("I passed!"), and plain chat that is no
+  mood at all (label ``none``).
+* A reading that is not sure says so and offers the likeliest two or three moods.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ContentError
+from bot.models import Mood
+from bot.services.mood.classifier import Evidence, Features, NaiveBayes, featurise
+from bot.services.mood.lexicon import Cue, Lexicon, tally
+from bot.services.mood.rules import is_crisis, is_sarcastic, other_language
+from bot.services.mood.text import Word, negated_flags, normalise, split_words
+from bot.services.packs import BUILTIN_CONTENT
+
+EXAMPLES_FILE = BUILTIN_CONTENT / "mood_examples.yaml"
+NONE = "none"
+# How the lexicon's points and the classifier's probabilities add up: a probability of 1 is
+# worth this many points (a strong cue is 3).
+CLASSIFIER_POINTS = 3.0
+TEMPERATURE = 4.0
+# A reading is sure when its mood leads the next by this many points...
+SURE_MARGIN = 1.5
+# ...or, with no cue at all, when the classifier gives it at least this probability.
+SURE_PROBABILITY = 0.55
+# Below this the classifier's best mood is no guess at all, just a "which is closest?".
+GUESS_PROBABILITY = 0.2
+# With no cue, "none" wins when it is at least this share of the best mood's probability.
+NONE_RATIO = 0.8
+# Gentle moods this likely make a pick gentle, whatever mood wins.
+GENTLE_PROBABILITY = 0.35
+OFFERS = 3
+SARCASM_MOOD = "angry"
+# A sentence that opens with one of these alone, then tells of trouble, is sarcastic.
+CHEER = frozenset({"great", "awesome", "fantastic", "wonderful", "brilliant", "perfect", "lovely", "nice", "super",
+                   "yay", "cool", "amazing", "excellent", "marvellous", "terrific", "joy", "fab", "splendid"})
+FILLERS = frozenset({"oh", "ah", "well", "just", "wow", "so", "how", "really", "thanks", "thank", "you"})
+
+
+class Verdict(enum.StrEnum):
+    MOOD = "mood"
+    NONE = "none"
+    CRISIS = "crisis"
+    OTHER_LANGUAGE = "other-language"
+
+
+@dataclass(frozen=True)
+class MoodReading:
+    """What a text reads as, and why.
+
+    ``mood`` is the reading (None for no mood, a crisis or another language); ``sure`` is False
+    when it is only the likeliest guess, and then ``offers`` holds the moods to ask about,
+    likeliest first. ``gentle`` is True when a gentle mood was plausible at all: a pick for it
+    must then be gentle whichever mood it is for.
+    """
+
+    mood: Mood | None
+    cues: tuple[Cue, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+    verdict: Verdict = Verdict.NONE
+    sure: bool = True
+    offers: tuple[Mood, ...] = ()
+    likelihood: dict[str, float] = field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+    notes: tuple[str, ...] = ()
+    gentle: bool = False
+
+    @property
+    def label(self) -> str:
+        """The mood's name, or ``none``, ``crisis`` or ``other-language``."""
+        return self.mood.name if self.mood is not None else self.verdict.value
+
+    def explain(self) -> list[str]:
+        """Why, in lines for a person: the cues, the rules that applied, the classifier's view."""
+        lines = [f"  note: {note}" for note in self.notes]
+        for cue in self.cues:
+            written = f" (written {cue.written!r})" if cue.written else ""
+            negated = f", negated {cue.mood}" if cue.negated else ""
+            lines.append(f"  cue {cue.text!r}{written} -> {cue.counts_for or 'nothing'} +{cue.weight:g}{negated}")
+        if self.likelihood:
+            ranked = sorted(self.likelihood.items(), key=lambda kv: -kv[1])[:4]
+            lines.append("  classifier: " + ", ".join(f"{name} {p:.2f}" for name, p in ranked))
+        if self.evidence:
+            lines.append("  because of: " + ", ".join(e.describe() for e in self.evidence))
+        if self.scores:
+            ranked_scores = sorted(self.scores.items(), key=lambda kv: -kv[1])[:4]
+            lines.append("  scores: " + ", ".join(f"{name} {score:g}" for name, score in ranked_scores))
+        if self.offers:
+            lines.append("  not sure: offers " + ", ".join(m.name for m in self.offers))
+        if self.gentle and (self.mood is None or not self.mood.gentle):
+            lines.append("  gentle: a gentle mood is plausible, so the pick is gentle")
+        return lines
+
+    def because(self) -> str:
+        """A short reason for the member: the words that decided it."""
+        decisive = [c for c in self.cues if self.mood is not None and c.counts_for == self.mood.name]
+        if decisive:
+            shown = [repr(c.written or c.text) if not c.written else f"{c.written!r} (as {c.text!r})"
+                     for c in decisive[:3]]
+            return "from " + ", ".join(shown)
+        if self.evidence:
+            words = [e.feature.partition(":")[2].lstrip("!") for e in self.evidence if e.feature.startswith("w:")]
+            if words:
+                return "from how you put it"
+        return ""
+
+
+def load_examples(path: Path = EXAMPLES_FILE, labels: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """The labelled phrases in ``path`` as (text, label) pairs, validated: a bad entry is named
+    by file, label and number."""
+    problems: list[str] = []
+    try:
+        # The C loader when PyYAML has it: the pure-Python one takes a quarter second here.
+        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContentError([f"{path}: {exc}"]) from exc
+    if not isinstance(data, Mapping) or not isinstance(data.get("examples"), Mapping):
+        raise ContentError([f"{path}: must have an examples: mapping of label to phrases"])
+    allowed = None if labels is None else set(labels) | {NONE}
+    out: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for label, phrases in data["examples"].items():
+        where = f"{path}, examples {label}"
+        if allowed is not None and label not in allowed:
+            problems.append(f"{where}: unknown label (use a mood name or {NONE!r})")
+            continue
+        if not isinstance(phrases, list) or not phrases:
+            problems.append(f"{where}: must be a list of phrases")
+            continue
+        for n, phrase in enumerate(phrases, 1):
+            if not isinstance(phrase, str) or not phrase.strip():
+                problems.append(f"{where}, phrase {n}: must be some text")
+                continue
+            key = " ".join(normalise(phrase).split())
+            if key in seen and seen[key] != label:
+                problems.append(f"{where}, phrase {n}: {phrase!r} is also an example of {seen[key]}")
+            seen[key] = label
+            out.append((phrase, label))
+    if problems:
+        raise ContentError(problems)
+    return out
+
+
+# Readers built in this process, by what they were built from: the lexicon and the model are
+# never changed once built, so a second Core (a restart in the tests, the CLI after the bot)
+# shares them instead of training again.
+_BUILT: dict[str, tuple[Lexicon, NaiveBayes]] = {}
+
+
+class MoodReader:
+    def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None, *,
+                 reuse: bool = True) -> None:
+        """A reader for ``moods``, its classifier trained on ``examples`` (default: the shipped
+        ``content/mood_examples.yaml``). ``reuse=False`` trains afresh even if this process
+        already built a reader from the same moods and examples (the benchmark times that)."""
+        self.moods = {mood.name: mood for mood in moods}
+        if not self.moods:
+            raise ValueError("at least one mood is needed")
+        if examples is None:
+            examples = load_examples(labels=self.moods) if EXAMPLES_FILE.exists() else []
+        self.labels = (*self.moods, NONE)
+        key = hashlib.sha256(repr((sorted(self.moods.items()), list(examples))).encode()).hexdigest()
+        built = _BUILT.get(key) if reuse else None
+        if built is None:
+            split = [(split_words(text), label) for text, label in examples if label in self.labels]
+            self.lexicon = Lexicon(self.moods, {w.text for words, _ in split for w in words})
+            self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
+            if reuse:
+                _BUILT[key] = (self.lexicon, self.model)
+        else:
+            self.lexicon, self.model = built
+        self._english = self.lexicon.vocabulary
+
+    def with_examples(self, examples: Iterable[tuple[str, str]]) -> MoodReader:
+        """This reader with a few more labelled phrases (say, one server's corrections) laid over
+        its classifier. Costs as much as the phrases given; this reader is unchanged."""
+        clone = object.__new__(MoodReader)
+        clone.__dict__.update(self.__dict__)
+        clone.model = self.model.with_examples((self.features(text), label) for text, label in examples)
+        return clone
+
+    def features(self, text: str) -> Features:
+        return self._features(split_words(text))
+
+    def _features(self, words: list[Word], negated: list[bool] | None = None) -> Features:
+        return featurise(words, self.lexicon.stems_of(words), negated if negated is not None else negated_flags(words))
+
+    def get(self, name: str) -> Mood | None:
+        return self.moods.get(name.strip().lower())
+
+    def suggest(self, prefix: str) -> list[Mood]:
+        """Moods for autocomplete: those whose name or description starts with / contains the text."""
+        prefix = prefix.strip().lower()
+        ordered = sorted(self.moods.values(), key=lambda m: (not m.name.startswith(prefix), m.name))
+        return [m for m in ordered if not prefix or prefix in m.name or prefix in m.description.lower()]
+
+    def read(self, text: str) -> MoodReading:
+        """What ``text`` reads as; see :class:`MoodReading`."""
+        named = self.get(text) or self.get(self.lexicon.correct(normalise(text).strip()))
+        if named is not None:
+            return MoodReading(named, (Cue(named.name, named.name, 3.0, counts_for=named.name),),
+                               {named.name: 3.0}, Verdict.MOOD, gentle=named.gentle)
+        if is_crisis(text):
+            return MoodReading(None, verdict=Verdict.CRISIS, notes=("crisis: reply with care, no joke",), gentle=True)
+        words = split_words(text)
+        if other_language([w.text for w in words], text, self._english):
+            return MoodReading(None, verdict=Verdict.OTHER_LANGUAGE, notes=("another language",),
+                               offers=tuple(self.moods.values()))
+        return self._score(text, words)
+
+    def _score(self, text: str, words: list[Word]) -> MoodReading:
+        negated = negated_flags(words)
+        cues = self.lexicon.find(text, words, negated)
+        notes: list[str] = []
+        if any(w.weight > 1 for w in words):
+            notes.append("the part after 'but' counts double")
+        sarcastic = is_sarcastic(text) or self._cheer_then_trouble(words)
+        features = self._features(words, negated)
+        likelihood = self.model.probabilities(features, TEMPERATURE)
+        if sarcastic and SARCASM_MOOD in self.moods:
+            # The cheerful words are the sarcasm: they count for nothing, and what is left
+            # decides; sarcasm itself leans to fed up ("oh great, another monday").
+            notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
+            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
+            cues.append(Cue("(sarcasm)", SARCASM_MOOD, 1.0, position=len(words), counts_for=SARCASM_MOOD))
+            cheer = likelihood.pop("happy", 0.0)
+            rest = sum(likelihood.values()) or 1.0
+            likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
+            likelihood["happy"] = 0.0
+        lexical = tally(cues)
+        scores = {name: round(lexical.get(name, 0.0) + CLASSIFIER_POINTS * likelihood.get(name, 0.0), 2)
+                  for name in self.moods}
+        ranked = sorted(self.moods, key=lambda name: (-scores[name], -self._last_cue(cues, name)))
+        best, second = ranked[0], ranked[1] if len(ranked) > 1 else ranked[0]
+        p_none = likelihood.get(NONE, 0.0)
+        if lexical:
+            sure = scores[best] - scores[second] >= SURE_MARGIN
+            verdict = Verdict.MOOD
+        elif p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY:
+            verdict, sure = Verdict.NONE, False
+        else:
+            verdict = Verdict.MOOD
+            sure = likelihood[best] >= SURE_PROBABILITY
+        offers: tuple[Mood, ...] = ()
+        if not sure:
+            offers = tuple(self.moods[name] for name in ranked[:OFFERS])
+        mood = self.moods[best] if verdict is Verdict.MOOD else None
+        gentle = (
+            (mood is not None and mood.gentle)
+            or any(m.gentle for m in offers if verdict is Verdict.MOOD)
+            or any(self.moods[name].gentle and score >= 2 for name, score in lexical.items())
+            or sum(p for name, p in likelihood.items() if name in self.moods and self.moods[name].gentle)
+            >= GENTLE_PROBABILITY
+        )
+        rival = second if mood is not None else NONE
+        evidence = tuple(self.model.evidence(features, best, rival)) if not lexical else ()
+        return MoodReading(mood, tuple(cues), scores, verdict, sure, offers,
+                           {k: round(v, 3) for k, v in likelihood.items()}, evidence, tuple(notes), gentle)
+
+    def _cheer_then_trouble(self, words: list[Word]) -> bool:
+        """"Awesome, I locked my keys in the car": a cheerful word on its own, then something
+        the rest of the sentence does not read as happy about."""
+        if not words or words[0].clause != 0:
+            return False
+        opening = [w.text for w in words if w.clause == 0]
+        if not (set(opening) <= CHEER | FILLERS and set(opening) & CHEER):
+            return False
+        rest = [w for w in words if w.clause > 0]
+        if len(rest) < 2:
+            return False
+        likely = self.model.probabilities(self._features(rest), TEMPERATURE)
+        lexical = tally(self.lexicon.find("", rest, negated_flags(rest)))
+        if lexical:
+            return max(lexical, key=lambda k: lexical[k]) != "happy"
+        return max(likely, key=lambda k: likely[k]) not in ("happy", NONE)
+
+    @staticmethod
+    def _last_cue(cues: Sequence[Cue], name: str) -> int:
+        # Ties go to the mood said last: in chat the last word tends to be the real one.
+        return max((c.position for c in cues if c.counts_for == name), default=-1)

@@ -1,0 +1,118 @@
+"""Rules that come before any scoring: a message about self-harm or crisis, a message in
+another language, and sarcasm ("oh great, another monday" is not happy).
+
+They are patterns rather than learned, on purpose: a crisis must be recognised the same way
+every time, whatever the examples say, and each rule can be read and argued with here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.services.mood.text import normalise
+
+# What a member who may be in crisis sees: kind, short, no joke, and no list of numbers that
+# could go out of date; the server's moderators are people who are actually there.
+CRISIS_REPLY = (
+    "That sounds really heavy, and I'm glad you said it. I'm only a joke bot, so no joke this time. "
+    "Please talk to someone you trust, or reach out to this server's moderators: you don't have to "
+    "carry this alone. 💙"
+)
+OTHER_LANGUAGE_REPLY = (
+    "For now I only understand moods in English, sorry. Say it in English, or pick the closest mood:"
+)
+
+_CRISIS = re.compile(
+    r"\b(?:"
+    # harming or killing oneself, said outright
+    r"(?:kill|killing|killed|hurt|hurting|harm|harming|cut|cutting|burn|burning|starve|starving) my ?self"
+    r"|kms|unalive(?: my ?self)?|self[- ]?harm\w*|suicid\w*|overdos\w*"
+    r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b(?! with)|take my (?:own )?life"
+    # wanting to be dead (but not "dying of laughter" or "dead tired")
+    r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather|rather) (?:to )?(?:be )?(?:die|dead)\b"
+    r"(?! (?:of|from|laughing|tired|on my feet))"
+    r"|(?:don't|do not) want to (?:be alive|live|exist|be here any ?more|wake up|go on)"
+    r"|(?:sleep|go to sleep) and (?:never|not) wake up|never wake up again|not wake up tomorrow"
+    r"|(?:no|what's|what is|not any|there's no|see no|is there any)(?: even| really| actually)?(?: the| a| any)? "
+    r"(?:reason|point) "
+    r"(?:to|in|of) (?:live|living|going on|"
+    r"being alive|being here|staying|carrying on)"
+    r"|better off (?:dead|without me)|(?:life|living) (?:is|isn't) (?:not )?worth (?:it|living)|not worth living"
+    r"|can't go on|can't keep going|can't do (?:this|life) any ?more\b.*\b(?:die|end|gone)"
+    # being a burden, being gone, saying goodbye for good
+    r"|(?:nobody|no one|noone) would (?:even )?(?:miss|notice|care)\b.*\b(?:gone|dead|died|disappeared|not here)"
+    r"|\bi(?:'m| am| was| were| could be| should be)? (?:just )?gone for good|if i (?:was|were) gone\b"
+    r"|(?:disappear|vanish) (?:forever|for good)|stop existing|cease to exist|not exist any ?more"
+    r"|(?:wish|want) i was never born"
+    r"|goodbye (?:letter|letters|note|notes|message|messages)|(?:suicide|last) note|said my goodbyes"
+    r"|giving (?:away|my) (?:all )?my (?:stuff|things)|written my (?:will|note|letters)"
+    # the means, and not being safe
+    r"|how many (?:pills|tablets|sleeping pills)|(?:pills|tablets) (?:it )?(?:would )?take to"
+    r"|not safe (?:right now|with myself|tonight|alone)|i'm not safe|i am not safe|don't feel safe with myself"
+    r"|(?:a|the) (?:bridge|rope|ledge) (?:tonight|for me)|(?:jump|jumping) (?:off|from) (?:a|the) "
+    r"(?:bridge|roof|building)"
+    r")"
+)
+
+# Common function words and mood words of the languages members are likeliest to write in,
+# minus any that are also English words. One of these with no English around it is enough.
+_FOREIGN = frozenset("""
+estoy estás esta está muy pero porque hoy tengo mucho nada mí estoy cansado cansada triste feliz aburrido
+aburrida enojado enojada estresado estresada solo sola sólo contento contenta también día noche mañana
+siento qué bien mal quiero hermano amigo amigos
+je suis très mais pas les des une aujourd'hui avec moi c'est j'ai tout fatigué fatiguée heureux heureuse
+ennuie seul seule énervé énervée stressé stressée ça vais suis journée trop
+ich bin sehr aber nicht heute und das ist mir müde traurig glücklich langweilig allein wütend gestresst
+mich fühle habe keine niemand einsam
+estou muito não hoje com cansado feliz sozinho sozinha saudade chateado chateada estressado tô
+sono molto oggi non stanco stanca felice annoiato annoiata arrabbiato arrabbiata ho mi sento
+ik ben heel moe vandaag niet blij verdrietig boos verveeld alleen
+che noia ragazzi sempre davvero
+jestem bardzo nie się mam dzisiaj jak zmęczony zmęczona smutny smutna szczęśliwy znudzony wkurzony
+çok bugün ben değil yorgun mutlu üzgün sıkıldım sinirli yalnız
+jag är och inte mycket idag trött ledsen arg ensam uttråkad
+""".split())
+
+
+# Short words that English shares with the languages above.
+_SHARED = frozenset("me no a so tu te son fin die was bin man hat also will war ok is de la en in un".split())
+
+
+def is_crisis(text: str) -> bool:
+    return bool(_CRISIS.search(normalise(text)))
+
+
+def other_language(words: list[str], text: str, english: frozenset[str]) -> bool:
+    """Is this written in a language other than English? Mostly letters of another script, or
+    words of another language outnumbering the English ones."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters:
+        latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
+        if len(letters) - latin >= 2 and latin / len(letters) < 0.5:
+            return True
+    # A word of both ("me", "solo", "so", "bin") is evidence for neither.
+    foreign = sum(1 for w in words if w in _FOREIGN and w not in english)
+    accented = sum(1 for w in words if w not in english and any(ord(ch) > 127 and ch.isalpha() for ch in w))
+    known = sum(1 for w in words if w in english and w not in _FOREIGN and w not in _SHARED)
+    return foreign + accented >= 1 and foreign + accented > known
+
+
+_SARCASM = re.compile(
+    r"^(?:oh|ah|ahh|ooh|wow)[,!. ]+(?:great|joy|wonderful|fantastic|perfect|lovely|brilliant|goody|yay|super|"
+    r"awesome|amazing|nice|fun|good)\b"
+    r"|^(?:oh|ah|wow|ooh)[,!. ]+what an? (?:thrilling|exciting|fun|riveting|great|lovely|wonderful|fantastic|fun)\b"
+    r"|\b(?:great|perfect|fantastic|wonderful|brilliant|lovely|awesome|nice|super)[,.!]* just "
+    r"(?:great|perfect|fantastic|wonderful|brilliant|lovely|awesome|what i needed)\b"
+    r"|\bjust what i (?:needed|wanted)\b|\bexactly what i (?:needed|wanted)\b|\blove (?:that|this) for me\b"
+    r"|\bthanks a lot\b|\bthanks for nothing\b"
+    r"|\bwhat a (?:great|lovely|perfect) (?:start|way to)\b.*\b(?:not|another|again)\b"
+    r"|\byay[.!]*\s*(?:not|\.\.\.)|\bso much fun\b.*\.\.\.|\bcan't wait\b.*\b(?:another|more) (?:meeting|monday|exam)"
+    r"|(?:^|\s)/s\b"
+    r"|\b(?:great|yay|wonderful|fantastic|perfect|lovely|awesome|brilliant)\b.{0,20}\b(?:another|again|more) "
+    r"(?:monday|mondays|meeting|meetings|rain|traffic|homework|bill|bills|deadline|overtime|shift)"
+)
+
+
+def is_sarcastic(text: str) -> bool:
+    return bool(_SARCASM.search(normalise(text)))
