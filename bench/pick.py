@@ -28,10 +28,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.clock import SystemClock
-from bot.db import Database
-from bot.repositories.items import I_COLUMNS, ITEM_COLUMNS
 from bot.services.picker import PickService
 from bot.storage.sqlite import SqliteStorage
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.items import I_COLUMNS, ITEM_COLUMNS
 
 CATEGORIES = [f"cat{n:02d}" for n in range(20)]
 GUILD, CHANNEL = 1, 2

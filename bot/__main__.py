@@ -174,11 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "mood":
             print(_mood(config, args.text, args.eval_file, args.reader))
         elif args.command == "backup":
-            from bot.storage.backup import backup
+            from bot.storage.sqlite.backup import backup
 
             print(backup(config.database_path, args.file, overwrite=args.force).summary())
         elif args.command == "restore":
-            from bot.storage.backup import restore
+            from bot.storage.sqlite.backup import restore
 
             print(restore(args.file, config.database_path).summary())
         elif args.command == "sandbox":

@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.core import Core
 from bot.errors import BanterError, ConfigError, DiscordUnreachable
-from bot.storage.lock import DatabaseBusy, hold_database
+from bot.storage.sqlite.lock import DatabaseBusy, hold_database
 
 log = logging.getLogger(__name__)
 

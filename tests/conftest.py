@@ -14,7 +14,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
-from bot.db import Database
+from bot.storage.sqlite.database import Database
 from tests.template_db import seeded
 
 ROOT = Path(__file__).resolve().parent.parent

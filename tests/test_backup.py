@@ -16,9 +16,9 @@ import pytest
 from bot.__main__ import main
 from bot.config import Config
 from bot.core import Core
-from bot.db import Database, migrations
-from bot.storage.backup import latest_version, restore
-from bot.storage.lock import hold_database, lock_path
+from bot.storage.sqlite.backup import latest_version, restore
+from bot.storage.sqlite.database import Database, migrations
+from bot.storage.sqlite.lock import hold_database, lock_path
 from tests.support import vote_of
 from tests.template_db import seeded
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database
+from bot.storage.sqlite.database import Database
 
 COUNT_TO = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT {} FROM c"
 
@@ -84,7 +84,7 @@ async def wal_frames_after_quick_writes(path: Path, writes: int) -> int:
 
 async def test_quick_writes_are_checkpointed_by_the_writer(tmp_path: Path, monkeypatch) -> None:
     checkpointed = await wal_frames_after_quick_writes(tmp_path / "a.db", 1200)
-    monkeypatch.setattr("bot.db.CHECKPOINT_EVERY", 10**9)
+    monkeypatch.setattr("bot.storage.sqlite.database.CHECKPOINT_EVERY", 10**9)
     never = await wal_frames_after_quick_writes(tmp_path / "b.db", 1200)
     # The quick connection never checkpoints; without the writer's checkpoints every 500
     # writes, the WAL would hold all 1,200 of them.

@@ -19,7 +19,7 @@ from aiohttp import web
 from bot import launcher
 from bot.__main__ import main
 from bot.errors import TRY_AGAIN_LATER, DiscordUnreachable
-from bot.storage.lock import hold_database, lock_path
+from bot.storage.sqlite.lock import hold_database, lock_path
 
 APPLICATION_ID = 4242
 

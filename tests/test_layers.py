@@ -42,9 +42,9 @@ def test_the_check_sees_the_emulator_as_discord() -> None:
 
 SQL_CALLS = {"execute", "executemany", "executescript", "execute_fetchall", "fetch_all", "fetch_one", "scalar",
              "write"}
-# Besides the repositories: the database file itself (connections and migrations, and its backup
-# and restore, which copy and inspect whole files rather than query rows).
-SQL_HOMES = {ROOT / "bot" / "db.py", ROOT / "bot" / "storage" / "backup.py"}
+# A backend holds all of it: its repositories, its connections and migrations, its backup and
+# restore. The rest of the project speaks to the storage seam (bot/storage/__init__.py).
+SQL_HOMES = (ROOT / "bot" / "storage" / "sqlite",)
 
 
 def runs_sql(path: Path) -> list[int]:
@@ -65,7 +65,7 @@ def test_sql_lives_in_repositories_and_migrations() -> None:
         f"{path.relative_to(ROOT)}:{line}"
         for folder in (ROOT / "bot", ROOT / "cogs")
         for path in folder.rglob("*.py")
-        if path not in SQL_HOMES and (ROOT / "bot" / "repositories") not in path.parents
+        if not any(home in path.parents for home in SQL_HOMES)
         for line in runs_sql(path)
     ]
     assert offenders == []
@@ -75,7 +75,7 @@ def test_sql_lives_in_repositories_and_migrations() -> None:
 # (<t:...>), inline code and command names in backticks (`/daily set`), and markdown (**bold**,
 # ||spoiler||). Services say who and what as data; the cogs render it (cogs/render.py).
 MARKUP = re.compile(r"<@|<#|<t:|`[^`\s][^`\n]*`|\*\*\S|\S\*\*|\|\|")
-MARKUP_FREE = (ROOT / "bot" / "services", ROOT / "bot" / "repositories", ROOT / "bot" / "storage")
+MARKUP_FREE = (ROOT / "bot" / "services", ROOT / "bot" / "storage")
 
 
 def _not_written(tree: ast.AST) -> set[int]:
@@ -137,7 +137,7 @@ def reaches_past_the_services(path: Path) -> list[int]:
         if isinstance(node, ast.Attribute) and node.attr == "storage":
             lines.append(node.lineno)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("bot.repositories", "bot.storage",
-                                                                                   "bot.db")):
+                                                                                   "bot.storage.sqlite.database")):
             lines.append(node.lineno)
     return lines
 
@@ -149,3 +149,13 @@ def test_cogs_speak_only_to_services() -> None:
         for line in reaches_past_the_services(path)
     ]
     assert offenders == [], "a cog calls a service of the Core; the storage is the services' business"
+
+
+def test_services_know_the_storage_seam_not_a_backend() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / "bot" / "services").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.storage.")
+    ]
+    assert offenders == [], "services import bot.storage (the seam) and bot.records, never a backend"

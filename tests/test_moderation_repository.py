@@ -7,12 +7,12 @@ from pathlib import Path
 
 from bot.clock import iso
 from bot.core import Core
-from bot.db import Database, migrations
 from bot.models import ContentEntry, Filters, JokeBody
 from bot.records import AuditEntry, ItemState
-from bot.repositories.audit import AuditLog
-from bot.repositories.items import ItemRepository
-from bot.repositories.moderation import ModerationRepository
+from bot.storage.sqlite.audit import AuditLog
+from bot.storage.sqlite.database import Database, migrations
+from bot.storage.sqlite.items import ItemRepository
+from bot.storage.sqlite.moderation import ModerationRepository
 from cogs.render import action_text
 
 A, B = 1001, 1002

@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.errors import UserError
 from bot.models import VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
-from bot.storage.picks import BUSY, CANDIDATES, RESERVE
+from bot.storage.sqlite.picks import BUSY, CANDIDATES, RESERVE
 from tests.support import item_by_key, retire, vote_of
 
 GUILD, CHANNEL = 1001, 2001

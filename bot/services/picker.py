@@ -20,7 +20,7 @@ How a pick works (and why it does not scan the table):
   most recent fifth, so repeats come in a new order and never before the whole pool (well
   over 80% of it) has been shown.
 * How the reads are made cheap (showings written in the background, rows read ahead in a busy
-  channel) is the storage's business: see :mod:`bot.storage.picks`.
+  channel) is the storage's business: see :mod:`bot.storage.sqlite.picks`.
 """
 
 from __future__ import annotations

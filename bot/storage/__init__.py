@@ -19,14 +19,14 @@ from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from bot.repositories.audit import AuditLog
-    from bot.repositories.daily import DailyRepository
-    from bot.repositories.history import HistoryRepository
-    from bot.repositories.items import ItemRepository
-    from bot.repositories.moderation import ModerationRepository
-    from bot.repositories.settings import MetaRepository, SettingsRepository
-    from bot.repositories.votes import VoteRepository
-    from bot.storage.picks import PickReads
+    from bot.storage.sqlite.audit import AuditLog
+    from bot.storage.sqlite.daily import DailyRepository
+    from bot.storage.sqlite.history import HistoryRepository
+    from bot.storage.sqlite.items import ItemRepository
+    from bot.storage.sqlite.moderation import ModerationRepository
+    from bot.storage.sqlite.picks import PickReads
+    from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
+    from bot.storage.sqlite.votes import VoteRepository
 
 
 class Transaction(Protocol):
@@ -62,7 +62,7 @@ class Storage(Transaction, Protocol):
 
     @property
     def picks(self) -> PickReads:
-        """The reads a pick makes (see :mod:`bot.storage.picks`)."""
+        """The reads a pick makes (see :mod:`bot.storage.sqlite.picks`)."""
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...

@@ -74,7 +74,7 @@ async def until_closed(database: Path) -> None:
     turns of it and the closing of the database threads."""
     import asyncio
 
-    from bot.storage.lock import DatabaseBusy, hold_database
+    from bot.storage.sqlite.lock import DatabaseBusy, hold_database
 
     for _ in range(1_000_000):
         try:

@@ -9,7 +9,7 @@ import signal
 from pathlib import Path
 
 from bot.launcher import run_until_terminated
-from bot.storage.lock import hold_database
+from bot.storage.sqlite.lock import hold_database
 from discord_emulator.driver import sandbox
 from tests.e2e.harness import fresh_config
 

@@ -1,15 +1,15 @@
 """SQL for moderation: the review queue (suggestions and reports), hidden items and item versions.
 
-The log of moderation actions is :mod:`bot.repositories.audit`. Every method runs on the
-:class:`~bot.db.Sql` it is given: the database (each statement on its own) or one transaction."""
+The log of moderation actions is :mod:`bot.storage.sqlite.audit`. Every method runs on the
+:class:`~bot.storage.sqlite.database.Sql` it is given: the database (each statement on its own) or one transaction."""
 
 from __future__ import annotations
 
 import json
 
-from bot.db import Row, Sql
 from bot.models import ContentEntry, Kind
 from bot.records import Case, ItemState, Report, SimilarItem, Version, entry_from_json, entry_to_json
+from bot.storage.sqlite.sql import Row, Sql
 
 CASE_COLUMNS = (
     "id, guild_id, type, status, kind, user_id, item_id, content, created_at, decided_at, decided_by, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.db import Row, Sql
 from bot.records import ActionRecord, AuditEntry
+from bot.storage.sqlite.sql import Row, Sql
 
 LOG_COLUMNS = ("id, guild_id, actor_id, action, target, kind, item_id, case_id, member_id, before, after, details, "
                "reason, summary, created_at")

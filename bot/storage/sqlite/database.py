@@ -25,22 +25,19 @@ import asyncio
 import contextlib
 import logging
 import math
-import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import aiosqlite
 
-from bot.models import wilson_lower_bound
+from bot.storage.sqlite.connections import connect, connect_quick, migrations
 
 log = logging.getLogger(__name__)
 
-MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 # How long a statement may hold the event loop before it is moved to a database thread.
 QUICK_BUDGET = 0.002
@@ -50,89 +47,6 @@ QUICK_CHECK_EVERY = 1000
 CHECKPOINT_EVERY = 500
 # What sends a quick statement to its thread: interrupted (over budget), busy or locked.
 HANDED_OFF = {sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migration scripts shipped with the package, in order."""
-    found = []
-    for entry in resources.files("bot.migrations").iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    numbers = [number for number, _, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001, 002, ... without gaps; found {numbers}")
-    return found
-
-
-async def _connect(path: Path) -> aiosqlite.Connection:
-    # isolation_level=None: the sqlite3 module must not open transactions behind our back;
-    # transaction() issues BEGIN IMMEDIATE itself.
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    try:
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        # A picks-heavy workload reads index pages at random: keep more of them in memory
-        # (64 MiB of page cache, and the file memory-mapped) than SQLite's 2 MiB default.
-        await conn.execute("PRAGMA cache_size = -65536")
-        await conn.execute("PRAGMA mmap_size = 268435456")
-        # Lets a vote change a tally and its score in one statement (see the vote triggers).
-        await conn.create_function("wilson", 2, wilson_lower_bound, deterministic=True)
-    except BaseException:
-        await conn.close()
-        raise
-    return conn
-
-
-def _connect_quick(path: Path) -> sqlite3.Connection:
-    """The connection used on the event loop itself (see the module's docstring)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 0")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
-        conn.execute("PRAGMA cache_size = -65536")
-        conn.execute("PRAGMA mmap_size = 268435456")
-        conn.create_function("wilson", 2, wilson_lower_bound, deterministic=True)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-Row = sqlite3.Row
-
-
-class Sql(Protocol):
-    """What a repository runs its statements on: the database itself (each statement on its own)
-    or one transaction (:meth:`Database.atomic`). A repository written against this works in
-    both, so a service can call the same method alone or as part of a larger change."""
-
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]: ...
-
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None: ...
-
-    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any: ...
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one statement; return how many rows it changed."""
-        ...
-
-    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
-
-    def atomic(self) -> AbstractAsyncContextManager[TransactionSql]:
-        """A transaction, or the one under way: statements in it commit together or not at all."""
-        ...
-
-    def exclusive(self) -> AbstractAsyncContextManager[Sql]:
-        """Statements that no other coroutine's writes come in between (each may commit alone)."""
-        ...
 
 
 class Database:
@@ -160,11 +74,11 @@ class Database:
     async def open(cls, path: Path) -> Database:
         """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = cls(await _connect(path), path)
+        db = cls(await connect(path), path)
         try:
             await db.migrate()
-            db.reader = await _connect(path)
-            db.quick = _connect_quick(path)
+            db.reader = await connect(path)
+            db.quick = connect_quick(path)
             db.quick.set_progress_handler(db._over_budget, QUICK_CHECK_EVERY)
         except BaseException:
             await db.close()
@@ -297,7 +211,7 @@ class Database:
         """This process's writes, each counted as it starts and again as it ends (committed or
         not). While the count stays the same, nothing this process did has changed what a read
         returns, so rows read earlier may be used again. Other processes' writes are not seen
-        here: whoever keeps rows must also let them age (see ``bot.storage.cache``)."""
+        here: whoever keeps rows must also let them age (see ``bot.storage.sqlite.cache``)."""
         return self._writes
 
     def _after_quick_write(self) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.db import Database, Sql
 from bot.models import Kind
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.sql import Sql
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ those writes lands half in the copy). The copy is written beside ``FILE``, switc
 mode so it is one self-contained file, checked, flushed to disk and only then renamed to ``FILE``.
 
 A restore checks the file first (a SQLite database, intact, a schema version this code knows, and
-Banter's tables), refuses while a bot holds the database's lock (:mod:`bot.storage.lock`) and
+Banter's tables), refuses while a bot holds the database's lock (:mod:`bot.storage.sqlite.lock`) and
 holds that lock itself meanwhile. It copies the file beside the database, flushes it and renames
 it over the database, so the database's path always names a whole file, old or new; the old one
 is kept beside it as ``<database>.before-restore-<time>``. A backup from an older schema is
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.db import migrations
 from bot.errors import BanterError
-from bot.storage.lock import DatabaseBusy, hold_database
+from bot.storage.sqlite.database import migrations
+from bot.storage.sqlite.lock import DatabaseBusy, hold_database
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.db import Sql
 from bot.models import GuildSettings, flags_to_mask, mask_to_flags
-from bot.storage.cache import ReadCache
+from bot.storage.sqlite.cache import ReadCache
+from bot.storage.sqlite.sql import Sql
 
 SETTING_COLUMNS = {
     "safe_mode", "timezone", "moderator_role_id", "suggestions_enabled", "report_threshold",
@@ -17,7 +17,7 @@ SETTING_COLUMNS = {
 
 class SettingsRepository:
     """Settings are read on every command and change rarely: reads are kept in the storage's
-    :class:`~bot.storage.cache.ReadCache`, whose rule (nothing written since) every change here
+    :class:`~bot.storage.sqlite.cache.ReadCache`, whose rule (nothing written since) every change here
     keeps by being a write."""
 
     def __init__(self, sql: Sql, cache: ReadCache) -> None:

@@ -3,12 +3,12 @@
 A pick asks for a few eligible items not yet shown in a channel, from a random point of the
 random order (:meth:`PickReads.choose`). Two things happen here so that the picker need not know:
 
-* Showings are written in the background (:class:`bot.repositories.history.ShowingWriter`):
+* Showings are written in the background (:class:`bot.storage.sqlite.history.ShowingWriter`):
   the ones still waiting are skipped all the same, so a channel never sees a repeat because its
   last showing is not in the table yet.
 * In a busy channel (something was shown there in the last :data:`BUSY` ) a read takes
   :data:`RESERVE` rows instead of :data:`CANDIDATES`, and the rest are kept in the
-  :class:`bot.storage.cache.ReadCache` for the channel's next picks with the same filters. Kept
+  :class:`bot.storage.sqlite.cache.ReadCache` for the channel's next picks with the same filters. Kept
   rows, less the items shown meanwhile, are what a fresh read from that point would return, so
   the no-repeat rule holds; the cache's one rule (nothing written since, and at most a second
   old) says when they may be used. The item chosen leaves the kept rows whether or not its
@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 from bot.clock import Clock, iso
 from bot.models import Filters, Kind
 from bot.records import Candidate
-from bot.repositories.history import ShowingWriter
-from bot.repositories.items import ItemRepository
-from bot.storage.cache import ReadCache
+from bot.storage.sqlite.cache import ReadCache
+from bot.storage.sqlite.history import ShowingWriter
+from bot.storage.sqlite.items import ItemRepository
 
 CANDIDATES = 4
 # Rows one read takes in a busy channel: the candidates of this pick, the rest kept.

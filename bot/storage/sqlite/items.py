@@ -6,7 +6,6 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 
-from bot.db import Sql
 from bot.models import (
     ContentEntry,
     Filters,
@@ -17,6 +16,7 @@ from bot.models import (
     mood_tag,
 )
 from bot.records import ITEM_FIELDS, Candidate, candidate, item_of
+from bot.storage.sqlite.sql import Sql
 
 ITEM_COLUMNS = ", ".join(ITEM_FIELDS)
 # The same, read through the alias ``i`` in joins.

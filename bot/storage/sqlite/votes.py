@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.db import Sql
 from bot.models import VoteTally
+from bot.storage.sqlite.sql import Sql
 
 
 class VoteRepository:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.clock import iso, parse_iso
-from bot.db import Row, Sql
 from bot.records import DailyPost, DailySchedule, NewPost
+from bot.storage.sqlite.sql import Row, Sql
 
 SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
 

@@ -8,7 +8,7 @@ the bot runs) can leave unseen. Reads that a write overtook (the count moved whi
 are not kept.
 
 What is kept today: servers' settings (read on every command, changed rarely) and, in a busy
-channel, the rows a pick read beyond the candidates it needed (:mod:`bot.storage.picks`).
+channel, the rows a pick read beyond the candidates it needed (:mod:`bot.storage.sqlite.picks`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.db import Database
+from bot.storage.sqlite.database import Database
 
 MAX_AGE = timedelta(seconds=1)
 # Entries kept at most: all of them go at the next write anyway; this bounds a burst of reads

@@ -9,16 +9,17 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock
-from bot.db import Database, Sql
-from bot.repositories.audit import AuditLog
-from bot.repositories.daily import DailyRepository
-from bot.repositories.history import HistoryRepository, ShowingWriter
-from bot.repositories.items import ItemRepository
-from bot.repositories.moderation import ModerationRepository
-from bot.repositories.settings import MetaRepository, SettingsRepository
-from bot.repositories.votes import VoteRepository
-from bot.storage.cache import ReadCache
-from bot.storage.picks import PickReads
+from bot.storage.sqlite.audit import AuditLog
+from bot.storage.sqlite.cache import ReadCache
+from bot.storage.sqlite.daily import DailyRepository
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.history import HistoryRepository, ShowingWriter
+from bot.storage.sqlite.items import ItemRepository
+from bot.storage.sqlite.moderation import ModerationRepository
+from bot.storage.sqlite.picks import PickReads
+from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
+from bot.storage.sqlite.sql import Sql
+from bot.storage.sqlite.votes import VoteRepository
 
 
 class _Repositories:
