@@ -87,7 +87,7 @@ def _library_with(config: Config, path: Path) -> Library:
 
 async def _import(config: Config, path: Path, fmt: str) -> str:
     from bot.core import Core
-    from bot.services.packs import read_jokeapi
+    from bot.services.interchange import read_jokeapi
 
     # Validate before opening the database: a bad pack writes nothing.
     if fmt == "jokeapi":

@@ -159,3 +159,17 @@ def test_services_know_the_storage_seam_not_a_backend() -> None:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.storage.")
     ]
     assert offenders == [], "services import bot.storage (the seam) and bot.records, never a backend"
+
+
+# Production code stays in pieces a newcomer can hold (the emulator's own test says the same of it).
+PRODUCTION = ("bot", "cogs", "web", "discord_emulator")
+MAX_LINES = 400
+
+
+def test_no_production_module_is_over_400_lines() -> None:
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for package in PRODUCTION
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}

@@ -11,7 +11,8 @@ import pytest
 
 from bot.core import Core
 from bot.errors import ContentError, UserError
-from bot.services.packs import BUILTIN_CONTENT, load_library, read_jokeapi
+from bot.services.interchange import read_jokeapi
+from bot.services.packs import BUILTIN_CONTENT, load_library
 from tests.conftest import JOKEAPI_FILE
 from tests.support import item_by_key
 

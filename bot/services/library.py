@@ -10,7 +10,8 @@ from pathlib import Path
 from bot.clock import Clock, iso
 from bot.errors import ContentError
 from bot.models import ContentEntry, Item, Kind
-from bot.services.packs import Library, write_packs
+from bot.services.interchange import write_packs
+from bot.services.packs import Library
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)

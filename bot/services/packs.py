@@ -1,4 +1,4 @@
-"""Content packs on disk: reading, validating and writing them.
+"""Content packs on disk: reading and validating them (other shapes: :mod:`bot.services.interchange`).
 
 A pack is a YAML file under ``jokes/`` or ``discussions/``; moods live in ``moods.yaml``.
 Validation collects every problem, each naming file, entry and field, so a pack author
@@ -7,7 +7,6 @@ fixes a file in one pass. Limits follow what a Discord message or embed can show
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from bot.models import (
     FLAGS,
     ContentEntry,
     DiscussionBody,
-    Item,
     JokeBody,
     Kind,
     Mood,
@@ -80,7 +78,9 @@ class Library:
         return [entry for pack in self.packs for entry in pack.entries]
 
 
-class _Problems:
+class Problems:
+    """Every problem found in a pass over content, each naming where it is."""
+
     def __init__(self) -> None:
         self.items: list[str] = []
 
@@ -92,7 +92,7 @@ def bullet_block(lines: Iterable[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
 
-def _text(data: Mapping[str, Any], key: str, where: str, problems: _Problems, limit: int,
+def _text(data: Mapping[str, Any], key: str, where: str, problems: Problems, limit: int,
           required: bool = True) -> str | None:
     value = data.get(key)
     if value is None:
@@ -112,7 +112,7 @@ def _text(data: Mapping[str, Any], key: str, where: str, problems: _Problems, li
     return value
 
 
-def _text_list(data: Mapping[str, Any], key: str, where: str, problems: _Problems, item_limit: int,
+def _text_list(data: Mapping[str, Any], key: str, where: str, problems: Problems, item_limit: int,
                required: bool = True) -> tuple[str, ...]:
     value = data.get(key)
     if value is None:
@@ -137,7 +137,7 @@ def _text_list(data: Mapping[str, Any], key: str, where: str, problems: _Problem
     return tuple(value)
 
 
-def _slugs(data: Mapping[str, Any], key: str, where: str, problems: _Problems,
+def _slugs(data: Mapping[str, Any], key: str, where: str, problems: Problems,
            allowed: Iterable[str] | None = None, required: bool = False) -> tuple[str, ...]:
     value = data.get(key, [])
     if value is None:
@@ -160,7 +160,7 @@ def _slugs(data: Mapping[str, Any], key: str, where: str, problems: _Problems,
     return tuple(out)
 
 
-def parse_entry(kind: Kind, data: Any, where: str, problems: _Problems, moods: Iterable[str],
+def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: Iterable[str],
                 defaults: Mapping[str, str]) -> ContentEntry | None:
     """Validate one pack entry (or a moderator's form) into a :class:`ContentEntry`."""
     if not isinstance(data, Mapping):
@@ -218,7 +218,7 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: _Problems, moods: I
     )
 
 
-def _talking_points(data: Mapping[str, Any], where: str, problems: _Problems) -> tuple[TalkingPoint, ...]:
+def _talking_points(data: Mapping[str, Any], where: str, problems: Problems) -> tuple[TalkingPoint, ...]:
     value = data.get("talking_points")
     if value is None:
         problems.add(where, "talking_points: missing")
@@ -241,7 +241,7 @@ def _talking_points(data: Mapping[str, Any], where: str, problems: _Problems) ->
     return tuple(points)
 
 
-def _load_yaml(path: Path, problems: _Problems) -> Any:
+def _load_yaml(path: Path, problems: Problems) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
@@ -252,7 +252,7 @@ def _load_yaml(path: Path, problems: _Problems) -> Any:
     return None
 
 
-def read_pack(path: Path, kind: Kind, moods: Iterable[str], problems: _Problems) -> Pack | None:
+def read_pack(path: Path, kind: Kind, moods: Iterable[str], problems: Problems) -> Pack | None:
     data = _load_yaml(path, problems)
     if data is None:
         if not problems.items:
@@ -283,7 +283,7 @@ def read_pack(path: Path, kind: Kind, moods: Iterable[str], problems: _Problems)
     return Pack(name=name, kind=kind, path=path, entries=tuple(entries))
 
 
-def read_moods(path: Path, problems: _Problems) -> list[Mood]:
+def read_moods(path: Path, problems: Problems) -> list[Mood]:
     data = _load_yaml(path, problems)
     if not isinstance(data, Mapping) or not isinstance(data.get("moods"), list):
         problems.add(str(path), "must have a moods: list")
@@ -348,7 +348,7 @@ def load_library(folders: Iterable[Path], moods_file: Path | None = None) -> Lib
 
     The moods come from ``moods_file`` or else the first folder that has a ``moods.yaml``.
     """
-    problems = _Problems()
+    problems = Problems()
     folders = list(folders)
     for folder in folders:
         if not folder.is_dir():
@@ -386,111 +386,15 @@ def load_library(folders: Iterable[Path], moods_file: Path | None = None) -> Lib
 
 
 def load_moods(path: Path = BUILTIN_CONTENT / "moods.yaml") -> list[Mood]:
-    problems = _Problems()
+    problems = Problems()
     moods = read_moods(path, problems)
     if problems.items:
         raise ContentError(problems.items)
     return moods
 
 
-# --- JokeAPI's JSON format -------------------------------------------------------------------
-
-JOKEAPI_FLAGS = {
-    "nsfw": "nsfw",
-    "religious": "religious",
-    "political": "political",
-    "racist": "offensive",
-    "sexist": "offensive",
-    "explicit": "explicit",
-}
-
-
-def read_jokeapi(path: Path) -> list[ContentEntry]:
-    """Map JokeAPI's format (single/twopart, category, flags, safe) onto entries.
-
-    Its Dark category and ``safe: false`` both become flags, so safe mode keeps them out.
-    """
-    problems = _Problems()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ContentError([f"{path}: not a readable JSON file ({exc})"]) from None
-    jokes = data.get("jokes") if isinstance(data, Mapping) else data
-    if not isinstance(jokes, list):
-        raise ContentError([f"{path}: expected a list of jokes or an object with jokes:"])
-    entries: list[ContentEntry] = []
-    for n, raw in enumerate(jokes, 1):
-        where = f"{path}, joke {n}"
-        if not isinstance(raw, Mapping):
-            problems.add(where, "must be an object")
-            continue
-        ident = raw.get("id")
-        where = f"{path}, joke {n} (id {ident})"
-        if not isinstance(ident, int):
-            problems.add(where, "id: must be a number")
-            continue
-        category = str(raw.get("category", "misc")).strip().lower()
-        flags = {JOKEAPI_FLAGS[k] for k, v in (raw.get("flags") or {}).items() if v and k in JOKEAPI_FLAGS}
-        if category == "dark":
-            flags.add("dark")
-        if raw.get("safe") is False and not flags:
-            flags.add("offensive")
-        fields: dict[str, Any] = {"id": f"jokeapi-{ident}", "categories": [re.sub(r"[^a-z0-9]+", "-", category)],
-                                  "flags": sorted(flags)}
-        if raw.get("type") == "twopart":
-            fields["setup"] = raw.get("setup")
-            fields["punchline"] = raw.get("delivery")
-        else:
-            fields["text"] = raw.get("joke")
-        entry = parse_entry("joke", fields, where, problems, (), {"language": str(raw.get("lang", "en")),
-                                                                  "credit": "JokeAPI (jokeapi.dev)"})
-        if entry is not None:
-            entries.append(entry)
-    if problems.items:
-        raise ContentError(problems.items)
-    return entries
-
-
-# --- Writing packs back ------------------------------------------------------------------------
-
-def entry_to_yaml(entry: ContentEntry, pack_credit: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": entry.key, **entry.body.to_json()}
-    if entry.categories:
-        data["categories"] = list(entry.categories)
-    if entry.moods:
-        data["moods"] = list(entry.moods)
-    if entry.flags:
-        data["flags"] = sorted(entry.flags)
-    if entry.language != "en":
-        data["language"] = entry.language
-    if entry.credit != pack_credit:
-        data["credit"] = entry.credit
-    return data
-
-
-def write_packs(items: Iterable[Item], folder: Path) -> list[Path]:
-    """Write items as packs, one file per kind and origin; return the files written."""
-    groups: dict[tuple[str, str], list[Item]] = {}
-    for item in items:
-        pack = item.origin.removeprefix("pack:")
-        groups.setdefault((item.kind, pack), []).append(item)
-    written = []
-    for (kind, pack), members in sorted(groups.items()):
-        credits = [m.credit for m in members]
-        pack_credit = max(set(credits), key=credits.count)
-        list_key = "jokes" if kind == "joke" else "discussions"
-        data = {"pack": re.sub(r"[^a-z0-9-]+", "-", pack.lower()).strip("-") or "exported",
-                "credit": pack_credit,
-                list_key: [entry_to_yaml(m.entry(), pack_credit) for m in sorted(members, key=lambda m: m.key)]}
-        path = folder / list_key / f"{data['pack']}.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def check_entry(kind: Kind, data: Any, where: str, moods: Iterable[str]) -> tuple[ContentEntry | None, list[str]]:
     """Validate one entry outside a pack (a moderator's form): the entry, or None, and every problem."""
-    problems = _Problems()
+    problems = Problems()
     entry = parse_entry(kind, data, where, problems, moods, {})
     return entry, problems.items
