@@ -16,6 +16,7 @@ from bot.repositories.items import ItemRepository
 from bot.repositories.moderation import ModerationRepository
 from bot.repositories.settings import MetaRepository, SettingsRepository
 from bot.repositories.votes import VoteRepository
+from bot.services.catalog import CatalogService
 from bot.services.daily import DailyService
 from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
@@ -53,6 +54,7 @@ class Core:
     daily: DailyService
     moderation_repo: ModerationRepository
     moderation: ModerationService
+    catalog: CatalogService
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -83,6 +85,8 @@ class Core:
                 moderation=ModerationService(db, moderation_repo, items, settings, history, votes, clock,
                                              hide_after=config.reports_hide_after,
                                              daily_limit=config.suggestions_daily_limit),
+                catalog=CatalogService(storage.catalog, picker, library.moods, clock, rng,
+                                       allow_flags=config.web.allow_flags, public_url=config.web.public_url),
             )
             await core.content.import_library(library)
         except BaseException:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Sql
+from bot.repositories.catalog import CatalogRepository
 from bot.repositories.history import HistoryRepository, ShowingWriter
 from bot.repositories.items import ItemRepository
 from bot.repositories.settings import MetaRepository, SettingsRepository
@@ -44,6 +45,10 @@ class _Repositories:
     @cached_property
     def meta(self) -> MetaRepository:
         return MetaRepository(self._sql)
+
+    @cached_property
+    def catalog(self) -> CatalogRepository:
+        return CatalogRepository(self._sql)
 
 
 class SqliteTransaction(_Repositories):
