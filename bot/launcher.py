@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 async def run(config: Config, *, clock: Clock | None = None,
               started: Callable[[BanterBot], None] | None = None, **bot_options: Any) -> None:
-    """Open the core, start the bot and run until it is closed.
+    """Open the core, start the web site (``web.enabled``) and the bot, and run until the bot is
+    closed; the site stops with it.
 
     ``started`` receives the bot before it connects; tests and the sandbox use it to hold a
     handle on the very bot that ``python -m bot run`` starts.
@@ -28,7 +29,14 @@ async def run(config: Config, *, clock: Clock | None = None,
     if not config.token:
         raise ConfigError("config: DISCORD_TOKEN is not set (or give discord.token in the config file)")
     core = await Core.open(config, clock=clock)
+    site = None
     try:
+        if config.web.enabled:
+            # The public site is an edge of its own on the same core; it starts first, so a
+            # port already taken stops start-up before the bot connects.
+            from web.server import start_site
+
+            site = await start_site(core.catalog, config.web)
         async with BanterBot(core, **bot_options) as bot:
             if started is not None:
                 started(bot)
@@ -39,4 +47,6 @@ async def run(config: Config, *, clock: Clock | None = None,
             except (aiohttp.ClientConnectionError, OSError) as exc:
                 raise BanterError(f"Could not reach Discord ({exc}): check this machine's network.") from None
     finally:
+        if site is not None:
+            await site.stop()
         await core.close()

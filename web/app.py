@@ -1,0 +1,426 @@
+"""The aiohttp application: routes, handlers and the middleware around them.
+
+Every page answers HTML, or JSON when the request prefers ``application/json``; ``/api/v1/``
+always answers JSON. Handlers read their parameters first (a bad one is a 400 that changes
+nothing), call the catalogue service and render what it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlencode
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.errors import UserError
+from bot.models import Kind
+from bot.repositories.catalog import Shape
+from bot.services.catalog import MAX_AMOUNT, MAX_PAGE, CatalogService, Entry, NotFound, Page, Period, View
+from web import params
+from web.openapi import openapi_document
+from web.params import BadRequest
+from web.present import error_json, item_json, page_json, tag_json
+from web.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+SAFE_COOKIE = "banter_safe"
+SAFE_COOKIE_AGE = 365 * 24 * 3600
+KINDS_BY_PATH: dict[str, Kind] = {"jokes": "joke", "discussions": "discussion"}
+PERIOD_NAMES: dict[str, str] = {"week": "this week", "month": "this month", "all": "all time"}
+KIND_TYPES = ("joke", "discussion")
+RANDOM_TYPES = ("joke", "discussion", "single", "twopart")
+# Parameters every API endpoint takes: JokeAPI's way of leaving flagged content out.
+VIEW_PARAMS = ("safe", "blacklistFlags")
+# What a page says about itself in link previews when it has nothing better.
+SITE_DESCRIPTION = "Jokes, discussion topics and the best of the week, from the Banter Discord bot."
+# Content-Security-Policy: the pages need no script at all, and take style only from here.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                               "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CATALOG: web.AppKey[CatalogService] = web.AppKey("catalog", CatalogService)
+LIMITER: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
+
+
+def wants_json(request: web.Request) -> bool:
+    """Whether the client prefers JSON to HTML (by the Accept header's q-values; HTML on a tie)."""
+    best = {"json": 0.0, "html": 0.0}
+    for part in request.headers.get("Accept", "").split(","):
+        media, *options = (piece.strip() for piece in part.split(";"))
+        q = 1.0
+        for option in options:
+            key, _, value = option.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media == "application/json":
+            best["json"] = max(best["json"], q)
+        elif media in ("text/html", "application/xhtml+xml"):
+            best["html"] = max(best["html"], q)
+    return best["json"] > best["html"]
+
+
+@dataclass
+class Pager:
+    number: int
+    pages: int
+    previous: str | None
+    next: str | None
+
+
+@dataclass
+class Meta:
+    """What the page says about itself: its title and its link preview."""
+
+    title: str
+    description: str = SITE_DESCRIPTION
+    og_type: str = "website"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Site:
+    def __init__(self, catalog: CatalogService, css: bytes) -> None:
+        self.catalog = catalog
+        self.css = css
+        self.css_url = f"/static/site.css?v={hashlib.sha256(css).hexdigest()[:12]}"
+        self.openapi = json.dumps(openapi_document()).encode()
+
+    # --- what every handler shares -------------------------------------------------------------
+
+    def page_view(self, request: web.Request) -> View:
+        """Safe mode from the query (which the page then remembers in a cookie), else the cookie,
+        else on; flags to leave out besides, as the API takes them."""
+        asked = params.boolean(request.query, "safe")
+        if asked is not None:
+            request["remember_safe"] = asked
+            safe = asked
+        else:
+            safe = request.cookies.get(SAFE_COOKIE) != "off"
+        return View(safe=safe, exclude=params.flags(request.query, "blacklistFlags"))
+
+    @staticmethod
+    def api_view(request: web.Request) -> View:
+        safe = params.boolean(request.query, "safe")
+        return View(safe=True if safe is None else safe, exclude=params.flags(request.query, "blacklistFlags"))
+
+    @staticmethod
+    def page_number(request: web.Request) -> int:
+        return params.integer(request.query, "page", default=1, low=1, high=MAX_PAGE)
+
+    @staticmethod
+    def pager(request: web.Request, page: Page[Any]) -> Pager:
+        def link(number: int) -> str:
+            query = {k: v for k, v in request.query.items() if k not in ("page", "safe")}
+            if number > 1:
+                query["page"] = str(number)
+            return f"{request.path}?{urlencode(query)}" if query else request.path
+
+        return Pager(page.number, page.pages, link(page.number - 1) if page.has_previous else None,
+                     link(page.number + 1) if page.has_next else None)
+
+    def absolute(self, path: str) -> str | None:
+        return f"{self.catalog.public_url}{path}" if self.catalog.public_url else None
+
+    def render(self, request: web.Request, template: str, context: Mapping[str, Any], data: Any, *,
+               meta: Meta, status: int = 200) -> web.StreamResponse:
+        if request.get("json"):
+            return web.json_response(data, status=status)
+        view: View = request.get("view", View())
+        toggle = [(k, v) for k, v in request.query.items() if k != "safe"]
+        base = {
+            "meta": meta,
+            "canonical": self.absolute(request.path_qs),
+            "css_url": self.css_url,
+            "safe": view.safe,
+            "toggle_fields": toggle,
+            "toggle_to": "off" if view.safe else "on",
+            "path": request.path,
+            "search_text": request.query.get("q", "") if request.path == "/search" else "",
+            "entry_path": self.catalog.path,
+        }
+        return aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status)
+
+    def view(self, request: web.Request) -> View:
+        view = self.page_view(request)
+        request["view"] = view
+        return view
+
+    # --- pages -----------------------------------------------------------------------------------
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        view = self.view(request)
+        home = await self.catalog.home(view)
+        entries = [home.joke_of_the_day, home.discussion_of_the_day]
+        data = {
+            "day": home.day.isoformat(),
+            "joke_of_the_day": item_json(home.joke_of_the_day, self.catalog) if home.joke_of_the_day else None,
+            "discussion_of_the_day": (item_json(home.discussion_of_the_day, self.catalog)
+                                      if home.discussion_of_the_day else None),
+            "top_week": [item_json(e, self.catalog) for e in home.top_week],
+            "categories": [tag_json(t) for t in home.categories],
+            "moods": [tag_json(t) for t in home.moods],
+        }
+        joke = home.joke_of_the_day
+        meta = Meta("Banter: jokes and discussions",
+                    f"Joke of the day: {_shorten(joke.item.title)}" if joke else SITE_DESCRIPTION)
+        return self.render(request, "home.html", {"home": home, "moods": self.catalog.moods,
+                                                  "of_the_day": [e for e in entries if e]}, data, meta=meta)
+
+    async def browse(self, request: web.Request) -> web.StreamResponse:
+        kind = KINDS_BY_PATH[request.match_info["kinds"]]
+        view = self.view(request)
+        category, mood = params.name(request.query, "category"), params.name(request.query, "mood")
+        page = await self.catalog.browse(kind, view, category=category, mood=mood, page=self.page_number(request))
+        plural = "Jokes" if kind == "joke" else "Discussions"
+        heading = plural + (f" in {category}" if category else f" for a {mood} mood" if mood else "")
+        data = page_json(page, self.catalog, kind=kind, category=category, mood=mood)
+        return self.render(request, "list.html", {"heading": heading, "page": page,
+                                                  "pager": self.pager(request, page), "numbered": False},
+                           data, meta=Meta(f"{heading} · Banter"))
+
+    async def item(self, request: web.Request) -> web.StreamResponse:
+        kind = KINDS_BY_PATH[request.match_info["kinds"]]
+        view = self.view(request)
+        entry = await self.catalog.item(int(request.match_info["id"]), view, kind=kind)
+        return self.item_page(request, entry)
+
+    def item_page(self, request: web.Request, entry: Entry, *, random_link: str | None = None) -> web.StreamResponse:
+        item = entry.item
+        label = "Joke" if item.kind == "joke" else "Discussion"
+        description = (_shorten(getattr(item.body, "question", "")) if item.kind == "discussion"
+                       else "Tap to read the punchline." if entry.shape == "twopart" else _shorten(item.title))
+        meta = Meta(f"{_shorten(item.title, 90)} · {label} #{item.id} · Banter", description, "article")
+        return self.render(request, "item.html", {"entry": entry, "label": label, "random_link": random_link},
+                           item_json(entry, self.catalog), meta=meta)
+
+    async def random(self, request: web.Request) -> web.StreamResponse:
+        view = self.view(request)
+        kind, shape = self._random_type(request)
+        entries = await self.catalog.random(view, kind=kind, shape=shape,
+                                            category=params.name(request.query, "category"),
+                                            mood=params.name(request.query, "mood"))
+        if not entries:
+            raise NotFound("Nothing matches those filters here.")
+        response = self.item_page(request, entries[0], random_link=request.path_qs)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def _random_type(request: web.Request) -> tuple[Kind, Shape | None]:
+        chosen = params.choice(request.query, "type", RANDOM_TYPES, "joke")
+        if chosen in ("single", "twopart"):
+            return "joke", cast(Shape, chosen)
+        return cast(Kind, chosen), None
+
+    async def search(self, request: web.Request) -> web.StreamResponse:
+        view = self.view(request)
+        kind = cast(Kind | None, params.choice(request.query, "type", KIND_TYPES, None))
+        page_number = self.page_number(request)
+        words = params.text(request.query, "q", required=bool(request.get("json")))
+        if words is None:
+            return self.render(request, "search.html", {"page": None, "words": None}, {},
+                               meta=Meta("Search · Banter"))
+        page = await self.catalog.search(words, view, kind=kind, page=page_number)
+        data = page_json(page, self.catalog, query=words, kind=kind)
+        return self.render(request, "search.html", {"page": page, "words": words, "kind": kind,
+                                                    "pager": self.pager(request, page)},
+                           data, meta=Meta(f"Search: {_shorten(words, 60)} · Banter"))
+
+    def _top_params(self, request: web.Request) -> tuple[Kind, Period, int]:
+        kind = cast(Kind, params.choice(request.query, "type", KIND_TYPES, "joke"))
+        period = cast(Period, params.choice(request.query, "period", tuple(PERIOD_NAMES), "week"))
+        return kind, period, self.page_number(request)
+
+    async def top(self, request: web.Request) -> web.StreamResponse:
+        view = self.view(request)
+        kind, period, number = self._top_params(request)
+        page = await self.catalog.top(kind, view, period=period, page=number)
+        heading = f"Top {'jokes' if kind == 'joke' else 'discussions'}, {PERIOD_NAMES[period]}"
+        data = page_json(page, self.catalog, kind=kind, period=period)
+        return self.render(request, "top.html", {"heading": heading, "page": page, "kind": kind, "period": period,
+                                                 "periods": PERIOD_NAMES, "pager": self.pager(request, page)},
+                           data, meta=Meta(f"{heading} · Banter"))
+
+    async def categories(self, request: web.Request) -> web.StreamResponse:
+        view = self.view(request)
+        categories = await self.catalog.categories(view)
+        moods = await self.catalog.mood_counts(view)
+        data = {"categories": [tag_json(t) for t in categories], "moods": [tag_json(t) for t in moods]}
+        return self.render(request, "categories.html", {"categories": categories, "mood_counts": moods,
+                                                        "moods": self.catalog.moods},
+                           data, meta=Meta("Categories and moods · Banter"))
+
+    async def stylesheet(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(body=self.css, content_type="text/css",
+                            headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+    # --- the JSON API ----------------------------------------------------------------------------
+
+    async def api_random(self, request: web.Request) -> web.StreamResponse:
+        params.only(request.query, ("type", "category", "mood", "amount", *VIEW_PARAMS))
+        view = self.api_view(request)
+        kind, shape = self._random_type(request)
+        amount = params.integer(request.query, "amount", default=1, low=1, high=MAX_AMOUNT)
+        entries = await self.catalog.random(view, kind=kind, shape=shape, amount=amount,
+                                            category=params.name(request.query, "category"),
+                                            mood=params.name(request.query, "mood"))
+        if not entries:
+            raise NotFound("Nothing matches those filters.")
+        return web.json_response({"amount": len(entries), "items": [item_json(e, self.catalog) for e in entries]},
+                                 headers={"Cache-Control": "no-store"})
+
+    async def api_search(self, request: web.Request) -> web.StreamResponse:
+        params.only(request.query, ("q", "type", "page", *VIEW_PARAMS))
+        view = self.api_view(request)
+        kind = cast(Kind | None, params.choice(request.query, "type", KIND_TYPES, None))
+        words = params.text(request.query, "q", required=True)
+        assert words is not None
+        page = await self.catalog.search(words, view, kind=kind, page=self.page_number(request))
+        return web.json_response(page_json(page, self.catalog, query=words, kind=kind))
+
+    async def api_item(self, request: web.Request) -> web.StreamResponse:
+        params.only(request.query, VIEW_PARAMS)
+        entry = await self.catalog.item(int(request.match_info["id"]), self.api_view(request))
+        return web.json_response(item_json(entry, self.catalog))
+
+    async def api_top(self, request: web.Request) -> web.StreamResponse:
+        params.only(request.query, ("type", "period", "page", *VIEW_PARAMS))
+        view = self.api_view(request)
+        kind, period, number = self._top_params(request)
+        page = await self.catalog.top(kind, view, period=period, page=number)
+        return web.json_response(page_json(page, self.catalog, kind=kind, period=period))
+
+    async def api_categories(self, request: web.Request) -> web.StreamResponse:
+        params.only(request.query, ("type", *VIEW_PARAMS))
+        kind = params.choice(request.query, "type", KIND_TYPES, None)
+        tags = await self.catalog.categories(self.api_view(request))
+        return web.json_response({"categories": [tag_json(t) for t in tags if kind is None or t.kind == kind]})
+
+    async def api_openapi(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(body=self.openapi, content_type="application/json")
+
+    async def preflight(self, request: web.Request) -> web.StreamResponse:
+        """A browser asking whether a page elsewhere may read the API: it may, with GET."""
+        return web.Response(status=204, headers={
+            "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Content-Type",
+            "Access-Control-Max-Age": "86400",
+        })
+
+    # --- middleware ------------------------------------------------------------------------------
+
+    def error(self, request: web.Request, status: int, message: str,
+              headers: Mapping[str, str] | None = None) -> web.StreamResponse:
+        if request.get("json"):
+            response: web.StreamResponse = web.json_response(error_json(status, message), status=status)
+        else:
+            titles = {400: "That address is not quite right", 404: "Not found", 405: "Not allowed",
+                      429: "Slow down a little", 500: "Something went wrong"}
+            title = titles.get(status, "Error")
+            response = self.render(request, "error.html", {"status": status, "title": title, "message": message},
+                                   None, meta=Meta(f"{title} · Banter", message), status=status)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @web.middleware
+    async def outer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Errors as pages or JSON, and the headers every answer carries."""
+        api = request.path.startswith("/api/")
+        request["json"] = api or wants_json(request)
+        try:
+            response: web.StreamResponse = await handler(request)
+        except BadRequest as exc:
+            response = self.error(request, 400, str(exc))
+        except NotFound as exc:
+            response = self.error(request, 404, str(exc))
+        except UserError as exc:
+            response = self.error(request, 400, str(exc))
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            message = {404: "There is no page at this address.",
+                       405: "Only GET is served here."}.get(exc.status, exc.reason)
+            allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+            response = self.error(request, exc.status, message, allow)
+        except Exception:
+            log.exception("web request %s %s failed", request.method, request.path_qs)
+            response = self.error(request, 500, "Sorry, something went wrong on our side. It has been logged.")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if api or request.get("json"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        if not api and request.path != "/static/site.css":
+            response.headers["Vary"] = "Accept, Cookie"
+        remembered = request.get("remember_safe")
+        if remembered is not None and response.status < 400:
+            response.set_cookie(SAFE_COOKIE, "on" if remembered else "off", max_age=SAFE_COOKIE_AGE,
+                                path="/", samesite="Lax", httponly=True)
+        return response
+
+    @web.middleware
+    async def limit(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """At most so many requests a second from one address (the stylesheet aside)."""
+        if request.path.startswith("/static/"):
+            return await handler(request)
+        limiter = request.app[LIMITER]
+        wait = limiter.take(request.remote or "unknown")
+        if wait:
+            return self.error(request, 429, "Too many requests from your address: wait a moment and try again.",
+                              {"Retry-After": limiter.retry_after(wait)})
+        return await handler(request)
+
+
+def create_app(catalog: CatalogService, *, limiter: RateLimiter | None = None) -> web.Application:
+    """The site's application over ``catalog``, with its own rate limiter unless given one."""
+    css = (HERE / "static" / "site.css").read_bytes()
+    site = Site(catalog, css)
+    app = web.Application(middlewares=[site.outer, site.limit])
+    app[CATALOG] = catalog
+    app[LIMITER] = limiter or RateLimiter()
+    env = aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    # Templates are read and compiled now, so no handler ever reads a file.
+    for name in env.list_templates():
+        env.get_template(name)
+    kinds = "{kinds:jokes|discussions}"
+    app.router.add_get("/", site.home)
+    app.router.add_get(f"/{kinds}", site.browse)
+    app.router.add_get(f"/{kinds}/{{id:[0-9]{{1,18}}}}", site.item)
+    app.router.add_get("/random", site.random)
+    app.router.add_get("/search", site.search)
+    app.router.add_get("/top", site.top)
+    app.router.add_get("/categories", site.categories)
+    app.router.add_get("/static/site.css", site.stylesheet)
+    app.router.add_get("/api/v1/random", site.api_random)
+    app.router.add_get("/api/v1/search", site.api_search)
+    app.router.add_get("/api/v1/items/{id:[0-9]{1,18}}", site.api_item)
+    app.router.add_get("/api/v1/top", site.api_top)
+    app.router.add_get("/api/v1/categories", site.api_categories)
+    app.router.add_get("/api/v1/openapi.json", site.api_openapi)
+    app.router.add_route("OPTIONS", "/api/{tail:.*}", site.preflight)
+    return app
+
