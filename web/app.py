@@ -54,6 +54,10 @@ SECURITY_HEADERS = {
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CATALOG: web.AppKey[CatalogService] = web.AppKey("catalog", CatalogService)
 LIMITER: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
+# What the middleware and the handlers tell one another about a request.
+AS_JSON = web.RequestKey("as_json", bool)
+VIEW = web.RequestKey("view", View)
+REMEMBER_SAFE = web.RequestKey("remember_safe", bool)
 
 
 def wants_json(request: web.Request) -> bool:
@@ -113,7 +117,7 @@ class Site:
         else on; flags to leave out besides, as the API takes them."""
         asked = params.boolean(request.query, "safe")
         if asked is not None:
-            request["remember_safe"] = asked
+            request[REMEMBER_SAFE] = asked
             safe = asked
         else:
             safe = request.cookies.get(SAFE_COOKIE) != "off"
@@ -144,9 +148,9 @@ class Site:
 
     def render(self, request: web.Request, template: str, context: Mapping[str, Any], data: Any, *,
                meta: Meta, status: int = 200) -> web.StreamResponse:
-        if request.get("json"):
+        if request.get(AS_JSON):
             return web.json_response(data, status=status)
-        view: View = request.get("view", View())
+        view = request.get(VIEW, View())
         toggle = [(k, v) for k, v in request.query.items() if k != "safe"]
         base = {
             "meta": meta,
@@ -163,7 +167,7 @@ class Site:
 
     def view(self, request: web.Request) -> View:
         view = self.page_view(request)
-        request["view"] = view
+        request[VIEW] = view
         return view
 
     # --- pages -----------------------------------------------------------------------------------
@@ -237,9 +241,9 @@ class Site:
         view = self.view(request)
         kind = cast(Kind | None, params.choice(request.query, "type", KIND_TYPES, None))
         page_number = self.page_number(request)
-        words = params.text(request.query, "q", required=bool(request.get("json")))
+        words = params.text(request.query, "q", required=bool(request.get(AS_JSON)))
         if words is None:
-            return self.render(request, "search.html", {"page": None, "words": None}, {},
+            return self.render(request, "search.html", {"page": None, "words": None, "kind": kind}, {},
                                meta=Meta("Search · Banter"))
         page = await self.catalog.search(words, view, kind=kind, page=page_number)
         data = page_json(page, self.catalog, query=words, kind=kind)
@@ -332,7 +336,7 @@ class Site:
 
     def error(self, request: web.Request, status: int, message: str,
               headers: Mapping[str, str] | None = None) -> web.StreamResponse:
-        if request.get("json"):
+        if request.get(AS_JSON):
             response: web.StreamResponse = web.json_response(error_json(status, message), status=status)
         else:
             titles = {400: "That address is not quite right", 404: "Not found", 405: "Not allowed",
@@ -348,7 +352,7 @@ class Site:
     async def outer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Errors as pages or JSON, and the headers every answer carries."""
         api = request.path.startswith("/api/")
-        request["json"] = api or wants_json(request)
+        request[AS_JSON] = api or wants_json(request)
         try:
             response: web.StreamResponse = await handler(request)
         except BadRequest as exc:
@@ -369,11 +373,11 @@ class Site:
             response = self.error(request, 500, "Sorry, something went wrong on our side. It has been logged.")
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if api or request.get("json"):
+        if api or request.get(AS_JSON):
             response.headers["Access-Control-Allow-Origin"] = "*"
         if not api and request.path != "/static/site.css":
             response.headers["Vary"] = "Accept, Cookie"
-        remembered = request.get("remember_safe")
+        remembered = request.get(REMEMBER_SAFE)
         if remembered is not None and response.status < 400:
             response.set_cookie(SAFE_COOKIE, "on" if remembered else "off", max_age=SAFE_COOKIE_AGE,
                                 path="/", samesite="Lax", httponly=True)
@@ -415,12 +419,16 @@ def create_app(catalog: CatalogService, *, limiter: RateLimiter | None = None) -
     app.router.add_get("/top", site.top)
     app.router.add_get("/categories", site.categories)
     app.router.add_get("/static/site.css", site.stylesheet)
-    app.router.add_get("/api/v1/random", site.api_random)
-    app.router.add_get("/api/v1/search", site.api_search)
-    app.router.add_get("/api/v1/items/{id:[0-9]{1,18}}", site.api_item)
-    app.router.add_get("/api/v1/top", site.api_top)
-    app.router.add_get("/api/v1/categories", site.api_categories)
-    app.router.add_get("/api/v1/openapi.json", site.api_openapi)
-    app.router.add_route("OPTIONS", "/api/{tail:.*}", site.preflight)
+    api: dict[str, Handler] = {
+        "/api/v1/random": site.api_random,
+        "/api/v1/search": site.api_search,
+        "/api/v1/items/{id:[0-9]{1,18}}": site.api_item,
+        "/api/v1/top": site.api_top,
+        "/api/v1/categories": site.api_categories,
+        "/api/v1/openapi.json": site.api_openapi,
+    }
+    for path, handler in api.items():
+        app.router.add_get(path, handler)
+        app.router.add_route("OPTIONS", path, site.preflight)
     return app
 

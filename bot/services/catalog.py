@@ -192,6 +192,10 @@ class CatalogService:
         tag = self.tag(category=category, mood=mood)
         items, total = await self.catalog.page(kind, tag=tag, excluded_flags=self.excluded_mask(view),
                                                offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        if tag is not None and total == 0:
+            what = "jokes" if kind == "joke" else "discussions"
+            name = f"in the category {category!r}" if category is not None else f"for the mood {mood!r}"
+            raise NotFound(f"There are no {what} {name[:100]} here.")
         return Page([Entry.of(i) for i in items], page, total)
 
     async def search(self, text: str, view: View, *, kind: Kind | None = None, page: int = 1) -> Page[Entry]:
