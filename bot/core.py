@@ -86,7 +86,8 @@ class Core:
                                              hide_after=config.reports_hide_after,
                                              daily_limit=config.suggestions_daily_limit),
                 catalog=CatalogService(storage.catalog, picker, library.moods, clock, rng,
-                                       allow_flags=config.web.allow_flags, public_url=config.web.public_url),
+                                       allow_flags=config.web.allow_flags, public_url=config.web.public_url,
+                                       version=lambda: db.writes),
             )
             await core.content.import_library(library)
         except BaseException:

@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from bot.repositories.catalog import Shape
 from bot.services.catalog import MAX_AMOUNT, MAX_PAGE, CatalogService, Entry, NotFound, Page, Period, View
 from web import params
 from web.openapi import openapi_document
+from web.pagecache import PageCache
 from web.params import BadRequest
 from web.present import error_json, item_json, page_json, tag_json
 from web.ratelimit import RateLimiter
@@ -41,6 +43,8 @@ KIND_TYPES = ("joke", "discussion")
 RANDOM_TYPES = ("joke", "discussion", "single", "twopart")
 # Parameters every API endpoint takes: JokeAPI's way of leaving flagged content out.
 VIEW_PARAMS = ("safe", "blacklistFlags")
+# Answers different every time, which the page cache need not even look for.
+NEVER_KEPT = frozenset({"/random", "/api/v1/random"})
 # What a page says about itself in link previews when it has nothing better.
 SITE_DESCRIPTION = "Jokes, discussion topics and the best of the week, from the Banter Discord bot."
 # Content-Security-Policy: the pages need no script at all, and take style only from here.
@@ -104,8 +108,9 @@ def _shorten(text: str, limit: int = 200) -> str:
 
 
 class Site:
-    def __init__(self, catalog: CatalogService, css: bytes) -> None:
+    def __init__(self, catalog: CatalogService, css: bytes, pages: PageCache | None) -> None:
         self.catalog = catalog
+        self.pages = pages
         self.css = css
         self.css_url = f"/static/site.css?v={hashlib.sha256(css).hexdigest()[:12]}"
         self.openapi = json.dumps(openapi_document()).encode()
@@ -146,10 +151,11 @@ class Site:
     def absolute(self, path: str) -> str | None:
         return f"{self.catalog.public_url}{path}" if self.catalog.public_url else None
 
-    def render(self, request: web.Request, template: str, context: Mapping[str, Any], data: Any, *,
+    def render(self, request: web.Request, template: str, context: Mapping[str, Any], data: Callable[[], Any], *,
                meta: Meta, status: int = 200) -> web.StreamResponse:
+        """The page from ``template``, or ``data()`` as JSON when that is what was asked for."""
         if request.get(AS_JSON):
-            return web.json_response(data, status=status)
+            return web.json_response(data(), status=status)
         view = request.get(VIEW, View())
         toggle = [(k, v) for k, v in request.query.items() if k != "safe"]
         base = {
@@ -176,15 +182,17 @@ class Site:
         view = self.view(request)
         home = await self.catalog.home(view)
         entries = [home.joke_of_the_day, home.discussion_of_the_day]
-        data = {
-            "day": home.day.isoformat(),
-            "joke_of_the_day": item_json(home.joke_of_the_day, self.catalog) if home.joke_of_the_day else None,
-            "discussion_of_the_day": (item_json(home.discussion_of_the_day, self.catalog)
-                                      if home.discussion_of_the_day else None),
-            "top_week": [item_json(e, self.catalog) for e in home.top_week],
-            "categories": [tag_json(t) for t in home.categories],
-            "moods": [tag_json(t) for t in home.moods],
-        }
+        def data() -> dict[str, Any]:
+            return {
+                "day": home.day.isoformat(),
+                "joke_of_the_day": item_json(home.joke_of_the_day, self.catalog) if home.joke_of_the_day else None,
+                "discussion_of_the_day": (item_json(home.discussion_of_the_day, self.catalog)
+                                          if home.discussion_of_the_day else None),
+                "top_week": [item_json(e, self.catalog) for e in home.top_week],
+                "categories": [tag_json(t) for t in home.categories],
+                "moods": [tag_json(t) for t in home.moods],
+            }
+
         joke = home.joke_of_the_day
         meta = Meta("Banter: jokes and discussions",
                     f"Joke of the day: {_shorten(joke.item.title)}" if joke else SITE_DESCRIPTION)
@@ -198,7 +206,7 @@ class Site:
         page = await self.catalog.browse(kind, view, category=category, mood=mood, page=self.page_number(request))
         plural = "Jokes" if kind == "joke" else "Discussions"
         heading = plural + (f" in {category}" if category else f" for a {mood} mood" if mood else "")
-        data = page_json(page, self.catalog, kind=kind, category=category, mood=mood)
+        data = partial(page_json, page, self.catalog, kind=kind, category=category, mood=mood)
         return self.render(request, "list.html", {"heading": heading, "page": page,
                                                   "pager": self.pager(request, page), "numbered": False},
                            data, meta=Meta(f"{heading} · Banter"))
@@ -216,7 +224,7 @@ class Site:
                        else "Tap to read the punchline." if entry.shape == "twopart" else _shorten(item.title))
         meta = Meta(f"{_shorten(item.title, 90)} · {label} #{item.id} · Banter", description, "article")
         return self.render(request, "item.html", {"entry": entry, "label": label, "random_link": random_link},
-                           item_json(entry, self.catalog), meta=meta)
+                           partial(item_json, entry, self.catalog), meta=meta)
 
     async def random(self, request: web.Request) -> web.StreamResponse:
         view = self.view(request)
@@ -243,10 +251,10 @@ class Site:
         page_number = self.page_number(request)
         words = params.text(request.query, "q", required=bool(request.get(AS_JSON)))
         if words is None:
-            return self.render(request, "search.html", {"page": None, "words": None, "kind": kind}, {},
+            return self.render(request, "search.html", {"page": None, "words": None, "kind": kind}, dict,
                                meta=Meta("Search · Banter"))
         page = await self.catalog.search(words, view, kind=kind, page=page_number)
-        data = page_json(page, self.catalog, query=words, kind=kind)
+        data = partial(page_json, page, self.catalog, query=words, kind=kind)
         return self.render(request, "search.html", {"page": page, "words": words, "kind": kind,
                                                     "pager": self.pager(request, page)},
                            data, meta=Meta(f"Search: {_shorten(words, 60)} · Banter"))
@@ -261,7 +269,7 @@ class Site:
         kind, period, number = self._top_params(request)
         page = await self.catalog.top(kind, view, period=period, page=number)
         heading = f"Top {'jokes' if kind == 'joke' else 'discussions'}, {PERIOD_NAMES[period]}"
-        data = page_json(page, self.catalog, kind=kind, period=period)
+        data = partial(page_json, page, self.catalog, kind=kind, period=period)
         return self.render(request, "top.html", {"heading": heading, "page": page, "kind": kind, "period": period,
                                                  "periods": PERIOD_NAMES, "pager": self.pager(request, page)},
                            data, meta=Meta(f"{heading} · Banter"))
@@ -270,7 +278,9 @@ class Site:
         view = self.view(request)
         categories = await self.catalog.categories(view)
         moods = await self.catalog.mood_counts(view)
-        data = {"categories": [tag_json(t) for t in categories], "moods": [tag_json(t) for t in moods]}
+        def data() -> dict[str, Any]:
+            return {"categories": [tag_json(t) for t in categories], "moods": [tag_json(t) for t in moods]}
+
         return self.render(request, "categories.html", {"categories": categories, "mood_counts": moods,
                                                         "moods": self.catalog.moods},
                            data, meta=Meta("Categories and moods · Banter"))
@@ -343,69 +353,87 @@ class Site:
                       429: "Slow down a little", 500: "Something went wrong"}
             title = titles.get(status, "Error")
             response = self.render(request, "error.html", {"status": status, "title": title, "message": message},
-                                   None, meta=Meta(f"{title} · Banter", message), status=status)
+                                   dict, meta=Meta(f"{title} · Banter", message), status=status)
         if headers:
             response.headers.update(headers)
         return response
 
     @web.middleware
-    async def outer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Errors as pages or JSON, and the headers every answer carries."""
-        api = request.path.startswith("/api/")
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """The rate limit, errors as pages or JSON, and the headers every answer carries (one
+        middleware: each one aiohttp runs costs every request a few calls more)."""
+        path = request.path
+        api = path.startswith("/api/")
         request[AS_JSON] = api or wants_json(request)
+        limiter = request.app[LIMITER]
+        # The stylesheet is never limited: a page that got through needs it.
+        wait = 0.0 if path == "/static/site.css" else limiter.take(request.remote or "unknown")
+        if wait:
+            response = self.error(request, 429, "Too many requests from your address: wait a moment and try again.",
+                                  {"Retry-After": limiter.retry_after(wait)})
+        elif self.pages is not None and path not in NEVER_KEPT and "safe" not in request.query:
+            # Everything an answer depends on: the address, JSON or not, and the safe mode cookie.
+            key = (request.method, request.path_qs, request[AS_JSON], request.cookies.get(SAFE_COOKIE))
+            kept = self.pages.get(key)
+            if kept is not None:
+                return kept
+            version_at = self.catalog.version()
+            response = await self.handle(request, handler)
+            self.add_headers(request, response, api)
+            self.pages.put(key, response, version_at)
+            return response
+        else:
+            response = await self.handle(request, handler)
+        self.add_headers(request, response, api)
+        return response
+
+    def add_headers(self, request: web.Request, response: web.StreamResponse, api: bool) -> None:
+        headers = response.headers
+        headers.update(SECURITY_HEADERS)
+        if api or request[AS_JSON]:
+            headers["Access-Control-Allow-Origin"] = "*"
+        if not api and request.path != "/static/site.css":
+            headers["Vary"] = "Accept, Cookie"
+        remembered = request.get(REMEMBER_SAFE)
+        if remembered is not None and response.status < 400:
+            response.set_cookie(SAFE_COOKIE, "on" if remembered else "off", max_age=SAFE_COOKIE_AGE,
+                                path="/", samesite="Lax", httponly=True)
+
+    async def handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
-            response: web.StreamResponse = await handler(request)
+            return await handler(request)
         except BadRequest as exc:
-            response = self.error(request, 400, str(exc))
+            return self.error(request, 400, str(exc))
         except NotFound as exc:
-            response = self.error(request, 404, str(exc))
+            return self.error(request, 404, str(exc))
         except UserError as exc:
-            response = self.error(request, 400, str(exc))
+            return self.error(request, 400, str(exc))
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
             message = {404: "There is no page at this address.",
                        405: "Only GET is served here."}.get(exc.status, exc.reason)
             allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
-            response = self.error(request, exc.status, message, allow)
+            return self.error(request, exc.status, message, allow)
         except Exception:
             log.exception("web request %s %s failed", request.method, request.path_qs)
-            response = self.error(request, 500, "Sorry, something went wrong on our side. It has been logged.")
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if api or request.get(AS_JSON):
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        if not api and request.path != "/static/site.css":
-            response.headers["Vary"] = "Accept, Cookie"
-        remembered = request.get(REMEMBER_SAFE)
-        if remembered is not None and response.status < 400:
-            response.set_cookie(SAFE_COOKIE, "on" if remembered else "off", max_age=SAFE_COOKIE_AGE,
-                                path="/", samesite="Lax", httponly=True)
-        return response
-
-    @web.middleware
-    async def limit(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """At most so many requests a second from one address (the stylesheet aside)."""
-        if request.path.startswith("/static/"):
-            return await handler(request)
-        limiter = request.app[LIMITER]
-        wait = limiter.take(request.remote or "unknown")
-        if wait:
-            return self.error(request, 429, "Too many requests from your address: wait a moment and try again.",
-                              {"Retry-After": limiter.retry_after(wait)})
-        return await handler(request)
+            return self.error(request, 500, "Sorry, something went wrong on our side. It has been logged.")
 
 
-def create_app(catalog: CatalogService, *, limiter: RateLimiter | None = None) -> web.Application:
-    """The site's application over ``catalog``, with its own rate limiter unless given one."""
+def create_app(catalog: CatalogService, *, limiter: RateLimiter | None = None,
+               keep_pages: bool = True) -> web.Application:
+    """The site's application over ``catalog``, with its own rate limiter unless given one;
+    ``keep_pages`` serves an answer again for a moment (see :mod:`web.pagecache`)."""
     css = (HERE / "static" / "site.css").read_bytes()
-    site = Site(catalog, css)
-    app = web.Application(middlewares=[site.outer, site.limit])
+    pages = PageCache(catalog.version, catalog.clock.now) if keep_pages else None
+    site = Site(catalog, css, pages)
+    app = web.Application(middlewares=[site.middleware])
     app[CATALOG] = catalog
     app[LIMITER] = limiter or RateLimiter()
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        auto_reload=False,  # read once: a handler never looks at the disk
     )
     # Templates are read and compiled now, so no handler ever reads a file.
     for name in env.list_templates():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, Literal, TypeVar
@@ -122,8 +122,11 @@ class Home:
 class CatalogService:
     def __init__(self, catalog: CatalogRepository, picker: PickService, moods: Sequence[Mood], clock: Clock,
                  rng: random.Random | None = None, *, allow_flags: Iterable[str] = (),
-                 public_url: str | None = None) -> None:
+                 public_url: str | None = None, version: Callable[[], int] = lambda: 0) -> None:
         self.catalog = catalog
+        # A number that moves whenever this process writes to the storage: what was read while it
+        # stays the same is still what a read would return (the web layer keeps pages by it).
+        self.version = version
         self.picker = picker
         self.moods = {mood.name: mood for mood in moods}
         self.clock = clock
