@@ -485,3 +485,28 @@ def test_the_site_imports_no_discord_and_runs_no_sql() -> None:
     assert files
     assert [str(p) for p in files if imports_discord(p)] == []
     assert [f"{p}:{line}" for p in files for line in runs_sql(p)] == []
+
+
+# --- answers kept for a moment -------------------------------------------------------------------
+
+
+async def test_answers_are_kept_until_this_process_writes_or_a_second_passes(
+        client: TestClient, core: Core, clock: ManualClock) -> None:
+    import sqlite3
+
+    assert (await get_json(client, "/api/v1/items/5"))["votes"]["up"] == 0
+    # Another process (the bot running apart from `python -m bot web`) changes the row: this
+    # process has not written, so the kept answer stands for up to a second.
+    other = sqlite3.connect(core.storage.db.path)
+    with other:
+        other.execute("UPDATE items SET up = 7 WHERE id = 5")
+    other.close()
+    assert (await get_json(client, "/api/v1/items/5"))["votes"]["up"] == 0
+    await clock.advance(timedelta(seconds=1))
+    assert (await get_json(client, "/api/v1/items/5"))["votes"]["up"] == 7
+    # A write here (a vote in Discord) is seen at once.
+    await vote(core, 5, up=1)
+    assert (await get_json(client, "/api/v1/items/5"))["votes"]["up"] == 8
+    # Random answers are never kept.
+    seen = {(await get_json(client, "/api/v1/random"))["items"][0]["id"] for _ in range(10)}
+    assert len(seen) > 1
