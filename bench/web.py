@@ -121,7 +121,7 @@ async def main(rounds: int, requests: int, connections: int) -> None:
         print(f"{name:40} {rate:8.0f} {rate / baseline:6.2f}")
     for name in ("item page /jokes/5 (HTML, as served)", "random /api/v1/random (JSON)"):
         ratio = rates[name] / baseline
-        print(f"target >= 0.5x the bare handler, {name}: {'met' if ratio >= 0.5 else 'NOT met'} ({ratio:.2f})")
+        print(f"target >= 0.5x the bare handler, {name}: {'met' if ratio >= 0.5 else 'NOT met'} ({ratio:.3f})")
 
 
 if __name__ == "__main__":

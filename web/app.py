@@ -389,9 +389,12 @@ class Site:
 
     def add_headers(self, request: web.Request, response: web.StreamResponse, api: bool) -> None:
         headers = response.headers
-        headers.update(SECURITY_HEADERS)
         if api or request[AS_JSON]:
+            # Data, never a document a browser renders: the page policies have nothing to govern.
+            headers["X-Content-Type-Options"] = "nosniff"
             headers["Access-Control-Allow-Origin"] = "*"
+        else:
+            headers.update(SECURITY_HEADERS)
         if not api and request.path != "/static/site.css":
             headers["Vary"] = "Accept, Cookie"
         remembered = request.get(REMEMBER_SAFE)
