@@ -38,9 +38,9 @@ import discord
 from discord.ext import commands
 
 from bot.config import load_config
-from bot.sandbox import DiscordEmulator
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import running_bot
+from discord_emulator import DiscordEmulator
+from discord_emulator.driver import running_bot
 
 CONCURRENCY = 20
 

@@ -1,4 +1,7 @@
-"""Command line: ``python -m bot`` (or ``banter``) run | web | import | export | check-content | mood | sandbox."""
+"""Command line: ``python -m bot`` (or ``banter``) run | web | import | export | check-content | mood | sandbox |
+backup | restore.
+
+What a command produces goes to stdout, so it can be piped; logs and errors go to stderr."""
 
 from __future__ import annotations
 
@@ -8,10 +11,11 @@ import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from bot.config import Config, configure_logging, load_config
-from bot.errors import BanterError, ContentError
+from bot.errors import TRY_AGAIN_LATER, BanterError, ContentError, DiscordUnreachable
 from bot.services.packs import Library
 
 log = logging.getLogger("bot")
@@ -22,6 +26,8 @@ SHOWN_PROBLEMS = 30
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banter", description="Banter: jokes, moods and discussions for Discord.")
+    parser.add_argument("--version", action="version", version=f"banter {_version()}",
+                        help="show Banter's version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -34,17 +40,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="listen on this address (default: web.host)")
     p.add_argument("--port", type=int, help="listen on this port (default: web.port)")
     p = add("import", "Import content packs from a folder, or a JokeAPI JSON file.")
-    p.add_argument("path", type=Path)
-    p.add_argument("--format", choices=("packs", "jokeapi"), default="packs")
+    p.add_argument("path", type=Path, help="a folder laid out like content/, or with --format jokeapi a JSON file")
+    p.add_argument("--format", choices=("packs", "jokeapi"), default="packs",
+                   help="what PATH holds: Banter packs (default) or JokeAPI's JSON")
     p = add("export", "Write the content library back out as packs.")
-    p.add_argument("path", type=Path)
+    p.add_argument("path", type=Path, help="the folder to write the packs into")
     p = add("check-content", "Validate content packs without writing anything.")
     p.add_argument("path", type=Path, nargs="?", help="a content folder (default: the configured ones)")
     p = add("mood", "Show which mood a text reads as, and the cues that decided it.")
-    p.add_argument("text")
+    p.add_argument("text", help="the text to read, quoted")
     p = add("sandbox", "Try the bot offline: a local Discord and a prompt to type commands.")
     p.add_argument("--db", type=Path, metavar="PATH", help="database file (default: a temporary one)")
+    p = add("backup", "Copy the database to a file, consistently, even while the bot runs.")
+    p.add_argument("file", type=Path, metavar="FILE", help="the backup file to write (a SQLite database)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
+    p = add("restore", "Replace the database with a backup, after checking it (stop the bot first).")
+    p.add_argument("file", type=Path, metavar="FILE",
+                   help="a backup made by the backup command; the current database is kept beside it")
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("banter")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _library_with(config: Config, path: Path) -> Library:
@@ -75,8 +95,8 @@ async def _import(config: Config, path: Path, fmt: str) -> str:
         library = _library_with(config, path)
     core = await Core.open(config)
     try:
-        report = await (core.content.import_jokeapi(entries) if fmt == "jokeapi"
-                        else core.content.import_library(library))
+        report = await (core.library.import_jokeapi(entries) if fmt == "jokeapi"
+                        else core.library.import_library(library))
     finally:
         await core.close()
     return f"imported {path}: {report.summary()}"
@@ -87,7 +107,7 @@ async def _export(config: Config, path: Path) -> str:
 
     core = await Core.open(config)
     try:
-        written = await core.content.export(path)
+        written = await core.library.export(path)
     finally:
         await core.close()
     return "\n".join([f"wrote {p}" for p in written] + [f"exported {len(written)} packs to {path}"])
@@ -142,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from bot import launcher
 
-            asyncio.run(launcher.run(config))
+            asyncio.run(launcher.run_until_terminated(config))
         elif args.command == "web":
             asyncio.run(_web(config, args.host, args.port))
         elif args.command == "import":
@@ -153,6 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_check(config, args.path))
         elif args.command == "mood":
             print(_mood(config, args.text))
+        elif args.command == "backup":
+            from bot.storage.backup import backup
+
+            print(backup(config.database_path, args.file, overwrite=args.force).summary())
+        elif args.command == "restore":
+            from bot.storage.backup import restore
+
+            print(restore(args.file, config.database_path).summary())
         elif args.command == "sandbox":
             from bot.sandbox.app import run_sandbox
 
@@ -166,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.problems) > SHOWN_PROBLEMS:
             print(f"  ... and {len(exc.problems) - SHOWN_PROBLEMS} more", file=sys.stderr)
         return 2
+    except DiscordUnreachable as exc:
+        print(str(exc), file=sys.stderr)
+        return TRY_AGAIN_LATER
     except BanterError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -70,11 +70,11 @@ class BanterBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
         digest = self.command_digest(guild)
         key = f"commands:{self.application_id}:{guild_id or 'global'}"
-        if await self.core.meta.get(key) == digest:
+        if await self.core.storage.meta.get(key) == digest:
             log.info("application commands unchanged; not syncing")
             return False
         synced = await self.tree.sync(guild=guild)
-        await self.core.meta.set(key, digest)
+        await self.core.storage.meta.set(key, digest)
         where = f"guild {guild_id}" if guild_id else "all servers"
         log.info("synced %d application commands to %s", len(synced), where)
         return True

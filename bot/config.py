@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import yaml
 
 from bot.errors import ConfigError
 from bot.models import FLAGS
+from bot.yaml_errors import yaml_problem
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -40,6 +42,10 @@ def _non_negative(value: int) -> str | None:
 
 def _log_level(value: str) -> str | None:
     return None if value.upper() in LOG_LEVELS else f"must be one of {', '.join(LOG_LEVELS)}"
+
+
+def _seconds(value: float) -> str | None:
+    return None if 0 < value <= 3600 else "must be a number of seconds, more than 0 and at most 3600"
 
 
 def _snowflake(value: int) -> str | None:
@@ -77,6 +83,7 @@ SCHEMA: dict[str, Key] = {
     "content.paths": Key(list, [], _paths),
     "discord.token": Key(str, None, _non_empty, nullable=True),
     "discord.dev_guild_id": Key(int, None, _snowflake, nullable=True),
+    "discord.connect_timeout": Key((int, float), 60, _seconds),
     "logging.level": Key(str, "INFO", _log_level),
     "daily.catch_up_minutes": Key(int, 360, _non_negative),
     "reports.hide_after": Key(int, 3, _positive),
@@ -113,10 +120,14 @@ class Config:
     suggestions_daily_limit: int
     web: WebConfig
     source: str = "defaults"
+    # How long logging in, and then reaching READY on the gateway, may each take.
+    connect_timeout: float = 60.0
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
     names = {bool: "true or false", int: "a whole number", str: "a string", list: "a list"}
+    if expected == (int, float):
+        return "a number"
     if isinstance(expected, tuple):
         return " or ".join(names.get(t, t.__name__) for t in expected)
     return names.get(expected, expected.__name__)
@@ -173,9 +184,9 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ConfigError(f"config: {path} is not valid YAML{where}") from None
+            syntax = yaml_problem(exc)
+            where = f" at line {syntax.line}" if syntax.line is not None else ""
+            raise ConfigError(f"config: {path} is not valid YAML{where}: {syntax.reason}") from None
         if data is None:
             data = {}
         if not isinstance(data, Mapping):
@@ -191,10 +202,16 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     db_path = Path(values["database.path"]).expanduser()
     if path is not None and not db_path.is_absolute():
         db_path = base / db_path
+    if (problem := database_path_problem(db_path)) is not None:
+        raise ConfigError(f"config: database.path {problem}")
+    content_paths = tuple(_resolve(Path(p).expanduser(), base) for p in values["content.paths"])
+    for n, folder in enumerate(content_paths):
+        if (problem := _folder_problem(folder)) is not None:
+            raise ConfigError(f"config: content.paths[{n}] {problem}")
     return Config(
         database_path=db_path,
         content_builtin=values["content.builtin"],
-        content_paths=tuple(_resolve(Path(p).expanduser(), base) for p in values["content.paths"]),
+        content_paths=content_paths,
         token=values["discord.token"],
         dev_guild_id=values["discord.dev_guild_id"],
         log_level=values["logging.level"].upper(),
@@ -209,11 +226,68 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             allow_flags=frozenset(values["web.allow_flags"]),
         ),
         source=source,
+        connect_timeout=float(values["discord.connect_timeout"]),
     )
 
 
 def _resolve(path: Path, base: Path) -> Path:
     return path if path.is_absolute() else base / path
+
+
+def _blocking_file(path: Path) -> Path | None:
+    """The first existing file (not folder) among the folders above ``path``, if there is one."""
+    for ancestor in reversed(path.parents):
+        if ancestor.exists() and not ancestor.is_dir():
+            return ancestor
+    return None
+
+
+def _folder_problem(folder: Path) -> str | None:
+    if folder.is_dir():
+        return None
+    if folder.exists():
+        return f"is a file, not a folder: {folder}"
+    if (blocker := _blocking_file(folder)) is not None:
+        return f"goes through a file: {blocker} is not a folder (in {folder})"
+    return f"folder not found: {folder}"
+
+
+def _cannot_write_in(folder: Path) -> str | None:
+    """Why nothing can be created in ``folder``, or None. access() says yes to root even on a
+    place where creating a file fails, so a nameless file is made (and dropped) to be sure."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "Permission denied"
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def database_path_problem(path: Path) -> str | None:
+    """What is wrong with ``path`` as the database file, or None.
+
+    The database's folder may be missing (it is created at start-up), but only when the folder
+    it would be created in exists: a typo in a path must not silently create folders anywhere.
+    SQLite writes its -wal and -shm files beside the database, so the folder must be writable
+    even when the file already exists.
+    """
+    if path.is_dir():
+        return f"is a folder, not a file: {path} (name the file, e.g. {path / 'banter.db'})"
+    if (blocker := _blocking_file(path)) is not None:
+        return f"goes through a file: {blocker} is not a folder (in {path})"
+    folder = path.parent
+    if not folder.exists():
+        if not folder.parent.is_dir():
+            return (f"is in a folder that does not exist: {folder}, and {folder.parent}, where it would be "
+                    "created, does not exist either (create it, or check the path for a typo)")
+        folder = folder.parent  # where the database's folder will be created
+    elif path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"is not readable and writable by this user: {path}"
+    if (reason := _cannot_write_in(folder)) is not None:
+        return f"cannot be written: no file can be created in {folder} ({reason})"
+    return None
 
 
 def configure_logging(level: str) -> None:

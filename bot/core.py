@@ -9,13 +9,6 @@ from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.db import Database
-from bot.repositories.daily import DailyRepository
-from bot.repositories.history import HistoryRepository
-from bot.repositories.items import ItemRepository
-from bot.repositories.moderation import ModerationRepository
-from bot.repositories.settings import MetaRepository, SettingsRepository
-from bot.repositories.votes import VoteRepository
 from bot.services.catalog import CatalogService
 from bot.services.daily import DailyService
 from bot.services.library import LibraryService
@@ -36,23 +29,19 @@ def content_folders(config: Config) -> list[Path]:
 
 @dataclass
 class Core:
+    """The services, built once by the entry point and handed to the bot, the site and the
+    command line. The edges (cogs, web pages, commands) call these and nothing else; ``storage``
+    is here for the entry points and the tests, which open and close it."""
+
     config: Config
-    storage: SqliteStorage
-    db: Database
     clock: Clock
-    library: Library
-    items: ItemRepository
-    history: HistoryRepository
-    settings: SettingsRepository
-    meta: MetaRepository
-    votes: VoteRepository
-    content: LibraryService
-    picker: PickService
-    voting: VoteService
+    storage: SqliteStorage
+    packs: Library  # the content packs as loaded and validated at start-up
+    library: LibraryService  # imports and exports
+    picks: PickService
+    votes: VoteService
     moods: MoodReader
-    daily_posts: DailyRepository
     daily: DailyService
-    moderation_repo: ModerationRepository
     moderation: ModerationService
     catalog: CatalogService
 
@@ -63,33 +52,24 @@ class Core:
         Content is validated before the database is touched, so a bad pack changes nothing.
         """
         clock = clock or SystemClock()
-        library = load_library(content_folders(config))
+        packs = load_library(content_folders(config))
         storage = await SqliteStorage.open(config.database_path, clock=clock, rng=rng)
-        db = storage.db
         try:
-            items, history, settings, votes = storage.items, storage.history, storage.settings, storage.votes
-            picker = PickService(storage, clock, rng)
-            daily_posts = DailyRepository(db)
-            moderation_repo = ModerationRepository(db)
+            picks = PickService(storage, clock, rng)
             core = cls(
-                config=config, storage=storage, db=db, clock=clock, library=library, items=items, history=history,
-                settings=settings, meta=storage.meta, votes=votes,
-                content=LibraryService(storage, clock),
-                picker=picker,
-                voting=VoteService(storage, clock),
-                moods=MoodReader(library.moods),
-                daily_posts=daily_posts,
-                daily=DailyService(db, daily_posts, settings, picker, items, clock,
-                                   catch_up_minutes=config.daily_catch_up_minutes),
-                moderation_repo=moderation_repo,
-                moderation=ModerationService(db, moderation_repo, items, settings, history, votes, clock,
-                                             hide_after=config.reports_hide_after,
+                config=config, clock=clock, storage=storage, packs=packs,
+                library=LibraryService(storage, clock),
+                picks=picks,
+                votes=VoteService(storage, clock),
+                moods=MoodReader(packs.moods),
+                daily=DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes),
+                moderation=ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                              daily_limit=config.suggestions_daily_limit),
-                catalog=CatalogService(storage.catalog, picker, library.moods, clock, rng,
+                catalog=CatalogService(storage.catalog, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
-                                       version=lambda: db.writes),
+                                       version=lambda: storage.db.writes),
             )
-            await core.content.import_library(library)
+            await core.library.import_library(packs)
         except BaseException:
             await storage.close()
             raise

@@ -297,7 +297,7 @@ class Database:
         """This process's writes, each counted as it starts and again as it ends (committed or
         not). While the count stays the same, nothing this process did has changed what a read
         returns, so rows read earlier may be used again. Other processes' writes are not seen
-        here: whoever keeps rows must also let them age (see ``bot.services.picker``)."""
+        here: whoever keeps rows must also let them age (see ``bot.storage.cache``)."""
         return self._writes
 
     def _after_quick_write(self) -> None:

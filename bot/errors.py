@@ -1,10 +1,58 @@
 """Error types that carry a message meant for a person.
 
-Services raise :class:`UserError` with the sentence to show; the command tree's
-error handler shows it ephemerally. Everything else is a bug and is logged.
+Services raise :class:`UserError` with what to tell the person as plain data: a sentence with
+``{placeholders}`` and the values that fill them. A value that Discord shows in its own way (a
+member, a role, a channel, a command, something to type) is a :class:`Mention`, :class:`Command`
+or :class:`Code`; the cogs render those as markup, while ``str()`` of the error (logs, the daily
+ledger) spells them in words. Everything else is a bug and is logged.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A member, role or channel named in a message: a mention in Discord, words elsewhere."""
+
+    kind: Literal["user", "role", "channel"]
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command a message points to, by its qualified name ("daily set")."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return f"/{self.name}"
+
+
+@dataclass(frozen=True)
+class Code:
+    """Something typed, or to type, shown exactly as it is."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return f'"{self.text}"'
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Several things to type, in a list ("pun, space" in words)."""
+
+    texts: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ", ".join(self.texts)
 
 
 class BanterError(Exception):
@@ -12,7 +60,22 @@ class BanterError(Exception):
 
 
 class UserError(BanterError):
-    """A member or moderator asked for something that cannot be done; the message says what to do."""
+    """A member or moderator asked for something that cannot be done; the message says what to do.
+
+    ``message`` is shown as it is when there are no ``fields``; with fields it is a template whose
+    ``{name}`` placeholders they fill (see :meth:`render`).
+    """
+
+    def __init__(self, message: str, **fields: object) -> None:
+        self.template = message
+        self.fields = fields
+        super().__init__(self.render())
+
+    def render(self, show: Callable[[object], str] = str) -> str:
+        """The message, with each field written by ``show`` (``str`` gives plain words)."""
+        if not self.fields:
+            return self.template
+        return self.template.format_map({name: show(value) for name, value in self.fields.items()})
 
 
 class ConfigError(BanterError):
@@ -25,3 +88,13 @@ class ContentError(BanterError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class DiscordUnreachable(BanterError):
+    """Discord could not be reached, or did not answer in time, at start-up. Unlike a bad config or
+    token, the same start may work later: the command line exits with :data:`TRY_AGAIN_LATER` so a
+    service manager restarts it on this and not on those."""
+
+
+# sysexits.h's EX_TEMPFAIL: "temporary failure; the user is invited to retry".
+TRY_AGAIN_LATER = 75

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +15,8 @@ from bot.bot import BanterBot
 from bot.clock import Clock
 from bot.config import Config
 from bot.core import Core
-from bot.errors import BanterError, ConfigError
+from bot.errors import BanterError, ConfigError, DiscordUnreachable
+from bot.storage.lock import DatabaseBusy, hold_database
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,47 @@ async def run(config: Config, *, clock: Clock | None = None,
     """
     if not config.token:
         raise ConfigError("config: DISCORD_TOKEN is not set (or give discord.token in the config file)")
+    try:
+        with hold_database(config.database_path, "run"):
+            await _run(config, config.token, clock, started, bot_options)
+    except DatabaseBusy as exc:
+        raise BanterError(f"a bot is already running on {exc.database} ({exc.holder}): stop it first, "
+                          "or give this one another database.path") from None
+
+
+async def run_until_terminated(config: Config) -> None:
+    """:func:`run`, for ``python -m bot run``: SIGTERM (how systemd and Docker stop a service) then
+    stops the bot as Ctrl-C does, the gateway and the database closed in order, where Python's
+    default would end the process at once with nothing closed."""
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or no signals here
+        handled = False
+    else:
+        handled = True
+    try:
+        await run(config)
+    except asyncio.CancelledError:
+        if not terminated:
+            raise
+        log.info("stopped (SIGTERM)")
+    finally:
+        if handled:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+
+async def _run(config: Config, token: str, clock: Clock | None, started: Callable[[BanterBot], None] | None,
+               bot_options: dict[str, Any]) -> None:
     core = await Core.open(config, clock=clock)
     site = None
     try:
@@ -41,12 +85,41 @@ async def run(config: Config, *, clock: Clock | None = None,
             if started is not None:
                 started(bot)
             try:
-                await bot.start(config.token)
+                await start(bot, token, config.connect_timeout)
             except discord.LoginFailure:
                 raise ConfigError("Discord refused the token: check DISCORD_TOKEN.") from None
             except (aiohttp.ClientConnectionError, OSError) as exc:
-                raise BanterError(f"Could not reach Discord ({exc}): check this machine's network.") from None
+                raise DiscordUnreachable(f"Could not reach Discord ({exc}): check this machine's network.") from None
     finally:
         if site is not None:
             await site.stop()
         await core.close()
+
+
+async def start(bot: discord.Client, token: str, timeout: float) -> None:  # noqa: ASYNC109 - two deadlines
+    """``bot.start(token)``, but giving up when logging in, and then reaching READY, each take longer
+    than ``timeout`` seconds. discord.py itself waits five minutes for an HTTP answer and retries
+    the gateway for ever, so a network that accepts connections and never answers would hang the
+    process without a word; ending it instead lets a service manager restart it.
+
+    The login includes ``setup_hook`` (loading the extensions and, when they changed, the command
+    sync): Discord answers those requests too, or nothing works.
+    """
+    try:
+        await asyncio.wait_for(bot.login(token), timeout)
+    except TimeoutError:
+        raise DiscordUnreachable(f"Discord did not answer the login within {timeout:g} s: check this machine's "
+                          "network (discord.connect_timeout sets the wait).") from None
+    connection = asyncio.create_task(bot.connect(), name="discord-connection")
+    ready = asyncio.create_task(bot.wait_until_ready(), name="discord-ready")
+    try:
+        await asyncio.wait({connection, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done() and not connection.done():
+            raise DiscordUnreachable(f"Discord's gateway did not get the bot ready within {timeout:g} s: check this "
+                              "machine's network (discord.connect_timeout sets the wait).")
+        log.debug("gateway ready; running until closed")
+        await connection
+    finally:
+        for task in (ready, connection):
+            task.cancel()
+        await asyncio.gather(ready, connection, return_exceptions=True)

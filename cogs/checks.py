@@ -7,7 +7,7 @@ and it says nothing about the moderator role. So moderator commands also check o
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -31,13 +31,13 @@ async def member_is_moderator(interaction: discord.Interaction) -> bool:
     if interaction.guild_id is None:
         return False
     # The rule itself lives in the moderation service, which checks it again on every action.
-    return await core_of(interaction).moderation.is_moderator(interaction.guild_id, actor_of(interaction))
+    return await core_of(interaction).moderation.access.is_moderator(interaction.guild_id, actor_of(interaction))
 
 
 def is_moderator() -> Callable[[T], T]:
     """An app-command check: the command runs for moderators only, with a clear message for others."""
 
-    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+    async def predicate(interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         if not await member_is_moderator(interaction):

@@ -76,7 +76,7 @@ class Content(commands.GroupCog, group_name="content"):
         """Add a joke or topic to this server's library (approved at once)."""
         async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
             assert modal_interaction.guild_id is not None
-            result = await self.core.moderation.add(modal_interaction.guild_id, actor_of(modal_interaction),
+            result = await self.core.moderation.library.add(modal_interaction.guild_id, actor_of(modal_interaction),
                                                     kind, form)
             assert result.item is not None
             await self._done(modal_interaction, result, f"Added {kind} #{result.item.id} to this server.")
@@ -93,13 +93,13 @@ class Content(commands.GroupCog, group_name="content"):
     async def edit(self, interaction: discord.Interaction, item_id: ItemId) -> None:
         """Edit one of this server's items (the previous version is kept)."""
         assert interaction.guild_id is not None
-        form = await self.core.moderation.item_form(interaction.guild_id, actor_of(interaction), item_id)
+        form = await self.core.moderation.library.item_form(interaction.guild_id, actor_of(interaction), item_id)
 
         async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
             assert modal_interaction.guild_id is not None
             # Applied only if the item still holds what the form was filled from.
-            result = await self.core.moderation.edit_item(modal_interaction.guild_id, actor_of(modal_interaction),
-                                                          item_id, values, base=form.base)
+            result = await self.core.moderation.library.edit_item(
+                modal_interaction.guild_id, actor_of(modal_interaction), item_id, values, base=form.base)
             await self._done(modal_interaction, result,
                              f"Edited {form.kind} #{item_id}; the previous version is kept.")
 
@@ -116,7 +116,8 @@ class Content(commands.GroupCog, group_name="content"):
                      reason: app_commands.Range[str, 1, 500] | None = None) -> None:
         """Remove an item here: this server's is retired (votes kept), a global one is hidden here."""
         assert interaction.guild_id is not None
-        result = await self.core.moderation.remove_item(interaction.guild_id, actor_of(interaction), item_id, reason)
+        result = await self.core.moderation.library.remove_item(interaction.guild_id, actor_of(interaction), item_id,
+                                                                reason)
         item = result.item
         assert item is not None
         if result.record.action == "retire":
@@ -132,7 +133,7 @@ class Content(commands.GroupCog, group_name="content"):
     async def restore(self, interaction: discord.Interaction, item_id: ItemId) -> None:
         """Bring back an item that was removed or hidden in this server."""
         assert interaction.guild_id is not None
-        result = await self.core.moderation.restore_item(interaction.guild_id, actor_of(interaction), item_id)
+        result = await self.core.moderation.library.restore_item(interaction.guild_id, actor_of(interaction), item_id)
         assert result.item is not None
         await self._done(interaction, result, f"Restored {result.item.kind} #{item_id}: it shows here again.")
 
@@ -143,7 +144,7 @@ class Content(commands.GroupCog, group_name="content"):
     async def flag(self, interaction: discord.Interaction, item_id: ItemId, flag: FlagName, on: bool) -> None:
         """Set or clear a content flag on one of this server's items."""
         assert interaction.guild_id is not None
-        result = await self.core.moderation.set_item_flag(interaction.guild_id, actor_of(interaction), item_id,
+        result = await self.core.moderation.library.set_item_flag(interaction.guild_id, actor_of(interaction), item_id,
                                                           flag, on)
         await self._done(interaction, result, f"{flag} is now {'on' if on else 'off'} for #{item_id}.")
 
@@ -154,7 +155,7 @@ class Content(commands.GroupCog, group_name="content"):
     async def show(self, interaction: discord.Interaction, item_id: ItemId) -> None:
         """Show an item with its flags, votes, where it was shown and its edits."""
         assert interaction.guild_id is not None
-        details = await self.core.moderation.show_item(interaction.guild_id, actor_of(interaction), item_id)
+        details = await self.core.moderation.library.show_item(interaction.guild_id, actor_of(interaction), item_id)
         await interaction.response.send_message(
             embeds=[item_embed(details.item), details_embed(details, interaction.guild_id)], ephemeral=True
         )

@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from bot.repositories.daily import DailyPost
+from bot.records import DailyPost
 from bot.services.daily import (
     DailyStatus,
     OutgoingPost,
@@ -150,7 +150,7 @@ class Daily(commands.GroupCog, group_name="daily"):
 
     async def cog_load(self) -> None:
         # The task waits for the bot to be ready itself; waiting here would deadlock setup_hook.
-        self._scheduler = self.core.daily.start(self.poster, ready=self.bot.wait_until_ready)
+        self._scheduler = self.core.daily.scheduler.start(self.poster, ready=self.bot.wait_until_ready)
         self._scheduler.add_done_callback(_report_end)
 
     async def cog_unload(self) -> None:
@@ -175,7 +175,7 @@ class Daily(commands.GroupCog, group_name="daily"):
         """Post the discussion (or joke) of the day in a channel at a local time."""
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
         self._check_channel(interaction.guild, interaction.user, channel, kind, thread, role)
-        configured = await self.core.daily.configure(
+        configured = await self.core.daily.setup.configure(
             interaction.guild.id, channel_id=channel.id, time_text=time, timezone=timezone, kinds=kind,
             role_id=role.id if role else None, thread=thread,
         )
@@ -241,7 +241,7 @@ class Daily(commands.GroupCog, group_name="daily"):
     async def status(self, interaction: discord.Interaction) -> None:
         """The schedule, the next and the last post, recent problems and how much content is left."""
         assert interaction.guild_id is not None
-        status = await self.core.daily.status(interaction.guild_id)
+        status = await self.core.daily.setup.status(interaction.guild_id)
         await interaction.response.send_message(embed=status_embed(status), ephemeral=True)
 
     @app_commands.command()
@@ -249,7 +249,7 @@ class Daily(commands.GroupCog, group_name="daily"):
     async def preview(self, interaction: discord.Interaction) -> None:
         """See the next daily post before it goes out (only you see this)."""
         assert interaction.guild_id is not None
-        preview = await self.core.daily.preview(interaction.guild_id)
+        preview = await self.core.daily.setup.preview(interaction.guild_id)
         await interaction.response.send_message(preview_text(preview), embeds=[item_embed(i) for i in preview.items],
                                                 ephemeral=True)
 
@@ -258,7 +258,7 @@ class Daily(commands.GroupCog, group_name="daily"):
     async def off(self, interaction: discord.Interaction) -> None:
         """Stop the daily posts (the settings are kept for /daily set)."""
         assert interaction.guild_id is not None
-        stopped = await self.core.daily.turn_off(interaction.guild_id)
+        stopped = await self.core.daily.setup.turn_off(interaction.guild_id)
         message = ("Daily posts are off. Turn them back on with `/daily set`." if stopped
                    else "Daily posts were not on here.")
         await interaction.response.send_message(message, ephemeral=True)
@@ -269,7 +269,7 @@ class Daily(commands.GroupCog, group_name="daily"):
         """Post today's post now; it counts as today's, so none follows at the usual time."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        results = await self.core.daily.post_now(interaction.guild_id, self.poster)
+        results = await self.core.daily.delivery.post_now(interaction.guild_id, self.poster)
         await interaction.followup.send("\n".join(post_now_line(r) for r in results), ephemeral=True)
 
 

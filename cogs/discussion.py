@@ -23,15 +23,15 @@ class Discussion(commands.GroupCog, group_name="discussion"):
     async def today(self, interaction: discord.Interaction) -> None:
         """The server's topic of the day: the same for everyone all day."""
         assert interaction.guild_id is not None
-        item = await self.core.picker.of_the_day("discussion", interaction.guild_id)
+        item = await self.core.picks.of_the_day("discussion", interaction.guild_id)
         await interaction.response.send_message(**await item_message(self.core, item, interaction.guild_id))
 
     @app_commands.command(name="random")
     async def random_topic(self, interaction: discord.Interaction) -> None:
         """Another topic to talk about."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
-        f = await self.core.picker.filters("discussion", interaction.guild_id)
-        item = await self.core.picker.pick(f, scope_id=interaction.channel_id)
+        f = await self.core.picks.filters("discussion", interaction.guild_id)
+        item = await self.core.picks.pick(f, scope_id=interaction.channel_id)
         await send_pick(interaction, item)
 
 

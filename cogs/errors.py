@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
+from cogs.render import error_text
 from cogs.ui import APOLOGY, reply_error
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 def message_for(error: app_commands.AppCommandError) -> str | None:
     """What to tell a person for a mistake they can fix; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UserError):
-        return str(error.original)
+        return error_text(error.original)
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {needed} permission for that."
@@ -39,10 +40,10 @@ class Errors(commands.Cog):
         self._previous = bot.tree.on_error
 
     async def cog_load(self) -> None:
-        self.bot.tree.on_error = self.on_app_command_error
+        self.bot.tree.error(self.on_app_command_error)
 
     async def cog_unload(self) -> None:
-        self.bot.tree.on_error = self._previous
+        self.bot.tree.error(self._previous)
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:

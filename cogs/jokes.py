@@ -23,18 +23,18 @@ class Jokes(commands.Cog):
         """Tell a random joke."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         category = category.strip().lower() if category is not None else None
-        f = await self.core.picker.filters("joke", interaction.guild_id, category=category)
-        item = await self.core.picker.pick(f, scope_id=interaction.channel_id, search=search)
+        f = await self.core.picks.filters("joke", interaction.guild_id, category=category)
+        item = await self.core.picks.pick(f, scope_id=interaction.channel_id, search=search)
         await send_pick(interaction, item)
 
     @joke.autocomplete("category")
     async def category_autocomplete(self, interaction: discord.Interaction,
                                     current: str) -> list[app_commands.Choice[str]]:
         current = current.strip().lower()
-        f = await self.core.picker.filters("joke", interaction.guild_id or 0)
+        f = await self.core.picks.filters("joke", interaction.guild_id or 0)
         return [
             app_commands.Choice(name=f"{name} ({count})", value=name)
-            for name, count in await self.core.picker.categories(f)
+            for name, count in await self.core.picks.categories(f)
             if current in name
         ][:25]
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 
 from bot.clock import parse_iso
 from bot.errors import UserError
 from bot.models import ContentEntry, Item, Kind
-from bot.repositories.moderation import ActionRecord
+from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX
 from bot.services.packs import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX
+from cogs.render import action_text
 from cogs.ui import guarded, item_embed
 
 if TYPE_CHECKING:
@@ -75,14 +76,14 @@ class FormModal(discord.ui.Modal):
                  prefill: Mapping[str, str] | None = None) -> None:
         super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
         self._on_done = on_done
-        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
         prefill = prefill or {}
         for spec in FORMS[kind]:
             default = prefill.get(spec.key) or None
             if default is not None and len(default) > spec.max_length:
                 raise UserError(f"{spec.label} is longer than a form can hold ({len(default)} characters), "
                                 "so it cannot be edited here.")
-            field = discord.ui.TextInput(
+            field: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
                 label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,
                 style=discord.TextStyle.paragraph if spec.paragraph else discord.TextStyle.short,
                 placeholder=spec.placeholder, default=default,
@@ -90,7 +91,7 @@ class FormModal(discord.ui.Modal):
             self.add_item(field)
             self.inputs[spec.key] = field
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         values = {key: field.value for key, field in self.inputs.items()}
         await guarded(interaction, lambda: self._on_done(interaction, values))
 
@@ -102,13 +103,13 @@ class ReasonModal(discord.ui.Modal):
                  Awaitable[None]], placeholder: str | None = None) -> None:
         super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
         self._on_done = on_done
-        self.reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
             label=label[:45], custom_id="reason", style=discord.TextStyle.paragraph, min_length=3,
             max_length=REASON_MAX, placeholder=placeholder,
         )
         self.add_item(self.reason)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         value = self.reason.value
         await guarded(interaction, lambda: self._on_done(interaction, value))
 
@@ -141,7 +142,7 @@ def hidden_text(reason: str | None) -> str:
 
 def modlog_embed(record: ActionRecord) -> discord.Embed:
     who = f"<@{record.actor_id}>" if record.actor_id is not None else "Banter (automatic)"
-    embed = discord.Embed(description=f"{who} {record.summary}"[:4000], colour=MODLOG_COLOUR,
+    embed = discord.Embed(description=f"{who} {action_text(record)}"[:4000], colour=MODLOG_COLOUR,
                           timestamp=parse_iso(record.created_at))
     if record.reason:
         embed.add_field(name="Reason", value=record.reason[:1024], inline=False)
@@ -156,14 +157,14 @@ async def post_modlog(bot: BanterBot, guild_id: int, *records: ActionRecord | No
     if not shown:
         return
     try:
-        settings = await bot.core.settings.get(guild_id)
-        if settings.modlog_channel_id is None:
+        channel_id = await bot.core.moderation.settings.modlog_channel(guild_id)
+        if channel_id is None:
             return
-        channel = bot.get_channel(settings.modlog_channel_id)
+        channel = bot.get_channel(channel_id)
         if channel is None:
-            channel = await bot.fetch_channel(settings.modlog_channel_id)
+            channel = await bot.fetch_channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
-            log.warning("mod-log channel %s of guild %s cannot take messages", settings.modlog_channel_id, guild_id)
+            log.warning("mod-log channel %s of guild %s cannot take messages", channel_id, guild_id)
             return
         for start in range(0, len(shown), 10):
             await channel.send(embeds=[modlog_embed(r) for r in shown[start:start + 10]])

@@ -27,8 +27,8 @@ class MoodCog(commands.Cog, name="Mood"):
             names = ", ".join(sorted(self.core.moods.moods))
             raise UserError(f"I could not tell a mood from that. Say it another way, or pick one of: {names}.")
         mood = reading.mood
-        f = await self.core.picker.filters("joke", interaction.guild_id, mood=mood)
-        item = await self.core.picker.pick(f, scope_id=interaction.channel_id)
+        f = await self.core.picks.filters("joke", interaction.guild_id, mood=mood)
+        item = await self.core.picks.pick(f, scope_id=interaction.channel_id)
         await send_pick(interaction, item, f"Mood: {mood.name} {mood.emoji}".rstrip())
 
     @mood.autocomplete("feeling")

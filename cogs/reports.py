@@ -4,7 +4,6 @@ different members hide the item in that server until a moderator decides."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import discord
 from discord.ext import commands
@@ -25,7 +24,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
         super().__init__(report_button(item_id))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[discord.ui.View],
                              match: re.Match[str], /) -> ReportButton:
         return cls(int(match["item"]))
 
@@ -36,12 +35,12 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
         if interaction.guild_id is None:
             raise UserError("Reports work in servers only.")
         core = core_of(interaction)
-        item = await core.moderation.may_report(interaction.guild_id, interaction.user.id, self.item_id)
+        item = await core.moderation.reports.may_report(interaction.guild_id, interaction.user.id, self.item_id)
         label = item.kind
 
         async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
             assert modal_interaction.guild_id is not None
-            outcome = await core.moderation.report(modal_interaction.guild_id, modal_interaction.user.id,
+            outcome = await core.moderation.reports.report(modal_interaction.guild_id, modal_interaction.user.id,
                                                    self.item_id, reason)
             await modal_interaction.response.send_message(
                 f"Thanks, your report on {label} #{self.item_id} went to the moderators.", ephemeral=True
@@ -55,7 +54,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
         ))
 
 
-def report_button(item_id: int) -> discord.ui.Button[Any]:
+def report_button(item_id: int) -> discord.ui.Button[discord.ui.View]:
     """🚩 Report, as every item message carries it; a click reaches ReportButton."""
     return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
                              custom_id=f"report:{item_id}")

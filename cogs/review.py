@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
@@ -22,6 +22,7 @@ from bot.models import FLAGS
 from bot.services.moderation import AlreadyDecided, CaseDetails, Decision, EditConflict
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, hidden_text, post_modlog, tell_member
+from cogs.render import error_text
 from cogs.ui import core_of, guarded, item_embed
 
 log = logging.getLogger(__name__)
@@ -75,18 +76,38 @@ def case_view(details: CaseDetails) -> discord.ui.View:
     return view
 
 
-def case_message(details: CaseDetails | None, note: str | None = None) -> dict[str, Any]:
-    """The keyword arguments that show a case (or the empty queue) in a review message."""
+@dataclass(frozen=True)
+class CaseMessage:
+    """A review message: a case with its buttons, or the empty queue."""
+
+    content: str
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+    async def edit(self, interaction: discord.Interaction) -> None:
+        """Show it in place of the message the interaction came from."""
+        await interaction.response.edit_message(content=self.content, embed=self.embed, view=self.view)
+
+    async def send(self, interaction: discord.Interaction) -> None:
+        """Answer the interaction with it, privately."""
+        if self.embed is None or self.view is None:
+            await interaction.response.send_message(self.content, ephemeral=True)
+        else:
+            await interaction.response.send_message(self.content, embed=self.embed, view=self.view, ephemeral=True)
+
+
+def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMessage:
+    """What shows a case (or the empty queue) in a review message."""
     prefix = f"{note}\n\n" if note else ""
     if details is None:
-        return {"content": f"{prefix}The review queue is empty. ✨", "embed": None, "view": None}
+        return CaseMessage(f"{prefix}The review queue is empty. ✨")
     case = details.case
     if case.proposal is not None:
         embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.id}")
     else:
         assert details.item is not None
         embed = item_embed(details.item)
-    return {"content": prefix + case_text(details), "embed": embed, "view": case_view(details)}
+    return CaseMessage(prefix + case_text(details), embed, case_view(details))
 
 
 def outcome_note(decision: Decision) -> str:
@@ -116,7 +137,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
         )
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[discord.ui.View],
                              match: re.Match[str], /) -> ReviewButton:
         return cls(int(match["case"]), match["action"])
 
@@ -132,20 +153,20 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
         guild_id, actor = interaction.guild_id, actor_of(interaction)
         # Rights are checked on every click: the first service call of each branch checks them.
         if self.action in ("approve", "keep"):
-            decide = core.moderation.approve if self.action == "approve" else core.moderation.keep
+            decide = core.moderation.review.approve if self.action == "approve" else core.moderation.review.keep
             await _decide(interaction, lambda: decide(guild_id, actor, self.case_id))
         elif self.action in ("reject", "remove"):
-            details = await core.moderation.case_details(guild_id, actor, self.case_id)
+            details = await core.moderation.review.case_details(guild_id, actor, self.case_id)
             if not details.case.pending:
-                lost = await core.moderation.already_decided(guild_id, self.case_id)
-                await _show_next(interaction, note=f"⚠️ {lost}")
+                lost = await core.moderation.access.already_decided(guild_id, self.case_id)
+                await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
                 return
             await interaction.response.send_modal(self._reason_form(details))
         elif self.action == "edit":
             try:
-                form = await core.moderation.case_form(guild_id, actor, self.case_id)
+                form = await core.moderation.review.case_form(guild_id, actor, self.case_id)
             except AlreadyDecided as lost:
-                await _show_next(interaction, note=f"⚠️ {lost}")
+                await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
                 return
             if form.item_id is None:
                 title = f"Edit suggestion #{self.case_id}"
@@ -156,16 +177,18 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
                 editor = actor_of(modal_interaction)
                 try:
                     # Applied only if the content is still what the form was filled from.
-                    update = await core.moderation.edit_case(guild_id, editor, self.case_id, values, base=form.base)
+                    update = await core.moderation.review.edit_case(guild_id, editor, self.case_id, values,
+                                                                    base=form.base)
                 except AlreadyDecided as lost:
-                    await _show_next(modal_interaction, note=f"⚠️ {lost}")
+                    await _show_next(modal_interaction, note=f"⚠️ {error_text(lost)}")
                     return
                 except EditConflict as changed:
                     # Show the case as it is now, so the other edit is seen before editing again.
-                    details = await core.moderation.case_details(guild_id, editor, self.case_id)
-                    await modal_interaction.response.edit_message(**case_message(details, f"⚠️ {changed}"))
+                    details = await core.moderation.review.case_details(guild_id, editor, self.case_id)
+                    note = f"⚠️ {error_text(changed)}"
+                    await case_message(details, note).edit(modal_interaction)
                     return
-                await modal_interaction.response.edit_message(**case_message(update.details, "✏️ Edited."))
+                await case_message(update.details, "✏️ Edited.").edit(modal_interaction)
                 await post_modlog(modal_interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
             await interaction.response.send_modal(FormModal(
@@ -175,11 +198,11 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
         else:
             flag = self.action.removeprefix("flag-")
             try:
-                update = await core.moderation.toggle_case_flag(guild_id, actor, self.case_id, flag)
+                update = await core.moderation.review.toggle_case_flag(guild_id, actor, self.case_id, flag)
             except AlreadyDecided as lost:
-                await _show_next(interaction, note=f"⚠️ {lost}")
+                await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
                 return
-            await interaction.response.edit_message(**case_message(update.details))
+            await case_message(update.details).edit(interaction)
             await post_modlog(interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
     def _reason_form(self, details: CaseDetails) -> ReasonModal:
@@ -190,7 +213,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             guild_id = modal_interaction.guild_id
             assert guild_id is not None
             actor = actor_of(modal_interaction)
-            decide = core.moderation.reject if reject else core.moderation.remove_reported
+            decide = core.moderation.review.reject if reject else core.moderation.review.remove_reported
             await _decide(modal_interaction, lambda: decide(guild_id, actor, self.case_id, reason))
 
         if reject:
@@ -208,12 +231,12 @@ async def _show_next(interaction: discord.Interaction, *, note: str | None = Non
     """Replace the review message with the next pending case."""
     core = core_of(interaction)
     assert interaction.guild_id is not None
-    details = await core.moderation.next_case(interaction.guild_id, actor_of(interaction))
+    details = await core.moderation.review.next_case(interaction.guild_id, actor_of(interaction))
     message = case_message(details, note)
     if interaction.message is not None:
-        await interaction.response.edit_message(**message)
+        await message.edit(interaction)
     else:
-        await interaction.response.send_message(ephemeral=True, **message)
+        await message.send(interaction)
 
 
 async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitable[Decision]]) -> None:
@@ -221,7 +244,7 @@ async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitab
     try:
         decision = await decide()
     except AlreadyDecided as lost:
-        await _show_next(interaction, note=f"⚠️ {lost} Here is the next one.")
+        await _show_next(interaction, note=f"⚠️ {error_text(lost)} Here is the next one.")
         return
     await _show_next(interaction, note=outcome_note(decision))
     bot: BanterBot = interaction.client  # type: ignore[assignment]
@@ -256,8 +279,8 @@ class Review(commands.Cog):
     async def review(self, interaction: discord.Interaction) -> None:
         """Review the oldest pending suggestion or report."""
         assert interaction.guild_id is not None
-        details = await self.core.moderation.next_case(interaction.guild_id, actor_of(interaction))
-        await interaction.response.send_message(ephemeral=True, **case_message(details))
+        details = await self.core.moderation.review.next_case(interaction.guild_id, actor_of(interaction))
+        await case_message(details).send(interaction)
 
 
 async def setup(bot: BanterBot) -> None:

@@ -44,13 +44,14 @@ class Settings(commands.GroupCog, group_name="settings"):
         assert interaction.guild_id is not None
         text = "Saved." if change.record is not None else "Nothing changed: that was the setting already."
         await interaction.response.send_message(
-            f"{text}{note}", embed=settings_embed(change.settings, self.core.moderation.hide_after), ephemeral=True
+            f"{text}{note}", embed=settings_embed(change.settings, self.core.moderation.access.hide_after),
+            ephemeral=True,
         )
         await post_modlog(self.bot, interaction.guild_id, change.record)
 
     async def _change(self, interaction: discord.Interaction, note: str = "", **changes: object) -> None:
         assert interaction.guild_id is not None
-        change = await self.core.moderation.change_settings(interaction.guild_id, actor_of(interaction), **changes)
+        change = await self.core.moderation.settings.change(interaction.guild_id, actor_of(interaction), **changes)
         await self._reply(interaction, change, note)
 
     @app_commands.command()
@@ -58,9 +59,9 @@ class Settings(commands.GroupCog, group_name="settings"):
     async def show(self, interaction: discord.Interaction) -> None:
         """Show this server's settings."""
         assert interaction.guild_id is not None
-        settings = await self.core.moderation.get_settings(interaction.guild_id, actor_of(interaction))
+        settings = await self.core.moderation.settings.get(interaction.guild_id, actor_of(interaction))
         await interaction.response.send_message(
-            embed=settings_embed(settings, self.core.moderation.hide_after), ephemeral=True
+            embed=settings_embed(settings, self.core.moderation.access.hide_after), ephemeral=True
         )
 
     @app_commands.command(name="safe-mode")
@@ -115,18 +116,20 @@ class Settings(commands.GroupCog, group_name="settings"):
                        blocked: bool) -> None:
         """Block or unblock a category in this server."""
         assert interaction.guild_id is not None
-        change = await self.core.moderation.set_category_blocked(interaction.guild_id, actor_of(interaction),
+        change = await self.core.moderation.settings.set_category_blocked(interaction.guild_id, actor_of(interaction),
                                                                  name, blocked)
         await self._reply(interaction, change)
 
     @category.autocomplete("name")
     async def category_autocomplete(self, interaction: discord.Interaction,
                                     current: str) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
         current = current.strip().lower()
         names: dict[str, int] = {}
         for kind in ("joke", "discussion"):
             every = Filters(kind=kind, guild_id=interaction.guild_id or 0, excluded_flags=0, blocked_tags=())
-            for name, count in await self.core.picker.categories(every):
+            for name, count in await self.core.picks.categories(every):
                 names[name] = names.get(name, 0) + count
         return [app_commands.Choice(name=f"{name} ({count})", value=name)
                 for name, count in sorted(names.items()) if current in name][:25]
@@ -137,7 +140,7 @@ class Settings(commands.GroupCog, group_name="settings"):
     async def flag(self, interaction: discord.Interaction, name: FlagName, blocked: bool) -> None:
         """Block or unblock a content flag (safe mode on blocks them all)."""
         assert interaction.guild_id is not None
-        change = await self.core.moderation.set_flag_blocked(interaction.guild_id, actor_of(interaction), name,
+        change = await self.core.moderation.settings.set_flag_blocked(interaction.guild_id, actor_of(interaction), name,
                                                              blocked)
         await self._reply(interaction, change)
 

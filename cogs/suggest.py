@@ -23,12 +23,12 @@ class Suggest(commands.GroupCog, group_name="suggest"):
     async def _open_form(self, interaction: discord.Interaction, kind: Kind) -> None:
         assert interaction.guild_id is not None
         # Refuse before the form is filled in, not after.
-        await self.core.moderation.may_suggest(interaction.guild_id, interaction.user.id)
+        await self.core.moderation.suggestions.may_suggest(interaction.guild_id, interaction.user.id)
         title = "Suggest a joke" if kind == "joke" else "Suggest a discussion topic"
 
         async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
             assert modal_interaction.guild_id is not None
-            case = await self.core.moderation.suggest(modal_interaction.guild_id, modal_interaction.user.id,
+            case = await self.core.moderation.suggestions.suggest(modal_interaction.guild_id, modal_interaction.user.id,
                                                       kind, form)
             await modal_interaction.response.send_message(
                 f"Thanks! Your suggestion is **#{case.id}**. The moderators will review it, and I will tell you "

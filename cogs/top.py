@@ -32,7 +32,7 @@ class Top(commands.Cog):
         """The best-rated items, by the lower bound of the Wilson score on their votes."""
         assert interaction.guild_id is not None
         singular: Kind = "joke" if kind == "jokes" else "discussion"
-        ranked = await self.core.voting.top(singular, interaction.guild_id, server_only=scope == "server")
+        ranked = await self.core.votes.top(singular, interaction.guild_id, server_only=scope == "server")
         if not ranked:
             where = "in this server" if scope == "server" else "anywhere"
             raise UserError(f"No {kind} have been voted up {where} yet. Vote with 👍 and 👎 under any {singular}.")

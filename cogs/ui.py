@@ -16,6 +16,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import DiscussionBody, Item, JokeBody, VoteTally
 from bot.services.packs import bullet_block
+from cogs.render import error_text
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -56,7 +57,7 @@ async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitab
     try:
         await action()
     except UserError as exc:
-        await reply_error(interaction, str(exc))
+        await reply_error(interaction, error_text(exc))
     except Exception:
         log.exception("component %s failed", interaction.data.get("custom_id") if interaction.data else None)
         await reply_error(interaction, APOLOGY)
@@ -126,7 +127,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
             raise UserError("Votes count in servers only.")
         core = core_of(interaction)
         # The vote is committed before the click is answered.
-        outcome = await core.voting.click(
+        outcome = await core.votes.click(
             item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up
         )
         await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally))
@@ -160,10 +161,10 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
     core = core_of(interaction)
     kwargs = await item_message(core, item, interaction.guild_id)
     await interaction.response.send_message(content, **kwargs)
-    core.picker.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
+    core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
 
 async def item_message(core: Core, item: Item, guild_id: int) -> dict[str, Any]:
     """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
-    tally = item.tally if item.tally is not None else await core.voting.tally(item.id, guild_id)
+    tally = item.tally if item.tally is not None else await core.votes.tally(item.id, guild_id)
     return {"embed": item_embed(item, core.catalog.page_url(item)), "view": item_view(item.id, tally)}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def test_defaults_need_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_file_then_environment(tmp_path: Path) -> None:
+    (tmp_path / "extra").mkdir()
     path = write(tmp_path, "discord:\n  token: from-file\n  dev_guild_id: 1234\nlogging:\n  level: debug\n"
                            "content:\n  paths: [extra]\n")
     config = load_config(path, environ={"DISCORD_TOKEN": "from-env"})
@@ -48,7 +50,10 @@ def test_file_then_environment(tmp_path: Path) -> None:
         ("content:\n  paths: packs\n", "content.paths must be a list"),
         ("daily:\n  catch_up_minutes: -1\n", "daily.catch_up_minutes must be 0 or more"),
         ("database: [1, 2]\n", "database must be a section"),
-        ("database:\n  path: [unclosed\n", "not valid YAML"),
+        ("database:\n  path: [unclosed\n", "not valid YAML at line 3: expected ',' or ']'"),
+        ("database:\n  path: x.db\n   extra: 1\n", "not valid YAML at line 3: mapping values are not allowed"),
+        ("discord:\n  connect_timeout: 0\n", "discord.connect_timeout must be a number of seconds"),
+        ("discord:\n  connect_timeout: soon\n", "discord.connect_timeout must be a number, not 'soon'"),
         ("- a\n- b\n", "must be a mapping"),
     ],
 )
@@ -86,3 +91,85 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None
     for key in SCHEMA:
         _section, name = key.split(".")
         assert f"{name}:" in text, f"config.example.yaml does not document {key}"
+
+
+def test_yaml_error_says_where_an_unclosed_bracket_was_opened(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "database:\n  path: [unclosed\nlogging:\n  level: INFO\n"), environ={})
+    assert "(while parsing a flow sequence started at line 2)" in str(caught.value)
+
+
+def test_connect_timeout_takes_fractions_of_a_second(tmp_path: Path) -> None:
+    assert load_config(None, environ={}).connect_timeout == 60
+    assert load_config(write(tmp_path, "discord:\n  connect_timeout: 0.2\n"), environ={}).connect_timeout == 0.2
+
+
+def bad_path(tmp_path: Path, key: str, value: str) -> str:
+    """The one line ``python -m bot check-content`` prints for a config with ``key: value``."""
+    section, name = key.split(".")
+    if key == "content.paths":
+        value = f"[{value!r}]"
+    config = write(tmp_path, f"{section}:\n  {name}: {value}\n")
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config, environ={})
+    assert sorted(tmp_path.rglob("*")) == before, "a refused config must not create anything"
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"config: {key}")
+    return message
+
+
+def test_database_path_that_is_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    assert bad_path(tmp_path, "database.path", "data") == (
+        f"config: database.path is a folder, not a file: {tmp_path / 'data'} "
+        f"(name the file, e.g. {tmp_path / 'data' / 'banter.db'})")
+
+
+def test_database_path_through_a_file(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    message = bad_path(tmp_path, "database.path", "notes.txt/db/banter.db")
+    assert f"goes through a file: {tmp_path / 'notes.txt'} is not a folder" in message
+
+
+def test_a_typo_in_the_database_folder_creates_nothing(tmp_path: Path) -> None:
+    message = bad_path(tmp_path, "database.path", "dta/sub/banter.db")
+    assert f"is in a folder that does not exist: {tmp_path / 'dta' / 'sub'}" in message
+    assert not (tmp_path / "dta").exists()
+
+
+def test_a_missing_database_folder_is_made_when_its_parent_exists(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "database:\n  path: data/banter.db\n"), environ={})
+    assert config.database_path == tmp_path / "data" / "banter.db"
+    assert main(["export", str(tmp_path / "out"), "--config", str(tmp_path / "config.yaml")]) == 0
+    assert (tmp_path / "data" / "banter.db").is_file()
+
+
+def test_database_in_a_place_nobody_may_write(tmp_path: Path) -> None:
+    # /sys refuses new files even to root, for whom access() always says yes.
+    message = bad_path(tmp_path, "database.path", "/sys/banter.db")
+    assert message == "config: database.path cannot be written: no file can be created in /sys (Permission denied)"
+
+
+@pytest.mark.parametrize(
+    ("arrange", "value", "message"),
+    [
+        (lambda t: None, "packs", "content.paths[0] folder not found: {t}/packs"),
+        (lambda t: (t / "packs").write_text("x"), "packs", "content.paths[0] is a file, not a folder: {t}/packs"),
+        (lambda t: (t / "packs").write_text("x"), "packs/jokes",
+         "content.paths[0] goes through a file: {t}/packs is not a folder (in {t}/packs/jokes)"),
+    ],
+)
+def test_content_paths_are_checked(tmp_path: Path, arrange: Callable[[Path], object], value: str,
+                                   message: str) -> None:
+    arrange(tmp_path)
+    assert bad_path(tmp_path, "content.paths", value) == "config: " + message.format(t=tmp_path)
+
+
+def test_cli_bad_database_path_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "data").mkdir()
+    config = write(tmp_path, "database:\n  path: data\n")
+    assert main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("config: database.path is a folder, not a file:")
+    assert err.count("\n") == 1

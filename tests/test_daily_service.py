@@ -27,6 +27,7 @@ from bot.services.daily import (
     PermanentSendError,
     TransientSendError,
 )
+from tests.clocks import WatchedClock
 from tests.support import retire
 from tests.template_db import seeded
 
@@ -104,7 +105,8 @@ async def settle(service: DailyService) -> None:
 
     This waits for work to finish (database I/O on aiosqlite's thread), never for time to pass.
     """
-    await asyncio.wait_for(service.wait_idle(), 10)
+    assert isinstance(service.clock, WatchedClock)
+    await asyncio.wait_for(service.clock.quiet(), 10)
 
 
 @pytest.fixture
@@ -115,7 +117,7 @@ def start() -> datetime:
 
 @pytest.fixture
 def clock(start: datetime) -> ManualClock:
-    return ManualClock(start)
+    return WatchedClock(start)
 
 
 @pytest.fixture
@@ -139,22 +141,22 @@ async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
 async def set_daily(core: Core, guild: int = GUILD, channel: int = CHANNEL, at: str = "09:00",
                     tz: str = "Europe/London", kinds: str = "discussion", role: int | None = None,
                     thread: bool = True) -> Any:
-    return await core.daily.configure(guild, channel_id=channel, time_text=at, timezone=tz, kinds=kinds,
+    return await core.daily.setup.configure(guild, channel_id=channel, time_text=at, timezone=tz, kinds=kinds,
                                       role_id=role, thread=thread)
 
 
 async def run_at(core: Core, clock: ManualClock, poster: FakePoster, when: datetime) -> None:
     await clock.set(when)
-    await core.daily.run_due(poster)
+    await core.daily.scheduler.run_due(poster)
     await settle(core.daily)
 
 
 async def crash_at_nine(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     """Run the 09:00 post into the :class:`Crash` the test has set up, which ends its send task."""
     await clock.set(datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    await core.daily.run_due(poster)
+    await core.daily.scheduler.run_due(poster)
     with pytest.raises(Crash):
-        await next(iter(core.daily._tasks))
+        await next(iter(core.daily.delivery._tasks))
 
 
 async def shut_down(core: Core) -> None:
@@ -210,14 +212,14 @@ async def test_set_validates_and_saves_nothing_on_bad_input(core: Core) -> None:
     ]:
         with pytest.raises(UserError, match=message):
             await set_daily(core, **kwargs)
-    assert await core.daily_posts.get_schedule(GUILD) is None
-    assert (await core.settings.get(GUILD)).timezone == "UTC"
+    assert await core.storage.daily.get_schedule(GUILD) is None
+    assert (await core.storage.settings.get(GUILD)).timezone == "UTC"
 
 
 async def test_set_stores_the_zone_and_answers_the_next_post(core: Core) -> None:
     configured = await set_daily(core, at="9:30", tz="america/new_york")
     assert configured.timezone == "America/New_York"
-    assert (await core.settings.get(GUILD)).timezone == "America/New_York"
+    assert (await core.storage.settings.get(GUILD)).timezone == "America/New_York"
     # 08:00 UTC is 03:00 in New York: 09:30 today is still to come.
     assert configured.next_due == datetime(2026, 1, 10, 14, 30, tzinfo=UTC)
     assert configured.schedule.post_time == "09:30"
@@ -241,31 +243,31 @@ async def test_post_at_the_set_time_is_recorded_once(core: Core, clock: ManualCl
     assert poster.messages == []
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert len(poster.messages) == 1
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.message_id, post.attempts) == ("sent", poster.messages[0].id, 1)
     # The same topic /discussion today shows that day.
-    today = await core.picker.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
+    today = await core.picks.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
     assert post.item_id == today.id == poster.messages[0].post.item.id
     # The thread is named after the topic.
     assert poster.threads == {post.message_id: today.title}
-    assert (await core.daily_posts.get_post(post.id)).thread_id == post.message_id
+    assert (await core.storage.daily.get_post(post.id)).thread_id == post.message_id
     # Running again the same minute, or later that day, posts nothing more.
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, 30, tzinfo=UTC))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 22, 0, tzinfo=UTC))
     assert len(poster.messages) == 1
-    schedule = await core.daily_posts.get_schedule(GUILD)
+    schedule = await core.storage.daily.get_schedule(GUILD)
     assert schedule.next_date == date(2026, 1, 11)
 
 
 async def test_no_topic_repeats_until_the_pool_is_used(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
-    pool = (await core.daily.status(GUILD)).remaining["discussion"]
+    pool = (await core.daily.setup.status(GUILD)).remaining["discussion"]
     moment = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
     for day in range(pool):
         await run_at(core, clock, poster, moment + timedelta(days=day))
     ids = [m.post.item.id for m in poster.messages]
     assert len(ids) == pool == len(set(ids))
-    assert (await core.daily.status(GUILD)).remaining["discussion"] == 0
+    assert (await core.daily.setup.status(GUILD)).remaining["discussion"] == 0
 
 
 async def test_both_kinds_ping_and_thread_once(core: Core, clock: ManualClock, poster: FakePoster) -> None:
@@ -282,18 +284,18 @@ async def test_crash_between_send_and_record_resends_with_the_same_nonce(
     poster.crash_after_send = True
     poster.history_readable = False  # only the nonce can save us here
     await crash_at_nine(core, clock, poster)
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.attempts, post.message_id) == ("sending", 1, None)
     await shut_down(core)
 
     # The bot comes back a minute later: the row is resumed and Discord hands back the same message.
     async with restarted(config, clock, datetime(2026, 1, 10, 9, 1, tzinfo=UTC)) as again:
-        await again.daily.recover(poster)
+        await again.daily.scheduler.recover(poster)
         await settle(again.daily)
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert len(poster.messages) == 1
         assert (post.status, post.message_id, post.attempts) == ("sent", poster.messages[0].id, 2)
-        await again.daily.run_due(poster)
+        await again.daily.scheduler.run_due(poster)
         await settle(again.daily)
         assert len(poster.messages) == 1
 
@@ -307,9 +309,9 @@ async def test_crash_then_a_late_restart_finds_the_message_instead_of_resending(
 
     # An hour later the nonce is forgotten, but the message is in the channel's history.
     async with restarted(config, clock, datetime(2026, 1, 10, 10, 0, tzinfo=UTC)) as again:
-        await again.daily.recover(poster)
+        await again.daily.scheduler.recover(poster)
         await settle(again.daily)
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert (post.status, post.message_id) == ("sent", poster.messages[0].id)
         assert len(poster.messages) == 1
         assert poster.sends == 1
@@ -322,10 +324,10 @@ async def test_claim_without_a_send_is_resumed_after_a_restart(
     await crash_at_nine(core, clock, poster)
     await shut_down(core)
     async with restarted(config, clock, datetime(2026, 1, 10, 9, 2, tzinfo=UTC)) as again:
-        await again.daily.recover(poster)
+        await again.daily.scheduler.recover(poster)
         await settle(again.daily)
         assert len(poster.messages) == 1
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert post.status == "sent"
 
 
@@ -337,9 +339,9 @@ async def test_transient_failures_are_retried_with_backoff(core: Core, clock: Ma
     poster.failures += [TransientSendError("Discord had a server error (503)."),
                         TransientSendError("Rate limited.", retry_after=120)]
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "sending" and "503" in post.error
-    status = await core.daily.status(GUILD)
+    status = await core.daily.setup.status(GUILD)
     assert [p.id for p in status.problems] == [post.id]
     await clock.advance(14)
     await settle(core.daily)
@@ -354,7 +356,7 @@ async def test_transient_failures_are_retried_with_backoff(core: Core, clock: Ma
     await settle(core.daily)
     assert await _status(core, "sent")
     assert len(poster.messages) == 1
-    assert (await core.daily.status(GUILD)).problems == []
+    assert (await core.daily.setup.status(GUILD)).problems == []
 
 
 async def test_transient_failures_give_up_at_the_end_of_the_catch_up_window(
@@ -365,7 +367,7 @@ async def test_transient_failures_give_up_at_the_end_of_the_catch_up_window(
     for _ in range(40):
         await clock.advance(timedelta(minutes=30))
         await settle(core.daily)
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed"
     assert post.error.startswith("Discord kept failing")
     assert poster.messages == []
@@ -386,13 +388,13 @@ async def test_permanent_failure_is_recorded_and_other_servers_still_post(
     await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL)
     poster.deleted_channels.add(CHANNEL)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [failed] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [failed] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (failed.status, failed.error, failed.attempts) == ("failed", "The channel was deleted.", 1)
     assert [m.post.guild_id for m in poster.messages] == [OTHER_GUILD]
-    status = await core.daily.status(GUILD)
+    status = await core.daily.setup.status(GUILD)
     assert [p.error for p in status.problems] == ["The channel was deleted."]
     await clock.advance(timedelta(hours=3))
-    await core.daily.run_due(poster)
+    await core.daily.scheduler.run_due(poster)
     await settle(core.daily)
     assert poster.sends == 2  # not retried
 
@@ -402,20 +404,20 @@ async def test_thread_failure_is_recorded_but_the_post_stands(core: Core, clock:
     await set_daily(core)
     poster.thread_failures.append(PermanentSendError("I lack the Create Public Threads permission."))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "sent" and post.thread_id is None
     assert "Create Public Threads" in post.thread_error
-    assert [p.id for p in (await core.daily.status(GUILD)).problems] == [post.id]
+    assert [p.id for p in (await core.daily.setup.status(GUILD)).problems] == [post.id]
 
 
 async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
-    for item in await core.items.find(kind="discussion"):
+    for item in await core.storage.items.find(kind="discussion"):
         await retire(core, item.id)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed" and "no discussion topics" in post.error
-    assert (await core.daily.status(GUILD)).low_content
+    assert (await core.daily.setup.status(GUILD)).running_low
 
 
 async def test_thread_gives_up_after_its_last_try_without_waiting_again(core: Core, clock: ManualClock,
@@ -430,7 +432,7 @@ async def test_thread_gives_up_after_its_last_try_without_waiting_again(core: Co
     await settle(core.daily)
     # The third try failed too: recorded at once, with no wait after it.
     assert clock.sleepers == []
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.thread_id is None and "503" in post.thread_error
 
 
@@ -439,7 +441,7 @@ async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: Man
     await set_daily(core)
     poster.failures.append(TransientSendError("Discord had a server error (503)."))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     first = post.item_id
     assert first is not None and poster.messages == []
     await retire(core, first)
@@ -447,7 +449,7 @@ async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: Man
     await settle(core.daily)
     [message] = poster.messages
     assert message.post.item.id != first
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert (post.status, post.item_id) == ("sent", message.post.item.id)
     assert poster.threads == {message.id: message.post.item.title}
 
@@ -455,15 +457,14 @@ async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: Man
 async def test_an_item_hidden_after_the_preview_is_not_posted(core: Core, clock: ManualClock,
                                                               poster: FakePoster) -> None:
     await set_daily(core)
-    [previewed] = (await core.daily.preview(GUILD)).items
-    async with core.db.transaction() as conn:
-        await core.moderation_repo.hide(conn, guild_id=GUILD, item_id=previewed.id, reason="moderator",
-                                        now="2026-01-10T08:30:00.000000Z")
+    [previewed] = (await core.daily.setup.preview(GUILD)).items
+    await core.storage.moderation.hide(guild_id=GUILD, item_id=previewed.id, reason="moderator",
+                                    now="2026-01-10T08:30:00.000000Z")
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [message] = poster.messages
     assert message.post.item.id != previewed.id
     # The day's pick follows: /discussion today shows what was posted.
-    today = await core.picker.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
+    today = await core.picks.of_the_day("discussion", GUILD, local_date=date(2026, 1, 10))
     assert today.id == message.post.item.id
 
 
@@ -484,9 +485,9 @@ async def test_downtime_outside_the_catch_up_window_is_recorded_as_missed(core: 
     late = datetime(2026, 1, 10, 9, 0, tzinfo=UTC) + timedelta(minutes=360) + LATE_GRACE + timedelta(seconds=1)
     await run_at(core, clock, poster, late)
     assert poster.messages == []
-    [post] = await core.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+    [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "missed" and "offline" in post.error
-    assert (await core.daily_posts.get_schedule(GUILD)).next_date == date(2026, 1, 11)
+    assert (await core.storage.daily.get_schedule(GUILD)).next_date == date(2026, 1, 11)
 
 
 async def test_days_of_downtime_post_only_the_latest_day(core: Core, clock: ManualClock,
@@ -494,7 +495,7 @@ async def test_days_of_downtime_post_only_the_latest_day(core: Core, clock: Manu
     await set_daily(core)
     await run_at(core, clock, poster, datetime(2026, 1, 13, 10, 0, tzinfo=UTC))
     assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 13)]
-    statuses = {d: (await core.daily_posts.posts_on(GUILD, d))[0].status
+    statuses = {d: (await core.storage.daily.posts_on(GUILD, d))[0].status
                 for d in (date(2026, 1, 10), date(2026, 1, 11), date(2026, 1, 12), date(2026, 1, 13))}
     assert statuses == {date(2026, 1, 10): "missed", date(2026, 1, 11): "missed", date(2026, 1, 12): "missed",
                         date(2026, 1, 13): "sent"}
@@ -507,10 +508,10 @@ async def test_a_claimed_post_resumed_too_late_is_missed(config: Config, core: C
     await crash_at_nine(core, clock, poster)
     await shut_down(core)
     async with restarted(config, clock, datetime(2026, 1, 10, 20, 0, tzinfo=UTC)) as again:
-        await again.daily.recover(poster)
+        await again.daily.scheduler.recover(poster)
         await settle(again.daily)
         assert poster.messages == []
-        [post] = await again.daily_posts.posts_on(GUILD, date(2026, 1, 10))
+        [post] = await again.storage.daily.posts_on(GUILD, date(2026, 1, 10))
         assert post.status == "missed"
 
 
@@ -523,7 +524,7 @@ async def test_catch_up_zero_still_posts_on_time(config: Config, clock: ManualCl
         assert len(poster.messages) == 1
         await run_at(core, clock, poster, datetime(2026, 1, 11, 9, 30, tzinfo=UTC))
         assert len(poster.messages) == 1
-        assert (await core.daily_posts.posts_on(GUILD, date(2026, 1, 11)))[0].status == "missed"
+        assert (await core.storage.daily.posts_on(GUILD, date(2026, 1, 11)))[0].status == "missed"
     finally:
         await shut_down(core)
 
@@ -558,7 +559,7 @@ async def test_one_scheduler_sleeps_until_the_next_due_time_and_wakes_on_change(
         core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core, at="12:00")
     await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL, at="09:00")
-    runner = core.daily.start(poster)
+    runner = core.daily.scheduler.start(poster)
     try:
         await settle(core.daily)
         # The scheduler sleeps on the clock towards the soonest post, 09:00.
@@ -598,7 +599,7 @@ async def test_the_scheduler_resumes_on_start(config: Config, core: Core, clock:
     await shut_down(core)
     # The bot was down at 09:00.
     async with restarted(config, clock, datetime(2026, 1, 10, 9, 30, tzinfo=UTC)) as again:
-        runner = again.daily.start(poster)
+        runner = again.daily.scheduler.start(poster)
         try:
             await settle(again.daily)
             assert len(poster.messages) == 1
@@ -611,27 +612,27 @@ async def test_the_scheduler_resumes_on_start(config: Config, core: Core, clock:
 
 async def test_post_now_counts_as_todays_post(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     with pytest.raises(UserError, match="daily set"):
-        await core.daily.post_now(GUILD, poster)
+        await core.daily.delivery.post_now(GUILD, poster)
     await set_daily(core)
-    [result] = await core.daily.post_now(GUILD, poster)
+    [result] = await core.daily.delivery.post_now(GUILD, poster)
     assert (result.kind, result.outcome, result.post.status) == ("discussion", "sent", "sent")
     assert result.post.manual
-    [again] = await core.daily.post_now(GUILD, poster)
+    [again] = await core.daily.delivery.post_now(GUILD, poster)
     assert again.outcome == "already" and again.post.message_id == result.post.message_id
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert len(poster.messages) == 1
-    assert (await core.daily.status(GUILD)).next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
+    assert (await core.daily.setup.status(GUILD)).next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
 
 
 async def test_post_now_retries_a_failed_day_and_reports_trouble(core: Core, clock: ManualClock,
                                                                  poster: FakePoster) -> None:
     await set_daily(core)
     poster.deleted_channels.add(CHANNEL)
-    [result] = await core.daily.post_now(GUILD, poster)
+    [result] = await core.daily.delivery.post_now(GUILD, poster)
     assert result.outcome == "failed" and result.post.error == "The channel was deleted."
     poster.deleted_channels.clear()
     poster.failures.append(TransientSendError("Discord had a server error (503)."))
-    [result] = await core.daily.post_now(GUILD, poster)
+    [result] = await core.daily.delivery.post_now(GUILD, poster)
     assert result.outcome == "retrying"
     await clock.advance(15)
     await settle(core.daily)
@@ -655,7 +656,7 @@ class BlockingPoster(FakePoster):
 async def test_post_now_answers_when_its_delivery_is_stopped(core: Core, clock: ManualClock) -> None:
     await set_daily(core)
     poster = BlockingPoster(clock)
-    command = asyncio.create_task(core.daily.post_now(GUILD, poster))
+    command = asyncio.create_task(core.daily.delivery.post_now(GUILD, poster))
     await asyncio.wait_for(poster.sending.wait(), 10)
     await core.daily.stop()  # the bot shuts down while the post is on its way
     [result] = await asyncio.wait_for(command, 10)
@@ -665,21 +666,21 @@ async def test_post_now_answers_when_its_delivery_is_stopped(core: Core, clock: 
 async def test_post_now_cancelled_itself_leaves_the_delivery_running(core: Core, clock: ManualClock) -> None:
     await set_daily(core)
     poster = BlockingPoster(clock)
-    command = asyncio.create_task(core.daily.post_now(GUILD, poster))
+    command = asyncio.create_task(core.daily.delivery.post_now(GUILD, poster))
     await asyncio.wait_for(poster.sending.wait(), 10)
     command.cancel()
     with pytest.raises(asyncio.CancelledError):
         await command
-    assert [t for t in core.daily._tasks if not t.done()]  # still sending
+    assert [t for t in core.daily.delivery._tasks if not t.done()]  # still sending
 
 
 async def test_off_stops_posts(core: Core, clock: ManualClock, poster: FakePoster) -> None:
-    assert not await core.daily.turn_off(GUILD)
+    assert not await core.daily.setup.turn_off(GUILD)
     await set_daily(core)
-    assert await core.daily.turn_off(GUILD)
+    assert await core.daily.setup.turn_off(GUILD)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert poster.messages == []
-    status = await core.daily.status(GUILD)
+    status = await core.daily.setup.status(GUILD)
     assert status.schedule is not None and not status.schedule.enabled and status.next_due is None
     # Set again later the same day: today's time has passed, so tomorrow.
     configured = await set_daily(core)
@@ -688,24 +689,24 @@ async def test_off_stops_posts(core: Core, clock: ManualClock, poster: FakePoste
 
 async def test_status_reports_schedule_last_post_and_content_left(core: Core, clock: ManualClock,
                                                                   poster: FakePoster) -> None:
-    empty = await core.daily.status(GUILD)
+    empty = await core.daily.setup.status(GUILD)
     assert empty.schedule is None and empty.last is None and empty.problems == []
     await set_daily(core, kinds="both")
-    before = await core.daily.status(GUILD)
+    before = await core.daily.setup.status(GUILD)
     assert set(before.remaining) == {"discussion", "joke"}
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
-    after = await core.daily.status(GUILD)
+    after = await core.daily.setup.status(GUILD)
     assert after.last is not None and after.last.message_id in {m.id for m in poster.messages}
     assert after.remaining["discussion"] == before.remaining["discussion"] - 1
     assert after.next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
-    assert after.low_content == (min(after.remaining.values()) < 7)
+    assert bool(after.running_low) == (min(after.remaining.values()) < 7)
 
 
 async def test_preview_shows_what_will_be_posted(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     with pytest.raises(UserError):
-        await core.daily.preview(GUILD)
+        await core.daily.setup.preview(GUILD)
     await set_daily(core, kinds="both")
-    preview = await core.daily.preview(GUILD)
+    preview = await core.daily.setup.preview(GUILD)
     assert preview.local_date == date(2026, 1, 10)
     assert [i.kind for i in preview.items] == ["discussion", "joke"]
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
@@ -714,15 +715,15 @@ async def test_preview_shows_what_will_be_posted(core: Core, clock: ManualClock,
 
 async def test_time_zone_changed_elsewhere_is_followed(core: Core, clock: ManualClock, poster: FakePoster) -> None:
     await set_daily(core)
-    await core.settings.update(GUILD, timezone="Asia/Kolkata")
+    await core.storage.settings.update(GUILD, timezone="Asia/Kolkata")
     # Nobody told the scheduler; at the old time it notices and re-plans instead of posting.
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert poster.messages == []
-    schedule = await core.daily_posts.get_schedule(GUILD)
+    schedule = await core.storage.daily.get_schedule(GUILD)
     assert schedule.next_due == datetime(2026, 1, 11, 3, 30, tzinfo=UTC)
     await run_at(core, clock, poster, datetime(2026, 1, 11, 3, 30, tzinfo=UTC))  # 09:00 in Kolkata
     assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 11)]
 
 
 async def _status(core: Core, status: str) -> bool:
-    return any(p.status == status for p in await core.daily_posts.posts_on(GUILD, date(2026, 1, 10)))
+    return any(p.status == status for p in await core.storage.daily.posts_on(GUILD, date(2026, 1, 10)))

@@ -19,19 +19,19 @@ GUILD, CHANNEL = 1001, 2001
 
 async def stored(core: Core, scope_id: int) -> set[int]:
     """What the database holds right now, without waiting for pending showings."""
-    rows = await core.db.fetch_all("SELECT item_id FROM history WHERE scope_id = ?", (scope_id,))
+    rows = await core.storage.db.fetch_all("SELECT item_id FROM history WHERE scope_id = ?", (scope_id,))
     return {r["item_id"] for r in rows}
 
 
 async def show_jokes(core: Core, count: int, *, channels: int, yielding: bool = False) -> set[tuple[int, int]]:
     """Pick and show ``count`` jokes across ``channels`` channels in turn, as /joke does; return
     (channel, item) for each. With ``yielding``, the loop gets a turn after each one."""
-    f = await core.picker.filters("joke", GUILD)
+    f = await core.picks.filters("joke", GUILD)
     shown = set()
     for n in range(count):
         channel = CHANNEL + n % channels
-        item = await core.picker.pick(f, scope_id=channel)
-        core.picker.shown(item, scope_id=channel, guild_id=GUILD)
+        item = await core.picks.pick(f, scope_id=channel)
+        core.picks.shown(item, scope_id=channel, guild_id=GUILD)
         shown.add((channel, item.id))
         if yielding:
             await asyncio.sleep(0)
@@ -39,41 +39,41 @@ async def show_jokes(core: Core, count: int, *, channels: int, yielding: bool = 
 
 
 async def test_a_showing_not_yet_written_is_skipped_by_the_next_pick(core: Core) -> None:
-    f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(f)
+    f = await core.picks.filters("discussion", GUILD)
+    pool = await core.storage.items.count_eligible(f)
     seen = []
     for _ in range(pool):
-        item = await core.picker.pick(f, scope_id=CHANNEL)
-        core.picker.shown(item, scope_id=CHANNEL, guild_id=GUILD)
+        item = await core.picks.pick(f, scope_id=CHANNEL)
+        core.picks.shown(item, scope_id=CHANNEL, guild_id=GUILD)
         seen.append(item.id)
     # Nothing has reached the database yet (the writer had no turn), and still no repeats.
     assert await stored(core, CHANNEL) == set()
     assert len(set(seen)) == pool
-    await core.history.flush()
+    await core.storage.history.flush()
     assert await stored(core, CHANNEL) == set(seen)
 
 
 async def test_a_search_skips_showings_not_yet_written(core: Core) -> None:
-    f = await core.picker.filters("joke", GUILD)
-    matches = await core.items.search(f, query=fts_query("cat"))
+    f = await core.picks.filters("joke", GUILD)
+    matches = await core.storage.items.search(f, query=fts_query("cat"))
     assert len(matches) >= 3
     seen = []
     for _ in matches:
-        item = await core.picker.pick(f, scope_id=CHANNEL, search="cat")
-        core.picker.shown(item, scope_id=CHANNEL, guild_id=GUILD)
+        item = await core.picks.pick(f, scope_id=CHANNEL, search="cat")
+        core.picks.shown(item, scope_id=CHANNEL, guild_id=GUILD)
         seen.append(item.id)
     assert await stored(core, CHANNEL) == set()
     assert sorted(seen) == sorted(m.id for m in matches)
 
 
 async def test_showings_of_an_item_deleted_meanwhile_do_not_take_the_others_down(core: Core) -> None:
-    f = await core.picker.filters("joke", GUILD)
-    a = await core.picker.pick(f, scope_id=CHANNEL)
-    core.picker.shown(a, scope_id=CHANNEL, guild_id=GUILD)
-    b = await core.picker.pick(f, scope_id=CHANNEL)
-    core.picker.shown(b, scope_id=CHANNEL, guild_id=GUILD)
-    await core.db.write("DELETE FROM items WHERE id = ?", (a.id,))
-    await core.history.flush()
+    f = await core.picks.filters("joke", GUILD)
+    a = await core.picks.pick(f, scope_id=CHANNEL)
+    core.picks.shown(a, scope_id=CHANNEL, guild_id=GUILD)
+    b = await core.picks.pick(f, scope_id=CHANNEL)
+    core.picks.shown(b, scope_id=CHANNEL, guild_id=GUILD)
+    await core.storage.db.write("DELETE FROM items WHERE id = ?", (a.id,))
+    await core.storage.history.flush()
     assert await stored(core, CHANNEL) == {b.id}
 
 
@@ -81,19 +81,19 @@ async def test_closing_writes_what_is_pending(config: Config, clock: ManualClock
                                               caplog: pytest.LogCaptureFixture) -> None:
     core = await Core.open(config, clock=clock, rng=random.Random(3))
     shown = await show_jokes(core, 30, channels=3)
-    item = await core.items.get(next(iter(shown))[1])
+    item = await core.storage.items.get(next(iter(shown))[1])
     assert item is not None
     await core.close()
     # Noted after closing (a command finishing during shutdown): dropped quietly, not an error.
     with caplog.at_level(logging.WARNING):
-        core.picker.shown(item, scope_id=CHANNEL + 7, guild_id=GUILD)
+        core.picks.shown(item, scope_id=CHANNEL + 7, guild_id=GUILD)
         await asyncio.sleep(0)
     assert core.storage.showings.unwritten(CHANNEL + 7, "joke") == []
     assert caplog.records == []
 
     reopened = await Core.open(config, clock=clock)
     try:
-        rows = await reopened.db.fetch_all("SELECT scope_id, item_id FROM history")
+        rows = await reopened.storage.db.fetch_all("SELECT scope_id, item_id FROM history")
         assert {(r["scope_id"], r["item_id"]) for r in rows} == shown
     finally:
         await reopened.close()
@@ -108,8 +108,8 @@ def count_history_inserts(core: Core) -> list[str]:
         if sql.lstrip().startswith("INSERT INTO history"):
             seen.append(sql)
 
-    assert core.db.quick is not None
-    core.db.quick.set_trace_callback(trace)
+    assert core.storage.db.quick is not None
+    core.storage.db.quick.set_trace_callback(trace)
     return seen
 
 
@@ -118,18 +118,18 @@ async def test_showings_of_a_busy_moment_share_one_statement(core: Core) -> None
     inserts = count_history_inserts(core)
     seen = await show_jokes(core, 12, channels=4, yielding=True)  # the writer gets turns: it still waits
     assert inserts == []
-    await core.history.flush()
+    await core.storage.history.flush()
     assert len(inserts) == 1
-    rows = await core.db.fetch_all("SELECT scope_id, item_id FROM history")
+    rows = await core.storage.db.fetch_all("SELECT scope_id, item_id FROM history")
     assert {(r["scope_id"], r["item_id"]) for r in rows} == seen
 
 
 async def test_showings_are_written_once_the_delay_has_passed(core: Core) -> None:
     core.storage.showings.write_delay = 0  # the delay's timer fires at the loop's next turn
     inserts = count_history_inserts(core)
-    f = await core.picker.filters("joke", GUILD)
-    item = await core.picker.pick(f, scope_id=CHANNEL)
-    core.picker.shown(item, scope_id=CHANNEL, guild_id=GUILD)
+    f = await core.picks.filters("joke", GUILD)
+    item = await core.picks.pick(f, scope_id=CHANNEL)
+    core.picks.shown(item, scope_id=CHANNEL, guild_id=GUILD)
     for _ in range(20):  # no flush(): only the timer can start the write
         if await stored(core, CHANNEL):
             break

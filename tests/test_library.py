@@ -37,22 +37,22 @@ TWO = """  - id: t-1
 
 
 async def test_start_up_import_is_idempotent(core: Core) -> None:
-    again = await core.content.import_library(core.library)
+    again = await core.library.import_library(core.packs)
     assert again.added == again.updated == again.retired == 0
-    assert again.unchanged == len(core.library.entries())
-    assert await core.db.scalar("SELECT count(*) FROM items") == len(core.library.entries())
+    assert again.unchanged == len(core.packs.entries())
+    assert await core.storage.db.scalar("SELECT count(*) FROM items") == len(core.packs.entries())
 
 
 async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: Path) -> None:
     folder = tmp_path / "packs"
     pack(folder, TWO)
-    first = await core.content.import_library(load_library([folder], moods_file=MOODS))
+    first = await core.library.import_library(load_library([folder], moods_file=MOODS))
     assert first.added == 2
     item = await item_by_key(core, "joke", "t-1")
-    await core.voting.click(item_id=item.id, guild_id=1, user_id=2, up=True)
+    await core.votes.click(item_id=item.id, guild_id=1, user_id=2, up=True)
 
     pack(folder, TWO.replace("First joke.", "First joke, improved.").split("  - id: t-2")[0])
-    second = await core.content.import_library(load_library([folder], moods_file=MOODS))
+    second = await core.library.import_library(load_library([folder], moods_file=MOODS))
     assert (second.updated, second.retired, second.added) == (1, 1, 0)
     edited = await item_by_key(core, "joke", "t-1")
     assert edited.id == item.id and edited.body.text == "First joke, improved." and edited.up == 1
@@ -60,7 +60,7 @@ async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: P
     assert retired.status == "retired"
 
     pack(folder, TWO)
-    third = await core.content.import_library(load_library([folder], moods_file=MOODS))
+    third = await core.library.import_library(load_library([folder], moods_file=MOODS))
     assert third.restored == 1 and third.updated == 1
     assert (await item_by_key(core, "joke", "t-2")).status == "active"
 
@@ -84,20 +84,20 @@ def test_bad_pack_writes_nothing(tmp_path: Path) -> None:
 
 async def test_export_round_trips(core: Core, tmp_path: Path) -> None:
     out = tmp_path / "export"
-    await core.content.export(out)
+    await core.library.export(out)
     exported = load_library([out], moods_file=MOODS)
-    report = await core.content.import_library(exported)
+    report = await core.library.import_library(exported)
     assert report.added == report.updated == report.retired == 0
-    assert report.unchanged == len(core.library.entries())
+    assert report.unchanged == len(core.packs.entries())
 
 
 @pytest.mark.skipif(not JOKEAPI_FILE.exists(), reason="shared JokeAPI file absent")
 async def test_jokeapi_import_maps_flags_for_safe_mode(core: Core) -> None:
     entries = read_jokeapi(JOKEAPI_FILE)
     assert len(entries) == 320
-    report = await core.content.import_jokeapi(entries)
+    report = await core.library.import_jokeapi(entries)
     assert report.added == 320
-    assert (await core.content.import_jokeapi(entries)).unchanged == 320
+    assert (await core.library.import_jokeapi(entries)).unchanged == 320
     dark = [e for e in entries if "dark" in e.categories]
     assert dark and all("dark" in e.flags for e in dark)
     import json
@@ -107,15 +107,17 @@ async def test_jokeapi_import_maps_flags_for_safe_mode(core: Core) -> None:
         source = raw[int(entry.key.removeprefix("jokeapi-"))]
         assert bool(entry.flags) == (not source["safe"] or source["category"] == "Dark"
                                      or any(source["flags"].values()))
-    # Safe mode (the default) keeps every flagged one out: JokeAPI's Dark category is not even
-    # offered, and picks among its programming jokes (some flagged) are all unflagged.
-    with pytest.raises(UserError, match="no joke category called \\*\\*dark\\*\\*"):
-        await core.picker.filters("joke", 99, category="dark")
-    f = await core.picker.filters("joke", 99, category="programming")
+    # Safe mode (the default) keeps every flagged one out: JokeAPI's Dark category is all hidden
+    # (and the member is told so), and picks among its programming jokes (some flagged) are all
+    # unflagged.
+    with pytest.raises(UserError, match=r"The joke category \"dark\" has \d+ jokes here, all hidden by this "
+                                        r"server's safe mode"):
+        await core.picks.filters("joke", 99, category="dark")
+    f = await core.picks.filters("joke", 99, category="programming")
     flagged = {e.key for e in entries if e.flags and "programming" in e.categories}
     assert flagged
     for n in range(40):
-        item = await core.picker.pick(f, scope_id=5 + n)
+        item = await core.picks.pick(f, scope_id=5 + n)
         assert item.key not in flagged and not item.flags
 
 
@@ -138,9 +140,9 @@ def test_an_import_cannot_take_over_a_built_in_pack(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not JOKEAPI_FILE.exists(), reason="shared JokeAPI file absent")
 async def test_jokeapi_content_exports_and_imports_back_unchanged(core: Core, tmp_path: Path) -> None:
-    await core.content.import_jokeapi(read_jokeapi(JOKEAPI_FILE))
-    await core.content.export(tmp_path / "out")
-    report = await core.content.import_library(load_library([tmp_path / "out"], moods_file=MOODS))
+    await core.library.import_jokeapi(read_jokeapi(JOKEAPI_FILE))
+    await core.library.export(tmp_path / "out")
+    report = await core.library.import_library(load_library([tmp_path / "out"], moods_file=MOODS))
     assert (report.added, report.updated, report.retired, report.restored) == (0, 0, 0, 0)
 
 
@@ -156,13 +158,13 @@ def test_check_content_takes_a_relative_folder(tmp_path: Path) -> None:
 async def test_an_entry_id_belongs_to_the_pack_that_stored_it_first(core: Core, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     pack(first, TWO, name="mine")
-    await core.content.import_library(load_library([first], moods_file=MOODS))
+    await core.library.import_library(load_library([first], moods_file=MOODS))
     item = await item_by_key(core, "joke", "t-1")
-    await core.voting.click(item_id=item.id, guild_id=1, user_id=2, up=True)
+    await core.votes.click(item_id=item.id, guild_id=1, user_id=2, up=True)
     # Another pack, imported on its own, reuses the id t-1 for a joke of its own.
     pack(second, TWO.replace("First joke.", "Someone else's joke."), name="theirs")
     with pytest.raises(ContentError) as refused:
-        await core.content.import_library(load_library([second], moods_file=MOODS))
+        await core.library.import_library(load_library([second], moods_file=MOODS))
     assert "pack theirs: joke id t-1 already belongs to pack mine, which stored it first" in str(refused.value)
     kept = await item_by_key(core, "joke", "t-1")
     assert kept.body.text == "First joke." and kept.up == 1
@@ -172,11 +174,11 @@ async def test_an_entry_id_belongs_to_the_pack_that_stored_it_first(core: Core, 
 async def test_an_entry_may_move_between_packs_imported_together(core: Core, tmp_path: Path) -> None:
     folder = tmp_path / "packs"
     pack(folder, TWO, name="mine")
-    await core.content.import_library(load_library([folder], moods_file=MOODS))
+    await core.library.import_library(load_library([folder], moods_file=MOODS))
     before = await item_by_key(core, "joke", "t-2")
     # t-2 leaves mine.yaml for a new pack in the same folder.
     pack(folder, TWO.split("  - id: t-2")[0], name="mine")
     pack(folder, "  - id: t-2\n    setup: Why?\n    punchline: Because.\n    categories: [test]\n", name="other")
-    await core.content.import_library(load_library([folder], moods_file=MOODS))
+    await core.library.import_library(load_library([folder], moods_file=MOODS))
     moved = await item_by_key(core, "joke", "t-2")
     assert moved.id == before.id and moved.status == "active" and moved.origin == "pack:other"

@@ -30,8 +30,8 @@ async def pick_ids(core: Core, f, scope_id: int, n: int) -> list[int]:
 
 async def show(core: Core, f, scope_id: int, search: str | None = None):
     """Pick and count the item as shown, as the cogs do once the message is sent."""
-    item = await core.picker.pick(f, scope_id=scope_id, search=search)
-    core.picker.shown(item, scope_id=scope_id, guild_id=f.guild_id)
+    item = await core.picks.pick(f, scope_id=scope_id, search=search)
+    core.picks.shown(item, scope_id=scope_id, guild_id=f.guild_id)
     return item
 
 
@@ -39,12 +39,12 @@ async def add_jokes(core: Core, tmp_path: Path, entries: list[str], name: str = 
     folder = tmp_path / name
     (folder / "jokes").mkdir(parents=True)
     (folder / "jokes" / "p.yaml").write_text(f"pack: {name}\njokes:\n" + "".join(entries), encoding="utf-8")
-    await core.content.import_library(load_library([folder], moods_file=BUILTIN_CONTENT / "moods.yaml"))
+    await core.library.import_library(load_library([folder], moods_file=BUILTIN_CONTENT / "moods.yaml"))
 
 
 async def test_no_repeats_until_the_pool_is_shown(core: Core) -> None:
-    f = await core.picker.filters("joke", GUILD, category="space")
-    pool = await core.items.count_eligible(f)
+    f = await core.picks.filters("joke", GUILD, category="space")
+    pool = await core.storage.items.count_eligible(f)
     seen = await pick_ids(core, f, CHANNEL, pool)
     assert len(set(seen)) == pool
     # The next one is a repeat: the one shown longest ago.
@@ -55,41 +55,41 @@ async def test_no_repeats_until_the_pool_is_shown(core: Core) -> None:
 
 
 async def test_whole_pool_cycles_and_history_is_trimmed(core: Core) -> None:
-    f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(f)
+    f = await core.picks.filters("discussion", GUILD)
+    pool = await core.storage.items.count_eligible(f)
     first = await pick_ids(core, f, CHANNEL, pool)
     assert len(set(first)) == pool
     await show(core, f, CHANNEL)
-    remembered = await core.history.count(CHANNEL, "discussion")
+    remembered = await core.storage.history.count(CHANNEL, "discussion")
     assert remembered <= pool // 5 + 2
     second = await pick_ids(core, f, CHANNEL, pool - remembered)
     assert len(set(second)) == len(second)
 
 
 async def test_safe_mode_and_gentle_moods_exclude_flagged_content(core: Core) -> None:
-    flagged = {i.id for i in await core.items.find(kind="joke") if i.flags}
+    flagged = {i.id for i in await core.storage.items.find(kind="joke") if i.flags}
     assert flagged, "the built-in packs carry some honestly flagged jokes"
-    f = await core.picker.filters("joke", GUILD)
-    shown = {(await core.picker.pick(f, scope_id=CHANNEL)).id for _ in range(150)}
+    f = await core.picks.filters("joke", GUILD)
+    shown = {(await core.picks.pick(f, scope_id=CHANNEL)).id for _ in range(150)}
     assert not shown & flagged
-    await core.settings.update(GUILD, safe_mode=False)
-    f = await core.picker.filters("joke", GUILD)
-    shown = {(await core.picker.pick(f, scope_id=CHANNEL + 5)).id for _ in range(220)}
+    await core.storage.settings.update(GUILD, safe_mode=False)
+    f = await core.picks.filters("joke", GUILD)
+    shown = {(await core.picks.pick(f, scope_id=CHANNEL + 5)).id for _ in range(220)}
     assert shown & flagged
     sad = core.moods.get("sad")
-    f = await core.picker.filters("joke", GUILD, mood=sad)
+    f = await core.picks.filters("joke", GUILD, mood=sad)
     for _ in range(60):
-        item = await core.picker.pick(f, scope_id=CHANNEL + 6)
+        item = await core.picks.pick(f, scope_id=CHANNEL + 6)
         assert not item.flags and "sad" in item.moods
 
 
 async def test_blocked_category_is_refused_and_never_picked(core: Core) -> None:
-    await core.settings.update(GUILD, blocked_categories=["pun"])
+    await core.storage.settings.update(GUILD, blocked_categories=["pun"])
     with pytest.raises(UserError, match="switched off"):
-        await core.picker.filters("joke", GUILD, category="pun")
-    f = await core.picker.filters("joke", GUILD)
+        await core.picks.filters("joke", GUILD, category="pun")
+    f = await core.picks.filters("joke", GUILD)
     for _ in range(80):
-        assert "pun" not in (await core.picker.pick(f, scope_id=CHANNEL)).categories
+        assert "pun" not in (await core.picks.pick(f, scope_id=CHANNEL)).categories
 
 
 async def test_search_finds_matching_words(core: Core, tmp_path: Path) -> None:
@@ -97,17 +97,17 @@ async def test_search_finds_matching_words(core: Core, tmp_path: Path) -> None:
         "  - id: s-1\n    text: The zebracorn walked into a library.\n    categories: [test]\n",
         "  - id: s-2\n    setup: What does a zebracorn eat?\n    punchline: Stripes of hay.\n    categories: [test]\n",
     ])
-    f = await core.picker.filters("joke", GUILD)
+    f = await core.picks.filters("joke", GUILD)
     found = {(await show(core, f, CHANNEL, search="zebracorn")).key for _ in range(2)}
     assert found == {"s-1", "s-2"}
-    assert (await core.picker.pick(f, scope_id=CHANNEL, search="zebraco")).key in found
+    assert (await core.picks.pick(f, scope_id=CHANNEL, search="zebraco")).key in found
     with pytest.raises(UserError, match="No joke matches"):
-        await core.picker.pick(f, scope_id=CHANNEL, search="qwxyzzy")
+        await core.picks.pick(f, scope_id=CHANNEL, search="qwxyzzy")
     with pytest.raises(UserError, match="a word or two"):
-        await core.picker.pick(f, scope_id=CHANNEL, search="?!")
+        await core.picks.pick(f, scope_id=CHANNEL, search="?!")
     # Quotes and FTS syntax in a search are words, not query operators.
     with pytest.raises(UserError):
-        await core.picker.pick(f, scope_id=CHANNEL, search='zebracorn" OR "a')
+        await core.picks.pick(f, scope_id=CHANNEL, search='zebracorn" OR "a')
 
 
 async def test_better_rated_items_come_up_more_and_new_ones_still_do(core: Core, tmp_path: Path) -> None:
@@ -116,43 +116,43 @@ async def test_better_rated_items_come_up_more_and_new_ones_still_do(core: Core,
     ])
     loved, hated, _fresh = [await item_by_key(core, "joke", f"r-{n}") for n in range(3)]
     for user in range(12):
-        await core.voting.click(item_id=loved.id, guild_id=GUILD, user_id=user, up=True)
-        await core.voting.click(item_id=hated.id, guild_id=GUILD, user_id=user, up=False)
-    f = await core.picker.filters("joke", GUILD, category="ratedtest")
+        await core.votes.click(item_id=loved.id, guild_id=GUILD, user_id=user, up=True)
+        await core.votes.click(item_id=hated.id, guild_id=GUILD, user_id=user, up=False)
+    f = await core.picks.filters("joke", GUILD, category="ratedtest")
     counts = Counter()
     for n in range(600):
         # A fresh channel each time: this measures preference, not the no-repeat rule.
-        counts[(await core.picker.pick(f, scope_id=10_000 + n)).key] += 1
+        counts[(await core.picks.pick(f, scope_id=10_000 + n)).key] += 1
     assert counts["r-0"] > counts["r-2"] > counts["r-1"]
     assert counts["r-2"] > 100
 
 
 async def test_topic_of_the_day_is_stable_and_follows_the_server_day(core: Core, clock) -> None:
-    first = await core.picker.of_the_day("discussion", GUILD)
-    assert (await core.picker.of_the_day("discussion", GUILD)).id == first.id
+    first = await core.picks.of_the_day("discussion", GUILD)
+    assert (await core.picks.of_the_day("discussion", GUILD)).id == first.id
     await clock.advance(timedelta(hours=11, minutes=59))  # 23:59 UTC, still the same day
-    assert (await core.picker.of_the_day("discussion", GUILD)).id == first.id
+    assert (await core.picks.of_the_day("discussion", GUILD)).id == first.id
     await clock.advance(timedelta(minutes=2))
-    assert (await core.picker.of_the_day("discussion", GUILD)).id != first.id
+    assert (await core.picks.of_the_day("discussion", GUILD)).id != first.id
     # At 00:01 UTC a server in Los Angeles is still on the day before.
-    await core.settings.update(GUILD + 1, timezone="America/Los_Angeles")
-    assert core.picker.local_date(await core.settings.get(GUILD + 1)) != core.picker.local_date(
-        await core.settings.get(GUILD))
+    await core.storage.settings.update(GUILD + 1, timezone="America/Los_Angeles")
+    assert core.picks.local_date(await core.storage.settings.get(GUILD + 1)) != core.picks.local_date(
+        await core.storage.settings.get(GUILD))
 
 
 async def test_topics_of_the_day_do_not_repeat_until_the_pool_is_used(core: Core, clock) -> None:
-    f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(f)
+    f = await core.picks.filters("discussion", GUILD)
+    pool = await core.storage.items.count_eligible(f)
     days = []
     for _ in range(pool):
-        days.append((await core.picker.of_the_day("discussion", GUILD)).id)
+        days.append((await core.picks.of_the_day("discussion", GUILD)).id)
         await clock.advance(timedelta(days=1))
     assert len(set(days)) == pool
 
 
 async def test_votes_toggle_switch_and_count_per_server(core: Core) -> None:
-    item = (await core.items.find(kind="joke"))[0]
-    click = core.voting.click
+    item = (await core.storage.items.find(kind="joke"))[0]
+    click = core.votes.click
     assert (await click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)).tally.up == 1
     out = await click(item_id=item.id, guild_id=GUILD, user_id=1, up=False)
     assert (out.vote, out.tally.up, out.tally.down) == (-1, 0, 1)
@@ -160,67 +160,68 @@ async def test_votes_toggle_switch_and_count_per_server(core: Core) -> None:
     assert (out.vote, out.tally.up, out.tally.down) == (0, 0, 0)
     await click(item_id=item.id, guild_id=GUILD, user_id=2, up=True)
     await click(item_id=item.id, guild_id=GUILD + 1, user_id=2, up=True)
-    assert (await core.voting.tally(item.id, GUILD)).up == 1
-    assert (await core.items.get(item.id)).up == 2
-    top_here = await core.voting.top("joke", GUILD, server_only=True)
+    assert (await core.votes.tally(item.id, GUILD)).up == 1
+    assert (await core.storage.items.get(item.id)).up == 2
+    top_here = await core.votes.top("joke", GUILD, server_only=True)
     assert [(r.item.id, r.up) for r in top_here] == [(item.id, 1)]
     with pytest.raises(UserError):
         await click(item_id=999_999, guild_id=GUILD, user_id=1, up=True)
 
 
 async def test_votes_survive_reopening_the_database(core: Core, config) -> None:
-    item = (await core.items.find(kind="joke"))[3]
-    await core.voting.click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)
+    item = (await core.storage.items.find(kind="joke"))[3]
+    await core.votes.click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)
     reopened = await Core.open(config)
     try:
-        assert (await reopened.voting.tally(item.id, GUILD)).up == 1
+        assert (await reopened.votes.tally(item.id, GUILD)).up == 1
         assert await vote_of(reopened, item.id, GUILD, 1) == 1
     finally:
         await reopened.close()
 
 
 async def test_top_keeps_flagged_and_hidden_items_out_like_picks_do(core: Core) -> None:
-    flagged = next(i for i in await core.items.find(kind="joke") if i.flags)
-    clean = next(i for i in await core.items.find(kind="joke") if not i.flags)
+    flagged = next(i for i in await core.storage.items.find(kind="joke") if i.flags)
+    clean = next(i for i in await core.storage.items.find(kind="joke") if not i.flags)
     other = GUILD + 7  # another server, with safe mode off, votes on the flagged joke
-    await core.settings.update(other, safe_mode=False)
+    await core.storage.settings.update(other, safe_mode=False)
     for user in range(3):
-        await core.voting.click(item_id=flagged.id, guild_id=other, user_id=user, up=True)
-    await core.voting.click(item_id=clean.id, guild_id=other, user_id=1, up=True)
-    assert flagged.id in [r.item.id for r in await core.voting.top("joke", other, server_only=False)]
-    here = [r.item.id for r in await core.voting.top("joke", GUILD, server_only=False)]
+        await core.votes.click(item_id=flagged.id, guild_id=other, user_id=user, up=True)
+    await core.votes.click(item_id=clean.id, guild_id=other, user_id=1, up=True)
+    assert flagged.id in [r.item.id for r in await core.votes.top("joke", other, server_only=False)]
+    here = [r.item.id for r in await core.votes.top("joke", GUILD, server_only=False)]
     assert here == [clean.id]  # safe mode (the default here) keeps the flagged one out
-    await core.db.write(
+    await core.storage.db.write(
         "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
         (GUILD, clean.id),
     )
-    assert await core.voting.top("joke", GUILD, server_only=False) == []
+    assert await core.votes.top("joke", GUILD, server_only=False) == []
 
 
 async def test_topic_of_the_day_is_replaced_when_it_may_no_longer_be_shown(core: Core) -> None:
-    first = await core.picker.of_the_day("discussion", GUILD)
+    first = await core.picks.of_the_day("discussion", GUILD)
     await retire(core, first.id)
-    replaced = await core.picker.of_the_day("discussion", GUILD)
+    replaced = await core.picks.of_the_day("discussion", GUILD)
     assert replaced.id != first.id
-    assert (await core.picker.of_the_day("discussion", GUILD)).id == replaced.id
+    assert (await core.picks.of_the_day("discussion", GUILD)).id == replaced.id
     # Hidden in this server: replaced again, for this server only.
-    await core.db.write("INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 't', 't')",
-                        (GUILD, replaced.id))
-    assert (await core.picker.of_the_day("discussion", GUILD)).id not in (first.id, replaced.id)
+    await core.storage.db.write(
+        "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 't', 't')", (GUILD, replaced.id)
+    )
+    assert (await core.picks.of_the_day("discussion", GUILD)).id not in (first.id, replaced.id)
 
 
 async def test_the_day_pick_and_a_channel_with_the_servers_id_do_not_share_memory(core: Core) -> None:
     # On servers made before 2017, #general has the server's own id.
-    topic = await core.picker.of_the_day("discussion", GUILD)
-    f = await core.picker.filters("discussion", GUILD)
-    pool = await core.items.count_eligible(f)
+    topic = await core.picks.of_the_day("discussion", GUILD)
+    f = await core.picks.filters("discussion", GUILD)
+    pool = await core.storage.items.count_eligible(f)
     in_general = await pick_ids(core, f, GUILD, pool)
     assert topic.id in in_general  # the day's pick did not use up the channel's pool
 
 
 async def test_a_used_up_category_comes_back_in_a_new_order(core: Core) -> None:
-    f = await core.picker.filters("joke", GUILD, category="space")
-    pool = await core.items.count_eligible(f)
+    f = await core.picks.filters("joke", GUILD, category="space")
+    pool = await core.storage.items.count_eligible(f)
     first = await pick_ids(core, f, CHANNEL, pool)
     second = await pick_ids(core, f, CHANNEL, pool)
     # The most recent fifth of the first round is not repeated at the start of the second.
@@ -231,8 +232,8 @@ async def test_a_used_up_category_comes_back_in_a_new_order(core: Core) -> None:
 def count_reads(core: Core) -> list[str]:
     """Every read of the random order from now on (all run on the loop's own connection here)."""
     reads: list[str] = []
-    assert core.db.quick is not None
-    core.db.quick.set_trace_callback(lambda sql: reads.append(sql) if "rand LIMIT" in sql else None)
+    assert core.storage.db.quick is not None
+    core.storage.db.quick.set_trace_callback(lambda sql: reads.append(sql) if "rand LIMIT" in sql else None)
     return reads
 
 
@@ -246,12 +247,12 @@ async def small_category(core: Core, tmp_path: Path, size: int = 6):
         f"  - id: few-{n}\n    text: A joke of the small category, number {n}.\n    categories: [fewtest]\n"
         for n in range(size)
     ], name="few")
-    return await core.picker.filters("joke", GUILD, category="fewtest")
+    return await core.picks.filters("joke", GUILD, category="fewtest")
 
 
 async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core: Core) -> None:
     core.storage.showings.write_delay = 3600  # nothing is written until flush(): the moment stays busy
-    f = await core.picker.filters("joke", GUILD)
+    f = await core.picks.filters("joke", GUILD)
     reads = count_reads(core)
     # A quiet channel's pick reads just its candidates; the second pick, a moment after a
     # showing, reads RESERVE rows; the next ones use those while at least four are left.
@@ -261,16 +262,16 @@ async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core
     assert len(set(ids)) == picks
     # Another channel, and other filters in this one, are read for themselves.
     await show(core, f, CHANNEL + 1)
-    pun = await core.picker.filters("joke", GUILD, category="pun")
+    pun = await core.picks.filters("joke", GUILD, category="pun")
     assert (await show(core, pun, CHANNEL)).id not in ids
     assert [limit(sql) for sql in reads[2:]] == [CANDIDATES, RESERVE]
     # Once the showings are written the next pick reads again, and still nothing repeats.
-    await core.history.flush()
+    await core.storage.history.flush()
     ids.append((await show(core, f, CHANNEL)).id)
     assert [limit(sql) for sql in reads[4:]] == [RESERVE]
     # After a second with nothing shown, the channel is quiet again.
     await core.clock.advance(BUSY)
-    await core.history.flush()
+    await core.storage.history.flush()
     ids.append((await show(core, f, CHANNEL)).id)
     assert [limit(sql) for sql in reads[5:]] == [CANDIDATES]
     assert len(set(ids)) == picks + 2
@@ -280,7 +281,7 @@ async def busy_start(core: Core, f) -> tuple[list[int], list[int]]:
     """Two picks in a row in CHANNEL: the second reads all that is left of the small category and
     keeps it. Returns the ids shown and the ids kept for the next picks."""
     shown = [(await show(core, f, CHANNEL)).id for _ in range(2)]
-    few = [i.id for i in await core.items.find(kind="joke") if i.key.startswith("few-")]
+    few = [i.id for i in await core.storage.items.find(kind="joke") if i.key.startswith("few-")]
     return shown, [i for i in few if i not in shown]
 
 
@@ -288,7 +289,7 @@ async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core
     core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown, kept = await busy_start(core, f)
-    async with core.db.transaction() as conn:  # as moderation hides an item
+    async with core.storage.db.transaction() as conn:  # as moderation hides an item
         await conn.execute(
             "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
             (GUILD, kept[0]),
@@ -304,7 +305,7 @@ async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Co
     f = await small_category(core, tmp_path)
     _, kept = await busy_start(core, f)
     for user in range(3):
-        await core.voting.click(item_id=kept[0], guild_id=GUILD, user_id=user, up=True)
+        await core.votes.click(item_id=kept[0], guild_id=GUILD, user_id=user, up=True)
     later = {item.id: item for item in [await show(core, f, CHANNEL) for _ in range(4)]}
     assert later[kept[0]].tally == VoteTally(3, 0)
 
@@ -313,7 +314,7 @@ async def test_a_change_by_another_process_reaches_picks_within_a_second(core: C
     core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     _, kept = await busy_start(core, f)
-    other = sqlite3.connect(core.db.path, isolation_level=None)  # as `python -m bot import` would
+    other = sqlite3.connect(core.storage.db.path, isolation_level=None)  # as `python -m bot import` would
     try:
         other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (kept[0],))
     finally:
@@ -329,7 +330,7 @@ async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_i
     core.storage.showings.write_delay = 3600  # the second round's showings stay unwritten throughout
     f = await small_category(core, tmp_path)
     first = [(await show(core, f, CHANNEL)).id for _ in range(6)]
-    await core.history.flush()
+    await core.storage.history.flush()
     # Cycle ends bring back the oldest written showings without waiting for the writer: an item
     # whose new showing is not written yet looks old in the table, and is passed over all the same.
     second = [(await show(core, f, CHANNEL)).id for _ in range(6)]
@@ -342,16 +343,16 @@ async def test_a_pick_never_shown_is_offered_again_at_the_end_of_the_pool(core: 
     core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown = [(await show(core, f, CHANNEL)).id for _ in range(5)]
-    await core.history.flush()
+    await core.storage.history.flush()
     # The last one is picked, but its message fails (or is still on its way): not shown.
-    last = await core.picker.pick(f, scope_id=CHANNEL)
+    last = await core.picks.pick(f, scope_id=CHANNEL)
     assert last.id not in shown
     # The next pick is not a repeat of what was shown: the unshown one is still there.
-    assert (await core.picker.pick(f, scope_id=CHANNEL)).id == last.id
+    assert (await core.picks.pick(f, scope_id=CHANNEL)).id == last.id
 
 
 async def test_a_one_joke_category_can_be_picked_twice_before_it_is_shown(core: Core, tmp_path: Path) -> None:
     core.storage.showings.write_delay = 3600
     f = await small_category(core, tmp_path, size=1)
-    first = await core.picker.pick(f, scope_id=CHANNEL)  # e.g. two members at the same moment
-    assert (await core.picker.pick(f, scope_id=CHANNEL)).id == first.id
+    first = await core.picks.pick(f, scope_id=CHANNEL)  # e.g. two members at the same moment
+    assert (await core.picks.pick(f, scope_id=CHANNEL)).id == first.id

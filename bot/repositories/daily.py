@@ -3,82 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.clock import iso, parse_iso
-from bot.db import Database
-from bot.models import Kind
+from bot.db import Row, Sql
+from bot.records import DailyPost, DailySchedule, NewPost
 
 SCHEDULE_COLUMNS = "guild_id, channel_id, post_time, kinds, role_id, thread, enabled, next_date, next_due"
 
 
-def kind_list(kinds: str) -> tuple[Kind, ...]:
-    """The kinds a schedule's ``kinds`` ('discussion', 'joke' or 'both') posts, in posting order.
-
-    The discussion goes first: it carries the ping and opens the thread.
-    """
-    return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class DailySchedule:
-    guild_id: int
-    channel_id: int
-    post_time: str
-    kinds: str  # 'discussion', 'joke' or 'both'
-    role_id: int | None
-    thread: bool
-    enabled: bool
-    next_date: date
-    next_due: datetime
-
-    @property
-    def kind_list(self) -> tuple[Kind, ...]:
-        return kind_list(self.kinds)
-
-
-@dataclass(frozen=True)
-class DailyPost:
-    id: int
-    guild_id: int
-    kind: Kind
-    local_date: date
-    status: str  # 'sending', 'sent', 'failed' or 'missed'
-    channel_id: int
-    role_id: int | None
-    want_thread: bool
-    manual: bool
-    item_id: int | None
-    nonce: str | None
-    attempts: int
-    due_at: datetime
-    claimed_at: datetime
-    posted_at: datetime | None
-    message_id: int | None
-    thread_id: int | None
-    thread_error: str | None
-    error: str | None
-
-
-@dataclass(frozen=True)
-class NewPost:
-    """A ledger row to write: a claim (``status='sending'``, with a nonce) or a ``'missed'`` note."""
-
-    kind: Kind
-    local_date: date
-    status: str
-    channel_id: int
-    due_at: str
-    role_id: int | None = None
-    want_thread: bool = False
-    nonce: str | None = None
-    error: str | None = None
-
-
-def _schedule(row: aiosqlite.Row) -> DailySchedule:
+def _schedule(row: Row) -> DailySchedule:
     return DailySchedule(
         guild_id=row["guild_id"], channel_id=row["channel_id"], post_time=row["post_time"], kinds=row["kinds"],
         role_id=row["role_id"], thread=bool(row["thread"]), enabled=bool(row["enabled"]),
@@ -86,7 +20,7 @@ def _schedule(row: aiosqlite.Row) -> DailySchedule:
     )
 
 
-def _post(row: aiosqlite.Row) -> DailyPost:
+def _post(row: Row) -> DailyPost:
     def moment(name: str) -> datetime | None:
         return parse_iso(row[name]) if row[name] is not None else None
 
@@ -101,19 +35,19 @@ def _post(row: aiosqlite.Row) -> DailyPost:
 
 
 class DailyRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
     # --- schedules -------------------------------------------------------------------------------
 
     async def get_schedule(self, guild_id: int) -> DailySchedule | None:
-        row = await self.db.fetch_one(f"SELECT {SCHEDULE_COLUMNS} FROM daily_schedules WHERE guild_id = ?",
+        row = await self.sql.fetch_one(f"SELECT {SCHEDULE_COLUMNS} FROM daily_schedules WHERE guild_id = ?",
                                       (guild_id,))
         return None if row is None else _schedule(row)
 
-    async def save_schedule(self, conn: aiosqlite.Connection, schedule: DailySchedule, *, now: str) -> None:
-        """Store a server's schedule inside the caller's transaction; an existing one is replaced."""
-        await conn.execute(
+    async def save_schedule(self, schedule: DailySchedule, *, now: str) -> None:
+        """Store a server's schedule; an existing one is replaced."""
+        await self.sql.execute(
             f"""INSERT INTO daily_schedules ({SCHEDULE_COLUMNS}, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (guild_id) DO UPDATE SET
@@ -128,29 +62,27 @@ class DailyRepository:
 
     async def disable(self, guild_id: int, now: str) -> bool:
         """Switch a schedule off (the row and the ledger stay); return whether it was on."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE daily_schedules SET enabled = 0, updated_at = ? WHERE guild_id = ? AND enabled = 1",
-                (now, guild_id),
-            )
-            return cur.rowcount > 0
+        changed = await self.sql.execute(
+            "UPDATE daily_schedules SET enabled = 0, updated_at = ? WHERE guild_id = ? AND enabled = 1",
+            (now, guild_id),
+        )
+        return changed > 0
 
     async def move_cursor(self, guild_id: int, *, next_date: date, next_due: str, now: str) -> None:
         """Point a schedule at its next occurrence; nothing happens if the server has no schedule."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE daily_schedules SET next_date = ?, next_due = ?, updated_at = ? WHERE guild_id = ?",
-                (next_date.isoformat(), next_due, now, guild_id),
-            )
+        await self.sql.execute(
+            "UPDATE daily_schedules SET next_date = ?, next_due = ?, updated_at = ? WHERE guild_id = ?",
+            (next_date.isoformat(), next_due, now, guild_id),
+        )
 
     async def earliest_due(self) -> datetime | None:
         """The soonest next occurrence of any enabled schedule (one index lookup)."""
-        value = await self.db.scalar("SELECT min(next_due) FROM daily_schedules WHERE enabled = 1")
+        value = await self.sql.scalar("SELECT min(next_due) FROM daily_schedules WHERE enabled = 1")
         return None if value is None else parse_iso(value)
 
     async def due_schedules(self, now: str) -> list[DailySchedule]:
         """Enabled schedules whose next occurrence is at or before ``now``, soonest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             f"SELECT {SCHEDULE_COLUMNS} FROM daily_schedules WHERE enabled = 1 AND next_due <= ? "
             "ORDER BY next_due, guild_id",
             (now,),
@@ -167,8 +99,8 @@ class DailyRepository:
         meanwhile); the caller reads it again.
         """
         claimed: list[DailyPost] = []
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
+        async with self.sql.atomic() as tx:
+            changed = await tx.execute(
                 """UPDATE daily_schedules SET next_date = ?, next_due = ?, updated_at = ?
                     WHERE guild_id = ? AND enabled = 1 AND next_date = ? AND next_due = ? AND channel_id = ?
                       AND post_time = ? AND kinds = ? AND role_id IS ? AND thread = ?""",
@@ -176,18 +108,17 @@ class DailyRepository:
                  iso(schedule.next_due), schedule.channel_id, schedule.post_time, schedule.kinds, schedule.role_id,
                  int(schedule.thread)),
             )
-            if cur.rowcount == 0:
+            if changed == 0:
                 return None
             for new in rows:
-                async with conn.execute(
+                row = await tx.fetch_one(
                     """INSERT INTO daily_posts (guild_id, kind, local_date, status, channel_id, role_id,
                                                 want_thread, nonce, due_at, claimed_at, error)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                        ON CONFLICT (guild_id, kind, local_date) DO NOTHING RETURNING *""",
                     (schedule.guild_id, new.kind, new.local_date.isoformat(), new.status, new.channel_id,
                      new.role_id, int(new.want_thread), new.nonce, new.due_at, now, new.error),
-                ) as c:
-                    row = await c.fetchone()
+                )
                 if row is not None and row["status"] == "sending":
                     claimed.append(_post(row))
         return claimed
@@ -201,8 +132,8 @@ class DailyRepository:
         again with the new nonce. A row that is sent or being sent is left alone. Returns the
         row and whether this call claimed it.
         """
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        async with self.sql.atomic() as tx:
+            row = await tx.fetch_one(
                 """INSERT INTO daily_posts (guild_id, kind, local_date, status, channel_id, role_id, want_thread,
                                             manual, nonce, due_at, claimed_at)
                    VALUES (?, ?, ?, 'sending', ?, ?, ?, 1, ?, ?, ?)
@@ -215,22 +146,22 @@ class DailyRepository:
                    RETURNING *""",
                 (guild_id, new.kind, new.local_date.isoformat(), new.channel_id, new.role_id,
                  int(new.want_thread), new.nonce, new.due_at, now),
-            ) as cur:
-                row = await cur.fetchone()
+            )
             if row is not None:
                 return _post(row), True
-            async with conn.execute(
+            existing = await tx.fetch_one(
                 "SELECT * FROM daily_posts WHERE guild_id = ? AND kind = ? AND local_date = ?",
                 (guild_id, new.kind, new.local_date.isoformat()),
-            ) as cur:
-                return _post(await cur.fetchone()), False
+            )
+        assert existing is not None  # the insert met it
+        return _post(existing), False
 
     async def get_post(self, post_id: int) -> DailyPost | None:
-        row = await self.db.fetch_one("SELECT * FROM daily_posts WHERE id = ?", (post_id,))
+        row = await self.sql.fetch_one("SELECT * FROM daily_posts WHERE id = ?", (post_id,))
         return None if row is None else _post(row)
 
     async def posts_on(self, guild_id: int, local_date: date) -> list[DailyPost]:
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             "SELECT * FROM daily_posts WHERE guild_id = ? AND local_date = ? ORDER BY id",
             (guild_id, local_date.isoformat()),
         )
@@ -238,12 +169,12 @@ class DailyRepository:
 
     async def sending(self) -> list[DailyPost]:
         """Rows claimed but not settled: a send was interrupted (by a crash or a stop) or is under way."""
-        rows = await self.db.fetch_all("SELECT * FROM daily_posts WHERE status = 'sending' ORDER BY due_at, id")
+        rows = await self.sql.fetch_all("SELECT * FROM daily_posts WHERE status = 'sending' ORDER BY due_at, id")
         return [_post(r) for r in rows]
 
     async def threads_pending(self, since: str) -> list[DailyPost]:
         """Sent posts since ``since`` that should have a thread and have neither a thread nor an error."""
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             """SELECT * FROM daily_posts WHERE status = 'sent' AND want_thread = 1 AND thread_id IS NULL
                  AND thread_error IS NULL AND claimed_at >= ? ORDER BY id""",
             (since,),
@@ -251,49 +182,44 @@ class DailyRepository:
         return [_post(r) for r in rows]
 
     async def set_item(self, post_id: int, item_id: int) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute("UPDATE daily_posts SET item_id = ? WHERE id = ?", (item_id, post_id))
+        await self.sql.execute("UPDATE daily_posts SET item_id = ? WHERE id = ?", (item_id, post_id))
 
     async def begin_attempt(self, post_id: int) -> int:
         """Count a send before it starts, so that after a crash we know a message may exist."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        async with self.sql.atomic() as tx:
+            attempts: int = await tx.scalar(
                 "UPDATE daily_posts SET attempts = attempts + 1 WHERE id = ? RETURNING attempts", (post_id,)
-            ) as cur:
-                return (await cur.fetchone())[0]
+            )
+        return attempts
 
     async def record_sent(self, post_id: int, message_id: int, now: str) -> bool:
         """Mark a claimed post as sent; a row that is no longer 'sending' is left alone."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                """UPDATE daily_posts SET status = 'sent', message_id = ?, posted_at = ?, error = NULL
-                    WHERE id = ? AND status = 'sending'""",
-                (message_id, now, post_id),
-            )
-            return cur.rowcount > 0
+        changed = await self.sql.execute(
+            """UPDATE daily_posts SET status = 'sent', message_id = ?, posted_at = ?, error = NULL
+                WHERE id = ? AND status = 'sending'""",
+            (message_id, now, post_id),
+        )
+        return changed > 0
 
     async def record_unsent(self, post_id: int, status: str, error: str) -> bool:
         """Settle a claimed post as 'failed' or 'missed' with the reason; other rows are left alone."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE daily_posts SET status = ?, error = ? WHERE id = ? AND status = 'sending'",
-                (status, error, post_id),
-            )
-            return cur.rowcount > 0
+        changed = await self.sql.execute(
+            "UPDATE daily_posts SET status = ?, error = ? WHERE id = ? AND status = 'sending'",
+            (status, error, post_id),
+        )
+        return changed > 0
 
     async def note_error(self, post_id: int, error: str) -> None:
         """Keep the latest transient error on a row still being sent, for /daily status."""
-        async with self.db.transaction() as conn:
-            await conn.execute("UPDATE daily_posts SET error = ? WHERE id = ?", (error, post_id))
+        await self.sql.execute("UPDATE daily_posts SET error = ? WHERE id = ?", (error, post_id))
 
     async def record_thread(self, post_id: int, *, thread_id: int | None, error: str | None) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE daily_posts SET thread_id = ?, thread_error = ? WHERE id = ?", (thread_id, error, post_id)
-            )
+        await self.sql.execute(
+            "UPDATE daily_posts SET thread_id = ?, thread_error = ? WHERE id = ?", (thread_id, error, post_id)
+        )
 
     async def last_sent(self, guild_id: int) -> DailyPost | None:
-        row = await self.db.fetch_one(
+        row = await self.sql.fetch_one(
             "SELECT * FROM daily_posts WHERE guild_id = ? AND status = 'sent' ORDER BY posted_at DESC, id DESC LIMIT 1",
             (guild_id,),
         )
@@ -301,7 +227,7 @@ class DailyRepository:
 
     async def recent_problems(self, guild_id: int, since: str, limit: int = 5) -> list[DailyPost]:
         """Failed and missed posts, and sent ones whose thread failed, claimed since ``since``, newest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             """SELECT * FROM daily_posts
                 WHERE guild_id = ? AND claimed_at >= ?
                   AND (status IN ('failed', 'missed') OR thread_error IS NOT NULL

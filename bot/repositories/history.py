@@ -17,13 +17,6 @@ BATCH = 1000
 WRITE_DELAY = 0.25
 
 
-def daily_scope(guild_id: int) -> int:
-    """The history scope of a server's pick of the day. Channel ids are positive snowflakes, and
-    on servers made before 2017 #general has the server's own id, so the day's picks use the
-    negated id: a scope no channel can have."""
-    return -guild_id
-
-
 Showing = tuple[int, Kind, int, int | None, str]  # scope_id, kind, item_id, guild_id, shown_at
 
 

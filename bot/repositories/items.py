@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
 
 from bot.db import Sql
 from bot.models import (
@@ -13,21 +12,15 @@ from bot.models import (
     Filters,
     Item,
     Kind,
-    VoteTally,
-    body_from_json,
     category_tag,
     flags_to_mask,
-    mask_to_flags,
     mood_tag,
 )
+from bot.records import ITEM_FIELDS, Candidate, candidate, item_of
 
-ITEM_FIELDS = ("id", "kind", "key", "guild_id", "origin", "status", "body", "flags", "language", "credit",
-               "up", "down", "tags")
 ITEM_COLUMNS = ", ".join(ITEM_FIELDS)
-ITEM_WIDTH = len(ITEM_FIELDS)
 # The same, read through the alias ``i`` in joins.
 I_COLUMNS = ", ".join(f"i.{c}" for c in ITEM_FIELDS)
-_ID, _UP, _DOWN = (ITEM_FIELDS.index(c) for c in ("id", "up", "down"))
 # This server's tally read along with a picked item, so showing it takes no second query.
 # TALLY_JOIN takes the guild id as a parameter, before those of the WHERE clause.
 TALLY_COLUMNS = "s.up AS g_up, s.down AS g_down"
@@ -62,54 +55,8 @@ def eligible(f: Filters, *, history_scope: int | None = None,
     return where, params
 
 
-class Candidate(NamedTuple):
-    """An eligible item as a pick reads it: its votes to weigh it by, and the values of its row,
-    so that the chosen one becomes an :class:`Item` (:func:`item_of`) without a second read.
-    (A tuple: a pick builds several, and a frozen dataclass costs more to make.)"""
-
-    id: int
-    up: int
-    down: int
-    values: tuple[Any, ...] = ()
-
-    def item(self) -> Item:
-        """The candidate as an item, with this server's tally (every candidate query reads it)."""
-        return item_of(self.values, with_tally=True)
-
-
-def candidate(row: Sequence[Any]) -> Candidate:
-    """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item_of``)."""
-    values = tuple(row)
-    return Candidate(values[_ID], values[_UP], values[_DOWN], values)
-
-
 def tags_of(entry: ContentEntry) -> list[str]:
     return [category_tag(c) for c in entry.categories] + [mood_tag(m) for m in entry.moods]
-
-
-def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
-    """The item of a row that starts with ``ITEM_COLUMNS`` (followed by ``TALLY_COLUMNS``
-    when ``with_tally``). Read by position: every pick goes through here, and looking
-    columns up by name costs more than the rest of it."""
-    values = tuple(row)
-    item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags = (
-        values[:ITEM_WIDTH]
-    )
-    categories, moods = [], []
-    for tag in json.loads(tags):
-        group, _, name = tag.partition(":")
-        if group == "category":
-            categories.append(name)
-        elif group == "mood":
-            moods.append(name)
-    g_up, g_down = values[ITEM_WIDTH:ITEM_WIDTH + 2] if with_tally else (0, 0)
-    return Item(
-        id=item_id, kind=kind, key=key, guild_id=guild_id, origin=origin, status=status,
-        body=body_from_json(kind, json.loads(body)),
-        categories=tuple(categories), moods=tuple(moods), flags=mask_to_flags(flags),
-        language=language, credit=credit, up=up, down=down,
-        tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
-    )
 
 
 class ItemRepository:

@@ -1,16 +1,15 @@
-"""SQL for moderation: the review queue (suggestions and reports), hidden items, item versions and
-the log of moderation actions."""
+"""SQL for moderation: the review queue (suggestions and reports), hidden items and item versions.
+
+The log of moderation actions is :mod:`bot.repositories.audit`. Every method runs on the
+:class:`~bot.db.Sql` it is given: the database (each statement on its own) or one transaction."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
 
-import aiosqlite
-
-from bot.db import Database
-from bot.models import ContentEntry, Kind, body_from_json
+from bot.db import Row, Sql
+from bot.models import ContentEntry, Kind
+from bot.records import Case, ItemState, Report, SimilarItem, Version, entry_from_json, entry_to_json
 
 CASE_COLUMNS = (
     "id, guild_id, type, status, kind, user_id, item_id, content, created_at, decided_at, decided_by, "
@@ -18,108 +17,15 @@ CASE_COLUMNS = (
 )
 
 
-def entry_to_json(entry: ContentEntry) -> dict[str, Any]:
-    """The parts of an entry a moderator can change, as JSON data: the one form in which suggestions,
-    old versions and the before and after of the action log keep content."""
-    return {
-        "body": entry.body.to_json(),
-        "categories": list(entry.categories),
-        "moods": list(entry.moods),
-        "flags": sorted(entry.flags),
-        "language": entry.language,
-        "credit": entry.credit,
-    }
-
-
-def entry_from_json(kind: Kind, key: str, data: dict[str, Any]) -> ContentEntry:
-    """The entry :func:`entry_to_json` describes."""
-    return ContentEntry(
-        kind=kind,
-        key=key,
-        body=body_from_json(kind, data["body"]),
-        categories=tuple(data.get("categories", ())),
-        moods=tuple(data.get("moods", ())),
-        flags=frozenset(data.get("flags", ())),
-        language=data.get("language", "en"),
-        credit=data.get("credit", ""),
-    )
-
-
 def _dump(entry: ContentEntry) -> str:
     return json.dumps(entry_to_json(entry), sort_keys=True)
 
 
-@dataclass(frozen=True)
-class Case:
-    """Something in (or once in) a server's review queue."""
-
-    id: int
-    guild_id: int
-    type: str  # suggestion, report or addition
-    status: str  # pending, approved, rejected (suggestions); kept, removed (reports)
-    kind: Kind
-    user_id: int
-    item_id: int | None
-    proposal: ContentEntry | None  # what a suggestion proposes
-    created_at: str
-    decided_at: str | None
-    decided_by: int | None
-    decision_reason: str | None
-
-    @property
-    def pending(self) -> bool:
-        return self.status == "pending"
-
-
-@dataclass(frozen=True)
-class Report:
-    id: int
-    case_id: int
-    user_id: int
-    reason: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Version:
-    """An item's content before one of its edits."""
-
-    id: int
-    item_id: int
-    entry: ContentEntry
-    edited_by: int | None
-    edited_at: str
-
-
-@dataclass(frozen=True)
-class ActionRecord:
-    """One moderation action: who (None for the bot itself), what, when, before and after."""
-
-    id: int
-    guild_id: int
-    actor_id: int | None
-    action: str
-    target: str
-    before: Any
-    after: Any
-    reason: str | None
-    summary: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class SimilarItem:
-    id: int
-    kind: Kind
-    guild_id: int | None
-    body: dict[str, Any]
-
-
 class ModerationRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, sql: Sql) -> None:
+        self.sql = sql
 
-    def _case(self, row: aiosqlite.Row) -> Case:
+    def _case(self, row: Row) -> Case:
         proposal = None
         if row["content"] is not None:
             proposal = entry_from_json(row["kind"], f"suggestion-{row['id']}", json.loads(row["content"]))
@@ -133,14 +39,14 @@ class ModerationRepository:
 
     async def get_case(self, case_id: int, guild_id: int) -> Case | None:
         """A case of this server; another server's case is as good as missing."""
-        row = await self.db.fetch_one(
+        row = await self.sql.fetch_one(
             f"SELECT {CASE_COLUMNS} FROM review_cases WHERE id = ? AND guild_id = ?", (case_id, guild_id)
         )
         return None if row is None else self._case(row)
 
     async def next_pending(self, guild_id: int) -> Case | None:
         """The server's oldest pending suggestion or report case."""
-        row = await self.db.fetch_one(
+        row = await self.sql.fetch_one(
             f"""SELECT {CASE_COLUMNS} FROM review_cases
                  WHERE guild_id = ? AND status = 'pending' ORDER BY created_at, id LIMIT 1""",
             (guild_id,),
@@ -148,76 +54,74 @@ class ModerationRepository:
         return None if row is None else self._case(row)
 
     async def pending_count(self, guild_id: int) -> int:
-        return await self.db.scalar(
+        count: int = await self.sql.scalar(
             "SELECT count(*) FROM review_cases WHERE guild_id = ? AND status = 'pending'", (guild_id,)
         )
+        return count
 
-    async def add_case(self, conn: aiosqlite.Connection, *, guild_id: int, type: str, kind: Kind, user_id: int,
-                       now: str, proposal: ContentEntry | None = None, fingerprint: str | None = None,
+    async def add_case(self, *, guild_id: int, type: str, kind: Kind, user_id: int, now: str,
+                       proposal: ContentEntry | None = None, fingerprint: str | None = None,
                        item_id: int | None = None, status: str = "pending") -> int:
         """Open a case (or, with ``status``, record one decided at once); return its id."""
         decided = status != "pending"
-        async with conn.execute(
-            """INSERT INTO review_cases (guild_id, type, status, kind, user_id, item_id, content, fingerprint,
-                                         created_at, decided_at, decided_by)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            (guild_id, type, status, kind, user_id, item_id,
-             None if proposal is None else _dump(proposal), fingerprint, now,
-             now if decided else None, user_id if decided else None),
-        ) as cur:
-            return (await cur.fetchone())[0]
+        async with self.sql.atomic() as tx:
+            case_id: int = await tx.scalar(
+                """INSERT INTO review_cases (guild_id, type, status, kind, user_id, item_id, content, fingerprint,
+                                             created_at, decided_at, decided_by)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                (guild_id, type, status, kind, user_id, item_id,
+                 None if proposal is None else _dump(proposal), fingerprint, now,
+                 now if decided else None, user_id if decided else None),
+            )
+        return case_id
 
-    async def decide(self, conn: aiosqlite.Connection, *, case_id: int, guild_id: int, status: str,
-                     actor_id: int, now: str, reason: str | None = None) -> bool:
+    async def decide(self, *, case_id: int, guild_id: int, status: str, actor_id: int, now: str,
+                     reason: str | None = None) -> bool:
         """Close a pending case; False if it is not pending any more (someone decided first).
 
         One conditional UPDATE, so of two moderators deciding at once exactly one wins.
         """
-        cur = await conn.execute(
+        changed = await self.sql.execute(
             """UPDATE review_cases SET status = ?, decided_at = ?, decided_by = ?, decision_reason = ?
                 WHERE id = ? AND guild_id = ? AND status = 'pending'""",
             (status, now, actor_id, reason, case_id, guild_id),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
-    async def set_case_item(self, conn: aiosqlite.Connection, case_id: int, item_id: int) -> None:
-        await conn.execute("UPDATE review_cases SET item_id = ? WHERE id = ?", (item_id, case_id))
+    async def set_case_item(self, case_id: int, item_id: int) -> None:
+        await self.sql.execute("UPDATE review_cases SET item_id = ? WHERE id = ?", (item_id, case_id))
 
-    async def update_proposal(self, conn: aiosqlite.Connection, *, case_id: int, guild_id: int,
-                              proposal: ContentEntry, fingerprint: str) -> bool:
+    async def update_proposal(self, *, case_id: int, guild_id: int, proposal: ContentEntry, fingerprint: str) -> bool:
         """Replace a pending suggestion's content; False if it was decided meanwhile."""
-        cur = await conn.execute(
+        changed = await self.sql.execute(
             """UPDATE review_cases SET content = ?, fingerprint = ?
                 WHERE id = ? AND guild_id = ? AND type = 'suggestion' AND status = 'pending'""",
             (_dump(proposal), fingerprint, case_id, guild_id),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
-    async def pending_proposal(self, conn: aiosqlite.Connection, *, case_id: int,
-                               guild_id: int) -> ContentEntry | None:
-        """A pending suggestion's content as it is now, read inside the caller's write transaction
-        (None once it is decided), so an edit can check that nobody changed it meanwhile."""
-        async with conn.execute(
+    async def pending_proposal(self, *, case_id: int, guild_id: int) -> ContentEntry | None:
+        """A pending suggestion's content as it is now (None once it is decided); read inside a write
+        transaction, it lets an edit check that nobody changed it meanwhile."""
+        row = await self.sql.fetch_one(
             f"""SELECT {CASE_COLUMNS} FROM review_cases
                  WHERE id = ? AND guild_id = ? AND type = 'suggestion' AND status = 'pending'""",
             (case_id, guild_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return None if row is None else self._case(row).proposal
 
-    async def suggestions_since(self, guild_id: int, user_id: int, since: str, *,
-                                conn: aiosqlite.Connection | None = None) -> int:
-        """How many suggestions a member made in a server after ``since``, whatever became of them;
-        with ``conn``, read inside the caller's write transaction."""
-        sql = """SELECT count(*) FROM review_cases
-                  WHERE guild_id = ? AND user_id = ? AND type = 'suggestion' AND created_at > ?"""
-        params = (guild_id, user_id, since)
-        rows = await conn.execute_fetchall(sql, params) if conn is not None else await self.db.fetch_all(sql, params)
-        return rows[0][0]
+    async def suggestions_since(self, guild_id: int, user_id: int, since: str) -> int:
+        """How many suggestions a member made in a server after ``since``, whatever became of them."""
+        made: int = await self.sql.scalar(
+            """SELECT count(*) FROM review_cases
+                WHERE guild_id = ? AND user_id = ? AND type = 'suggestion' AND created_at > ?""",
+            (guild_id, user_id, since),
+        )
+        return made
 
     async def pending_fingerprints(self, guild_id: int, kind: Kind, limit: int = 500) -> list[tuple[int, str]]:
         """(case id, normalised text) of the server's newest pending suggestions of a kind."""
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             """SELECT id, fingerprint FROM review_cases
                 WHERE guild_id = ? AND kind = ? AND type = 'suggestion' AND status = 'pending'
                 ORDER BY id DESC LIMIT ?""",
@@ -227,7 +131,7 @@ class ModerationRepository:
 
     async def similar_items(self, *, kind: Kind, guild_id: int, query: str, limit: int = 25) -> list[SimilarItem]:
         """Active items visible in the server that best match an FTS5 query (for duplicate checks)."""
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             """SELECT i.id, i.kind, i.guild_id, i.body FROM items_fts f JOIN items i ON i.id = f.rowid
                 WHERE items_fts MATCH ? AND i.kind = ? AND i.status = 'active'
                   AND (i.guild_id IS NULL OR i.guild_id = ?)
@@ -238,161 +142,120 @@ class ModerationRepository:
 
     # --- reports ---------------------------------------------------------------------------------
 
-    async def open_report_case(self, conn: aiosqlite.Connection, *, guild_id: int, item_id: int, kind: Kind,
-                               user_id: int, now: str) -> int:
+    async def open_report_case(self, *, guild_id: int, item_id: int, kind: Kind, user_id: int, now: str) -> int:
         """The item's open report case in the server, opened now if there is none; return its id."""
-        await conn.execute(
-            """INSERT INTO review_cases (guild_id, type, status, kind, user_id, item_id, created_at)
-               VALUES (?, 'report', 'pending', ?, ?, ?, ?)
-               ON CONFLICT (guild_id, item_id) WHERE type = 'report' AND status = 'pending' DO NOTHING""",
-            (guild_id, kind, user_id, item_id, now),
-        )
-        async with conn.execute(
-            """SELECT id FROM review_cases
-                WHERE guild_id = ? AND item_id = ? AND type = 'report' AND status = 'pending'""",
-            (guild_id, item_id),
-        ) as cur:
-            return (await cur.fetchone())[0]
+        async with self.sql.atomic() as tx:
+            await tx.execute(
+                """INSERT INTO review_cases (guild_id, type, status, kind, user_id, item_id, created_at)
+                   VALUES (?, 'report', 'pending', ?, ?, ?, ?)
+                   ON CONFLICT (guild_id, item_id) WHERE type = 'report' AND status = 'pending' DO NOTHING""",
+                (guild_id, kind, user_id, item_id, now),
+            )
+            case_id: int = await tx.scalar(
+                """SELECT id FROM review_cases
+                    WHERE guild_id = ? AND item_id = ? AND type = 'report' AND status = 'pending'""",
+                (guild_id, item_id),
+            )
+        return case_id
 
-    async def add_report(self, conn: aiosqlite.Connection, *, case_id: int, user_id: int, reason: str,
-                         now: str) -> bool:
+    async def add_report(self, *, case_id: int, user_id: int, reason: str, now: str) -> bool:
         """Add a member's report to a case; False (and nothing changes) if they already reported it."""
-        cur = await conn.execute(
+        changed = await self.sql.execute(
             """INSERT INTO reports (case_id, user_id, reason, created_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (case_id, user_id) DO NOTHING""",
             (case_id, user_id, reason, now),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
-    async def reporter_count(self, conn: aiosqlite.Connection, case_id: int) -> int:
-        async with conn.execute("SELECT count(DISTINCT user_id) FROM reports WHERE case_id = ?", (case_id,)) as cur:
-            return (await cur.fetchone())[0]
+    async def reporter_count(self, case_id: int) -> int:
+        count: int = await self.sql.scalar("SELECT count(DISTINCT user_id) FROM reports WHERE case_id = ?", (case_id,))
+        return count
 
     async def reports(self, case_id: int) -> list[Report]:
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             "SELECT id, case_id, user_id, reason, created_at FROM reports WHERE case_id = ? ORDER BY id", (case_id,)
         )
         return [Report(r["id"], r["case_id"], r["user_id"], r["reason"], r["created_at"]) for r in rows]
 
     async def open_report_case_for(self, guild_id: int, item_id: int) -> int | None:
-        return await self.db.scalar(
+        case_id: int | None = await self.sql.scalar(
             """SELECT id FROM review_cases
                 WHERE guild_id = ? AND item_id = ? AND type = 'report' AND status = 'pending'""",
             (guild_id, item_id),
         )
+        return case_id
 
-    async def close_report_case(self, conn: aiosqlite.Connection, *, guild_id: int, item_id: int, status: str,
-                                actor_id: int, now: str, reason: str | None) -> bool:
+    async def close_report_case(self, *, guild_id: int, item_id: int, status: str, actor_id: int, now: str,
+                                reason: str | None) -> bool:
         """Settle the item's open report case in the server, if there is one."""
-        cur = await conn.execute(
+        changed = await self.sql.execute(
             """UPDATE review_cases SET status = ?, decided_at = ?, decided_by = ?, decision_reason = ?
                 WHERE guild_id = ? AND item_id = ? AND type = 'report' AND status = 'pending'""",
             (status, now, actor_id, reason, guild_id, item_id),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
     # --- server content --------------------------------------------------------------------------
 
-    async def set_item_status(self, conn: aiosqlite.Connection, *, item_id: int, guild_id: int, status: str,
-                              now: str) -> bool:
+    async def set_item_status(self, *, item_id: int, guild_id: int, status: str, now: str) -> bool:
         """Retire or restore one of the server's own items; another server's or a global item is never
         touched (False)."""
-        cur = await conn.execute(
+        changed = await self.sql.execute(
             "UPDATE items SET status = ?, updated_at = ? WHERE id = ? AND guild_id = ? AND status <> ?",
             (status, now, item_id, guild_id, status),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
-    async def item_state(self, conn: aiosqlite.Connection, item_id: int) -> tuple[str, str] | None:
-        """An item's content hash and status as they are now, read inside the caller's write
-        transaction, so an edit can check that nobody changed the item since the editor opened it."""
-        async with conn.execute("SELECT content_hash, status FROM items WHERE id = ?", (item_id,)) as cur:
-            row = await cur.fetchone()
-        return None if row is None else (row["content_hash"], row["status"])
+    async def item_state(self, item_id: int) -> ItemState | None:
+        """An item's content hash and status as they are now; read inside a write transaction, it lets
+        an edit check that nobody changed the item since the editor opened it."""
+        row = await self.sql.fetch_one("SELECT content_hash, status FROM items WHERE id = ?", (item_id,))
+        return None if row is None else ItemState(row["content_hash"], row["status"])
 
     # --- hiding ----------------------------------------------------------------------------------
 
     async def hidden_reason(self, guild_id: int, item_id: int) -> str | None:
-        return await self.db.scalar(
+        reason: str | None = await self.sql.scalar(
             "SELECT reason FROM guild_hidden WHERE guild_id = ? AND item_id = ?", (guild_id, item_id)
         )
+        return reason
 
-    async def hide(self, conn: aiosqlite.Connection, *, guild_id: int, item_id: int, reason: str,
-                   now: str) -> bool:
+    async def hide(self, *, guild_id: int, item_id: int, reason: str, now: str) -> bool:
         """Hide an item in a server. An item already hidden stays hidden with its first reason,
         except that a moderator's decision replaces a hide by reports. Returns whether a row changed."""
-        cur = await conn.execute(
+        changed = await self.sql.execute(
             """INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (guild_id, item_id) DO UPDATE SET reason = excluded.reason, hidden_at = excluded.hidden_at
                WHERE excluded.reason = 'moderator' AND guild_hidden.reason <> 'moderator'""",
             (guild_id, item_id, reason, now),
         )
-        return cur.rowcount == 1
+        return changed == 1
 
-    async def unhide(self, conn: aiosqlite.Connection, *, guild_id: int, item_id: int,
-                     reason: str | None = None) -> bool:
+    async def unhide(self, *, guild_id: int, item_id: int, reason: str | None = None) -> bool:
         """Show a hidden item again (only if it was hidden for ``reason``, when given)."""
         sql = "DELETE FROM guild_hidden WHERE guild_id = ? AND item_id = ?"
         params: list[object] = [guild_id, item_id]
         if reason is not None:
             sql += " AND reason = ?"
             params.append(reason)
-        cur = await conn.execute(sql, params)
-        return cur.rowcount == 1
+        return await self.sql.execute(sql, params) == 1
 
     # --- versions --------------------------------------------------------------------------------
 
-    async def save_version(self, conn: aiosqlite.Connection, *, item_id: int, entry: ContentEntry,
-                           edited_by: int | None, now: str) -> int:
+    async def save_version(self, *, item_id: int, entry: ContentEntry, edited_by: int | None, now: str) -> int:
         """Keep an item's content as it was before an edit; return the version's id."""
-        async with conn.execute(
-            "INSERT INTO item_versions (item_id, content, edited_by, edited_at) VALUES (?, ?, ?, ?) RETURNING id",
-            (item_id, _dump(entry), edited_by, now),
-        ) as cur:
-            return (await cur.fetchone())[0]
+        async with self.sql.atomic() as tx:
+            version_id: int = await tx.scalar(
+                "INSERT INTO item_versions (item_id, content, edited_by, edited_at) VALUES (?, ?, ?, ?) RETURNING id",
+                (item_id, _dump(entry), edited_by, now),
+            )
+        return version_id
 
     async def versions(self, item_id: int, kind: Kind, key: str) -> list[Version]:
         """An item's earlier versions, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.sql.fetch_all(
             "SELECT id, item_id, content, edited_by, edited_at FROM item_versions WHERE item_id = ? ORDER BY id",
             (item_id,),
         )
         return [Version(r["id"], r["item_id"], entry_from_json(kind, key, json.loads(r["content"])), r["edited_by"],
                         r["edited_at"]) for r in rows]
-
-    # --- the action log --------------------------------------------------------------------------
-
-    async def record(self, conn: aiosqlite.Connection, *, guild_id: int, actor_id: int | None, action: str,
-                     target: str, summary: str, now: str, before: Any = None, after: Any = None,
-                     reason: str | None = None) -> ActionRecord:
-        """Append an action to the server's moderation log (never updated or deleted)."""
-        before_text = None if before is None else json.dumps(before, sort_keys=True)
-        after_text = None if after is None else json.dumps(after, sort_keys=True)
-        async with conn.execute(
-            """INSERT INTO moderation_log (guild_id, actor_id, action, target, before, after, reason, summary,
-                                           created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-            (guild_id, actor_id, action, target, before_text, after_text, reason, summary, now),
-        ) as cur:
-            record_id = (await cur.fetchone())[0]
-        return ActionRecord(record_id, guild_id, actor_id, action, target, before, after, reason, summary, now)
-
-    async def actions(self, guild_id: int, *, target: str | None = None, limit: int = 50) -> list[ActionRecord]:
-        """The server's most recent actions (on one target, when given), newest first."""
-        sql = "SELECT * FROM moderation_log WHERE guild_id = ?"
-        params: list[object] = [guild_id]
-        if target is not None:
-            sql += " AND target = ?"
-            params.append(target)
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(limit)
-        rows = await self.db.fetch_all(sql, params)
-        return [self._record(r) for r in rows]
-
-    def _record(self, r: aiosqlite.Row) -> ActionRecord:
-        return ActionRecord(
-            r["id"], r["guild_id"], r["actor_id"], r["action"], r["target"],
-            None if r["before"] is None else json.loads(r["before"]),
-            None if r["after"] is None else json.loads(r["after"]),
-            r["reason"], r["summary"], r["created_at"],
-        )

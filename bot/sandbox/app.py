@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .emulator import DiscordEmulator
-from .models import Permissions
-from .shell import SandboxShell
+from bot import launcher
+from discord_emulator import DiscordEmulator, Permissions
+from discord_emulator.shell import SandboxShell
 
 if TYPE_CHECKING:
     from bot.bot import BanterBot
@@ -36,8 +36,6 @@ async def run_banter(
 ) -> AsyncIterator[BanterBot]:
     """Run the bot exactly as ``python -m bot run`` does (``bot.launcher.run``), against ``emu``,
     until the block ends. A bot that dies while starting raises here."""
-    from bot import launcher
-
     config = dataclasses.replace(config, token=emu.token)
     started: list[BanterBot] = []
     with emu.patch_discord():

@@ -28,6 +28,7 @@ from bot.models import (
     Mood,
     TalkingPoint,
 )
+from bot.yaml_errors import yaml_problem
 
 # libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -244,9 +245,8 @@ def _load_yaml(path: Path, problems: _Problems) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "file"
-        problems.add(f"{path}, {where}", "not valid YAML")
+        problem = yaml_problem(exc)
+        problems.add(f"{path}, {problem.where()}", f"not valid YAML: {problem.reason}")
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(str(path), f"cannot read: {exc}")
     return None
@@ -487,3 +487,10 @@ def write_packs(items: Iterable[Item], folder: Path) -> list[Path]:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
         written.append(path)
     return written
+
+
+def check_entry(kind: Kind, data: Any, where: str, moods: Iterable[str]) -> tuple[ContentEntry | None, list[str]]:
+    """Validate one entry outside a pack (a moderator's form): the entry, or None, and every problem."""
+    problems = _Problems()
+    entry = parse_entry(kind, data, where, problems, moods, {})
+    return entry, problems.items

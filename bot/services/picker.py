@@ -25,6 +25,7 @@ How a pick works (and why it does not scan the table):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import re
@@ -33,16 +34,33 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
-from bot.errors import UserError
+from bot.errors import Code, Codes, UserError
 from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
-from bot.repositories.history import daily_scope
-from bot.repositories.items import Candidate
+from bot.records import Candidate, daily_scope
 from bot.storage import Storage
 
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
 KEEP_AFTER_CYCLE = 0.2
 SEARCH_WORD = re.compile(r"\w+")
+
+
+def counted(n: int, kind: Kind) -> str:
+    """"1 joke", "3 discussion topics"."""
+    noun = "joke" if kind == "joke" else "discussion topic"
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _unrestricted(f: Filters) -> Filters:
+    """The same pick without the server's safe mode, blocked flags and blocked categories: what
+    a member would find if nothing were hidden from them."""
+    return dataclasses.replace(f, excluded_flags=0, blocked_tags=())
+
+
+def _hidden_by(settings: GuildSettings) -> str:
+    if settings.safe_mode:
+        return "this server's safe mode"
+    return "the flags and categories this server blocks"
 
 
 def weight(candidate: Candidate) -> float:
@@ -76,13 +94,17 @@ class PickService:
         f = Filters.of(kind, settings, tag=tag, gentle=bool(mood and mood.gentle))
         if category is not None:
             if category in settings.blocked_categories:
-                raise UserError(f"The category **{category}** is switched off in this server.")
+                raise UserError("The category {category} is switched off in this server.", category=Code(category))
             available = [name for name, _ in await self.categories(f)]
             if category not in available:
-                what = "joke" if kind == "joke" else "discussion"
-                names = ", ".join(f"`{name}`" for name in sorted(available)) or "none yet"
-                raise UserError(f"There is no {what} category called **{category[:64]}** here. "
-                                f"Try one of: {names}.")
+                hidden = dict(await self.categories(_unrestricted(f))).get(category, 0)
+                if hidden:
+                    raise UserError("The {what} category {category} has {count} here, all hidden by {why}.",
+                                    what=kind, category=Code(category), count=counted(hidden, kind),
+                                    why=_hidden_by(settings))
+                raise UserError("There is no {what} category called {category} here. Try one of: {names}.",
+                                what=kind, category=Code(category[:64]),
+                                names=Codes(tuple(sorted(available))) if available else "none yet")
         return f
 
     async def categories(self, f: Filters) -> list[tuple[str, int]]:
@@ -139,11 +161,18 @@ class PickService:
     async def _pick_search(self, f: Filters, scope_id: int, search: str) -> Candidate:
         query = fts_query(search)
         if query is None:
-            raise UserError("Give a word or two to search for, for example `search: cat`.")
+            raise UserError("Give a word or two to search for, for example {example}.", example=Code("search: cat"))
         matches = await self.items.search(f, query=query)
         if not matches:
-            raise UserError(f"No {f.kind} matches **{search.strip()[:100]}**. Try another word, or leave "
-                            "the search out for a random one.")
+            words = Code(search.strip()[:100])
+            hidden = len(await self.items.search(_unrestricted(f), query=query))
+            if hidden:
+                settings = await self.settings.get(f.guild_id)
+                raise UserError("{count} {verb} {words} but {pronoun} hidden by {why}.",
+                                count=counted(hidden, f.kind), verb="matches" if hidden == 1 else "match",
+                                words=words, pronoun="is" if hidden == 1 else "are", why=_hidden_by(settings))
+            raise UserError("No {kind} matches {words}. Try another word, or leave the search out for a random one.",
+                            kind=f.kind, words=words)
         fresh = await self.storage.picks.unseen(scope_id, f.kind, matches)
         return self._choose(fresh or matches)
 

@@ -16,24 +16,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.errors import Code, UserError
+
 TIME_TEXT = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 MINUTE = timedelta(minutes=1)
 # The longest jump forward in the tz database is a whole day (Pacific/Apia skipped 30 December 2011).
 LONGEST_GAP = timedelta(hours=26)
 
 
-class ScheduleError(ValueError):
-    """A time or time zone a person typed is not valid; the message says why."""
+class ScheduleError(UserError, ValueError):
+    """A time or time zone a person typed is not valid; the message says why (what they typed is a
+    :class:`~bot.errors.Code` field)."""
 
 
 def parse_time(text: str) -> time:
     """``"09:30"`` (also ``"9:30"``, ``"21.05"``, ``"7h15"``) as a time of day, on the minute."""
     match = TIME_TEXT.match(text)
     if match is None:
-        raise ScheduleError(f"`{text.strip()[:20]}` is not a time: use 24-hour HH:MM, for example `09:00` or `18:30`.")
+        raise ScheduleError("{typed} is not a time: use 24-hour HH:MM, for example {example} or {other}.",
+                            typed=Code(text.strip()[:20]), example=Code("09:00"), other=Code("18:30"))
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ScheduleError(f"`{text.strip()}` is not a time of day: hours go 00-23 and minutes 00-59.")
+        raise ScheduleError("{typed} is not a time of day: hours go 00-23 and minutes 00-59.",
+                            typed=Code(text.strip()))
     return time(hour, minute)
 
 
@@ -54,8 +59,9 @@ def zone_name(name: str) -> str:
     canonical = _zone_names().get(name.strip().lower())
     if canonical is None:
         raise ScheduleError(
-            f"`{name.strip()[:60]}` is not a time zone I know. Use an IANA name such as `Europe/London`, "
-            "`America/New_York` or `Asia/Kolkata` (the list offers them as you type)."
+            "{typed} is not a time zone I know. Use an IANA name such as {a}, {b} or {c} (the list offers them "
+            "as you type).", typed=Code(name.strip()[:60]), a=Code("Europe/London"), b=Code("America/New_York"),
+            c=Code("Asia/Kolkata"),
         )
     return canonical
 
@@ -66,7 +72,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f"The time zone `{canonical}` could not be loaded.") from None
+        raise ScheduleError("The time zone {zone} could not be loaded.", zone=Code(canonical)) from None
 
 
 def suggest_zones(text: str, limit: int = 25) -> list[str]:

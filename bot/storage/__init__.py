@@ -19,8 +19,11 @@ from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from bot.repositories.audit import AuditLog
+    from bot.repositories.daily import DailyRepository
     from bot.repositories.history import HistoryRepository
     from bot.repositories.items import ItemRepository
+    from bot.repositories.moderation import ModerationRepository
     from bot.repositories.settings import MetaRepository, SettingsRepository
     from bot.repositories.votes import VoteRepository
     from bot.storage.picks import PickReads
@@ -43,6 +46,15 @@ class Transaction(Protocol):
 
     @property
     def meta(self) -> MetaRepository: ...
+
+    @property
+    def moderation(self) -> ModerationRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def daily(self) -> DailyRepository: ...
 
 
 class Storage(Transaction, Protocol):

@@ -24,8 +24,9 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock, iso
 from bot.models import Filters, Kind
+from bot.records import Candidate
 from bot.repositories.history import ShowingWriter
-from bot.repositories.items import Candidate, ItemRepository
+from bot.repositories.items import ItemRepository
 from bot.storage.cache import ReadCache
 
 CANDIDATES = 4

@@ -10,9 +10,12 @@ from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.db import Database, Sql
+from bot.repositories.audit import AuditLog
 from bot.repositories.catalog import CatalogRepository
+from bot.repositories.daily import DailyRepository
 from bot.repositories.history import HistoryRepository, ShowingWriter
 from bot.repositories.items import ItemRepository
+from bot.repositories.moderation import ModerationRepository
 from bot.repositories.settings import MetaRepository, SettingsRepository
 from bot.repositories.votes import VoteRepository
 from bot.storage.cache import ReadCache
@@ -45,6 +48,18 @@ class _Repositories:
     @cached_property
     def meta(self) -> MetaRepository:
         return MetaRepository(self._sql)
+
+    @cached_property
+    def moderation(self) -> ModerationRepository:
+        return ModerationRepository(self._sql)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self._sql)
+
+    @cached_property
+    def daily(self) -> DailyRepository:
+        return DailyRepository(self._sql)
 
     @cached_property
     def catalog(self) -> CatalogRepository:

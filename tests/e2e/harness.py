@@ -14,9 +14,9 @@ from bot.bot import BanterBot
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
-from bot.sandbox import DiscordEmulator
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import Sandbox, sandbox
+from discord_emulator import DiscordEmulator
+from discord_emulator.driver import Sandbox, sandbox
 from tests.template_db import seeded
 
 COMMANDS = ("joke", "mood", "discussion", "top")
@@ -67,3 +67,20 @@ async def banter(tmp_path: Path, *, config_extra: str = "", members: tuple[str, 
             await sb.emu.wait_for_commands(list(COMMANDS))
             yield Banter(sb, bot, config, clock)
         assert sb.emu.spec_violations == []
+
+
+async def until_closed(database: Path) -> None:
+    """Until the bot that was stopped has closed ``database`` (its launcher lets go of the lock),
+    as a new process would find it. Only yields to the loop: the launcher's last steps are a few
+    turns of it and the closing of the database threads."""
+    import asyncio
+
+    from bot.storage.lock import DatabaseBusy, hold_database
+
+    for _ in range(1_000_000):
+        try:
+            with hold_database(database, "test"):
+                return
+        except DatabaseBusy:
+            await asyncio.sleep(0)
+    raise TimeoutError(f"{database} is still held by a bot")

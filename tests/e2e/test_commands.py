@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import InvocationError
-from tests.e2e.harness import Banter, banter, run_banter
+from discord_emulator import InvocationError
+from tests.e2e.harness import Banter, banter, run_banter, until_closed
 from tests.support import item_by_key
 
 
@@ -60,7 +60,7 @@ async def test_unknown_category_lists_the_real_ones(b: Banter) -> None:
     response = await ix.response()
     assert response.ephemeral
     msg = await ix.original_message()
-    assert "no joke category called **knock-knock-nope**" in msg.content
+    assert "no joke category called `knock-knock-nope`" in msg.content
     assert "`pun`" in msg.content
 
 
@@ -78,7 +78,7 @@ async def test_too_long_search_is_refused_by_discord_before_the_bot(b: Banter) -
 async def test_mood_reads_free_text_and_says_so(b: Banter) -> None:
     msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="ugh, exams tomorrow")).original_message()
     assert msg.content.startswith("Mood: stressed")
-    item = await b.core.items.get(item_id(msg))
+    item = await b.core.storage.items.get(item_id(msg))
     assert "stressed" in item.moods and not item.flags
 
 
@@ -149,7 +149,7 @@ async def test_many_members_clicking_at_once_all_count(tmp_path: Path) -> None:
         msg = await (await b.emu.slash(b.sb.member("m0"), b.sb.general, "joke")).original_message()
         clicks = await asyncio.gather(*(b.emu.click(b.sb.member(n), msg, emoji="👍") for n in names))
         await asyncio.gather(*(c.response() for c in clicks))
-        assert (await b.core.voting.tally(item_id(msg), b.sb.guild.id)).up == 25
+        assert (await b.core.votes.tally(item_id(msg), b.sb.guild.id)).up == 25
         # Concurrent edits may land in any order; the next click shows the committed count.
         later = await b.emu.click(b.sb.member("m0"), msg, emoji="👍")
         await later.response()
@@ -161,6 +161,7 @@ async def test_votes_on_a_message_from_before_a_restart(tmp_path: Path) -> None:
         msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
         await (await b.emu.click(b.sb.alice, msg, emoji="👍")).response()
         await b.bot.close()
+        await until_closed(b.config.database_path)
         # Same Discord, same database file, a new bot process.
         async with run_banter(b.emu, b.config, b.clock) as again:
             assert again is not b.bot

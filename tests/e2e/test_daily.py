@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 from bot.bot import BanterBot
-from bot.clock import ManualClock
 from bot.config import Config
-from bot.sandbox import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
-from bot.sandbox import Permissions as P
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import sandbox
+from discord_emulator import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
+from discord_emulator import Permissions as P
+from discord_emulator.driver import sandbox
+from tests.clocks import WatchedClock
 from tests.e2e.harness import START, fresh_config
 
 # START is Saturday 14 March 2026, 12:00 UTC; London is on GMT (UTC+0) that day.
@@ -38,7 +38,7 @@ SEND = r"^/channels/{}/messages$"
 class World:
     emu: DiscordEmulator
     config: Config
-    clock: ManualClock
+    clock: WatchedClock
     guild: Guild
     general: Channel
     daily: Channel
@@ -72,7 +72,7 @@ class World:
         scheduler waits for its next time and every send is done or waits on the clock to retry.
         Woken by the service's state changes, not by polling; the timeout only turns a hang into a
         failure."""
-        await asyncio.wait_for(self.core.daily.wait_idle(), 10)
+        await asyncio.wait_for(self.clock.quiet(), 10)
 
     async def at(self, when: datetime) -> None:
         """Move the bot's clock to ``when`` and let it act."""
@@ -113,7 +113,7 @@ class World:
         mods = self.emu.add_role(self.guild, "Banter mods")
         dave = self.emu.add_member(self.guild, "dave", roles=[mods])
         self.open_daily_to_everyone()
-        await self.core.settings.update(self.guild.id, moderator_role_id=mods.id)
+        await self.core.storage.settings.update(self.guild.id, moderator_role_id=mods.id)
         return dave, mods
 
     def channel_of(self, who: Member) -> Channel:
@@ -129,7 +129,7 @@ class World:
         return self.emu.requests_to("POST", SEND.format((channel or self.daily).id))
 
     async def ledger(self, day: date = TODAY, guild: Guild | None = None) -> list[Any]:
-        return await self.core.daily_posts.posts_on((guild or self.guild).id, day)
+        return await self.core.storage.daily.posts_on((guild or self.guild).id, day)
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ async def w(tmp_path: Path) -> AsyncIterator[World]:
 
 
 async def make_world(config: Config) -> AsyncIterator[World]:
-    clock = ManualClock(START)
+    clock = WatchedClock(START)
     async with sandbox(channels=("general", "daily"), members=("alice",)) as sb:
         emu = sb.emu
         admins = emu.add_role(sb.guild, "Admins", int(P.MANAGE_GUILD))
@@ -184,7 +184,7 @@ async def test_set_answers_with_the_next_post_as_a_discord_timestamp(w: World) -
     assert f"<#{w.daily.id}>" in answer.content and "**12:30** (Europe/London)" in answer.content
     assert timestamp(DUE) in answer.content and timestamp(DUE, "R") in answer.content
     assert "with a thread" in answer.content
-    assert (await w.core.settings.get(w.guild.id)).timezone == "Europe/London"
+    assert (await w.core.storage.settings.get(w.guild.id)).timezone == "Europe/London"
 
 
 async def test_a_post_at_the_set_time_exactly_once(w: World) -> None:
@@ -249,7 +249,7 @@ async def test_two_servers_at_the_same_minute(w: World) -> None:
     assert timestamp(DUE) in answer.content
     await w.at(DUE)
     assert len(w.posts()) == 1 and len(w.posts(w.other_daily)) == 1
-    assert (await w.core.settings.get(w.other.id)).timezone == "America/New_York"
+    assert (await w.core.storage.settings.get(w.other.id)).timezone == "America/New_York"
 
 
 # --- restarts ---------------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ async def hang_at_due(w: World, write: str) -> None:
         reached.set()
         await asyncio.Event().wait()  # the process dies here
 
-    setattr(w.core.daily_posts, write, hang)
+    setattr(w.core.storage.daily, write, hang)
     await w.clock.set(DUE)
     await asyncio.wait_for(reached.wait(), 10)
 
@@ -473,8 +473,8 @@ async def test_permission_removed_after_set_is_a_recorded_failure(w: World) -> N
 async def test_set_refuses_bad_input_and_saves_nothing(w: World, options: dict[str, Any], error: str) -> None:
     answer = await w.set_daily(**options)
     assert answer.ephemeral and error in answer.content
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
-    assert (await w.core.settings.get(w.guild.id)).timezone == "UTC"
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert (await w.core.storage.settings.get(w.guild.id)).timezone == "UTC"
     status = await w.reply(w.carol, "daily status")
     assert "Not set up" in status.embed["description"]
 
@@ -488,7 +488,7 @@ async def test_set_refuses_a_channel_the_bot_cannot_post_in(w: World) -> None:
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.CREATE_PUBLIC_THREADS))
     answer = await w.set_daily()
     assert "Create Public Threads" in answer.content and "thread: False" in answer.content
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
     ok = await w.set_daily(thread=False)
     assert ok.content.startswith("The discussion of the day will be posted")
 
@@ -500,7 +500,7 @@ async def test_set_needs_read_message_history(w: World) -> None:
     assert answer.ephemeral
     assert answer.content == (f"I cannot post in <#{w.daily.id}>: I need the Read Message History permission "
                               "there. Nothing was saved.")
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
 
 
 async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None:
@@ -514,7 +514,7 @@ async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None
     w.emu.set_overwrite(w.daily, mods, deny=int(P.VIEW_CHANNEL))
     answer = await w.set_daily(dave)
     assert answer.content.startswith(f"You cannot post in <#{w.daily.id}> yourself")
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
     # Where he may post, he may schedule.
     w.emu.clear_overwrite(w.daily, mods)
     ok = await w.set_daily(dave)
@@ -529,7 +529,7 @@ async def test_set_refuses_a_role_the_member_cannot_ping(w: World) -> None:
     assert answer.ephemeral
     assert answer.content.startswith(f"You cannot ping <@&{quiet_role.id}> in <#{w.daily.id}> yourself")
     assert "Nothing was saved" in answer.content
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
     # With Mention @everyone in that channel she may.
     w.emu.set_overwrite(w.daily, w.carol, allow=int(P.MENTION_EVERYONE))
     ok = await w.set_daily(role=quiet_role)
@@ -543,7 +543,7 @@ async def test_set_refuses_a_role_it_cannot_ping(w: World) -> None:
     everyone = w.guild.roles[w.guild.id]
     answer = await w.set_daily(role=everyone)
     assert "not @everyone" in answer.content
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
 
 
 async def test_set_validates_on_the_client_too(w: World) -> None:
@@ -582,7 +582,7 @@ async def test_members_cannot_use_daily(w: World) -> None:
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that")
     answer = await w.set_daily(w.alice)
     assert answer.content.startswith("Only moderators can do that")
-    assert await w.core.daily_posts.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
 
 
 async def test_the_moderator_role_may_use_daily(w: World) -> None:
@@ -614,7 +614,7 @@ async def test_status_shows_schedule_next_last_and_content_left(w: World) -> Non
 
 async def test_status_warns_when_content_runs_low(w: World) -> None:
     await w.set_daily()
-    pool = (await w.core.daily.status(w.guild.id)).remaining["discussion"]
+    pool = (await w.core.daily.setup.status(w.guild.id)).remaining["discussion"]
     for day in range(pool - 6):
         await w.at(DUE + timedelta(days=day))
     status = await w.reply(w.carol, "daily status")

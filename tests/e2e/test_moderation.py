@@ -14,8 +14,8 @@ import pytest
 from bot.bot import BanterBot
 from bot.clock import ManualClock
 from bot.core import Core
-from bot.sandbox import Channel, DiscordEmulator, EmulatedInteraction, Guild, InvocationError, Member, Message
-from bot.sandbox import Permissions as P
+from discord_emulator import Channel, DiscordEmulator, EmulatedInteraction, Guild, InvocationError, Member, Message
+from discord_emulator import Permissions as P
 from tests.e2e.harness import banter
 from tests.support import item_by_key
 
@@ -159,7 +159,7 @@ async def test_a_suggestion_goes_to_the_library_and_into_picks(w: World) -> None
                                                           f"report:{item_id}"]
     # Server content stays in its server.
     assert "No joke matches" in (await find_joke(w, w.olga, "zebracorn")).content
-    item = await w.core.items.get(item_id)
+    item = await w.core.storage.items.get(item_id)
     assert (item.guild_id, item.origin, item.categories) == (w.guild.id, "suggestion", ("animals", "puns"))
 
 
@@ -224,7 +224,7 @@ async def test_bad_suggestions_get_a_clear_error_and_store_nothing(w: World, val
                                                                    expected: str) -> None:
     answer = await suggest(w, w.alice, "joke", values)
     assert answer.ephemeral and expected in answer.content
-    assert await w.core.moderation_repo.next_pending(w.guild.id) is None
+    assert await w.core.storage.moderation.next_pending(w.guild.id) is None
 
 
 async def test_over_long_and_malformed_discussions_are_refused(w: World) -> None:
@@ -246,7 +246,7 @@ async def test_over_long_and_malformed_discussions_are_refused(w: World) -> None
     ix = await w.slash(w.alice, "suggest discussion")
     answer = await (await w.form(w.alice, ix, big)).original_message()
     assert "characters in all, at most 5500" in answer.content
-    assert await w.core.moderation_repo.next_pending(w.guild.id) is None
+    assert await w.core.storage.moderation.next_pending(w.guild.id) is None
 
 
 async def test_duplicates_and_the_daily_limit(w: World) -> None:
@@ -316,9 +316,9 @@ async def test_a_report_decided_by_removal(w: World) -> None:
     assert remove.modal.title == f"Remove joke #{item_id}"
     await w.form(w.carol, remove, {"reason": "Off-topic for this server"})
     assert w.message(review).content.startswith(f"🗑️ Removed joke #{item_id}")
-    assert await w.core.moderation_repo.hidden_reason(w.guild.id, item_id) == "moderator"
+    assert await w.core.storage.moderation.hidden_reason(w.guild.id, item_id) == "moderator"
     # A global item: hidden here only, never retired.
-    assert (await w.core.items.get(item_id)).status == "active"
+    assert (await w.core.storage.items.get(item_id)).status == "active"
     assert "labracadabrador" in (await find_joke(w, w.olga, "labracadabrador")).embed["description"]
 
 
@@ -339,14 +339,14 @@ async def test_a_report_on_server_content_edited_then_removed(w: World) -> None:
     await w.form(w.carol, edit, {"joke": "Hedgehogs always lose at hide and seek: they stick out."})
     assert w.message(review).content.startswith("✏️ Edited.")
     await w.click(w.carol, review, "review:2:flag-offensive")
-    assert (await w.core.items.get(item_id)).flags == {"offensive"}
+    assert (await w.core.storage.items.get(item_id)).flags == {"offensive"}
     remove = await w.click(w.carol, w.message(review), "review:2:remove")
     assert remove.modal.field("reason").label == "Reason (retire it)"
     await w.form(w.carol, remove, {"reason": "Still not funny"})
     assert w.message(review).content.startswith(f"🗑️ Removed joke #{item_id}")
-    item = await w.core.items.get(item_id)
+    item = await w.core.storage.items.get(item_id)
     assert item.status == "retired" and item.body.text.startswith("Hedgehogs always lose")
-    assert len(await w.core.moderation_repo.versions(item_id, "joke", item.key)) == 2
+    assert len(await w.core.storage.moderation.versions(item_id, "joke", item.key)) == 2
     await w.modlog_post(f"removed joke #{item_id} (report case #2)")
 
 
@@ -369,6 +369,9 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
                     ).original_message()
     assert edited.content == f"Edited joke #{item_id}; the previous version is kept."
     await w.reply(w.carol, "content flag", id=item_id, flag="dark", on=True)
+    # Members are told that something matches but this server's safe mode hides it.
+    hidden = await w.reply(w.bob, "joke", search="sea otters")
+    assert hidden.content == "1 joke matches `sea otters` but is hidden by this server's safe mode."
 
     shown = await w.reply(w.carol, "content show", id=item_id)
     details = {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}
@@ -379,11 +382,11 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
 
     removed = await w.reply(w.carol, "content remove", id=item_id, reason="Dated")
     assert removed.content.startswith(f"Removed joke #{item_id}")
-    assert (await w.core.items.get(item_id)).status == "retired"
+    assert (await w.core.storage.items.get(item_id)).status == "retired"
     await w.modlog_post(f"removed joke #{item_id}")
     restored = await w.reply(w.carol, "content restore", id=item_id)
     assert restored.content.startswith(f"Restored joke #{item_id}")
-    actions = [r.action for r in await w.core.moderation_repo.actions(w.guild.id)]
+    actions = [r.action for r in await w.core.storage.audit.actions(w.guild.id)]
     assert actions[:5] == ["restore", "retire", "edit", "edit", "add"]
 
 
@@ -396,14 +399,14 @@ async def test_content_scope_between_servers(w: World) -> None:
         assert answer.ephemeral and answer.content == f"There is no item #{theirs} in this server."
     refused = await (await w.slash(w.carol, "content edit", id=theirs)).original_message()
     assert refused.content == f"There is no item #{theirs} in this server."
-    assert (await w.core.items.get(theirs)).status == "active"
+    assert (await w.core.storage.items.get(theirs)).status == "active"
     # Global content: cannot be edited, can be hidden here.
-    pack = (await w.core.items.find(kind="joke", global_only=True))[0]
+    pack = (await w.core.storage.items.find(kind="joke", global_only=True))[0]
     refused = await (await w.slash(w.carol, "content edit", id=pack.id)).original_message()
     assert "global content from a pack" in refused.content
     hidden = await w.reply(w.carol, "content remove", id=pack.id)
     assert hidden.content.startswith(f"Hid global joke #{pack.id} in this server.")
-    assert await w.core.moderation_repo.hidden_reason(w.other.id, pack.id) is None
+    assert await w.core.storage.moderation.hidden_reason(w.other.id, pack.id) is None
 
 
 # --- /settings -------------------------------------------------------------------------------------
@@ -422,13 +425,13 @@ async def test_settings(w: World) -> None:
     await w.reply(w.carol, "settings category", name="Programming", blocked=True)
     await w.reply(w.carol, "settings flag", name="dark", blocked=True)
     await w.reply(w.carol, "settings report-threshold", count=2)
-    settings = await w.core.settings.get(w.guild.id)
+    settings = await w.core.storage.settings.get(w.guild.id)
     assert (settings.safe_mode, settings.blocked_categories, settings.blocked_flags, settings.report_threshold) == (
         False, ("programming",), {"dark"}, 2)
     # Blocked categories are honoured by picks.
     blocked = await w.reply(w.bob, "joke", category="programming")
     assert "switched off in this server" in blocked.content
-    record = (await w.core.moderation_repo.actions(w.guild.id))[0]
+    record = (await w.core.storage.audit.actions(w.guild.id))[0]
     assert (record.actor_id, record.before, record.after) == (
         w.carol.id, {"report_threshold": None}, {"report_threshold": 2})
 
@@ -461,15 +464,15 @@ async def test_members_are_refused_on_the_server_side(w: World) -> None:
     # A server may open the commands to everyone; the bot still refuses members.
     w.open_to_everyone(*MOD_COMMANDS)
     await suggest(w, w.alice, "joke", ZEBRA)
-    pack = (await w.core.items.find(kind="joke", global_only=True))[0]
+    pack = (await w.core.storage.items.find(kind="joke", global_only=True))[0]
     for command, options in [("review", {}), ("content remove", {"id": pack.id}), ("content show", {"id": pack.id}),
                              ("content add", {"kind": "joke"}), ("content edit", {"id": pack.id}),
                              ("settings safe-mode", {"enabled": False}), ("settings show", {})]:
         answer = await w.reply(w.bob, command, **options)
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that"), command
-    assert (await w.core.moderation_repo.next_pending(w.guild.id)).pending
-    assert (await w.core.settings.get(w.guild.id)).safe_mode
-    assert await w.core.moderation_repo.hidden_reason(w.guild.id, pack.id) is None
+    assert (await w.core.storage.moderation.next_pending(w.guild.id)).pending
+    assert (await w.core.storage.settings.get(w.guild.id)).safe_mode
+    assert await w.core.storage.moderation.hidden_reason(w.guild.id, pack.id) is None
 
 
 async def test_a_moderator_button_pressed_without_rights_changes_nothing(w: World) -> None:
@@ -484,9 +487,9 @@ async def test_a_moderator_button_pressed_without_rights_changes_nothing(w: Worl
         assert ix.modal is None
         answer = await ix.original_message()
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that"), action
-    case = await w.core.moderation_repo.get_case(1, w.guild.id)
+    case = await w.core.storage.moderation.get_case(1, w.guild.id)
     assert case.pending and case.proposal.flags == frozenset()
-    assert await w.core.moderation_repo.actions(w.guild.id, target="case:1") == []
+    assert await w.core.storage.audit.actions(w.guild.id, target="case:1") == []
 
 
 async def test_two_moderators_deciding_at_once(w: World) -> None:
@@ -504,9 +507,9 @@ async def test_two_moderators_deciding_at_once(w: World) -> None:
     assert told.content.startswith(f"⚠️ Suggestion #1 was already approved by <@{w.carol.id}>.")
     assert "**Suggestion #2**" in told.content  # and the next one comes up
     assert rejected.responded
-    case = await w.core.moderation_repo.get_case(1, w.guild.id)
+    case = await w.core.storage.moderation.get_case(1, w.guild.id)
     assert (case.status, case.decided_by) == ("approved", w.carol.id)
-    assert [r.action for r in await w.core.moderation_repo.actions(w.guild.id, target="case:1")] == ["approve"]
+    assert [r.action for r in await w.core.storage.audit.actions(w.guild.id, target="case:1")] == ["approve"]
     await w.dm(w.alice, "was approved")
 
 
@@ -520,7 +523,7 @@ async def test_simultaneous_clicks_make_one_decision(w: World) -> None:
     texts = [w.message(first).content, w.message(second).content]
     assert sum(t.startswith("✅ Approved suggestion #1") for t in texts) == 1
     assert sum(t.startswith("⚠️ Suggestion #1 was already approved") for t in texts) == 1
-    items = [i for i in await w.core.items.find(kind="joke") if i.guild_id == w.guild.id]
+    items = [i for i in await w.core.storage.items.find(kind="joke") if i.guild_id == w.guild.id]
     assert len(items) == 1
     await w.dm(w.alice, "was approved")
 
@@ -545,12 +548,12 @@ async def test_two_moderators_editing_the_same_item_at_once(w: World) -> None:
     [loser] = [who for who in mods if who is not winner]
     assert answers[loser.id] == (f"Joke #{item_id} was changed by someone else meanwhile, so this edit was not saved; "
                                  "open it again.")
-    item = await w.core.items.get(item_id)
+    item = await w.core.storage.items.get(item_id)
     assert item.body.text == texts[winner.id]
     # The original is the one earlier version; one edit is recorded and posted, from the original.
-    versions = await w.core.moderation_repo.versions(item_id, "joke", item.key)
+    versions = await w.core.storage.moderation.versions(item_id, "joke", item.key)
     assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.id)]
-    logged = await w.core.moderation_repo.actions(w.guild.id, target=f"item:{item_id}")
+    logged = await w.core.storage.audit.actions(w.guild.id, target=f"item:{item_id}")
     edits = [r for r in logged if r.action == "edit"]
     assert [(r.actor_id, r.before["body"]["text"], r.after["body"]["text"]) for r in edits] == [
         (winner.id, original, texts[winner.id])]
@@ -561,8 +564,8 @@ async def test_two_moderators_editing_the_same_item_at_once(w: World) -> None:
     assert (await again.response()).modal.field("joke").value == texts[winner.id]
     answer = await (await w.form(loser, again, {"joke": texts[loser.id]})).original_message()
     assert answer.content == f"Edited joke #{item_id}; the previous version is kept."
-    assert (await w.core.items.get(item_id)).body.text == texts[loser.id]
-    versions = await w.core.moderation_repo.versions(item_id, "joke", item.key)
+    assert (await w.core.storage.items.get(item_id)).body.text == texts[loser.id]
+    versions = await w.core.storage.moderation.versions(item_id, "joke", item.key)
     assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.id),
                                                                      (texts[winner.id], loser.id)]
 
@@ -581,9 +584,9 @@ async def test_two_moderators_editing_a_suggestion_in_review(w: World) -> None:
     assert told.content.startswith("⚠️ Suggestion #1 was changed by someone else meanwhile, so this edit was not "
                                    "saved; open it again.")
     assert "**Suggestion #1**" in told.content and "Stripes win races." in told.embed["description"]
-    case = await w.core.moderation_repo.get_case(1, w.guild.id)
+    case = await w.core.storage.moderation.get_case(1, w.guild.id)
     assert case.proposal.body.punchline == "Stripes win races."
-    [record] = await w.core.moderation_repo.actions(w.guild.id, target="case:1")
+    [record] = await w.core.storage.audit.actions(w.guild.id, target="case:1")
     assert (record.actor_id, record.before["body"]["punchline"]) == (w.carol.id, ZEBRA["punchline"])
     again = await w.click(w.dan, told, "review:1:edit")
     assert again.modal.field("punchline").value == "Stripes win races."

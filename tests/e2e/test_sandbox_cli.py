@@ -32,5 +32,5 @@ def test_sandbox_through_its_standard_input(tmp_path: Path) -> None:
     assert "👍 1" in text  # the click landed and the message was redrawn
     assert "Mood: tired" in text
     assert "Benefits" in text and "Disadvantages" in text
-    assert "no joke category called **nonsense**" in text
+    assert "no joke category called `nonsense`" in text
     assert (tmp_path / "try.db").exists()

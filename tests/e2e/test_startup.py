@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.app import run_banter
-from bot.sandbox.testing import sandbox
+from discord_emulator.driver import sandbox
 from tests.e2e.harness import START, banter, fresh_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ async def test_unexpected_error_is_logged_and_apologised_for(tmp_path: Path, cap
         async def broken(*args: object, **kwargs: object) -> None:
             raise RuntimeError("the disk caught fire")
 
-        monkeypatch.setattr(b.core.picker, "pick", broken)
+        monkeypatch.setattr(b.core.picks, "pick", broken)
         with caplog.at_level(logging.ERROR):
             ix = await b.emu.slash(b.sb.alice, b.sb.general, "joke")
             response = await ix.response()

@@ -59,4 +59,4 @@ _members = itertools.count(10_000)
 async def vote(core: Core, item_id: int, *, up: int = 0, down: int = 0, guild_id: int = 111) -> None:
     """``up`` 👍 and ``down`` 👎 from as many members never seen before, now (by the core's clock)."""
     for n in range(up + down):
-        await core.voting.click(item_id=item_id, guild_id=guild_id, user_id=next(_members), up=n < up)
+        await core.votes.click(item_id=item_id, guild_id=guild_id, user_id=next(_members), up=n < up)

@@ -47,7 +47,7 @@ async def test_the_site_starts_with_the_bot_and_stops_with_it(tmp_path: Path) ->
                 assert response.status == 200
                 assert (await response.json())["id"] == 5
         # The site and the bot share one core: a vote in Discord shows on the site at once.
-        await b.core.voting.click(item_id=5, guild_id=b.sb.guild.id, user_id=b.sb.alice.id, up=True)
+        await b.core.votes.click(item_id=5, guild_id=b.sb.guild.id, user_id=b.sb.alice.id, up=True)
         async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/api/v1/items/5") as response:
             assert (await response.json())["votes"] == {"up": 1, "down": 0}
     with pytest.raises(aiohttp.ClientConnectorError):

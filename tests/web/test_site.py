@@ -74,8 +74,8 @@ async def test_the_day_is_the_same_all_utc_day_and_kept_in_the_sites_own_scope(
     first = await get_json(client, "/")
     await clock.advance(timedelta(hours=11, minutes=59))  # 23:59 UTC
     assert (await get_json(client, "/"))["joke_of_the_day"]["id"] == first["joke_of_the_day"]["id"]
-    assert await core.history.daily_pick(SITE_SCOPE, "joke", "2026-03-14") == first["joke_of_the_day"]["id"]
-    assert await core.history.daily_pick(SITE_SCOPE, "discussion", "2026-03-14") == (
+    assert await core.storage.history.daily_pick(SITE_SCOPE, "joke", "2026-03-14") == first["joke_of_the_day"]["id"]
+    assert await core.storage.history.daily_pick(SITE_SCOPE, "discussion", "2026-03-14") == (
         first["discussion_of_the_day"]["id"])
     await clock.advance(timedelta(minutes=2))
     nxt = await get_json(client, "/")
@@ -269,7 +269,7 @@ async def test_explicit_items_stay_out_unless_the_operator_allows_them(
         await get_json(client, f"/api/v1/items/{rude.id}?safe=off", status=404)
         html = await get_html(client, f"/jokes/{rude.id}?safe=off", status=404)
         assert "Very rude" not in html and "safe mode" not in html.split("<main")[1].split("</main>")[0]
-    allowing = CatalogService(core.storage.catalog, core.picker, core.library.moods, core.clock,
+    allowing = CatalogService(core.storage.catalog, core.picks, core.packs.moods, core.clock,
                               allow_flags={"explicit"})
     async with make_client(catalog=allowing) as client:
         assert (await get_json(client, f"/api/v1/items/{rude.id}?safe=off"))["flags"] == ["explicit"]
@@ -353,7 +353,7 @@ async def test_pages_have_a_language_landmarks_labels_and_a_preview(client: Test
 
 
 async def test_the_public_url_makes_previews_absolute(core: Core, make_client: Callable[..., TestClient]) -> None:
-    catalog = CatalogService(core.storage.catalog, core.picker, core.library.moods, core.clock,
+    catalog = CatalogService(core.storage.catalog, core.picks, core.packs.moods, core.clock,
                              public_url="https://banter.example.org/")
     async with make_client(catalog=catalog) as client:
         html = await get_html(client, "/jokes/5")
@@ -461,7 +461,7 @@ async def test_the_stylesheet_is_versioned_and_cached(client: TestClient) -> Non
 async def test_item_embeds_link_to_their_page_only_when_the_site_is_public(core: Core) -> None:
     from cogs.ui import item_embed
 
-    public = CatalogService(core.storage.catalog, core.picker, core.library.moods, core.clock,
+    public = CatalogService(core.storage.catalog, core.picks, core.packs.moods, core.clock,
                             public_url="https://banter.example.org")
     joke = await core.storage.items.get(5)
     assert joke is not None

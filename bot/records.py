@@ -1,0 +1,282 @@
+"""The records the storage hands the services, as every backend reads and writes them.
+
+Dataclasses for schedules and posts of the day, review cases and reports, versions, the action
+log, and the row layout an item is read in; no SQL. Services and edges import these from here,
+never from a backend.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from bot.models import ContentEntry, Item, Kind, VoteTally, body_from_json, mask_to_flags
+
+
+def kind_list(kinds: str) -> tuple[Kind, ...]:
+    """The kinds a schedule's ``kinds`` ('discussion', 'joke' or 'both') posts, in posting order.
+
+    The discussion goes first: it carries the ping and opens the thread.
+    """
+    return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class DailySchedule:
+    guild_id: int
+    channel_id: int
+    post_time: str
+    kinds: str  # 'discussion', 'joke' or 'both'
+    role_id: int | None
+    thread: bool
+    enabled: bool
+    next_date: date
+    next_due: datetime
+
+    @property
+    def kind_list(self) -> tuple[Kind, ...]:
+        return kind_list(self.kinds)
+
+
+@dataclass(frozen=True)
+class DailyPost:
+    id: int
+    guild_id: int
+    kind: Kind
+    local_date: date
+    status: str  # 'sending', 'sent', 'failed' or 'missed'
+    channel_id: int
+    role_id: int | None
+    want_thread: bool
+    manual: bool
+    item_id: int | None
+    nonce: str | None
+    attempts: int
+    due_at: datetime
+    claimed_at: datetime
+    posted_at: datetime | None
+    message_id: int | None
+    thread_id: int | None
+    thread_error: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """A ledger row to write: a claim (``status='sending'``, with a nonce) or a ``'missed'`` note."""
+
+    kind: Kind
+    local_date: date
+    status: str
+    channel_id: int
+    due_at: str
+    role_id: int | None = None
+    want_thread: bool = False
+    nonce: str | None = None
+    error: str | None = None
+
+
+def entry_to_json(entry: ContentEntry) -> dict[str, Any]:
+    """The parts of an entry a moderator can change, as JSON data: the one form in which suggestions,
+    old versions and the before and after of the action log keep content."""
+    return {
+        "body": entry.body.to_json(),
+        "categories": list(entry.categories),
+        "moods": list(entry.moods),
+        "flags": sorted(entry.flags),
+        "language": entry.language,
+        "credit": entry.credit,
+    }
+
+
+def entry_from_json(kind: Kind, key: str, data: dict[str, Any]) -> ContentEntry:
+    """The entry :func:`entry_to_json` describes."""
+    return ContentEntry(
+        kind=kind,
+        key=key,
+        body=body_from_json(kind, data["body"]),
+        categories=tuple(data.get("categories", ())),
+        moods=tuple(data.get("moods", ())),
+        flags=frozenset(data.get("flags", ())),
+        language=data.get("language", "en"),
+        credit=data.get("credit", ""),
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    """Something in (or once in) a server's review queue."""
+
+    id: int
+    guild_id: int
+    type: str  # suggestion, report or addition
+    status: str  # pending, approved, rejected (suggestions); kept, removed (reports)
+    kind: Kind
+    user_id: int
+    item_id: int | None
+    proposal: ContentEntry | None  # what a suggestion proposes
+    created_at: str
+    decided_at: str | None
+    decided_by: int | None
+    decision_reason: str | None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    case_id: int
+    user_id: int
+    reason: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """An item's content before one of its edits."""
+
+    id: int
+    item_id: int
+    entry: ContentEntry
+    edited_by: int | None
+    edited_at: str
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What an edit checks an item against under the write lock."""
+
+    content_hash: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    id: int
+    kind: Kind
+    guild_id: int | None
+    body: dict[str, Any]
+
+
+# What an action stores before and after, and what else it came with: JSON objects.
+Values = dict[str, object]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One action to record, as data: what was done, to what, and the values before and after."""
+
+    action: str  # add, approve, reject, keep, retire, hide, edit, edit-suggestion, restore, settings
+    target: str  # 'item:<id>', 'case:<id>' or 'settings': what the action is filed under
+    kind: Kind | None = None
+    item_id: int | None = None
+    case_id: int | None = None
+    member_id: int | None = None  # the member the action concerns (whose suggestion it was)
+    before: Values | None = None
+    after: Values | None = None
+    details: Values = field(default_factory=dict)  # numbers and names that came with it
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    """One moderation action as recorded: who (None for the bot itself), what, when, before and after.
+
+    ``summary`` is set only on rows written before the log kept its fields as data (migration 4).
+    """
+
+    id: int
+    guild_id: int
+    actor_id: int | None
+    entry: AuditEntry
+    created_at: str
+    summary: str | None = None
+
+    @property
+    def action(self) -> str:
+        return self.entry.action
+
+    @property
+    def target(self) -> str:
+        return self.entry.target
+
+    @property
+    def before(self) -> Values | None:
+        return self.entry.before
+
+    @property
+    def after(self) -> Values | None:
+        return self.entry.after
+
+    @property
+    def reason(self) -> str | None:
+        return self.entry.reason
+
+
+def daily_scope(guild_id: int) -> int:
+    """The history scope of a server's pick of the day. Channel ids are positive snowflakes, and
+    on servers made before 2017 #general has the server's own id, so the day's picks use the
+    negated id: a scope no channel can have."""
+    return -guild_id
+
+
+ITEM_FIELDS = ("id", "kind", "key", "guild_id", "origin", "status", "body", "flags", "language", "credit",
+               "up", "down", "tags")
+
+
+ITEM_WIDTH = len(ITEM_FIELDS)
+
+
+_ID, _UP, _DOWN = (ITEM_FIELDS.index(c) for c in ("id", "up", "down"))
+
+
+class Candidate(NamedTuple):
+    """An eligible item as a pick reads it: its votes to weigh it by, and the values of its row,
+    so that the chosen one becomes an :class:`Item` (:func:`item_of`) without a second read.
+    (A tuple: a pick builds several, and a frozen dataclass costs more to make.)"""
+
+    id: int
+    up: int
+    down: int
+    values: tuple[Any, ...] = ()
+
+    def item(self) -> Item:
+        """The candidate as an item, with this server's tally (every candidate query reads it)."""
+        return item_of(self.values, with_tally=True)
+
+
+def candidate(row: Sequence[Any]) -> Candidate:
+    """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item_of``)."""
+    values = tuple(row)
+    return Candidate(values[_ID], values[_UP], values[_DOWN], values)
+
+
+def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
+    """The item of a row that starts with ``ITEM_COLUMNS`` (followed by ``TALLY_COLUMNS``
+    when ``with_tally``). Read by position: every pick goes through here, and looking
+    columns up by name costs more than the rest of it."""
+    values = tuple(row)
+    item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags = (
+        values[:ITEM_WIDTH]
+    )
+    categories, moods = [], []
+    for tag in json.loads(tags):
+        group, _, name = tag.partition(":")
+        if group == "category":
+            categories.append(name)
+        elif group == "mood":
+            moods.append(name)
+    g_up, g_down = values[ITEM_WIDTH:ITEM_WIDTH + 2] if with_tally else (0, 0)
+    return Item(
+        id=item_id, kind=kind, key=key, guild_id=guild_id, origin=origin, status=status,
+        body=body_from_json(kind, json.loads(body)),
+        categories=tuple(categories), moods=tuple(moods), flags=mask_to_flags(flags),
+        language=language, credit=credit, up=up, down=down,
+        tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
+    )

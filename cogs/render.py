@@ -1,0 +1,95 @@
+"""What the services say as data, written for Discord: the mentions, command names and code in
+error messages, and the sentence for each recorded moderation action. Not an extension itself."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.records import ActionRecord
+
+MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
+SETTING_NAMES = {
+    "safe_mode": "safe mode", "moderator_role_id": "moderator role", "suggestions_enabled": "suggestions",
+    "report_threshold": "report threshold", "modlog_channel_id": "mod-log channel",
+    "blocked_categories": "blocked categories", "blocked_flags": "blocked flags",
+}
+
+
+def markup(value: object) -> str:
+    """One value of a message, as Discord shows it."""
+    if isinstance(value, Mention):
+        return MENTION_FORMATS[value.kind].format(value.id)
+    if isinstance(value, Command):
+        return f"`/{value.name}`"
+    if isinstance(value, Code):
+        return f"`{value.text}`"
+    if isinstance(value, Codes):
+        return ", ".join(f"`{text}`" for text in value.texts)
+    return str(value)
+
+
+def error_text(error: UserError) -> str:
+    """A user-facing error as the member reads it in Discord."""
+    return error.render(markup)
+
+
+def _on_off(value: object) -> str:
+    return "on" if value else "off"
+
+
+def _setting_text(key: str, value: object, default_threshold: object) -> str:
+    if key in ("safe_mode", "suggestions_enabled"):
+        return _on_off(value)
+    if key in ("moderator_role_id", "modlog_channel_id"):
+        kind: Literal["role", "channel"] = "role" if key == "moderator_role_id" else "channel"
+        return markup(Mention(kind, value)) if isinstance(value, int) else "none"
+    if key == "report_threshold":
+        return str(value) if value else f"default ({default_threshold})"
+    return ", ".join(map(str, value)) if isinstance(value, list) and value else "none"
+
+
+def _settings_text(record: ActionRecord) -> str:
+    before, after = record.before or {}, record.after or {}
+    default = record.entry.details.get("default_threshold")
+    changes = [f"{SETTING_NAMES.get(key, key)} {_setting_text(key, before.get(key), default)} → "
+               f"{_setting_text(key, value, default)}" for key, value in after.items() if before.get(key) != value]
+    return "changed settings: " + "; ".join(changes)
+
+
+def action_text(record: ActionRecord) -> str:
+    """What a recorded action did, as a sentence that follows the actor's name ("approved suggestion #3 …")."""
+    if record.summary is not None:
+        return record.summary  # written before the log kept data; its markup is already Discord's
+    entry = record.entry
+    details = entry.details
+    label = f"{entry.kind} #{entry.item_id}"
+    case = f" (report case #{entry.case_id})" if entry.case_id is not None else ""
+    member = markup(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"
+    flag = f"turned {details['flag']} {_on_off(details.get('on'))} for" if "flag" in details else "edited"
+    match entry.action:
+        case "add":
+            return f"added {label}"
+        case "approve":
+            return f"approved suggestion #{entry.case_id} from {member}: it is now {label}"
+        case "reject":
+            return f"rejected suggestion #{entry.case_id} from {member}"
+        case "keep":
+            shown = ": it shows here again" if (record.before or {}).get("hidden") == "reports" else ""
+            return f"kept {label}{case}{shown}"
+        case "retire":
+            return f"removed {label}{case}: retired, its votes are kept"
+        case "hide" if record.actor_id is None:
+            return (f"hid {label} in this server after {details.get('reports')} reports "
+                    f"(report case #{entry.case_id} waits in /review)")
+        case "hide":
+            return f"hid global {label} in this server{case}"
+        case "edit":
+            return f"{flag} {label} (the previous version is kept as version {details.get('version')})"
+        case "edit-suggestion":
+            return f"{flag} suggestion #{entry.case_id}"
+        case "restore":
+            return f"restored {label}: it shows in this server again"
+        case "settings":
+            return _settings_text(record)
+    return f"{entry.action} {entry.target}"

@@ -1,0 +1,145 @@
+"""Discord's numbers: snowflakes, permission bits, channel types, message flags and intents."""
+
+from __future__ import annotations
+
+import enum
+import time
+from datetime import UTC, datetime
+
+DISCORD_EPOCH_MS = 1420070400000
+
+
+class SnowflakeFactory:
+    """Realistic, strictly increasing snowflakes (timestamp | worker | process | increment)."""
+
+    def __init__(self, worker: int = 1, process: int = 0) -> None:
+        self._last = 0
+        self._low = (worker & 0x1F) << 17 | (process & 0x1F) << 12
+
+    def next(self) -> int:
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        value = ms << 22 | self._low
+        # Two ids in the same millisecond: bump the increment so ids stay unique and ordered.
+        if value <= self._last:
+            value = self._last + 1
+        self._last = value
+        return value
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
+
+
+def iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.isoformat()
+
+
+class Permissions(enum.IntFlag):
+    """Discord permission bits (only the ones a text bot meets are named)."""
+
+    CREATE_INSTANT_INVITE = 1 << 0
+    KICK_MEMBERS = 1 << 1
+    BAN_MEMBERS = 1 << 2
+    ADMINISTRATOR = 1 << 3
+    MANAGE_CHANNELS = 1 << 4
+    MANAGE_GUILD = 1 << 5
+    ADD_REACTIONS = 1 << 6
+    VIEW_AUDIT_LOG = 1 << 7
+    VIEW_CHANNEL = 1 << 10
+    SEND_MESSAGES = 1 << 11
+    SEND_TTS_MESSAGES = 1 << 12
+    MANAGE_MESSAGES = 1 << 13
+    EMBED_LINKS = 1 << 14
+    ATTACH_FILES = 1 << 15
+    READ_MESSAGE_HISTORY = 1 << 16
+    MENTION_EVERYONE = 1 << 17
+    USE_EXTERNAL_EMOJIS = 1 << 18
+    CONNECT = 1 << 20
+    SPEAK = 1 << 21
+    CHANGE_NICKNAME = 1 << 26
+    MANAGE_NICKNAMES = 1 << 27
+    MANAGE_ROLES = 1 << 28
+    MANAGE_WEBHOOKS = 1 << 29
+    USE_APPLICATION_COMMANDS = 1 << 31
+    MANAGE_THREADS = 1 << 34
+    CREATE_PUBLIC_THREADS = 1 << 35
+    CREATE_PRIVATE_THREADS = 1 << 36
+    SEND_MESSAGES_IN_THREADS = 1 << 38
+    MODERATE_MEMBERS = 1 << 40
+
+
+ALL_PERMISSIONS = (1 << 51) - 1
+
+# What a fresh server grants @everyone (close to Discord's defaults for a new guild).
+DEFAULT_EVERYONE_PERMISSIONS = int(
+    Permissions.CREATE_INSTANT_INVITE
+    | Permissions.ADD_REACTIONS
+    | Permissions.VIEW_CHANNEL
+    | Permissions.SEND_MESSAGES
+    | Permissions.EMBED_LINKS
+    | Permissions.ATTACH_FILES
+    | Permissions.READ_MESSAGE_HISTORY
+    | Permissions.USE_EXTERNAL_EMOJIS
+    | Permissions.CONNECT
+    | Permissions.SPEAK
+    | Permissions.CHANGE_NICKNAME
+    | Permissions.USE_APPLICATION_COMMANDS
+    | Permissions.CREATE_PUBLIC_THREADS
+    | Permissions.CREATE_PRIVATE_THREADS
+    | Permissions.SEND_MESSAGES_IN_THREADS
+)
+
+# The bot's managed role: what an invite link for a chat bot typically asks for.
+DEFAULT_BOT_PERMISSIONS = int(
+    Permissions.VIEW_CHANNEL
+    | Permissions.SEND_MESSAGES
+    | Permissions.SEND_MESSAGES_IN_THREADS
+    | Permissions.CREATE_PUBLIC_THREADS
+    | Permissions.CREATE_PRIVATE_THREADS
+    | Permissions.MANAGE_THREADS
+    | Permissions.MANAGE_MESSAGES
+    | Permissions.EMBED_LINKS
+    | Permissions.ATTACH_FILES
+    | Permissions.READ_MESSAGE_HISTORY
+    | Permissions.ADD_REACTIONS
+    | Permissions.USE_EXTERNAL_EMOJIS
+    | Permissions.USE_APPLICATION_COMMANDS
+)
+
+
+class ChannelType(enum.IntEnum):
+    GUILD_TEXT = 0
+    DM = 1
+    GUILD_VOICE = 2
+    GUILD_CATEGORY = 4
+    GUILD_ANNOUNCEMENT = 5
+    ANNOUNCEMENT_THREAD = 10
+    PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
+    GUILD_FORUM = 15
+
+
+THREAD_TYPES = frozenset({ChannelType.ANNOUNCEMENT_THREAD, ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD})
+
+
+class MessageFlags(enum.IntFlag):
+    CROSSPOSTED = 1 << 0
+    SUPPRESS_EMBEDS = 1 << 2
+    HAS_THREAD = 1 << 5
+    EPHEMERAL = 1 << 6
+    LOADING = 1 << 7
+    SUPPRESS_NOTIFICATIONS = 1 << 12
+    IS_COMPONENTS_V2 = 1 << 15
+
+
+class Intents(enum.IntFlag):
+    GUILDS = 1 << 0
+    GUILD_MEMBERS = 1 << 1
+    GUILD_MESSAGES = 1 << 9
+    GUILD_MESSAGE_REACTIONS = 1 << 10
+    DIRECT_MESSAGES = 1 << 12
+    MESSAGE_CONTENT = 1 << 15
+    GUILD_PRESENCES = 1 << 8
+
+
+PRIVILEGED_INTENTS = int(Intents.GUILD_MEMBERS | Intents.GUILD_PRESENCES | Intents.MESSAGE_CONTENT)

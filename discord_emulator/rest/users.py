@@ -1,0 +1,72 @@
+"""Who the bot is and where to connect: gateway info, users, the application, DMs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from .. import payloads as P
+from ..perms import channel_permissions
+from .errors import error, single_form_error
+from .resource import Resource
+from .routing import Ctx, Reply, Router, ok
+
+log = logging.getLogger(__name__)
+
+
+class Users(Resource):
+    def routes(self, router: Router) -> None:
+        add = router.add
+        add("GET", "/gateway", self.get_gateway, auth=False)
+        add("GET", "/gateway/bot", self.get_gateway_bot)
+        add("GET", "/users/@me", self.get_me)
+        add("GET", "/oauth2/applications/@me", self.get_application)
+        add("GET", "/applications/@me", self.get_application)
+        add("GET", "/users/@me/guilds", self.get_my_guilds)
+        add("GET", "/users/{user_id}", self.get_user)
+        add("POST", "/users/@me/channels", self.create_dm)
+
+    def get_gateway(self, ctx: Ctx) -> Reply:
+        return ok({"url": self.world.settings.gateway_url})
+
+    def get_gateway_bot(self, ctx: Ctx) -> Reply:
+        limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        return ok({"url": self.world.settings.gateway_url, "shards": 1, "session_start_limit": limits})
+
+    def get_me(self, ctx: Ctx) -> Reply:
+        return ok(P.user_pii(self.world.bot_user))
+
+    def get_application(self, ctx: Ctx) -> Reply:
+        return ok(self.payloads.application())
+
+    def get_my_guilds(self, ctx: Ctx) -> Reply:
+        out: list[dict[str, Any]] = [
+            {
+                "id": str(g.id),
+                "name": g.name,
+                "icon": None,
+                "banner": None,
+                "owner": False,
+                "permissions": str(channel_permissions(g, g.members[self.world.bot_user.id], None)),
+                "features": [],
+            }
+            for g in self.world.guilds.values()
+        ]
+        return ok(out)
+
+    def get_user(self, ctx: Ctx) -> Reply:
+        found = self.world.users.get(ctx.snowflake("user_id"))
+        if found is None:
+            raise error(10013)
+        return ok(P.user(found))
+
+    def create_dm(self, ctx: Ctx) -> Reply:
+        body = ctx.json_object()
+        raw = body.get("recipient_id")
+        if raw is None:
+            raise single_form_error(("recipient_id",), "BASE_TYPE_REQUIRED", "This field is required")
+        target = self.world.users.get(int(raw)) if str(raw).isdigit() else None
+        if target is None:
+            raise error(10013)
+        # Discord creates the channel even when the user has DMs closed; sending then fails (50007).
+        return ok(self.payloads.channel(self.events.dm_channel(target)))
