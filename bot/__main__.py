@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot`` (or ``banter``) run | import | export | check-content | mood | sandbox |
+"""Command line: ``python -m bot`` (or ``banter``) run | web | import | export | check-content | mood | sandbox |
 backup | restore.
 
 What a command produces goes to stdout, so it can be piped; logs and errors go to stderr."""
@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     add("run", "Run the bot (needs DISCORD_TOKEN).")
+    p = add("web", "Serve the public web site alone, against the configured database.")
+    p.add_argument("--host", help="listen on this address (default: web.host)")
+    p.add_argument("--port", type=int, help="listen on this port (default: web.port)")
     p = add("import", "Import content packs from a folder, or a JokeAPI JSON file.")
     p.add_argument("path", type=Path, help="a folder laid out like content/, or with --format jokeapi a JSON file")
     p.add_argument("--format", choices=("packs", "jokeapi"), default="packs",
@@ -114,6 +117,19 @@ async def _export(config: Config, path: Path) -> str:
     return "\n".join([f"wrote {p}" for p in written] + [f"exported {len(written)} packs to {path}"])
 
 
+async def _web(config: Config, host: str | None, port: int | None) -> None:
+    from bot.core import Core
+    from web.server import serve_forever
+
+    web = dataclasses.replace(config.web, host=host or config.web.host,
+                              port=config.web.port if port is None else port)
+    core = await Core.open(config)
+    try:
+        await serve_forever(core.catalog, web)
+    finally:
+        await core.close()
+
+
 def _check(config: Config, path: Path | None) -> str:
     from bot.core import content_folders
     from bot.services.packs import load_library
@@ -165,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import launcher
 
             asyncio.run(launcher.run_until_terminated(config))
+        elif args.command == "web":
+            asyncio.run(_web(config, args.host, args.port))
         elif args.command == "import":
             print(asyncio.run(_import(config, args.path, args.format)))
         elif args.command == "export":
@@ -184,7 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sandbox":
             from bot.sandbox.app import run_sandbox
 
-            return asyncio.run(run_sandbox(config, db_path=args.db))
+            # The sandbox is a private try-out: it serves no web site (nor takes its port).
+            offline = dataclasses.replace(config, web=dataclasses.replace(config.web, enabled=False))
+            return asyncio.run(run_sandbox(offline, db_path=args.db))
     except ContentError as exc:
         print(f"content is invalid ({len(exc.problems)} problems), nothing was written:", file=sys.stderr)
         for problem in exc.problems[:SHOWN_PROBLEMS]:

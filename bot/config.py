@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from bot.errors import ConfigError
+from bot.models import FLAGS
 from bot.yaml_errors import yaml_problem
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -61,6 +62,21 @@ def _paths(value: list[Any]) -> str | None:
     return "must be a list of folder paths (strings)"
 
 
+def _port(value: int) -> str | None:
+    return None if 0 <= value <= 65535 else "must be a TCP port from 0 to 65535 (0: any free port)"
+
+
+def _web_address(value: str) -> str | None:
+    scheme, _, rest = value.partition("://")
+    if scheme in ("http", "https") and rest.strip("/") and not any(c.isspace() for c in value):
+        return None
+    return "must be an http:// or https:// address, like https://banter.example.org"
+
+
+def _flag_names(value: list[Any]) -> str | None:
+    return None if all(item in FLAGS for item in value) else f"must list flags from: {', '.join(FLAGS)}"
+
+
 SCHEMA: dict[str, Key] = {
     "database.path": Key(str, "banter.db", _non_empty),
     "content.builtin": Key(bool, True),
@@ -72,7 +88,23 @@ SCHEMA: dict[str, Key] = {
     "daily.catch_up_minutes": Key(int, 360, _non_negative),
     "reports.hide_after": Key(int, 3, _positive),
     "suggestions.daily_limit": Key(int, 5, _positive),
+    "web.enabled": Key(bool, True),
+    "web.host": Key(str, "127.0.0.1", _non_empty),
+    "web.port": Key(int, 8080, _port),
+    "web.public_url": Key(str, None, _web_address, nullable=True),
+    "web.allow_flags": Key(list, [], _flag_names),
 }
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The public web site (``web.*``)."""
+
+    enabled: bool
+    host: str
+    port: int
+    public_url: str | None  # where visitors reach the site, without a trailing slash
+    allow_flags: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -86,6 +118,7 @@ class Config:
     daily_catch_up_minutes: int
     reports_hide_after: int
     suggestions_daily_limit: int
+    web: WebConfig
     source: str = "defaults"
     # How long logging in, and then reaching READY on the gateway, may each take.
     connect_timeout: float = 60.0
@@ -185,6 +218,13 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         daily_catch_up_minutes=values["daily.catch_up_minutes"],
         reports_hide_after=values["reports.hide_after"],
         suggestions_daily_limit=values["suggestions.daily_limit"],
+        web=WebConfig(
+            enabled=values["web.enabled"],
+            host=values["web.host"],
+            port=values["web.port"],
+            public_url=values["web.public_url"].rstrip("/") if values["web.public_url"] else None,
+            allow_flags=frozenset(values["web.allow_flags"]),
+        ),
         source=source,
         connect_timeout=float(values["discord.connect_timeout"]),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.services.catalog import CatalogService
 from bot.services.daily import DailyService
 from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
@@ -42,6 +43,7 @@ class Core:
     moods: MoodReader
     daily: DailyService
     moderation: ModerationService
+    catalog: CatalogService
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -63,6 +65,9 @@ class Core:
                 daily=DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes),
                 moderation=ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                              daily_limit=config.suggestions_daily_limit),
+                catalog=CatalogService(storage, picks, packs.moods, clock, rng,
+                                       allow_flags=config.web.allow_flags, public_url=config.web.public_url,
+                                       version=lambda: storage.db.writes),
             )
             await core.library.import_library(packs)
         except BaseException:

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 async def run(config: Config, *, clock: Clock | None = None,
               started: Callable[[BanterBot], None] | None = None, **bot_options: Any) -> None:
-    """Open the core, start the bot and run until it is closed.
+    """Open the core, start the web site (``web.enabled``) and the bot, and run until the bot is
+    closed; the site stops with it.
 
     ``started`` receives the bot before it connects; tests and the sandbox use it to hold a
     handle on the very bot that ``python -m bot run`` starts.
@@ -72,7 +73,14 @@ async def run_until_terminated(config: Config) -> None:
 async def _run(config: Config, token: str, clock: Clock | None, started: Callable[[BanterBot], None] | None,
                bot_options: dict[str, Any]) -> None:
     core = await Core.open(config, clock=clock)
+    site = None
     try:
+        if config.web.enabled:
+            # The public site is an edge of its own on the same core; it starts first, so a
+            # port already taken stops start-up before the bot connects.
+            from web.server import start_site
+
+            site = await start_site(core.catalog, config.web)
         async with BanterBot(core, **bot_options) as bot:
             if started is not None:
                 started(bot)
@@ -83,6 +91,8 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
             except (aiohttp.ClientConnectionError, OSError) as exc:
                 raise DiscordUnreachable(f"Could not reach Discord ({exc}): check this machine's network.") from None
     finally:
+        if site is not None:
+            await site.stop()
         await core.close()
 
 

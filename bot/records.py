@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from bot.models import ContentEntry, Item, Kind, VoteTally, body_from_json, mask_to_flags
 
@@ -280,3 +280,12 @@ def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
         language=language, credit=credit, up=up, down=down,
         tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
     )
+
+
+# The site's own scope, used where a server's id would be (hidden items, the day's picks and their
+# history). Discord ids are positive, so no server, channel or owner of an item has it, nor does
+# a server's day scope (its negated id, see ``daily_scope``). Settings are never stored for it, so
+# they are the defaults: safe mode on, UTC.
+SITE_SCOPE = 0
+
+Shape = Literal["single", "twopart"]

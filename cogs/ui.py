@@ -73,7 +73,8 @@ def footer(item: Item) -> str:
     return " · ".join(parts)
 
 
-def item_embed(item: Item) -> discord.Embed:
+def item_embed(item: Item, url: str | None = None) -> discord.Embed:
+    """How an item looks in a message; ``url`` (its page on the public site) makes the embed a link."""
     if isinstance(item.body, JokeBody):
         joke = item.body
         if joke.two_part:
@@ -91,6 +92,7 @@ def item_embed(item: Item) -> discord.Embed:
         for number, point in enumerate(topic.talking_points, 1):
             embed.add_field(name=f"{number}. {point.heading}", value=point.text, inline=False)
     embed.set_footer(text=footer(item))
+    embed.url = url
     return embed
 
 
@@ -165,4 +167,4 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
 async def item_message(core: Core, item: Item, guild_id: int) -> dict[str, Any]:
     """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
     tally = item.tally if item.tally is not None else await core.votes.tally(item.id, guild_id)
-    return {"embed": item_embed(item), "view": item_view(item.id, tally)}
+    return {"embed": item_embed(item, core.catalog.page_url(item)), "view": item_view(item.id, tally)}

@@ -8,7 +8,7 @@ call (``await storage.items.get(item_id)``); a change that must hold together is
         await tx.moderation.set_case_item(case_id, item_id)
 
 Everything in the block commits together or not at all, and no service ever holds a connection.
-The repositories (``bot.repositories``) are the SQL behind these names; what a backend does to be
+The repositories (``bot.storage.sqlite``) are the SQL behind these names; what a backend does to be
 fast (statements on the event loop, showings written behind, settings kept in memory) stays
 behind this seam too. SQLite (:mod:`bot.storage.sqlite`) is the one backend today.
 """
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from bot.storage.sqlite.audit import AuditLog
+    from bot.storage.sqlite.catalog import CatalogRepository
     from bot.storage.sqlite.daily import DailyRepository
     from bot.storage.sqlite.history import HistoryRepository
     from bot.storage.sqlite.items import ItemRepository
@@ -55,6 +56,9 @@ class Transaction(Protocol):
 
     @property
     def daily(self) -> DailyRepository: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
 
 
 class Storage(Transaction, Protocol):

@@ -25,7 +25,8 @@ START = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
 
 def make_config(tmp_path: Path, extra: str = "") -> Config:
     path = tmp_path / "config.yaml"
-    path.write_text("database:\n  path: banter.db\n" + extra, encoding="utf-8")
+    # No web site: the tests that want one start it on a port of their own (tests/web).
+    path.write_text("database:\n  path: banter.db\nweb:\n  enabled: false\n" + extra, encoding="utf-8")
     return load_config(path, environ={"DISCORD_TOKEN": "test-token"})
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.clock import Clock, SystemClock
 from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.cache import ReadCache
+from bot.storage.sqlite.catalog import CatalogRepository
 from bot.storage.sqlite.daily import DailyRepository
 from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.history import HistoryRepository, ShowingWriter
@@ -60,6 +61,10 @@ class _Repositories:
     @cached_property
     def daily(self) -> DailyRepository:
         return DailyRepository(self._sql)
+
+    @cached_property
+    def catalog(self) -> CatalogRepository:
+        return CatalogRepository(self._sql)
 
 
 class SqliteTransaction(_Repositories):

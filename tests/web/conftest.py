@@ -1,0 +1,49 @@
+"""The site's fixtures: the real core on a copy of the seeded database, the app over it, and an
+aiohttp test client (a real server on a free port of 127.0.0.1)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.core import Core
+from web.app import create_app
+from web.ratelimit import RateLimiter
+
+# High enough that no test but the rate limit's own meets it.
+GENEROUS = RateLimiter(rate=1e6, burst=1_000_000)
+
+
+@dataclass
+class FakeTime:
+    """A monotonic clock that moves only when told to (for the rate limiter)."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+async def client(core: Core) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(create_app(core.catalog, limiter=GENEROUS))) as c:
+        yield c
+
+
+@pytest.fixture
+def make_client(core: Core) -> Callable[..., TestClient]:
+    """A client for an app built with other arguments (its server starts on entering it)."""
+
+    def make(**options: object) -> TestClient:
+        catalog = options.pop("catalog", core.catalog)
+        return TestClient(TestServer(create_app(catalog, **options)))  # type: ignore[arg-type]
+
+    return make
