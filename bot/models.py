@@ -200,6 +200,7 @@ class GuildSettings:
     modlog_channel_id: int | None = None
     blocked_categories: tuple[str, ...] = ()
     blocked_flags: frozenset[str] = frozenset()
+    languages: tuple[str, ...] = ("en",)  # what picks draw from, by each item's language
 
     def excluded_flags_mask(self, gentle: bool = False) -> int:
         """Flags a pick must not carry: all of them in safe mode or for a gentle mood."""
@@ -226,6 +227,9 @@ class Filters:
     excluded_flags: int
     blocked_tags: tuple[str, ...]
     tag: str | None = None
+    # Languages of the global content it may draw from (empty: any); a server's own content is
+    # always its own, whatever language its form left on it.
+    languages: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, kind: Kind, settings: GuildSettings, *, tag: str | None = None, gentle: bool = False) -> Filters:
@@ -235,4 +239,5 @@ class Filters:
             excluded_flags=settings.excluded_flags_mask(gentle=gentle),
             blocked_tags=tuple(category_tag(c) for c in settings.blocked_categories),
             tag=tag,
+            languages=settings.languages,
         )

@@ -12,7 +12,7 @@ MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
 SETTING_NAMES = {
     "safe_mode": "safe mode", "moderator_role_id": "moderator role", "suggestions_enabled": "suggestions",
     "report_threshold": "report threshold", "modlog_channel_id": "mod-log channel",
-    "blocked_categories": "blocked categories", "blocked_flags": "blocked flags",
+    "blocked_categories": "blocked categories", "blocked_flags": "blocked flags", "languages": "languages",
 }
 
 

@@ -20,6 +20,7 @@ def settings_embed(settings: GuildSettings, default_threshold: int) -> discord.E
     embed.add_field(name="Safe mode", value=safe, inline=False)
     embed.add_field(name="Blocked categories", value=", ".join(settings.blocked_categories) or "none", inline=True)
     embed.add_field(name="Blocked flags", value=flags_text(settings.blocked_flags), inline=True)
+    embed.add_field(name="Languages", value=", ".join(settings.languages), inline=True)
     role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
     embed.add_field(name="Moderator role", value=role, inline=False)
     embed.add_field(name="Suggestions", value="on" if settings.suggestions_enabled else "off", inline=True)
@@ -133,6 +134,17 @@ class Settings(commands.GroupCog, group_name="settings"):
                 names[name] = names.get(name, 0) + count
         return [app_commands.Choice(name=f"{name} ({count})", value=name)
                 for name, count in sorted(names.items()) if current in name][:25]
+
+    @app_commands.command()
+    @app_commands.describe(codes="Language codes picks draw from, such as en or en, de")
+    @is_moderator()
+    async def languages(self, interaction: discord.Interaction, codes: app_commands.Range[str, 1, 100]) -> None:
+        """Choose which languages this server's jokes and topics come in."""
+        assert interaction.guild_id is not None
+        known = {entry.language for entry in self.core.packs.entries()}
+        change = await self.core.moderation.settings.set_languages(interaction.guild_id, actor_of(interaction),
+                                                                   codes, known)
+        await self._reply(interaction, change)
 
     @app_commands.command()
     @app_commands.describe(name="The content flag", blocked="Whether items with it are kept out (with safe mode off)")

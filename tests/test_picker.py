@@ -356,3 +356,22 @@ async def test_a_one_joke_category_can_be_picked_twice_before_it_is_shown(core: 
     f = await small_category(core, tmp_path, size=1)
     first = await core.picks.pick(f, scope_id=CHANNEL)  # e.g. two members at the same moment
     assert (await core.picks.pick(f, scope_id=CHANNEL)).id == first.id
+
+
+async def test_picks_draw_from_the_servers_languages(core: Core, tmp_path: Path) -> None:
+    await add_jokes(core, tmp_path, [
+        f"  - id: de-{n}\n    text: Ein Witz auf Deutsch, Nummer {n}.\n    categories: [sprachtest]\n"
+        "    language: de\n" for n in range(3)
+    ], name="deutsch")
+    # English by default: the German category is not even offered, and no pick is German.
+    with pytest.raises(UserError, match="no joke category called"):
+        await core.picks.filters("joke", GUILD, category="sprachtest")
+    f = await core.picks.filters("joke", GUILD)
+    assert all(item.language == "en" for item in [await show(core, f, CHANNEL) for _ in range(30)])
+    await core.storage.settings.update(GUILD, languages=("de",))
+    german = await core.picks.filters("joke", GUILD, category="sprachtest")
+    assert {(await show(core, german, CHANNEL + 1)).key for _ in range(3)} == {"de-0", "de-1", "de-2"}
+    # Another server still reads English only.
+    assert await core.storage.items.count_eligible(await core.picks.filters("joke", GUILD + 1)) == (
+        await core.storage.items.count_eligible(f)
+    )

@@ -590,3 +590,15 @@ async def test_two_moderators_editing_a_suggestion_in_review(w: World) -> None:
     assert (record.actor_id, record.before["body"]["punchline"]) == (w.carol.id, ZEBRA["punchline"])
     again = await w.click(w.dan, told, "review:1:edit")
     assert again.modal.field("punchline").value == "Stripes win races."
+
+
+async def test_settings_languages_takes_only_languages_with_content(w: World) -> None:
+    refused = await w.reply(w.carol, "settings languages", codes="en, xx")
+    assert refused.content.startswith("Give one or more of the languages there is content in: `")
+    assert "Languages" not in str(refused.embeds)
+    saved = await w.reply(w.carol, "settings languages", codes="EN")
+    fields = {f["name"]: f["value"] for f in saved.embeds[0]["fields"]}
+    assert fields["Languages"] == "en"
+    with pytest.raises(InvocationError):
+        await w.slash(w.alice, "settings languages", codes="en")
+

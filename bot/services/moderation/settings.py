@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.errors import Code, UserError
+from bot.errors import Code, Codes, UserError
 from bot.models import FLAGS, GuildSettings
 from bot.records import ActionRecord, AuditEntry
 from bot.services.moderation.access import Access, Actor
@@ -14,7 +15,7 @@ from bot.services.packs import SLUG
 THRESHOLD_MAX = 100
 CATEGORY_MAX = 50  # blocked categories per server
 MODERATION_SETTINGS = frozenset({"safe_mode", "moderator_role_id", "suggestions_enabled", "report_threshold",
-                                 "modlog_channel_id", "blocked_categories", "blocked_flags"})
+                                 "modlog_channel_id", "blocked_categories", "blocked_flags", "languages"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,18 @@ class Settings:
         if len(names) > CATEGORY_MAX:
             raise UserError(f"At most {CATEGORY_MAX} categories can be blocked.")
         return await self.change(guild_id, actor, blocked_categories=tuple(sorted(names)))
+
+    async def set_languages(self, guild_id: int, actor: Actor, codes: str, known: Iterable[str]) -> SettingsChange:
+        """Choose the languages picks draw from, as codes separated by commas or spaces ("en, de").
+        Only languages the library has content in are taken, so a typo cannot empty the picks."""
+        await self.access.require_moderator(guild_id, actor)
+        wanted = sorted({code.strip().lower() for code in codes.replace(",", " ").split() if code.strip()})
+        available = sorted(set(known))
+        unknown = [code for code in wanted if code not in available]
+        if not wanted or unknown:
+            raise UserError("Give one or more of the languages there is content in: {available}. "
+                            "Nothing was changed.", available=Codes(tuple(available)))
+        return await self.change(guild_id, actor, languages=tuple(wanted))
 
     async def set_flag_blocked(self, guild_id: int, actor: Actor, flag: str, blocked: bool) -> SettingsChange:
         if flag not in FLAGS:

@@ -43,6 +43,9 @@ def eligible(f: Filters, *, history_scope: int | None = None,
         marks = ",".join("?" * len(f.blocked_tags))
         where.append(f"NOT EXISTS (SELECT 1 FROM item_tags b WHERE b.item_id = i.id AND b.tag IN ({marks}))")
         params += list(f.blocked_tags)
+    if f.languages:
+        where.append(f"(i.guild_id IS NOT NULL OR i.language IN ({','.join('?' * len(f.languages))}))")
+        params += list(f.languages)
     where.append("NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)")
     params.append(f.guild_id)
     if history_scope is not None:

@@ -11,7 +11,7 @@ from bot.storage.sqlite.sql import Sql
 
 SETTING_COLUMNS = {
     "safe_mode", "timezone", "moderator_role_id", "suggestions_enabled", "report_threshold",
-    "modlog_channel_id", "blocked_categories", "blocked_flags",
+    "modlog_channel_id", "blocked_categories", "blocked_flags", "languages",
 }
 
 
@@ -47,6 +47,7 @@ class SettingsRepository:
             report_threshold=row["report_threshold"],
             modlog_channel_id=row["modlog_channel_id"],
             blocked_categories=tuple(json.loads(row["blocked_categories"])),
+            languages=tuple(json.loads(row["languages"])),
             blocked_flags=mask_to_flags(row["blocked_flags"]),
         )
 
@@ -65,8 +66,9 @@ class SettingsRepository:
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
         values = dict(changes)
-        if "blocked_categories" in values:
-            values["blocked_categories"] = json.dumps(sorted(values["blocked_categories"]))
+        for listed in ("blocked_categories", "languages"):
+            if listed in values:
+                values[listed] = json.dumps(sorted(values[listed]))
         if "blocked_flags" in values:
             values["blocked_flags"] = flags_to_mask(values["blocked_flags"])
         await sql.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
