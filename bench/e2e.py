@@ -30,14 +30,18 @@ import gc
 import logging
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
 from discord.ext import commands
 
+import bot.storage.sqlite.cache
+import bot.storage.sqlite.picks
 from bot.config import load_config
+from bot.core import Core
 from bot.sandbox.app import run_banter
 from discord_emulator import DiscordEmulator
 from discord_emulator.driver import running_bot
@@ -155,21 +159,46 @@ METRICS = (
 )
 
 
+# What the storage does to be fast, each of which can be switched off to measure what it gives.
+PIECES = ("quick", "behind", "readahead", "cache")
+
+
+def switch_off(core: Core, pieces: Sequence[str]) -> None:
+    """Run Banter without the given pieces of the storage's machinery:
+
+    * ``quick``: single statements go to the database threads instead of the loop's own connection;
+    * ``behind``: showings are written at the loop's next turn instead of a quarter second later;
+    * ``readahead``: a pick in a busy channel reads only its own candidates;
+    * ``cache``: nothing read is kept (settings are read on every command, no rows are kept).
+    """
+    db = core.storage.db
+    if "quick" in pieces and db.quick is not None:
+        db.quick.close()
+        db.quick = None
+    if "behind" in pieces:
+        core.storage.showings.write_delay = 0
+    if "readahead" in pieces:
+        bot.storage.sqlite.picks.RESERVE = bot.storage.sqlite.picks.CANDIDATES
+    if "cache" in pieces:
+        bot.storage.sqlite.cache.MAX_AGE = timedelta(0)
+
+
 @contextlib.asynccontextmanager
-async def both_bots(tmp: Path) -> AsyncIterator[tuple[Side, Side]]:
+async def both_bots(tmp: Path, without: Sequence[str] = ()) -> AsyncIterator[tuple[Side, Side]]:
     """The bare bot and Banter (on a fresh database), each on its own emulator, both running."""
     async with DiscordEmulator("bench-token", None) as bare_emu, DiscordEmulator("bench-token", None) as our_emu:
         bare, ours = Side(bare_emu, "panel"), Side(our_emu, "joke")
         cfg = tmp / "config.yaml"
-        cfg.write_text(f"database:\n  path: {tmp / 'bench.db'}\nlogging:\n  level: ERROR\n")
+        cfg.write_text(f"database:\n  path: {tmp / 'bench.db'}\nlogging:\n  level: ERROR\nweb:\n  enabled: false\n")
         async with running_bot(bare_emu, BareBot), \
-                run_banter(our_emu, load_config(cfg, environ={"DISCORD_TOKEN": "bench-token"})):
+                run_banter(our_emu, load_config(cfg, environ={"DISCORD_TOKEN": "bench-token"})) as banter:
+            switch_off(banter.core, without)
             await bare_emu.wait_for_commands(["joke"])
             await our_emu.wait_for_commands(["joke"])
             yield bare, ours
 
 
-async def main(units: int | None) -> None:
+async def main(units: int | None, without: Sequence[str] = ()) -> None:
     logging.basicConfig(level=logging.ERROR)
     # Full collections out of the timed turns: one walks every object of both bots and both
     # emulators (over 100 ms here), so it lands on whichever bot happens to be allocating.
@@ -178,7 +207,7 @@ async def main(units: int | None) -> None:
     gc.set_threshold(young, middle, 1_000_000)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        async with both_bots(Path(tmp)) as (bare, ours):
+        async with both_bots(Path(tmp), without) as (bare, ours):
             for _, kind, concurrent, _ in METRICS:
                 count = units or (CONCURRENT_UNITS if concurrent else SERIAL_UNITS)
                 gc.collect()
@@ -205,7 +234,8 @@ async def main(units: int | None) -> None:
                 results.append((rate["bare"], rate["banter"], parts))
 
     print(f"interactions per second through the local Discord ({units or SERIAL_UNITS} one-at-a-time and "
-          f"{units or CONCURRENT_UNITS} {CONCURRENCY}-at-once turns per bot, interleaved)")
+          f"{units or CONCURRENT_UNITS} {CONCURRENCY}-at-once turns per bot, interleaved)"
+          + (f"; Banter without: {', '.join(without)}" if without else ""))
     print(f"{'':22}{'bare bot':>10}{'Banter':>10}{'ratio':>8}  {'target':12}ratio in each fifth of the run")
     for (label, _, _, target), (bare_rate, our_rate, parts) in zip(METRICS, results, strict=True):
         ratio = our_rate / bare_rate
@@ -218,4 +248,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=None,
                         help=f"turns per bot and metric (default {SERIAL_UNITS} single, {CONCURRENT_UNITS} batches)")
-    asyncio.run(main(parser.parse_args().units))
+    parser.add_argument("--without", action="append", choices=PIECES, default=[],
+                        help="run Banter without this piece of the storage's machinery (repeatable; see switch_off)")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.units, arguments.without))

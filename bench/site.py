@@ -16,7 +16,7 @@ order), so that the machine's speed drifting during the run falls on all of them
 logs are off everywhere and the rate limit is out of the way. Target: the item page and the
 random endpoint at 0.5x the bare handler or better.
 
-    python bench/web.py [--rounds 10] [--requests 500] [--connections 8]
+    python bench/site.py [--rounds 10] [--requests 500] [--connections 8]
 """
 
 from __future__ import annotations
