@@ -11,9 +11,7 @@ from discord.ext import commands
 from bot.bot import BanterBot
 from bot.errors import UserError
 from cogs.moderation_ui import ReasonModal, post_modlog
-from cogs.ui import EXTRA_BUTTONS, core_of, guarded
-
-FLAG = discord.PartialEmoji(name="🚩")
+from cogs.ui import core_of, guarded, report_button
 
 
 class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:(?P<item>[0-9]{1,19})"):
@@ -54,25 +52,15 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
         ))
 
 
-def report_button(item_id: int) -> discord.ui.Button[discord.ui.View]:
-    """🚩 Report, as every item message carries it; a click reaches ReportButton."""
-    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
-                             custom_id=f"report:{item_id}")
-
-
 class Reports(commands.Cog):
     def __init__(self, bot: BanterBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(ReportButton)
-        if report_button not in EXTRA_BUTTONS:
-            EXTRA_BUTTONS.append(report_button)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(ReportButton)
-        if report_button in EXTRA_BUTTONS:
-            EXTRA_BUTTONS.remove(report_button)
 
 
 async def setup(bot: BanterBot) -> None:

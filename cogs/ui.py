@@ -28,6 +28,7 @@ DISCUSSION_COLOUR = discord.Colour(0x4285F4)
 # Parsed once: a button given a string parses it again for every message.
 THUMBS_UP = discord.PartialEmoji(name="👍")
 THUMBS_DOWN = discord.PartialEmoji(name="👎")
+FLAG = discord.PartialEmoji(name="🚩")
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 
 
@@ -133,15 +134,15 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
         await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally))
 
 
-# Other features add buttons to every item message (a report button, for example) by
-# appending a factory of plain buttons here when their extension loads, and registering the
-# DynamicItem that handles their custom_ids (see item_view).
-EXTRA_BUTTONS: list[Callable[[int], discord.ui.Button[Any]]] = []
+def report_button(item_id: int) -> discord.ui.Button[Any]:
+    """🚩 Report, as every item message carries it; a click reaches ReportButton (cogs/reports.py)."""
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
+                             custom_id=f"report:{item_id}")
 
 
 def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
     """The buttons under an item. Their clicks are handled by the dynamic items registered for
-    their custom_ids (VoteButton, and those of EXTRA_BUTTONS), on every message alike: one sent
+    their custom_ids (VoteButton here, ReportButton in cogs/reports.py), on every message alike: one sent
     a moment ago or one from before a restart, which no view object stands behind. So this view
     only lays the buttons out, and is sent stopped: discord.py then keeps nothing of it. (A
     view of DynamicItems works the same, but costs more to build, send and register: see the
@@ -149,8 +150,7 @@ def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(vote_button(item_id, True, tally.up))
     view.add_item(vote_button(item_id, False, tally.down))
-    for factory in EXTRA_BUTTONS:
-        view.add_item(factory(item_id))
+    view.add_item(report_button(item_id))
     view.stop()
     return view
 
