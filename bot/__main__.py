@@ -97,6 +97,12 @@ async def _import(config: Config, path: Path, fmt: str) -> str:
         entries = read_jokeapi(path)
     else:
         library = _library_with(config, path)
+        if not library.packs:
+            from bot.services.packs import pack_files
+
+            copies = len(pack_files(path))
+            return (f"imported {path}: its {copies} pack{'s are' if copies != 1 else ' is'} the same as "
+                    "one already loaded; nothing changed")
     core = await Core.open(config)
     try:
         report = await (core.library.import_jokeapi(entries) if fmt == "jokeapi"

@@ -183,3 +183,25 @@ async def test_an_entry_may_move_between_packs_imported_together(core: Core, tmp
     await core.library.import_library(load_library([folder], moods_file=MOODS))
     moved = await item_by_key(core, "joke", "t-2")
     assert moved.id == before.id and moved.status == "active" and moved.origin == "pack:other"
+
+
+def test_an_export_of_the_built_in_packs_imports_back_as_no_change(tmp_path: Path) -> None:
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=180)
+
+    exported = cli("export", "out")
+    assert exported.returncode == 0, exported.stderr
+    with sqlite3.connect(tmp_path / "banter.db") as conn:
+        before = conn.execute("SELECT id, content_hash, status, origin FROM items ORDER BY id").fetchall()
+    back = cli("import", "out")
+    assert back.returncode == 0, back.stderr
+    assert "the same as one already loaded; nothing changed" in back.stdout
+    with sqlite3.connect(tmp_path / "banter.db") as conn:
+        assert conn.execute("SELECT id, content_hash, status, origin FROM items ORDER BY id").fetchall() == before
+    # An edited copy would fight the built-in pack at every start-up: that is still refused.
+    puns = tmp_path / "out" / "jokes" / "puns.yaml"
+    puns.write_text(puns.read_text(encoding="utf-8").replace("setup: ", "setup: Edited. ", 1), encoding="utf-8")
+    edited = cli("import", "out")
+    assert edited.returncode == 2
+    assert "pack: 'puns' is also the name of" in edited.stderr

@@ -367,14 +367,18 @@ def load_library(folders: Iterable[Path], moods_file: Path | None = None) -> Lib
             if pack is not None:
                 packs.append(pack)
     seen: dict[tuple[str, str], Path] = {}
-    pack_names: dict[tuple[str, str], Path] = {}
+    pack_names: dict[tuple[str, str], Pack] = {}
+    distinct: list[Pack] = []
     for pack in packs:
         if (pack.kind, pack.name) in pack_names:
-            other = pack_names[(pack.kind, pack.name)]
-            problems.add(str(pack.path), f"pack: {pack.name!r} is also the name of {other} "
+            first = pack_names[(pack.kind, pack.name)]
+            if _same_entries(pack, first):
+                continue  # an exact copy (an export of it, say) adds nothing and takes nothing away
+            problems.add(str(pack.path), f"pack: {pack.name!r} is also the name of {first.path} "
                                          "(edit that file, or give this pack another name)")
             continue  # its entries would only repeat the clash, one line each
-        pack_names[(pack.kind, pack.name)] = pack.path
+        pack_names[(pack.kind, pack.name)] = pack
+        distinct.append(pack)
         for entry in pack.entries:
             if (entry.kind, entry.key) in seen:
                 problems.add(f"{pack.path}, entry {entry.key}",
@@ -382,7 +386,11 @@ def load_library(folders: Iterable[Path], moods_file: Path | None = None) -> Lib
             seen[(entry.kind, entry.key)] = pack.path
     if problems.items:
         raise ContentError(problems.items)
-    return Library(packs=tuple(packs), moods=tuple(moods))
+    return Library(packs=tuple(distinct), moods=tuple(moods))
+
+
+def _same_entries(a: Pack, b: Pack) -> bool:
+    return {(e.key, e.content_hash()) for e in a.entries} == {(e.key, e.content_hash()) for e in b.entries}
 
 
 def load_moods(path: Path = BUILTIN_CONTENT / "moods.yaml") -> list[Mood]:
