@@ -13,8 +13,8 @@ speed fall on both alike. A turn lasts until the bot has finished everything the
 off, not just until the answer arrives. OpenAPI validation is off here: it would measure jsonschema.
 
 Python's full garbage collections are kept out of the turns (one runs between metrics instead):
-each walks the objects of both bots and both emulators, over 100 ms here, and fell on whichever
-bot was allocating at the time; they moved a fifth of a run by up to ±0.5 and a whole run by ±0.2.
+each walks the objects of both bots and both emulators, and fell on whichever bot was allocating
+at the time (bench/README.md has what that did to the figures).
 The ratio in each fifth of the run is printed beside the total, to show what is left of the noise.
 Targets: /joke at least 0.8x the bare bot, clicks at least 0.7x.
 
@@ -201,7 +201,7 @@ async def both_bots(tmp: Path, without: Sequence[str] = ()) -> AsyncIterator[tup
 async def main(units: int | None, without: Sequence[str] = ()) -> None:
     logging.basicConfig(level=logging.ERROR)
     # Full collections out of the timed turns: one walks every object of both bots and both
-    # emulators (over 100 ms here), so it lands on whichever bot happens to be allocating.
+    # emulators, so it lands on whichever bot happens to be allocating.
     # Young collections, whose cost follows each bot's own allocations, still run as usual.
     young, middle, _ = gc.get_threshold()
     gc.set_threshold(young, middle, 1_000_000)
