@@ -9,6 +9,20 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+# Limits chosen so that any valid entry renders within Discord's embed limits
+# (title 256, description 4096, field name 256, field value 1024, 25 fields, 6000 in all).
+JOKE_PART_MAX = 1000
+TITLE_MAX = 200
+QUESTION_MAX = 1000
+LIST_ITEMS_MAX = 8
+LIST_TEXT_MAX = 1024  # benefits (or disadvantages) shown as one field of bullet lines
+POINTS_MAX = 10
+HEADING_MAX = 200
+POINT_TEXT_MAX = 1000
+CREDIT_MAX = 300
+EMBED_TOTAL_MAX = 5500  # leaves room for the footer and field labels under Discord's 6000
+
+
 Kind = Literal["joke", "discussion"]
 KINDS: tuple[Kind, ...] = ("joke", "discussion")
 

@@ -12,10 +12,9 @@ import discord
 
 from bot.clock import parse_iso
 from bot.errors import UserError
-from bot.models import ContentEntry, Item, Kind
+from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX
-from bot.services.packs import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX
 from cogs.render import action_text
 from cogs.ui import guarded, item_embed
 

@@ -18,7 +18,17 @@ import yaml
 
 from bot.errors import ContentError
 from bot.models import (
+    CREDIT_MAX,
+    EMBED_TOTAL_MAX,
     FLAGS,
+    HEADING_MAX,
+    JOKE_PART_MAX,
+    LIST_ITEMS_MAX,
+    LIST_TEXT_MAX,
+    POINT_TEXT_MAX,
+    POINTS_MAX,
+    QUESTION_MAX,
+    TITLE_MAX,
     ContentEntry,
     DiscussionBody,
     JokeBody,
@@ -37,19 +47,6 @@ BUILTIN_CONTENT = Path(str(resources.files("content")))
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 MOOD_NAME = re.compile(r"^[a-z][a-z-]{1,30}$")
-
-# Limits chosen so that any valid entry renders within Discord's embed limits
-# (title 256, description 4096, field name 256, field value 1024, 25 fields, 6000 in all).
-JOKE_PART_MAX = 1000
-TITLE_MAX = 200
-QUESTION_MAX = 1000
-LIST_ITEMS_MAX = 8
-LIST_TEXT_MAX = 1024  # benefits (or disadvantages) shown as one field of bullet lines
-POINTS_MAX = 10
-HEADING_MAX = 200
-POINT_TEXT_MAX = 1000
-CREDIT_MAX = 300
-EMBED_TOTAL_MAX = 5500  # leaves room for the footer and field labels under Discord's 6000
 
 JOKE_KEYS = {"id", "text", "setup", "punchline", "categories", "moods", "flags", "language", "credit"}
 DISCUSSION_KEYS = {
@@ -399,10 +396,3 @@ def load_moods(path: Path = BUILTIN_CONTENT / "moods.yaml") -> list[Mood]:
     if problems.items:
         raise ContentError(problems.items)
     return moods
-
-
-def check_entry(kind: Kind, data: Any, where: str, moods: Iterable[str]) -> tuple[ContentEntry | None, list[str]]:
-    """Validate one entry outside a pack (a moderator's form): the entry, or None, and every problem."""
-    problems = Problems()
-    entry = parse_entry(kind, data, where, problems, moods, {})
-    return entry, problems.items

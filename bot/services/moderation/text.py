@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.models import FLAGS, Body, ContentEntry, JokeBody, Kind, body_from_json
-from bot.services.packs import check_entry
+from bot.services.packs import Problems, parse_entry
 from bot.storage import Storage
 
 # Form fields, by kind. The cogs build their modals from these keys.
@@ -196,7 +196,9 @@ def parse_form(kind: Kind, form: Mapping[str, str], *, key: str = "suggestion",
         data["language"] = keep.language
         data["credit"] = keep.credit
     # Moods come only from an entry being edited, and were valid when it was stored.
-    entry, found = check_entry(kind, data, "form", data.get("moods", ()))
+    checked = Problems()
+    entry = parse_entry(kind, data, "form", checked, data.get("moods", ()), {})
+    found = checked.items
     # Every problem in one answer; a field already complained about above is not repeated.
     named = {p.split(":", 1)[0] for p in problems}
     for problem in map(_translate, found):
