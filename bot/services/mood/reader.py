@@ -233,14 +233,34 @@ class MoodReader:
         if any(w.weight > 1 for w in words):
             notes.append("the part after 'but' counts double")
         sarcastic = is_sarcastic(text) or self._cheer_then_trouble(words)
+        # 🙃 (or a 🙂 beside "fine") is smiling through it: nothing cheerful in it counts. With
+        # cheerful words too it is sarcasm; alone, what is left decides.
+        masked = "🙃" in text or ("🙂" in text and "fine" in text.lower())
+        if masked and not sarcastic:
+            sarcastic = any(c.counts_for == "happy" and not c.text.startswith("🙂") for c in cues)
         features = self._features(words, negated)
         likelihood = self.model.probabilities(features, TEMPERATURE)
+        turned = self._after_but(words, negated, cues)
+        if turned is not None:
+            # "Stressed all week but it paid off": what follows the "but" has no cue word yet
+            # tells of a feeling, so it is read on its own and the cues before it count half.
+            notes.append("after 'but' there is no cue word: the classifier reads that part, the cues before count half")
+            start = next(w.index for w in words if w.weight == words[-1].weight)
+            cues = [dataclasses.replace(c, weight=round(c.weight / 2, 2)) if c.position < start else c for c in cues]
+            features, likelihood = turned
         if sarcastic and SARCASM_MOOD in self.moods:
             # The cheerful words are the sarcasm: they count for nothing, and what is left
             # decides; sarcasm itself leans to fed up ("oh great, another monday").
             notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
             cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             cues.append(Cue("(sarcasm)", SARCASM_MOOD, 1.0, position=len(words), counts_for=SARCASM_MOOD))
+            cheer = likelihood.pop("happy", 0.0)
+            rest = sum(likelihood.values()) or 1.0
+            likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
+            likelihood["happy"] = 0.0
+        if masked and not sarcastic:
+            notes.append("smiling through it: the cheerful words and faces count for nothing")
+            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             cheer = likelihood.pop("happy", 0.0)
             rest = sum(likelihood.values()) or 1.0
             likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
@@ -274,6 +294,22 @@ class MoodReader:
         evidence = tuple(self.model.evidence(features, best, rival)) if not lexical else ()
         return MoodReading(mood, tuple(cues), scores, verdict, sure, offers,
                            {k: round(v, 3) for k, v in likelihood.items()}, evidence, tuple(notes), gentle)
+
+    def _after_but(self, words: list[Word], negated: list[bool],
+                   cues: list[Cue]) -> tuple[Features, dict[str, float]] | None:
+        """The classifier's reading of the last "but" clause alone, when it has no cue of its
+        own and reads as a mood rather than as nothing."""
+        if not words or words[-1].weight <= 1:
+            return None
+        start = next(w.index for w in words if w.weight == words[-1].weight)
+        if len(words) - start < 2 or start == 0 or any(c.position >= start and c.counts_for for c in cues):
+            return None
+        features = self._features(words[start:], negated[start:])
+        likely = self.model.probabilities(features, TEMPERATURE)
+        best = max(self.moods, key=lambda name: likely.get(name, 0.0))
+        if likely.get(NONE, 0.0) >= likely[best] or likely[best] < 0.3:
+            return None
+        return features, likely
 
     def _cheer_then_trouble(self, words: list[Word]) -> bool:
         """"Awesome, I locked my keys in the car": a cheerful word on its own, then something
