@@ -280,3 +280,16 @@ def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
         language=language, credit=credit, up=up, down=down,
         tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
     )
+
+
+@dataclass(frozen=True)
+class MoodCorrection:
+    """A member's "not my mood": what they wrote, what it was read as, and the mood they chose."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    text: str
+    read_as: str  # a mood name, or none / other-language
+    chosen: str
+    created_at: str

@@ -101,7 +101,7 @@ async def test_a_pick_offered_for_a_gentle_reading_stays_gentle(b: Banter) -> No
     ix = await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="nobody is answering")
     answer = await ix.original_message()
     # lonely is gentle, so every mood offered beside it picks gently too.
-    assert all(btn["custom_id"].endswith(":g") for btn in answer.buttons())
+    assert all(btn["custom_id"].endswith(":g") for btn in answer.buttons() if btn["custom_id"].startswith("mood:pick:"))
     not_gentle = next(label for label in mood_buttons(answer) if not b.core.moods.get(label).gentle)
     for _ in range(8):
         click = await b.emu.click(b.sb.alice, answer, label=not_gentle)

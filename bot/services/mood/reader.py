@@ -165,6 +165,10 @@ def load_examples(path: Path = EXAMPLES_FILE, labels: Iterable[str] | None = Non
 _BUILT: dict[str, tuple[Lexicon, NaiveBayes]] = {}
 
 
+def _key(text: str) -> str:
+    return " ".join(normalise(text).split())
+
+
 class MoodReader:
     def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None, *,
                  reuse: bool = True) -> None:
@@ -188,13 +192,18 @@ class MoodReader:
         else:
             self.lexicon, self.model = built
         self._english = self.lexicon.vocabulary
+        self._taught: dict[str, str] = {}
 
-    def with_examples(self, examples: Iterable[tuple[str, str]]) -> MoodReader:
+    def with_examples(self, examples: Iterable[tuple[str, str]], weight: float = 3.0) -> MoodReader:
         """This reader with a few more labelled phrases (say, one server's corrections) laid over
-        its classifier. Costs as much as the phrases given; this reader is unchanged."""
+        its classifier, each counting ``weight`` times. Costs as much as the phrases given; this
+        reader is unchanged. A phrase given here is also remembered whole: the same text (any
+        case and spacing) then reads as its label, sure, since a member said so."""
         clone = object.__new__(MoodReader)
         clone.__dict__.update(self.__dict__)
-        clone.model = self.model.with_examples((self.features(text), label) for text, label in examples)
+        examples = list(examples)
+        clone.model = self.model.with_examples(((self.features(text), label) for text, label in examples), weight)
+        clone._taught = {**self._taught, **{_key(text): label for text, label in examples}}
         return clone
 
     def features(self, text: str) -> Features:
@@ -220,11 +229,21 @@ class MoodReader:
                                {named.name: 3.0}, Verdict.MOOD, gentle=named.gentle)
         if is_crisis(text):
             return MoodReading(None, verdict=Verdict.CRISIS, notes=("crisis: reply with care, no joke",), gentle=True)
+        taught = self.moods.get(self._taught.get(_key(text), ""))
+        if taught is not None:
+            reading = self.read_plain(text)
+            return dataclasses.replace(reading, mood=taught, verdict=Verdict.MOOD, sure=True, offers=(),
+                                       notes=(*reading.notes, "corrected in this server: read as its members chose"),
+                                       gentle=reading.gentle or taught.gentle)
         words = split_words(text)
         if other_language([w.text for w in words], text, self._english):
             return MoodReading(None, verdict=Verdict.OTHER_LANGUAGE, notes=("another language",),
                                offers=tuple(self.moods.values()))
         return self._score(text, words)
+
+    def read_plain(self, text: str) -> MoodReading:
+        """The reading from cues and classifier alone (no rules, no remembered corrections)."""
+        return self._score(text, split_words(text))
 
     def _score(self, text: str, words: list[Word]) -> MoodReading:
         negated = negated_flags(words)
