@@ -157,7 +157,7 @@ async def send_public_pick(interaction: discord.Interaction, mood: Mood, gentle:
     # A gentle reading picks gently whichever mood won: the filters take gentleness from the mood.
     f = await core.picks.filters("joke", interaction.guild_id, mood=dataclasses.replace(mood, gentle=gentle))
     item = await core.picks.pick(f, scope_id=interaction.channel_id)
-    kwargs = await item_message(core, item, interaction.guild_id)
+    kwargs = await item_message(core, item, interaction.guild_id, mood.name)
     await interaction.followup.send(**kwargs)
     core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
