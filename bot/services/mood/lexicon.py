@@ -18,7 +18,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.models import Mood
-from bot.services.mood.text import AFTER_INTENSIFIERS, DOWNTONERS, INTENSIFIERS, Word, collapse, squeeze, stem
+from bot.services.mood.text import (
+    AFTER_INTENSIFIERS,
+    DOWNTONERS,
+    INTENSIFIERS,
+    SOFT_BREAKS,
+    Word,
+    collapse,
+    squeeze,
+    stem,
+)
 
 # Real words one typo away from a cue word, which must not be "corrected" into it
 # ("I tried", "my tires", "a board game"). Words in the example corpus are known anyway;
@@ -68,6 +77,13 @@ FIXED_EXPRESSIONS = (
 # 😭 is as often tears of joy or laughter as of sorrow. The rest count 2.
 EMOJI_WEIGHTS = {"🥰": 3.0, "😍": 3.0, "🥳": 3.0, "🤩": 3.0, "💔": 3.0, "🤬": 3.0, "😡": 3.0, "😭": 1.0,
                  "😂": 1.5, "🤣": 1.5, "🥲": 1.0, "🙁": 1.5}
+
+# Cues whose denial means something other than their mood's ``when_negated``: "not relaxed" is
+# stressed rather than sad, "not rested" is tired, "not busy" is bored.
+NEGATED_AS = {"relaxed": "stressed", "calm": "stressed", "chill": "stressed", "chilled": "stressed",
+              "peaceful": "stressed", "rested": "tired", "awake": "tired", "energised": "tired",
+              "energized": "tired", "busy": "bored", "interested": "bored", "entertained": "bored",
+              "alone": None, "lonely": None}
 
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
 STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
@@ -165,7 +181,8 @@ class Lexicon:
                 if tuple(stems[i:i + n]) != phrase.stems or any(used[i:i + n]):
                     continue
                 # A cue in two words must stay in one clause: "bad. day" is not "bad day".
-                if words[i + n - 1].clause != words[i].clause:
+                # (One that has "and" or "when" in it spans it: "sick and tired of".)
+                if words[i + n - 1].clause != words[i].clause and not SOFT_BREAKS & set(phrase.text.split()):
                     continue
                 for j in range(i, i + n):
                     used[j] = True
@@ -175,7 +192,9 @@ class Lexicon:
                     break
                 weight = phrase.weight * words[i].weight * self._intensity(words, i)
                 is_negated = negated[i]
-                target = self.moods[phrase.mood].when_negated if is_negated else phrase.mood
+                target: str | None = phrase.mood
+                if is_negated:
+                    target = NEGATED_AS.get(phrase.text, self.moods[phrase.mood].when_negated)
                 if is_negated:
                     # A denial says less than a statement: "not sad, just bored" is bored.
                     weight = max(1.0, weight - 1)

@@ -52,6 +52,7 @@ SARCASM_MOOD = "angry"
 # A sentence that opens with one of these alone, then tells of trouble, is sarcastic.
 CHEER = frozenset({"great", "awesome", "fantastic", "wonderful", "brilliant", "perfect", "lovely", "nice", "super",
                    "yay", "cool", "amazing", "excellent", "marvellous", "terrific", "joy", "fab", "splendid"})
+CHAT_LAUGHS = frozenset({"lol", "haha", "lmao", "lmfao", "rofl", "hehe"})
 FILLERS = frozenset({"oh", "ah", "well", "just", "wow", "so", "how", "really", "thanks", "thank", "you"})
 
 
@@ -277,6 +278,11 @@ class MoodReader:
             rest = sum(likelihood.values()) or 1.0
             likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
             likelihood["happy"] = 0.0
+        if cues and len(words) <= 3 and all(c.text in CHAT_LAUGHS for c in cues if c.counts_for) \
+                and likelihood.get(NONE, 0.0) >= max(likelihood.values()):
+            # "lol ok", "haha sure": a laugh that only acknowledges is chat, not a mood.
+            notes.append("a laugh that only acknowledges: chat, not a mood")
+            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) for c in cues]
         if masked and not sarcastic:
             notes.append("smiling through it: the cheerful words and faces count for nothing")
             cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
