@@ -43,6 +43,8 @@ SURE_MARGIN = 1.5
 SURE_PROBABILITY = 0.55
 # Below this the classifier's best mood is no guess at all, just a "which is closest?".
 GUESS_PROBABILITY = 0.2
+# A single word that is no cue must be at least this likely to be read as a mood.
+ONE_WORD_PROBABILITY = 0.45
 # With no cue, "none" wins when it is at least this share of the best mood's probability.
 NONE_RATIO = 0.8
 # Gentle moods this likely make a pick gentle, whatever mood wins.
@@ -299,7 +301,9 @@ class MoodReader:
         if lexical:
             sure = scores[best] - scores[second] >= SURE_MARGIN
             verdict = Verdict.MOOD
-        elif p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY:
+        elif (p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY
+              or (len(words) == 1 and likelihood[best] < ONE_WORD_PROBABILITY)):
+            # One word that is no cue says little: "test" is not a mood because exams are.
             verdict, sure = Verdict.NONE, False
         else:
             verdict = Verdict.MOOD
