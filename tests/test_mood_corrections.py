@@ -65,3 +65,15 @@ async def test_the_service_teaches_one_server_and_exports_in_the_examples_shape(
         assert (await service.reader_for(1)).read(text).label == "none"
     finally:
         await storage.close()
+
+
+async def test_export_writes_the_corrections_beside_the_packs(core, tmp_path: Path) -> None:
+    from bot.__main__ import _export
+
+    await core.mood_corrections.correct(1, 10, "meh, monday", "bored", "tired")
+    out = tmp_path / "out"
+    printed = await _export(core.config, out)
+    assert "mood corrections" in printed
+    data = yaml.safe_load((out / "mood_corrections.yaml").read_text(encoding="utf-8"))
+    assert data == {"servers": {1: {"examples": {"tired": ["meh, monday"]}}}}
+    assert (out / "jokes").is_dir()
