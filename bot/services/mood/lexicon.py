@@ -70,13 +70,14 @@ FIXED_EXPRESSIONS = (
     "happy hour", "happy birthday", "happy bday", "happy new year", "happy holidays", "happy anniversary",
     "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
     "sad girl", "sad bois", "good luck", "good morning", "good night", "mad libs", "mad max", "angry birds",
-    "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "tired of waiting for the bus",
+    "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
+    "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
 )
 
 # Emoji that say more, or less, than a word: a heart-eyed face is as strong as "happy", while
 # 😭 is as often tears of joy or laughter as of sorrow. The rest count 2.
 EMOJI_WEIGHTS = {"🥰": 3.0, "😍": 3.0, "🥳": 3.0, "🤩": 3.0, "💔": 3.0, "🤬": 3.0, "😡": 3.0, "😭": 1.0,
-                 "😂": 1.5, "🤣": 1.5, "🥲": 1.0, "🙁": 1.5}
+                 "😂": 1.5, "🤣": 1.5, "💀": 1.5, "🥲": 1.0, "🙁": 1.5}
 
 # Cues whose denial means something other than their mood's ``when_negated``: "not relaxed" is
 # stressed rather than sad, "not rested" is tired, "not busy" is bored.

@@ -70,6 +70,7 @@ _CRISIS = re.compile(
     r"|not being here)"
     r"|(?:everyone|everybody|people|they) (?:would be|'d be|will be) (?:fine|ok|okay|better) (?:if i was gone|"
     r"without me)"
+    r"|wish i (?:wasn't|weren't|was not|were not) (?:here|alive|around)\b(?! (?:at|in|for|with|today|tonight))"
     # the means, and not being safe
     r"|how many (?:pills|tablets|sleeping pills)|(?:pills|tablets) (?:it )?(?:would )?take to"
     r"|not safe (?:right now|with myself|tonight|alone)|i'm not safe|i am not safe|don't feel safe with myself"

@@ -35,6 +35,7 @@ CONTRACTIONS = {
     "im": "i'm", "ive": "i've", "idk": "i don't know", "noone": "no one", "nobodys": "nobody's", "u": "you",
     "ur": "your", "rn": "right now", "tmrw": "tomorrow", "tmr": "tomorrow", "2day": "today", "2nite": "tonight",
     "tonite": "tonight", "pls": "please", "plz": "please", "bc": "because", "b4": "before", "cuz": "because",
+    "bday": "birthday", "b-day": "birthday", "xmas": "christmas", "hny": "happy new year",
     "gud": "good", "gr8": "great", "luv": "love", "happi": "happy",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
 }
