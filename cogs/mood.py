@@ -207,7 +207,9 @@ class MoodCog(commands.Cog, name="Mood"):
         text, offers = answer(reading, feeling, list(self.core.moods.moods.values()))
         if offers:
             view = offer_view(offers, reading.gentle)
-            if reading.verdict is not Verdict.CRISIS:
+            # Another language is not read at all (and its reply does not quote the text), so
+            # there is nothing to correct there: every mood is offered anyway.
+            if reading.verdict is not Verdict.OTHER_LANGUAGE:
                 view.add_item(wrong_button(reading.label))
             await interaction.response.send_message(text, ephemeral=True, view=view)
             return
