@@ -54,6 +54,11 @@ async def test_the_service_teaches_one_server_and_exports_in_the_examples_shape(
         assert (await service.reader_for(1)).read("The  Quarterly report").label == "bored"
         assert (await service.reader_for(2)).read(text).label == "none"
         assert reader.read(text).label == "none"  # the shared reader is unchanged
+        # A text that may be gentle stays gentle when corrected to a mood that is not.
+        await service.correct(1, 10, "my dog died this morning", "sad", "happy")
+        corrected = (await service.reader_for(1)).read("my dog died this morning")
+        assert corrected.label == "happy" and corrected.gentle
+        await service.clear(1, Actor(99, manage_guild=True), (await storage.mood_corrections.for_guild(1))[0].id)
         # A crisis is a crisis whatever a correction says.
         await service.correct(1, 10, "i want to end it all", "crisis", "happy")
         assert (await service.reader_for(1)).read("i want to end it all").label == "crisis"
