@@ -118,9 +118,11 @@ async def _export(config: Config, path: Path) -> str:
     core = await Core.open(config)
     try:
         written = await core.library.export(path)
+        written.append(await core.mood_corrections.export(path))
     finally:
         await core.close()
-    return "\n".join([f"wrote {p}" for p in written] + [f"exported {len(written)} packs to {path}"])
+    done = f"exported {len(written) - 1} packs and the mood corrections to {path}"
+    return "\n".join([f"wrote {p}" for p in written] + [done])
 
 
 async def _web(config: Config, host: str | None, port: int | None) -> None:

@@ -14,6 +14,7 @@ from bot.services.daily import DailyService
 from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
 from bot.services.mood import MoodReader
+from bot.services.mood.corrections import MoodCorrections
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
 from bot.services.votes import VoteService
@@ -44,6 +45,7 @@ class Core:
     daily: DailyService
     moderation: ModerationService
     catalog: CatalogService
+    mood_corrections: MoodCorrections  # members' "not my mood", and each server's reader
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -56,15 +58,18 @@ class Core:
         storage = await SqliteStorage.open(config.database_path, clock=clock, rng=rng)
         try:
             picks = PickService(storage, clock, rng)
+            moods = MoodReader(packs.moods)
+            moderation = ModerationService(storage, clock, hide_after=config.reports_hide_after,
+                                           daily_limit=config.suggestions_daily_limit)
             core = cls(
                 config=config, clock=clock, storage=storage, packs=packs,
                 library=LibraryService(storage, clock),
                 picks=picks,
                 votes=VoteService(storage, clock),
-                moods=MoodReader(packs.moods),
+                moods=moods,
                 daily=DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes),
-                moderation=ModerationService(storage, clock, hide_after=config.reports_hide_after,
-                                             daily_limit=config.suggestions_daily_limit),
+                moderation=moderation,
+                mood_corrections=MoodCorrections(moderation.access, moods),
                 catalog=CatalogService(storage, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
                                        version=lambda: storage.db.writes),

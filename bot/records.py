@@ -245,6 +245,9 @@ class Candidate(NamedTuple):
     up: int
     down: int
     values: tuple[Any, ...] = ()
+    # For a pick for a mood: this server's votes on the item cast while it was picked for it.
+    mood_up: int = 0
+    mood_down: int = 0
 
     def item(self) -> Item:
         """The candidate as an item, with this server's tally (every candidate query reads it)."""
@@ -254,6 +257,9 @@ class Candidate(NamedTuple):
 def candidate(row: Sequence[Any]) -> Candidate:
     """A row that starts with ``ITEM_COLUMNS`` as a candidate (read by position: see ``item_of``)."""
     values = tuple(row)
+    if len(values) >= ITEM_WIDTH + 4:  # a mood pick reads the mood's tally after the server's
+        return Candidate(values[_ID], values[_UP], values[_DOWN], values,
+                         values[ITEM_WIDTH + 2] or 0, values[ITEM_WIDTH + 3] or 0)
     return Candidate(values[_ID], values[_UP], values[_DOWN], values)
 
 
@@ -289,3 +295,16 @@ def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
 SITE_SCOPE = 0
 
 Shape = Literal["single", "twopart"]
+
+
+@dataclass(frozen=True)
+class MoodCorrection:
+    """A member's "not my mood": what they wrote, what it was read as, and the mood they chose."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    text: str
+    read_as: str  # a mood name, or none / other-language
+    chosen: str
+    created_at: str

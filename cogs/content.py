@@ -160,6 +160,36 @@ class Content(commands.GroupCog, group_name="content"):
             embeds=[item_embed(details.item), details_embed(details, interaction.guild_id)], ephemeral=True
         )
 
+    @app_commands.command()
+    @app_commands.describe(clear="A correction's number to clear, or all")
+    @is_moderator()
+    async def moods(self, interaction: discord.Interaction,
+                    clear: app_commands.Range[str, 1, 20] | None = None) -> None:
+        """Members' "not my mood" corrections: who, when, what, from and to; clear one or all."""
+        assert interaction.guild_id is not None
+        service = self.core.mood_corrections
+        if clear is not None:
+            which = clear.strip().lstrip("#").lower()
+            if which != "all" and not which.isdigit():
+                await interaction.response.send_message("Give a correction's number, or `all`.", ephemeral=True)
+                return
+            record = await service.clear(interaction.guild_id, actor_of(interaction),
+                                         None if which == "all" else int(which))
+            count = record.entry.details.get("count")
+            await interaction.response.send_message(
+                f"Cleared {count} mood correction(s); this server reads those words afresh.", ephemeral=True)
+            await post_modlog(self.bot, interaction.guild_id, record)
+            return
+        rows = await service.recent(interaction.guild_id, actor_of(interaction))
+        if not rows:
+            await interaction.response.send_message("No mood corrections in this server.", ephemeral=True)
+            return
+        lines = [f"`#{c.id}` <@{c.user_id}> {_when(c.created_at)}: "
+                 f"“{discord.utils.escape_markdown(c.text[:80])}” {c.read_as} → **{c.chosen}**" for c in rows]
+        await interaction.response.send_message(
+            "Recent mood corrections (`/content moods clear:` a number, or all):\n" + "\n".join(lines),
+            ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
 
 async def setup(bot: BanterBot) -> None:
     await bot.add_cog(Content(bot))

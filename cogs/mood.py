@@ -22,8 +22,10 @@ from bot.services.mood import MoodReading, Verdict
 from bot.services.mood.rules import CRISIS_REPLY, OTHER_LANGUAGE_REPLY
 from cogs.ui import core_of, guarded, item_message
 
-# How much of the member's words the reply quotes back.
-QUOTED = 80
+# How much of the member's words the reply quotes back: all of it (a /mood feeling is at most
+# 200 characters), since a "not my mood" reads the text back from the reply it is on.
+QUOTED = 200
+QUOTE = re.compile(r"“(.*)”", re.DOTALL)
 
 
 def pick_button(mood: Mood, gentle: bool, primary: bool = False) -> discord.ui.Button[Any]:
@@ -74,6 +76,79 @@ class MoodPickButton(discord.ui.DynamicItem[discord.ui.Button],
         await send_public_pick(interaction, mood, self.gentle or mood.gentle)
 
 
+def wrong_button(read_as: str) -> discord.ui.Button[Any]:
+    """The quiet "not my mood" on a reading; a click reaches NotMyMoodButton, after a restart too."""
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, label="Not my mood",
+                             custom_id=f"mood:wrong:{read_as}")
+
+
+def said_in(message: discord.Message | None) -> str:
+    """What the member wrote, read back from the quote in the reply (markdown escapes undone)."""
+    match = QUOTE.search(message.content if message is not None else "")
+    return re.sub(r"\\(.)", r"\1", match[1]) if match else ""
+
+
+class NotMyMoodButton(discord.ui.DynamicItem[discord.ui.Button],
+                      template=r"mood:wrong:(?P<read>[a-z][a-z0-9_-]{0,31})"):
+    """"Not my mood": the reply offers every mood to choose the right one."""
+
+    def __init__(self, read_as: str) -> None:
+        self.read_as = read_as
+        super().__init__(wrong_button(read_as))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> NotMyMoodButton:
+        return cls(match["read"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._offer(interaction))
+
+    async def _offer(self, interaction: discord.Interaction) -> None:
+        view = discord.ui.View(timeout=None)
+        for mood in core_of(interaction).moods.moods.values():
+            if mood.name != self.read_as:
+                view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=mood.name,
+                                                emoji=mood.emoji or None,
+                                                custom_id=f"mood:fix:{self.read_as}:{mood.name}"))
+        view.stop()
+        content = interaction.message.content if interaction.message is not None else ""
+        await interaction.response.edit_message(content=content + "\nWhich mood is it?", view=view)
+
+
+class FixMoodButton(discord.ui.DynamicItem[discord.ui.Button],
+                    template=r"mood:fix:(?P<read>[a-z][a-z0-9_-]{0,31}):(?P<mood>[a-z][a-z0-9_-]{0,31})"):
+    """The right mood, chosen after "not my mood": stored for this server, which learns it now."""
+
+    def __init__(self, read_as: str, mood: str) -> None:
+        self.read_as = read_as
+        self.mood = mood
+        super().__init__(discord.ui.Button(label=mood, custom_id=f"mood:fix:{read_as}:{mood}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> FixMoodButton:
+        return cls(match["read"], match["mood"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._fix(interaction))
+
+    async def _fix(self, interaction: discord.Interaction) -> None:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            raise UserError("Moods work in servers only.")
+        core = core_of(interaction)
+        text = said_in(interaction.message)
+        correction = await core.mood_corrections.correct(interaction.guild_id, interaction.user.id, text,
+                                                         self.read_as, self.mood)
+        mood = core.moods.get(correction.chosen)
+        assert mood is not None
+        await interaction.response.edit_message(
+            content=f"Thanks: in this server I will read {quoted(text)} as **{mood.name}** {mood.emoji}".rstrip()
+            + ".", view=None)
+        read = core.moods.get(self.read_as)
+        await send_public_pick(interaction, mood, mood.gentle or (read is not None and read.gentle))
+
+
 async def send_public_pick(interaction: discord.Interaction, mood: Mood, gentle: bool) -> None:
     """The joke for ``mood``, for the channel to see, after an ephemeral answer to the member;
     counted as shown once it was sent."""
@@ -82,7 +157,7 @@ async def send_public_pick(interaction: discord.Interaction, mood: Mood, gentle:
     # A gentle reading picks gently whichever mood won: the filters take gentleness from the mood.
     f = await core.picks.filters("joke", interaction.guild_id, mood=dataclasses.replace(mood, gentle=gentle))
     item = await core.picks.pick(f, scope_id=interaction.channel_id)
-    kwargs = await item_message(core, item, interaction.guild_id)
+    kwargs = await item_message(core, item, interaction.guild_id, mood.name)
     await interaction.followup.send(**kwargs)
     core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
@@ -116,10 +191,10 @@ class MoodCog(commands.Cog, name="Mood"):
         self.core = bot.core
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(MoodPickButton)
+        self.bot.add_dynamic_items(MoodPickButton, NotMyMoodButton, FixMoodButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(MoodPickButton)
+        self.bot.remove_dynamic_items(MoodPickButton, NotMyMoodButton, FixMoodButton)
 
     @app_commands.command()
     @app_commands.guild_only()
@@ -127,12 +202,24 @@ class MoodCog(commands.Cog, name="Mood"):
     async def mood(self, interaction: discord.Interaction, feeling: app_commands.Range[str, 1, 200]) -> None:
         """Tell me how you feel and I will pick a joke to suit it."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
-        reading = self.core.moods.read(feeling)
+        reader = await self.core.mood_corrections.reader_for(interaction.guild_id)
+        reading = reader.read(feeling)
         text, offers = answer(reading, feeling, list(self.core.moods.moods.values()))
         if offers:
-            await interaction.response.send_message(text, ephemeral=True, view=offer_view(offers, reading.gentle))
+            view = offer_view(offers, reading.gentle)
+            # Another language is not read at all (and its reply does not quote the text), so
+            # there is nothing to correct there: every mood is offered anyway.
+            if reading.verdict is not Verdict.OTHER_LANGUAGE:
+                view.add_item(wrong_button(reading.label))
+            await interaction.response.send_message(text, ephemeral=True, view=view)
             return
-        await interaction.response.send_message(text, ephemeral=True)
+        if reading.verdict is Verdict.CRISIS:
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        quiet = discord.ui.View(timeout=None)
+        quiet.add_item(wrong_button(reading.label))
+        quiet.stop()
+        await interaction.response.send_message(text, ephemeral=True, view=quiet)
         if reading.mood is not None:
             await send_public_pick(interaction, reading.mood, reading.gentle or reading.mood.gentle)
 

@@ -92,4 +92,7 @@ def action_text(record: ActionRecord) -> str:
             return f"restored {label}: it shows in this server again"
         case "settings":
             return _settings_text(record)
+        case "clear-mood-corrections":
+            which = "every mood correction" if details.get("all") else f"{details.get('count')} mood correction(s)"
+            return f"cleared {which} in this server"
     return f"{entry.action} {entry.target}"

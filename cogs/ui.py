@@ -97,28 +97,32 @@ def item_embed(item: Item, url: str | None = None) -> discord.Embed:
     return embed
 
 
-def vote_button(item_id: int, up: bool, count: int = 0) -> discord.ui.Button[Any]:
-    """👍 or 👎 with its count, as every item message carries it; a click reaches VoteButton."""
+def vote_button(item_id: int, up: bool, count: int = 0, mood: str | None = None) -> discord.ui.Button[Any]:
+    """👍 or 👎 with its count, as every item message carries it; a click reaches VoteButton. An
+    item picked for a mood carries the mood too: ``vote:<item>:<up|down>:<mood>``."""
     return discord.ui.Button(
         style=discord.ButtonStyle.secondary,
         emoji=THUMBS_UP if up else THUMBS_DOWN,
         label=str(count),
-        custom_id=f"vote:{item_id}:{'up' if up else 'down'}",
+        custom_id=f"vote:{item_id}:{'up' if up else 'down'}" + (f":{mood}" if mood else ""),
     )
 
 
-class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<item>[0-9]{1,19}):(?P<way>up|down)"):
-    """A click on 👍 or 👎. The custom_id carries the item, so clicks work after a restart."""
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"vote:(?P<item>[0-9]{1,19}):(?P<way>up|down)(?::(?P<mood>[a-z][a-z0-9_-]{0,31}))?"):
+    """A click on 👍 or 👎. The custom_id carries the item (and the mood it was picked for, on
+    messages sent since votes count per mood), so clicks work after a restart, on old messages too."""
 
-    def __init__(self, item_id: int, up: bool, count: int = 0) -> None:
+    def __init__(self, item_id: int, up: bool, count: int = 0, mood: str | None = None) -> None:
         self.item_id = item_id
         self.up = up
-        super().__init__(vote_button(item_id, up, count))
+        self.mood = mood
+        super().__init__(vote_button(item_id, up, count, mood))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> VoteButton:
-        return cls(int(match["item"]), match["way"] == "up")
+        return cls(int(match["item"]), match["way"] == "up", mood=match["mood"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._vote(interaction))
@@ -128,10 +132,12 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
             raise UserError("Votes count in servers only.")
         core = core_of(interaction)
         # The vote is committed before the click is answered.
+        # A mood no longer known (a mood pack changed) still counts the vote, without the mood.
+        mood = self.mood if self.mood is not None and core.moods.get(self.mood) is not None else None
         outcome = await core.votes.click(
-            item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up
+            item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up, mood=mood
         )
-        await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally))
+        await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally, mood))
 
 
 def report_button(item_id: int) -> discord.ui.Button[Any]:
@@ -140,7 +146,7 @@ def report_button(item_id: int) -> discord.ui.Button[Any]:
                              custom_id=f"report:{item_id}")
 
 
-def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
+def item_view(item_id: int, tally: VoteTally, mood: str | None = None) -> discord.ui.View:
     """The buttons under an item. Their clicks are handled by the dynamic items registered for
     their custom_ids (VoteButton here, ReportButton in cogs/reports.py), on every message alike: one sent
     a moment ago or one from before a restart, which no view object stands behind. So this view
@@ -148,8 +154,8 @@ def item_view(item_id: int, tally: VoteTally) -> discord.ui.View:
     view of DynamicItems works the same, but costs more to build, send and register: see the
     throughput notes in the README.)"""
     view = discord.ui.View(timeout=None)
-    view.add_item(vote_button(item_id, True, tally.up))
-    view.add_item(vote_button(item_id, False, tally.down))
+    view.add_item(vote_button(item_id, True, tally.up, mood))
+    view.add_item(vote_button(item_id, False, tally.down, mood))
     view.add_item(report_button(item_id))
     view.stop()
     return view
@@ -164,7 +170,8 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
     core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
 
-async def item_message(core: Core, item: Item, guild_id: int) -> dict[str, Any]:
-    """The keyword arguments that send an item: its embed and its buttons with this server's counts."""
+async def item_message(core: Core, item: Item, guild_id: int, mood: str | None = None) -> dict[str, Any]:
+    """The keyword arguments that send an item: its embed and its buttons with this server's
+    counts (carrying ``mood`` when it was picked for one, so the votes count for that mood)."""
     tally = item.tally if item.tally is not None else await core.votes.tally(item.id, guild_id)
-    return {"embed": item_embed(item, core.catalog.page_url(item)), "view": item_view(item.id, tally)}
+    return {"embed": item_embed(item, core.catalog.page_url(item)), "view": item_view(item.id, tally, mood)}

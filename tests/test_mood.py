@@ -256,3 +256,30 @@ def test_a_reader_built_again_from_the_same_content_shares_the_trained_model() -
     fresh = MoodReader(moods, reuse=False)
     assert fresh.model is not MoodReader(moods).model
     assert fresh.read("so tired").label == "tired"
+
+
+@pytest.mark.parametrize("text", [
+    "started cutting again last week",
+    "i've saved up enough pills",
+    "made a plan to end it",
+    "giving all my things away, won't need them much longer",
+    "they'd be better off if i weren't around",
+    "got the meds lined up",
+])
+def test_the_warning_signs_people_name_are_a_crisis(text: str) -> None:
+    from bot.services.mood.rules import is_crisis
+
+    assert is_crisis(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "cutting onions again lol",
+    "forgot my pills again",
+    "planning how to do the cake tonight",
+    "cutting again on sugar this month",
+    "won't need an umbrella soon",
+])
+def test_everyday_words_near_the_warning_signs_are_no_crisis(text: str) -> None:
+    from bot.services.mood.rules import is_crisis
+
+    assert not is_crisis(text), text

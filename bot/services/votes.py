@@ -32,9 +32,12 @@ class VoteService:
         self.settings = storage.settings
         self.clock = clock
 
-    async def click(self, *, item_id: int, guild_id: int, user_id: int, up: bool) -> VoteOutcome:
+    async def click(self, *, item_id: int, guild_id: int, user_id: int, up: bool,
+                    mood: str | None = None) -> VoteOutcome:
+        """A click on 👍/👎; ``mood`` is the mood the item was picked for, if it was."""
         result = await self.votes.toggle(
             item_id=item_id, guild_id=guild_id, user_id=user_id, value=1 if up else -1, now=iso(self.clock.now()),
+            mood=mood,
         )
         if result is None:
             raise UserError("That item no longer exists, so it cannot take votes.")

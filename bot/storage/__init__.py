@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.storage.sqlite.history import HistoryRepository
     from bot.storage.sqlite.items import ItemRepository
     from bot.storage.sqlite.moderation import ModerationRepository
+    from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
     from bot.storage.sqlite.picks import PickReads
     from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
     from bot.storage.sqlite.votes import VoteRepository
@@ -59,6 +60,9 @@ class Transaction(Protocol):
 
     @property
     def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def mood_corrections(self) -> MoodCorrectionRepository: ...
 
 
 class Storage(Transaction, Protocol):

@@ -101,7 +101,7 @@ async def test_a_pick_offered_for_a_gentle_reading_stays_gentle(b: Banter) -> No
     ix = await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="nobody is answering")
     answer = await ix.original_message()
     # lonely is gentle, so every mood offered beside it picks gently too.
-    assert all(btn["custom_id"].endswith(":g") for btn in answer.buttons())
+    assert all(btn["custom_id"].endswith(":g") for btn in answer.buttons() if btn["custom_id"].startswith("mood:pick:"))
     not_gentle = next(label for label in mood_buttons(answer) if not b.core.moods.get(label).gentle)
     for _ in range(8):
         click = await b.emu.click(b.sb.alice, answer, label=not_gentle)
@@ -128,3 +128,27 @@ async def test_autocomplete_offers_moods_and_reads_text(b: Banter) -> None:
     assert {c["value"] for c in choices} >= MOODS
     choices = await b.emu.autocomplete(b.sb.alice, b.sb.general, "mood", focused="feeling", value="so knackered")
     assert choices[0]["name"].endswith("→ tired")
+
+
+async def test_votes_on_a_mood_pick_count_for_that_mood_and_old_buttons_still_count(b: Banter) -> None:
+    ix = await b.emu.slash(b.sb.alice, b.sb.general, "mood", feeling="ugh, exams tomorrow")
+    (joke,) = await ix.wait_followups(1)
+    joke_id = item_id(joke)
+    ids = [btn["custom_id"] for btn in joke.buttons()]
+    assert f"vote:{joke_id}:up:stressed" in ids and f"vote:{joke_id}:down:stressed" in ids
+    click = await b.emu.click(b.sb.bob, joke, custom_id=f"vote:{joke_id}:up:stressed")
+    assert (await click.response()).type == 7
+    voted = b.emu.get_message(joke)
+    assert f"vote:{joke_id}:up:stressed" in [btn["custom_id"] for btn in voted.buttons()]  # it keeps its mood
+    votes = b.core.storage.votes
+    assert (await votes.mood_tally(joke_id, b.sb.guild.id, "stressed")).up == 1
+    assert (await votes.tally(joke_id, b.sb.guild.id)).up == 1
+    # A plain /joke's buttons, the only kind sent before votes counted per mood, still count.
+    plain = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
+    plain_id = item_id(plain)
+    assert f"vote:{plain_id}:up" in [btn["custom_id"] for btn in plain.buttons()]
+    before = await votes.tally(plain_id, b.sb.guild.id)
+    moods_before = await b.core.storage.db.scalar("SELECT count(*) FROM mood_item_stats WHERE up + down > 0")
+    await (await b.emu.click(b.sb.alice, plain, custom_id=f"vote:{plain_id}:up")).response()
+    assert (await votes.tally(plain_id, b.sb.guild.id)).up == before.up + 1
+    assert await b.core.storage.db.scalar("SELECT count(*) FROM mood_item_stats WHERE up + down > 0") == moods_before

@@ -18,7 +18,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.models import Mood
-from bot.services.mood.text import AFTER_INTENSIFIERS, DOWNTONERS, INTENSIFIERS, Word, collapse, squeeze, stem
+from bot.services.mood.text import (
+    AFTER_INTENSIFIERS,
+    DOWNTONERS,
+    INTENSIFIERS,
+    SOFT_BREAKS,
+    Word,
+    collapse,
+    squeeze,
+    stem,
+)
 
 # Real words one typo away from a cue word, which must not be "corrected" into it
 # ("I tried", "my tires", "a board game"). Words in the example corpus are known anyway;
@@ -55,8 +64,30 @@ def english_words() -> frozenset[str]:
         return frozenset(line.split(" ", 1)[0] for line in fh)
 
 
+# Fixed expressions that use a mood word and carry no mood ("happy hour starts at 5", "happy
+# birthday, Sam!"): matched like cues, they take their words and count for nothing.
+FIXED_EXPRESSIONS = (
+    "happy hour", "happy birthday", "happy bday", "happy new year", "happy holidays", "happy anniversary",
+    "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
+    "sad girl", "sad bois", "good luck", "good morning", "good night", "mad libs", "mad max", "angry birds",
+    "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
+    "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
+)
+
+# Emoji that say more, or less, than a word: a heart-eyed face is as strong as "happy", while
+# 😭 is as often tears of joy or laughter as of sorrow. The rest count 2.
+EMOJI_WEIGHTS = {"🥰": 3.0, "😍": 3.0, "🥳": 3.0, "🤩": 3.0, "💔": 3.0, "🤬": 3.0, "😡": 3.0, "😭": 1.0,
+                 "😂": 1.5, "🤣": 1.5, "💀": 1.5, "🥲": 1.0, "🙁": 1.5}
+
+# Cues whose denial means something other than their mood's ``when_negated``: "not relaxed" is
+# stressed rather than sad, "not rested" is tired, "not busy" is bored.
+NEGATED_AS = {"relaxed": "stressed", "calm": "stressed", "chill": "stressed", "chilled": "stressed",
+              "peaceful": "stressed", "rested": "tired", "awake": "tired", "energised": "tired",
+              "energized": "tired", "busy": "bored", "interested": "bored", "entertained": "bored",
+              "alone": None, "lonely": None}
+
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
-STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore"})
+STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,7 @@ class Lexicon:
             _Phrase(tuple(stem(w) for w in cue.split()), cue, mood.name, weight)
             for mood in moods.values() for cue, weight in mood.cues.items()
         ]
+        phrases += [_Phrase(tuple(stem(w) for w in text.split()), text, "", 0) for text in FIXED_EXPRESSIONS]
         # Longest phrases first, so "can't sleep" wins over "sleep".
         phrases.sort(key=lambda p: -len(p.stems))
         self._by_first: dict[str, list[_Phrase]] = {}
@@ -150,14 +182,20 @@ class Lexicon:
                 if tuple(stems[i:i + n]) != phrase.stems or any(used[i:i + n]):
                     continue
                 # A cue in two words must stay in one clause: "bad. day" is not "bad day".
-                if words[i + n - 1].clause != words[i].clause:
+                # (One that has "and" or "when" in it spans it: "sick and tired of".)
+                if words[i + n - 1].clause != words[i].clause and not SOFT_BREAKS & set(phrase.text.split()):
                     continue
                 for j in range(i, i + n):
                     used[j] = True
                 written = " ".join(w.text for w in words[i:i + n])
+                if not phrase.mood:
+                    cues.append(Cue(phrase.text, "", 0.0, position=i, counts_for=None))
+                    break
                 weight = phrase.weight * words[i].weight * self._intensity(words, i)
                 is_negated = negated[i]
-                target = self.moods[phrase.mood].when_negated if is_negated else phrase.mood
+                target: str | None = phrase.mood
+                if is_negated:
+                    target = NEGATED_AS.get(phrase.text, self.moods[phrase.mood].when_negated)
                 if is_negated:
                     # A denial says less than a statement: "not sad, just bored" is bored.
                     weight = max(1.0, weight - 1)
@@ -168,9 +206,10 @@ class Lexicon:
         for emoji, mood in self._emoji:
             count = text.count(emoji)
             if count:
-                cues.append(Cue(emoji, mood, 2.0 * min(count, 3), position=after + text.index(emoji), counts_for=mood))
+                weight = EMOJI_WEIGHTS.get(emoji, 2.0) * min(count, 3)
+                cues.append(Cue(emoji, mood, weight, position=after + text.index(emoji), counts_for=mood))
         cues.sort(key=lambda c: c.position)
-        return cues
+        return _denials_give_way(cues, self.moods)
 
     @staticmethod
     def _intensity(words: list[Word], i: int) -> float:
@@ -183,6 +222,19 @@ class Lexicon:
                 if factor:
                     return factor
         return 1.0
+
+
+def _denials_give_way(cues: list[Cue], moods: Mapping[str, Mood]) -> list[Cue]:
+    """"Not sad exactly, just kinda alone": a denial reads as the opposite mood only when
+    nothing else is said. When another mood is affirmed beside it, the denial counts for
+    nothing and the affirmed mood decides."""
+    affirmed = {c.counts_for for c in cues if not c.negated and c.counts_for}
+    out = []
+    for cue in cues:
+        if cue.negated and cue.counts_for and affirmed - {cue.counts_for, cue.mood}:
+            cue = Cue(cue.text, cue.mood, 0.0, True, cue.position, cue.written, None)
+        out.append(cue)
+    return out
 
 
 def tally(cues: Iterable[Cue]) -> dict[str, float]:

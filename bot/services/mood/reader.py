@@ -43,6 +43,8 @@ SURE_MARGIN = 1.5
 SURE_PROBABILITY = 0.55
 # Below this the classifier's best mood is no guess at all, just a "which is closest?".
 GUESS_PROBABILITY = 0.2
+# A single word that is no cue must be at least this likely to be read as a mood.
+ONE_WORD_PROBABILITY = 0.45
 # With no cue, "none" wins when it is at least this share of the best mood's probability.
 NONE_RATIO = 0.8
 # Gentle moods this likely make a pick gentle, whatever mood wins.
@@ -52,6 +54,7 @@ SARCASM_MOOD = "angry"
 # A sentence that opens with one of these alone, then tells of trouble, is sarcastic.
 CHEER = frozenset({"great", "awesome", "fantastic", "wonderful", "brilliant", "perfect", "lovely", "nice", "super",
                    "yay", "cool", "amazing", "excellent", "marvellous", "terrific", "joy", "fab", "splendid"})
+CHAT_LAUGHS = frozenset({"lol", "haha", "lmao", "lmfao", "rofl", "hehe"})
 FILLERS = frozenset({"oh", "ah", "well", "just", "wow", "so", "how", "really", "thanks", "thank", "you"})
 
 
@@ -165,6 +168,10 @@ def load_examples(path: Path = EXAMPLES_FILE, labels: Iterable[str] | None = Non
 _BUILT: dict[str, tuple[Lexicon, NaiveBayes]] = {}
 
 
+def _key(text: str) -> str:
+    return " ".join(normalise(text).split())
+
+
 class MoodReader:
     def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None, *,
                  reuse: bool = True) -> None:
@@ -188,13 +195,18 @@ class MoodReader:
         else:
             self.lexicon, self.model = built
         self._english = self.lexicon.vocabulary
+        self._taught: dict[str, str] = {}
 
-    def with_examples(self, examples: Iterable[tuple[str, str]]) -> MoodReader:
+    def with_examples(self, examples: Iterable[tuple[str, str]], weight: float = 3.0) -> MoodReader:
         """This reader with a few more labelled phrases (say, one server's corrections) laid over
-        its classifier. Costs as much as the phrases given; this reader is unchanged."""
+        its classifier, each counting ``weight`` times. Costs as much as the phrases given; this
+        reader is unchanged. A phrase given here is also remembered whole: the same text (any
+        case and spacing) then reads as its label, sure, since a member said so."""
         clone = object.__new__(MoodReader)
         clone.__dict__.update(self.__dict__)
-        clone.model = self.model.with_examples((self.features(text), label) for text, label in examples)
+        examples = list(examples)
+        clone.model = self.model.with_examples(((self.features(text), label) for text, label in examples), weight)
+        clone._taught = {**self._taught, **{_key(text): label for text, label in examples}}
         return clone
 
     def features(self, text: str) -> Features:
@@ -220,11 +232,21 @@ class MoodReader:
                                {named.name: 3.0}, Verdict.MOOD, gentle=named.gentle)
         if is_crisis(text):
             return MoodReading(None, verdict=Verdict.CRISIS, notes=("crisis: reply with care, no joke",), gentle=True)
+        taught = self.moods.get(self._taught.get(_key(text), ""))
+        if taught is not None:
+            reading = self.read_plain(text)
+            return dataclasses.replace(reading, mood=taught, verdict=Verdict.MOOD, sure=True, offers=(),
+                                       notes=(*reading.notes, "corrected in this server: read as its members chose"),
+                                       gentle=reading.gentle or taught.gentle)
         words = split_words(text)
         if other_language([w.text for w in words], text, self._english):
             return MoodReading(None, verdict=Verdict.OTHER_LANGUAGE, notes=("another language",),
                                offers=tuple(self.moods.values()))
         return self._score(text, words)
+
+    def read_plain(self, text: str) -> MoodReading:
+        """The reading from cues and classifier alone (no rules, no remembered corrections)."""
+        return self._score(text, split_words(text))
 
     def _score(self, text: str, words: list[Word]) -> MoodReading:
         negated = negated_flags(words)
@@ -233,14 +255,39 @@ class MoodReader:
         if any(w.weight > 1 for w in words):
             notes.append("the part after 'but' counts double")
         sarcastic = is_sarcastic(text) or self._cheer_then_trouble(words)
+        # 🙃 (or a 🙂 beside "fine") is smiling through it: nothing cheerful in it counts. With
+        # cheerful words too it is sarcasm; alone, what is left decides.
+        masked = "🙃" in text or ("🙂" in text and "fine" in text.lower())
+        if masked and not sarcastic:
+            sarcastic = any(c.counts_for == "happy" and not c.text.startswith("🙂") for c in cues)
         features = self._features(words, negated)
         likelihood = self.model.probabilities(features, TEMPERATURE)
+        turned = self._after_but(words, negated, cues)
+        if turned is not None:
+            # "Stressed all week but it paid off": what follows the "but" has no cue word yet
+            # tells of a feeling, so it is read on its own and the cues before it count half.
+            notes.append("after 'but' there is no cue word: the classifier reads that part, the cues before count half")
+            start = next(w.index for w in words if w.weight == words[-1].weight)
+            cues = [dataclasses.replace(c, weight=round(c.weight / 2, 2)) if c.position < start else c for c in cues]
+            features, likelihood = turned
         if sarcastic and SARCASM_MOOD in self.moods:
             # The cheerful words are the sarcasm: they count for nothing, and what is left
             # decides; sarcasm itself leans to fed up ("oh great, another monday").
             notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
             cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             cues.append(Cue("(sarcasm)", SARCASM_MOOD, 1.0, position=len(words), counts_for=SARCASM_MOOD))
+            cheer = likelihood.pop("happy", 0.0)
+            rest = sum(likelihood.values()) or 1.0
+            likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
+            likelihood["happy"] = 0.0
+        if cues and len(words) <= 3 and all(c.text in CHAT_LAUGHS for c in cues if c.counts_for) \
+                and likelihood.get(NONE, 0.0) >= max(likelihood.values()):
+            # "lol ok", "haha sure": a laugh that only acknowledges is chat, not a mood.
+            notes.append("a laugh that only acknowledges: chat, not a mood")
+            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) for c in cues]
+        if masked and not sarcastic:
+            notes.append("smiling through it: the cheerful words and faces count for nothing")
+            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             cheer = likelihood.pop("happy", 0.0)
             rest = sum(likelihood.values()) or 1.0
             likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
@@ -254,7 +301,9 @@ class MoodReader:
         if lexical:
             sure = scores[best] - scores[second] >= SURE_MARGIN
             verdict = Verdict.MOOD
-        elif p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY:
+        elif (p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY
+              or (len(words) == 1 and likelihood[best] < ONE_WORD_PROBABILITY)):
+            # One word that is no cue says little: "test" is not a mood because exams are.
             verdict, sure = Verdict.NONE, False
         else:
             verdict = Verdict.MOOD
@@ -274,6 +323,22 @@ class MoodReader:
         evidence = tuple(self.model.evidence(features, best, rival)) if not lexical else ()
         return MoodReading(mood, tuple(cues), scores, verdict, sure, offers,
                            {k: round(v, 3) for k, v in likelihood.items()}, evidence, tuple(notes), gentle)
+
+    def _after_but(self, words: list[Word], negated: list[bool],
+                   cues: list[Cue]) -> tuple[Features, dict[str, float]] | None:
+        """The classifier's reading of the last "but" clause alone, when it has no cue of its
+        own and reads as a mood rather than as nothing."""
+        if not words or words[-1].weight <= 1:
+            return None
+        start = next(w.index for w in words if w.weight == words[-1].weight)
+        if len(words) - start < 2 or start == 0 or any(c.position >= start and c.counts_for for c in cues):
+            return None
+        features = self._features(words[start:], negated[start:])
+        likely = self.model.probabilities(features, TEMPERATURE)
+        best = max(self.moods, key=lambda name: likely.get(name, 0.0))
+        if likely.get(NONE, 0.0) >= likely[best] or likely[best] < 0.3:
+            return None
+        return features, likely
 
     def _cheer_then_trouble(self, words: list[Word]) -> bool:
         """"Awesome, I locked my keys in the car": a cheerful word on its own, then something

@@ -35,6 +35,7 @@ CONTRACTIONS = {
     "im": "i'm", "ive": "i've", "idk": "i don't know", "noone": "no one", "nobodys": "nobody's", "u": "you",
     "ur": "your", "rn": "right now", "tmrw": "tomorrow", "tmr": "tomorrow", "2day": "today", "2nite": "tonight",
     "tonite": "tonight", "pls": "please", "plz": "please", "bc": "because", "b4": "before", "cuz": "because",
+    "bday": "birthday", "b-day": "birthday", "xmas": "christmas", "hny": "happy new year",
     "gud": "good", "gr8": "great", "luv": "love", "happi": "happy",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
 }
@@ -117,14 +118,21 @@ def split_words(text: str) -> list[Word]:
     return words
 
 
+# After a negation these turn it into insistence: "can't stop crying" is crying, hard.
+STOPPING = {"stop", "stopped", "quit", "help"}
+
+
 def negated_flags(words: list[Word], reach: int = 4) -> list[bool]:
     """For each word: is it under an odd number of negations within ``reach`` words before it, in
-    its clause? Two negations cancel ("I can't say I'm not happy" is happy)."""
+    its clause? Two negations cancel ("I can't say I'm not happy" is happy), and a negated
+    "stop" or "help" affirms ("can't stop crying", "couldn't help smiling")."""
     flags = []
     for i, word in enumerate(words):
         count = 0
         for j in range(max(0, i - reach), i):
             if words[j].clause == word.clause and is_negation(words[j].text):
+                if j + 1 < i and words[j + 1].text in STOPPING:
+                    continue
                 count += 1
         flags.append(count % 2 == 1)
     return flags

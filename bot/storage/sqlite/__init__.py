@@ -17,6 +17,7 @@ from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.history import HistoryRepository, ShowingWriter
 from bot.storage.sqlite.items import ItemRepository
 from bot.storage.sqlite.moderation import ModerationRepository
+from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
 from bot.storage.sqlite.picks import PickReads
 from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
 from bot.storage.sqlite.sql import Sql
@@ -65,6 +66,10 @@ class _Repositories:
     @cached_property
     def catalog(self) -> CatalogRepository:
         return CatalogRepository(self._sql)
+
+    @cached_property
+    def mood_corrections(self) -> MoodCorrectionRepository:
+        return MoodCorrectionRepository(self._sql)
 
 
 class SqliteTransaction(_Repositories):

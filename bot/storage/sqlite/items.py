@@ -25,6 +25,10 @@ I_COLUMNS = ", ".join(f"i.{c}" for c in ITEM_FIELDS)
 # TALLY_JOIN takes the guild id as a parameter, before those of the WHERE clause.
 TALLY_COLUMNS = "s.up AS g_up, s.down AS g_down"
 TALLY_JOIN = "LEFT JOIN guild_item_stats s ON s.guild_id = ? AND s.item_id = i.id"
+# For a pick for a mood, this server's tally in that mood too (guild id, then mood name).
+MOOD_TALLY_COLUMNS = "m.up AS m_up, m.down AS m_down"
+MOOD_TALLY_JOIN = "LEFT JOIN mood_item_stats m ON m.guild_id = ? AND m.mood = ? AND m.item_id = i.id"
+MOOD_TAG = mood_tag("")
 
 
 def eligible(f: Filters, *, history_scope: int | None = None,
@@ -194,10 +198,17 @@ class ItemRepository:
             source, order = "item_tags t JOIN items i ON i.id = t.item_id", "t.rand"
             where[:0] = ["t.tag = ?", "t.rand >= ?"]
             params[:0] = [f.tag, start]
+        columns, join = TALLY_COLUMNS, TALLY_JOIN
+        join_params: list[object] = [f.guild_id]
+        if f.tag is not None and f.tag.startswith(MOOD_TAG):
+            # A pick for a mood weighs items by how members in that mood voted: read alongside.
+            columns += f", {MOOD_TALLY_COLUMNS}"
+            join += f" {MOOD_TALLY_JOIN}"
+            join_params += [f.guild_id, f.tag[len(MOOD_TAG):]]
         rows = await self.sql.fetch_all(
-            f"SELECT {I_COLUMNS}, {TALLY_COLUMNS} FROM {source} {TALLY_JOIN} "
+            f"SELECT {I_COLUMNS}, {columns} FROM {source} {join} "
             f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
-            [f.guild_id, *params, limit],
+            [*join_params, *params, limit],
         )
         return [candidate(r) for r in rows]
 
