@@ -49,7 +49,22 @@ CHECKPOINT_EVERY = 500
 HANDED_OFF = {sqlite3.SQLITE_INTERRUPT, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
-class Database:
+class _Reads:
+    """``fetch_one`` and ``scalar`` in terms of ``fetch_all``, for every way of running statements."""
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+class Database(_Reads):
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn  # the writer
         self.reader = conn  # until the schema is up to date; then a connection of its own
@@ -179,39 +194,35 @@ class Database:
 
     async def _write_statement(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
         """One statement that commits on its own; the caller holds the write lock."""
-        self._writes += 1
-        try:
-            done = self._quick(sql, params, write=True)
-            if done is None:
-                # execute_fetchall runs the statement and reads its rows in one trip to the
-                # thread; a cursor would take three (execute, fetch, close).
-                return list(await self.conn.execute_fetchall(sql, params))
-        finally:
-            self._writes += 1
-        self._after_quick_write()
-        return done[0]
+        return (await self._write(sql, params))[0]
 
     async def _write_counted(self, sql: str, params: tuple[Any, ...]) -> int:
         """As :meth:`_write_statement`, returning how many rows the statement changed."""
+        return (await self._write(sql, params))[1]
+
+    async def _write(self, sql: str, params: tuple[Any, ...]) -> tuple[list[sqlite3.Row], int]:
+        """Its rows and how many rows it changed: on the loop's connection if it can, else on the
+        writer thread (handed off: rare, so one cursor's three trips to the thread do not matter)."""
         self._writes += 1
         try:
             done = self._quick(sql, params, write=True)
             if done is None:
-                cur = await self.conn.execute(sql, params)
-                changed = cur.rowcount
-                await cur.close()
-                return changed
+                cursor = await self.conn.execute(sql, params)
+                try:
+                    return list(await cursor.fetchall()), cursor.rowcount
+                finally:
+                    await cursor.close()
         finally:
             self._writes += 1
         self._after_quick_write()
-        return done[1]
+        return done
 
     @property
     def writes(self) -> int:
         """This process's writes, each counted as it starts and again as it ends (committed or
         not). While the count stays the same, nothing this process did has changed what a read
         returns, so rows read earlier may be used again. Other processes' writes are not seen
-        here: whoever keeps rows must also let them age (see ``bot.storage.sqlite.cache``)."""
+        here: whoever keeps rows must also let them age (see ``bot.cache``)."""
         return self._writes
 
     def _after_quick_write(self) -> None:
@@ -278,16 +289,8 @@ class Database:
             return list(await self.reader.execute_fetchall(sql, params))
         return done[0]
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
 
-    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
-
-
-class Statements:
+class Statements(_Reads):
     """What :meth:`Database.exclusive` hands out: statements that each commit on their own."""
 
     def __init__(self, db: Database) -> None:
@@ -295,14 +298,6 @@ class Statements:
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return await self._db._write_statement(sql, tuple(params))
-
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         return await self._db._write_counted(sql, tuple(params))
@@ -319,7 +314,7 @@ class Statements:
         yield self
 
 
-class TransactionSql:
+class TransactionSql(_Reads):
     """Statements inside one write transaction (what :meth:`Database.atomic` hands out)."""
 
     def __init__(self, db: Database, conn: aiosqlite.Connection) -> None:
@@ -328,14 +323,6 @@ class TransactionSql:
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return list(await self._conn.execute_fetchall(sql, tuple(params)))
-
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
-
-    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         cur = await self._conn.execute(sql, tuple(params))
