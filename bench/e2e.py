@@ -38,7 +38,6 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-import bot.storage.sqlite.cache
 import bot.storage.sqlite.picks
 from bot.config import load_config
 from bot.core import Core
@@ -180,7 +179,7 @@ def switch_off(core: Core, pieces: Sequence[str]) -> None:
     if "readahead" in pieces:
         bot.storage.sqlite.picks.RESERVE = bot.storage.sqlite.picks.CANDIDATES
     if "cache" in pieces:
-        bot.storage.sqlite.cache.MAX_AGE = timedelta(0)
+        core.storage.cache.max_age = timedelta(0)
 
 
 @contextlib.asynccontextmanager

@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
 
+from bot.cache import ReadCache
 from bot.clock import Clock, SystemClock
 from bot.storage.sqlite.audit import AuditLog
-from bot.storage.sqlite.cache import ReadCache
 from bot.storage.sqlite.catalog import CatalogRepository
 from bot.storage.sqlite.daily import DailyRepository
 from bot.storage.sqlite.database import Database
@@ -82,7 +82,7 @@ class SqliteStorage(_Repositories):
         self.rng = rng or random.Random()
         self.clock = clock or SystemClock()
         self.showings = ShowingWriter(db)
-        self.cache = ReadCache(db, self.clock)
+        self.cache = ReadCache(lambda: db.writes, self.clock.now)
         super().__init__(db, self)
         self.picks = PickReads(self.items, self.showings, self.cache, self.clock, self.rng)
 

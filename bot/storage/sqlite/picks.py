@@ -8,7 +8,7 @@ random order (:meth:`PickReads.choose`). Two things happen here so that the pick
   last showing is not in the table yet.
 * In a busy channel (something was shown there in the last :data:`BUSY` ) a read takes
   :data:`RESERVE` rows instead of :data:`CANDIDATES`, and the rest are kept in the
-  :class:`bot.storage.sqlite.cache.ReadCache` for the channel's next picks with the same filters. Kept
+  :class:`bot.cache.ReadCache` for the channel's next picks with the same filters. Kept
   rows, less the items shown meanwhile, are what a fresh read from that point would return, so
   the no-repeat rule holds; the cache's one rule (nothing written since, and at most a second
   old) says when they may be used. The item chosen leaves the kept rows whether or not its
@@ -22,10 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.cache import ReadCache
 from bot.clock import Clock, iso
 from bot.models import Filters, Kind
 from bot.records import Candidate
-from bot.storage.sqlite.cache import ReadCache
 from bot.storage.sqlite.history import ShowingWriter
 from bot.storage.sqlite.items import ItemRepository
 

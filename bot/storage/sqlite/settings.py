@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.cache import ReadCache
 from bot.models import GuildSettings, flags_to_mask, mask_to_flags
-from bot.storage.sqlite.cache import ReadCache
 from bot.storage.sqlite.sql import Sql
 
 SETTING_COLUMNS = {
@@ -17,7 +17,7 @@ SETTING_COLUMNS = {
 
 class SettingsRepository:
     """Settings are read on every command and change rarely: reads are kept in the storage's
-    :class:`~bot.storage.sqlite.cache.ReadCache`, whose rule (nothing written since) every change here
+    :class:`~bot.cache.ReadCache`, whose rule (nothing written since) every change here
     keeps by being a write."""
 
     def __init__(self, sql: Sql, cache: ReadCache) -> None:
