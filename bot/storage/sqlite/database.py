@@ -27,7 +27,7 @@ import logging
 import math
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,6 @@ class Database(_Reads):
         self.reader = conn  # until the schema is up to date; then a connection of its own
         self.path = path
         self._write_lock = asyncio.Lock()
-        self._after_transaction: list[Callable[[], None]] = []
         self.quick: sqlite3.Connection | None = None
         self.quick_budget = QUICK_BUDGET
         self._deadline = 0.0
@@ -156,9 +155,6 @@ class Database(_Reads):
                 raise
             finally:
                 self._writes += 1
-                callbacks, self._after_transaction = self._after_transaction, []
-                for callback in callbacks:
-                    callback()
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[Statements]:
@@ -171,7 +167,7 @@ class Database(_Reads):
     async def atomic(self) -> AsyncIterator[TransactionSql]:
         """:meth:`transaction`, with its statements run through :class:`TransactionSql`."""
         async with self.transaction() as conn:
-            yield TransactionSql(self, conn)
+            yield TransactionSql(conn)
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One write statement that commits on its own (see :meth:`write`); rows it changed."""
@@ -181,10 +177,6 @@ class Database(_Reads):
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.atomic() as tx:
             await tx.execute_many(sql, rows)
-
-    def after_transaction(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` when the transaction under way ends, committed or not (cache upkeep)."""
-        self._after_transaction.append(callback)
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> None:
         """One statement, atomic on its own: no BEGIN/COMMIT round trips, but still ordered
@@ -317,8 +309,7 @@ class Statements(_Reads):
 class TransactionSql(_Reads):
     """Statements inside one write transaction (what :meth:`Database.atomic` hands out)."""
 
-    def __init__(self, db: Database, conn: aiosqlite.Connection) -> None:
-        self._db = db
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
@@ -340,7 +331,3 @@ class TransactionSql(_Reads):
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[TransactionSql]:
         yield self
-
-    def after_transaction(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` when this transaction ends, committed or not (cache upkeep)."""
-        self._db.after_transaction(callback)
