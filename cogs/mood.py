@@ -28,6 +28,14 @@ QUOTED = 200
 QUOTE = re.compile(r"“(.*)”", re.DOTALL)
 
 
+def pick_id(mood: str, gentle: bool) -> str:
+    return f"mood:pick:{mood}:{'g' if gentle else 'n'}"
+
+
+def fix_id(read_as: str, mood: str) -> str:
+    return f"mood:fix:{read_as}:{mood}"
+
+
 def pick_button(mood: Mood, gentle: bool, primary: bool = False) -> discord.ui.Button[Any]:
     """A mood to pick; a click reaches MoodPickButton, after a restart too. ``gentle`` travels
     in the custom_id: a pick offered for a text that may be gentle stays gentle."""
@@ -35,7 +43,7 @@ def pick_button(mood: Mood, gentle: bool, primary: bool = False) -> discord.ui.B
         style=discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary,
         label=mood.name,
         emoji=mood.emoji or None,
-        custom_id=f"mood:pick:{mood.name}:{'g' if gentle else 'n'}",
+        custom_id=pick_id(mood.name, gentle),
     )
 
 
@@ -55,7 +63,7 @@ class MoodPickButton(discord.ui.DynamicItem[discord.ui.Button],
     def __init__(self, mood: str, gentle: bool) -> None:
         self.mood = mood
         self.gentle = gentle
-        super().__init__(discord.ui.Button(label=mood, custom_id=f"mood:pick:{mood}:{'g' if gentle else 'n'}"))
+        super().__init__(discord.ui.Button(label=mood, custom_id=pick_id(mood, gentle)))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -110,7 +118,7 @@ class NotMyMoodButton(discord.ui.DynamicItem[discord.ui.Button],
             if mood.name != self.read_as:
                 view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=mood.name,
                                                 emoji=mood.emoji or None,
-                                                custom_id=f"mood:fix:{self.read_as}:{mood.name}"))
+                                                custom_id=fix_id(self.read_as, mood.name)))
         view.stop()
         content = interaction.message.content if interaction.message is not None else ""
         await interaction.response.edit_message(content=content + "\nWhich mood is it?", view=view)
@@ -123,7 +131,7 @@ class FixMoodButton(discord.ui.DynamicItem[discord.ui.Button],
     def __init__(self, read_as: str, mood: str) -> None:
         self.read_as = read_as
         self.mood = mood
-        super().__init__(discord.ui.Button(label=mood, custom_id=f"mood:fix:{read_as}:{mood}"))
+        super().__init__(discord.ui.Button(label=mood, custom_id=fix_id(read_as, mood)))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
