@@ -24,8 +24,56 @@ def kind_list(kinds: str) -> tuple[Kind, ...]:
     return ("discussion", "joke") if kinds == "both" else (kinds,)  # type: ignore[return-value]
 
 
+SHORT_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EVERY_DAY = 0b1111111
+WEEKDAYS = 0b0011111
+WEEKENDS = 0b1100000
+
+
+@dataclass(frozen=True)
+class Days:
+    """The days a schedule posts on: bit ``n`` of ``weekdays`` is ``date.weekday() == n``; with
+    ``every`` above 1, one day in ``every`` counted from ``anchor`` instead."""
+
+    weekdays: int = EVERY_DAY
+    every: int = 1
+    anchor: date | None = None
+
+    def includes(self, day: date) -> bool:
+        if self.every > 1:
+            assert self.anchor is not None, "every N days needs an anchor"
+            return (day - self.anchor).days % self.every == 0
+        return bool(self.weekdays >> day.weekday() & 1)
+
+    def describe(self) -> str:
+        if self.every > 1:
+            return f"every {self.every} days"
+        if self.weekdays == EVERY_DAY:
+            return "every day"
+        if self.weekdays == WEEKDAYS:
+            return "on weekdays"
+        if self.weekdays == WEEKENDS:
+            return "on weekends"
+        names = [SHORT_DAY_NAMES[n] for n in range(7) if self.weekdays >> n & 1]
+        return "on " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Local dates ``start`` to ``end``, both included, on which a schedule posts nothing."""
+
+    start: date
+    end: date
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
 @dataclass(frozen=True)
 class DailySchedule:
+    """One of a server's daily schedules (a server has one per channel at most)."""
+
+    id: int
     guild_id: int
     channel_id: int
     post_time: str
@@ -35,16 +83,24 @@ class DailySchedule:
     enabled: bool
     next_date: date
     next_due: datetime
+    days: Days = Days()
+    pause: Pause | None = None
+    revision: int = 0  # counts every change, so the scheduler can tell it read the latest
 
     @property
     def kind_list(self) -> tuple[Kind, ...]:
         return kind_list(self.kinds)
+
+    def opens(self, day: date) -> bool:
+        """Whether the schedule posts on local date ``day`` (one of its days, and not paused)."""
+        return self.days.includes(day) and not (self.pause is not None and self.pause.covers(day))
 
 
 @dataclass(frozen=True)
 class DailyPost:
     id: int
     guild_id: int
+    schedule_id: int | None  # None only for posts of a schedule removed before migration 008
     kind: Kind
     local_date: date
     status: str  # 'sending', 'sent', 'failed' or 'missed'

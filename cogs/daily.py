@@ -1,139 +1,37 @@
-"""/daily: the discussion (and joke) of the day, posted on time in each server's time zone.
+"""/daily: the discussion (and joke) of the day, posted on time in each server's time zone, on
+one or more schedules (one per channel) with their own days and pauses.
 
-The rules (the ledger, retries, catch-up, time zones) live in :mod:`bot.services.daily`; this
-cog turns interactions into plain values, and gives the service a :class:`DiscordPoster` that
-does the sending.
+The rules (the ledger, retries, catch-up, time zones, days) live in :mod:`bot.services.daily`;
+this cog turns interactions into plain values, and gives the service a
+:class:`~cogs.daily_poster.DiscordPoster` that does the sending.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
-from datetime import datetime
 from typing import Literal
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from bot.records import DailyPost
-from bot.services.daily import (
-    DailyStatus,
-    OutgoingPost,
-    PermanentSendError,
-    PostNowResult,
-    Preview,
-    TransientSendError,
-)
+from bot.services.daily import DAY_SUGGESTIONS
 from bot.services.schedule import suggest_zones
 from cogs.checks import is_moderator
-from cogs.ui import footer, item_embed, item_message
+from cogs.daily_poster import DiscordPoster
+from cogs.daily_render import post_now_line, preview_text, schedule_label, status_embed, when
+from cogs.ui import item_embed
 
 log = logging.getLogger(__name__)
 
-LABELS = {"discussion": "Discussion of the day", "joke": "Joke of the day"}
-THREAD_EXISTS = 160004  # "A thread has already been created for this message"
-HISTORY_LOOKBACK = 100  # one page of history
-NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+SCHEDULE_OPTION = "The schedule's number, as /daily status shows it (start typing to choose)"
 
 
-def headline(post: OutgoingPost) -> str:
-    """The line above the embed: a ping if asked for, what this is, and the day it is for.
-
-    It also marks the message as a daily post when the service looks for one after a restart.
-    """
-    day = post.local_date
-    text = f"**{LABELS[post.kind]}** · {day:%A} {day.day} {day:%B}"
-    return f"<@&{post.role_id}> {text}" if post.role_id else text
-
-
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
-
-
-def _error_text(exc: discord.HTTPException) -> str:
-    return exc.text or f"HTTP {exc.status}"
-
-
-class DiscordPoster:
-    """How the daily service reaches Discord: send with a nonce, look for a message, open a thread."""
-
-    def __init__(self, bot: BanterBot) -> None:
-        self.bot = bot
-
-    async def send(self, post: OutgoingPost) -> int:
-        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-        kwargs = await item_message(self.bot.core, post.item, post.guild_id)
-        mentions = (discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(post.role_id)])
-                    if post.role_id else discord.AllowedMentions.none())
-        try:
-            # discord.py 2.7 sends ``enforce_nonce: true`` with every nonce: Discord answers a repeat
-            # (within a few minutes) with the message it already created instead of a new one.
-            message = await channel.send(headline(post), nonce=post.nonce, allowed_mentions=mentions, **kwargs)
-        except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as exc:
-            raise self._translate(exc, post.channel_id) from exc
-        return message.id
-
-    async def find_sent(self, post: OutgoingPost, since: datetime) -> int | None:
-        # Matched on what the message says (the headline names the kind and the date, the footer the
-        # item) rather than on time, so a clock that disagrees with Discord's cannot hide it.
-        me = self.bot.user
-        if me is None:
-            return None
-        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-        marker = footer(post.item).split(" · ")[0]
-        title = headline(replace(post, role_id=None))
-        try:
-            async for message in channel.history(limit=HISTORY_LOOKBACK):
-                if (message.author.id != me.id or message.webhook_id is not None
-                        or message.interaction_metadata is not None or not message.content.endswith(title)):
-                    continue
-                if any((embed.footer.text or "").split(" · ")[0] == marker for embed in message.embeds):
-                    return message.id
-        except discord.Forbidden:
-            return None  # cannot read the history: the nonce is the only guard left
-        except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as exc:
-            raise self._translate(exc, post.channel_id) from exc
-        return None
-
-    async def open_thread(self, channel_id: int, message_id: int, name: str) -> int:
-        channel = self.bot.get_channel(channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise PermanentSendError("The channel is gone, so no thread was opened.")
-        try:
-            thread = await channel.get_partial_message(message_id).create_thread(name=name, auto_archive_duration=1440)
-        except discord.HTTPException as exc:
-            if exc.code == THREAD_EXISTS:
-                return message_id  # a thread started from a message has the message's id
-            raise self._translate(exc, channel_id) from exc
-        except NETWORK_ERRORS as exc:
-            raise self._translate(exc, channel_id) from exc
-        return thread.id
-
-    @staticmethod
-    def _translate(exc: Exception, channel_id: int) -> PermanentSendError | TransientSendError:
-        """A discord.py error as the service's permanent or transient send error."""
-        if isinstance(exc, discord.RateLimited):
-            return TransientSendError("Discord asked the bot to slow down.", retry_after=exc.retry_after)
-        if isinstance(exc, discord.Forbidden):
-            return PermanentSendError(f"I am not allowed to post in <#{channel_id}> ({_error_text(exc)}). "
-                                      "Check my permissions there, then use `/daily post-now` or wait for tomorrow.")
-        if isinstance(exc, discord.NotFound):
-            return PermanentSendError(f"The channel <#{channel_id}> no longer exists (or I cannot see it). "
-                                      "Choose another with `/daily set`.")
-        if isinstance(exc, discord.DiscordServerError):
-            return TransientSendError(f"Discord had a server error ({exc.status}).")
-        if isinstance(exc, discord.HTTPException):
-            if exc.status == 429:
-                retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
-                return TransientSendError("Discord rate-limited the bot.",
-                                          retry_after=float(retry_after) if retry_after else None)
-            return PermanentSendError(f"Discord refused the post ({exc.status}: {_error_text(exc)}).")
-        return TransientSendError(f"Could not reach Discord ({type(exc).__name__}).")
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @app_commands.guild_only()
@@ -161,23 +59,24 @@ class Daily(commands.GroupCog, group_name="daily"):
 
     @app_commands.command(name="set")
     @app_commands.describe(
-        channel="Where the post goes",
+        channel="Where the post goes (a channel with a schedule already gets this one instead)",
         time="Local time of day, 24-hour HH:MM (for example 09:00)",
-        timezone="The server's time zone, e.g. Europe/London (start typing to search)",
+        timezone="The server's time zone, e.g. Europe/London (default: the one set before, or UTC)",
         kind="What to post (default: discussion)",
+        days="Which days: every day, weekdays, weekends, mon, wed, fri, or every 3 days (default: every day)",
         role="A role to ping with each post (only that role is mentioned)",
         thread="Open a thread on the discussion for the conversation (default: yes)",
     )
     @is_moderator()
     async def set_schedule(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str,
-                           timezone: str, kind: Literal["discussion", "joke", "both"] = "discussion",
-                           role: discord.Role | None = None, thread: bool = True) -> None:
-        """Post the discussion (or joke) of the day in a channel at a local time."""
+                           timezone: str | None = None, kind: Literal["discussion", "joke", "both"] = "discussion",
+                           days: str = "every day", role: discord.Role | None = None, thread: bool = True) -> None:
+        """Post the discussion (or joke) of the day in a channel at a local time, on the days you choose."""
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
         self._check_channel(interaction.guild, interaction.user, channel, kind, thread, role)
         configured = await self.core.daily.setup.configure(
             interaction.guild.id, channel_id=channel.id, time_text=time, timezone=timezone, kinds=kind,
-            role_id=role.id if role else None, thread=thread,
+            role_id=role.id if role else None, thread=thread, days_text=days,
         )
         what = {"discussion": "The discussion of the day", "joke": "The joke of the day",
                 "both": "The discussion and joke of the day"}[kind]
@@ -187,11 +86,13 @@ class Daily(commands.GroupCog, group_name="daily"):
         if thread and kind != "joke":
             extras.append("with a thread for the conversation")
         more = f", {', '.join(extras)}" if extras else ""
-        when = configured.next_due
+        schedule = configured.schedule
+        count = len(await self.core.daily.setup.schedules(interaction.guild.id))
+        which = (f"Schedule #{schedule.id} in {channel.mention} was changed." if configured.replaced
+                 else f"This is schedule #{schedule.id}; the server has {plural(count, 'daily schedule')}.")
         await interaction.response.send_message(
-            f"{what} will be posted in {channel.mention} every day at **{configured.schedule.post_time}** "
-            f"({configured.timezone}){more}.\nNext post: {discord.utils.format_dt(when, 'F')} "
-            f"({discord.utils.format_dt(when, 'R')}).",
+            f"{what} will be posted in {channel.mention} {schedule.days.describe()} at **{schedule.post_time}** "
+            f"({configured.timezone}){more}.\nNext post: {when(configured.next_due)}.\n{which}",
             ephemeral=True,
         )
 
@@ -199,6 +100,27 @@ class Daily(commands.GroupCog, group_name="daily"):
     async def timezone_autocomplete(self, interaction: discord.Interaction,
                                     current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=name, value=name) for name in suggest_zones(current)]
+
+    @set_schedule.autocomplete("days")
+    async def days_autocomplete(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[str]]:
+        typed = current.strip()
+        offered = [d for d in DAY_SUGGESTIONS if typed.lower() in d] or list(DAY_SUGGESTIONS)
+        if typed and typed.lower() not in offered:
+            offered.insert(0, typed[:100])
+        return [app_commands.Choice(name=d, value=d) for d in offered[:25]]
+
+    async def schedule_autocomplete(self, interaction: discord.Interaction,
+                                    current: str) -> list[app_commands.Choice[int]]:
+        if interaction.guild is None:
+            return []
+        choices = []
+        for schedule in await self.core.daily.setup.schedules(interaction.guild.id):
+            channel = interaction.guild.get_channel(schedule.channel_id)
+            name = f"{schedule_label(schedule)} in #{channel.name if channel else 'deleted-channel'}"
+            if current.strip().lstrip("#") in name:
+                choices.append(app_commands.Choice(name=name[:100], value=schedule.id))
+        return choices[:25]
 
     def _check_channel(self, guild: discord.Guild, member: discord.Member, channel: discord.TextChannel, kind: str,
                        thread: bool, role: discord.Role | None) -> None:
@@ -239,38 +161,89 @@ class Daily(commands.GroupCog, group_name="daily"):
     @app_commands.command()
     @is_moderator()
     async def status(self, interaction: discord.Interaction) -> None:
-        """The schedule, the next and the last post, recent problems and how much content is left."""
+        """Every schedule with its next post, the last post, recent problems and how much content is left."""
         assert interaction.guild_id is not None
         status = await self.core.daily.setup.status(interaction.guild_id)
         await interaction.response.send_message(embed=status_embed(status), ephemeral=True)
 
     @app_commands.command()
+    @app_commands.describe(schedule=SCHEDULE_OPTION + " (default: the one that posts next)")
     @is_moderator()
-    async def preview(self, interaction: discord.Interaction) -> None:
+    async def preview(self, interaction: discord.Interaction, schedule: int | None = None) -> None:
         """See the next daily post before it goes out (only you see this)."""
         assert interaction.guild_id is not None
-        preview = await self.core.daily.setup.preview(interaction.guild_id)
+        preview = await self.core.daily.setup.preview(interaction.guild_id, schedule)
         await interaction.response.send_message(preview_text(preview), embeds=[item_embed(i) for i in preview.items],
                                                 ephemeral=True)
 
     @app_commands.command()
     @is_moderator()
     async def off(self, interaction: discord.Interaction) -> None:
-        """Stop the daily posts (the settings are kept for /daily set)."""
+        """Stop every daily post (the schedules are kept for /daily set)."""
         assert interaction.guild_id is not None
         stopped = await self.core.daily.setup.turn_off(interaction.guild_id)
         message = ("Daily posts are off. Turn them back on with `/daily set`." if stopped
                    else "Daily posts were not on here.")
         await interaction.response.send_message(message, ephemeral=True)
 
-    @app_commands.command(name="post-now")
+    @app_commands.command()
+    @app_commands.describe(schedule=SCHEDULE_OPTION)
     @is_moderator()
-    async def post_now(self, interaction: discord.Interaction) -> None:
+    async def remove(self, interaction: discord.Interaction, schedule: int) -> None:
+        """Delete one daily schedule (what it posted stays in /discussion past)."""
+        assert interaction.guild_id is not None
+        removed = await self.core.daily.setup.remove(interaction.guild_id, schedule)
+        left = len(await self.core.daily.setup.schedules(interaction.guild_id))
+        await interaction.response.send_message(
+            f"Schedule #{removed.id} ({schedule_label(removed).split(' · ', 1)[1]} in <#{removed.channel_id}>) is "
+            f"removed; {plural(left, 'schedule')} left. What it posted stays in `/discussion past`.", ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.rename(start="from", end="to")
+    @app_commands.describe(start="The first day without posts, YYYY-MM-DD",
+                           end="The last day without posts, YYYY-MM-DD",
+                           schedule=SCHEDULE_OPTION + " (default: every schedule)")
+    @is_moderator()
+    async def pause(self, interaction: discord.Interaction, start: str, end: str, schedule: int | None = None) -> None:
+        """Pause daily posts over some days (holidays); the schedules stay and start again after."""
+        assert interaction.guild_id is not None
+        pause, paused = await self.core.daily.setup.pause(interaction.guild_id, start, end, schedule)
+        lines = [f"⏸️ No daily posts from {pause.start:%A} {pause.start.day} {pause.start:%B %Y} to "
+                 f"{pause.end:%A} {pause.end.day} {pause.end:%B %Y} (both included) for "
+                 f"{plural(len(paused), 'schedule')}."]
+        lines += [f"#{s.id} in <#{s.channel_id}> posts again {when(s.next_due)}." for s in paused if s.enabled]
+        lines.append("Undo it with `/daily resume`.")
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.describe(schedule=SCHEDULE_OPTION + " (default: every schedule)")
+    @is_moderator()
+    async def resume(self, interaction: discord.Interaction, schedule: int | None = None) -> None:
+        """End a pause now: posts go out again from the next time due."""
+        assert interaction.guild_id is not None
+        resumed = await self.core.daily.setup.resume(interaction.guild_id, schedule)
+        if not resumed:
+            await interaction.response.send_message("No daily schedule here is paused.", ephemeral=True)
+            return
+        lines = [f"▶️ The pause is over for {plural(len(resumed), 'schedule')}."]
+        lines += [f"#{s.id} in <#{s.channel_id}> posts next {when(s.next_due)}." for s in resumed if s.enabled]
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @app_commands.command(name="post-now")
+    @app_commands.describe(schedule=SCHEDULE_OPTION + " (default: every schedule that is on)")
+    @is_moderator()
+    async def post_now(self, interaction: discord.Interaction, schedule: int | None = None) -> None:
         """Post today's post now; it counts as today's, so none follows at the usual time."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        results = await self.core.daily.delivery.post_now(interaction.guild_id, self.poster)
+        results = await self.core.daily.delivery.post_now(interaction.guild_id, self.poster, schedule)
         await interaction.followup.send("\n".join(post_now_line(r) for r in results), ephemeral=True)
+
+    preview.autocomplete("schedule")(schedule_autocomplete)
+    remove.autocomplete("schedule")(schedule_autocomplete)
+    pause.autocomplete("schedule")(schedule_autocomplete)
+    resume.autocomplete("schedule")(schedule_autocomplete)
+    post_now.autocomplete("schedule")(schedule_autocomplete)
 
 
 def _report_end(task: asyncio.Task[None]) -> None:
@@ -278,74 +251,5 @@ def _report_end(task: asyncio.Task[None]) -> None:
         log.error("daily: the scheduler stopped", exc_info=task.exception())
 
 
-def post_link(post: DailyPost) -> str:
-    if post.message_id is None:
-        return f"<#{post.channel_id}>"
-    return jump_url(post.guild_id, post.channel_id, post.message_id)
-
-
-def post_now_line(result: PostNowResult) -> str:
-    what = LABELS[result.kind]
-    post = result.post
-    if result.outcome == "sent":
-        return f"✅ {what} posted: {post_link(post)}"
-    if result.outcome == "already":
-        if post.status == "sending":
-            return f"⏳ {what} is being posted already."
-        return f"ℹ️ Today's {what.lower()} is already posted: {post_link(post)}"
-    if result.outcome == "retrying":
-        return f"⏳ {what}: {post.error or 'Discord had a problem'}. I will keep trying for a while."
-    return f"❌ {what} could not be posted: {post.error}"
-
-
-def status_embed(status: DailyStatus) -> discord.Embed:
-    embed = discord.Embed(title="Daily posts", colour=discord.Colour(0x4285F4))
-    schedule = status.schedule
-    if schedule is None:
-        embed.description = "Not set up. Use `/daily set` to post a discussion of the day."
-    else:
-        state = "on" if schedule.enabled else "**off**"
-        kinds = {"discussion": "discussion", "joke": "joke", "both": "discussion and joke"}[schedule.kinds]
-        lines = [f"{kinds.capitalize()} of the day in <#{schedule.channel_id}> at **{schedule.post_time}** "
-                 f"({status.timezone}), {state}."]
-        if schedule.role_id:
-            lines.append(f"Pings <@&{schedule.role_id}>.")
-        lines.append("Opens a thread on the discussion." if schedule.thread and schedule.kinds != "joke"
-                     else "No thread.")
-        embed.description = " ".join(lines)
-    if status.next_due is not None:
-        embed.add_field(name="Next post", value=f"{discord.utils.format_dt(status.next_due, 'F')} "
-                                                f"({discord.utils.format_dt(status.next_due, 'R')})", inline=False)
-    if status.last is not None:
-        last = status.last
-        when = discord.utils.format_dt(last.posted_at, "F") if last.posted_at else last.local_date.isoformat()
-        embed.add_field(name="Last post", value=f"{LABELS[last.kind]}, {when}: {post_link(last)}", inline=False)
-    if status.problems:
-        lines = [f"{p.local_date.isoformat()} {p.kind}: {problem_text(p)}" for p in status.problems]
-        embed.add_field(name="Recent problems", value="\n".join(lines)[:1024], inline=False)
-    left = []
-    for kind, count in status.remaining.items():
-        noun = "topics" if kind == "discussion" else "jokes"
-        warn = " ⚠️ running low: add some, or they will start to repeat" if kind in status.running_low else ""
-        left.append(f"{count} unused {noun} ({count} days){warn}")
-    embed.add_field(name="Content left", value="\n".join(left), inline=False)
-    return embed
-
-
-def problem_text(post: DailyPost) -> str:
-    if post.status == "sent" and post.thread_error:
-        return f"posted ({post_link(post)}), but {post.thread_error[0].lower()}{post.thread_error[1:]}"
-    if post.status == "sending":
-        return f"still trying: {post.error}"
-    return post.error or post.status
-
-
-def preview_text(preview: Preview) -> str:
-    when = discord.utils.format_dt(preview.due, "F")
-    state = "" if preview.schedule.enabled else " (daily posts are off: this is what `/daily set` would post)"
-    return f"Next daily post, {when} in <#{preview.schedule.channel_id}>{state}:"
-
-
 async def setup(bot: BanterBot) -> None:
     await bot.add_cog(Daily(bot))
-

@@ -20,6 +20,7 @@ from bot.clock import ManualClock
 from bot.config import Config
 from bot.core import Core
 from bot.errors import UserError
+from bot.records import DailySchedule
 from bot.services.daily import (
     LATE_GRACE,
     DailyService,
@@ -145,6 +146,12 @@ async def set_daily(core: Core, guild: int = GUILD, channel: int = CHANNEL, at: 
                                       role_id=role, thread=thread)
 
 
+async def only_schedule(core: Core, guild: int = GUILD) -> DailySchedule:
+    """The server's one schedule (the test set up one)."""
+    [schedule] = await core.storage.daily.schedules(guild)
+    return schedule
+
+
 async def run_at(core: Core, clock: ManualClock, poster: FakePoster, when: datetime) -> None:
     await clock.set(when)
     await core.daily.scheduler.run_due(poster)
@@ -212,7 +219,7 @@ async def test_set_validates_and_saves_nothing_on_bad_input(core: Core) -> None:
     ]:
         with pytest.raises(UserError, match=message):
             await set_daily(core, **kwargs)
-    assert await core.storage.daily.get_schedule(GUILD) is None
+    assert await core.storage.daily.schedules(GUILD) == []
     assert (await core.storage.settings.get(GUILD)).timezone == "UTC"
 
 
@@ -255,7 +262,7 @@ async def test_post_at_the_set_time_is_recorded_once(core: Core, clock: ManualCl
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, 30, tzinfo=UTC))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 22, 0, tzinfo=UTC))
     assert len(poster.messages) == 1
-    schedule = await core.storage.daily.get_schedule(GUILD)
+    schedule = await only_schedule(core)
     assert schedule.next_date == date(2026, 1, 11)
 
 
@@ -487,7 +494,7 @@ async def test_downtime_outside_the_catch_up_window_is_recorded_as_missed(core: 
     assert poster.messages == []
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "missed" and "offline" in post.error
-    assert (await core.storage.daily.get_schedule(GUILD)).next_date == date(2026, 1, 11)
+    assert (await only_schedule(core)).next_date == date(2026, 1, 11)
 
 
 async def test_days_of_downtime_post_only_the_latest_day(core: Core, clock: ManualClock,
@@ -681,7 +688,8 @@ async def test_off_stops_posts(core: Core, clock: ManualClock, poster: FakePoste
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert poster.messages == []
     status = await core.daily.setup.status(GUILD)
-    assert status.schedule is not None and not status.schedule.enabled and status.next_due is None
+    [shown] = status.schedules
+    assert not shown.schedule.enabled and shown.next_due is None and status.next_due is None
     # Set again later the same day: today's time has passed, so tomorrow.
     configured = await set_daily(core)
     assert configured.next_due == datetime(2026, 1, 11, 9, 0, tzinfo=UTC)
@@ -690,7 +698,7 @@ async def test_off_stops_posts(core: Core, clock: ManualClock, poster: FakePoste
 async def test_status_reports_schedule_last_post_and_content_left(core: Core, clock: ManualClock,
                                                                   poster: FakePoster) -> None:
     empty = await core.daily.setup.status(GUILD)
-    assert empty.schedule is None and empty.last is None and empty.problems == []
+    assert empty.schedules == [] and empty.last is None and empty.problems == []
     await set_daily(core, kinds="both")
     before = await core.daily.setup.status(GUILD)
     assert set(before.remaining) == {"discussion", "joke"}
@@ -719,7 +727,7 @@ async def test_time_zone_changed_elsewhere_is_followed(core: Core, clock: Manual
     # Nobody told the scheduler; at the old time it notices and re-plans instead of posting.
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     assert poster.messages == []
-    schedule = await core.storage.daily.get_schedule(GUILD)
+    schedule = await only_schedule(core)
     assert schedule.next_due == datetime(2026, 1, 11, 3, 30, tzinfo=UTC)
     await run_at(core, clock, poster, datetime(2026, 1, 11, 3, 30, tzinfo=UTC))  # 09:00 in Kolkata
     assert [m.post.local_date for m in poster.messages] == [date(2026, 1, 11)]

@@ -12,6 +12,7 @@ Either way each local date has exactly one moment, so "once per local date" is a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -22,6 +23,12 @@ TIME_TEXT = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 MINUTE = timedelta(minutes=1)
 # The longest jump forward in the tz database is a whole day (Pacific/Apia skipped 30 December 2011).
 LONGEST_GAP = timedelta(hours=26)
+# How far ahead an open day is looked for: a pause is at most a year and "every N days" at most a
+# year apart, so an open day always comes within this many days.
+SEARCH_DAYS = 800
+
+# Which local dates a schedule posts on (its days and pause); None means every day.
+Opens = Callable[[date], bool] | None
 
 
 class ScheduleError(UserError, ValueError):
@@ -115,22 +122,40 @@ def local_date(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
 
-def next_occurrence(after: datetime, at: time, tz: ZoneInfo) -> tuple[date, datetime]:
-    """The first (local date, UTC moment) whose moment is strictly after ``after``."""
+def _open(opens: Opens, day: date) -> bool:
+    return opens is None or opens(day)
+
+
+def first_open(day: date, at: time, tz: ZoneInfo, opens: Opens = None) -> tuple[date, datetime]:
+    """The first (local date, UTC moment) on or after local date ``day`` that ``opens`` accepts."""
+    for _ in range(SEARCH_DAYS):
+        if _open(opens, day):
+            return day, occurrence(day, at, tz)
+        day += timedelta(days=1)
+    raise ScheduleError("No day in the next two years matches this schedule.")
+
+
+def next_occurrence(after: datetime, at: time, tz: ZoneInfo, opens: Opens = None) -> tuple[date, datetime]:
+    """The first (local date, UTC moment) on a day ``opens`` accepts whose moment is strictly after ``after``."""
     # Start a day early: a jump forward can push one date's moment into the next local day.
     day = local_date(after, tz) - timedelta(days=1)
-    while True:
-        moment = occurrence(day, at, tz)
-        if moment > after:
-            return day, moment
+    for _ in range(SEARCH_DAYS):
+        if _open(opens, day):
+            moment = occurrence(day, at, tz)
+            if moment > after:
+                return day, moment
         day += timedelta(days=1)
+    raise ScheduleError("No day in the next two years matches this schedule.")
 
 
-def moments(start: date, at: time, tz: ZoneInfo, until: datetime) -> list[tuple[date, datetime]]:
-    """Every (local date, UTC moment) from local date ``start`` on whose moment is at or before ``until``."""
+def moments(start: date, at: time, tz: ZoneInfo, until: datetime,
+            opens: Opens = None) -> list[tuple[date, datetime]]:
+    """Every (local date, UTC moment) from local date ``start`` on whose moment is at or before
+    ``until``, on the days ``opens`` accepts."""
     found = []
     day = start
     while (moment := occurrence(day, at, tz)) <= until:
-        found.append((day, moment))
+        if _open(opens, day):
+            found.append((day, moment))
         day += timedelta(days=1)
     return found

@@ -473,7 +473,7 @@ async def test_permission_removed_after_set_is_a_recorded_failure(w: World) -> N
 async def test_set_refuses_bad_input_and_saves_nothing(w: World, options: dict[str, Any], error: str) -> None:
     answer = await w.set_daily(**options)
     assert answer.ephemeral and error in answer.content
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
     assert (await w.core.storage.settings.get(w.guild.id)).timezone == "UTC"
     status = await w.reply(w.carol, "daily status")
     assert "Not set up" in status.embed["description"]
@@ -488,7 +488,7 @@ async def test_set_refuses_a_channel_the_bot_cannot_post_in(w: World) -> None:
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.CREATE_PUBLIC_THREADS))
     answer = await w.set_daily()
     assert "Create Public Threads" in answer.content and "thread: False" in answer.content
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
     ok = await w.set_daily(thread=False)
     assert ok.content.startswith("The discussion of the day will be posted")
 
@@ -500,7 +500,7 @@ async def test_set_needs_read_message_history(w: World) -> None:
     assert answer.ephemeral
     assert answer.content == (f"I cannot post in <#{w.daily.id}>: I need the Read Message History permission "
                               "there. Nothing was saved.")
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
 
 
 async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None:
@@ -514,7 +514,7 @@ async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None
     w.emu.set_overwrite(w.daily, mods, deny=int(P.VIEW_CHANNEL))
     answer = await w.set_daily(dave)
     assert answer.content.startswith(f"You cannot post in <#{w.daily.id}> yourself")
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
     # Where he may post, he may schedule.
     w.emu.clear_overwrite(w.daily, mods)
     ok = await w.set_daily(dave)
@@ -529,7 +529,7 @@ async def test_set_refuses_a_role_the_member_cannot_ping(w: World) -> None:
     assert answer.ephemeral
     assert answer.content.startswith(f"You cannot ping <@&{quiet_role.id}> in <#{w.daily.id}> yourself")
     assert "Nothing was saved" in answer.content
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
     # With Mention @everyone in that channel she may.
     w.emu.set_overwrite(w.daily, w.carol, allow=int(P.MENTION_EVERYONE))
     ok = await w.set_daily(role=quiet_role)
@@ -543,7 +543,7 @@ async def test_set_refuses_a_role_it_cannot_ping(w: World) -> None:
     everyone = w.guild.roles[w.guild.id]
     answer = await w.set_daily(role=everyone)
     assert "not @everyone" in answer.content
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
 
 
 async def test_set_validates_on_the_client_too(w: World) -> None:
@@ -582,7 +582,7 @@ async def test_members_cannot_use_daily(w: World) -> None:
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that")
     answer = await w.set_daily(w.alice)
     assert answer.content.startswith("Only moderators can do that")
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None
+    assert await w.core.storage.daily.schedules(w.guild.id) == []
 
 
 async def test_the_moderator_role_may_use_daily(w: World) -> None:
@@ -595,8 +595,8 @@ async def test_status_shows_schedule_next_last_and_content_left(w: World) -> Non
     await w.set_daily(kind="both")
     before = await w.reply(w.carol, "daily status")
     assert before.ephemeral
-    assert f"Discussion and joke of the day in <#{w.daily.id}> at **12:30** (Europe/London), on." in \
-        before.embed["description"]
+    assert (f"**#1** · Discussion and joke of the day in <#{w.daily.id}> at **12:30** (Europe/London) every day, on"
+            in before.embed["description"])
     assert timestamp(DUE) in fields(before)["Next post"]
     assert "Last post" not in fields(before)
     await w.at(DUE)

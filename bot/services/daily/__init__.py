@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.services.daily.days import DAY_SUGGESTIONS
 from bot.services.daily.delivery import (
     LATE_GRACE,
     Delivery,
@@ -33,13 +34,34 @@ from bot.services.daily.delivery import (
     TransientSendError,
 )
 from bot.services.daily.scheduler import Scheduler
-from bot.services.daily.setup import KIND_CHOICES, Configured, DailySetup, DailyStatus, Preview
+from bot.services.daily.setup import (
+    KIND_CHOICES,
+    MAX_SCHEDULES,
+    Configured,
+    DailySetup,
+    DailyStatus,
+    Preview,
+    ScheduleStatus,
+)
 from bot.services.picker import PickService
 from bot.storage import Storage
 
 __all__ = [
-    "KIND_CHOICES", "LATE_GRACE", "Configured", "DailyService", "DailyStatus", "OutgoingPost", "PermanentSendError",
-    "PostNowResult", "Poster", "Preview", "SendError", "TransientSendError",
+    "DAY_SUGGESTIONS",
+    "KIND_CHOICES",
+    "LATE_GRACE",
+    "MAX_SCHEDULES",
+    "Configured",
+    "DailyService",
+    "DailyStatus",
+    "OutgoingPost",
+    "PermanentSendError",
+    "PostNowResult",
+    "Poster",
+    "Preview",
+    "ScheduleStatus",
+    "SendError",
+    "TransientSendError",
 ]
 
 

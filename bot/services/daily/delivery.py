@@ -330,29 +330,35 @@ class Delivery:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._inflight.clear()
 
-    async def post_now(self, guild_id: int, poster: Poster) -> list[PostNowResult]:
-        """Post today's post(s) at once. It counts as today's: the scheduled time posts nothing more."""
-        schedule = await self.storage.daily.get_schedule(guild_id)
-        if schedule is None:
-            raise no_schedule()
+    async def post_now(self, guild_id: int, poster: Poster, schedule_id: int | None = None) -> list[PostNowResult]:
+        """Post today's post(s) of one schedule, or of every schedule that is on, at once. It counts
+        as today's: the scheduled time posts nothing more that day."""
+        if schedule_id is not None:
+            schedules = [await self.setup.schedule(guild_id, schedule_id)]
+        else:
+            every = await self.storage.daily.schedules(guild_id)
+            if not every:
+                raise no_schedule()
+            schedules = [s for s in every if s.enabled] or every
         tz = await self.setup.zone_of(guild_id)
         now = self.clock.now()
         today = local_date(now, tz)
         results: list[PostNowResult] = []
-        for position, kind in enumerate(schedule.kind_list):
-            post, claimed = await self.storage.daily.claim_now(guild_id, claim(schedule, position, kind, today,
-                                                                               iso(now)), now=iso(now))
-            if not claimed:
-                results.append(PostNowResult(kind, "already", post))
-                continue
-            attempt = await self._first_try(post, poster)
-            settled = await self.storage.daily.get_post(post.id)
-            assert settled is not None
-            if attempt is None:
-                outcome = "already"
-            else:
-                outcome = "retrying" if attempt.retry_at is not None else attempt.status
-            results.append(PostNowResult(kind, outcome, settled))
+        for schedule in schedules:
+            for position, kind in enumerate(schedule.kind_list):
+                post, claimed = await self.storage.daily.claim_now(
+                    schedule, claim(schedule, position, kind, today, iso(now)), now=iso(now))
+                if not claimed:
+                    results.append(PostNowResult(kind, "already", post))
+                    continue
+                attempt = await self._first_try(post, poster)
+                settled = await self.storage.daily.get_post(post.id)
+                assert settled is not None
+                if attempt is None:
+                    outcome = "already"
+                else:
+                    outcome = "retrying" if attempt.retry_at is not None else attempt.status
+                results.append(PostNowResult(kind, outcome, settled))
         self.wake()
         return results
 

@@ -3,12 +3,13 @@ changes), claims what is due and hands it to :class:`~bot.services.daily.deliver
 
 Claiming is what makes a post happen once: when an occurrence falls due, its ledger rows (one per
 kind) are inserted with status ``sending`` and a fresh nonce *in the same transaction* that moves
-the schedule past the occurrence; ``UNIQUE (guild_id, kind, local_date)`` means whoever comes
+the schedule past the occurrence; ``UNIQUE (schedule_id, kind, local_date)`` means whoever comes
 second (a restart, ``/daily post-now``) finds the row instead of making another post. Rows still
 ``sending`` at start-up are resumed.
 
 Downtime: an occurrence handled more than ``catch_up`` after its moment is recorded as
-``missed`` instead of being posted; within the window, only the latest one is posted.
+``missed`` instead of being posted; within the window, only the latest one is posted. Days a
+schedule does not post on (not one of its days, or paused) have no occurrence at all.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.records import DailySchedule, NewPost
 from bot.services.daily.activity import activity_of
 from bot.services.daily.delivery import LATE_GRACE, Delivery, Poster, claim, missed_reason
 from bot.services.daily.setup import DailySetup
-from bot.services.schedule import moments, next_occurrence, occurrence, parse_time
+from bot.services.schedule import first_open, moments, next_occurrence, occurrence, parse_time
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -107,11 +108,11 @@ class Scheduler:
 
     async def recover(self, poster: Poster) -> None:
         """Resume posts that were being sent when the bot stopped, and threads not yet opened."""
-        by_day: dict[tuple[int, date], list[int]] = {}
+        by_day: dict[tuple[int, int | None, date], list[int]] = {}
         for post in await self.storage.daily.sending():
-            by_day.setdefault((post.guild_id, post.local_date), []).append(post.id)
+            by_day.setdefault((post.guild_id, post.schedule_id, post.local_date), []).append(post.id)
         for key, post_ids in by_day.items():
-            log.info("daily: resuming %d interrupted post(s) for guild %s, %s", len(post_ids), *key)
+            log.info("daily: resuming %d interrupted post(s) for guild %s, schedule %s, %s", len(post_ids), *key)
             self.delivery.spawn(self.delivery.deliver_rows(post_ids, poster))
         since = iso(self.clock.now() - timedelta(days=2))
         for post in await self.storage.daily.threads_pending(since):
@@ -125,27 +126,28 @@ class Scheduler:
                 await self._take(schedule, now, poster)
             except Exception:
                 # One server's problem must not hold up the others; skip its occurrence.
-                log.exception("daily: could not handle the schedule of guild %s", schedule.guild_id)
+                log.exception("daily: could not handle schedule %s of guild %s", schedule.id, schedule.guild_id)
                 await self._skip_after_error(schedule, now)
 
     async def _skip_after_error(self, schedule: DailySchedule, now: datetime) -> None:
         tz = await self.setup.zone_of(schedule.guild_id)
-        day, due = next_occurrence(now, parse_time(schedule.post_time), tz)
-        await self.storage.daily.move_cursor(schedule.guild_id, next_date=day, next_due=iso(due), now=iso(now))
+        day, due = next_occurrence(now, parse_time(schedule.post_time), tz, schedule.opens)
+        await self.storage.daily.move_cursor(schedule.id, next_date=day, next_due=iso(due), now=iso(now))
 
     async def _take(self, schedule: DailySchedule, now: datetime, poster: Poster) -> None:
         tz = await self.setup.zone_of(schedule.guild_id)
         at = parse_time(schedule.post_time)
-        if occurrence(schedule.next_date, at, tz) != schedule.next_due:
-            # The time zone changed without telling us: plan afresh from now.
-            log.info("daily: guild %s changed time zone; re-planning", schedule.guild_id)
-            day, due = await self.setup.next_open(schedule.guild_id, at, tz, schedule.kind_list, after=now)
-            await self.storage.daily.move_cursor(schedule.guild_id, next_date=day, next_due=iso(due), now=iso(now))
+        if occurrence(schedule.next_date, at, tz) != schedule.next_due or not schedule.opens(schedule.next_date):
+            # The time zone changed without telling us (or the cursor sits on a day it no longer
+            # posts on): plan afresh from now.
+            log.info("daily: schedule %s of guild %s re-planned", schedule.id, schedule.guild_id)
+            day, due = await self.setup.next_open(schedule, tz, after=now)
+            await self.storage.daily.move_cursor(schedule.id, next_date=day, next_due=iso(due), now=iso(now))
             return
-        due_now = moments(schedule.next_date, at, tz, until=now)
+        due_now = moments(schedule.next_date, at, tz, until=now, opens=schedule.opens)
         if not due_now:
             return
-        following = due_now[-1][0] + timedelta(days=1)
+        following, following_due = first_open(due_now[-1][0] + timedelta(days=1), at, tz, schedule.opens)
         rows: list[NewPost] = []
         # Within the catch-up window only the latest occurrence is posted; the rest are missed.
         latest_day, latest_due = due_now[-1]
@@ -161,12 +163,13 @@ class Scheduler:
                         due_at=iso(due), error=missed_reason(now - due, self.catch_up, superseded),
                     ))
         claimed = await self.storage.daily.take_occurrences(
-            schedule, rows=rows, next_date=following, next_due=iso(occurrence(following, at, tz)), now=iso(now)
+            schedule, rows=rows, next_date=following, next_due=iso(following_due), now=iso(now)
         )
         if claimed is None:
             return  # the schedule changed meanwhile; the next round reads it again
         missed = sum(1 for r in rows if r.status == "missed")
         if missed:
-            log.warning("daily: guild %s missed %d post(s) while the bot was away", schedule.guild_id, missed)
+            log.warning("daily: schedule %s of guild %s missed %d post(s) while the bot was away", schedule.id,
+                        schedule.guild_id, missed)
         if claimed:
             self.delivery.spawn(self.delivery.deliver_rows([p.id for p in claimed], poster))

@@ -1,0 +1,120 @@
+"""How the daily service reaches Discord (:class:`DiscordPoster`): send a post with its nonce,
+look for one already sent, open its thread; and the headline every daily post carries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+import aiohttp
+import discord
+
+from bot.bot import BanterBot
+from bot.services.daily import OutgoingPost, PermanentSendError, TransientSendError
+from cogs.ui import footer, item_message
+
+log = logging.getLogger(__name__)
+
+LABELS = {"discussion": "Discussion of the day", "joke": "Joke of the day"}
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
+HISTORY_LOOKBACK = 100  # one page of history
+NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+
+def headline(post: OutgoingPost) -> str:
+    """The line above the embed: a ping if asked for, what this is, and the day it is for.
+
+    It also marks the message as a daily post when the service looks for one after a restart.
+    """
+    day = post.local_date
+    text = f"**{LABELS[post.kind]}** · {day:%A} {day.day} {day:%B}"
+    return f"<@&{post.role_id}> {text}" if post.role_id else text
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def _error_text(exc: discord.HTTPException) -> str:
+    return exc.text or f"HTTP {exc.status}"
+
+
+class DiscordPoster:
+    """How the daily service reaches Discord: send with a nonce, look for a message, open a thread."""
+
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+
+    async def send(self, post: OutgoingPost) -> int:
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        kwargs = await item_message(self.bot.core, post.item, post.guild_id)
+        mentions = (discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(post.role_id)])
+                    if post.role_id else discord.AllowedMentions.none())
+        try:
+            # discord.py 2.7 sends ``enforce_nonce: true`` with every nonce: Discord answers a repeat
+            # (within a few minutes) with the message it already created instead of a new one.
+            message = await channel.send(headline(post), nonce=post.nonce, allowed_mentions=mentions, **kwargs)
+        except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as exc:
+            raise self._translate(exc, post.channel_id) from exc
+        return message.id
+
+    async def find_sent(self, post: OutgoingPost, since: datetime) -> int | None:
+        # Matched on what the message says (the headline names the kind and the date, the footer the
+        # item) rather than on time, so a clock that disagrees with Discord's cannot hide it.
+        me = self.bot.user
+        if me is None:
+            return None
+        channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        marker = footer(post.item).split(" · ")[0]
+        title = headline(replace(post, role_id=None))
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if (message.author.id != me.id or message.webhook_id is not None
+                        or message.interaction_metadata is not None or not message.content.endswith(title)):
+                    continue
+                if any((embed.footer.text or "").split(" · ")[0] == marker for embed in message.embeds):
+                    return message.id
+        except discord.Forbidden:
+            return None  # cannot read the history: the nonce is the only guard left
+        except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as exc:
+            raise self._translate(exc, post.channel_id) from exc
+        return None
+
+    async def open_thread(self, channel_id: int, message_id: int, name: str) -> int:
+        channel = self.bot.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise PermanentSendError("The channel is gone, so no thread was opened.")
+        try:
+            thread = await channel.get_partial_message(message_id).create_thread(name=name, auto_archive_duration=1440)
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:
+                return message_id  # a thread started from a message has the message's id
+            raise self._translate(exc, channel_id) from exc
+        except NETWORK_ERRORS as exc:
+            raise self._translate(exc, channel_id) from exc
+        return thread.id
+
+    @staticmethod
+    def _translate(exc: Exception, channel_id: int) -> PermanentSendError | TransientSendError:
+        """A discord.py error as the service's permanent or transient send error."""
+        if isinstance(exc, discord.RateLimited):
+            return TransientSendError("Discord asked the bot to slow down.", retry_after=exc.retry_after)
+        if isinstance(exc, discord.Forbidden):
+            return PermanentSendError(f"I am not allowed to post in <#{channel_id}> ({_error_text(exc)}). "
+                                      "Check my permissions there, then use `/daily post-now` or wait for tomorrow.")
+        if isinstance(exc, discord.NotFound):
+            return PermanentSendError(f"The channel <#{channel_id}> no longer exists (or I cannot see it). "
+                                      "Choose another with `/daily set`.")
+        if isinstance(exc, discord.DiscordServerError):
+            return TransientSendError(f"Discord had a server error ({exc.status}).")
+        if isinstance(exc, discord.HTTPException):
+            if exc.status == 429:
+                retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
+                return TransientSendError("Discord rate-limited the bot.",
+                                          retry_after=float(retry_after) if retry_after else None)
+            return PermanentSendError(f"Discord refused the post ({exc.status}: {_error_text(exc)}).")
+        return TransientSendError(f"Could not reach Discord ({type(exc).__name__}).")
+
+
