@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from bot.clock import ManualClock
 from bot.config import Config
 from bot.core import Core
 from bot.errors import UserError
-from bot.records import DailySchedule
+from bot.records import DailySchedule, NewPost
 from bot.services.daily import (
     LATE_GRACE,
     DailyService,
@@ -28,6 +30,9 @@ from bot.services.daily import (
     PermanentSendError,
     TransientSendError,
 )
+from bot.storage.sqlite.connections import migrations
+from bot.storage.sqlite.daily import DailyRepository
+from bot.storage.sqlite.database import Database
 from tests.clocks import WatchedClock
 from tests.support import retire
 from tests.template_db import seeded
@@ -141,9 +146,9 @@ async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
 
 async def set_daily(core: Core, guild: int = GUILD, channel: int = CHANNEL, at: str = "09:00",
                     tz: str = "Europe/London", kinds: str = "discussion", role: int | None = None,
-                    thread: bool = True) -> Any:
+                    thread: bool = True, days: str = "every day") -> Any:
     return await core.daily.setup.configure(guild, channel_id=channel, time_text=at, timezone=tz, kinds=kinds,
-                                      role_id=role, thread=thread)
+                                            role_id=role, thread=thread, days_text=days)
 
 
 async def only_schedule(core: Core, guild: int = GUILD) -> DailySchedule:
@@ -735,3 +740,211 @@ async def test_time_zone_changed_elsewhere_is_followed(core: Core, clock: Manual
 
 async def _status(core: Core, status: str) -> bool:
     return any(p.status == status for p in await core.storage.daily.posts_on(GUILD, date(2026, 1, 10)))
+
+
+# --- days, several schedules, pauses ----------------------------------------------------------------
+
+def nine(day: int, month: int = 1, hour: int = 9) -> datetime:
+    return datetime(2026, month, day, hour, 0, tzinfo=UTC)
+
+
+async def run_days(core: Core, clock: ManualClock, poster: FakePoster, first: int, last: int,
+                   hours: tuple[int, ...] = (9,)) -> None:
+    """Let the scheduler run at each hour of each January day from ``first`` to ``last``."""
+    for day in range(first, last + 1):
+        for hour in hours:
+            await run_at(core, clock, poster, nine(day, hour=hour))
+
+
+async def test_a_schedule_posts_only_on_its_weekdays(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    configured = await set_daily(core, days="mon, wed")
+    # Saturday 10 January: the first Monday is the 12th.
+    assert configured.next_due == nine(12)
+    assert configured.schedule.days.describe() == "on Mon and Wed"
+    await run_days(core, clock, poster, 10, 21)
+    assert [m.post.local_date.day for m in poster.messages] == [12, 14, 19, 21]
+    # Days it does not post on leave no trace in the ledger (nothing "missed").
+    assert await core.storage.daily.posts_on(GUILD, date(2026, 1, 13)) == []
+
+
+async def test_every_n_days_counts_from_the_first_post_across_a_restart(config: Config, core: Core,
+                                                                        clock: ManualClock,
+                                                                        poster: FakePoster) -> None:
+    await set_daily(core, days="every 3 days")
+    await run_days(core, clock, poster, 10, 14)
+    await shut_down(core)
+    async with restarted(config, clock, nine(15, hour=8)) as again:
+        await run_days(again, clock, poster, 15, 20)
+    assert [m.post.local_date.day for m in poster.messages] == [10, 13, 16, 19]
+
+
+async def test_bad_days_change_nothing(core: Core) -> None:
+    await set_daily(core, days="weekdays")
+    before = await core.storage.daily.schedules(GUILD)
+    for days, message in [("funday", "not a day of the week"), ("every 0 days", "from 1 to 365")]:
+        with pytest.raises(UserError, match=message):
+            await set_daily(core, days=days)
+    with pytest.raises(UserError, match="not a day of the week"):
+        await set_daily(core, channel=OTHER_CHANNEL, days="mon, fryday")
+    assert await core.storage.daily.schedules(GUILD) == before
+
+
+async def test_two_schedules_in_one_server_each_post_once(config: Config, core: Core, clock: ManualClock,
+                                                          poster: FakePoster) -> None:
+    talk = await set_daily(core, days="mon")
+    jokes = await set_daily(core, channel=OTHER_CHANNEL, at="18:00", kinds="joke", days="weekdays")
+    assert talk.schedule.id != jokes.schedule.id and not jokes.replaced
+    status = await core.daily.setup.status(GUILD)
+    assert [(s.schedule.channel_id, s.next_due) for s in status.schedules] == [
+        (CHANNEL, nine(12)), (OTHER_CHANNEL, nine(12, hour=18))]
+    assert status.next_due == nine(12)
+    await run_days(core, clock, poster, 10, 12, hours=(9, 18))
+    # A restart after both posted on Monday: nothing again.
+    await shut_down(core)
+    async with restarted(config, clock, nine(12, hour=19)) as again:
+        runner = again.daily.scheduler.start(poster)
+        try:
+            await settle(again.daily)
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+        await run_days(again, clock, poster, 13, 13, hours=(9, 18))
+        assert [(m.post.channel_id, m.post.kind, m.post.local_date.day) for m in poster.messages] == [
+            (CHANNEL, "discussion", 12), (OTHER_CHANNEL, "joke", 12), (OTHER_CHANNEL, "joke", 13)]
+        # Each schedule's rows are its own.
+        rows = await again.storage.daily.posts_on(GUILD, date(2026, 1, 12))
+        assert sorted((r.schedule_id, r.kind) for r in rows) == [
+            (talk.schedule.id, "discussion"), (jokes.schedule.id, "joke")]
+        # /daily set in a channel that has a schedule changes that one.
+        changed = await set_daily(again, channel=OTHER_CHANNEL, at="17:00", kinds="joke", days="every day")
+        assert changed.replaced and changed.schedule.id == jokes.schedule.id
+        assert len(await again.storage.daily.schedules(GUILD)) == 2
+
+
+async def test_post_now_of_one_schedule(core: Core, clock: ManualClock, poster: FakePoster) -> None:
+    await set_daily(core)
+    jokes = await set_daily(core, channel=OTHER_CHANNEL, kinds="joke")
+    [result] = await core.daily.delivery.post_now(GUILD, poster, jokes.schedule.id)
+    assert (result.kind, result.outcome, result.post.channel_id) == ("joke", "sent", OTHER_CHANNEL)
+    await run_at(core, clock, poster, nine(10))
+    assert [m.post.channel_id for m in poster.messages] == [OTHER_CHANNEL, CHANNEL]
+    with pytest.raises(UserError, match="no daily schedule"):
+        await core.daily.delivery.post_now(GUILD, poster, 999)
+
+
+async def test_remove_one_schedule_keeps_the_other_and_the_ledger(core: Core, clock: ManualClock,
+                                                                  poster: FakePoster) -> None:
+    talk = await set_daily(core)
+    jokes = await set_daily(core, channel=OTHER_CHANNEL, kinds="joke")
+    await run_at(core, clock, poster, nine(10))
+    removed = await core.daily.setup.remove(GUILD, talk.schedule.id)
+    assert removed.channel_id == CHANNEL
+    assert [s.id for s in await core.storage.daily.schedules(GUILD)] == [jokes.schedule.id]
+    assert len(await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))) == 2
+    # Set again the same day in the same channel: today's discussion is already there.
+    again = await set_daily(core)
+    assert again.schedule.id != talk.schedule.id and again.next_due == nine(11)
+    with pytest.raises(UserError, match="no daily schedule"):
+        await core.daily.setup.remove(GUILD, talk.schedule.id)
+    with pytest.raises(UserError, match="no daily schedule"):
+        await core.daily.setup.remove(OTHER_GUILD, jokes.schedule.id)  # not that server's
+
+
+async def test_a_pause_over_a_holiday_posts_nothing_and_misses_nothing(config: Config, core: Core,
+                                                                       clock: ManualClock,
+                                                                       poster: FakePoster) -> None:
+    await set_daily(core)
+    await set_daily(core, channel=OTHER_CHANNEL, kinds="joke", at="18:00")
+    await run_days(core, clock, poster, 10, 10, hours=(9, 18))
+    pause, paused = await core.daily.setup.pause(GUILD, "2026-01-12", "2026-01-14")
+    assert (pause.start, pause.end) == (date(2026, 1, 12), date(2026, 1, 14)) and len(paused) == 2
+    status = await core.daily.setup.status(GUILD)
+    assert all(s.paused for s in status.schedules)
+    await run_days(core, clock, poster, 11, 12, hours=(9, 18))
+    # A restart during the holiday changes nothing.
+    await shut_down(core)
+    async with restarted(config, clock, nine(13)) as again:
+        await run_days(again, clock, poster, 13, 15, hours=(9, 18))
+        days = [(m.post.kind, m.post.local_date.day) for m in poster.messages]
+        assert days == [("discussion", 10), ("joke", 10), ("discussion", 11), ("joke", 11),
+                        ("discussion", 15), ("joke", 15)]
+        for day in (12, 13, 14):
+            assert await again.storage.daily.posts_on(GUILD, date(2026, 1, day)) == []
+        # Over, the pause is no longer shown as one.
+        assert not any(s.paused for s in (await again.daily.setup.status(GUILD)).schedules)
+
+
+async def test_a_pause_can_be_lifted_early_and_bad_pauses_change_nothing(core: Core, clock: ManualClock,
+                                                                        poster: FakePoster) -> None:
+    talk = await set_daily(core)
+    await core.daily.setup.pause(GUILD, "2026-01-10", "2026-01-20", talk.schedule.id)
+    assert (await core.daily.setup.status(GUILD)).next_due == nine(21)
+    before = await core.storage.daily.schedules(GUILD)
+    for start, end, message in [("2026-01-20", "2026-01-12", "would end"), ("soon", "2026-01-12", "not a date"),
+                                ("2026-01-01", "2026-01-02", "already over")]:
+        with pytest.raises(UserError, match=message):
+            await core.daily.setup.pause(GUILD, start, end)
+    with pytest.raises(UserError, match="no daily schedule"):
+        await core.daily.setup.pause(GUILD, "2026-01-12", "2026-01-13", 999)
+    assert await core.storage.daily.schedules(GUILD) == before
+    [resumed] = await core.daily.setup.resume(GUILD)
+    assert resumed.pause is None and resumed.next_due == nine(10)
+    assert await core.daily.setup.resume(GUILD) == []
+    await run_at(core, clock, poster, nine(10))
+    assert len(poster.messages) == 1
+
+
+async def test_schedules_in_two_zones_over_daylight_saving_through_restarts(config: Config, core: Core,
+                                                                           clock: ManualClock,
+                                                                           poster: FakePoster) -> None:
+    # London on Sundays at 01:30 (skipped on 29 March: posted at 02:00 BST); New York on weekdays at
+    # 09:00 (EST until 8 March, EDT after).
+    await set_daily(core, at="01:30", days="sun")
+    await set_daily(core, guild=OTHER_GUILD, channel=OTHER_CHANNEL, tz="America/New_York", days="weekdays")
+    moments = [datetime(2026, 3, d, h, m, tzinfo=UTC) for d, h, m in
+               [(6, 14, 0), (8, 1, 30), (9, 13, 0), (22, 1, 30), (27, 13, 0), (29, 1, 0), (30, 13, 0)]]
+    for moment in moments:
+        # The bot is restarted before each post.
+        await shut_down(core)
+        core = await open_core(config, clock)
+        await run_at(core, clock, poster, moment - timedelta(minutes=1))
+        await run_at(core, clock, poster, moment)
+    await shut_down(core)
+    core = await open_core(config, clock)
+    sent = [(m.post.guild_id, m.at) for m in poster.messages]
+    assert sent == [(OTHER_GUILD, moments[0]), (GUILD, moments[1]), (OTHER_GUILD, moments[2]),
+                    (GUILD, moments[3]), (OTHER_GUILD, moments[4]), (GUILD, moments[5]), (OTHER_GUILD, moments[6])]
+    await shut_down(core)
+
+
+async def test_a_schedule_from_before_migration_8_keeps_its_settings_and_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        for number, _, script in migrations():
+            if number <= 7:
+                old.executescript(script)
+        old.execute("PRAGMA user_version = 7")
+        old.execute("""INSERT INTO daily_schedules (guild_id, channel_id, post_time, kinds, role_id, thread, enabled,
+                                                    next_date, next_due, updated_at)
+                       VALUES (?, ?, '09:00', 'both', ?, 1, 1, '2026-01-11', '2026-01-11T09:00:00.000000Z',
+                               '2026-01-10T08:00:00.000000Z')""", (GUILD, CHANNEL, ROLE))
+        old.execute("""INSERT INTO daily_posts (guild_id, kind, local_date, status, channel_id, nonce, due_at,
+                                                claimed_at, message_id)
+                       VALUES (?, 'discussion', '2026-01-10', 'sent', ?, '12', '2026-01-10T09:00:00.000000Z',
+                               '2026-01-10T09:00:00.000000Z', 777)""", (GUILD, CHANNEL))
+    db = await Database.open(path)
+    try:
+        daily = DailyRepository(db)
+        [schedule] = await daily.schedules(GUILD)
+        assert (schedule.channel_id, schedule.post_time, schedule.kinds, schedule.role_id, schedule.thread,
+                schedule.enabled, schedule.next_date) == (CHANNEL, "09:00", "both", ROLE, True, True, date(2026, 1, 11))
+        assert schedule.days.describe() == "every day" and schedule.pause is None
+        [post] = await daily.posts_on(GUILD, date(2026, 1, 10))
+        assert (post.schedule_id, post.message_id, post.status) == (schedule.id, 777, "sent")
+        # The migrated row still settles its date for that schedule: a second claim finds it.
+        found, claimed = await daily.claim_now(schedule, NewPost(
+            kind="discussion", local_date=date(2026, 1, 10), status="sending", channel_id=CHANNEL,
+            due_at="2026-01-10T10:00:00.000000Z", nonce="13"), now="2026-01-10T10:00:00.000000Z")
+        assert not claimed and found.id == post.id
+    finally:
+        await db.close()

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.daily.days import DaysError, parse_days, parse_pause
 from bot.services.schedule import (
     ScheduleError,
+    first_open,
     format_time,
     moments,
     next_occurrence,
@@ -192,3 +194,64 @@ def test_next_occurrence_over_a_gap_and_a_fold() -> None:
     # Between the two 01:30s of the fold day, the next post is the next day's, not a second one.
     assert next_occurrence(utc(2026, 10, 25, 0, 45), time(1, 30), london) == (
         date(2026, 10, 26), utc(2026, 10, 26, 1, 30))
+
+
+# --- which days -------------------------------------------------------------------------------------
+
+SATURDAY = date(2026, 1, 10)
+
+
+@pytest.mark.parametrize(("text", "posts_on"), [
+    ("", "Mon Tue Wed Thu Fri Sat Sun"), ("every day", "Mon Tue Wed Thu Fri Sat Sun"),
+    ("Weekdays", "Mon Tue Wed Thu Fri"), ("weekends", "Sat Sun"), ("mon, wed, fri", "Mon Wed Fri"),
+    ("Tuesday and Thursday", "Tue Thu"), ("sundays", "Sun"), ("thurs/sat", "Thu Sat"),
+])
+def test_parse_days_by_weekday(text: str, posts_on: str) -> None:
+    days = parse_days(text, SATURDAY)
+    week = [SATURDAY + timedelta(days=n) for n in range(7)]
+    assert sorted(d.weekday() for d in week if days.includes(d)) == sorted(
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun").index(name) for name in posts_on.split())
+
+
+def test_parse_days_every_n_days_counts_from_the_first_post() -> None:
+    days = parse_days("every 3 days", SATURDAY)
+    assert [d.day for d in (SATURDAY + timedelta(days=n) for n in range(10)) if days.includes(d)] == [10, 13, 16, 19]
+    assert days.describe() == "every 3 days"
+    assert parse_days("every 1 day", SATURDAY).describe() == "every day"
+    assert parse_days("mon, fri", SATURDAY).describe() == "on Mon and Fri"
+    assert parse_days("mon tue sat", SATURDAY).describe() == "on Mon, Tue and Sat"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("funday", '"funday" is not a day of the week'),
+    ("mon, someday", '"someday" is not a day of the week'),
+    ("every 0 days", "from 1 to 365"), ("every -2 days", "from 1 to 365"), ("every 400 days", "from 1 to 365"),
+    ("mo", '"mo" is not a day of the week'),
+])
+def test_parse_days_rejects(text: str, message: str) -> None:
+    with pytest.raises(DaysError, match=message):
+        parse_days(text, SATURDAY)
+
+
+def test_parse_pause() -> None:
+    pause = parse_pause("2026-12-24", "2026-12-31", date(2026, 12, 1))
+    assert (pause.start, pause.end) == (date(2026, 12, 24), date(2026, 12, 31))
+    assert pause.covers(date(2026, 12, 31)) and not pause.covers(date(2027, 1, 1))
+    for start, end, message in [("2026-12-31", "2026-12-24", "would end"), ("24.12.2026", "2026-12-31", "not a date"),
+                                ("2026-02-30", "2026-03-01", "not a date"), ("2026-11-01", "2026-11-02", "over"),
+                                ("2026-12-01", "2028-01-01", "at most 366 days")]:
+        with pytest.raises(DaysError, match=message):
+            parse_pause(start, end, date(2026, 12, 1))
+
+
+def test_moments_and_next_occurrence_keep_to_the_open_days() -> None:
+    london = zone("Europe/London")
+    sundays = parse_days("sun", SATURDAY)
+    # 01:30 on Sunday 29 March 2026 does not exist in London: the clocks jump to 02:00 BST (01:00 UTC).
+    assert next_occurrence(utc(2026, 3, 23), time(1, 30), london, sundays.includes) == (
+        date(2026, 3, 29), utc(2026, 3, 29, 1, 0))
+    found = moments(date(2026, 3, 20), time(1, 30), london, utc(2026, 4, 6), sundays.includes)
+    assert found == [(date(2026, 3, 22), utc(2026, 3, 22, 1, 30)), (date(2026, 3, 29), utc(2026, 3, 29, 1, 0)),
+                     (date(2026, 4, 5), utc(2026, 4, 5, 0, 30))]
+    assert first_open(date(2026, 3, 23), time(9, 0), london, sundays.includes) == (
+        date(2026, 3, 29), utc(2026, 3, 29, 8, 0))

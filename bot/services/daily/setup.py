@@ -213,13 +213,15 @@ class DailySetup:
 
     async def skip_settled(self, schedule: DailySchedule, day: date, due: datetime, tz: ZoneInfo, *,
                            schedule_id: int | None = None) -> tuple[date, datetime]:
+        """Move past the days already settled for every kind: by this schedule's own ledger rows
+        (``schedule_id``, if not its own id), or by a post of that kind in its channel that day (a
+        schedule removed and set again must not post twice in a day)."""
         owner = schedule_id if schedule_id is not None else schedule.id
-        if not owner:
-            return day, due
         at = parse_time(schedule.post_time)
         # Only today and tomorrow can be settled early (post-now); the bound is a safety net.
         for _ in range(7):
-            done = {p.kind for p in await self.storage.daily.posts_for(owner, day)}
+            done = {p.kind for p in await self.storage.daily.posts_on(schedule.guild_id, day)
+                    if p.schedule_id == owner or (p.channel_id == schedule.channel_id and p.status == "sent")}
             if not set(schedule.kind_list) <= done:
                 break
             day, due = first_open(day + timedelta(days=1), at, tz, schedule.opens)
