@@ -675,3 +675,124 @@ async def test_post_now_when_discord_fails_keeps_trying(w: World) -> None:
     assert len(w.posts()) == 1
     await w.at(DUE)
     assert len(w.posts()) == 1
+
+
+# --- days, several schedules, pauses ------------------------------------------------------------------
+
+def at_utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
+
+
+async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_saving(w: World) -> None:
+    fun = w.emu.add_text_channel(w.guild, "fun")
+    talk = await w.set_daily(days="weekdays")
+    # Saturday: the first weekday is Monday 16 March.
+    assert "on weekdays at **12:30** (Europe/London)" in talk.content
+    assert timestamp(at_utc(16, 12, 30)) in talk.content and "This is schedule #1" in talk.content
+    jokes = await w.set_daily(channel=fun, time="09:00", kind="joke", days="sat, sun")
+    assert timestamp(at_utc(15, 9)) in jokes.content
+    assert "This is schedule #2; the server has 2 daily schedules." in jokes.content
+    status = await w.reply(w.carol, "daily status")
+    first, second = status.embed["description"].split("\n")
+    assert first.startswith(f"**#1** · Discussion of the day in <#{w.daily.id}> at **12:30** (Europe/London) "
+                            "on weekdays, on")
+    assert timestamp(at_utc(16, 12, 30)) in first
+    assert second.startswith(f"**#2** · Joke of the day in <#{fun.id}> at **09:00** (Europe/London) on weekends, on")
+    assert timestamp(at_utc(15, 9)) in second and timestamp(at_utc(15, 9)) in fields(status)["Next post"]
+    # Sunday's joke, a restart, Monday's discussion.
+    await w.at(at_utc(15, 9))
+    await w.restart_at(at_utc(15, 10))
+    await w.at(at_utc(16, 12, 30))
+    assert [p.content for p in w.posts(fun)] == ["**Joke of the day** · Sunday 15 March"]
+    assert [p.content for p in w.posts()] == ["**Discussion of the day** · Monday 16 March"]
+    # Down over the weekend London changes to summer time (29 March): back on Sunday morning, the
+    # joke comes at 09:00 BST (08:00 UTC), then Monday's discussion at 12:30 BST (11:30 UTC).
+    await w.restart_at(at_utc(29, 7, 59))
+    assert len(w.posts(fun)) == 1
+    await w.at(at_utc(29, 8))
+    assert w.posts(fun)[-1].content == "**Joke of the day** · Sunday 29 March"
+    await w.restart_at(at_utc(30, 11, 29))
+    discussions = len(w.posts())
+    await w.at(at_utc(30, 11, 30))
+    assert len(w.posts()) == discussions + 1 and w.posts()[-1].content == "**Discussion of the day** · Monday 30 March"
+    await w.restart_at(at_utc(30, 12, 30))
+    assert len(w.posts()) == discussions + 1 and len(w.posts(fun)) == 2
+
+
+async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: World) -> None:
+    await w.set_daily()
+    await w.at(DUE)
+    answer = await w.reply(w.carol, "daily pause", **{"from": "2026-03-15", "to": "2026-03-17"})
+    assert answer.ephemeral
+    assert answer.content.startswith("⏸️ No daily posts from Sunday 15 March 2026 to Tuesday 17 March 2026 (both "
+                                     "included) for 1 schedule.")
+    assert f"#1 in <#{w.daily.id}> posts again {timestamp(at_utc(18, 12, 30))}" in answer.content
+    status = await w.reply(w.carol, "daily status")
+    assert "⏸️ Paused from 2026-03-15 to 2026-03-17." in status.embed["description"]
+    assert timestamp(at_utc(18, 12, 30)) in fields(status)["Next post"]
+    await w.at(at_utc(15, 12, 30))
+    await w.restart_at(at_utc(16, 12, 31))
+    await w.at(at_utc(17, 12, 30))
+    assert len(w.posts()) == 1
+    for day in (15, 16, 17):
+        assert await w.ledger(date(2026, 3, day)) == []  # nothing was missed: nothing was due
+    await w.at(at_utc(18, 12, 30))
+    assert [p.content for p in w.posts()][-1] == "**Discussion of the day** · Wednesday 18 March"
+    status = await w.reply(w.carol, "daily status")
+    assert "Paused" not in status.embed["description"]
+
+
+async def test_resume_ends_a_pause_early(w: World) -> None:
+    await w.set_daily()
+    nothing = await w.reply(w.carol, "daily resume")
+    assert nothing.content == "No daily schedule here is paused."
+    await w.reply(w.carol, "daily pause", **{"from": "2026-03-14", "to": "2026-03-20"})
+    await w.at(DUE)
+    assert w.posts() == []
+    answer = await w.reply(w.carol, "daily resume")
+    assert answer.content.startswith("▶️ The pause is over for 1 schedule.")
+    assert timestamp(at_utc(15, 12, 30)) in answer.content
+    await w.at(at_utc(15, 12, 30))
+    assert len(w.posts()) == 1
+
+
+@pytest.mark.parametrize(("command", "options", "error"), [
+    ("daily set", {"days": "funday"}, "`funday` is not a day of the week"),
+    ("daily set", {"days": "mon, wed, fryday"}, "`fryday` is not a day of the week"),
+    ("daily set", {"days": "every 0 days"}, "the number of days must be from 1 to 365"),
+    ("daily pause", {"from": "2026-03-20", "to": "2026-03-16"}, "The pause would end (`2026-03-16`) before it "
+                                                                  "starts (`2026-03-20`)"),
+    ("daily pause", {"from": "next week", "to": "2026-03-16"}, "is not a date"),
+    ("daily pause", {"from": "2026-03-16", "to": "2026-03-17", "schedule": 99}, "This server has no daily schedule"),
+    ("daily remove", {"schedule": 99}, "This server has no daily schedule `#99`"),
+])
+async def test_bad_schedule_input_changes_nothing(w: World, command: str, options: dict[str, Any],
+                                                  error: str) -> None:
+    await w.set_daily(days="weekdays")
+    before = await w.reply(w.carol, "daily status")
+    if command == "daily set":
+        answer = await w.set_daily(**options)
+    else:
+        answer = await w.reply(w.carol, command, **options)
+    assert answer.ephemeral and error in answer.content
+    after = await w.reply(w.carol, "daily status")
+    assert after.embed == before.embed
+
+
+async def test_remove_one_schedule(w: World) -> None:
+    fun = w.emu.add_text_channel(w.guild, "fun")
+    await w.set_daily()
+    await w.set_daily(channel=fun, kind="joke", time="09:00")
+    choices = await w.emu.autocomplete(w.carol, w.general, "daily remove", focused="schedule", value="")
+    assert [(c["name"], c["value"]) for c in choices] == [
+        ("#1 · discussion at 12:30 every day in #daily", 1), ("#2 · joke at 09:00 every day in #fun", 2)]
+    answer = await w.reply(w.carol, "daily remove", schedule=1)
+    assert answer.ephemeral
+    assert answer.content.startswith(f"Schedule #1 (discussion at 12:30 every day in <#{w.daily.id}>) is removed; "
+                                     "1 schedule left.")
+    await w.at(DUE)
+    assert w.posts() == []
+    status = await w.reply(w.carol, "daily status")
+    assert status.embed["description"].startswith(f"**#2** · Joke of the day in <#{fun.id}>")
+    await w.at(at_utc(15, 9))
+    assert len(w.posts(fun)) == 1
