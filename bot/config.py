@@ -88,6 +88,7 @@ SCHEMA: dict[str, Key] = {
     "daily.catch_up_minutes": Key(int, 360, _non_negative),
     "reports.hide_after": Key(int, 3, _positive),
     "suggestions.daily_limit": Key(int, 5, _positive),
+    "review.remind_after_hours": Key(int, 24, _positive),
     "web.enabled": Key(bool, True),
     "web.host": Key(str, "127.0.0.1", _non_empty),
     "web.port": Key(int, 8080, _port),
@@ -122,6 +123,8 @@ class Config:
     source: str = "defaults"
     # How long logging in, and then reaching READY on the gateway, may each take.
     connect_timeout: float = 60.0
+    # Suggestions and reports waiting longer than this get the mod-log a reminder (once a day).
+    review_remind_after_hours: int = 24
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -227,6 +230,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         ),
         source=source,
         connect_timeout=float(values["discord.connect_timeout"]),
+        review_remind_after_hours=values["review.remind_after_hours"],
     )
 
 

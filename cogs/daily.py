@@ -44,17 +44,21 @@ class Daily(commands.GroupCog, group_name="daily"):
         self.core = bot.core
         self.poster = DiscordPoster(bot)
         self._scheduler: asyncio.Task[None] | None = None
+        self._reminders: asyncio.Task[None] | None = None
         super().__init__()
 
     async def cog_load(self) -> None:
         # The task waits for the bot to be ready itself; waiting here would deadlock setup_hook.
         self._scheduler = self.core.daily.scheduler.start(self.poster, ready=self.bot.wait_until_ready)
         self._scheduler.add_done_callback(_report_end)
+        self._reminders = self.core.daily.reminders.start(self.poster, ready=self.bot.wait_until_ready)
+        self._reminders.add_done_callback(_report_end)
 
     async def cog_unload(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.cancel()
-            await asyncio.gather(self._scheduler, return_exceptions=True)
+        for task in (self._scheduler, self._reminders):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         await self.core.daily.stop()
 
     @app_commands.command(name="set")
@@ -248,7 +252,7 @@ class Daily(commands.GroupCog, group_name="daily"):
 
 def _report_end(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("daily: the scheduler stopped", exc_info=task.exception())
+        log.error("daily: %s stopped", task.get_name(), exc_info=task.exception())
 
 
 async def setup(bot: BanterBot) -> None:

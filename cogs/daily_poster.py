@@ -12,12 +12,12 @@ import aiohttp
 import discord
 
 from bot.bot import BanterBot
-from bot.services.daily import OutgoingPost, PermanentSendError, TransientSendError
+from bot.services.daily import OutgoingPost, PermanentSendError, Reminder, TransientSendError
+from cogs.daily_render import LABELS, reminder_text
 from cogs.ui import footer, item_message
 
 log = logging.getLogger(__name__)
 
-LABELS = {"discussion": "Discussion of the day", "joke": "Joke of the day"}
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 HISTORY_LOOKBACK = 100  # one page of history
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
@@ -31,10 +31,6 @@ def headline(post: OutgoingPost) -> str:
     day = post.local_date
     text = f"**{LABELS[post.kind]}** · {day:%A} {day.day} {day:%B}"
     return f"<@&{post.role_id}> {text}" if post.role_id else text
-
-
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 def _error_text(exc: discord.HTTPException) -> str:
@@ -59,6 +55,13 @@ class DiscordPoster:
         except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as exc:
             raise self._translate(exc, post.channel_id) from exc
         return message.id
+
+    async def remind(self, reminder: Reminder) -> None:
+        """Post the review reminder in the mod-log channel; only the moderator role may be pinged."""
+        channel = self.bot.get_partial_messageable(reminder.channel_id, guild_id=reminder.guild_id)
+        mentions = (discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(reminder.role_id)])
+                    if reminder.role_id else discord.AllowedMentions.none())
+        await channel.send(reminder_text(reminder), allowed_mentions=mentions)
 
     async def find_sent(self, post: OutgoingPost, since: datetime) -> int | None:
         # Matched on what the message says (the headline names the kind and the date, the footer the

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 
 from bot.records import DailyPost, DailySchedule
-from bot.services.daily import DailyStatus, PostNowResult, Preview, ScheduleStatus
-from cogs.daily_poster import LABELS, jump_url
+from bot.services.daily import DailyStatus, PostNowResult, Preview, Reminder, ScheduleStatus
 
+LABELS = {"discussion": "Discussion of the day", "joke": "Joke of the day"}
 KIND_WORDS = {"discussion": "discussion", "joke": "joke", "both": "discussion and joke"}
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 def when(moment: datetime) -> str:
@@ -97,3 +101,28 @@ def preview_text(preview: Preview) -> str:
     at = discord.utils.format_dt(preview.due, "F")
     state = "" if preview.schedule.enabled else " (daily posts are off: this is what `/daily set` would post)"
     return f"Next daily post (#{preview.schedule.id}), {at} in <#{preview.schedule.channel_id}>{state}:"
+
+
+
+def duration_text(waited: timedelta) -> str:
+    """How long something waited, in whole hours (and days past two days): "1 hour", "26 hours", "3 days 4 hours"."""
+    hours = int(waited.total_seconds() // 3600)
+    if hours < 48:
+        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+    days, hours = divmod(hours, 24)
+    return f"{days} days" + ("" if hours == 0 else f" {hours} hour" if hours == 1 else f" {hours} hours")
+
+
+def reminder_text(reminder: Reminder) -> str:
+    """The mod-log's daily reminder: what waits, how long the oldest has, and where to start."""
+    parts = []
+    if reminder.suggestions:
+        parts.append("1 suggestion" if reminder.suggestions == 1 else f"{reminder.suggestions} suggestions")
+    if reminder.reports:
+        parts.append("1 reported item" if reminder.reports == 1 else f"{reminder.reports} reported items")
+    verb = "waits" if reminder.size == 1 else "wait"
+    what = " and ".join(parts)
+    oldest = "it has" if reminder.size == 1 else "the oldest has"
+    text = (f"⏰ **Review queue:** {what} {verb} for a moderator; {oldest} waited {duration_text(reminder.waited)} "
+            f"(since {discord.utils.format_dt(reminder.oldest, 'f')}). Start with `/review`.")
+    return f"<@&{reminder.role_id}> {text}" if reminder.role_id else text

@@ -24,6 +24,7 @@ def test_defaults_need_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert config.token is None
     assert config.log_level == "INFO"
     assert config.daily_catch_up_minutes == 360
+    assert config.review_remind_after_hours == 24
 
 
 def test_file_then_environment(tmp_path: Path) -> None:
@@ -49,6 +50,8 @@ def test_file_then_environment(tmp_path: Path) -> None:
         ("logging:\n  level: LOUD\n", "logging.level must be one of"),
         ("content:\n  paths: packs\n", "content.paths must be a list"),
         ("daily:\n  catch_up_minutes: -1\n", "daily.catch_up_minutes must be 0 or more"),
+        ("review:\n  remind_after_hours: 0\n", "review.remind_after_hours must be"),
+        ("review:\n  remind_after_hours: soon\n", "review.remind_after_hours must be a whole number"),
         ("database: [1, 2]\n", "database must be a section"),
         ("database:\n  path: [unclosed\n", "not valid YAML at line 3: expected ',' or ']'"),
         ("database:\n  path: x.db\n   extra: 1\n", "not valid YAML at line 3: mapping values are not allowed"),

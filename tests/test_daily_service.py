@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.clock import ManualClock
+from bot.clock import ManualClock, iso
 from bot.config import Config
 from bot.core import Core
 from bot.errors import UserError
@@ -28,6 +28,7 @@ from bot.services.daily import (
     DailyService,
     OutgoingPost,
     PermanentSendError,
+    Reminder,
     TransientSendError,
 )
 from bot.storage.sqlite.connections import migrations
@@ -948,3 +949,61 @@ async def test_a_schedule_from_before_migration_8_keeps_its_settings_and_ledger(
         assert not claimed and found.id == post.id
     finally:
         await db.close()
+
+
+# --- review reminders -------------------------------------------------------------------------------
+
+MODLOG = 2009
+
+
+class FakeSender:
+    def __init__(self) -> None:
+        self.sent: list[Reminder] = []
+        self.fail = False
+
+    async def remind(self, reminder: Reminder) -> None:
+        if self.fail:
+            raise PermanentSendError("Missing Access")
+        self.sent.append(reminder)
+
+
+async def open_case(core: Core, guild: int, type: str, when: datetime, item_id: int | None = None) -> int:
+    return await core.storage.moderation.add_case(guild_id=guild, type=type, kind="joke", user_id=5, now=iso(when),
+                                                  item_id=item_id)
+
+
+async def test_reminders_once_a_local_day_only_for_an_old_queue_with_a_mod_log(config: Config, core: Core,
+                                                                               clock: ManualClock) -> None:
+    sender = FakeSender()
+    reminders = core.daily.reminders
+    assert await reminders.run_once(sender) == 0  # nothing waits anywhere
+    await core.storage.settings.update(GUILD, modlog_channel_id=MODLOG, timezone="Asia/Kolkata")
+    await open_case(core, GUILD, "suggestion", nine(10, hour=8))
+    await open_case(core, OTHER_GUILD, "suggestion", nine(9))  # no mod-log channel there: never reminded
+    await clock.set(nine(11, hour=7))  # 23 hours
+    assert await reminders.run_once(sender) == 0
+    item = await core.picks.of_the_day("joke", GUILD, local_date=date(2026, 1, 10))
+    await open_case(core, GUILD, "report", nine(11, hour=7), item_id=item.id)
+    await clock.set(nine(11, hour=9))
+    assert await reminders.run_once(sender) == 1
+    [first] = sender.sent
+    assert (first.guild_id, first.channel_id, first.suggestions, first.reports, first.size) == (GUILD, MODLOG, 1, 1, 2)
+    assert first.waited == timedelta(hours=25) and first.oldest == nine(10, hour=8)
+    # Later that local day, and after a restart, nothing more.
+    await clock.set(nine(11, hour=18))
+    assert await reminders.run_once(sender) == 0
+    await shut_down(core)
+    async with restarted(config, clock, nine(11, hour=18)) as again:
+        assert await again.daily.reminders.run_once(sender) == 0
+        # 18:30 UTC is midnight in Kolkata: a new local day, a new reminder.
+        await clock.set(datetime(2026, 1, 11, 18, 30, tzinfo=UTC))
+        assert await again.daily.reminders.run_once(sender) == 1
+        # A failed send is not retried that day (at most one a day), but the next day tries again.
+        await clock.set(datetime(2026, 1, 12, 18, 30, tzinfo=UTC))
+        sender.fail = True
+        assert await again.daily.reminders.run_once(sender) == 0
+        sender.fail = False
+        assert await again.daily.reminders.run_once(sender) == 0
+        await clock.set(datetime(2026, 1, 13, 18, 30, tzinfo=UTC))
+        assert await again.daily.reminders.run_once(sender) == 1
+        assert [r.guild_id for r in sender.sent] == [GUILD] * 3

@@ -796,3 +796,63 @@ async def test_remove_one_schedule(w: World) -> None:
     assert status.embed["description"].startswith(f"**#2** · Joke of the day in <#{fun.id}>")
     await w.at(at_utc(15, 9))
     assert len(w.posts(fun)) == 1
+
+
+# --- review reminders ---------------------------------------------------------------------------------
+
+async def suggest_joke(w: World, who: Member, text: str) -> None:
+    opened = await w.emu.slash(who, w.general, "suggest joke")
+    submitted = await w.emu.submit_modal(who, opened, {"joke": text, "punchline": "It was a setup."})
+    assert "Your suggestion is" in (await submitted.original_message()).content
+    await w.quiet()
+
+
+async def test_reviewers_are_reminded_once_a_day_and_never_of_an_empty_queue(w: World) -> None:
+    modlog = w.emu.add_text_channel(w.guild, "mod-log")
+    reviewers = w.emu.add_role(w.guild, "Reviewers", mentionable=True)
+    await w.emu.wait_for(lambda: w.bot is not None and w.bot.get_guild(w.guild.id).get_role(reviewers.id) is not None)
+    assert (await w.reply(w.carol, "settings modlog", channel=modlog)).content == "Saved."
+    assert (await w.reply(w.carol, "settings moderator-role", role=reviewers)).content == "Saved."
+
+    def reminders() -> list[Message]:
+        return [m for m in w.emu.channel_messages(modlog) if "Review queue" in m.content]
+
+    # Days with an empty queue: nothing.
+    await w.at(at_utc(15, 12))
+    await w.at(at_utc(16, 12))
+    assert reminders() == []
+    await suggest_joke(w, w.alice, "Why did the reminder cross the road?")
+    await w.at(at_utc(17, 11))  # 23 hours: not yet
+    assert reminders() == []
+    await w.at(at_utc(17, 13))
+    [first] = reminders()
+    suggested = at_utc(16, 12)
+    assert first.content == (f"<@&{reviewers.id}> ⏰ **Review queue:** 1 suggestion waits for a moderator; it has "
+                             f"waited 25 hours (since {timestamp(suggested, 'f')}). Start with `/review`.")
+    [sent] = [r for r in w.sends(modlog) if "Review queue" in (r.json.get("content") or "")]
+    assert sent.json["allowed_mentions"] == {"parse": [], "roles": [reviewers.id]}
+    # The rest of the day, and a restart, bring no second one.
+    await w.at(at_utc(17, 18))
+    await w.restart_at(at_utc(17, 23, 30))
+    await w.at(at_utc(17, 23, 59))
+    assert len(reminders()) == 1
+    # The next day, one more (with the second suggestion, not yet old enough to count alone).
+    await suggest_joke(w, w.alice, "What do you call a queue that never moves?")
+    await w.at(at_utc(18, 1))
+    assert len(reminders()) == 2
+    assert reminders()[-1].content.split("⏰ ")[1].startswith(
+        "**Review queue:** 2 suggestions wait for a moderator; the oldest has waited 37 hours")
+    await w.restart_at(at_utc(18, 9))
+    await w.at(at_utc(18, 22))
+    assert len(reminders()) == 2
+    # Both decided: the queue is empty, and the days after bring nothing.
+    for _ in range(2):
+        review = await w.reply(w.carol, "review")
+        case_id = int(review.content.split("#")[1].split("**")[0])
+        click = await w.emu.click(w.carol, review, custom_id=f"review:{case_id}:approve")
+        await click.response()
+        await w.quiet()
+    assert "queue is empty" in (await w.reply(w.carol, "review")).content
+    await w.at(at_utc(19, 12))
+    await w.at(at_utc(20, 12))
+    assert len(reminders()) == 2

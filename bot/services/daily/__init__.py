@@ -33,6 +33,7 @@ from bot.services.daily.delivery import (
     SendError,
     TransientSendError,
 )
+from bot.services.daily.reminders import Reminder, ReminderSender, ReviewReminders
 from bot.services.daily.scheduler import Scheduler
 from bot.services.daily.setup import (
     KIND_CHOICES,
@@ -59,6 +60,8 @@ __all__ = [
     "PostNowResult",
     "Poster",
     "Preview",
+    "Reminder",
+    "ReminderSender",
     "ScheduleStatus",
     "SendError",
     "TransientSendError",
@@ -67,14 +70,16 @@ __all__ = [
 
 class DailyService:
     """The daily posts' parts, built around one another: ``setup`` for the commands, ``scheduler``
-    to start, ``delivery`` for post-now."""
+    to start, ``delivery`` for post-now; and ``reminders``, the daily nudge about the review queue."""
 
-    def __init__(self, storage: Storage, picker: PickService, clock: Clock, *, catch_up_minutes: int) -> None:
+    def __init__(self, storage: Storage, picker: PickService, clock: Clock, *, catch_up_minutes: int,
+                 remind_after_hours: int = 24) -> None:
         catch_up = timedelta(minutes=catch_up_minutes)
         self.clock = clock
         self.setup = DailySetup(storage, picker, clock, wake=self._wake)
         self.delivery = Delivery(storage, picker, clock, self.setup, catch_up=catch_up, wake=self._wake)
         self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up)
+        self.reminders = ReviewReminders(storage, clock, self.setup, remind_after=timedelta(hours=remind_after_hours))
 
     def _wake(self) -> None:
         """A schedule changed, or a post was made by hand: the scheduler reads the schedules again."""

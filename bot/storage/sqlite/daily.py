@@ -323,16 +323,18 @@ class DailyRepository:
 
     # --- review reminders ------------------------------------------------------------------------
 
-    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, datetime]]:
-        """(server, pending cases, the oldest's creation) for every server whose oldest pending
-        suggestion or report was made before ``older_than``."""
+    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
+        """(server, pending suggestions, pending reports, the oldest's creation) for every server
+        whose oldest pending suggestion or report was made before ``older_than``."""
         rows = await self.sql.fetch_all(
-            """SELECT guild_id, count(*) AS size, min(created_at) AS oldest FROM review_cases
+            """SELECT guild_id, sum(type = 'suggestion') AS suggestions, sum(type = 'report') AS reports,
+                      min(created_at) AS oldest
+                 FROM review_cases
                 WHERE status = 'pending' AND type IN ('suggestion', 'report')
                 GROUP BY guild_id HAVING min(created_at) < ? ORDER BY guild_id""",
             (older_than,),
         )
-        return [(r["guild_id"], r["size"], parse_iso(r["oldest"])) for r in rows]
+        return [(r["guild_id"], r["suggestions"], r["reports"], parse_iso(r["oldest"])) for r in rows]
 
     async def last_reminder(self, guild_id: int) -> date | None:
         """The server's local date of its last review reminder."""
