@@ -194,7 +194,7 @@ class Daily(commands.GroupCog, group_name="daily"):
     @app_commands.describe(schedule=SCHEDULE_OPTION)
     @is_moderator()
     async def remove(self, interaction: discord.Interaction, schedule: int) -> None:
-        """Delete one daily schedule (what it posted stays in /discussion past)."""
+        """Remove one daily schedule (what it posted stays in /discussion past)."""
         assert interaction.guild_id is not None
         removed = await self.core.daily.setup.remove(interaction.guild_id, schedule)
         left = len(await self.core.daily.setup.schedules(interaction.guild_id))

@@ -1,13 +1,64 @@
-"""/discussion: the server's topic of the day, or another one."""
+"""/discussion: the server's topic of the day, another one, and the archive of earlier topics of the day."""
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
+from bot.services.daily import ArchiveEntry, ArchivePage
+from cogs.daily_render import jump_url
 from cogs.ui import item_message, send_pick
+
+log = logging.getLogger(__name__)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def thread_url(guild_id: int, thread_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{thread_id}"
+
+
+ThreadCounts = tuple[int, int] | None | str  # (messages, members); None: gone; str: could not be read
+
+
+def archive_line(entry: ArchiveEntry, counts: ThreadCounts) -> str:
+    post = entry.post
+    day = post.local_date
+    title = entry.item.title if entry.item is not None else "(a topic since removed)"
+    assert post.message_id is not None  # the archive holds sent posts only
+    link = jump_url(post.guild_id, post.channel_id, post.message_id)
+    line = (f"**{day:%a} {day.day} {day:%b %Y}** · [{discord.utils.escape_markdown(title)}]({link}) · "
+            f"👍 {entry.tally.up} 👎 {entry.tally.down}")
+    if post.thread_id is not None:
+        thread = f"[thread]({thread_url(post.guild_id, post.thread_id)})"
+        if isinstance(counts, tuple):
+            messages, members = counts
+            line += f" · 💬 {thread}: {plural(messages, 'message')}, {plural(members, 'member')}"
+        elif counts is None:
+            line += " · 💬 thread deleted"
+        else:
+            line += f" · 💬 {thread}"
+    if entry.item is not None:
+        line += f" · `#{entry.item.id}`"
+    return line
+
+
+def archive_embed(page: ArchivePage, counts: list[ThreadCounts]) -> discord.Embed:
+    embed = discord.Embed(title="Earlier topics of the day", colour=discord.Colour(0x4285F4))
+    if not page.entries:
+        embed.description = "No topic of the day has been posted here yet. Moderators set one up with `/daily set`."
+        return embed
+    embed.description = "\n".join(archive_line(e, c) for e, c in zip(page.entries, counts, strict=True))[:4096]
+    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'topic')} · "
+                          "/discussion show id: brings one back")
+    return embed
 
 
 @app_commands.guild_only()
@@ -33,6 +84,57 @@ class Discussion(commands.GroupCog, group_name="discussion"):
         f = await self.core.picks.filters("discussion", interaction.guild_id)
         item = await self.core.picks.pick(f, scope_id=interaction.channel_id)
         await send_pick(interaction, item)
+
+    @app_commands.command()
+    @app_commands.describe(page="Which page, newest first (default: 1)")
+    async def past(self, interaction: discord.Interaction, page: app_commands.Range[int, 1, 10_000] = 1) -> None:
+        """Earlier topics of the day here: their votes, and how busy each day's thread was."""
+        assert interaction.guild_id is not None
+        shown = await self.core.daily.archive.page(interaction.guild_id, page)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        counts = await asyncio.gather(*(self._thread_counts(e.post.thread_id) for e in shown.entries))
+        await interaction.followup.send(embed=archive_embed(shown, list(counts)), ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.describe(id="The topic's number, as /discussion past shows it (start typing to choose)")
+    async def show(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+        """Bring an earlier topic of the day back into this channel, with its votes."""
+        assert interaction.guild_id is not None
+        item, post = await self.core.daily.archive.bring_back(interaction.guild_id, id)
+        day = post.local_date
+        await interaction.response.send_message(
+            f"From the archive: the topic of the day on {day:%A} {day.day} {day:%B %Y}.",
+            **await item_message(self.core, item, interaction.guild_id))
+
+    @show.autocomplete("id")
+    async def show_autocomplete(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        shown = await self.core.daily.archive.page(interaction.guild_id, 1, size=25)
+        choices = []
+        for entry in shown.entries:
+            if entry.item is None:
+                continue
+            name = f"#{entry.item.id} · {entry.post.local_date.isoformat()} · {entry.item.title}"
+            if current.strip().lstrip("#").lower() in name.lower():
+                choices.append(app_commands.Choice(name=name[:100], value=entry.item.id))
+        return choices
+
+    async def _thread_counts(self, thread_id: int | None) -> ThreadCounts:
+        """A thread's message and member counts, read from Discord now (no privileged intent needed)."""
+        if thread_id is None:
+            return "none"
+        try:
+            channel = await self.bot.fetch_channel(thread_id)
+        except discord.NotFound:
+            return None
+        except (TimeoutError, discord.HTTPException) as exc:
+            log.info("discussion past: could not read thread %s: %s", thread_id, exc)
+            return "unknown"
+        if not isinstance(channel, discord.Thread):
+            return "unknown"
+        return channel.message_count, channel.member_count
 
 
 async def setup(bot: BanterBot) -> None:

@@ -145,6 +145,7 @@ class Events:
         if not msg.ephemeral:
             channel.messages.append(msg)
             channel.message_count += 1
+            channel.total_message_sent += 1
             if channel.is_thread:
                 channel.member_ids.add(author.id)
             self.message_event("MESSAGE_CREATE", msg)
@@ -196,6 +197,7 @@ class Events:
         channel = self.world.channels.get(msg.channel_id)
         if channel is not None and msg in channel.messages:
             channel.messages.remove(msg)
+            channel.message_count = max(channel.message_count - 1, 0)
         if not msg.ephemeral:
             data: dict[str, Any] = {"id": str(msg.id), "channel_id": str(msg.channel_id)}
             if msg.guild_id:

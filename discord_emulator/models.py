@@ -121,7 +121,10 @@ class Channel:
     auto_archive_duration: int = 1440
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     member_ids: set[int] = field(default_factory=set)
+    # Discord's two thread counters: messages there now (deleted ones leave it), and every message
+    # ever sent there. Neither counts the message a thread was started from (it is in the parent).
     message_count: int = 0
+    total_message_sent: int = 0
     # DMs
     recipients: list[User] = field(default_factory=list)
     # enforce_nonce bookkeeping: nonce -> (message id, emulator clock time)

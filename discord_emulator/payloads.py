@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
+# A thread's member_count is approximate on Discord and stops counting at 50.
+THREAD_MEMBER_COUNT_LIMIT = 50
 
 
 def user(u: User) -> dict[str, Any]:
@@ -154,8 +156,8 @@ class Payloads:
             "rate_limit_per_user": ch.rate_limit_per_user,
             "thread_metadata": metadata,
             "message_count": ch.message_count,
-            "member_count": max(len(ch.member_ids), 1),
-            "total_message_sent": ch.message_count,
+            "member_count": min(len(ch.member_ids), THREAD_MEMBER_COUNT_LIMIT),
+            "total_message_sent": ch.total_message_sent,
         }
 
     def thread_member(self, ch: Channel, user_id: int) -> dict[str, Any]:

@@ -856,3 +856,70 @@ async def test_reviewers_are_reminded_once_a_day_and_never_of_an_empty_queue(w: 
     await w.at(at_utc(19, 12))
     await w.at(at_utc(20, 12))
     assert len(reminders()) == 2
+
+
+# --- the archive --------------------------------------------------------------------------------------
+
+async def test_the_archive_lists_earlier_topics_with_votes_links_and_thread_counts(w: World) -> None:
+    empty = await w.reply(w.alice, "discussion past")
+    assert empty.ephemeral and "No topic of the day has been posted here yet" in empty.embed["description"]
+    await w.set_daily()
+    for day in range(6):
+        await w.at(DUE + timedelta(days=day))
+    posts = w.posts()
+    assert len(posts) == 6
+    first = posts[0]
+    assert first.thread is not None
+    # The first day's thread was busy: two messages from alice, one from carol (and the bot, its owner, is
+    # a member too); the second day's thread had one message.
+    for who, text in [(w.alice, "I think so"), (w.carol, "Not me"), (w.alice, "Fair enough")]:
+        await w.emu.send_message(who, first.thread, text)
+    assert posts[1].thread is not None
+    await w.emu.send_message(w.carol, posts[1].thread, "Anyone?")
+    await (await w.emu.click(w.alice, first, emoji="👍")).response()
+    await (await w.emu.click(w.carol, first, emoji="👎")).response()
+    await (await w.emu.click(w.alice, posts[1], emoji="👍")).response()
+
+    page = await w.reply(w.alice, "discussion past")
+    assert page.ephemeral
+    lines = page.embed["description"].split("\n")
+    assert len(lines) == 5 and page.embed["footer"]["text"].startswith("Page 1 of 2 · 6 topics")
+    # Newest first: the sixth day, down to the second.
+    assert lines[0].startswith("**Thu 19 Mar 2026** · [")
+    second_day = lines[-1]
+    assert second_day.startswith("**Sun 15 Mar 2026** · [")
+    assert f"(https://discord.com/channels/{w.guild.id}/{w.daily.id}/{posts[1].id})" in second_day
+    assert "👍 1 👎 0" in second_day
+    assert (f"💬 [thread](https://discord.com/channels/{w.guild.id}/{posts[1].thread.id}): 1 message, "
+            "2 members") in second_day
+    assert f"`#{item_id(posts[1])}`" in second_day
+    older = await w.reply(w.alice, "discussion past", page=2)
+    [oldest] = older.embed["description"].split("\n")
+    assert oldest.startswith("**Sat 14 Mar 2026** · [" + first.embed["title"].removeprefix("💬 "))
+    assert "👍 1 👎 1" in oldest and ": 3 messages, 3 members" in oldest
+    # Counts are read when the archive is shown: a deleted message no longer counts.
+    w.emu.events.delete_message(w.emu.channel_messages(first.thread)[-1])
+    older = await w.reply(w.alice, "discussion past", page=2)
+    assert ": 2 messages, 3 members" in older.embed["description"]
+    missing = await w.reply(w.alice, "discussion past", page=3)
+    assert missing.ephemeral and missing.content == "There is no page 3: the archive has 2 pages."
+
+
+async def test_show_brings_an_earlier_topic_back_with_its_votes(w: World) -> None:
+    await w.set_daily()
+    await w.at(DUE)
+    [post] = w.posts()
+    await (await w.emu.click(w.alice, post, emoji="👍")).response()
+    choices = await w.emu.autocomplete(w.alice, w.general, "discussion show", focused="id", value="")
+    assert [c["value"] for c in choices] == [item_id(post)]
+    shown = await w.reply(w.alice, "discussion show", id=item_id(post))
+    assert not shown.ephemeral and shown.channel_id == w.general.id
+    assert shown.content == "From the archive: the topic of the day on Saturday 14 March 2026."
+    assert shown.embed["title"] == post.embed["title"]
+    assert [b["label"] for b in shown.buttons()][:2] == ["1", "0"]
+    # Its buttons count as the same item's votes.
+    await (await w.emu.click(w.carol, shown, emoji="👍")).response()
+    assert [b["label"] for b in w.emu.get_message(shown).buttons()][:2] == ["2", "0"]
+    never = item_id(post) + 1
+    refused = await w.reply(w.alice, "discussion show", id=never)
+    assert refused.ephemeral and refused.content.startswith(f"Topic `#{never}` was never this server's topic of the day")

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import Clock
+from bot.services.daily.archive import Archive, ArchiveEntry, ArchivePage
 from bot.services.daily.days import DAY_SUGGESTIONS
 from bot.services.daily.delivery import (
     LATE_GRACE,
@@ -52,6 +53,9 @@ __all__ = [
     "KIND_CHOICES",
     "LATE_GRACE",
     "MAX_SCHEDULES",
+    "Archive",
+    "ArchiveEntry",
+    "ArchivePage",
     "Configured",
     "DailyService",
     "DailyStatus",
@@ -70,7 +74,8 @@ __all__ = [
 
 class DailyService:
     """The daily posts' parts, built around one another: ``setup`` for the commands, ``scheduler``
-    to start, ``delivery`` for post-now; and ``reminders``, the daily nudge about the review queue."""
+    to start, ``delivery`` for post-now, ``archive`` for the topics posted; and ``reminders``, the
+    daily nudge about the review queue."""
 
     def __init__(self, storage: Storage, picker: PickService, clock: Clock, *, catch_up_minutes: int,
                  remind_after_hours: int = 24) -> None:
@@ -79,6 +84,7 @@ class DailyService:
         self.setup = DailySetup(storage, picker, clock, wake=self._wake)
         self.delivery = Delivery(storage, picker, clock, self.setup, catch_up=catch_up, wake=self._wake)
         self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up)
+        self.archive = Archive(storage, picker)
         self.reminders = ReviewReminders(storage, clock, self.setup, remind_after=timedelta(hours=remind_after_hours))
 
     def _wake(self) -> None:

@@ -158,7 +158,7 @@ class DailySetup:
         return await self.storage.daily.schedules(guild_id)
 
     async def remove(self, guild_id: int, schedule_id: int) -> DailySchedule:
-        """Delete one schedule; what it posted stays in the ledger and the archive."""
+        """Remove one schedule; what it posted stays in the ledger and the archive."""
         found = await self.schedule(guild_id, schedule_id)
         if not await self.storage.daily.remove_schedule(guild_id, schedule_id):
             raise unknown_schedule(schedule_id)
