@@ -208,6 +208,33 @@ async def test_thread_from_interaction_message(sb: Sandbox, bot: BareBot) -> Non
     assert emu.last_message(thread) is not None
 
 
+async def test_a_thread_counts_messages_and_members_as_discord_does(sb: Sandbox, bot: BareBot) -> None:
+    emu = sb.emu
+    ix = await emu.slash(sb.alice, sb.general, "discussion thread")
+    msg = await ix.original_message()
+    await emu.wait_for(lambda: emu.get_message(msg).thread is not None)
+    thread = emu.get_message(msg).thread
+    assert thread is not None
+    fetched = await bot.fetch_channel(thread.id)
+    # The message the thread was started from is in the parent channel: it counts for neither.
+    assert isinstance(fetched, discord.Thread) and (fetched.message_count, fetched.member_count) == (0, 1)
+    await emu.send_message(sb.alice, thread, "one")
+    await emu.send_message(sb.alice, thread, "two")
+    last = await emu.send_message(sb.bob, thread, "three")
+    fetched = await bot.fetch_channel(thread.id)
+    assert isinstance(fetched, discord.Thread)
+    assert (fetched.message_count, fetched.member_count, fetched.total_message_sent) == (3, 3, 3)
+    # A deleted message leaves message_count, not total_message_sent.
+    emu.events.delete_message(last)
+    fetched = await bot.fetch_channel(thread.id)
+    assert isinstance(fetched, discord.Thread)
+    assert (fetched.message_count, fetched.total_message_sent) == (2, 3)
+    # member_count is approximate on Discord and stops at 50.
+    thread.member_ids.update(range(1, 80))
+    fetched = await bot.fetch_channel(thread.id)
+    assert isinstance(fetched, discord.Thread) and fetched.member_count == 50
+
+
 async def test_standalone_thread(sb: Sandbox, bot: BareBot) -> None:
     channel = bot.get_channel(sb.general.id)
     assert isinstance(channel, discord.TextChannel)
