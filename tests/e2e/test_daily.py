@@ -719,6 +719,25 @@ async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_s
     assert len(w.posts()) == discussions + 1 and len(w.posts(fun)) == 2
 
 
+async def test_a_sunday_schedule_in_sydney_posts_once_when_the_clocks_go_back(w: World) -> None:
+    # Sydney leaves summer time on Sunday 5 April 2026: 02:30 happens twice, at 15:30 and 16:30 UTC.
+    answer = await w.set_daily(w.olga, time="02:30", timezone="Australia/Sydney", days="sundays", kind="joke")
+    first_sunday = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)  # 02:30 AEDT on Sunday 15 March
+    assert "on Sun at **02:30** (Australia/Sydney)" in answer.content and timestamp(first_sunday) in answer.content
+    await w.at(first_sunday)
+    await w.restart_at(datetime(2026, 4, 4, 15, 29, tzinfo=UTC))
+    await w.at(datetime(2026, 4, 4, 15, 30, tzinfo=UTC))
+    await w.restart_at(datetime(2026, 4, 4, 16, 15, tzinfo=UTC))
+    await w.at(datetime(2026, 4, 4, 16, 30, tzinfo=UTC))  # 02:30 AEST, the second time
+    await w.at(datetime(2026, 4, 11, 16, 30, tzinfo=UTC))  # 02:30 AEST on Sunday 12 April
+    assert [p.content for p in w.posts(w.other_daily)] == [
+        "**Joke of the day** · Sunday 15 March", "**Joke of the day** · Sunday 5 April",
+        "**Joke of the day** · Sunday 12 April"]
+    # The Sundays it was down for are recorded as missed, the days in between not at all.
+    assert [r.status for r in await w.ledger(date(2026, 3, 22), w.other)] == ["missed"]
+    assert await w.ledger(date(2026, 3, 23), w.other) == []
+
+
 async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: World) -> None:
     await w.set_daily()
     await w.at(DUE)
