@@ -159,6 +159,7 @@ class Item:
     credit: str
     up: int
     down: int
+    saves: int = 0  # members who saved it (⭐), in every server; counts as half a 👍 in rankings
     # This server's tally, when the item was read together with it (as picks are).
     tally: VoteTally | None = field(default=None, compare=False)
 
@@ -215,6 +216,9 @@ class GuildSettings:
     blocked_categories: tuple[str, ...] = ()
     blocked_flags: frozenset[str] = frozenset()
     languages: tuple[str, ...] = ("en",)  # what picks draw from, by each item's language
+    # Seconds a member waits between two /joke (or /mood) here; None: the bot's configured default.
+    joke_cooldown: int | None = None
+    mood_cooldown: int | None = None
 
     def excluded_flags_mask(self, gentle: bool = False) -> int:
         """Flags a pick must not carry: all of them in safe mode or for a gentle mood."""
