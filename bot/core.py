@@ -13,6 +13,7 @@ from bot.services.catalog import CatalogService
 from bot.services.cooldowns import CooldownService
 from bot.services.daily import DailyService
 from bot.services.favorites import FavoriteService
+from bot.services.guide import GuideService
 from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
 from bot.services.mood import MoodReader
@@ -52,6 +53,7 @@ class Core:
     favorites: FavoriteService  # members' saved items (⭐)
     privacy: PrivacyService  # what is stored about a member, its deletion, and ageing old data out
     cooldowns: CooldownService  # per-member waits between two /joke or /mood
+    guide: GuideService  # how the bot is set up in a server, as /help tells members
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -67,6 +69,9 @@ class Core:
             moods = MoodReader(packs.moods)
             moderation = ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                            daily_limit=config.suggestions_daily_limit)
+            cooldowns = CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,
+                                        mood_seconds=config.mood_cooldown,
+                                        exempt_moderators=config.cooldown_exempt_moderators)
             core = cls(
                 config=config, clock=clock, storage=storage, packs=packs,
                 library=LibraryService(storage, clock),
@@ -82,9 +87,8 @@ class Core:
                 favorites=FavoriteService(storage, clock),
                 privacy=PrivacyService(storage, clock, history_days=config.history_days,
                                        reports_days=config.reports_days),
-                cooldowns=CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,
-                                          mood_seconds=config.mood_cooldown,
-                                          exempt_moderators=config.cooldown_exempt_moderators),
+                cooldowns=cooldowns,
+                guide=GuideService(storage, cooldowns),
             )
             await core.library.import_library(packs)
         except BaseException:

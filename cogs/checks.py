@@ -6,13 +6,17 @@ and it says nothing about the moderator role. So moderator commands also check o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.errors import Command, UserError
+from bot.services.cooldowns import Limited
 from bot.services.moderation import NOT_A_MODERATOR, Actor
+from cogs.render import seconds_text
 from cogs.ui import core_of
 
 T = TypeVar("T")
@@ -45,3 +49,13 @@ def is_moderator() -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
+
+
+async def take_cooldown(interaction: discord.Interaction, command: Limited) -> None:
+    """The member uses ``command`` now, or is told how long to wait (and nothing else happens)."""
+    if interaction.guild_id is None:
+        return
+    wait = await core_of(interaction).cooldowns.use(interaction.guild_id, actor_of(interaction), command)
+    if wait is not None:
+        raise UserError("Slow down a little: you can use {command} again in {wait}.", command=Command(command),
+                        wait=seconds_text(max(1, math.ceil(wait))))

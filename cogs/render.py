@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
@@ -17,8 +18,13 @@ SETTING_NAMES = {
 }
 
 
+FORMER_MEMBER_TEXT = "a former member"
+
+
 def markup(value: object) -> str:
-    """One value of a message, as Discord shows it."""
+    """One value of a message, as Discord shows it (a member who deleted their data, by words)."""
+    if isinstance(value, Mention) and value.kind == "user" and value.id == FORMER_MEMBER:
+        return FORMER_MEMBER_TEXT
     if isinstance(value, Mention):
         return MENTION_FORMATS[value.kind].format(value.id)
     if isinstance(value, Command):

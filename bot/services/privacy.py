@@ -39,7 +39,7 @@ class PrivacyService:
         return await self.privacy.member_data(user_id)
 
     async def delete(self, user_id: int) -> Deletion:
-        """Delete everything stored about the member; moderation records keep an anonymised trace."""
+        """Deletes everything stored about the member; moderation records keep an anonymised trace."""
         deletion = await self.privacy.delete_member(user_id)
         log.info("deleted the data of a member at their request: %s; %d moderation records anonymised",
                  deletion.deleted, deletion.anonymised)

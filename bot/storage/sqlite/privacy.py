@@ -35,7 +35,7 @@ QUERIES: tuple[tuple[str, str, str], ...] = (
           JOIN review_cases c ON c.id = r.case_id
          WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?"""),
     ("mood_corrections", "SELECT count(*) FROM mood_corrections WHERE user_id = ?",
-     """SELECT created_at, guild_id, NULL, NULL, text || ' → ' || chosen FROM mood_corrections
+     """SELECT created_at, guild_id, NULL, NULL, printf('%s → %s', text, chosen) FROM mood_corrections
          WHERE user_id = ? ORDER BY id DESC LIMIT ?"""),
     ("moderation", "SELECT count(*) FROM moderation_log WHERE actor_id = ?1 OR member_id = ?1",
      """SELECT created_at, guild_id, item_id, case_id, action FROM moderation_log
