@@ -182,8 +182,9 @@ class Item:
         )
 
 
-def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
-    """Lower bound of the Wilson score interval (95%) for the share of 👍 votes."""
+def wilson_lower_bound(up: float, down: float, z: float = 1.96) -> float:
+    """Lower bound of the Wilson score interval (95%) for the share of 👍 votes (a save counts
+    as half a 👍 in the scores, hence the fractions)."""
     n = up + down
     if n == 0:
         return 0.0
