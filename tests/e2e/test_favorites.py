@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.sandbox.app import run_banter
 from discord_emulator import Member, Message
-from tests.e2e.harness import Banter, banter, run_banter, until_closed
+from tests.e2e.harness import Banter, banter, until_closed
 
 
 def item_id(msg: Message) -> int:
