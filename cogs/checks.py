@@ -6,8 +6,9 @@ and it says nothing about the moderator role. So moderator commands also check o
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
 import discord
@@ -59,3 +60,16 @@ async def take_cooldown(interaction: discord.Interaction, command: Limited) -> N
     if wait is not None:
         raise UserError("Slow down a little: you can use {command} again in {wait}.", command=Command(command),
                         wait=seconds_text(max(1, math.ceil(wait))))
+
+
+@contextlib.asynccontextmanager
+async def cooldown(interaction: discord.Interaction, command: Limited) -> AsyncIterator[None]:
+    """:func:`take_cooldown` for a block; a block that ends in the member's own mistake (a category
+    that does not exist, a search that matches nothing) does not count as a use."""
+    await take_cooldown(interaction, command)
+    try:
+        yield
+    except UserError:
+        if interaction.guild_id is not None:
+            core_of(interaction).cooldowns.refund(interaction.guild_id, interaction.user.id, command)
+        raise

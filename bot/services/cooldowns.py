@@ -54,3 +54,8 @@ class CooldownService:
             self._free_at = {k: when for k, when in self._free_at.items() if when > now}
         self._free_at[key] = now + timedelta(seconds=seconds)
         return None
+
+    def refund(self, guild_id: int, user_id: int, command: Limited) -> None:
+        """A use that came to nothing (the member asked for something that cannot be done): it does
+        not count. Any use before it had already run out, or this one would have been refused."""
+        self._free_at.pop((guild_id, user_id, command), None)

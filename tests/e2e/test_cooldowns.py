@@ -43,6 +43,11 @@ async def test_a_member_waits_between_two_jokes_and_is_told_how_long(tmp_path: P
         assert told_to_wait(await use(b, b.sb.alice, "mood", feeling="so bored"), "mood", "5 seconds")
         await b.clock.advance(0.8)
         assert (await use(b, b.sb.alice, "joke")).embed is not None
+        # A joke asked for and not found does not count.
+        await b.clock.advance(5)
+        missing = await use(b, b.sb.alice, "joke", category="knock-knock-nope")
+        assert "no joke category called" in missing.content
+        assert (await use(b, b.sb.alice, "joke")).embed is not None
 
 
 async def test_someone_in_crisis_is_never_told_to_wait(tmp_path: Path) -> None:
