@@ -87,12 +87,23 @@ class PrivacyRepository:
 
     async def age_out(self, *, history_before: str, reports_before: str) -> AgedOut:
         """Forget showings older than ``history_before`` and report cases decided before
-        ``reports_before`` (with their reports; the moderation log keeps the decision)."""
-        async with self.sql.atomic() as tx:
-            history = await tx.execute("DELETE FROM history WHERE shown_at < ?", (history_before,))
-            reports = await tx.execute(
-                """DELETE FROM review_cases WHERE type = 'report' AND status IN ('kept', 'removed')
-                    AND decided_at < ?""",
-                (reports_before,),
+        ``reports_before`` (with their reports; the moderation log keeps the decision).
+
+        No transaction: each statement stands on its own. The scopes with old showings are found
+        by a read (which holds no lock), then each scope's are deleted through the history_age
+        index, one short statement each, so votes and picks are never held up behind one long
+        delete that scans the whole table with the write lock held."""
+        scopes = await self.sql.fetch_all("SELECT DISTINCT scope_id, kind FROM history WHERE shown_at < ?",
+                                          (history_before,))
+        history = 0
+        for scope in scopes:
+            history += await self.sql.execute(
+                "DELETE FROM history WHERE scope_id = ? AND kind = ? AND shown_at < ?",
+                (scope["scope_id"], scope["kind"], history_before),
             )
+        reports = await self.sql.execute(
+            """DELETE FROM review_cases WHERE type = 'report' AND status IN ('kept', 'removed')
+                AND decided_at < ?""",
+            (reports_before,),
+        )
         return AgedOut(history, reports)
