@@ -188,7 +188,9 @@ async def both_bots(tmp: Path, without: Sequence[str] = ()) -> AsyncIterator[tup
     async with DiscordEmulator("bench-token", None) as bare_emu, DiscordEmulator("bench-token", None) as our_emu:
         bare, ours = Side(bare_emu, "panel"), Side(our_emu, "joke")
         cfg = tmp / "config.yaml"
-        cfg.write_text(f"database:\n  path: {tmp / 'bench.db'}\nlogging:\n  level: ERROR\nweb:\n  enabled: false\n")
+        # No cooldowns: the same few members send every /joke of the run.
+        cfg.write_text(f"database:\n  path: {tmp / 'bench.db'}\nlogging:\n  level: ERROR\nweb:\n  enabled: false\n"
+                       "cooldowns:\n  joke_seconds: 0\n  mood_seconds: 0\n")
         async with running_bot(bare_emu, BareBot), \
                 run_banter(our_emu, load_config(cfg, environ={"DISCORD_TOKEN": "bench-token"})) as banter:
             switch_off(banter.core, without)

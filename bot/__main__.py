@@ -11,9 +11,9 @@ import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
+from bot import version
 from bot.config import Config, configure_logging, load_config
 from bot.errors import TRY_AGAIN_LATER, BanterError, ContentError, DiscordUnreachable
 from bot.services.packs import Library
@@ -65,10 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    try:
-        return metadata.version("banter")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
+    return version()
 
 
 def _library_with(config: Config, path: Path) -> Library:

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.errors",
     "cogs.votes",
+    "cogs.favorites",
     "cogs.jokes",
     "cogs.mood",
     "cogs.discussion",
@@ -28,6 +29,8 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.review",
     "cogs.content",
     "cogs.settings",
+    "cogs.mydata",
+    "cogs.help",
 )
 
 

@@ -40,6 +40,14 @@ def _non_negative(value: int) -> str | None:
     return None if value >= 0 else "must be 0 or more"
 
 
+def _cooldown(value: int) -> str | None:
+    return None if 0 <= value <= 3600 else "must be a number of seconds from 0 (no cooldown) to 3600"
+
+
+def _days(value: int) -> str | None:
+    return None if 1 <= value <= 36500 else "must be a number of days, at least 1"
+
+
 def _log_level(value: str) -> str | None:
     return None if value.upper() in LOG_LEVELS else f"must be one of {', '.join(LOG_LEVELS)}"
 
@@ -89,6 +97,11 @@ SCHEMA: dict[str, Key] = {
     "reports.hide_after": Key(int, 3, _positive),
     "suggestions.daily_limit": Key(int, 5, _positive),
     "review.remind_after_hours": Key(int, 24, _positive),
+    "cooldowns.joke_seconds": Key(int, 5, _cooldown),
+    "cooldowns.mood_seconds": Key(int, 5, _cooldown),
+    "cooldowns.exempt_moderators": Key(bool, True),
+    "privacy.history_days": Key(int, 180, _days),
+    "privacy.reports_days": Key(int, 90, _days),
     "web.enabled": Key(bool, True),
     "web.host": Key(str, "127.0.0.1", _non_empty),
     "web.port": Key(int, 8080, _port),
@@ -125,6 +138,13 @@ class Config:
     connect_timeout: float = 60.0
     # Suggestions and reports waiting longer than this get the mod-log a reminder (once a day).
     review_remind_after_hours: int = 24
+    # Seconds a member waits between two /joke (/mood) in a server, unless the server sets its own.
+    joke_cooldown: int = 5
+    mood_cooldown: int = 5
+    cooldown_exempt_moderators: bool = True
+    # After how many days pick history, and report cases a moderator settled, are forgotten.
+    history_days: int = 180
+    reports_days: int = 90
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -231,6 +251,11 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         source=source,
         connect_timeout=float(values["discord.connect_timeout"]),
         review_remind_after_hours=values["review.remind_after_hours"],
+        joke_cooldown=values["cooldowns.joke_seconds"],
+        mood_cooldown=values["cooldowns.mood_seconds"],
+        cooldown_exempt_moderators=values["cooldowns.exempt_moderators"],
+        history_days=values["privacy.history_days"],
+        reports_days=values["privacy.reports_days"],
     )
 
 

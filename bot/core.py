@@ -10,13 +10,17 @@ from pathlib import Path
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.services.catalog import CatalogService
+from bot.services.cooldowns import CooldownService
 from bot.services.daily import DailyService
+from bot.services.favorites import FavoriteService
+from bot.services.guide import GuideService
 from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
 from bot.services.mood import MoodReader
 from bot.services.mood.corrections import MoodCorrections
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
+from bot.services.privacy import PrivacyService
 from bot.services.votes import VoteService
 from bot.storage.sqlite import SqliteStorage
 
@@ -46,6 +50,10 @@ class Core:
     moderation: ModerationService
     catalog: CatalogService
     mood_corrections: MoodCorrections  # members' "not my mood", and each server's reader
+    favorites: FavoriteService  # members' saved items (⭐)
+    privacy: PrivacyService  # what is stored about a member, its deletion, and ageing old data out
+    cooldowns: CooldownService  # per-member waits between two /joke or /mood
+    guide: GuideService  # how the bot is set up in a server, as /help tells members
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -61,6 +69,9 @@ class Core:
             moods = MoodReader(packs.moods)
             moderation = ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                            daily_limit=config.suggestions_daily_limit)
+            cooldowns = CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,
+                                        mood_seconds=config.mood_cooldown,
+                                        exempt_moderators=config.cooldown_exempt_moderators)
             core = cls(
                 config=config, clock=clock, storage=storage, packs=packs,
                 library=LibraryService(storage, clock),
@@ -74,6 +85,11 @@ class Core:
                 catalog=CatalogService(storage, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
                                        version=lambda: storage.db.writes),
+                favorites=FavoriteService(storage, clock),
+                privacy=PrivacyService(storage, clock, history_days=config.history_days,
+                                       reports_days=config.reports_days),
+                cooldowns=cooldowns,
+                guide=GuideService(storage, cooldowns),
             )
             await core.library.import_library(packs)
         except BaseException:

@@ -159,6 +159,7 @@ class Item:
     credit: str
     up: int
     down: int
+    saves: int = 0  # members who saved it (⭐), in every server; counts as half a 👍 in rankings
     # This server's tally, when the item was read together with it (as picks are).
     tally: VoteTally | None = field(default=None, compare=False)
 
@@ -181,8 +182,9 @@ class Item:
         )
 
 
-def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
-    """Lower bound of the Wilson score interval (95%) for the share of 👍 votes."""
+def wilson_lower_bound(up: float, down: float, z: float = 1.96) -> float:
+    """Lower bound of the Wilson score interval (95%) for the share of 👍 votes (a save counts
+    as half a 👍 in the scores, hence the fractions)."""
     n = up + down
     if n == 0:
         return 0.0
@@ -215,6 +217,9 @@ class GuildSettings:
     blocked_categories: tuple[str, ...] = ()
     blocked_flags: frozenset[str] = frozenset()
     languages: tuple[str, ...] = ("en",)  # what picks draw from, by each item's language
+    # Seconds a member waits between two /joke (or /mood) here; None: the bot's configured default.
+    joke_cooldown: int | None = None
+    mood_cooldown: int | None = None
 
     def excluded_flags_mask(self, gentle: bool = False) -> int:
         """Flags a pick must not carry: all of them in safe mode or for a gentle mood."""

@@ -283,13 +283,13 @@ def daily_scope(guild_id: int) -> int:
 
 
 ITEM_FIELDS = ("id", "kind", "key", "guild_id", "origin", "status", "body", "flags", "language", "credit",
-               "up", "down", "tags")
+               "up", "down", "tags", "saves")
 
 
 ITEM_WIDTH = len(ITEM_FIELDS)
 
 
-_ID, _UP, _DOWN = (ITEM_FIELDS.index(c) for c in ("id", "up", "down"))
+_ID, _UP, _DOWN, _SAVES = (ITEM_FIELDS.index(c) for c in ("id", "up", "down", "saves"))
 
 
 class Candidate(NamedTuple):
@@ -304,6 +304,7 @@ class Candidate(NamedTuple):
     # For a pick for a mood: this server's votes on the item cast while it was picked for it.
     mood_up: int = 0
     mood_down: int = 0
+    saves: int = 0  # how many members saved it (⭐), everywhere
 
     def item(self) -> Item:
         """The candidate as an item, with this server's tally (every candidate query reads it)."""
@@ -315,8 +316,8 @@ def candidate(row: Sequence[Any]) -> Candidate:
     values = tuple(row)
     if len(values) >= ITEM_WIDTH + 4:  # a mood pick reads the mood's tally after the server's
         return Candidate(values[_ID], values[_UP], values[_DOWN], values,
-                         values[ITEM_WIDTH + 2] or 0, values[ITEM_WIDTH + 3] or 0)
-    return Candidate(values[_ID], values[_UP], values[_DOWN], values)
+                         values[ITEM_WIDTH + 2] or 0, values[ITEM_WIDTH + 3] or 0, values[_SAVES])
+    return Candidate(values[_ID], values[_UP], values[_DOWN], values, saves=values[_SAVES])
 
 
 def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
@@ -324,7 +325,7 @@ def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
     when ``with_tally``). Read by position: every pick goes through here, and looking
     columns up by name costs more than the rest of it."""
     values = tuple(row)
-    item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags = (
+    item_id, kind, key, guild_id, origin, status, body, flags, language, credit, up, down, tags, saves = (
         values[:ITEM_WIDTH]
     )
     categories, moods = [], []
@@ -339,7 +340,7 @@ def item_of(row: Sequence[Any], *, with_tally: bool = False) -> Item:
         id=item_id, kind=kind, key=key, guild_id=guild_id, origin=origin, status=status,
         body=body_from_json(kind, json.loads(body)),
         categories=tuple(categories), moods=tuple(moods), flags=mask_to_flags(flags),
-        language=language, credit=credit, up=up, down=down,
+        language=language, credit=credit, up=up, down=down, saves=saves,
         tally=VoteTally(g_up or 0, g_down or 0) if with_tally else None,
     )
 

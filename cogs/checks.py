@@ -6,13 +6,18 @@ and it says nothing about the moderator role. So moderator commands also check o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import math
+from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
 import discord
 from discord import app_commands
 
+from bot.errors import Command, UserError
+from bot.services.cooldowns import Limited
 from bot.services.moderation import NOT_A_MODERATOR, Actor
+from cogs.render import seconds_text
 from cogs.ui import core_of
 
 T = TypeVar("T")
@@ -45,3 +50,26 @@ def is_moderator() -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
+
+
+async def take_cooldown(interaction: discord.Interaction, command: Limited) -> None:
+    """The member uses ``command`` now, or is told how long to wait (and nothing else happens)."""
+    if interaction.guild_id is None:
+        return
+    wait = await core_of(interaction).cooldowns.use(interaction.guild_id, actor_of(interaction), command)
+    if wait is not None:
+        raise UserError("Slow down a little: you can use {command} again in {wait}.", command=Command(command),
+                        wait=seconds_text(max(1, math.ceil(wait))))
+
+
+@contextlib.asynccontextmanager
+async def cooldown(interaction: discord.Interaction, command: Limited) -> AsyncIterator[None]:
+    """:func:`take_cooldown` for a block; a block that ends in the member's own mistake (a category
+    that does not exist, a search that matches nothing) does not count as a use."""
+    await take_cooldown(interaction, command)
+    try:
+        yield
+    except UserError:
+        if interaction.guild_id is not None:
+            core_of(interaction).cooldowns.refund(interaction.guild_id, interaction.user.id, command)
+        raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 import discord
 from discord import app_commands
@@ -10,7 +11,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from cogs.render import error_text
+from cogs.render import error_text, seconds_text
 from cogs.ui import APOLOGY, reply_error
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def message_for(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in servers only."
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+        return f"Slow down a little: try again in {seconds_text(max(1, math.ceil(error.retry_after)))}."
     if isinstance(error, app_commands.TransformerError):
         return f"`{error.value}` is not a valid value here."
     if isinstance(error, app_commands.CheckFailure):

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
+from cogs.checks import cooldown
 from cogs.ui import send_pick
 
 
@@ -22,9 +23,10 @@ class Jokes(commands.Cog):
                    search: app_commands.Range[str, 1, 100] | None = None) -> None:
         """Tell a random joke."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
-        category = category.strip().lower() if category is not None else None
-        f = await self.core.picks.filters("joke", interaction.guild_id, category=category)
-        item = await self.core.picks.pick(f, scope_id=interaction.channel_id, search=search)
+        async with cooldown(interaction, "joke"):
+            category = category.strip().lower() if category is not None else None
+            f = await self.core.picks.filters("joke", interaction.guild_id, category=category)
+            item = await self.core.picks.pick(f, scope_id=interaction.channel_id, search=search)
         await send_pick(interaction, item)
 
     @joke.autocomplete("category")

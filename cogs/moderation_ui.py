@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Literal
 import discord
 
 from bot.clock import parse_iso
-from bot.errors import UserError
+from bot.errors import Mention, UserError
 from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX
-from cogs.render import action_text
+from cogs.render import action_text, markup
 from cogs.ui import guarded, item_embed
 
 if TYPE_CHECKING:
@@ -140,7 +140,8 @@ def hidden_text(reason: str | None) -> str:
 # --- the mod-log ---------------------------------------------------------------------------------
 
 def modlog_embed(record: ActionRecord) -> discord.Embed:
-    who = f"<@{record.actor_id}>" if record.actor_id is not None else "Banter (automatic)"
+    who = markup(Mention("user", record.actor_id)) if record.actor_id is not None else "Banter (automatic)"
+    who = who[:1].upper() + who[1:]
     embed = discord.Embed(description=f"{who} {action_text(record)}"[:4000], colour=MODLOG_COLOUR,
                           timestamp=parse_iso(record.created_at))
     if record.reason:

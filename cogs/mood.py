@@ -20,6 +20,7 @@ from bot.errors import UserError
 from bot.models import Mood
 from bot.services.mood import MoodReading, Verdict
 from bot.services.mood.rules import CRISIS_REPLY, OTHER_LANGUAGE_REPLY
+from cogs.checks import take_cooldown
 from cogs.ui import core_of, guarded, item_message
 
 # How much of the member's words the reply quotes back: all of it (a /mood feeling is at most
@@ -212,6 +213,8 @@ class MoodCog(commands.Cog, name="Mood"):
         assert interaction.guild_id is not None and interaction.channel_id is not None
         reader = await self.core.mood_corrections.reader_for(interaction.guild_id)
         reading = reader.read(feeling)
+        if reading.verdict is not Verdict.CRISIS:  # someone in crisis is never told to wait
+            await take_cooldown(interaction, "mood")
         text, offers = answer(reading, feeling, list(self.core.moods.moods.values()))
         if offers:
             view = offer_view(offers, reading.gentle)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
@@ -13,11 +14,17 @@ SETTING_NAMES = {
     "safe_mode": "safe mode", "moderator_role_id": "moderator role", "suggestions_enabled": "suggestions",
     "report_threshold": "report threshold", "modlog_channel_id": "mod-log channel",
     "blocked_categories": "blocked categories", "blocked_flags": "blocked flags", "languages": "languages",
+    "joke_cooldown": "/joke cooldown", "mood_cooldown": "/mood cooldown",
 }
 
 
+FORMER_MEMBER_TEXT = "a former member"
+
+
 def markup(value: object) -> str:
-    """One value of a message, as Discord shows it."""
+    """One value of a message, as Discord shows it (a member who deleted their data, by words)."""
+    if isinstance(value, Mention) and value.kind == "user" and value.id == FORMER_MEMBER:
+        return FORMER_MEMBER_TEXT
     if isinstance(value, Mention):
         return MENTION_FORMATS[value.kind].format(value.id)
     if isinstance(value, Command):
@@ -27,6 +34,20 @@ def markup(value: object) -> str:
     if isinstance(value, Codes):
         return ", ".join(f"`{text}`" for text in value.texts)
     return str(value)
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 vote", "3 votes" ("1 entry", "2 entries" with the plural given)."""
+    return f"{n} {singular}" if n == 1 else f"{n} {plural or singular + 's'}"
+
+
+def seconds_text(seconds: int) -> str:
+    """A wait or a cooldown in words: "1 second", "45 seconds", "2 minutes", "off" for 0."""
+    if seconds == 0:
+        return "off"
+    if seconds % 60 == 0:
+        return counted(seconds // 60, "minute")
+    return counted(seconds, "second")
 
 
 def error_text(error: UserError) -> str:
@@ -46,6 +67,8 @@ def _setting_text(key: str, value: object, default_threshold: object) -> str:
         return markup(Mention(kind, value)) if isinstance(value, int) else "none"
     if key == "report_threshold":
         return str(value) if value else f"default ({default_threshold})"
+    if key in ("joke_cooldown", "mood_cooldown"):
+        return seconds_text(value) if isinstance(value, int) else "default"
     return ", ".join(map(str, value)) if isinstance(value, list) and value else "none"
 
 

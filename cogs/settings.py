@@ -3,18 +3,28 @@ report threshold and mod-log channel. Every change is recorded and posted to the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Literal
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.models import Filters, GuildSettings
+from bot.services.cooldowns import Limited
 from bot.services.moderation import SettingsChange
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FlagName, flags_text, post_modlog
+from cogs.render import seconds_text
 
 
-def settings_embed(settings: GuildSettings, default_threshold: int) -> discord.Embed:
+def cooldown_text(own: int | None, default: int) -> str:
+    return f"{seconds_text(default)} (default)" if own is None else seconds_text(own)
+
+
+def settings_embed(settings: GuildSettings, default_threshold: int,
+                   default_cooldowns: Mapping[Limited, int] | None = None) -> discord.Embed:
     embed = discord.Embed(title="Server settings", colour=discord.Colour.light_grey())
     safe = "on: flagged content never shows" if settings.safe_mode else "off: only blocked flags are kept out"
     embed.add_field(name="Safe mode", value=safe, inline=False)
@@ -28,6 +38,10 @@ def settings_embed(settings: GuildSettings, default_threshold: int) -> discord.E
     embed.add_field(name="Reports that hide an item", value=str(threshold), inline=True)
     modlog = f"<#{settings.modlog_channel_id}>" if settings.modlog_channel_id else "none"
     embed.add_field(name="Mod-log channel", value=modlog, inline=True)
+    if default_cooldowns is not None:
+        embed.add_field(name="Cooldowns per member", inline=False, value=(
+            f"`/joke` {cooldown_text(settings.joke_cooldown, default_cooldowns['joke'])}, "
+            f"`/mood` {cooldown_text(settings.mood_cooldown, default_cooldowns['mood'])}"))
     return embed
 
 
@@ -45,7 +59,8 @@ class Settings(commands.GroupCog, group_name="settings"):
         assert interaction.guild_id is not None
         text = "Saved." if change.record is not None else "Nothing changed: that was the setting already."
         await interaction.response.send_message(
-            f"{text}{note}", embed=settings_embed(change.settings, self.core.moderation.access.hide_after),
+            f"{text}{note}", embed=settings_embed(change.settings, self.core.moderation.access.hide_after,
+                                                   self.core.cooldowns.defaults),
             ephemeral=True,
         )
         await post_modlog(self.bot, interaction.guild_id, change.record)
@@ -62,7 +77,8 @@ class Settings(commands.GroupCog, group_name="settings"):
         assert interaction.guild_id is not None
         settings = await self.core.moderation.settings.get(interaction.guild_id, actor_of(interaction))
         await interaction.response.send_message(
-            embed=settings_embed(settings, self.core.moderation.access.hide_after), ephemeral=True
+            embed=settings_embed(settings, self.core.moderation.access.hide_after, self.core.cooldowns.defaults),
+            ephemeral=True
         )
 
     @app_commands.command(name="safe-mode")
@@ -144,6 +160,18 @@ class Settings(commands.GroupCog, group_name="settings"):
         known = {entry.language for entry in self.core.packs.entries()}
         change = await self.core.moderation.settings.set_languages(interaction.guild_id, actor_of(interaction),
                                                                    codes, known)
+        await self._reply(interaction, change)
+
+    @app_commands.command()
+    @app_commands.describe(command="The command to slow down",
+                           seconds="Seconds a member waits between two uses (0: none; leave out for the default)")
+    @is_moderator()
+    async def cooldown(self, interaction: discord.Interaction, command: Literal["joke", "mood"],
+                       seconds: app_commands.Range[int, 0, 3600] | None = None) -> None:
+        """How long a member waits between two /joke or two /mood (moderators never wait)."""
+        key = "joke_cooldown" if command == "joke" else "mood_cooldown"
+        change = await self.core.moderation.settings.change(interaction.guild_id or 0, actor_of(interaction),
+                                                            **{key: seconds})
         await self._reply(interaction, change)
 
     @app_commands.command()

@@ -29,6 +29,7 @@ DISCUSSION_COLOUR = discord.Colour(0x4285F4)
 THUMBS_UP = discord.PartialEmoji(name="👍")
 THUMBS_DOWN = discord.PartialEmoji(name="👎")
 FLAG = discord.PartialEmoji(name="🚩")
+STAR = discord.PartialEmoji(name="⭐")
 APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 
 
@@ -146,9 +147,16 @@ def report_button(item_id: int) -> discord.ui.Button[Any]:
                              custom_id=f"report:{item_id}")
 
 
+def save_button(item_id: int) -> discord.ui.Button[Any]:
+    """⭐ Save, as every item message carries it; a click reaches SaveButton (cogs/favorites.py)."""
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=STAR, label="Save",
+                             custom_id=f"save:{item_id}")
+
+
 def item_view(item_id: int, tally: VoteTally, mood: str | None = None) -> discord.ui.View:
     """The buttons under an item. Their clicks are handled by the dynamic items registered for
-    their custom_ids (VoteButton here, ReportButton in cogs/reports.py), on every message alike: one sent
+    their custom_ids (VoteButton here, SaveButton in cogs/favorites.py, ReportButton in
+    cogs/reports.py), on every message alike: one sent
     a moment ago or one from before a restart, which no view object stands behind. So this view
     only lays the buttons out, and is sent stopped: discord.py then keeps nothing of it. (A
     view of DynamicItems works the same, but costs more to build, send and register: see the
@@ -156,6 +164,7 @@ def item_view(item_id: int, tally: VoteTally, mood: str | None = None) -> discor
     view = discord.ui.View(timeout=None)
     view.add_item(vote_button(item_id, True, tally.up, mood))
     view.add_item(vote_button(item_id, False, tally.down, mood))
+    view.add_item(save_button(item_id))
     view.add_item(report_button(item_id))
     view.stop()
     return view

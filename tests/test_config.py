@@ -25,6 +25,8 @@ def test_defaults_need_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert config.log_level == "INFO"
     assert config.daily_catch_up_minutes == 360
     assert config.review_remind_after_hours == 24
+    assert (config.joke_cooldown, config.mood_cooldown, config.cooldown_exempt_moderators) == (5, 5, True)
+    assert (config.history_days, config.reports_days) == (180, 90)
 
 
 def test_file_then_environment(tmp_path: Path) -> None:
@@ -58,6 +60,12 @@ def test_file_then_environment(tmp_path: Path) -> None:
         ("discord:\n  connect_timeout: 0\n", "discord.connect_timeout must be a number of seconds"),
         ("discord:\n  connect_timeout: soon\n", "discord.connect_timeout must be a number, not 'soon'"),
         ("- a\n- b\n", "must be a mapping"),
+        ("cooldowns:\n  joke_seconds: -1\n", "cooldowns.joke_seconds must be a number of seconds from 0"),
+        ("cooldowns:\n  mood_seconds: 3601\n", "cooldowns.mood_seconds must be a number of seconds from 0"),
+        ("cooldowns:\n  mood_seconds: 2.5\n", "cooldowns.mood_seconds must be a whole number"),
+        ("cooldowns:\n  exempt_moderators: 1\n", "cooldowns.exempt_moderators must be true or false"),
+        ("privacy:\n  history_days: 0\n", "privacy.history_days must be a number of days, at least 1"),
+        ("privacy:\n  reports_days: soon\n", "privacy.reports_days must be a whole number, not 'soon'"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> None:

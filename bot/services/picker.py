@@ -41,6 +41,9 @@ from bot.storage import Storage
 
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
+# A save counts as this much of a 👍 wherever items are ranked (picks here; the score of /top and
+# the site: see migration 008). Light: saving is a bookmark as much as praise.
+SAVE_WEIGHT = 0.5
 KEEP_AFTER_CYCLE = 0.2
 SEARCH_WORD = re.compile(r"\w+")
 
@@ -64,10 +67,12 @@ def _hidden_by(settings: GuildSettings) -> str:
 
 
 def weight(candidate: Candidate) -> float:
-    """The mean vote with a prior; for a pick for a mood, times how this server's members voted
-    on it in that mood (the same prior, scaled so that no such votes leave it as it was: a joke
-    liked by members in that mood comes up up to twice as often, one they disliked less)."""
-    base = (candidate.up + PRIOR_VOTES) / (candidate.up + candidate.down + 2 * PRIOR_VOTES)
+    """The mean vote with a prior, a save (⭐) counting as half a 👍 (SAVE_WEIGHT); for a pick for
+    a mood, times how this server's members voted on it in that mood (the same prior, scaled so
+    that no such votes leave it as it was: a joke liked by members in that mood comes up up to
+    twice as often, one they disliked less)."""
+    up = candidate.up + SAVE_WEIGHT * candidate.saves
+    base = (up + PRIOR_VOTES) / (up + candidate.down + 2 * PRIOR_VOTES)
     if candidate.mood_up or candidate.mood_down:
         base *= 2 * (candidate.mood_up + PRIOR_VOTES) / (candidate.mood_up + candidate.mood_down + 2 * PRIOR_VOTES)
     return base
@@ -119,7 +124,7 @@ class PickService:
 
     def _choose(self, candidates: Sequence[Candidate]) -> Candidate:
         weights = [weight(c) for c in candidates]
-        unrated = [n for n, c in enumerate(candidates) if c.up + c.down == 0]
+        unrated = [n for n, c in enumerate(candidates) if c.up + c.down + c.saves == 0]
         if unrated and len(unrated) < len(candidates):
             if sum(weights[n] for n in unrated) < NEW_SHARE * sum(weights):
                 # Well-liked neighbours would crowd new items out: keep their share at NEW_SHARE.

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from bot.storage.sqlite.audit import AuditLog
     from bot.storage.sqlite.catalog import CatalogRepository
     from bot.storage.sqlite.daily import DailyRepository
+    from bot.storage.sqlite.favorites import FavoriteRepository
     from bot.storage.sqlite.history import HistoryRepository
     from bot.storage.sqlite.items import ItemRepository
     from bot.storage.sqlite.moderation import ModerationRepository
     from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
     from bot.storage.sqlite.picks import PickReads
+    from bot.storage.sqlite.privacy import PrivacyRepository
     from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
     from bot.storage.sqlite.votes import VoteRepository
 
@@ -63,6 +65,14 @@ class Transaction(Protocol):
 
     @property
     def mood_corrections(self) -> MoodCorrectionRepository: ...
+
+    @property
+    def favorites(self) -> FavoriteRepository: ...
+
+    @property
+    def privacy(self) -> PrivacyRepository:
+        """What is stored about a member, its deletion, and ageing old data out."""
+        ...
 
 
 class Storage(Transaction, Protocol):

@@ -23,18 +23,24 @@ COMMANDS = ("joke", "mood", "discussion", "top")
 START = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
 
 
-def make_config(tmp_path: Path, extra: str = "") -> Config:
+# Members in most tests act faster than any cooldown allows: only the tests of cooldowns keep them
+# (``cooldowns=True``, with their own ``cooldowns:`` section in ``extra`` or the defaults).
+NO_COOLDOWNS = "cooldowns:\n  joke_seconds: 0\n  mood_seconds: 0\n"
+
+
+def make_config(tmp_path: Path, extra: str = "", *, cooldowns: bool = False) -> Config:
     path = tmp_path / "config.yaml"
     # No web site: the tests that want one start it on a port of their own (tests/web).
-    path.write_text("database:\n  path: banter.db\nweb:\n  enabled: false\n" + extra, encoding="utf-8")
+    text = "database:\n  path: banter.db\nweb:\n  enabled: false\n" + ("" if cooldowns else NO_COOLDOWNS) + extra
+    path.write_text(text, encoding="utf-8")
     return load_config(path, environ={"DISCORD_TOKEN": "test-token"})
 
 
-async def fresh_config(tmp_path: Path, extra: str = "") -> Config:
+async def fresh_config(tmp_path: Path, extra: str = "", *, cooldowns: bool = False) -> Config:
     """A config whose database starts as a copy of the session's template, with the built-in
     packs imported. The bot still opens, migrates and re-checks it at start-up like any
     database; the tests just don't each pay for the first import."""
-    return await seeded(make_config(tmp_path, extra))
+    return await seeded(make_config(tmp_path, extra, cooldowns=cooldowns))
 
 
 @dataclass
@@ -55,12 +61,12 @@ class Banter:
 
 @contextlib.asynccontextmanager
 async def banter(tmp_path: Path, *, config_extra: str = "", members: tuple[str, ...] = ("alice", "bob"),
-                 channels: tuple[str, ...] = ("general",)) -> AsyncIterator[Banter]:
+                 channels: tuple[str, ...] = ("general",), cooldowns: bool = False) -> AsyncIterator[Banter]:
     """A sandbox world with the bot running and its commands registered.
 
     Every request the bot sends and every answer it gets must fit Discord's OpenAPI spec.
     """
-    config = await fresh_config(tmp_path, config_extra)
+    config = await fresh_config(tmp_path, config_extra, cooldowns=cooldowns)
     clock = ManualClock(START)
     async with sandbox(members=members, channels=channels) as sb:
         async with run_banter(sb.emu, config, clock) as bot:

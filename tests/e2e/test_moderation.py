@@ -156,7 +156,7 @@ async def test_a_suggestion_goes_to_the_library_and_into_picks(w: World) -> None
     picked = await find_joke(w, w.bob, "zebracorn")
     assert picked.embed["description"].startswith(ZEBRA["joke"])
     assert [b["custom_id"] for b in picked.buttons()] == [f"vote:{item_id}:up", f"vote:{item_id}:down",
-                                                          f"report:{item_id}"]
+                                                          f"save:{item_id}", f"report:{item_id}"]
     # Server content stays in its server.
     assert "No joke matches" in (await find_joke(w, w.olga, "zebracorn")).content
     item = await w.core.storage.items.get(item_id)

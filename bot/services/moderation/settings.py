@@ -15,7 +15,9 @@ from bot.services.packs import SLUG
 THRESHOLD_MAX = 100
 CATEGORY_MAX = 50  # blocked categories per server
 MODERATION_SETTINGS = frozenset({"safe_mode", "moderator_role_id", "suggestions_enabled", "report_threshold",
-                                 "modlog_channel_id", "blocked_categories", "blocked_flags", "languages"})
+                                 "modlog_channel_id", "blocked_categories", "blocked_flags", "languages",
+                                 "joke_cooldown", "mood_cooldown"})
+COOLDOWN_MAX = 3600  # seconds
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class Settings:
         threshold = changes.get("report_threshold")
         if threshold is not None and not (isinstance(threshold, int) and 1 <= threshold <= THRESHOLD_MAX):
             raise UserError(f"The report threshold must be between 1 and {THRESHOLD_MAX}.")
+        for key in ("joke_cooldown", "mood_cooldown"):
+            seconds = changes.get(key)
+            if seconds is not None and not (isinstance(seconds, int) and 0 <= seconds <= COOLDOWN_MAX):
+                raise UserError(f"A cooldown is from 0 to {COOLDOWN_MAX} seconds.")
         current = await self.storage.settings.get(guild_id)
         before = {k: _setting_value(getattr(current, k)) for k in changes}
         after = {k: _setting_value(v) for k, v in changes.items()}

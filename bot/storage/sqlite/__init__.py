@@ -14,11 +14,13 @@ from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.catalog import CatalogRepository
 from bot.storage.sqlite.daily import DailyRepository
 from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.favorites import FavoriteRepository
 from bot.storage.sqlite.history import HistoryRepository, ShowingWriter
 from bot.storage.sqlite.items import ItemRepository
 from bot.storage.sqlite.moderation import ModerationRepository
 from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
 from bot.storage.sqlite.picks import PickReads
+from bot.storage.sqlite.privacy import PrivacyRepository
 from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
 from bot.storage.sqlite.sql import Sql
 from bot.storage.sqlite.votes import VoteRepository
@@ -70,6 +72,14 @@ class _Repositories:
     @cached_property
     def mood_corrections(self) -> MoodCorrectionRepository:
         return MoodCorrectionRepository(self._sql)
+
+    @cached_property
+    def favorites(self) -> FavoriteRepository:
+        return FavoriteRepository(self._sql)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepository:
+        return PrivacyRepository(self._sql)
 
 
 class SqliteTransaction(_Repositories):

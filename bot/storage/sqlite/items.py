@@ -259,20 +259,22 @@ class ItemRepository:
 
     async def top(self, f: Filters, *, server_only: bool, limit: int) -> list[tuple[Item, int, int, float]]:
         """The best-rated items this server may be shown, by the Wilson lower bound of the votes
-        cast in this server (``server_only``) or everywhere: (item, 👍, 👎, score). Only items
-        voted up at least as often as down are ranked: a ranking never leads with a disliked
+        cast in this server (``server_only``) or everywhere: (item, 👍, 👎, score), a save
+        counting as half a 👍 in the score (migration 008). Only items saved or voted up, and
+        voted up at least as often as down, are ranked: a ranking never leads with a disliked
         item, however few the votes."""
         where, params = eligible(f)
         if server_only:
             sql = f"""SELECT {I_COLUMNS}, s.up AS r_up, s.down AS r_down, s.score AS r_score
                         FROM guild_item_stats s JOIN items i ON i.id = s.item_id
-                       WHERE s.guild_id = ? AND s.kind = ? AND s.up > 0 AND s.up >= s.down AND {' AND '.join(where)}
+                       WHERE s.guild_id = ? AND s.kind = ? AND (s.up > 0 OR s.saves > 0) AND s.up >= s.down
+                         AND {' AND '.join(where)}
                        ORDER BY s.score DESC, s.up DESC, i.id LIMIT ?"""
             params = [f.guild_id, f.kind, *params, limit]
         else:
             sql = f"""SELECT {I_COLUMNS}, i.up AS r_up, i.down AS r_down, i.score AS r_score
                         FROM items i INDEXED BY items_top
-                       WHERE i.up > 0 AND i.up >= i.down AND {' AND '.join(where)}
+                       WHERE (i.up > 0 OR i.saves > 0) AND i.up >= i.down AND {' AND '.join(where)}
                        ORDER BY i.score DESC, i.up DESC, i.id LIMIT ?"""
             params = [*params, limit]
         rows = await self.sql.fetch_all(sql, params)

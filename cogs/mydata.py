@@ -1,0 +1,172 @@
+"""/mydata: a member sees what Banter stores about them, in every server, and deletes it (after a
+confirmation button). Also runs the sweep that ages old pick history and settled reports out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import BanterBot
+from bot.clock import parse_iso
+from bot.members import Deletion, Entry, MemberData
+from cogs.render import counted
+from cogs.ui import core_of, guarded, reply_error
+
+log = logging.getLogger(__name__)
+
+COLOUR = discord.Colour.dark_teal()
+# Each kind of data: its heading, and its noun for counts (singular, plural).
+KINDS: dict[str, tuple[str, str, str]] = {
+    "votes": ("👍👎 Votes", "vote", "votes"),
+    "favorites": ("⭐ Favourites", "favourite", "favourites"),
+    "suggestions": ("📝 Suggestions", "suggestion", "suggestions"),
+    "reports": ("🚩 Reports", "report", "reports"),
+    "mood_corrections": ("🎭 Mood corrections", "mood correction", "mood corrections"),
+    "moderation": ("🛡️ Moderation records", "moderation record", "moderation records"),
+}
+NOTHING_STORED = "Banter stores nothing about you: no votes, favourites, suggestions, reports or mood corrections."
+ABOUT = ("Everything Banter keeps under your Discord id, in every server; only you see this. Pick history "
+         "(what was shown in each channel) is not linked to anyone. `/mydata delete` deletes it all.")
+CONFIRM = ("This removes you from everything Banter stores, in every server: {counts}. Votes, favourites, "
+           "reports and mood corrections are deleted and suggestions waiting for review are withdrawn; decided "
+           "suggestions (and what they added to the library) and moderation records keep \"a former member\" "
+           "in your place, so the moderation history still reads.\n**This cannot be undone.**")
+NOT_YOURS = "This button is for the member who asked for it."
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = discord.utils.escape_markdown(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def entry_line(kind: str, entry: Entry, guild_id: int | None) -> str:
+    """One stored thing, as the member reads it."""
+    item = f"#{entry.item_id}" if entry.item_id is not None else ""
+    match kind:
+        case "votes":
+            what = f"{'👍' if entry.value == 'up' else '👎'} on {item}"
+        case "favorites":
+            what = f"saved {item}"
+        case "suggestions":
+            what = f"suggestion #{entry.case_id}, {entry.value}" + (f": now {item}" if item else "")
+        case "reports":
+            what = f"report on {item}: “{_clip(entry.value)}”"
+        case "mood_corrections":
+            what = f"“{_clip(entry.value)}”"
+        case _:
+            about = item or (f"case #{entry.case_id}" if entry.case_id is not None else "")
+            what = f"{entry.value} {about}".strip()
+    where = "" if entry.guild_id == guild_id else " · another server"
+    return f"{what} · <t:{int(parse_iso(entry.at).timestamp())}:R>{where}"
+
+
+def data_embed(data: MemberData, guild_id: int | None) -> discord.Embed:
+    embed = discord.Embed(title="What Banter stores about you", description=ABOUT, colour=COLOUR)
+    for kind, (heading, one, many) in KINDS.items():
+        count = data.counts.get(kind, 0)
+        lines = [entry_line(kind, e, guild_id) for e in data.recent.get(kind, [])]
+        shown = f"\n-# the {len(lines)} most recent" if count > len(lines) else ""
+        value = "\n".join(lines)[:1000] + shown if lines else "none"
+        embed.add_field(name=f"{heading}: {counted(count, one, many)}", value=value, inline=False)
+    return embed
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    parts = [counted(n, KINDS[kind][1], KINDS[kind][2]) for kind, n in counts.items() if n and kind in KINDS]
+    return ", ".join(parts) if parts else "nothing"
+
+
+def deleted_text(deletion: Deletion) -> str:
+    text = f"Done. Deleted {counts_text(deletion.deleted)}."
+    if deletion.anonymised:
+        text += (f" {counted(deletion.anonymised, 'moderation record')} now "
+                 f"{'names' if deletion.anonymised == 1 else 'name'} a former member instead of you.")
+    return text
+
+
+class DeleteButton(discord.ui.DynamicItem[discord.ui.Button],
+                   template=r"mydata:(?P<do>delete|keep):(?P<user>[0-9]{1,20})"):
+    """The confirmation under /mydata delete: Delete (everything, now) or Keep (nothing changes)."""
+
+    def __init__(self, do: str, user_id: int) -> None:
+        self.do = do
+        self.user_id = user_id
+        super().__init__(discord.ui.Button(label=do, custom_id=f"mydata:{do}:{user_id}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> DeleteButton:
+        return cls(match["do"], int(match["user"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._decide(interaction))
+
+    async def _decide(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            await reply_error(interaction, NOT_YOURS)
+            return
+        if self.do == "keep":
+            await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
+            return
+        deletion = await core_of(interaction).privacy.delete(self.user_id)
+        await interaction.response.edit_message(content=deleted_text(deletion), embed=None, view=None)
+
+
+def confirm_view(user_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(style=discord.ButtonStyle.danger, label="Yes, delete my data",
+                                    custom_id=f"mydata:delete:{user_id}"))
+    view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label="Keep it",
+                                    custom_id=f"mydata:keep:{user_id}"))
+    view.stop()  # only lays the buttons out: DeleteButton handles their clicks
+    return view
+
+
+class MyData(commands.GroupCog, group_name="mydata"):
+    """What Banter stores about you."""
+
+    def __init__(self, bot: BanterBot) -> None:
+        self.bot = bot
+        self.core = bot.core
+        self._ageing: asyncio.Task[None] | None = None
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(DeleteButton)
+        # Ageing needs only the database, not Discord: it starts with the cog.
+        self._ageing = asyncio.create_task(self.core.privacy.run(), name="banter-ageing")
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(DeleteButton)
+        if self._ageing is not None:
+            self._ageing.cancel()
+            await asyncio.gather(self._ageing, return_exceptions=True)
+
+    @app_commands.command()
+    async def show(self, interaction: discord.Interaction) -> None:
+        """See what Banter stores about you (only you see it)."""
+        data = await self.core.privacy.show(interaction.user.id)
+        if not data.total:
+            await interaction.response.send_message(NOTHING_STORED, ephemeral=True)
+            return
+        await interaction.response.send_message(embed=data_embed(data, interaction.guild_id), ephemeral=True)
+
+    @app_commands.command()
+    async def delete(self, interaction: discord.Interaction) -> None:
+        """Remove everything Banter stores about you (asks first)."""
+        data = await self.core.privacy.show(interaction.user.id)
+        if not data.total:
+            await interaction.response.send_message(NOTHING_STORED, ephemeral=True)
+            return
+        await interaction.response.send_message(
+            CONFIRM.format(counts=counts_text(data.counts)), view=confirm_view(interaction.user.id), ephemeral=True)
+
+
+async def setup(bot: BanterBot) -> None:
+    await bot.add_cog(MyData(bot))
