@@ -47,11 +47,11 @@ def command_lines(tree: app_commands.CommandTree[BanterBot]) -> tuple[list[str],
 
 def settings_lines(guide: ServerGuide) -> list[str]:
     safe = "on: nothing flagged is shown" if guide.safe_mode else "off"
-    daily = "none"
-    if guide.daily_channel_id is not None:
-        daily = f"{DAILY_KINDS.get(guide.daily_kinds or '', 'a daily post')} in <#{guide.daily_channel_id}>"
-        if guide.daily_next is not None:
-            daily += f", next <t:{int(guide.daily_next.timestamp())}:R>"
+    daily = "; ".join(
+        f"{DAILY_KINDS.get(line.kinds, 'a daily post')} in <#{line.channel_id}>, "
+        f"next <t:{int(line.next_due.timestamp())}:R>"
+        for line in guide.daily
+    ) or "none"
     cooldowns = f"`/joke` {seconds_text(guide.joke_cooldown)}, `/mood` {seconds_text(guide.mood_cooldown)} per member"
     if guide.moderators_exempt and (guide.joke_cooldown or guide.mood_cooldown):
         cooldowns += " (none for moderators)"

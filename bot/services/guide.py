@@ -10,13 +10,18 @@ from bot.storage import Storage
 
 
 @dataclass(frozen=True)
+class DailyLine:
+    channel_id: int
+    kinds: str  # discussion, joke or both
+    next_due: datetime  # the next daily post, as scheduled
+
+
+@dataclass(frozen=True)
 class ServerGuide:
     safe_mode: bool
     languages: tuple[str, ...]
     suggestions_enabled: bool
-    daily_channel_id: int | None  # None: no daily post here
-    daily_kinds: str | None  # discussion, joke or both
-    daily_next: datetime | None  # the next daily post, as scheduled
+    daily: tuple[DailyLine, ...]  # the server's schedules that are on, oldest first
     joke_cooldown: int  # seconds; 0: none
     mood_cooldown: int
     moderators_exempt: bool  # moderators have no cooldown
@@ -30,14 +35,11 @@ class GuideService:
 
     async def server(self, guild_id: int) -> ServerGuide:
         settings = await self.settings.get(guild_id)
-        schedule = await self.daily.get_schedule(guild_id)
-        posting = schedule is not None and schedule.enabled
+        schedules = await self.daily.schedules(guild_id)
         return ServerGuide(
             safe_mode=settings.safe_mode, languages=settings.languages,
             suggestions_enabled=settings.suggestions_enabled,
-            daily_channel_id=schedule.channel_id if posting and schedule else None,
-            daily_kinds=schedule.kinds if posting and schedule else None,
-            daily_next=schedule.next_due if posting and schedule else None,
+            daily=tuple(DailyLine(s.channel_id, s.kinds, s.next_due) for s in schedules if s.enabled),
             joke_cooldown=await self.cooldowns.seconds(guild_id, "joke"),
             mood_cooldown=await self.cooldowns.seconds(guild_id, "mood"),
             moderators_exempt=self.cooldowns.exempt_moderators,
