@@ -28,6 +28,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.review",
     "cogs.content",
     "cogs.settings",
+    "cogs.dashboard",
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.services.bot_link import BotLink
 from bot.services.catalog import CatalogService
 from bot.services.daily import DailyService
 from bot.services.library import LibraryService
@@ -46,6 +47,7 @@ class Core:
     moderation: ModerationService
     catalog: CatalogService
     mood_corrections: MoodCorrections  # members' "not my mood", and each server's reader
+    bot_link: BotLink  # the bot as the web site reaches it (attached by cogs.dashboard)
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -70,6 +72,7 @@ class Core:
                 daily=DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes),
                 moderation=moderation,
                 mood_corrections=MoodCorrections(moderation.access, moods),
+                bot_link=BotLink(moderation.access),
                 catalog=CatalogService(storage, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
                                        version=lambda: storage.db.writes),

@@ -215,6 +215,7 @@ class GuildSettings:
     blocked_categories: tuple[str, ...] = ()
     blocked_flags: frozenset[str] = frozenset()
     languages: tuple[str, ...] = ("en",)  # what picks draw from, by each item's language
+    public_page: bool = False  # the server's own content on the web site, at the server's own address
 
     def excluded_flags_mask(self, gentle: bool = False) -> int:
         """Flags a pick must not carry: all of them in safe mode or for a gentle mood."""

@@ -3,17 +3,11 @@ error messages, and the sentence for each recorded moderation action. Not an ext
 
 from __future__ import annotations
 
-from typing import Literal
-
 from bot.errors import Code, Codes, Command, Mention, UserError
 from bot.records import ActionRecord
+from bot.services.moderation.wording import describe
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
-SETTING_NAMES = {
-    "safe_mode": "safe mode", "moderator_role_id": "moderator role", "suggestions_enabled": "suggestions",
-    "report_threshold": "report threshold", "modlog_channel_id": "mod-log channel",
-    "blocked_categories": "blocked categories", "blocked_flags": "blocked flags", "languages": "languages",
-}
 
 
 def markup(value: object) -> str:
@@ -34,65 +28,6 @@ def error_text(error: UserError) -> str:
     return error.render(markup)
 
 
-def _on_off(value: object) -> str:
-    return "on" if value else "off"
-
-
-def _setting_text(key: str, value: object, default_threshold: object) -> str:
-    if key in ("safe_mode", "suggestions_enabled"):
-        return _on_off(value)
-    if key in ("moderator_role_id", "modlog_channel_id"):
-        kind: Literal["role", "channel"] = "role" if key == "moderator_role_id" else "channel"
-        return markup(Mention(kind, value)) if isinstance(value, int) else "none"
-    if key == "report_threshold":
-        return str(value) if value else f"default ({default_threshold})"
-    return ", ".join(map(str, value)) if isinstance(value, list) and value else "none"
-
-
-def _settings_text(record: ActionRecord) -> str:
-    before, after = record.before or {}, record.after or {}
-    default = record.entry.details.get("default_threshold")
-    changes = [f"{SETTING_NAMES.get(key, key)} {_setting_text(key, before.get(key), default)} → "
-               f"{_setting_text(key, value, default)}" for key, value in after.items() if before.get(key) != value]
-    return "changed settings: " + "; ".join(changes)
-
-
 def action_text(record: ActionRecord) -> str:
     """What a recorded action did, as a sentence that follows the actor's name ("approved suggestion #3 …")."""
-    if record.summary is not None:
-        return record.summary  # written before the log kept data; its markup is already Discord's
-    entry = record.entry
-    details = entry.details
-    label = f"{entry.kind} #{entry.item_id}"
-    case = f" (report case #{entry.case_id})" if entry.case_id is not None else ""
-    member = markup(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"
-    flag = f"turned {details['flag']} {_on_off(details.get('on'))} for" if "flag" in details else "edited"
-    match entry.action:
-        case "add":
-            return f"added {label}"
-        case "approve":
-            return f"approved suggestion #{entry.case_id} from {member}: it is now {label}"
-        case "reject":
-            return f"rejected suggestion #{entry.case_id} from {member}"
-        case "keep":
-            shown = ": it shows here again" if (record.before or {}).get("hidden") == "reports" else ""
-            return f"kept {label}{case}{shown}"
-        case "retire":
-            return f"removed {label}{case}: retired, its votes are kept"
-        case "hide" if record.actor_id is None:
-            return (f"hid {label} in this server after {details.get('reports')} reports "
-                    f"(report case #{entry.case_id} waits in /review)")
-        case "hide":
-            return f"hid global {label} in this server{case}"
-        case "edit":
-            return f"{flag} {label} (the previous version is kept as version {details.get('version')})"
-        case "edit-suggestion":
-            return f"{flag} suggestion #{entry.case_id}"
-        case "restore":
-            return f"restored {label}: it shows in this server again"
-        case "settings":
-            return _settings_text(record)
-        case "clear-mood-corrections":
-            which = "every mood correction" if details.get("all") else f"{details.get('count')} mood correction(s)"
-            return f"cleared {which} in this server"
-    return f"{entry.action} {entry.target}"
+    return describe(record, markup)

@@ -89,7 +89,7 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None
     load_config(example, environ={})
     text = example.read_text(encoding="utf-8")
     for key in SCHEMA:
-        _section, name = key.split(".")
+        name = key.rsplit(".", 1)[1]
         assert f"{name}:" in text, f"config.example.yaml does not document {key}"
 
 

@@ -15,7 +15,8 @@ from bot.services.packs import SLUG
 THRESHOLD_MAX = 100
 CATEGORY_MAX = 50  # blocked categories per server
 MODERATION_SETTINGS = frozenset({"safe_mode", "moderator_role_id", "suggestions_enabled", "report_threshold",
-                                 "modlog_channel_id", "blocked_categories", "blocked_flags", "languages"})
+                                 "modlog_channel_id", "blocked_categories", "blocked_flags", "languages",
+                                 "public_page"})
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,15 @@ class ModerationRepository:
         )
         return None if row is None else self._case(row)
 
+    async def pending(self, guild_id: int, *, limit: int = 20) -> list[Case]:
+        """The server's pending suggestions and report cases, oldest first (at most ``limit``)."""
+        rows = await self.sql.fetch_all(
+            f"""SELECT {CASE_COLUMNS} FROM review_cases
+                 WHERE guild_id = ? AND status = 'pending' ORDER BY created_at, id LIMIT ?""",
+            (guild_id, limit),
+        )
+        return [self._case(row) for row in rows]
+
     async def pending_count(self, guild_id: int) -> int:
         count: int = await self.sql.scalar(
             "SELECT count(*) FROM review_cases WHERE guild_id = ? AND status = 'pending'", (guild_id,)

@@ -11,7 +11,7 @@ from bot.storage.sqlite.sql import Sql
 
 SETTING_COLUMNS = {
     "safe_mode", "timezone", "moderator_role_id", "suggestions_enabled", "report_threshold",
-    "modlog_channel_id", "blocked_categories", "blocked_flags", "languages",
+    "modlog_channel_id", "blocked_categories", "blocked_flags", "languages", "public_page",
 }
 
 
@@ -49,6 +49,7 @@ class SettingsRepository:
             blocked_categories=tuple(json.loads(row["blocked_categories"])),
             languages=tuple(json.loads(row["languages"])),
             blocked_flags=mask_to_flags(row["blocked_flags"]),
+            public_page=bool(row["public_page"]),
         )
 
     async def update(self, guild_id: int, **changes: Any) -> GuildSettings:
