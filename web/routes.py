@@ -32,7 +32,8 @@ def add_dashboard(app: web.Application, site: SitePages, parts: DashboardParts |
     config = parts.config if parts is not None else None
     if parts is None or config is None:
         async def off(request: web.Request) -> web.StreamResponse:
-            return site.render(request, "dashboard/off.html", {"session": None, "visit": None, "server": None},
+            return site.render(request, "dashboard/off.html", {"session": None, "visit": None, "server": None,
+                                                                "note": None, "problem": None, "csrf": ""},
                                lambda: {"dashboard": "off"}, meta=Meta("Dashboard · Banter"))
 
         async def to_off(request: web.Request) -> web.StreamResponse:
