@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 PARAMS = ("client_id", "redirect_uri", "response_type", "scope", "state")
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Discord (emulated): authorize {app}</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>Discord (emulated): authorize {app}</title>
+<link rel="icon" href="data:,"></head>
 <body><main>
 <h1>{app} wants to access your account</h1>
 <p>It asks to: {scopes}.</p>
