@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import DashboardConfig
@@ -20,7 +21,7 @@ from tests.web.conftest import GENEROUS
 from tests.web.dashboard_world import SESSION_SECRET, DashWorld, csrf_of, dashboard_world, http_client, log_in
 from web.app import create_app
 from web.moderators import DashboardParts
-from web.sessions import SESSION_COOKIE, Sessions
+from web.sessions import LOGIN_COOKIE, SESSION_COOKIE, Sessions, safe_next
 
 ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
 HOSTILE = '<script>alert("x")</script> "><img src=x onerror=alert(1)> \' onmouseover=alert(2)'
@@ -165,3 +166,25 @@ def test_sessions_refuse_old_and_foreign_cookies() -> None:
     assert Sessions("another-secret-of-thirty-two-characters", lambda: now, secure=True).unseal(sealed, 60) is None
     later = Sessions(SESSION_SECRET, lambda: now.replace(hour=13), secure=True)
     assert later.unseal(sealed, 60) is None and later.unseal(sealed, 7200) == {"x": 1}
+
+
+@pytest.mark.parametrize(("asked", "goes"), [
+    ("/dashboard/12/audit?x=1", "/dashboard/12/audit?x=1"), ("/", "/"), (None, "/dashboard"),
+    ("https://evil.example/", "/dashboard"), ("//evil.example", "/dashboard"), ("/\\evil.example", "/dashboard"),
+    ("http:/evil.example", "/dashboard"), ("/ok\x00", "/dashboard"), ("dashboard", "/dashboard"),
+])
+def test_a_login_only_goes_back_to_this_sites_paths(asked: str | None, goes: str) -> None:
+    assert safe_next(asked) == goes
+
+
+@pytest.mark.parametrize("secure", [True, False])
+def test_session_cookies_are_http_only_lax_and_secure_over_https(secure: bool) -> None:
+    sessions = Sessions(SESSION_SECRET, lambda: datetime(2026, 3, 14, tzinfo=UTC), secure=secure)
+    response = web.Response()
+    sessions.start(response, 42, "carol", [1, 2])
+    sessions.begin_login(response, "/dashboard")
+    for name in (SESSION_COOKIE, LOGIN_COOKIE):
+        cookie = response.cookies[name]
+        assert cookie["httponly"] is True and cookie["samesite"] == "Lax"
+        assert bool(cookie["secure"]) is secure
+    assert "carol" not in response.cookies[SESSION_COOKIE].value  # sealed, not readable
