@@ -18,7 +18,7 @@ import yarl
 from aiohttp import web
 
 from bot.config import DashboardConfig
-from bot.services.bot_link import BotLink
+from bot.services.bot_link import BotAway, BotLink
 from web.sessions import Sessions, safe_next
 from web.shared import Refused, see_other
 
@@ -112,6 +112,8 @@ class Login:
                                "nothing was changed. Log in again.")
         if "error" in request.query or not request.query.get("code"):
             raise Refused(403, "The login was cancelled on Discord, so you are not logged in.")
+        if not self.link.connected:
+            raise Refused(503, BotAway().render())
         try:
             user_id, name, guild_ids = await self.oauth.member(request.query["code"], self.redirect_uri(request))
         except LoginFailed as exc:

@@ -14,7 +14,7 @@ from web.servers import ServerPages
 from web.sessions import Sessions
 from web.shared import Meta, SitePages, see_other
 
-GUILD = "{guild:[0-9]{1,20}}"
+GUILD = "{guild:[0-9]{1,19}}"
 KINDS = "{kinds:jokes|discussions}"
 ID = "{id:[0-9]{1,18}}"
 

@@ -9,9 +9,16 @@ from typing import Any
 from aiohttp import web
 
 from bot.models import Item
-from bot.services.catalog import CatalogService
+from bot.services.catalog import CatalogService, NotFound
 from web.present import item_json, page_json
 from web.shared import KINDS_BY_PATH, Meta, SitePages, page_number
+
+
+def guild_of(request: web.Request) -> int:
+    guild_id = int(request.match_info["guild"])
+    if guild_id >= 2**63:  # no Discord id is that large, and SQLite could not hold it
+        raise NotFound("There is no public page for that server: its moderators have not turned one on.")
+    return guild_id
 
 
 class ServerPages:
@@ -20,7 +27,7 @@ class ServerPages:
         self.catalog = catalog
 
     async def listing(self, request: web.Request) -> web.StreamResponse:
-        guild_id = int(request.match_info["guild"])
+        guild_id = guild_of(request)
         kind = KINDS_BY_PATH[request.match_info.get("kinds", "jokes")]
         view = self.site.view(request)
         page = await self.catalog.server_page(guild_id, kind, view, page=page_number(request))
@@ -39,7 +46,7 @@ class ServerPages:
             "server_page": f"/servers/{guild_id}", "kind": kind}, data, meta=Meta(f"{heading} · Banter"))
 
     async def item(self, request: web.Request) -> web.StreamResponse:
-        guild_id = int(request.match_info["guild"])
+        guild_id = guild_of(request)
         kind = KINDS_BY_PATH[request.match_info["kinds"]]
         view = self.site.view(request)
         entry = await self.catalog.server_item(guild_id, int(request.match_info["id"]), view, kind=kind)

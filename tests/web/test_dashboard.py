@@ -4,6 +4,7 @@ login's state, redirects, and every action landing in the audit log and the mod-
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -239,3 +240,50 @@ async def test_a_role_moderator_cannot_change_the_moderator_role(w: DashWorld, h
     async with http.post(f"{w.url}/dashboard/{w.guild.id}/settings", data=form) as answer:
         assert answer.status == 400 and "Manage Server" in await answer.text()
     assert (await w.core.storage.settings.get(w.guild.id)).moderator_role_id is not None
+
+
+async def test_edit_flag_and_reject_a_suggestion_from_the_queue(w: DashWorld, http: aiohttp.ClientSession) -> None:
+    case_id = await w.suggest(w.bob, ZEBRA)
+    queue = await log_in(w, w.carol, http, f"/dashboard/{w.guild.id}")
+    token = csrf_of(queue)
+    case = f"{w.url}/dashboard/{w.guild.id}/cases/{case_id}"
+    async with http.post(f"{case}/flag", data={"csrf": token, "flag": "dark"}) as answer:
+        page = await answer.text()
+    assert f"Flags of case #{case_id} changed." in page and 'aria-pressed="true">dark: on' in page
+    async with http.get(f"{case}/edit") as answer:
+        form = await answer.text()
+    base = re.search(r'name="base" value="([^"]+)"', form)
+    assert base is not None and ZEBRA["punchline"] in form
+    async with http.post(f"{case}/edit", data={"csrf": token, "base": base.group(1), "joke": ZEBRA["joke"],
+                                               "punchline": "Stripes win races.", "categories": "animals",
+                                               "flags": "dark"}) as answer:
+        assert f"Edited case #{case_id}." in await answer.text()
+    async with http.post(f"{case}/edit", data={"csrf": token, "base": base.group(1), "joke": "Stale edit"}) as answer:
+        assert answer.status == 409 and "changed by someone else" in await answer.text()
+    async with http.post(f"{case}/reject", data={"csrf": token, "reason": ""}) as answer:
+        assert answer.status == 400
+    assert await case_status(w, case_id) == "pending"
+    async with http.post(f"{case}/reject", data={"csrf": token, "reason": "Zebras are off topic."}) as answer:
+        assert f"Rejected suggestion #{case_id}" in await answer.text()
+    dm = await w.emu.wait_for_message(w.emu.dm_channel(w.bob), lambda m: "was not accepted" in m.content)
+    assert "Zebras are off topic." in dm.content
+    await modlog_post(w, f"turned dark on for suggestion #{case_id}")
+    await modlog_post(w, f"rejected suggestion #{case_id}")
+    async with http.post(f"{case}/approve", data={"csrf": token}) as answer:
+        assert answer.status == 409 and "already rejected" in await answer.text()
+
+
+async def test_a_report_is_kept_or_removed_from_the_queue(w: DashWorld, http: aiohttp.ClientSession) -> None:
+    joke = await (await w.emu.slash(w.bob, w.general, "joke")).original_message()
+    report = next(b for b in joke.buttons() if b["custom_id"].startswith("report:"))
+    item_id = int(report["custom_id"].split(":")[1])
+    ix = await w.emu.click(w.bob, joke, custom_id=report["custom_id"])
+    await (await w.emu.submit_modal(w.bob, ix, {"reason": "Not funny at all"})).response()
+    queue = await log_in(w, w.carol, http, f"/dashboard/{w.guild.id}")
+    assert "Report case #" in queue and "Not funny at all" in queue
+    case_id = int(re.findall(r"Report case #(\d+)", queue)[0])
+    async with http.post(f"{w.url}/dashboard/{w.guild.id}/cases/{case_id}/remove",
+                         data={"csrf": csrf_of(queue), "reason": "Agreed, it goes"}) as answer:
+        assert f"Removed joke #{item_id} (report case #{case_id})." in await answer.text()
+    assert await w.core.storage.moderation.hidden_reason(w.guild.id, item_id) == "moderator"
+    await modlog_post(w, f"hid global joke #{item_id} in this server")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yarl
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -156,6 +157,13 @@ async def test_the_site_alone_says_the_dashboard_needs_the_bot(core: Core) -> No
         for path in ("/dashboard", "/dashboard/7"):
             answer = await client.get(path)
             assert answer.status == 503 and "needs the bot" in await answer.text()
+        client.session.cookie_jar.clear()
+        answer = await client.get("/login", allow_redirects=False)
+        assert answer.headers["Location"].startswith("http://127.0.0.1:9/oauth2/authorize?client_id=1234&")
+        state = yarl.URL(answer.headers["Location"]).query["state"]
+        answer = await client.get("/login/callback", params={"code": "c", "state": state})
+        assert answer.status == 503 and "needs the bot" in await answer.text()
+        assert SESSION_COOKIE not in answer.cookies
 
 
 def test_sessions_refuse_old_and_foreign_cookies() -> None:
