@@ -69,8 +69,11 @@ async def dashboard_world(tmp_path: Path) -> AsyncIterator[DashWorld]:
         other_general = emu.add_text_channel(other, "general")
         olga = emu.add_member(other, "olga", roles=[emu.add_role(other, "Admins", int(P.MANAGE_GUILD))])
         emu.add_member(other, carol.user)
-        await emu.wait_for(lambda: b.bot.get_guild(other.id) is not None
-                           and b.bot.get_guild(sb.guild.id).get_role(mods.id) is not None)
+        def known() -> bool:
+            guild = b.bot.get_guild(sb.guild.id)
+            return b.bot.get_guild(other.id) is not None and guild is not None and guild.get_role(mods.id) is not None
+
+        await emu.wait_for(known)
         for who, command, options in ((carol, "settings modlog", {"channel": sb.channel("mod-log")}),
                                       (carol, "settings moderator-role", {"role": mods})):
             await (await emu.slash(who, sb.general, command, **options)).original_message()
