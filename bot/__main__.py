@@ -124,13 +124,13 @@ async def _export(config: Config, path: Path) -> str:
 
 async def _web(config: Config, host: str | None, port: int | None) -> None:
     from bot.core import Core
-    from web.server import serve_forever
+    from web.server import dashboard_parts, serve_forever
 
     web = dataclasses.replace(config.web, host=host or config.web.host,
                               port=config.web.port if port is None else port)
     core = await Core.open(config)
     try:
-        await serve_forever(core.catalog, web)
+        await serve_forever(core.catalog, web, dashboard=dashboard_parts(core))
     finally:
         await core.close()
 

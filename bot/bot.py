@@ -31,6 +31,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.settings",
     "cogs.mydata",
     "cogs.help",
+    "cogs.dashboard",
 )
 
 

@@ -11,7 +11,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,10 @@ def _web_address(value: str) -> str | None:
     return "must be an http:// or https:// address, like https://banter.example.org"
 
 
+def _secret(value: str) -> str | None:
+    return None if len(value.strip()) >= 32 else "must be at least 32 characters (e.g. from `openssl rand -hex 32`)"
+
+
 def _flag_names(value: list[Any]) -> str | None:
     return None if all(item in FLAGS for item in value) else f"must list flags from: {', '.join(FLAGS)}"
 
@@ -107,7 +111,25 @@ SCHEMA: dict[str, Key] = {
     "web.port": Key(int, 8080, _port),
     "web.public_url": Key(str, None, _web_address, nullable=True),
     "web.allow_flags": Key(list, [], _flag_names),
+    # The moderators' dashboard: log in with Discord (OAuth2), sessions in encrypted cookies.
+    "web.session_secret": Key(str, None, _secret, nullable=True),
+    "web.oauth.client_id": Key(int, None, _snowflake, nullable=True),
+    "web.oauth.client_secret": Key(str, None, _non_empty, nullable=True),
+    "web.oauth.discord_url": Key(str, "https://discord.com", _web_address),
 }
+# Secrets that may come from the environment instead of the file (the environment wins).
+SECRET_ENV = {"web.session_secret": "BANTER_SESSION_SECRET", "web.oauth.client_secret": "BANTER_OAUTH_CLIENT_SECRET"}
+DASHBOARD_KEYS = ("web.oauth.client_id", "web.oauth.client_secret", "web.session_secret")
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    """The moderators' dashboard (``web.oauth.*``, ``web.session_secret``): all set, or no dashboard."""
+
+    client_id: int
+    client_secret: str = field(repr=False)
+    session_secret: str = field(repr=False)
+    discord_url: str = "https://discord.com"  # Discord itself; the tests point it at the emulator
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,7 @@ class WebConfig:
     port: int
     public_url: str | None  # where visitors reach the site, without a trailing slash
     allow_flags: frozenset[str]
+    dashboard: DashboardConfig | None = None  # None: not configured, the dashboard is off
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,13 @@ def _flatten(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
             raise ConfigError(f"config: {section} must be a section of keys, not {body!r}")
         for name, value in body.items():
             key = f"{section}.{name}"
+            if key not in SCHEMA and isinstance(value, Mapping) and any(k.startswith(f"{key}.") for k in SCHEMA):
+                # A section inside a section (web.oauth).
+                for inner, inner_value in value.items():
+                    if f"{key}.{inner}" not in SCHEMA:
+                        raise ConfigError(f"config: unknown key {key}.{inner} in {path} (see config.example.yaml)")
+                    flat[f"{key}.{inner}"] = inner_value
+                continue
             if key not in SCHEMA:
                 raise ConfigError(f"config: unknown key {key} in {path} (see config.example.yaml)")
             flat[key] = value
@@ -177,17 +207,18 @@ def _flatten(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
 
 def _check(key: str, value: Any) -> Any:
     spec = SCHEMA[key]
+    shown = "(hidden)" if key in SECRET_ENV else repr(value)  # never a secret in a log
     if value is None:
         if spec.nullable:
             return None
         raise ConfigError(f"config: {key} must not be empty (expected {_type_name(spec.type)})")
     # bool is an int in Python; a YAML `true` must not pass as a number.
     if isinstance(value, bool) and spec.type is not bool:
-        raise ConfigError(f"config: {key} must be {_type_name(spec.type)}, not {value!r}")
+        raise ConfigError(f"config: {key} must be {_type_name(spec.type)}, not {shown}")
     if not isinstance(value, spec.type):
-        raise ConfigError(f"config: {key} must be {_type_name(spec.type)}, not {value!r}")
+        raise ConfigError(f"config: {key} must be {_type_name(spec.type)}, not {shown}")
     if spec.check is not None and (problem := spec.check(value)) is not None:
-        raise ConfigError(f"config: {key} {problem} (got {value!r})")
+        raise ConfigError(f"config: {key} {problem} (got {shown})")
     return value
 
 
@@ -221,6 +252,13 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     token = environ.get("DISCORD_TOKEN")
     if token is not None and token.strip():
         values["discord.token"] = token.strip()
+    for key, variable in SECRET_ENV.items():
+        secret = environ.get(variable)
+        if secret is not None and secret.strip():
+            try:
+                values[key] = _check(key, secret.strip())
+            except ConfigError as exc:
+                raise ConfigError(str(exc).replace(f"config: {key}", f"config: {variable} (for {key})")) from None
 
     db_path = Path(values["database.path"]).expanduser()
     if path is not None and not db_path.is_absolute():
@@ -247,6 +285,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             port=values["web.port"],
             public_url=values["web.public_url"].rstrip("/") if values["web.public_url"] else None,
             allow_flags=frozenset(values["web.allow_flags"]),
+            dashboard=_dashboard(values),
         ),
         source=source,
         connect_timeout=float(values["discord.connect_timeout"]),
@@ -257,6 +296,20 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         history_days=values["privacy.history_days"],
         reports_days=values["privacy.reports_days"],
     )
+
+
+def _dashboard(values: Mapping[str, Any]) -> DashboardConfig | None:
+    """The dashboard's settings: none of them (it is off), or all of them."""
+    given = [key for key in DASHBOARD_KEYS if values[key] is not None]
+    if not given:
+        return None
+    missing = [key for key in DASHBOARD_KEYS if values[key] is None]
+    if missing:
+        raise ConfigError(f"config: the dashboard needs {', '.join(DASHBOARD_KEYS)} together; {', '.join(given)} "
+                          f"given, {', '.join(missing)} missing (secrets can also come from "
+                          f"{' and '.join(SECRET_ENV.values())})")
+    return DashboardConfig(values["web.oauth.client_id"], values["web.oauth.client_secret"].strip(),
+                           values["web.session_secret"].strip(), values["web.oauth.discord_url"].rstrip("/"))
 
 
 def _resolve(path: Path, base: Path) -> Path:

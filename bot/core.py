@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.services.bot_link import BotLink
 from bot.services.catalog import CatalogService
 from bot.services.cooldowns import CooldownService
 from bot.services.daily import DailyService
@@ -54,6 +55,7 @@ class Core:
     privacy: PrivacyService  # what is stored about a member, its deletion, and ageing old data out
     cooldowns: CooldownService  # per-member waits between two /joke or /mood
     guide: GuideService  # how the bot is set up in a server, as /help tells members
+    bot_link: BotLink  # the bot as the web site reaches it (attached by cogs.dashboard)
 
     @classmethod
     async def open(cls, config: Config, *, clock: Clock | None = None, rng: random.Random | None = None) -> Core:
@@ -82,6 +84,7 @@ class Core:
                                    remind_after_hours=config.review_remind_after_hours),
                 moderation=moderation,
                 mood_corrections=MoodCorrections(moderation.access, moods),
+                bot_link=BotLink(moderation.access),
                 catalog=CatalogService(storage, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
                                        version=lambda: storage.db.writes),

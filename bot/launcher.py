@@ -78,9 +78,9 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
         if config.web.enabled:
             # The public site is an edge of its own on the same core; it starts first, so a
             # port already taken stops start-up before the bot connects.
-            from web.server import start_site
+            from web.server import dashboard_parts, start_site
 
-            site = await start_site(core.catalog, config.web)
+            site = await start_site(core.catalog, config.web, dashboard=dashboard_parts(core))
         async with BanterBot(core, **bot_options) as bot:
             if started is not None:
                 started(bot)

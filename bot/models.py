@@ -220,6 +220,7 @@ class GuildSettings:
     # Seconds a member waits between two /joke (or /mood) here; None: the bot's configured default.
     joke_cooldown: int | None = None
     mood_cooldown: int | None = None
+    public_page: bool = False  # the server's own content on the web site, at the server's own address
 
     def excluded_flags_mask(self, gentle: bool = False) -> int:
         """Flags a pick must not carry: all of them in safe mode or for a gentle mood."""

@@ -3,19 +3,14 @@ error messages, and the sentence for each recorded moderation action. Not an ext
 
 from __future__ import annotations
 
-from typing import Literal
-
 from bot.errors import Code, Codes, Command, Mention, UserError
 from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
+from bot.services.moderation.wording import counted as counted  # the cogs' plurals, written once
+from bot.services.moderation.wording import describe
+from bot.services.moderation.wording import seconds_text as seconds_text
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
-SETTING_NAMES = {
-    "safe_mode": "safe mode", "moderator_role_id": "moderator role", "suggestions_enabled": "suggestions",
-    "report_threshold": "report threshold", "modlog_channel_id": "mod-log channel",
-    "blocked_categories": "blocked categories", "blocked_flags": "blocked flags", "languages": "languages",
-    "joke_cooldown": "/joke cooldown", "mood_cooldown": "/mood cooldown",
-}
 
 
 FORMER_MEMBER_TEXT = "a former member"
@@ -36,86 +31,11 @@ def markup(value: object) -> str:
     return str(value)
 
 
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """"1 vote", "3 votes" ("1 entry", "2 entries" with the plural given)."""
-    return f"{n} {singular}" if n == 1 else f"{n} {plural or singular + 's'}"
-
-
-def seconds_text(seconds: int) -> str:
-    """A wait or a cooldown in words: "1 second", "45 seconds", "2 minutes", "off" for 0."""
-    if seconds == 0:
-        return "off"
-    if seconds % 60 == 0:
-        return counted(seconds // 60, "minute")
-    return counted(seconds, "second")
-
-
 def error_text(error: UserError) -> str:
     """A user-facing error as the member reads it in Discord."""
     return error.render(markup)
 
 
-def _on_off(value: object) -> str:
-    return "on" if value else "off"
-
-
-def _setting_text(key: str, value: object, default_threshold: object) -> str:
-    if key in ("safe_mode", "suggestions_enabled"):
-        return _on_off(value)
-    if key in ("moderator_role_id", "modlog_channel_id"):
-        kind: Literal["role", "channel"] = "role" if key == "moderator_role_id" else "channel"
-        return markup(Mention(kind, value)) if isinstance(value, int) else "none"
-    if key == "report_threshold":
-        return str(value) if value else f"default ({default_threshold})"
-    if key in ("joke_cooldown", "mood_cooldown"):
-        return seconds_text(value) if isinstance(value, int) else "default"
-    return ", ".join(map(str, value)) if isinstance(value, list) and value else "none"
-
-
-def _settings_text(record: ActionRecord) -> str:
-    before, after = record.before or {}, record.after or {}
-    default = record.entry.details.get("default_threshold")
-    changes = [f"{SETTING_NAMES.get(key, key)} {_setting_text(key, before.get(key), default)} → "
-               f"{_setting_text(key, value, default)}" for key, value in after.items() if before.get(key) != value]
-    return "changed settings: " + "; ".join(changes)
-
-
 def action_text(record: ActionRecord) -> str:
     """What a recorded action did, as a sentence that follows the actor's name ("approved suggestion #3 …")."""
-    if record.summary is not None:
-        return record.summary  # written before the log kept data; its markup is already Discord's
-    entry = record.entry
-    details = entry.details
-    label = f"{entry.kind} #{entry.item_id}"
-    case = f" (report case #{entry.case_id})" if entry.case_id is not None else ""
-    member = markup(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"
-    flag = f"turned {details['flag']} {_on_off(details.get('on'))} for" if "flag" in details else "edited"
-    match entry.action:
-        case "add":
-            return f"added {label}"
-        case "approve":
-            return f"approved suggestion #{entry.case_id} from {member}: it is now {label}"
-        case "reject":
-            return f"rejected suggestion #{entry.case_id} from {member}"
-        case "keep":
-            shown = ": it shows here again" if (record.before or {}).get("hidden") == "reports" else ""
-            return f"kept {label}{case}{shown}"
-        case "retire":
-            return f"removed {label}{case}: retired, its votes are kept"
-        case "hide" if record.actor_id is None:
-            return (f"hid {label} in this server after {details.get('reports')} reports "
-                    f"(report case #{entry.case_id} waits in /review)")
-        case "hide":
-            return f"hid global {label} in this server{case}"
-        case "edit":
-            return f"{flag} {label} (the previous version is kept as version {details.get('version')})"
-        case "edit-suggestion":
-            return f"{flag} suggestion #{entry.case_id}"
-        case "restore":
-            return f"restored {label}: it shows in this server again"
-        case "settings":
-            return _settings_text(record)
-        case "clear-mood-corrections":
-            which = "every mood correction" if details.get("all") else f"{details.get('count')} mood correction(s)"
-            return f"cleared {which} in this server"
-    return f"{entry.action} {entry.target}"
+    return describe(record, markup)

@@ -250,15 +250,21 @@ async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitab
     bot: BanterBot = interaction.client  # type: ignore[assignment]
     assert interaction.guild_id is not None
     await post_modlog(bot, interaction.guild_id, decision.record)
+    await tell_submitter(bot, interaction.guild.name if interaction.guild is not None else None, decision)
+
+
+async def tell_submitter(bot: BanterBot, guild_name: str | None, decision: Decision) -> None:
+    """Tell the member who suggested something how it was decided (by DM, if they take them)."""
     case = decision.case
-    if case.type == "suggestion":
-        guild = interaction.guild.name if interaction.guild is not None else "the server"
-        if case.status == "approved" and decision.item is not None:
-            text = (f"Your suggestion #{case.id} in **{guild}** was approved: it is now {case.kind} "
-                    f"#{decision.item.id}. Thank you!")
-        else:
-            text = f"Your suggestion #{case.id} in **{guild}** was not accepted. Reason: {case.decision_reason}"
-        await tell_member(bot, case.user_id, text)
+    if case.type != "suggestion":
+        return
+    guild = guild_name or "the server"
+    if case.status == "approved" and decision.item is not None:
+        text = (f"Your suggestion #{case.id} in **{guild}** was approved: it is now {case.kind} "
+                f"#{decision.item.id}. Thank you!")
+    else:
+        text = f"Your suggestion #{case.id} in **{guild}** was not accepted. Reason: {case.decision_reason}"
+    await tell_member(bot, case.user_id, text)
 
 
 class Review(commands.Cog):

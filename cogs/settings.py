@@ -1,5 +1,5 @@
 """/settings: the server's safe mode, blocked categories and flags, moderator role, suggestions,
-report threshold and mod-log channel. Every change is recorded and posted to the mod-log."""
+report threshold, mod-log channel and public page. Every change is recorded and posted to the mod-log."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def settings_embed(settings: GuildSettings, default_threshold: int,
         embed.add_field(name="Cooldowns per member", inline=False, value=(
             f"`/joke` {cooldown_text(settings.joke_cooldown, default_cooldowns['joke'])}, "
             f"`/mood` {cooldown_text(settings.mood_cooldown, default_cooldowns['mood'])}"))
+    embed.add_field(name="Public page", value="on: this server's own content is on the web site" if
+                    settings.public_page else "off", inline=False)
     return embed
 
 
@@ -125,6 +127,20 @@ class Settings(commands.GroupCog, group_name="settings"):
                     note = (f"\n⚠️ I cannot post in {cached.mention} yet: give me View Channel, Send Messages "
                             "and Embed Links there.")
         await self._change(interaction, note, modlog_channel_id=channel.id if channel else None)
+
+    @app_commands.command(name="public-page")
+    @app_commands.describe(enabled="On: this server's own jokes and topics get a page of their own on the web site")
+    @is_moderator()
+    async def public_page(self, interaction: discord.Interaction, enabled: bool) -> None:
+        """Show this server's own content on the web site, at the server's own address."""
+        assert interaction.guild_id is not None
+        site = self.core.config.web.public_url
+        note = ""
+        if enabled:
+            where = f"{site}/servers/{interaction.guild_id}" if site else f"/servers/{interaction.guild_id} on the site"
+            note = (f"\nThis server's own jokes and topics are at {where}, and only there: never on the site's "
+                    "other pages or in its API.")
+        await self._change(interaction, note, public_page=enabled)
 
     @app_commands.command()
     @app_commands.describe(name="The category", blocked="Whether its items are kept out of this server")

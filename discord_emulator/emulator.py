@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from .actions import UserActions
+from .authorize import AuthorizePage
 from .building import WorldBuilding
 from .client_side import ClientSide
 from .events import Events
@@ -32,6 +33,7 @@ from .flags import PRIVILEGED_INTENTS, SnowflakeFactory
 from .gateway import Gateway
 from .interactions import EmulatedInteraction
 from .models import AppCommand, Channel, Guild, Message, User
+from .oauth import OAuth
 from .openapi import OpenAPIValidator, SpecViolation, default_spec_path
 from .payloads import Payloads
 from .rest import RestAPI
@@ -92,6 +94,7 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/resume", self.gateway.handle)
+        AuthorizePage(self.world).routes(app)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest.handle)
         app.router.add_route("*", "/{tail:.*}", self.rest.handle_unknown)
         self._runner = web.AppRunner(app, access_log=None)
@@ -197,6 +200,11 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
         self.settings.privileged_intents = value
 
     # -- the state, for tests to read (it lives in ``world``) -------------------------------
+
+    @property
+    def oauth(self) -> OAuth:
+        """OAuth2 for members logging in to a web site: the client secret, redirect addresses, test hooks."""
+        return self.world.oauth
 
     @property
     def snowflakes(self) -> SnowflakeFactory:

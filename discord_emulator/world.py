@@ -15,6 +15,7 @@ from .changes import Changes, Clock
 from .flags import PRIVILEGED_INTENTS, SnowflakeFactory
 from .interactions import EmulatedInteraction
 from .models import AppCommand, Channel, Guild, Member, Message, User, UserLike, user_of
+from .oauth import OAuth
 from .perms import channel_permissions
 from .traffic import Traffic
 
@@ -70,6 +71,7 @@ class World:
         self.commands: dict[int, AppCommand] = {}
         self.interactions: dict[int, EmulatedInteraction] = {}
         self.interactions_by_token: dict[str, EmulatedInteraction] = {}
+        self.oauth = OAuth(self.application_id, self.now)
 
     def now(self) -> float:
         return self.clock.now()

@@ -100,7 +100,7 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None
     load_config(example, environ={})
     text = example.read_text(encoding="utf-8")
     for key in SCHEMA:
-        _section, name = key.split(".")
+        name = key.rsplit(".", 1)[1]
         assert f"{name}:" in text, f"config.example.yaml does not document {key}"
 
 
@@ -184,3 +184,42 @@ def test_cli_bad_database_path_is_one_line(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert err.startswith("config: database.path is a folder, not a file:")
     assert err.count("\n") == 1
+
+
+SECRET = "s" * 40
+
+
+def test_the_dashboard_is_off_until_all_its_keys_are_set(tmp_path: Path) -> None:
+    assert load_config(None, environ={}).web.dashboard is None
+    path = write(tmp_path, f"web:\n  session_secret: {SECRET}\n  oauth:\n    client_id: 1234\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    message = str(caught.value)
+    assert "web.oauth.client_secret missing" in message and "BANTER_OAUTH_CLIENT_SECRET" in message
+    assert SECRET not in message
+    dashboard = load_config(path, environ={"BANTER_OAUTH_CLIENT_SECRET": "from-the-env"}).web.dashboard
+    assert dashboard is not None
+    assert (dashboard.client_id, dashboard.client_secret, dashboard.discord_url) == (
+        1234, "from-the-env", "https://discord.com")
+    assert "from-the-env" not in repr(dashboard) and SECRET not in repr(dashboard)
+
+
+def test_secrets_are_checked_without_being_repeated(tmp_path: Path) -> None:
+    path = write(tmp_path, "web:\n  session_secret: tooshort\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    assert "web.session_secret must be at least 32 characters" in str(caught.value)
+    assert "tooshort" not in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        load_config(None, environ={"BANTER_SESSION_SECRET": "short-from-env"})
+    assert "BANTER_SESSION_SECRET (for web.session_secret)" in str(caught.value)
+    assert "short-from-env" not in str(caught.value)
+
+
+def test_unknown_keys_inside_web_oauth_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "web:\n  oauth:\n    client_secrett: x\n"), environ={})
+    assert "unknown key web.oauth.client_secrett" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "web:\n  oauth:\n    discord_url: ftp://x\n"), environ={})
+    assert "web.oauth.discord_url must be an http:// or https:// address" in str(caught.value)

@@ -23,10 +23,12 @@ from bot.models import Kind
 from bot.services.catalog import CatalogService, Entry, NotFound, Page, View
 from web import params
 from web.api import Api
+from web.moderators import DashboardParts
 from web.pagecache import PageCache
 from web.params import BadRequest
 from web.present import error_json, item_json, page_json, tag_json
 from web.ratelimit import RateLimiter
+from web.routes import add_dashboard, add_server_pages
 from web.shared import (
     AS_JSON,
     CATALOG,
@@ -36,6 +38,7 @@ from web.shared import (
     LIMITER,
     NEVER_KEPT,
     PERIOD_NAMES,
+    PRIVATE_PREFIXES,
     REMEMBER_SAFE,
     SAFE_COOKIE,
     SAFE_COOKIE_AGE,
@@ -45,6 +48,7 @@ from web.shared import (
     Handler,
     Meta,
     Pager,
+    Refused,
     page_number,
     random_type,
     shorten,
@@ -105,6 +109,7 @@ class Site:
             "path": request.path,
             "search_text": request.query.get("q", "") if request.path == "/search" else "",
             "entry_path": self.catalog.path,
+            "server_page": None,
         }
         return aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status)
 
@@ -221,8 +226,10 @@ class Site:
         if request.get(AS_JSON):
             response: web.StreamResponse = web.json_response(error_json(status, message), status=status)
         else:
-            titles = {400: "That address is not quite right", 404: "Not found", 405: "Not allowed",
-                      429: "Slow down a little", 500: "Something went wrong"}
+            titles = {400: "That address is not quite right", 403: "Not for you", 404: "Not found",
+                      405: "Not allowed", 409: "Someone was quicker", 413: "Too large", 429: "Slow down a little",
+                      500: "Something went wrong", 502: "Discord did not answer",
+                      503: "The dashboard needs the bot"}
             title = titles.get(status, "Error")
             response = self.render(request, "error.html", {"status": status, "title": title, "message": message},
                                    dict, meta=Meta(f"{title} · Banter", message), status=status)
@@ -236,6 +243,7 @@ class Site:
         middleware: each one aiohttp runs costs every request a few calls more)."""
         path = request.path
         api = path.startswith("/api/")
+        private = path.startswith(PRIVATE_PREFIXES)
         request[AS_JSON] = api or wants_json(request)
         limiter = request.app[LIMITER]
         # The stylesheet is never limited: a page that got through needs it.
@@ -243,7 +251,7 @@ class Site:
         if wait:
             response = self.error(request, 429, "Too many requests from your address: wait a moment and try again.",
                                   {"Retry-After": limiter.retry_after(wait)})
-        elif self.pages is not None and path not in NEVER_KEPT and "safe" not in request.query:
+        elif self.pages is not None and path not in NEVER_KEPT and "safe" not in request.query and not private:
             # Everything an answer depends on: the address, JSON or not, and the safe mode cookie.
             key = (request.method, request.path_qs, request[AS_JSON], request.cookies.get(SAFE_COOKIE))
             kept = self.pages.get(key)
@@ -269,6 +277,8 @@ class Site:
             headers.update(SECURITY_HEADERS)
         if not api and request.path != "/static/site.css":
             headers["Vary"] = "Accept, Cookie"
+        if request.path.startswith(PRIVATE_PREFIXES):
+            headers["Cache-Control"] = "no-store"
         remembered = request.get(REMEMBER_SAFE)
         if remembered is not None and response.status < 400:
             response.set_cookie(SAFE_COOKIE, "on" if remembered else "off", max_age=SAFE_COOKIE_AGE,
@@ -279,6 +289,8 @@ class Site:
             return await handler(request)
         except BadRequest as exc:
             return self.error(request, 400, str(exc))
+        except Refused as exc:
+            return self.error(request, exc.status, exc.message)
         except NotFound as exc:
             return self.error(request, 404, str(exc))
         except UserError as exc:
@@ -287,7 +299,7 @@ class Site:
             if exc.status < 400:
                 raise
             message = {404: "There is no page at this address.",
-                       405: "Only GET is served here."}.get(exc.status, exc.reason)
+                       405: "That method is not served at this address."}.get(exc.status, exc.reason)
             allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
             return self.error(request, exc.status, message, allow)
         except Exception:
@@ -296,9 +308,10 @@ class Site:
 
 
 def create_app(catalog: CatalogService, *, limiter: RateLimiter | None = None,
-               keep_pages: bool = True) -> web.Application:
+               keep_pages: bool = True, dashboard: DashboardParts | None = None) -> web.Application:
     """The site's application over ``catalog``, with its own rate limiter unless given one;
-    ``keep_pages`` serves an answer again for a moment (see :mod:`web.pagecache`)."""
+    ``keep_pages`` serves an answer again for a moment (see :mod:`web.pagecache`); ``dashboard``:
+    the services the moderators' dashboard calls (without them, it says it is off)."""
     css = (HERE / "static" / "site.css").read_bytes()
     pages = PageCache(catalog.version, catalog.clock.now) if keep_pages else None
     site = Site(catalog, css, pages)
@@ -322,6 +335,8 @@ def create_app(catalog: CatalogService, *, limiter: RateLimiter | None = None,
     app.router.add_get("/top", site.top)
     app.router.add_get("/categories", site.categories)
     app.router.add_get("/static/site.css", site.stylesheet)
+    add_server_pages(app, site, catalog)
+    add_dashboard(app, site, dashboard, catalog)
     api = Api(catalog)
     endpoints: dict[str, Handler] = {
         "/api/v1/random": api.random,

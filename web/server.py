@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -13,7 +14,11 @@ from bot.config import WebConfig
 from bot.errors import BanterError
 from bot.services.catalog import CatalogService
 from web.app import create_app
+from web.moderators import DashboardParts
 from web.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -62,21 +67,31 @@ class WebServer:
             await runner.cleanup()
 
 
+def dashboard_parts(core: Core) -> DashboardParts:
+    """The services the dashboard calls, from the core (the bot attaches itself to ``bot_link``)."""
+    return DashboardParts(core.moderation, core.daily, core.bot_link, core.config.web.dashboard,
+                          frozenset(entry.language for entry in core.packs.entries()))
+
+
 async def start_site(catalog: CatalogService, config: WebConfig, *,
-                     limiter: RateLimiter | None = None) -> WebServer:
-    server = WebServer(create_app(catalog, limiter=limiter), config.host, config.port)
+                     limiter: RateLimiter | None = None, dashboard: DashboardParts | None = None) -> WebServer:
+    server = WebServer(create_app(catalog, limiter=limiter, dashboard=dashboard), config.host, config.port)
     await server.start()
     return server
 
 
-async def serve_forever(catalog: CatalogService, config: WebConfig) -> None:
-    """``python -m bot web``: the site alone, until Ctrl-C or SIGTERM."""
-    server = await start_site(catalog, config)
+async def serve_forever(catalog: CatalogService, config: WebConfig, *, dashboard: DashboardParts | None = None) -> None:
+    """``python -m bot web``: the site alone, until Ctrl-C or SIGTERM. The dashboard, if
+    configured, says it needs the bot: with no bot attached nobody can be checked as a moderator."""
+    server = await start_site(catalog, config, dashboard=dashboard)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows' loop
         loop.add_signal_handler(signal.SIGTERM, stop.set)
     print(f"Banter's web site is at {server.url} (Ctrl-C to stop)", flush=True)
+    if dashboard is not None and dashboard.config is not None:
+        print("The moderators' dashboard needs the bot to check who moderates: run python -m bot run for it; "
+              "here its pages say so.", flush=True)
     try:
         await stop.wait()
     finally:

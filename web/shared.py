@@ -3,16 +3,16 @@ and the handlers, content negotiation, and the small records a page is rendered 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, Protocol, cast
 
 from aiohttp import web
 
 from bot.models import Kind
 from bot.records import Shape
-from bot.services.catalog import MAX_PAGE, CatalogService, Period, View
+from bot.services.catalog import MAX_PAGE, CatalogService, Page, Period, View
 from web import params
 from web.ratelimit import RateLimiter
 
@@ -37,6 +37,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
+# Pages for one visitor alone (the dashboard, logging in and out): never kept, never cached.
+PRIVATE_PREFIXES = ("/dashboard", "/login", "/logout")
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CATALOG: web.AppKey[CatalogService] = web.AppKey("catalog", CatalogService)
 LIMITER: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
@@ -44,6 +47,35 @@ LIMITER: web.AppKey[RateLimiter] = web.AppKey("limiter", RateLimiter)
 AS_JSON = web.RequestKey("as_json", bool)
 VIEW = web.RequestKey("view", View)
 REMEMBER_SAFE = web.RequestKey("remember_safe", bool)
+
+
+class Refused(Exception):
+    """A request that is answered with an error page: ``status`` and a sentence saying why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def see_other(location: str) -> web.Response:
+    """A 303: the browser goes to ``location`` (a path of this site, or Discord's login) with a GET."""
+    return web.Response(status=303, headers={"Location": location})
+
+
+class Renderer(Protocol):
+    """What the dashboard's handlers need of the site: its pages, in its layout."""
+
+    def render(self, request: web.Request, template: str, context: Mapping[str, Any], data: Callable[[], Any], *,
+               meta: Meta, status: int = 200) -> web.StreamResponse: ...
+
+
+class SitePages(Renderer, Protocol):
+    """What a public page needs of the site besides rendering: the visitor's view and paging."""
+
+    def view(self, request: web.Request) -> View: ...
+
+    def pager(self, request: web.Request, page: Page[Any]) -> Pager: ...
 
 
 def wants_json(request: web.Request) -> bool:

@@ -125,6 +125,7 @@ class CatalogService:
                  rng: random.Random | None = None, *, allow_flags: Iterable[str] = (),
                  public_url: str | None = None, version: Callable[[], int] = lambda: 0) -> None:
         self.catalog = storage.catalog
+        self.settings = storage.settings
         # A number that moves whenever this process writes to the storage: what was read while it
         # stays the same is still what a read would return (the web layer keeps pages by it).
         self.version = version
@@ -180,6 +181,35 @@ class CatalogService:
         entry = Entry.of(item)
         rank = await self.catalog.rank(item, score=entry.score, excluded_flags=self.excluded_mask(view))
         return Entry(item, entry.up, entry.down, entry.score, rank)
+
+    # --- a server's own page (only where its moderators opted in) --------------------------------
+
+    async def server_opted_in(self, guild_id: int) -> bool:
+        return (await self.settings.get(guild_id)).public_page
+
+    async def _require_server(self, guild_id: int) -> None:
+        # One answer whether the server does not exist or keeps its content to itself: nothing leaks.
+        if not await self.server_opted_in(guild_id):
+            raise NotFound("There is no public page for that server: its moderators have not turned one on.")
+
+    async def server_page(self, guild_id: int, kind: Kind, view: View, *, page: int = 1) -> Page[Entry]:
+        """A server's own items of ``kind``, newest first, on the page its moderators turned on."""
+        await self._require_server(guild_id)
+        items, total = await self.catalog.server_page(guild_id, kind, excluded_flags=self.excluded_mask(view),
+                                                      offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        return Page([Entry.of(i) for i in items], page, total)
+
+    async def server_item(self, guild_id: int, item_id: int, view: View, *, kind: Kind) -> Entry:
+        """One of a server's own items on its public page (a global item is not one of them)."""
+        await self._require_server(guild_id)
+        item = await self.catalog.server_item(guild_id, item_id)
+        if item is None or item.kind != kind or not self.visible(item, view):
+            raise NotFound(f"There is no {kind} number {item_id} on this server's page.")
+        return Entry.of(item)
+
+    @staticmethod
+    def server_path(guild_id: int, item: Item) -> str:
+        return f"/servers/{guild_id}/{'jokes' if item.kind == 'joke' else 'discussions'}/{item.id}"
 
     def tag(self, *, category: str | None, mood: str | None) -> str | None:
         if category is not None and mood is not None:

@@ -21,6 +21,7 @@ class Ctx:
     query: dict[str, str]
     body: Any
     files: list[dict[str, Any]] = field(default_factory=list)
+    authorization: str | None = None  # the Authorization header, for the routes a Bearer token may call
 
     def snowflake(self, name: str) -> int:
         raw = self.params[name]
@@ -51,18 +52,21 @@ class Route:
     regex: re.Pattern[str]
     handler: Handler
     auth: bool
+    bearer: bool  # a member's OAuth2 Bearer token may call it too
     literal: int  # literal path segments: the more, the more specific
+    in_spec: bool = True  # described by Discord's OpenAPI document (its answers are checked against it)
 
 
 class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, template: str, handler: Handler, *, auth: bool = True) -> None:
+    def add(self, method: str, template: str, handler: Handler, *, auth: bool = True, bearer: bool = False,
+            in_spec: bool = True) -> None:
         parts = re.split(r"(\{[^}]+\})", template)
         pattern = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
         literal = sum(1 for seg in template.split("/") if seg and not seg.startswith("{"))
-        self.routes.append(Route(method, template, re.compile(f"^{pattern}$"), handler, auth, literal))
+        self.routes.append(Route(method, template, re.compile(f"^{pattern}$"), handler, auth, bearer, literal, in_spec))
         # "/users/@me" must win over "/users/{user_id}".
         self.routes.sort(key=lambda r: -r.literal)
 

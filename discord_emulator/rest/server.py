@@ -26,13 +26,14 @@ from .errors import HTTPError, error
 from .guilds import Guilds
 from .interactions import Interactions
 from .messages import Messages
+from .oauth import OAuth2
 from .routing import Ctx, Route, Router
 from .users import Users
 from .webhooks import Webhooks
 
 log = logging.getLogger(__name__)
 
-RESOURCES = (Users, Channels, Messages, Guilds, Commands, Interactions, Webhooks)
+RESOURCES = (Users, Channels, Messages, Guilds, Commands, Interactions, Webhooks, OAuth2)
 
 
 class RestAPI:
@@ -74,12 +75,14 @@ class RestAPI:
                 )
                 world.traffic.unhandled.append(f"{method} {path}")
             else:
-                if body is not None:
+                if body is not None and not _is_form(request):
                     self.validator.check_request(method, path, body)
-                if route.auth and request.headers.get("Authorization") != f"Bot {world.settings.token}":
+                authorization = request.headers.get("Authorization")
+                if route.auth and authorization != f"Bot {world.settings.token}" and not (
+                        route.bearer and world.oauth.bearer(authorization) is not None):
                     raise HTTPError(401, 0, "401: Unauthorized")
-                validate_answer = True
-                status, answer = route.handler(Ctx(method, path, params, query, body, files))
+                validate_answer = route.in_spec
+                status, answer = route.handler(Ctx(method, path, params, query, body, files, authorization))
         except HTTPError as exc:
             status, answer = exc.status, exc.body()
         except Exception:  # a bug in the emulator must show up as a failing request, not a hang
@@ -103,6 +106,9 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
     if not request.can_read_body:
         return None, files
     ctype = request.content_type
+    if _is_form(request):
+        # OAuth2's token endpoint takes a form, as Discord's does.
+        return {key: value for key, value in (await request.post()).items() if isinstance(value, str)}, files
     if ctype.startswith("multipart/"):
         body: Any = None
         reader = await request.multipart()
@@ -130,6 +136,10 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         return json.loads(raw), files
     except ValueError:
         raise error(50109) from None
+
+
+def _is_form(request: web.Request) -> bool:
+    return request.content_type == "application/x-www-form-urlencoded"
 
 
 def _fault_reply(fault: Fault) -> tuple[int, dict[str, Any], dict[str, str]]:

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from .. import payloads as P
+from ..models import User
+from ..oauth import Grant
 from ..perms import channel_permissions
 from .errors import error, single_form_error
 from .resource import Resource
@@ -19,10 +21,10 @@ class Users(Resource):
         add = router.add
         add("GET", "/gateway", self.get_gateway, auth=False)
         add("GET", "/gateway/bot", self.get_gateway_bot)
-        add("GET", "/users/@me", self.get_me)
+        add("GET", "/users/@me", self.get_me, bearer=True)
         add("GET", "/oauth2/applications/@me", self.get_application)
         add("GET", "/applications/@me", self.get_application)
-        add("GET", "/users/@me/guilds", self.get_my_guilds)
+        add("GET", "/users/@me/guilds", self.get_my_guilds, bearer=True)
         add("GET", "/users/{user_id}", self.get_user)
         add("POST", "/users/@me/channels", self.create_dm)
 
@@ -33,13 +35,24 @@ class Users(Resource):
         limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return ok({"url": self.world.settings.gateway_url, "shards": 1, "session_start_limit": limits})
 
+    def _grant(self, ctx: Ctx, scope: str) -> Grant | None:
+        """The member's grant when a Bearer token calls (None for the bot); 403 without ``scope``."""
+        grant = self.world.oauth.bearer(ctx.authorization)
+        if grant is not None and scope not in grant.scopes:
+            raise error(50001)
+        return grant
+
     def get_me(self, ctx: Ctx) -> Reply:
-        return ok(P.user_pii(self.world.bot_user))
+        grant = self._grant(ctx, "identify")
+        return ok(P.user_pii(grant.user if grant is not None else self.world.bot_user))
 
     def get_application(self, ctx: Ctx) -> Reply:
         return ok(self.payloads.application())
 
     def get_my_guilds(self, ctx: Ctx) -> Reply:
+        grant = self._grant(ctx, "guilds")
+        if grant is not None:
+            return ok(self._member_guilds(grant.user))
         out: list[dict[str, Any]] = [
             {
                 "id": str(g.id),
@@ -53,6 +66,22 @@ class Users(Resource):
             for g in self.world.guilds.values()
         ]
         return ok(out)
+
+    def _member_guilds(self, user: User) -> list[dict[str, Any]]:
+        """The guilds ``user`` is in, with their own permissions there, as a member's token sees them."""
+        return [
+            {
+                "id": str(g.id),
+                "name": g.name,
+                "icon": None,
+                "banner": None,
+                "owner": g.owner_id == user.id,
+                "permissions": str(channel_permissions(g, g.members[user.id], None)),
+                "features": [],
+            }
+            for g in self.world.guilds.values()
+            if user.id in g.members
+        ]
 
     def get_user(self, ctx: Ctx) -> Reply:
         found = self.world.users.get(ctx.snowflake("user_id"))

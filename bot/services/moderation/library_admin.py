@@ -20,6 +20,7 @@ from bot.services.moderation.text import (
     on_off,
     parse_form,
 )
+from bot.services.picker import fts_query
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,19 @@ class LibraryAdmin:
             record = await act.record(on_item("restore", item, before={"status": item.status, "hidden": hidden},
                                               after={"status": "active", "hidden": None}))
         return ActionResult(record, await self.storage.items.get(item_id))
+
+    async def search(self, guild_id: int, actor: Actor, words: str | None, *,
+                     limit: int = 30) -> list[tuple[Item, str | None]]:
+        """The library as its moderators see it, with why each item is hidden here (None: it shows):
+        items matching ``words`` as /joke search matches them (the server's own and global ones,
+        removed ones too), or with no words the server's own items, newest first."""
+        await self.access.require_moderator(guild_id, actor)
+        query = None
+        if words is not None and words.strip():
+            query = fts_query(words)
+            if query is None:
+                raise UserError("Give a word or two to search for.")
+        return await self.storage.moderation.library(guild_id, query=query, limit=limit)
 
     async def show_item(self, guild_id: int, actor: Actor, item_id: int) -> ItemDetails:
         await self.access.require_moderator(guild_id, actor)

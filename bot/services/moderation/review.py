@@ -77,6 +77,12 @@ class Review:
         case = await self.storage.moderation.next_pending(guild_id)
         return None if case is None else await self._details(case)
 
+    async def queue(self, guild_id: int, actor: Actor, *, limit: int = 20) -> list[CaseDetails]:
+        """The server's pending suggestions and reports, oldest first: the whole queue, as the
+        dashboard lists it (``/review`` shows them one at a time)."""
+        await self.access.require_moderator(guild_id, actor)
+        return [await self._details(case) for case in await self.storage.moderation.pending(guild_id, limit=limit)]
+
     async def case_details(self, guild_id: int, actor: Actor, case_id: int) -> CaseDetails:
         await self.access.require_moderator(guild_id, actor)
         return await self._details(await self._case(guild_id, case_id))

@@ -16,7 +16,7 @@ THRESHOLD_MAX = 100
 CATEGORY_MAX = 50  # blocked categories per server
 MODERATION_SETTINGS = frozenset({"safe_mode", "moderator_role_id", "suggestions_enabled", "report_threshold",
                                  "modlog_channel_id", "blocked_categories", "blocked_flags", "languages",
-                                 "joke_cooldown", "mood_cooldown"})
+                                 "joke_cooldown", "mood_cooldown", "public_page"})
 COOLDOWN_MAX = 3600  # seconds
 
 

@@ -32,6 +32,19 @@ def public(excluded_flags: int) -> tuple[list[str], list[object]]:
     return where, params
 
 
+def server_public(guild_id: int, excluded_flags: int) -> tuple[list[str], list[object]]:
+    """The conditions for a server's own item on that server's public page: active, the
+    server's, not hidden in the server and carrying none of ``excluded_flags``. (Whether the
+    server opted in is the service's to check.)"""
+    where = ["i.status = 'active'", "i.guild_id = ?",
+             "NOT EXISTS (SELECT 1 FROM guild_hidden g WHERE g.guild_id = ? AND g.item_id = i.id)"]
+    params: list[object] = [guild_id, guild_id]
+    if excluded_flags:
+        where.append("(i.flags & ?) = 0")
+        params.append(excluded_flags)
+    return where, params
+
+
 def _shape(shape: Shape | None) -> list[str]:
     if shape is None:
         return []
@@ -49,6 +62,26 @@ class CatalogRepository:
             f"SELECT {I_COLUMNS} FROM items i WHERE i.id = ? AND {' AND '.join(where)}", [item_id, *params]
         )
         return None if row is None else item_of(row)
+
+    async def server_item(self, guild_id: int, item_id: int) -> Item | None:
+        """The server's own item if its public page may ever show it (whatever its flags), else None."""
+        where, params = server_public(guild_id, 0)
+        row = await self.sql.fetch_one(
+            f"SELECT {I_COLUMNS} FROM items i WHERE i.id = ? AND {' AND '.join(where)}", [item_id, *params]
+        )
+        return None if row is None else item_of(row)
+
+    async def server_page(self, guild_id: int, kind: Kind, *, excluded_flags: int, offset: int,
+                          limit: int) -> tuple[list[Item], int]:
+        """The server's own public items of ``kind``, newest first from ``offset``, and how many in all."""
+        where, params = server_public(guild_id, excluded_flags)
+        clause = " AND ".join(["i.kind = ?", *where])
+        total: int = await self.sql.scalar(f"SELECT count(*) FROM items i WHERE {clause}", [kind, *params])
+        rows = await self.sql.fetch_all(
+            f"SELECT {I_COLUMNS} FROM items i WHERE {clause} ORDER BY i.id DESC LIMIT ? OFFSET ?",
+            [kind, *params, limit, offset],
+        )
+        return [item_of(r) for r in rows], total
 
     async def rank(self, item: Item, *, score: float, excluded_flags: int) -> int | None:
         """The item's place among all public items of its kind ranked by all-time votes (as the

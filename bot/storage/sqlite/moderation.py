@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 
-from bot.models import ContentEntry, Kind
-from bot.records import Case, ItemState, Report, SimilarItem, Version, entry_from_json, entry_to_json
+from bot.models import ContentEntry, Item, Kind
+from bot.records import Case, ItemState, Report, SimilarItem, Version, entry_from_json, entry_to_json, item_of
+from bot.storage.sqlite.items import I_COLUMNS
 from bot.storage.sqlite.sql import Row, Sql
 
 CASE_COLUMNS = (
@@ -52,6 +53,15 @@ class ModerationRepository:
             (guild_id,),
         )
         return None if row is None else self._case(row)
+
+    async def pending(self, guild_id: int, *, limit: int = 20) -> list[Case]:
+        """The server's pending suggestions and report cases, oldest first (at most ``limit``)."""
+        rows = await self.sql.fetch_all(
+            f"""SELECT {CASE_COLUMNS} FROM review_cases
+                 WHERE guild_id = ? AND status = 'pending' ORDER BY created_at, id LIMIT ?""",
+            (guild_id, limit),
+        )
+        return [self._case(row) for row in rows]
 
     async def pending_count(self, guild_id: int) -> int:
         count: int = await self.sql.scalar(
@@ -139,6 +149,23 @@ class ModerationRepository:
             (query, kind, guild_id, limit),
         )
         return [SimilarItem(r["id"], r["kind"], r["guild_id"], json.loads(r["body"])) for r in rows]
+
+    async def library(self, guild_id: int, *, query: str | None, limit: int = 30) -> list[tuple[Item, str | None]]:
+        """Items a server's moderators look after, with why each is hidden in the server (None: it is
+        not): matching an FTS5 query, best first, the server's own and global ones, removed ones too;
+        with no query, the server's own items, newest first."""
+        hidden = "(SELECT h.reason FROM guild_hidden h WHERE h.guild_id = ? AND h.item_id = i.id) AS hidden_reason"
+        if query is None:
+            rows = await self.sql.fetch_all(
+                f"SELECT {I_COLUMNS}, {hidden} FROM items i WHERE i.guild_id = ? ORDER BY i.id DESC LIMIT ?",
+                (guild_id, guild_id, limit))
+        else:
+            rows = await self.sql.fetch_all(
+                f"""SELECT {I_COLUMNS}, {hidden} FROM items_fts f JOIN items i ON i.id = f.rowid
+                     WHERE items_fts MATCH ? AND (i.guild_id IS NULL OR i.guild_id = ?)
+                     ORDER BY f.rank, i.id LIMIT ?""",
+                (guild_id, query, guild_id, limit))
+        return [(item_of(r), r["hidden_reason"]) for r in rows]
 
     # --- reports ---------------------------------------------------------------------------------
 

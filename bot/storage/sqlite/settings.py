@@ -12,6 +12,7 @@ from bot.storage.sqlite.sql import Sql
 SETTING_COLUMNS = {
     "safe_mode", "timezone", "moderator_role_id", "suggestions_enabled", "report_threshold",
     "modlog_channel_id", "blocked_categories", "blocked_flags", "languages", "joke_cooldown", "mood_cooldown",
+    "public_page",
 }
 
 
@@ -51,6 +52,7 @@ class SettingsRepository:
             blocked_flags=mask_to_flags(row["blocked_flags"]),
             joke_cooldown=row["joke_cooldown"],
             mood_cooldown=row["mood_cooldown"],
+            public_page=bool(row["public_page"]),
         )
 
     async def update(self, guild_id: int, **changes: Any) -> GuildSettings:

@@ -1,0 +1,136 @@
+"""What every dashboard page shares: who is visiting, whether they moderate the server at this
+moment (asked of the bot), the CSRF check on every change, and how the services' sentences read
+on the web.
+
+The order of checks on a change is fixed: a session, then its CSRF token, then the member as the
+bot finds them in the server now; only then is a service called, and the service checks the
+moderator again itself. A visitor who fails any of these sees one sentence and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from aiohttp import web
+
+from bot.config import DashboardConfig
+from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.members import FORMER_MEMBER
+from bot.records import ActionRecord
+from bot.services.bot_link import BotAway, BotLink, ServerView
+from bot.services.daily import DailyService
+from bot.services.moderation import Actor, ModerationService
+from bot.services.moderation.wording import describe
+from web.sessions import Session, Sessions
+from web.shared import Refused, see_other
+
+NOT_YOURS = "You are not a moderator of that server (or Banter is not in it), so there is nothing for you here."
+BAD_CSRF = ("That form did not come from this site's own page (or it is from an older login), so nothing was "
+            "changed. Reload the page and try again.")
+MAX_FORM = 64 * 1024  # a form's body at most; content forms are far smaller
+Show = Callable[[object], str]
+
+
+@dataclass(frozen=True)
+class DashboardParts:
+    """The services the dashboard calls: the same ones the slash commands use."""
+
+    moderation: ModerationService
+    daily: DailyService
+    link: BotLink
+    config: DashboardConfig | None  # None: not configured, the dashboard is off
+    languages: frozenset[str] = frozenset({"en"})  # what the library has content in (for the settings form)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A moderator on one of their servers' pages, as checked just now."""
+
+    session: Session
+    server: ServerView
+    actor: Actor
+
+    @property
+    def guild_id(self) -> int:
+        return self.server.id
+
+
+def show_for(server: ServerView | None) -> Show:
+    """How a service's values read on the web: names where the bot knows them, no markup."""
+
+    def show(value: object) -> str:
+        if isinstance(value, Mention):
+            if value.kind == "user" and value.id == FORMER_MEMBER:
+                return "a former member"
+            if value.kind == "channel" and server is not None and (name := server.channel_name(value.id)):
+                return f"#{name}"
+            if value.kind == "role" and server is not None and (name := server.role_name(value.id)):
+                return f"@{name}"
+            return f"{value.kind} {value.id}"
+        if isinstance(value, Command):
+            return f"/{value.name}"
+        if isinstance(value, Code):
+            return value.text
+        if isinstance(value, Codes):
+            return ", ".join(value.texts)
+        return str(value)
+
+    return show
+
+
+def error_text(error: UserError, server: ServerView | None = None) -> str:
+    return error.render(show_for(server))
+
+
+def action_text(record: ActionRecord, server: ServerView | None = None) -> str:
+    who = f"user {record.actor_id}" if record.actor_id is not None else "Banter (automatic)"
+    return f"{who} {describe(record, show_for(server))}"
+
+
+def same_origin(request: web.Request) -> bool:
+    """False when the browser says the form was sent from another site (the ``Origin`` header);
+    a second lock beside the CSRF token. Only the host is compared: a proxy in front may speak
+    https to browsers and http to the site."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+class Gate:
+    def __init__(self, parts: DashboardParts, sessions: Sessions) -> None:
+        self.parts = parts
+        self.sessions = sessions
+
+    def session(self, request: web.Request) -> Session | None:
+        return self.sessions.read(request)
+
+    def login_first(self, request: web.Request) -> web.StreamResponse:
+        return see_other(f"/login?next={quote(request.path_qs, safe='/?=&')}")
+
+    async def visit(self, request: web.Request, session: Session) -> Visit:
+        """The visitor as a moderator of the server in the address, checked through the bot now."""
+        raw = request.match_info["guild"]
+        guild_id = int(raw)
+        link = self.parts.link
+        if not link.connected:
+            raise Refused(503, BotAway().render())
+        actor = await link.moderator(guild_id, session.user_id)
+        server = await link.server(guild_id) if actor is not None else None
+        if actor is None or server is None:
+            raise Refused(403, NOT_YOURS)
+        return Visit(session, server, actor)
+
+    async def change(self, request: web.Request) -> tuple[Visit, Mapping[str, str]]:
+        """A state-changing request: a session, its CSRF token, then the moderator; and the form."""
+        if request.content_length is not None and request.content_length > MAX_FORM:
+            raise Refused(413, "That form is too large.")
+        session = self.session(request)
+        if not same_origin(request):
+            raise Refused(403, BAD_CSRF)
+        form = {key: value for key, value in (await request.post()).items() if isinstance(value, str)}
+        if session is None or not session.csrf_ok(form.get("csrf")):
+            raise Refused(403, BAD_CSRF)
+        return await self.visit(request, session), form
