@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from bot.services.mood.groups import group_of
 from bot.services.mood.text import Word
 
 Features = dict[str, float]
@@ -24,6 +25,8 @@ Features = dict[str, float]
 # less than a whole word, or a long word would drown the rest of the sentence.
 CHAR_WEIGHT = 0.15
 CHAR_SIZES = (3, 4)
+# A word's group (groups.py) counts for less than the word: it is a hint where the word is new.
+GROUP_WEIGHT = 0.5
 
 
 def featurise(words: Sequence[Word], stems: Sequence[str], negated: Sequence[bool]) -> Features:
@@ -34,9 +37,14 @@ def featurise(words: Sequence[Word], stems: Sequence[str], negated: Sequence[boo
     def add(key: str, value: float) -> None:
         out[key] = out.get(key, 0.0) + value
 
+    groups = group_of()
     for i, (word, s) in enumerate(zip(words, stems, strict=True)):
         mark = "!" if negated[i] else ""
         add(f"w:{mark}{s}", word.weight)
+        for group in groups.get(s, ()):
+            add(f"g:{mark}{group}", GROUP_WEIGHT * word.weight)
+        if any(ch.isdigit() for ch in word.text):
+            add("g:number", GROUP_WEIGHT * word.weight)
         if i + 1 < len(words) and words[i + 1].clause == word.clause:
             add(f"b:{s} {stems[i + 1]}", word.weight)
         text = f"<{word.text}>"
@@ -56,7 +64,7 @@ class Evidence:
         kind, _, value = self.feature.partition(":")
         negated = value.startswith("!")
         value = value.lstrip("!")
-        what = {"w": "word", "b": "words", "c": "letters"}.get(kind, kind)
+        what = {"w": "word", "b": "words", "c": "letters", "g": "a word about"}.get(kind, kind)
         return f"{what} {'not ' if negated else ''}{value!r}"
 
 

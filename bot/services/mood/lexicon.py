@@ -132,7 +132,10 @@ class Lexicon:
         self._short = [w for w in self.cue_words if len(w) == 3]
         # The words this lexicon and its examples use: what "English" means for language detection.
         self.vocabulary = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
-        self.known = self.vocabulary | english_words()
+        self.known = NOT_TYPOS | set(self.cue_words) | english_words()
+        # A word of the examples is known too (slang, names) unless it is a plain typo of a cue
+        # word: an example that happens to say "tierd" must not stop "tierd" being read as tired.
+        self.known = self.known | {w for w in self.vocabulary - self.known if self._correct(w) == w}
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
