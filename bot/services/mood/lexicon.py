@@ -86,6 +86,15 @@ NEGATED_AS = {"relaxed": "stressed", "calm": "stressed", "chill": "stressed", "c
               "energized": "tired", "busy": "bored", "interested": "bored", "entertained": "bored",
               "alone": None, "lonely": None}
 
+# Things a mood word can describe without the writer feeling it: "a sad song", "lonely
+# characters", "an angry review". A one-word cue right before one of these counts for nothing.
+THINGS = frozenset("""
+song songs music playlist playlists tune tunes album movie movies film films book books novel novels story stories
+character characters ending endings scene scenes episode episodes show shows series poem poems lyrics meal meals
+emoji emojis sticker stickers gif gifs meme memes quote quotes painting paintings video videos clip clips trailer
+podcast podcasts anime manga documentary article articles essay essays chapter play opera ballad ballads
+""".split())
+
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
 STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
 
@@ -193,6 +202,11 @@ class Lexicon:
                 written = " ".join(w.text for w in words[i:i + n])
                 if not phrase.mood:
                     cues.append(Cue(phrase.text, "", 0.0, position=i, counts_for=None))
+                    break
+                nxt = i + n
+                if n == 1 and nxt < len(words) and words[nxt].text in THINGS and words[nxt].clause == words[i].clause:
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, written=None if written == phrase.text
+                                    else written, counts_for=None))
                     break
                 weight = phrase.weight * words[i].weight * self._intensity(words, i)
                 is_negated = negated[i]

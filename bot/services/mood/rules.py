@@ -109,6 +109,27 @@ che noia ragazzi sempre davvero
 jestem bardzo nie się mam dzisiaj jak zmęczony zmęczona smutny smutna szczęśliwy znudzony wkurzony
 çok bugün ben değil yorgun mutlu üzgün sıkıldım sinirli yalnız
 jag är och inte mycket idag trött ledsen arg ensam uttråkad
+aku saya lagi sedih banget sangat senang bahagia capek lelah bosan marah kesal sendiri sendirian kesepian hari ini
+tidak nggak gak enggak sekali tapi karena sudah belum bisa kerja rumah teman kamu
+ako ang ko ngayon talaga sobrang masaya malungkot pagod galit naiinip nag-iisa akong kasi lang naman wala
+ ngayong araw
+mein hoon bahut bohot thak gaya gayi hain nahi nahin mujhe mera meri aaj udaas udas khush pareshan akela akeli
+gussa kya yaar bilkul accha kuch kaam
+watashi totemo sugoku tsukareta ureshii kanashii sabishii taikutsu desu kyou nemui
+nimechoka furaha huzuni niko yangu hasira
+sunt foarte obosit obosita trist trista fericit fericita singur singura azi astazi plictisit nervos
+olen todella väsynyt surullinen iloinen tänään yksin tylsää vihainen minä
+jeg meget veldig træt trøtt sliten ked alene ikke keder kjeder
+vagyok nagyon fáradt szomorú boldog egyedül unatkozom mérges
+siento harto harta agotado agotada preocupado preocupada ansioso nervioso enfadado molesto deprimido aburro
+sueño ganas nadie todos
+estou cansada sozinho entediado puto raiva hoje ninguém também aqui sinto
+fatigué heureux ennuyé personne rien marre crevé claqué déprimé
+gelangweilt sauer genervt echt keine bock nichts
+sono stanco felice annoiato incazzato nessuno niente sento tanto troppo
+erg verveel niemand niks
+jestem zmęczony smutny dzisiaj nikt nudzi
+yorgunum mutluyum üzgünüm yalnızım sinirliyim hiç kimse
 """.split())
 
 
@@ -146,6 +167,12 @@ _SARCASM = re.compile(
     r"|\bwhat a (?:great|lovely|perfect) (?:start|way to)\b.*\b(?:not|another|again)\b"
     r"|\byay[.!]*\s*(?:not|\.\.\.)|\bso much fun\b.*\.\.\.|\bcan't wait\b.*\b(?:another|more) (?:meeting|monday|exam)"
     r"|(?:^|\s)/s\b"
+    # "oh sure, add another meeting", "oh wow another tutorial, thrilling", "i adore meetings"
+    r"|^(?:oh|ah|wow)[,!. ]+(?:sure|yeah|joy|boy|goody|wow)\b.{0,60}\b(?:another|more|again|love|adore)\b"
+    r"|\b(?:another|more|again|extra)\b.{0,50}[,.!-]\s*(?:thrilling|riveting|exciting|fascinating|gripping|fun|"
+    r"great|lovely|amazing|fantastic|wonderful|perfect|brilliant|awesome|yay|love it|love that)[.!]*\s*\W*$"
+    r"|\b(?:another|more|extra)\b.{0,50}\bi (?:just )?(?:adore|love|live for) (?:\w+ )?(?:meetings|mondays|traffic|"
+    r"homework|taxes|paperwork|queues|waiting|tutorials|emails|chores|deadlines|overtime)\b"
     r"|\b(?:great|yay|wonderful|fantastic|perfect|lovely|awesome|brilliant)\b.{0,20}\b(?:another|again|more) "
     r"(?:monday|mondays|meeting|meetings|rain|traffic|homework|bill|bills|deadline|overtime|shift)"
 )
@@ -153,3 +180,31 @@ _SARCASM = re.compile(
 
 def is_sarcastic(text: str) -> bool:
     return bool(_SARCASM.search(normalise(text)))
+
+
+# Cheerful words of excitement, said sarcastically, mean the opposite of excitement: "another
+# tutorial level, thrilling" is bored, where "oh great, another monday" is fed up.
+_DULL_SARCASM = re.compile(r"\b(?:thrilling|riveting|exciting|fascinating|gripping|edge of my seat|so much fun|"
+                           r"what fun|how fun|how exciting|such fun)\b")
+
+
+def sarcasm_is_dull(text: str) -> bool:
+    return bool(_DULL_SARCASM.search(normalise(text)))
+
+
+# Messages that use a mood word without saying how the writer feels: an advert's question
+# ("tired of waiting? try the express lane"), a question about a word ("what does knackered
+# mean"), or not knowing what one feels.
+_NOT_ABOUT_ME = re.compile(
+    r"^[^?]{1,40}\?\s*(?:then |just )?(?:try|check out|check|join|visit|get|come|click|sign up|download|grab|book|"
+    r"call|shop|order|learn|discover|meet|ask|see|head|swing by|pop in)\b"
+    r"|\b(?:what does|what do you call|how do you spell|how do you say|how to spell|another word for|synonym for|"
+    r"the word|meaning of|define|opposite of)\b"
+    r"|\b(?:no clue|no idea|don't know|dunno|not sure|can't tell|can't say|idk) (?:what|how) (?:i'm|i am|im|i) "
+    r"(?:feel|feeling)\b"
+    r"|\bcan't put (?:a name|my finger|words) (?:on|to) (?:it|what i feel|how i feel)"
+)
+
+
+def not_about_me(text: str) -> bool:
+    return bool(_NOT_ABOUT_ME.search(normalise(text)))
