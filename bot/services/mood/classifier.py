@@ -16,6 +16,7 @@ from collections import ChainMap
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.services.mood.groups import group_of
 from bot.services.mood.text import Word
@@ -29,29 +30,38 @@ CHAR_SIZES = (3, 4)
 GROUP_WEIGHT = 0.5
 
 
+@lru_cache(maxsize=16384)
+def _grams(text: str, mark: str) -> tuple[str, ...]:
+    """The character n-gram features of one word (a word's are worked out once, not per phrase)."""
+    if len(text) < 4 or not text.isalpha():
+        return ()
+    padded = f"<{text}>"
+    return tuple(f"c:{mark}{padded[k:k + n]}" for n in CHAR_SIZES for k in range(len(padded) - n + 1))
+
+
 def featurise(words: Sequence[Word], stems: Sequence[str], negated: Sequence[bool]) -> Features:
     """Features of one phrase: a negated stem is a different feature from the plain one
     ("!happi" is not "happi"), and each counts as much as its clause weighs."""
     out: Features = {}
-
-    def add(key: str, value: float) -> None:
-        out[key] = out.get(key, 0.0) + value
-
+    get = out.get
     groups = group_of()
+    last = len(words) - 1
     for i, (word, s) in enumerate(zip(words, stems, strict=True)):
         mark = "!" if negated[i] else ""
-        add(f"w:{mark}{s}", word.weight)
+        weight = word.weight
+        key = f"w:{mark}{s}"
+        out[key] = get(key, 0.0) + weight
         for group in groups.get(s, ()):
-            add(f"g:{mark}{group}", GROUP_WEIGHT * word.weight)
-        if any(ch.isdigit() for ch in word.text):
-            add("g:number", GROUP_WEIGHT * word.weight)
-        if i + 1 < len(words) and words[i + 1].clause == word.clause:
-            add(f"b:{s} {stems[i + 1]}", word.weight)
-        text = f"<{word.text}>"
-        if len(word.text) >= 4 and word.text.isalpha():
-            for n in CHAR_SIZES:
-                for k in range(len(text) - n + 1):
-                    add(f"c:{mark}{text[k:k + n]}", CHAR_WEIGHT * word.weight)
+            key = f"g:{mark}{group}"
+            out[key] = get(key, 0.0) + GROUP_WEIGHT * weight
+        if not word.text.isalpha() and any(ch.isdigit() for ch in word.text):
+            out["g:number"] = get("g:number", 0.0) + GROUP_WEIGHT * weight
+        if i < last and words[i + 1].clause == word.clause:
+            key = f"b:{s} {stems[i + 1]}"
+            out[key] = get(key, 0.0) + weight
+        char = CHAR_WEIGHT * weight
+        for key in _grams(word.text, mark):
+            out[key] = get(key, 0.0) + char
     return out
 
 
