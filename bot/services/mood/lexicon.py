@@ -95,6 +95,21 @@ emoji emojis sticker stickers gif gifs meme memes quote quotes painting painting
 podcast podcasts anime manga documentary article articles essay essays chapter play opera ballad ballads
 """.split())
 
+# Cues that also describe a broken or spent thing, and the things they are said of.
+OBJECT_SENSES = frozenset({"shattered", "dead", "wrecked", "fried", "cooked", "drained", "spent", "broken",
+                           "crushed", "smashed", "beat", "burnt", "flat", "done", "destroyed", "empty", "exhausted"})
+OBJECTS = frozenset("""
+phone phones screen screens laptop laptops battery batteries car cars glass window windows vase plate plates mug
+mugs cup bike tyre tyres tire tires engine tv telly console controller charger headphones keyboard mouse printer
+fridge freezer oven boiler radiator kettle toaster fuse bulb lamp mirror bottle jar egg eggs cake toast pizza
+plant plants flowers garden lawn crops roof fence wall door lock key keys watch camera drive disk hdd ssd server
+router wifi signal app game save file files account wallet card
+""".split())
+LINKS = frozenset({"is", "was", "got", "has", "had", "been", "are", "were", "'s", "just", "totally", "completely",
+                   "all", "now", "already", "gone", "went"})
+# The mood a low mood turns to when it has passed.
+RELIEF = "happy"
+
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
 STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
 
@@ -213,6 +228,13 @@ class Lexicon:
                 target: str | None = phrase.mood
                 if is_negated:
                     target = NEGATED_AS.get(phrase.text, self.moods[phrase.mood].when_negated)
+                    # "Not lonely any more", "no longer stressed": a low mood that has passed is relief.
+                    if phrase.mood != RELIEF and RELIEF in self.moods and _passed(words, i, n):
+                        target = RELIEF
+                elif n == 1 and i > 0 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
+                    # "My screen shattered", "the battery's dead": said of a thing, not a feeling.
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
+                    break
                 if is_negated:
                     # A denial says less than a statement: "not sad, just bored" is bored.
                     weight = max(1.0, weight - 1)
@@ -239,6 +261,26 @@ class Lexicon:
                 if factor:
                     return factor
         return 1.0
+
+
+def _passed(words: list[Word], i: int, n: int) -> bool:
+    """Is the denial of the cue at ``i`` one of time ("not sad any more", "no longer sad")?"""
+    clause = words[i].clause
+    after = [w.text for w in words[i + n:i + n + 5] if w.clause == clause]
+    before = [w.text for w in words[max(0, i - 4):i] if w.clause == clause]
+    return "anymore" in after or ("any" in after and "more" in after) or "longer" in before
+
+
+def _of_a_thing(words: list[Word], i: int) -> bool:
+    """Is the word at ``i`` said of a thing ("my phone is dead", "the screen shattered")?"""
+    for j in (i - 1, i - 2, i - 3):
+        if j < 0 or words[j].clause != words[i].clause:
+            return False
+        if words[j].text in OBJECTS:
+            return True
+        if words[j].text not in LINKS:
+            return False
+    return False
 
 
 def _denials_give_way(cues: list[Cue], moods: Mapping[str, Mood]) -> list[Cue]:
