@@ -59,6 +59,10 @@ def featurise(words: Sequence[Word], stems: Sequence[str], negated: Sequence[boo
         if i < last and words[i + 1].clause == word.clause:
             key = f"b:{s} {stems[i + 1]}"
             out[key] = get(key, 0.0) + weight
+            # "got towed" is new, "got" before a word of loss is not: a word and the next one's group.
+            for group in groups.get(stems[i + 1], ()):
+                key = f"p:{s} {group}"
+                out[key] = get(key, 0.0) + GROUP_WEIGHT * weight
         char = CHAR_WEIGHT * weight
         for key in _grams(word.text, mark):
             out[key] = get(key, 0.0) + char
@@ -74,7 +78,8 @@ class Evidence:
         kind, _, value = self.feature.partition(":")
         negated = value.startswith("!")
         value = value.lstrip("!")
-        what = {"w": "word", "b": "words", "c": "letters", "g": "a word about"}.get(kind, kind)
+        what = {"w": "word", "b": "words", "c": "letters", "g": "a word about",
+                "p": "a word before one about"}.get(kind, kind)
         return f"{what} {'not ' if negated else ''}{value!r}"
 
 

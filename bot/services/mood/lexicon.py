@@ -152,7 +152,10 @@ class Lexicon:
                                  if w.isalpha()})
         self._cue_stems = {stem(w) for w in self.cue_words}
         self._collapsed = {collapse(w): w for w in self.cue_words if len(w) >= 3}
-        self._typo_targets = [w for w in self.cue_words if len(w) >= 3]
+        # Words that are a cue on their own ("tired") come first, so a typo one letter from
+        # two cue words ("tird": "tired", "third" of "third wheel") reads as the mood word.
+        alone = {cue for mood in moods.values() for cue in mood.cues if cue.isalpha()}
+        self._typo_targets = sorted((w for w in self.cue_words if len(w) >= 3), key=lambda w: w not in alone)
         self._short = [w for w in self.cue_words if len(w) == 3]
         # The words this lexicon and its examples use: what "English" means for language detection.
         self.vocabulary = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
