@@ -69,7 +69,8 @@ def english_words() -> frozenset[str]:
 FIXED_EXPRESSIONS = (
     "happy hour", "happy birthday", "happy bday", "happy new year", "happy holidays", "happy anniversary",
     "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
-    "sad girl", "sad bois", "good luck", "good morning", "good night", "mad libs", "mad max", "angry birds",
+    "sad girl", "sad bois", "good luck", "good morning", "good night", "good afternoon", "good evening", "good game",
+    "my bad", "good job", "good one", "good question", "good point", "mad libs", "mad max", "angry birds",
     "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
     "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
 )
@@ -93,20 +94,23 @@ song songs music playlist playlists tune tunes album movie movies film films boo
 character characters ending endings scene scenes episode episodes show shows series poem poems lyrics meal meals
 emoji emojis sticker stickers gif gifs meme memes quote quotes painting paintings video videos clip clips trailer
 podcast podcasts anime manga documentary article articles essay essays chapter play opera ballad ballads
+joke jokes channel channels pic pics photo photos picture pictures post posts thread threads cartoon cartoons
 """.split())
 
 # Cues that also describe a broken or spent thing, and the things they are said of.
 OBJECT_SENSES = frozenset({"shattered", "dead", "wrecked", "fried", "cooked", "drained", "spent", "broken",
-                           "crushed", "smashed", "beat", "burnt", "flat", "done", "destroyed", "empty", "exhausted"})
+                           "crushed", "smashed", "beat", "burnt", "flat", "done", "destroyed", "empty", "exhausted",
+                           "killed", "killing", "trashed", "blown"})
 OBJECTS = frozenset("""
 phone phones screen screens laptop laptops battery batteries car cars glass window windows vase plate plates mug
 mugs cup bike tyre tyres tire tires engine tv telly console controller charger headphones keyboard mouse printer
 fridge freezer oven boiler radiator kettle toaster fuse bulb lamp mirror bottle jar egg eggs cake toast pizza
 plant plants flowers garden lawn crops roof fence wall door lock key keys watch camera drive disk hdd ssd server
-router wifi signal app game save file files account wallet card
+router wifi signal app game save file files account wallet card motherboard gpu pc computer tablet speaker
 """.split())
 LINKS = frozenset({"is", "was", "got", "has", "had", "been", "are", "were", "'s", "just", "totally", "completely",
                    "all", "now", "already", "gone", "went"})
+DETERMINERS = frozenset({"the", "my", "his", "her", "our", "their", "your", "a", "an", "its", "this", "that"})
 # The mood a low mood turns to when it has passed.
 RELIEF = "happy"
 
@@ -234,7 +238,7 @@ class Lexicon:
                     # "Not lonely any more", "no longer stressed": a low mood that has passed is relief.
                     if phrase.mood != RELIEF and RELIEF in self.moods and _passed(words, i, n):
                         target = RELIEF
-                elif n == 1 and i > 0 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
+                elif n == 1 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
                     # "My screen shattered", "the battery's dead": said of a thing, not a feeling.
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
                     break
@@ -275,7 +279,15 @@ def _passed(words: list[Word], i: int, n: int) -> bool:
 
 
 def _of_a_thing(words: list[Word], i: int) -> bool:
-    """Is the word at ``i`` said of a thing ("my phone is dead", "the screen shattered")?"""
+    """Is the word at ``i`` said of a thing ("my phone is dead", "the screen shattered"), or
+    done to one ("he wrecked the car", "i fried the motherboard")?"""
+    for j in (i + 1, i + 2):
+        if j >= len(words) or words[j].clause != words[i].clause:
+            break
+        if words[j].text in OBJECTS:
+            return True
+        if words[j].text not in DETERMINERS:
+            break
     for j in (i - 1, i - 2, i - 3):
         if j < 0 or words[j].clause != words[i].clause:
             return False

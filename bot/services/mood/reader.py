@@ -160,9 +160,9 @@ class MoodReader:
         likelihood = self.model.probabilities(features, TEMPERATURE)
         turned = self._after_but(words, negated, cues)
         if turned is not None:
-            # "Stressed all week but it paid off": what follows the "but" has no cue word yet
-            # tells of a feeling, so it is read on its own and the cues before it count half.
-            notes.append("after 'but' there is no cue word: the classifier reads that part, the cues before count half")
+            # "Stressed all week but it paid off": what follows the "but" tells of a feeling, so
+            # the classifier reads it on its own and the cues before it count half.
+            notes.append("the classifier reads the part after 'but' alone, the cues before count half")
             start = next(w.index for w in words if w.weight == words[-1].weight)
             cues = [dataclasses.replace(c, weight=round(c.weight / 2, 2)) if c.position < start else c for c in cues]
             features, likelihood = turned
@@ -223,17 +223,19 @@ class MoodReader:
 
     def _after_but(self, words: list[Word], negated: list[bool],
                    cues: list[Cue]) -> tuple[Features, dict[str, float]] | None:
-        """The classifier's reading of the last "but" clause alone, when it has no cue of its
-        own and reads as a mood rather than as nothing."""
+        """The classifier's reading of the last "but" clause alone, when it reads as a mood
+        rather than as nothing: what follows the "but" decides, so what comes before it must
+        not outvote it through the classifier ("the surgery went well but i'm still scared")."""
         if not words or words[-1].weight <= 1:
             return None
         start = next(w.index for w in words if w.weight == words[-1].weight)
-        if len(words) - start < 2 or start == 0 or any(c.position >= start and c.counts_for for c in cues):
+        if len(words) - start < 2 or start == 0:
             return None
         features = self._features(words[start:], negated[start:])
         likely = self.model.probabilities(features, TEMPERATURE)
         best = max(self.moods, key=lambda name: likely.get(name, 0.0))
-        if likely.get(NONE, 0.0) >= likely[best] or likely[best] < 0.3:
+        cued = any(c.position >= start and c.counts_for for c in cues)
+        if not cued and (likely.get(NONE, 0.0) >= likely[best] or likely[best] < 0.3):
             return None
         return features, likely
 

@@ -76,7 +76,8 @@ _CRISIS = re.compile(
     r"|(?:planning|planned|made a plan|have a plan|got a plan) (?:for )?(?:how|when) (?:to|i'll|i will) do it\b"
     r"|made a plan to (?:end|die|kill|do it)"
     r"|giving (?:my|all my) (?:stuff|things) away|won't need (?:it|them|my \w+) (?:soon|much longer|any ?more)\b"
-    r"|(?:better off|happier) if i (?:wasn't|weren't|was not|were not) (?:around|here|alive)"
+    r"|(?:better off|happier|easier|simpler|better|fine) if i (?:just )?(?:wasn't|weren't|was not|were not|wasnt|"
+    r"werent) (?:around|here|alive|there)"
     r"|(?:want|wanna) to (?:not be here|not exist|not be alive)"
     r"|(?:don't|do not|can't|cannot) see (?:the|any) point (?:in|of) (?:anything|living|life|going on|me)"
     r"|(?:thinking|thought) (?:about|of) (?:ending (?:it|things|my life|everything)\b(?! with)|killing myself"
@@ -167,6 +168,9 @@ _SARCASM = re.compile(
     r"|\bwhat a (?:great|lovely|perfect) (?:start|way to)\b.*\b(?:not|another|again)\b"
     r"|\byay[.!]*\s*(?:not|\.\.\.)|\bso much fun\b.*\.\.\.|\bcan't wait\b.*\b(?:another|more) (?:meeting|monday|exam)"
     r"|(?:^|\s)/s\b"
+    r"|^(?:what a |a )?(?:great|perfect|fantastic|brilliant|lovely|wonderful|awesome|amazing) (?:start|way to start|"
+    r"beginning|end) to (?:the|my) \w+[,.!:;-]+ *\w"
+    r"|^(?:oh )?(?:sure|yeah|right)[,!. ]+(?:let's|lets|why not|go ahead and|just)\b.{0,50}\b(?:another|more|again)\b"
     r"|\b(?:yeah|sure|because|cause|cos) (?:because |cause )?i (?:totally|really|just|absolutely) "
     r"(?:love|adore|enjoy)\b"
     r"|^(?:wow|oh|ah|gotta|got to|don't you just|dont you just|i just|just)[,!. ]*(?:love|adore) (?:it when|getting|"
@@ -207,6 +211,11 @@ _NOT_ABOUT_ME = re.compile(
     r"|\b(?:no clue|no idea|don't know|dunno|not sure|can't tell|can't say|idk) (?:what|how) (?:i'm|i am|im|i) "
     r"(?:feel|feeling)\b"
     r"|\bcan't put (?:a name|my finger|words) (?:on|to) (?:it|what i feel|how i feel)"
+    # "i feel like a coffee", "in the mood for chinese": wanting food is no mood
+    r"|\b(?:feel like|feel like having|fancy|in the mood for|craving)(?: a| an| some| having| eating| getting)? "
+    r"(?:coffee|tea|pizza|pasta|burger|burgers|chips|fries|sushi|curry|chinese|indian|thai|mexican|tacos|noodles|"
+    r"cake|ice cream|chocolate|beer|wine|pint|drink|snack|kebab|sandwich|toast|pancakes|takeaway|takeout|"
+    r"a walk|a nap|a bath|a film|a movie|a takeaway|breakfast|lunch|dinner|dessert|soup|salad|steak|ramen)\b"
 )
 
 
