@@ -21,7 +21,7 @@ GROUPS: dict[str, str] = {
         burgled mugged pickpocketed died dead passed crashed ruined spilled spilt dropped flooded leaking leaked
         burst totalled totaled scratched dented wrecked deleted corrupted wiped punctured bricked drowned
         bust busted snapped torn ripped stained rotten mouldy moldy melted burnt fried shrunk jammed stuck
-        tow towed clamped declined bounced overdrawn evicted repossessed""",
+        tow towed clamped declined soaked drenched bounced overdrawn evicted repossessed""",
     # a setback: not chosen, not passed, let go
     "setback": """failed fail failing flunked rejected rejection dumped fired sacked laid redundant cancelled
         canceled denied refused lost missed cut benched dropped ghosted unmatched blocked unfollowed

@@ -71,6 +71,7 @@ FIXED_EXPRESSIONS = (
     "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
     "sad girl", "sad bois", "good luck", "good morning", "good night", "good afternoon", "good evening", "good game",
     "my bad", "good job", "good one", "good question", "good point", "mad libs", "mad max", "angry birds",
+    "the sad thing is", "the sad part is", "sad thing is", "the sad truth", "the funny thing is",
     "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
     "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
 )
@@ -110,6 +111,11 @@ router wifi signal app game save file files account wallet card motherboard gpu 
 """.split())
 LINKS = frozenset({"is", "was", "got", "has", "had", "been", "are", "were", "'s", "just", "totally", "completely",
                    "all", "now", "already", "gone", "went"})
+SEEMING = frozenset({"looks", "looked", "seems", "seemed", "sounds", "sounded", "appears", "appeared", "look",
+                     "seem", "sound"})
+SELF = frozenset({"i", "i'm", "me", "myself", "we", "feel", "feeling", "felt"})
+INTENSITY_WORDS = frozenset({"so", "very", "really", "super", "kinda", "kind", "of", "a", "bit", "quite", "pretty",
+                             "rather", "like", "well", "totally", "proper", "dead", "bloody"})
 DETERMINERS = frozenset({"the", "my", "his", "her", "our", "their", "your", "a", "an", "its", "this", "that"})
 # The mood a low mood turns to when it has passed.
 RELIEF = "happy"
@@ -238,6 +244,10 @@ class Lexicon:
                     # "Not lonely any more", "no longer stressed": a low mood that has passed is relief.
                     if phrase.mood != RELIEF and RELIEF in self.moods and _passed(words, i, n):
                         target = RELIEF
+                elif n == 1 and _of_someone_else(words, i):
+                    # "My cat looks angry", "he seemed so sad": someone else's mood, seen.
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
+                    break
                 elif n == 1 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
                     # "My screen shattered", "the battery's dead": said of a thing, not a feeling.
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
@@ -276,6 +286,19 @@ def _passed(words: list[Word], i: int, n: int) -> bool:
     after = [w.text for w in words[i + n:i + n + 5] if w.clause == clause]
     before = [w.text for w in words[max(0, i - 4):i] if w.clause == clause]
     return "anymore" in after or ("any" in after and "more" in after) or "longer" in before
+
+
+def _of_someone_else(words: list[Word], i: int) -> bool:
+    """Is the cue at ``i`` how someone else looks or sounds ("my cat looks angry", "you
+    sound tired")? Not when the writer says it of themselves ("i look tired")."""
+    for j in (i - 1, i - 2, i - 3):
+        if j < 1 or words[j].clause != words[i].clause:
+            return False
+        if words[j].text in SEEMING:
+            return words[j - 1].text not in SELF and words[j - 1].clause == words[i].clause
+        if words[j].text not in INTENSITY_WORDS:
+            return False
+    return False
 
 
 def _of_a_thing(words: list[Word], i: int) -> bool:
