@@ -231,8 +231,8 @@ class Lexicon:
                 if not phrase.mood:
                     cues.append(Cue(phrase.text, "", 0.0, position=i, counts_for=None))
                     break
-                nxt = i + n
-                if n == 1 and nxt < len(words) and words[nxt].text in THINGS and words[nxt].clause == words[i].clause:
+                if n == 1 and any(j < len(words) and words[j].text in THINGS and words[j].clause == words[i].clause
+                                  for j in (i + 1, i + 2)):
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, written=None if written == phrase.text
                                     else written, counts_for=None))
                     break
