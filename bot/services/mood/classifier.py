@@ -128,9 +128,9 @@ class NaiveBayes:
         counts: dict[str, dict[str, float]] = {label: {} for label in labels}
         totals = dict.fromkeys(labels, 0.0)
         docs = dict.fromkeys(labels, 0.0)
-        vocabulary: set[str] = set()
         for features, label in examples:
-            _add(counts[label], totals, docs, label, features, vocabulary)
+            _add(counts[label], totals, docs, label, features)
+        vocabulary = set().union(*counts.values())
         return cls(labels, counts, totals, docs, len(vocabulary), alpha)
 
     def with_examples(self, examples: Iterable[tuple[Features, str]], weight: float = 3.0) -> NaiveBayes:
@@ -200,10 +200,10 @@ class NaiveBayes:
         return out[:limit]
 
 
-def _add(counts: MutableMapping[str, float], totals: dict[str, float], docs: dict[str, float], label: str,
-         features: Features, vocabulary: set[str]) -> None:
+def _add(counts: dict[str, float], totals: dict[str, float], docs: dict[str, float], label: str,
+         features: Features) -> None:
+    get = counts.get
     for key, value in features.items():
-        counts[key] = counts.get(key, 0.0) + value
-        vocabulary.add(key)
+        counts[key] = get(key, 0.0) + value
     totals[label] += sum(features.values())
     docs[label] += 1

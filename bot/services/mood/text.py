@@ -75,6 +75,7 @@ def normalise(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("´", "'")
 
 
+@lru_cache(maxsize=16384)
 def squeeze(word: str) -> str:
     """"sooooo" is "soo" and "tiiiired" is "tiired": a held key, not a new word."""
     return _RUNS.sub(r"\1\1", word)
@@ -93,12 +94,19 @@ def stem(word: str) -> str:
 def split_words(text: str) -> list[Word]:
     """The words of ``text`` in order, each with its clause and the clause's weight."""
     # A hyphen inside a word joins it ("all-nighter"); around spaces it is a pause.
-    normal = INNER_HYPHEN.sub(" ", NO_WAY.sub("noway", normalise(text)))
+    normal = normalise(text)
+    # (Each rewrite is tried only where its key word appears: most phrases have none.)
+    if "-" in normal:
+        normal = INNER_HYPHEN.sub(" ", normal)
+    if "wa" in normal:
+        normal = NO_WAY.sub("noway", normal)
     # "I'd be lying if I said I wasn't annoyed" affirms: the opening denies what follows.
-    normal = LYING_IF.sub("not ", normal)
+    if "lying" in normal:
+        normal = LYING_IF.sub("not ", normal)
     # "Never been so bored" is very bored: a superlative, not a denial.
-    normal = NEVER_SO.sub("so ", normal)
-    kidding = KIDDING.search(normal)
+    if "never" in normal:
+        normal = NEVER_SO.sub("so ", normal)
+    kidding = KIDDING.search(normal) if any(k in normal for k in ("kidding", "fooling", "right", "jk")) else None
     if kidding is not None:
         normal = DENIAL.sub("", normal[:kidding.start()]) + " " + normal[kidding.end():]
     parts: list[str] = []
