@@ -71,7 +71,7 @@ FIXED_EXPRESSIONS = (
     "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
     "sad girl", "sad bois", "good luck", "good morning", "good night", "good afternoon", "good evening", "good game",
     "my bad", "good job", "good one", "good question", "good point", "mad libs", "mad max", "angry birds",
-    "the sad thing is", "the sad part is", "sad thing is", "the sad truth", "the funny thing is",
+    "the sad thing is", "the sad part is", "sad thing is", "the sad truth", "the funny thing is", "i could cry",
     "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
     "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
 )

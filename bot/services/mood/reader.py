@@ -199,7 +199,7 @@ class MoodReader:
             sure = scores[best] - scores[second] >= SURE_MARGIN
             verdict = Verdict.MOOD
         elif (p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY
-              or (len(words) == 1 and likelihood[best] < ONE_WORD_PROBABILITY)):
+              or (len(words) <= 2 and likelihood[best] < ONE_WORD_PROBABILITY)):
             # One word that is no cue says little: "test" is not a mood because exams are.
             verdict, sure = Verdict.NONE, False
         else:
