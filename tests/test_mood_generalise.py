@@ -70,6 +70,8 @@ def test_a_typo_near_two_cue_words_reads_as_the_mood_word(reader: MoodReader) ->
     "in the mood for chinese tonight",
     "my cat looks angry in every photo",
     "good afternoon everyone",
+    "what makes you happy?",
+    "how do people deal with stress",
 ])
 def test_a_mood_word_that_is_not_how_the_writer_feels_is_no_mood(reader: MoodReader, text: str) -> None:
     reading = reader.read(text)
@@ -81,6 +83,12 @@ def test_a_figure_of_speech_with_a_mood_word_is_not_that_mood(reader: MoodReader
     assert reader.read("the sad thing is i forgot my charger lol").label != "sad"
     reading = reader.read("sure, let's have another meeting about the meeting")
     assert reading.label != "happy" and any("sarcasm" in note for note in reading.notes)
+
+
+def test_a_question_about_someone_else_is_no_mood_but_ones_own_is(reader: MoodReader) -> None:
+    assert reader.read("why am i so tired").label == "tired"
+    assert reader.read("do you ever feel lonely, because i do").label == "lonely"
+    assert reader.read("is anyone awake?").label == "lonely"
 
 
 def test_a_mood_word_for_a_spent_or_broken_thing_is_no_feeling(reader: MoodReader) -> None:

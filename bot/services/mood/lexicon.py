@@ -72,6 +72,8 @@ FIXED_EXPRESSIONS = (
     "sad girl", "sad bois", "good luck", "good morning", "good night", "good afternoon", "good evening", "good game",
     "my bad", "good job", "good one", "good question", "good point", "mad libs", "mad max", "angry birds",
     "the sad thing is", "the sad part is", "sad thing is", "the sad truth", "the funny thing is", "i could cry",
+    "best friend", "best friends", "best mate", "best mates", "best wishes", "all the best", "best regards",
+    "best man", "best before", "best of luck", "best seller", "bestie",
     "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
     "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
 )

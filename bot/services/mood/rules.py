@@ -212,6 +212,10 @@ _NOT_ABOUT_ME = re.compile(
     r"|\b(?:no clue|no idea|don't know|dunno|not sure|can't tell|can't say|idk) (?:what|how) (?:i'm|i am|im|i) "
     r"(?:feel|feeling)\b"
     r"|\bcan't put (?:a name|my finger|words) (?:on|to) (?:it|what i feel|how i feel)"
+    # a question about someone else's feelings, with nothing of the writer's own in it:
+    # "what makes you happy?", "how do you deal with stress", "are you tired of it too"
+    r"|^(?!.*\b(?:i|i'm|im|me|my|myself|i've|i'd|i'll|mine)\b)(?:what|what's|whats|how|why|when|who|which|do|does|"
+    r"are|is|did|have|has|can|could|would|will)\b.*\b(?:you|your|u|ur|y'all|yall|people)\b"
     # "i feel like a coffee", "in the mood for chinese": wanting food is no mood
     r"|\b(?:feel like|feel like having|fancy|in the mood for|craving)(?: a| an| some| having| eating| getting)? "
     r"(?:coffee|tea|pizza|pasta|burger|burgers|chips|fries|sushi|curry|chinese|indian|thai|mexican|tacos|noodles|"
