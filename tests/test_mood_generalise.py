@@ -142,9 +142,27 @@ def test_more_languages_are_recognised(reader: MoodReader, text: str) -> None:
 @pytest.mark.parametrize("text", [
     "everything would be easier if i just wasn't around",
     "i wish i could fall asleep and never wake up",
+    "i took a bunch of pills",
+    "i have a plan to end it",
+    "goodbye everyone, this is my last message",
+    "i'm done with life",
+    "there's no reason to keep going",
 ])
 def test_more_crisis_phrasing_is_recognised(reader: MoodReader, text: str) -> None:
     assert reader.read(text).verdict is Verdict.CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "i'd rather die than go to that party lol", "i want to be gone by 5", "i want to end it with him",
+    "this is my last message before bed", "took my pills this morning", "i'm done with this week",
+    "goodbye everyone see you tomorrow", "i have a plan to do it tomorrow at the gym",
+])
+def test_everyday_phrases_beside_the_new_crisis_patterns_are_no_crisis(reader: MoodReader, text: str) -> None:
+    assert reader.read(text).verdict is not Verdict.CRISIS
+
+
+def test_a_greeting_in_another_language_is_another_language(reader: MoodReader) -> None:
+    assert reader.read("hola").verdict is Verdict.OTHER_LANGUAGE
 
 
 @pytest.mark.parametrize(("name", "floor"), [("dev.tsv", 95.0), ("heldout1.tsv", 95.0), ("heldout2.tsv", 95.0)])

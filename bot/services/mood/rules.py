@@ -31,7 +31,7 @@ _CRISIS = re.compile(
     r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b(?! with)|take my (?:own )?life"
     # wanting to be dead (but not "dying of laughter" or "dead tired")
     r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather|rather) (?:to )?(?:be )?(?:die|dead)\b"
-    r"(?! (?:of|from|laughing|tired|on my feet))"
+    r"(?! (?:of|from|laughing|tired|on my feet|than))"
     r"|(?:don't|do not) want to (?:be alive|live|exist|be here any ?more|wake up|go on)"
     r"|(?:sleep|asleep|go to sleep|fall asleep|drift off) and (?:just )?(?:never|not) wake up"
     r"|never wake up again|not wake up tomorrow"
@@ -76,6 +76,18 @@ _CRISIS = re.compile(
     r"|(?:saved up|stockpiled|stockpiling|hoarding|counted out) (?:enough |all the |my )?(?:pills|meds|tablets)\\b"
     r"|(?:planning|planned|made a plan|have a plan|got a plan) (?:for )?(?:how|when) (?:to|i'll|i will) do it\b"
     r"|made a plan to (?:end|die|kill|do it)"
+    r"|(?:have|got|making|with) a plan to (?:end it|end my life|end everything|die|kill myself)"
+    r"|took (?:a bunch of|all my|all the|too many|loads of|a load of|a handful of|the whole (?:box|pack|bottle) of) "
+    r"(?:pills|tablets|meds|painkillers|sleeping pills)"
+    r"|goodbye (?:everyone|all|forever|world)\b.{0,40}\b(?:last|forever|for good)\b"
+    r"|this is my last (?:message|post|goodbye)\b(?! (?:before|for|today|tonight|of))"
+    r"|ending (?:everything|my life)\b|feel like ending (?:it|things|everything)\b(?! with)"
+    r"|(?:want|wanna|wish|need) to be gone(?= *(?:forever|for good|$|[.!,]))"
+    r"|wrote (?:my|a) (?:suicide )?(?:note|goodbye letter|goodbye)\b|done with (?:life|living)\b"
+    r"|(?:want|wanna|going|need|gonna|ready) to end it(?= *(?:tonight|now|all|for good|forever|$|[.!,]))"
+    r"|(?:no|what's the|there's no|not any) (?:reason|point) (?:to|in) (?:keep going|keep living|carry on|carrying on|"
+    r"continue|continuing)"
+    r"|better off not (?:existing|being here|being alive|alive|around)"
     r"|giving (?:my|all my) (?:stuff|things) away|won't need (?:it|them|my \w+) (?:soon|much longer|any ?more)\b"
     r"|(?:better off|happier|easier|simpler|better|fine) if i (?:just )?(?:wasn't|weren't|was not|were not|wasnt|"
     r"werent) (?:around|here|alive|there)"
@@ -132,6 +144,7 @@ sono stanco felice annoiato incazzato nessuno niente sento tanto troppo
 erg verveel niemand niks
 jestem zmęczony smutny dzisiaj nikt nudzi
 yorgunum mutluyum üzgünüm yalnızım sinirliyim hiç kimse
+hola bonjour ciao merhaba konnichiwa privet gracias merci danke obrigado obrigada grazie
 """.split())
 
 
