@@ -1,6 +1,7 @@
 """How well does the mood reader generalise? k-fold cross-validation on the example corpus
 (each fold's phrases read by a reader trained on the other folds), then the accuracy on any
-evaluation files given, for a reader trained on the whole corpus.
+evaluation files given (by default the spent sets in bench/mood_eval/), for a reader
+trained on the whole corpus.
 
     python bench/mood_cv.py [--folds 10] [FILE ...]
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 from bot.services.mood import MoodReader, load_examples
 from bot.services.mood.evaluation import load_rows
 from bot.services.packs import load_moods
+
+EVAL_SETS = Path(__file__).parent / "mood_eval"
 
 
 def main() -> None:
@@ -32,7 +35,7 @@ def main() -> None:
         right += sum(reader.read(examples[i][0]).label == examples[i][1] for i in test)
     print(f"{args.folds}-fold on the corpus: {right}/{len(examples)} = {100 * right / len(examples):.1f}%")
     reader = MoodReader(moods)
-    for path in args.files:
+    for path in args.files or sorted(EVAL_SETS.glob("*.tsv")):
         rows = load_rows(path, [m.name for m in moods])
         hits = sum(reader.read(row.text).label in row.accepted for row in rows)
         print(f"{path.name}: {hits}/{len(rows)} = {100 * hits / len(rows):.1f}%")

@@ -16,7 +16,9 @@ from collections import ChainMap
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
+from bot.services.mood.groups import group_of
 from bot.services.mood.text import Word
 
 Features = dict[str, float]
@@ -24,26 +26,46 @@ Features = dict[str, float]
 # less than a whole word, or a long word would drown the rest of the sentence.
 CHAR_WEIGHT = 0.15
 CHAR_SIZES = (3, 4)
+# A word's group (groups.py) counts for less than the word: it is a hint where the word is new.
+GROUP_WEIGHT = 0.5
+
+
+@lru_cache(maxsize=16384)
+def _grams(text: str, mark: str) -> tuple[str, ...]:
+    """The character n-gram features of one word (a word's are worked out once, not per phrase)."""
+    if len(text) < 4 or not text.isalpha():
+        return ()
+    padded = f"<{text}>"
+    return tuple(f"c:{mark}{padded[k:k + n]}" for n in CHAR_SIZES for k in range(len(padded) - n + 1))
 
 
 def featurise(words: Sequence[Word], stems: Sequence[str], negated: Sequence[bool]) -> Features:
     """Features of one phrase: a negated stem is a different feature from the plain one
     ("!happi" is not "happi"), and each counts as much as its clause weighs."""
     out: Features = {}
-
-    def add(key: str, value: float) -> None:
-        out[key] = out.get(key, 0.0) + value
-
+    get = out.get
+    groups = group_of()
+    last = len(words) - 1
     for i, (word, s) in enumerate(zip(words, stems, strict=True)):
         mark = "!" if negated[i] else ""
-        add(f"w:{mark}{s}", word.weight)
-        if i + 1 < len(words) and words[i + 1].clause == word.clause:
-            add(f"b:{s} {stems[i + 1]}", word.weight)
-        text = f"<{word.text}>"
-        if len(word.text) >= 4 and word.text.isalpha():
-            for n in CHAR_SIZES:
-                for k in range(len(text) - n + 1):
-                    add(f"c:{mark}{text[k:k + n]}", CHAR_WEIGHT * word.weight)
+        weight = word.weight
+        key = f"w:{mark}{s}"
+        out[key] = get(key, 0.0) + weight
+        for group in groups.get(s, ()):
+            key = f"g:{mark}{group}"
+            out[key] = get(key, 0.0) + GROUP_WEIGHT * weight
+        if not word.text.isalpha() and any(ch.isdigit() for ch in word.text):
+            out["g:number"] = get("g:number", 0.0) + GROUP_WEIGHT * weight
+        if i < last and words[i + 1].clause == word.clause:
+            key = f"b:{s} {stems[i + 1]}"
+            out[key] = get(key, 0.0) + weight
+            # "got towed" is new, "got" before a word of loss is not: a word and the next one's group.
+            for group in groups.get(stems[i + 1], ()):
+                key = f"p:{s} {group}"
+                out[key] = get(key, 0.0) + GROUP_WEIGHT * weight
+        char = CHAR_WEIGHT * weight
+        for key in _grams(word.text, mark):
+            out[key] = get(key, 0.0) + char
     return out
 
 
@@ -56,7 +78,8 @@ class Evidence:
         kind, _, value = self.feature.partition(":")
         negated = value.startswith("!")
         value = value.lstrip("!")
-        what = {"w": "word", "b": "words", "c": "letters"}.get(kind, kind)
+        what = {"w": "word", "b": "words", "c": "letters", "g": "a word about",
+                "p": "a word before one about"}.get(kind, kind)
         return f"{what} {'not ' if negated else ''}{value!r}"
 
 
@@ -105,9 +128,9 @@ class NaiveBayes:
         counts: dict[str, dict[str, float]] = {label: {} for label in labels}
         totals = dict.fromkeys(labels, 0.0)
         docs = dict.fromkeys(labels, 0.0)
-        vocabulary: set[str] = set()
         for features, label in examples:
-            _add(counts[label], totals, docs, label, features, vocabulary)
+            _add(counts[label], totals, docs, label, features)
+        vocabulary = set().union(*counts.values())
         return cls(labels, counts, totals, docs, len(vocabulary), alpha)
 
     def with_examples(self, examples: Iterable[tuple[Features, str]], weight: float = 3.0) -> NaiveBayes:
@@ -177,10 +200,10 @@ class NaiveBayes:
         return out[:limit]
 
 
-def _add(counts: MutableMapping[str, float], totals: dict[str, float], docs: dict[str, float], label: str,
-         features: Features, vocabulary: set[str]) -> None:
+def _add(counts: dict[str, float], totals: dict[str, float], docs: dict[str, float], label: str,
+         features: Features) -> None:
+    get = counts.get
     for key, value in features.items():
-        counts[key] = counts.get(key, 0.0) + value
-        vocabulary.add(key)
+        counts[key] = get(key, 0.0) + value
     totals[label] += sum(features.values())
     docs[label] += 1

@@ -69,7 +69,11 @@ def english_words() -> frozenset[str]:
 FIXED_EXPRESSIONS = (
     "happy hour", "happy birthday", "happy bday", "happy new year", "happy holidays", "happy anniversary",
     "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
-    "sad girl", "sad bois", "good luck", "good morning", "good night", "mad libs", "mad max", "angry birds",
+    "sad girl", "sad bois", "good luck", "good morning", "good night", "good afternoon", "good evening", "good game",
+    "my bad", "good job", "good one", "good question", "good point", "mad libs", "mad max", "angry birds",
+    "the sad thing is", "the sad part is", "sad thing is", "the sad truth", "the funny thing is", "i could cry",
+    "best friend", "best friends", "best mate", "best mates", "best wishes", "all the best", "best regards",
+    "best man", "best before", "best of luck", "best seller", "bestie",
     "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
     "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
 )
@@ -85,6 +89,38 @@ NEGATED_AS = {"relaxed": "stressed", "calm": "stressed", "chill": "stressed", "c
               "peaceful": "stressed", "rested": "tired", "awake": "tired", "energised": "tired",
               "energized": "tired", "busy": "bored", "interested": "bored", "entertained": "bored",
               "alone": None, "lonely": None}
+
+# Things a mood word can describe without the writer feeling it: "a sad song", "lonely
+# characters", "an angry review". A one-word cue right before one of these counts for nothing.
+THINGS = frozenset("""
+song songs music playlist playlists tune tunes album movie movies film films book books novel novels story stories
+character characters ending endings scene scenes episode episodes show shows series poem poems lyrics meal meals
+emoji emojis sticker stickers gif gifs meme memes quote quotes painting paintings video videos clip clips trailer
+podcast podcasts anime manga documentary article articles essay essays chapter play opera ballad ballads
+joke jokes channel channels pic pics photo photos picture pictures post posts thread threads cartoon cartoons
+""".split())
+
+# Cues that also describe a broken or spent thing, and the things they are said of.
+OBJECT_SENSES = frozenset({"shattered", "dead", "wrecked", "fried", "cooked", "drained", "spent", "broken",
+                           "crushed", "smashed", "beat", "burnt", "flat", "done", "destroyed", "empty", "exhausted",
+                           "killed", "killing", "trashed", "blown"})
+OBJECTS = frozenset("""
+phone phones screen screens laptop laptops battery batteries car cars glass window windows vase plate plates mug
+mugs cup bike tyre tyres tire tires engine tv telly console controller charger headphones keyboard mouse printer
+fridge freezer oven boiler radiator kettle toaster fuse bulb lamp mirror bottle jar egg eggs cake toast pizza
+plant plants flowers garden lawn crops roof fence wall door lock key keys watch camera drive disk hdd ssd server
+router wifi signal app game save file files account wallet card motherboard gpu pc computer tablet speaker
+""".split())
+LINKS = frozenset({"is", "was", "got", "has", "had", "been", "are", "were", "'s", "just", "totally", "completely",
+                   "all", "now", "already", "gone", "went"})
+SEEMING = frozenset({"looks", "looked", "seems", "seemed", "sounds", "sounded", "appears", "appeared", "look",
+                     "seem", "sound"})
+SELF = frozenset({"i", "i'm", "me", "myself", "we", "feel", "feeling", "felt"})
+INTENSITY_WORDS = frozenset({"so", "very", "really", "super", "kinda", "kind", "of", "a", "bit", "quite", "pretty",
+                             "rather", "like", "well", "totally", "proper", "dead", "bloody"})
+DETERMINERS = frozenset({"the", "my", "his", "her", "our", "their", "your", "a", "an", "its", "this", "that"})
+# The mood a low mood turns to when it has passed.
+RELIEF = "happy"
 
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
 STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
@@ -128,11 +164,17 @@ class Lexicon:
                                  if w.isalpha()})
         self._cue_stems = {stem(w) for w in self.cue_words}
         self._collapsed = {collapse(w): w for w in self.cue_words if len(w) >= 3}
-        self._typo_targets = [w for w in self.cue_words if len(w) >= 3]
+        # Words that are a cue on their own ("tired") come first, so a typo one letter from
+        # two cue words ("tird": "tired", "third" of "third wheel") reads as the mood word.
+        alone = {cue for mood in moods.values() for cue in mood.cues if cue.isalpha()}
+        self._typo_targets = sorted((w for w in self.cue_words if len(w) >= 3), key=lambda w: w not in alone)
         self._short = [w for w in self.cue_words if len(w) == 3]
         # The words this lexicon and its examples use: what "English" means for language detection.
         self.vocabulary = frozenset(known_words) | NOT_TYPOS | set(self.cue_words)
-        self.known = self.vocabulary | english_words()
+        self.known = NOT_TYPOS | set(self.cue_words) | english_words()
+        # A word of the examples is known too (slang, names) unless it is a plain typo of a cue
+        # word: an example that happens to say "tierd" must not stop "tierd" being read as tired.
+        self.known = self.known | {w for w in self.vocabulary - self.known if self._correct(w) == w}
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
@@ -191,11 +233,27 @@ class Lexicon:
                 if not phrase.mood:
                     cues.append(Cue(phrase.text, "", 0.0, position=i, counts_for=None))
                     break
+                if n == 1 and any(j < len(words) and words[j].text in THINGS and words[j].clause == words[i].clause
+                                  for j in (i + 1, i + 2)):
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, written=None if written == phrase.text
+                                    else written, counts_for=None))
+                    break
                 weight = phrase.weight * words[i].weight * self._intensity(words, i)
                 is_negated = negated[i]
                 target: str | None = phrase.mood
                 if is_negated:
                     target = NEGATED_AS.get(phrase.text, self.moods[phrase.mood].when_negated)
+                    # "Not lonely any more", "no longer stressed": a low mood that has passed is relief.
+                    if phrase.mood != RELIEF and RELIEF in self.moods and _passed(words, i, n):
+                        target = RELIEF
+                elif n == 1 and _of_someone_else(words, i):
+                    # "My cat looks angry", "he seemed so sad": someone else's mood, seen.
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
+                    break
+                elif n == 1 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
+                    # "My screen shattered", "the battery's dead": said of a thing, not a feeling.
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
+                    break
                 if is_negated:
                     # A denial says less than a statement: "not sad, just bored" is bored.
                     weight = max(1.0, weight - 1)
@@ -222,6 +280,47 @@ class Lexicon:
                 if factor:
                     return factor
         return 1.0
+
+
+def _passed(words: list[Word], i: int, n: int) -> bool:
+    """Is the denial of the cue at ``i`` one of time ("not sad any more", "no longer sad")?"""
+    clause = words[i].clause
+    after = [w.text for w in words[i + n:i + n + 5] if w.clause == clause]
+    before = [w.text for w in words[max(0, i - 4):i] if w.clause == clause]
+    return "anymore" in after or ("any" in after and "more" in after) or "longer" in before
+
+
+def _of_someone_else(words: list[Word], i: int) -> bool:
+    """Is the cue at ``i`` how someone else looks or sounds ("my cat looks angry", "you
+    sound tired")? Not when the writer says it of themselves ("i look tired")."""
+    for j in (i - 1, i - 2, i - 3):
+        if j < 1 or words[j].clause != words[i].clause:
+            return False
+        if words[j].text in SEEMING:
+            return words[j - 1].text not in SELF and words[j - 1].clause == words[i].clause
+        if words[j].text not in INTENSITY_WORDS:
+            return False
+    return False
+
+
+def _of_a_thing(words: list[Word], i: int) -> bool:
+    """Is the word at ``i`` said of a thing ("my phone is dead", "the screen shattered"), or
+    done to one ("he wrecked the car", "i fried the motherboard")?"""
+    for j in (i + 1, i + 2):
+        if j >= len(words) or words[j].clause != words[i].clause:
+            break
+        if words[j].text in OBJECTS:
+            return True
+        if words[j].text not in DETERMINERS:
+            break
+    for j in (i - 1, i - 2, i - 3):
+        if j < 0 or words[j].clause != words[i].clause:
+            return False
+        if words[j].text in OBJECTS:
+            return True
+        if words[j].text not in LINKS:
+            return False
+    return False
 
 
 def _denials_give_way(cues: list[Cue], moods: Mapping[str, Mood]) -> list[Cue]:

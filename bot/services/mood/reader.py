@@ -14,25 +14,17 @@ Bayes classifier read the same words, and their scores are added up.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-import yaml
-
-from bot.errors import ContentError
 from bot.models import Mood
-from bot.services.mood.classifier import Evidence, Features, NaiveBayes, featurise
+from bot.services.mood.classifier import Features, NaiveBayes, featurise
+from bot.services.mood.examples import EXAMPLES_FILE, NONE, load_examples
 from bot.services.mood.lexicon import Cue, Lexicon, tally
-from bot.services.mood.rules import is_crisis, is_sarcastic, other_language
+from bot.services.mood.reading import MoodReading, Verdict
+from bot.services.mood.rules import is_crisis, is_sarcastic, not_about_me, other_language, sarcasm_is_dull
 from bot.services.mood.text import Word, negated_flags, normalise, split_words
-from bot.services.packs import BUILTIN_CONTENT
 
-EXAMPLES_FILE = BUILTIN_CONTENT / "mood_examples.yaml"
-NONE = "none"
 # How the lexicon's points and the classifier's probabilities add up: a probability of 1 is
 # worth this many points (a strong cue is 3).
 CLASSIFIER_POINTS = 3.0
@@ -56,110 +48,6 @@ CHEER = frozenset({"great", "awesome", "fantastic", "wonderful", "brilliant", "p
                    "yay", "cool", "amazing", "excellent", "marvellous", "terrific", "joy", "fab", "splendid"})
 CHAT_LAUGHS = frozenset({"lol", "haha", "lmao", "lmfao", "rofl", "hehe"})
 FILLERS = frozenset({"oh", "ah", "well", "just", "wow", "so", "how", "really", "thanks", "thank", "you"})
-
-
-class Verdict(enum.StrEnum):
-    MOOD = "mood"
-    NONE = "none"
-    CRISIS = "crisis"
-    OTHER_LANGUAGE = "other-language"
-
-
-@dataclass(frozen=True)
-class MoodReading:
-    """What a text reads as, and why.
-
-    ``mood`` is the reading (None for no mood, a crisis or another language); ``sure`` is False
-    when it is only the likeliest guess, and then ``offers`` holds the moods to ask about,
-    likeliest first. ``gentle`` is True when a gentle mood was plausible at all: a pick for it
-    must then be gentle whichever mood it is for.
-    """
-
-    mood: Mood | None
-    cues: tuple[Cue, ...] = ()
-    scores: dict[str, float] = field(default_factory=dict)
-    verdict: Verdict = Verdict.NONE
-    sure: bool = True
-    offers: tuple[Mood, ...] = ()
-    likelihood: dict[str, float] = field(default_factory=dict)
-    evidence: tuple[Evidence, ...] = ()
-    notes: tuple[str, ...] = ()
-    gentle: bool = False
-
-    @property
-    def label(self) -> str:
-        """The mood's name, or ``none``, ``crisis`` or ``other-language``."""
-        return self.mood.name if self.mood is not None else self.verdict.value
-
-    def explain(self) -> list[str]:
-        """Why, in lines for a person: the cues, the rules that applied, the classifier's view."""
-        lines = [f"  note: {note}" for note in self.notes]
-        for cue in self.cues:
-            written = f" (written {cue.written!r})" if cue.written else ""
-            negated = f", negated {cue.mood}" if cue.negated else ""
-            lines.append(f"  cue {cue.text!r}{written} -> {cue.counts_for or 'nothing'} +{cue.weight:g}{negated}")
-        if self.likelihood:
-            ranked = sorted(self.likelihood.items(), key=lambda kv: -kv[1])[:4]
-            lines.append("  classifier: " + ", ".join(f"{name} {p:.2f}" for name, p in ranked))
-        if self.evidence:
-            lines.append("  because of: " + ", ".join(e.describe() for e in self.evidence))
-        if self.scores:
-            ranked_scores = sorted(self.scores.items(), key=lambda kv: -kv[1])[:4]
-            lines.append("  scores: " + ", ".join(f"{name} {score:g}" for name, score in ranked_scores))
-        if self.offers:
-            lines.append("  not sure: offers " + ", ".join(m.name for m in self.offers))
-        if self.gentle and (self.mood is None or not self.mood.gentle):
-            lines.append("  gentle: a gentle mood is plausible, so the pick is gentle")
-        return lines
-
-    def because(self) -> str:
-        """A short reason for the member: the words that decided it."""
-        decisive = [c for c in self.cues if self.mood is not None and c.counts_for == self.mood.name]
-        if decisive:
-            shown = [repr(c.written or c.text) if not c.written else f"{c.written!r} (as {c.text!r})"
-                     for c in decisive[:3]]
-            return "from " + ", ".join(shown)
-        if self.evidence:
-            words = [e.feature.partition(":")[2].lstrip("!") for e in self.evidence if e.feature.startswith("w:")]
-            if words:
-                return "from how you put it"
-        return ""
-
-
-def load_examples(path: Path = EXAMPLES_FILE, labels: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """The labelled phrases in ``path`` as (text, label) pairs, validated: a bad entry is named
-    by file, label and number."""
-    problems: list[str] = []
-    try:
-        # The C loader when PyYAML has it: the pure-Python one takes a quarter second here.
-        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError([f"{path}: {exc}"]) from exc
-    if not isinstance(data, Mapping) or not isinstance(data.get("examples"), Mapping):
-        raise ContentError([f"{path}: must have an examples: mapping of label to phrases"])
-    allowed = None if labels is None else set(labels) | {NONE}
-    out: list[tuple[str, str]] = []
-    seen: dict[str, str] = {}
-    for label, phrases in data["examples"].items():
-        where = f"{path}, examples {label}"
-        if allowed is not None and label not in allowed:
-            problems.append(f"{where}: unknown label (use a mood name or {NONE!r})")
-            continue
-        if not isinstance(phrases, list) or not phrases:
-            problems.append(f"{where}: must be a list of phrases")
-            continue
-        for n, phrase in enumerate(phrases, 1):
-            if not isinstance(phrase, str) or not phrase.strip():
-                problems.append(f"{where}, phrase {n}: must be some text")
-                continue
-            key = " ".join(normalise(phrase).split())
-            if key in seen and seen[key] != label:
-                problems.append(f"{where}, phrase {n}: {phrase!r} is also an example of {seen[key]}")
-            seen[key] = label
-            out.append((phrase, label))
-    if problems:
-        raise ContentError(problems)
-    return out
 
 
 # Readers built in this process, by what they were built from: the lexicon and the model are
@@ -242,6 +130,14 @@ class MoodReader:
         if other_language([w.text for w in words], text, self._english):
             return MoodReading(None, verdict=Verdict.OTHER_LANGUAGE, notes=("another language",),
                                offers=tuple(self.moods.values()))
+        if not_about_me(text):
+            # "Tired of waiting? try the express lane", "what does knackered mean": a mood word
+            # used, no mood said. Every mood is offered, likeliest first, as for any "none".
+            reading = self._score(text, words)
+            return dataclasses.replace(reading, mood=None, verdict=Verdict.NONE, sure=False,
+                                       offers=tuple(self.moods[n] for n in sorted(
+                                           self.moods, key=lambda n: -reading.scores.get(n, 0.0))),
+                                       notes=(*reading.notes, "a mood word, but not how the writer feels"))
         return self._score(text, words)
 
     def read_plain(self, text: str) -> MoodReading:
@@ -264,9 +160,9 @@ class MoodReader:
         likelihood = self.model.probabilities(features, TEMPERATURE)
         turned = self._after_but(words, negated, cues)
         if turned is not None:
-            # "Stressed all week but it paid off": what follows the "but" has no cue word yet
-            # tells of a feeling, so it is read on its own and the cues before it count half.
-            notes.append("after 'but' there is no cue word: the classifier reads that part, the cues before count half")
+            # "Stressed all week but it paid off": what follows the "but" tells of a feeling, so
+            # the classifier reads it on its own and the cues before it count half.
+            notes.append("the classifier reads the part after 'but' alone, the cues before count half")
             start = next(w.index for w in words if w.weight == words[-1].weight)
             cues = [dataclasses.replace(c, weight=round(c.weight / 2, 2)) if c.position < start else c for c in cues]
             features, likelihood = turned
@@ -275,7 +171,8 @@ class MoodReader:
             # decides; sarcasm itself leans to fed up ("oh great, another monday").
             notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
             cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
-            cues.append(Cue("(sarcasm)", SARCASM_MOOD, 1.0, position=len(words), counts_for=SARCASM_MOOD))
+            leaning = "bored" if sarcasm_is_dull(text) and "bored" in self.moods else SARCASM_MOOD
+            cues.append(Cue("(sarcasm)", leaning, 1.0, position=len(words), counts_for=leaning))
             cheer = likelihood.pop("happy", 0.0)
             rest = sum(likelihood.values()) or 1.0
             likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
@@ -302,7 +199,7 @@ class MoodReader:
             sure = scores[best] - scores[second] >= SURE_MARGIN
             verdict = Verdict.MOOD
         elif (p_none >= NONE_RATIO * likelihood[best] or likelihood[best] < GUESS_PROBABILITY
-              or (len(words) == 1 and likelihood[best] < ONE_WORD_PROBABILITY)):
+              or (len(words) <= 2 and likelihood[best] < ONE_WORD_PROBABILITY)):
             # One word that is no cue says little: "test" is not a mood because exams are.
             verdict, sure = Verdict.NONE, False
         else:
@@ -326,17 +223,19 @@ class MoodReader:
 
     def _after_but(self, words: list[Word], negated: list[bool],
                    cues: list[Cue]) -> tuple[Features, dict[str, float]] | None:
-        """The classifier's reading of the last "but" clause alone, when it has no cue of its
-        own and reads as a mood rather than as nothing."""
+        """The classifier's reading of the last "but" clause alone, when it reads as a mood
+        rather than as nothing: what follows the "but" decides, so what comes before it must
+        not outvote it through the classifier ("the surgery went well but i'm still scared")."""
         if not words or words[-1].weight <= 1:
             return None
         start = next(w.index for w in words if w.weight == words[-1].weight)
-        if len(words) - start < 2 or start == 0 or any(c.position >= start and c.counts_for for c in cues):
+        if len(words) - start < 2 or start == 0:
             return None
         features = self._features(words[start:], negated[start:])
         likely = self.model.probabilities(features, TEMPERATURE)
         best = max(self.moods, key=lambda name: likely.get(name, 0.0))
-        if likely.get(NONE, 0.0) >= likely[best] or likely[best] < 0.3:
+        cued = any(c.position >= start and c.counts_for for c in cues)
+        if not cued and (likely.get(NONE, 0.0) >= likely[best] or likely[best] < 0.3):
             return None
         return features, likely
 

@@ -31,9 +31,10 @@ _CRISIS = re.compile(
     r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b(?! with)|take my (?:own )?life"
     # wanting to be dead (but not "dying of laughter" or "dead tired")
     r"|(?:want|wanna|going|ready|wish i (?:was|were|could)|would rather|rather) (?:to )?(?:be )?(?:die|dead)\b"
-    r"(?! (?:of|from|laughing|tired|on my feet))"
+    r"(?! (?:of|from|laughing|tired|on my feet|than))"
     r"|(?:don't|do not) want to (?:be alive|live|exist|be here any ?more|wake up|go on)"
-    r"|(?:sleep|go to sleep) and (?:never|not) wake up|never wake up again|not wake up tomorrow"
+    r"|(?:sleep|asleep|go to sleep|fall asleep|drift off) and (?:just )?(?:never|not) wake up"
+    r"|never wake up again|not wake up tomorrow"
     r"|(?:no|what's|what is|not any|there's no|see no|is there any)(?: even| really| actually)?(?: the| a| any)? "
     r"(?:reason|point) "
     r"(?:to|in|of) (?:live|living|going on|"
@@ -75,8 +76,21 @@ _CRISIS = re.compile(
     r"|(?:saved up|stockpiled|stockpiling|hoarding|counted out) (?:enough |all the |my )?(?:pills|meds|tablets)\\b"
     r"|(?:planning|planned|made a plan|have a plan|got a plan) (?:for )?(?:how|when) (?:to|i'll|i will) do it\b"
     r"|made a plan to (?:end|die|kill|do it)"
+    r"|(?:have|got|making|with) a plan to (?:end it|end my life|end everything|die|kill myself)"
+    r"|took (?:a bunch of|all my|all the|too many|loads of|a load of|a handful of|the whole (?:box|pack|bottle) of) "
+    r"(?:pills|tablets|meds|painkillers|sleeping pills)"
+    r"|goodbye (?:everyone|all|forever|world)\b.{0,40}\b(?:last|forever|for good)\b"
+    r"|this is my last (?:message|post|goodbye)\b(?! (?:before|for|today|tonight|of))"
+    r"|ending (?:everything|my life)\b|feel like ending (?:it|things|everything)\b(?! with)"
+    r"|(?:want|wanna|wish|need) to be gone(?= *(?:forever|for good|$|[.!,]))"
+    r"|wrote (?:my|a) (?:suicide )?(?:note|goodbye letter|goodbye)\b|done with (?:life|living)\b"
+    r"|(?:want|wanna|going|need|gonna|ready) to end it(?= *(?:tonight|now|all|for good|forever|$|[.!,]))"
+    r"|(?:no|what's the|there's no|not any) (?:reason|point) (?:to|in) (?:keep going|keep living|carry on|carrying on|"
+    r"continue|continuing)"
+    r"|better off not (?:existing|being here|being alive|alive|around)"
     r"|giving (?:my|all my) (?:stuff|things) away|won't need (?:it|them|my \w+) (?:soon|much longer|any ?more)\b"
-    r"|(?:better off|happier) if i (?:wasn't|weren't|was not|were not) (?:around|here|alive)"
+    r"|(?:better off|happier|easier|simpler|better|fine) if i (?:just )?(?:wasn't|weren't|was not|were not|wasnt|"
+    r"werent) (?:around|here|alive|there)"
     r"|(?:want|wanna) to (?:not be here|not exist|not be alive)"
     r"|(?:don't|do not|can't|cannot) see (?:the|any) point (?:in|of) (?:anything|living|life|going on|me)"
     r"|(?:thinking|thought) (?:about|of) (?:ending (?:it|things|my life|everything)\b(?! with)|killing myself"
@@ -109,6 +123,28 @@ che noia ragazzi sempre davvero
 jestem bardzo nie się mam dzisiaj jak zmęczony zmęczona smutny smutna szczęśliwy znudzony wkurzony
 çok bugün ben değil yorgun mutlu üzgün sıkıldım sinirli yalnız
 jag är och inte mycket idag trött ledsen arg ensam uttråkad
+aku saya lagi sedih banget sangat senang bahagia capek lelah bosan marah kesal sendiri sendirian kesepian hari ini
+tidak nggak gak enggak sekali tapi karena sudah belum bisa kerja rumah teman kamu
+ako ang ko ngayon talaga sobrang masaya malungkot pagod galit naiinip nag-iisa akong kasi lang naman wala
+ ngayong araw
+mein hoon bahut bohot thak gaya gayi hain nahi nahin mujhe mera meri aaj udaas udas khush pareshan akela akeli
+gussa kya yaar bilkul accha kuch kaam
+watashi totemo sugoku tsukareta ureshii kanashii sabishii taikutsu desu kyou nemui
+nimechoka furaha huzuni niko yangu hasira
+sunt foarte obosit obosita trist trista fericit fericita singur singura azi astazi plictisit nervos
+olen todella väsynyt surullinen iloinen tänään yksin tylsää vihainen minä
+jeg meget veldig træt trøtt sliten ked alene ikke keder kjeder
+vagyok nagyon fáradt szomorú boldog egyedül unatkozom mérges
+siento harto harta agotado agotada preocupado preocupada ansioso nervioso enfadado molesto deprimido aburro
+sueño ganas nadie todos
+estou cansada sozinho entediado puto raiva hoje ninguém também aqui sinto
+fatigué heureux ennuyé personne rien marre crevé claqué déprimé
+gelangweilt sauer genervt echt keine bock nichts
+sono stanco felice annoiato incazzato nessuno niente sento tanto troppo
+erg verveel niemand niks
+jestem zmęczony smutny dzisiaj nikt nudzi
+yorgunum mutluyum üzgünüm yalnızım sinirliyim hiç kimse
+hola bonjour ciao merhaba konnichiwa privet gracias merci danke obrigado obrigada grazie
 """.split())
 
 
@@ -146,6 +182,19 @@ _SARCASM = re.compile(
     r"|\bwhat a (?:great|lovely|perfect) (?:start|way to)\b.*\b(?:not|another|again)\b"
     r"|\byay[.!]*\s*(?:not|\.\.\.)|\bso much fun\b.*\.\.\.|\bcan't wait\b.*\b(?:another|more) (?:meeting|monday|exam)"
     r"|(?:^|\s)/s\b"
+    r"|^(?:what a |a )?(?:great|perfect|fantastic|brilliant|lovely|wonderful|awesome|amazing) (?:start|way to start|"
+    r"beginning|end) to (?:the|my) \w+[,.!:;-]+ *\w"
+    r"|^(?:oh )?(?:sure|yeah|right)[,!. ]+(?:let's|lets|why not|go ahead and|just)\b.{0,50}\b(?:another|more|again)\b"
+    r"|\b(?:yeah|sure|because|cause|cos) (?:because |cause )?i (?:totally|really|just|absolutely) "
+    r"(?:love|adore|enjoy)\b"
+    r"|^(?:wow|oh|ah|gotta|got to|don't you just|dont you just|i just|just)[,!. ]*(?:love|adore) (?:it when|getting|"
+    r"being|having to|waiting|sitting|paying|doing)\b"
+    # "oh sure, add another meeting", "oh wow another tutorial, thrilling", "i adore meetings"
+    r"|^(?:oh|ah|wow)[,!. ]+(?:sure|yeah|joy|boy|goody|wow)\b.{0,60}\b(?:another|more|again|love|adore)\b"
+    r"|\b(?:another|more|again|extra)\b.{0,50}[,.!-]\s*(?:thrilling|riveting|exciting|fascinating|gripping|fun|"
+    r"great|lovely|amazing|fantastic|wonderful|perfect|brilliant|awesome|yay|love it|love that)[.!]*\s*\W*$"
+    r"|\b(?:another|more|extra)\b.{0,50}\bi (?:just )?(?:adore|love|live for) (?:\w+ )?(?:meetings|mondays|traffic|"
+    r"homework|taxes|paperwork|queues|waiting|tutorials|emails|chores|deadlines|overtime)\b"
     r"|\b(?:great|yay|wonderful|fantastic|perfect|lovely|awesome|brilliant)\b.{0,20}\b(?:another|again|more) "
     r"(?:monday|mondays|meeting|meetings|rain|traffic|homework|bill|bills|deadline|overtime|shift)"
 )
@@ -153,3 +202,40 @@ _SARCASM = re.compile(
 
 def is_sarcastic(text: str) -> bool:
     return bool(_SARCASM.search(normalise(text)))
+
+
+# Cheerful words of excitement, said sarcastically, mean the opposite of excitement: "another
+# tutorial level, thrilling" is bored, where "oh great, another monday" is fed up.
+_DULL_SARCASM = re.compile(r"\b(?:thrilling|riveting|exciting|fascinating|gripping|edge of my seat|so much fun|"
+                           r"what fun|how fun|how exciting|such fun)\b")
+
+
+def sarcasm_is_dull(text: str) -> bool:
+    return bool(_DULL_SARCASM.search(normalise(text)))
+
+
+# Messages that use a mood word without saying how the writer feels: an advert's question
+# ("tired of waiting? try the express lane"), a question about a word ("what does knackered
+# mean"), or not knowing what one feels.
+_NOT_ABOUT_ME = re.compile(
+    r"^[^?]{1,40}\?\s*(?:then |just )?(?:try|check out|check|join|visit|get|come|click|sign up|download|grab|book|"
+    r"call|shop|order|learn|discover|meet|ask|see|head|swing by|pop in)\b"
+    r"|\b(?:what does|what do you call|how do you spell|how do you say|how to spell|another word for|synonym for|"
+    r"the word|meaning of|define|opposite of)\b"
+    r"|\b(?:no clue|no idea|don't know|dunno|not sure|can't tell|can't say|idk) (?:what|how) (?:i'm|i am|im|i) "
+    r"(?:feel|feeling)\b"
+    r"|\bcan't put (?:a name|my finger|words) (?:on|to) (?:it|what i feel|how i feel)"
+    # a question about someone else's feelings, with nothing of the writer's own in it:
+    # "what makes you happy?", "how do you deal with stress", "are you tired of it too"
+    r"|^(?!.*\b(?:i|i'm|im|me|my|myself|i've|i'd|i'll|mine)\b)(?:what|what's|whats|how|why|when|who|which|do|does|"
+    r"are|is|did|have|has|can|could|would|will)\b.*\b(?:you|your|u|ur|y'all|yall|people)\b"
+    # "i feel like a coffee", "in the mood for chinese": wanting food is no mood
+    r"|\b(?:feel like|feel like having|fancy|in the mood for|craving)(?: a| an| some| having| eating| getting)? "
+    r"(?:coffee|tea|pizza|pasta|burger|burgers|chips|fries|sushi|curry|chinese|indian|thai|mexican|tacos|noodles|"
+    r"cake|ice cream|chocolate|beer|wine|pint|drink|snack|kebab|sandwich|toast|pancakes|takeaway|takeout|"
+    r"a walk|a nap|a bath|a film|a movie|a takeaway|breakfast|lunch|dinner|dessert|soup|salad|steak|ramen)\b"
+)
+
+
+def not_about_me(text: str) -> bool:
+    return bool(_NOT_ABOUT_ME.search(normalise(text)))

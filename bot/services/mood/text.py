@@ -19,6 +19,7 @@ import snowballstemmer
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|\.\.+|/s\b|[,.;:!?()\-–—]")
 # Words that start a clause which outweighs the one before: "tired but happy" is happy.
 CONTRAST = {"but", "however", "though", "although", "yet", "still", "except", "tho", "anyway", "anyways"}
+CLAUSE_OPENERS = {"still", "yet"}
 # Words that end a negation's reach without outweighing anything: "not sad, just bored".
 SOFT_BREAKS = {"just", "and", "because", "cause", "cos", "since", "while", "when", "if", "until"}
 PUNCTUATION = {",", ".", ";", ":", "!", "?", "(", ")", "-", "–", "—"}
@@ -55,6 +56,9 @@ LYING_IF = re.compile(r"\b(?:i'd|i would|id) be lying if i said\s+")
 NEVER_SO = re.compile(
     r"\b(?:i've |i have |i'd |ive )?never (?:been|felt|was|were|ever been|ever felt) (?:so|this|that|as) ")
 NO_WAY = re.compile(r"\bno+ wa+y+\b")
+# "Not stressed? who am I kidding": the denial before it is taken back.
+KIDDING = re.compile(r"\b(?:who am i kidding|who am i fooling|who are we kidding|yeah right|lol jk|jk|just kidding)\b")
+DENIAL = re.compile(r"\b(?:not|never|no)\b\s*|(?<=\w)n't\b")
 _RUNS = re.compile(r"(.)\1{2,}")
 
 
@@ -71,6 +75,7 @@ def normalise(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("`", "'").replace("´", "'")
 
 
+@lru_cache(maxsize=16384)
 def squeeze(word: str) -> str:
     """"sooooo" is "soo" and "tiiiired" is "tiired": a held key, not a new word."""
     return _RUNS.sub(r"\1\1", word)
@@ -89,11 +94,21 @@ def stem(word: str) -> str:
 def split_words(text: str) -> list[Word]:
     """The words of ``text`` in order, each with its clause and the clause's weight."""
     # A hyphen inside a word joins it ("all-nighter"); around spaces it is a pause.
-    normal = INNER_HYPHEN.sub(" ", NO_WAY.sub("noway", normalise(text)))
+    normal = normalise(text)
+    # (Each rewrite is tried only where its key word appears: most phrases have none.)
+    if "-" in normal:
+        normal = INNER_HYPHEN.sub(" ", normal)
+    if "wa" in normal:
+        normal = NO_WAY.sub("noway", normal)
     # "I'd be lying if I said I wasn't annoyed" affirms: the opening denies what follows.
-    normal = LYING_IF.sub("not ", normal)
+    if "lying" in normal:
+        normal = LYING_IF.sub("not ", normal)
     # "Never been so bored" is very bored: a superlative, not a denial.
-    normal = NEVER_SO.sub("so ", normal)
+    if "never" in normal:
+        normal = NEVER_SO.sub("so ", normal)
+    kidding = KIDDING.search(normal) if any(k in normal for k in ("kidding", "fooling", "right", "jk")) else None
+    if kidding is not None:
+        normal = DENIAL.sub("", normal[:kidding.start()]) + " " + normal[kidding.end():]
     parts: list[str] = []
     for token in TOKEN.findall(normal):
         parts.extend(squeeze(p) for p in CONTRACTIONS.get(token, token).split())
@@ -107,6 +122,12 @@ def split_words(text: str) -> list[Word]:
         if part == "/s":
             continue
         # "everyone's out but me": "but" (or "except") before "me" starts no new clause.
+        # "Still" and "yet" turn the sentence only where a clause starts ("still, it paid off"),
+        # not inside one ("i still have laundry", "not yet").
+        opening = n == 0 or parts[n - 1] in PUNCTUATION or parts[n - 1] in SOFT_BREAKS or parts[n - 1].startswith("..")
+        if part in CLAUSE_OPENERS and not opening:
+            words.append(Word(part, clause, weight, len(words)))
+            continue
         if part in CONTRAST and not (part in ("but", "except") and n + 1 < len(parts) and parts[n + 1] in EXCEPT_WHO):
             clause += 1
             # A second "but" outweighs the first: "fine but tired but happy" is happy.
