@@ -31,7 +31,11 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 
-class BanterBot(commands.Bot):
+class BanterBot(commands.AutoShardedBot):
+    """Sharded from the start: by default one process runs every shard and Discord picks how many
+    (which it requires from 2,500 servers on); ``discord.shard_count`` and ``discord.shard_ids``
+    make this process one cluster of a larger bot (see docs/scale.md)."""
+
     def __init__(self, core: Core, **options: Any) -> None:
         # Banter has no voice features: discord.py's warnings about voice libraries would only
         # worry whoever reads the start-up log.
@@ -39,6 +43,11 @@ class BanterBot(commands.Bot):
         discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
+        shards = core.config.shards
+        if shards.count is not None:
+            options.setdefault("shard_count", shards.count)
+        if shards.ids is not None:
+            options.setdefault("shard_ids", list(shards.ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -80,4 +89,5 @@ class BanterBot(commands.Bot):
         return True
 
     async def on_ready(self) -> None:
-        log.info("connected as %s in %d servers", self.user, len(self.guilds))
+        log.info("connected as %s in %d servers on %d of %s shard(s)", self.user, len(self.guilds),
+                 len(self.shards), self.shard_count)

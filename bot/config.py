@@ -11,7 +11,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import yaml
 
 from bot.errors import ConfigError
 from bot.models import FLAGS
+from bot.sharding import Shards, parse_ids, shards_problem
 from bot.yaml_errors import yaml_problem
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -73,6 +74,12 @@ def _web_address(value: str) -> str | None:
     return "must be an http:// or https:// address, like https://banter.example.org"
 
 
+def _shard_ids(value: list[Any]) -> str | None:
+    if all(isinstance(item, int) and not isinstance(item, bool) and item >= 0 for item in value):
+        return None
+    return "must be a list of shard numbers (0 or more), like [0, 1]"
+
+
 def _flag_names(value: list[Any]) -> str | None:
     return None if all(item in FLAGS for item in value) else f"must list flags from: {', '.join(FLAGS)}"
 
@@ -84,6 +91,8 @@ SCHEMA: dict[str, Key] = {
     "discord.token": Key(str, None, _non_empty, nullable=True),
     "discord.dev_guild_id": Key(int, None, _snowflake, nullable=True),
     "discord.connect_timeout": Key((int, float), 60, _seconds),
+    "discord.shard_count": Key(int, None, _positive, nullable=True),
+    "discord.shard_ids": Key(list, None, _shard_ids, nullable=True),
     "logging.level": Key(str, "INFO", _log_level),
     "daily.catch_up_minutes": Key(int, 360, _non_negative),
     "reports.hide_after": Key(int, 3, _positive),
@@ -122,6 +131,8 @@ class Config:
     source: str = "defaults"
     # How long logging in, and then reaching READY on the gateway, may each take.
     connect_timeout: float = 60.0
+    # The shards this process runs (``discord.shard_count``, ``discord.shard_ids``): all by default.
+    shards: Shards = field(default_factory=Shards)
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -198,6 +209,10 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     token = environ.get("DISCORD_TOKEN")
     if token is not None and token.strip():
         values["discord.token"] = token.strip()
+    _shards_from_environment(values, environ)
+    shard_ids = values["discord.shard_ids"]
+    if (problem := shards_problem(values["discord.shard_count"], shard_ids)) is not None:
+        raise ConfigError(f"config: {problem}")
 
     db_path = Path(values["database.path"]).expanduser()
     if path is not None and not db_path.is_absolute():
@@ -227,7 +242,25 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         ),
         source=source,
         connect_timeout=float(values["discord.connect_timeout"]),
+        shards=Shards(values["discord.shard_count"], tuple(shard_ids) if shard_ids is not None else None),
     )
+
+
+def _shards_from_environment(values: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """``BANTER_SHARD_COUNT`` and ``BANTER_SHARD_IDS`` (``0,1``) win over the file, as the token does:
+    one config file can serve every cluster, each started with its own shard ids."""
+    count = environ.get("BANTER_SHARD_COUNT", "").strip()
+    if count:
+        if not count.isdigit():
+            raise ConfigError(f"config: BANTER_SHARD_COUNT must be a whole number, like 4 (got {count!r})")
+        values["discord.shard_count"] = _check("discord.shard_count", int(count))
+    ids = environ.get("BANTER_SHARD_IDS", "").strip()
+    if ids:
+        parsed = parse_ids(ids)
+        if parsed is None:
+            raise ConfigError(f"config: BANTER_SHARD_IDS must be shard numbers separated by commas, like 0,1 "
+                              f"(got {ids!r})")
+        values["discord.shard_ids"] = parsed
 
 
 def _resolve(path: Path, base: Path) -> Path:

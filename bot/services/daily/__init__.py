@@ -35,6 +35,7 @@ from bot.services.daily.delivery import (
 from bot.services.daily.scheduler import Scheduler
 from bot.services.daily.setup import KIND_CHOICES, Configured, DailySetup, DailyStatus, Preview
 from bot.services.picker import PickService
+from bot.sharding import Shards
 from bot.storage import Storage
 
 __all__ = [
@@ -47,12 +48,14 @@ class DailyService:
     """The daily posts' parts, built around one another: ``setup`` for the commands, ``scheduler``
     to start, ``delivery`` for post-now."""
 
-    def __init__(self, storage: Storage, picker: PickService, clock: Clock, *, catch_up_minutes: int) -> None:
+    def __init__(self, storage: Storage, picker: PickService, clock: Clock, *, catch_up_minutes: int,
+                 shards: Shards | None = None) -> None:
         catch_up = timedelta(minutes=catch_up_minutes)
         self.clock = clock
         self.setup = DailySetup(storage, picker, clock, wake=self._wake)
         self.delivery = Delivery(storage, picker, clock, self.setup, catch_up=catch_up, wake=self._wake)
-        self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up)
+        self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up,
+                                   shards=shards)
 
     def _wake(self) -> None:
         """A schedule changed, or a post was made by hand: the scheduler reads the schedules again."""
