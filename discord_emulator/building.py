@@ -30,10 +30,13 @@ class WorldBuilding:
         self.world.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: UserLike | None = None) -> Guild:
+    def add_guild(self, name: str, *, owner: UserLike | None = None, shard: tuple[int, int] | None = None) -> Guild:
+        """A guild the bot is in. Guild ids take a millisecond each, so guilds made one after
+        another spread over the shards (``(id >> 22) % count``); ``shard=(id, count)`` puts this
+        one on that shard."""
         world = self.world
         owner_user = user_of(owner) if owner is not None else world.owner
-        guild = Guild(id=world.snowflakes.next(), name=name, owner_id=owner_user.id)
+        guild = Guild(id=world.snowflakes.next_spread(shard), name=name, owner_id=owner_user.id)
         guild.roles[guild.id] = Role(
             id=guild.id, guild_id=guild.id, name="@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS
         )
