@@ -51,6 +51,13 @@ class BanterBot(commands.AutoShardedBot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
+            # What is kept per server is what the guilds intent brings (channels, roles, the bot's
+            # own member): no members (nothing needs them: interactions carry the member), no
+            # message cache (Banter reads no messages from it), and, without the expressions
+            # intent, no emojis or stickers. docs/scale.md has the figures.
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
             # Content written by members must never ping @everyone, roles or users.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,

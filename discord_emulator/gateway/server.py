@@ -10,6 +10,7 @@ back here (at a distinct path, so tests can tell resumes apart).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -44,6 +45,9 @@ from .connection import (
 )
 
 log = logging.getLogger(__name__)
+
+# IDENTIFY builds this many GUILD_CREATEs before letting the writer send them.
+GUILD_CREATE_BATCH = 100
 
 
 class Gateway:
@@ -241,6 +245,10 @@ class Gateway:
         for i, guild in enumerate(guilds):
             payload = self.payloads.guild_create(guild, with_members=with_members)
             self.send_event(session, "GUILD_CREATE", payload, on_sent=mark_ready if i == len(guilds) - 1 else None)
+            if i % GUILD_CREATE_BATCH == GUILD_CREATE_BATCH - 1:
+                # Thousands of guilds: let the writer send what is ready while the rest are built,
+                # so the bot parses them meanwhile, as it would from Discord's stream.
+                await asyncio.sleep(0)
         world.changed()
 
     @staticmethod
