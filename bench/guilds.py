@@ -6,7 +6,9 @@ categories, eight text channels, six roles, a few members, twenty custom emojis)
 process of its own, in alternating order, so that what is measured is that bot alone:
 
 * **start-up**: seconds from launching the process (interpreter, imports, Banter's database and
-  packs, login, the gateway) until the last server's GUILD_CREATE has been taken into the cache;
+  packs, login, the gateway) until the last server's GUILD_CREATE has been taken into the cache,
+  on the wall clock and in the process's CPU time (which a machine busy with other work disturbs
+  far less); and per server, (start-up at N - start-up at 1) / (N - 1);
 * **RSS**: resident memory once ready, after a full collection and ``malloc_trim`` (so freed
   memory the allocator still holds is not counted); the peak (VmHWM) is printed beside it;
 * **per server**: (RSS at N servers - RSS at 1 server) / (N - 1), and its ratio to the bare bot's.
@@ -119,7 +121,7 @@ async def run_bot(kind: str, port: int, guilds: int, database: Path, trace: bool
             nonlocal seen
             seen += 1
             if seen == guilds and not all_ready.done():
-                all_ready.set_result(time.time())
+                all_ready.set_result((time.time(), time.process_time()))
 
         def dispatch(event: str, /, *args: Any, **kwargs: Any) -> None:
             original(event, *args, **kwargs)
@@ -129,11 +131,12 @@ async def run_bot(kind: str, port: int, guilds: int, database: Path, trace: bool
         client.dispatch = dispatch  # type: ignore[method-assign]
 
     async def measured(client: discord.Client) -> dict[str, Any]:
-        ready_at = await all_ready
+        ready_at, cpu = await all_ready
         await client.wait_until_ready()
         settle_memory()
         rss, peak = rss_kib()
-        report: dict[str, Any] = {"ready_at": ready_at, "rss": rss, "peak": peak, "guilds": len(client.guilds)}
+        report: dict[str, Any] = {"ready_at": ready_at, "cpu": cpu, "rss": rss, "peak": peak,
+                                  "guilds": len(client.guilds)}
         if trace:
             after = tracemalloc.take_snapshot()
             report["top"] = [(str(s.traceback), s.size_diff, s.count_diff)
@@ -225,6 +228,7 @@ def prepare_database(database: Path) -> None:
 
 def main(sizes: list[int], trace: bool, emojis: int) -> None:
     results: dict[tuple[str, int], dict[str, Any]] = {}
+    traced: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="banter-guilds-") as tmp:
         database = Path(tmp) / "bench.db"
         prepare_database(database)
@@ -244,17 +248,28 @@ def main(sizes: list[int], trace: bool, emojis: int) -> None:
                 emulator.stdin.close()
                 emulator.wait(timeout=60)
     print()
-    print(f"{'servers':>8} {'bot':8}{'start-up s':>11}{'ratio':>7}{'RSS MiB':>9}{'peak MiB':>10}"
-          f"{'KiB/server':>11}{'ratio':>7}")
+    print(f"{'':15}{'start-up (wall)':>22}{'start-up (CPU)':>22}{'memory':>30}")
+    print(f"{'servers':>8} {'bot':7}{'s':>7}{'ratio':>6}{'ms/srv':>7}{'ratio':>6}{'s':>7}{'ratio':>6}{'ms/srv':>7}"
+          f"{'ratio':>6}{'RSS MiB':>9}{'peak':>7}{'KiB/srv':>8}{'ratio':>6}")
+
+    def per_server(kind: str, size: int, key: str) -> float:
+        return float(results[kind, size][key] - results[kind, 1][key]) / (size - 1)
+
     for size in [1, *sizes]:
         for kind in ("bare", "banter"):
             got, bare = results[kind, size], results["bare", size]
-            line = f"{size:>8} {kind:8}{got['startup']:11.2f}{got['startup'] / bare['startup']:7.2f}"
-            line += f"{got['rss'] / 1024:9.1f}{got['peak'] / 1024:10.1f}"
+            line = f"{size:>8} {kind:7}"
+            for key, scale in (("startup", 1000), ("cpu", 1000)):
+                line += f"{got[key]:7.2f}{got[key] / bare[key]:6.2f}"
+                if size > 1:
+                    per, bare_per = per_server(kind, size, key), per_server("bare", size, key)
+                    line += f"{per * scale:7.2f}{per / bare_per:6.2f}"
+                else:
+                    line += " " * 13
+            line += f"{got['rss'] / 1024:9.1f}{got['peak'] / 1024:7.1f}"
             if size > 1:
-                per = (got["rss"] - results[kind, 1]["rss"]) / (size - 1)
-                bare_per = (bare["rss"] - results["bare", 1]["rss"]) / (size - 1)
-                line += f"{per:11.2f}{per / bare_per:7.2f}"
+                per, bare_per = per_server(kind, size, "rss"), per_server("bare", size, "rss")
+                line += f"{per:8.2f}{per / bare_per:6.2f}"
             print(line)
     print(f"each server: {CATEGORIES} categories, {CHANNELS} text channels, {ROLES} roles besides @everyone and "
           f"the bot's, {MEMBERS} members, {emojis} custom emojis")

@@ -203,3 +203,27 @@ async def test_a_plain_client_is_refused_where_sharding_is_required() -> None:
                 pass
         assert isinstance(info.value.__cause__, discord.ConnectionClosed)
         assert info.value.__cause__.code == 4011
+
+
+async def test_hundreds_of_guilds_with_their_emojis_arrive_in_full() -> None:
+    # More guilds than one batch of GUILD_CREATEs: the rest are built while the first are sent.
+    async with sandbox(strict_spec=True) as sb:
+        emu = sb.emu
+        for n in range(249):
+            guild = emu.add_guild(f"g{n}")
+            emu.add_text_channel(guild, "general")
+            emu.add_emoji(guild, f"wave{n}")
+            emu.add_emoji(guild, "dance", animated=True)
+
+        def make() -> discord.Client:
+            return discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.01)
+
+        async with running_bot(emu, make, timeout=30) as client:
+            assert len(client.guilds) == 250
+            session = emu.gateway.live_sessions()[0]
+            kinds = [json.loads(text)["t"] for _, text in session.events]
+            assert kinds[0] == "READY" and kinds[1:] == ["GUILD_CREATE"] * 250
+            last = list(emu.guilds.values())[-1]
+            cached = client.get_guild(last.id)
+            assert cached is not None and [e.name for e in cached.emojis] == ["wave248", "dance"]
+            assert [e.animated for e in cached.emojis] == [False, True]
