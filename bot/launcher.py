@@ -110,15 +110,19 @@ async def start(bot: discord.Client, token: str, timeout: float) -> None:  # noq
     process without a word; ending it instead lets a service manager restart it.
 
     The login includes ``setup_hook`` (loading the extensions and, when they changed, the command
-    sync): Discord answers those requests too, or nothing works.
+    sync): Discord answers those requests too, or nothing works. READY here is the gateway's first
+    (discord.py's ``connect`` event), not the bot being ready in every server: a bot in thousands of
+    servers, or with many shards logged in five seconds apart, takes longer than any such deadline
+    to have them all, and is plainly reachable once the first READY has come.
     """
     try:
         await asyncio.wait_for(bot.login(token), timeout)
     except TimeoutError:
         raise DiscordUnreachable(f"Discord did not answer the login within {timeout:g} s: check this machine's "
                           "network (discord.connect_timeout sets the wait).") from None
+    # Listening before connecting, so the first READY cannot come before the listener.
+    ready = asyncio.ensure_future(bot.wait_for("connect"))
     connection = asyncio.create_task(bot.connect(), name="discord-connection")
-    ready = asyncio.create_task(bot.wait_until_ready(), name="discord-ready")
     try:
         await asyncio.wait({connection, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if not ready.done() and not connection.done():
