@@ -61,11 +61,6 @@ class BanterBot(commands.AutoShardedBot):
         discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
-        shards = core.config.shards
-        if shards.count is not None:
-            options.setdefault("shard_count", shards.count)
-        if shards.ids is not None:
-            options.setdefault("shard_ids", list(shards.ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,

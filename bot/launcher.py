@@ -87,7 +87,7 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
             from web.server import start_site
 
             site = await start_site(core.catalog, config.web)
-        async with BanterBot(core, **bot_options) as bot:
+        async with BanterBot(core, **shard_options(config), **bot_options) as bot:
             if started is not None:
                 started(bot)
             try:
@@ -101,6 +101,17 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
         if site is not None:
             await site.stop()
         await core.close()
+
+
+def shard_options(config: Config) -> dict[str, Any]:
+    """The bot's shards (``discord.shard_count``, ``discord.shard_ids``); none given: all of them,
+    as many as Discord says."""
+    options: dict[str, Any] = {}
+    if config.shards.count is not None:
+        options["shard_count"] = config.shards.count
+    if config.shards.ids is not None:
+        options["shard_ids"] = list(config.shards.ids)
+    return options
 
 
 async def start(bot: discord.Client, token: str, timeout: float) -> None:  # noqa: ASYNC109 - two deadlines
