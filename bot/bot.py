@@ -35,7 +35,29 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 
-class BanterBot(commands.Bot):
+# Discord's channel type for categories (discord.ChannelType.category).
+CATEGORY = 4
+
+
+def lean_guild(data: dict[str, Any]) -> dict[str, Any]:
+    """A GUILD_CREATE payload without what Banter never reads, before discord.py caches it:
+    categories (a channel's permissions come from its own overwrites, and Banter neither lists
+    channels nor posts in a category) and channels' topics. In 10,000 servers that is a tenth of
+    the memory discord.py keeps per server (bench/guilds.py)."""
+    channels = data.get("channels")
+    if channels:
+        kept = [channel for channel in channels if channel.get("type") != CATEGORY]
+        for channel in kept:
+            channel.pop("topic", None)
+        data["channels"] = kept
+    return data
+
+
+class BanterBot(commands.AutoShardedBot):
+    """Sharded from the start: by default one process runs every shard and Discord picks how many
+    (which it requires from 2,500 servers on); ``discord.shard_count`` and ``discord.shard_ids``
+    make this process one cluster of a larger bot (see docs/scale.md)."""
+
     def __init__(self, core: Core, **options: Any) -> None:
         # Banter has no voice features: discord.py's warnings about voice libraries would only
         # worry whoever reads the start-up log.
@@ -46,12 +68,24 @@ class BanterBot(commands.Bot):
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
+            # What is kept per server is what the guilds intent brings (channels, roles, the bot's
+            # own member): no members (nothing needs them: interactions carry the member), no
+            # message cache (Banter reads no messages from it), and, without the expressions
+            # intent, no emojis or stickers. docs/scale.md has the figures.
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
             # Content written by members must never ping @everyone, roles or users.
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             **options,
         )
         self.core = core
+        # discord.py builds its cache from the payloads its parsers receive; no option of its own
+        # leaves out what the guilds intent brings, so the one parser is wrapped.
+        parsers = self._connection.parsers
+        parse_guild_create = parsers["GUILD_CREATE"]
+        parsers["GUILD_CREATE"] = lambda data: parse_guild_create(lean_guild(data))
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
@@ -84,4 +118,5 @@ class BanterBot(commands.Bot):
         return True
 
     async def on_ready(self) -> None:
-        log.info("connected as %s in %d servers", self.user, len(self.guilds))
+        log.info("connected as %s in %d servers on %d of %s shard(s)", self.user, len(self.guilds),
+                 len(self.shards), self.shard_count)

@@ -19,6 +19,7 @@ import yaml
 
 from bot.errors import ConfigError
 from bot.models import FLAGS
+from bot.sharding import Shards, parse_ids, shards_problem
 from bot.yaml_errors import yaml_problem
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -83,6 +84,10 @@ def _web_address(value: str) -> str | None:
 
 def _secret(value: str) -> str | None:
     return None if len(value.strip()) >= 32 else "must be at least 32 characters (e.g. from `openssl rand -hex 32`)"
+def _shard_ids(value: list[Any]) -> str | None:
+    if all(isinstance(item, int) and not isinstance(item, bool) and item >= 0 for item in value):
+        return None
+    return "must be a list of shard numbers (0 or more), like [0, 1]"
 
 
 def _flag_names(value: list[Any]) -> str | None:
@@ -96,6 +101,8 @@ SCHEMA: dict[str, Key] = {
     "discord.token": Key(str, None, _non_empty, nullable=True),
     "discord.dev_guild_id": Key(int, None, _snowflake, nullable=True),
     "discord.connect_timeout": Key((int, float), 60, _seconds),
+    "discord.shard_count": Key(int, None, _positive, nullable=True),
+    "discord.shard_ids": Key(list, None, _shard_ids, nullable=True),
     "logging.level": Key(str, "INFO", _log_level),
     "daily.catch_up_minutes": Key(int, 360, _non_negative),
     "reports.hide_after": Key(int, 3, _positive),
@@ -168,6 +175,8 @@ class Config:
     # After how many days pick history, and report cases a moderator settled, are forgotten.
     history_days: int = 180
     reports_days: int = 90
+    # The shards this process runs (``discord.shard_count``, ``discord.shard_ids``): all by default.
+    shards: Shards = field(default_factory=Shards)
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -259,6 +268,10 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
                 values[key] = _check(key, secret.strip())
             except ConfigError as exc:
                 raise ConfigError(str(exc).replace(f"config: {key}", f"config: {variable} (for {key})")) from None
+    _shards_from_environment(values, environ)
+    shard_ids = values["discord.shard_ids"]
+    if (problem := shards_problem(values["discord.shard_count"], shard_ids)) is not None:
+        raise ConfigError(f"config: {problem}")
 
     db_path = Path(values["database.path"]).expanduser()
     if path is not None and not db_path.is_absolute():
@@ -295,6 +308,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         cooldown_exempt_moderators=values["cooldowns.exempt_moderators"],
         history_days=values["privacy.history_days"],
         reports_days=values["privacy.reports_days"],
+        shards=Shards(values["discord.shard_count"], tuple(shard_ids) if shard_ids is not None else None),
     )
 
 
@@ -310,6 +324,23 @@ def _dashboard(values: Mapping[str, Any]) -> DashboardConfig | None:
                           f"{' and '.join(SECRET_ENV.values())})")
     return DashboardConfig(values["web.oauth.client_id"], values["web.oauth.client_secret"].strip(),
                            values["web.session_secret"].strip(), values["web.oauth.discord_url"].rstrip("/"))
+
+
+def _shards_from_environment(values: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """``BANTER_SHARD_COUNT`` and ``BANTER_SHARD_IDS`` (``0,1``) win over the file, as the token does:
+    one config file can serve every cluster, each started with its own shard ids."""
+    count = environ.get("BANTER_SHARD_COUNT", "").strip()
+    if count:
+        if not count.isdigit():
+            raise ConfigError(f"config: BANTER_SHARD_COUNT must be a whole number, like 4 (got {count!r})")
+        values["discord.shard_count"] = _check("discord.shard_count", int(count))
+    ids = environ.get("BANTER_SHARD_IDS", "").strip()
+    if ids:
+        parsed = parse_ids(ids)
+        if parsed is None:
+            raise ConfigError(f"config: BANTER_SHARD_IDS must be shard numbers separated by commas, like 0,1 "
+                              f"(got {ids!r})")
+        values["discord.shard_ids"] = parsed
 
 
 def _resolve(path: Path, base: Path) -> Path:

@@ -81,7 +81,7 @@ class Core:
                 votes=VoteService(storage, clock),
                 moods=moods,
                 daily=DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes,
-                                   remind_after_hours=config.review_remind_after_hours),
+                                   remind_after_hours=config.review_remind_after_hours, shards=config.shards),
                 moderation=moderation,
                 mood_corrections=MoodCorrections(moderation.access, moods),
                 bot_link=BotLink(moderation.access),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -74,6 +75,11 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
                bot_options: dict[str, Any]) -> None:
     core = await Core.open(config, clock=clock)
     site = None
+    # What the core built (the content, the mood reader's model: tens of thousands of objects) lives
+    # as long as the bot. Frozen, it is left out of the collector's full passes, which otherwise
+    # walk it again and again while thousands of servers' GUILD_CREATEs are parsed (bench/guilds.py).
+    gc.collect()
+    gc.freeze()
     try:
         if config.web.enabled:
             # The public site is an edge of its own on the same core; it starts first, so a
@@ -81,7 +87,7 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
             from web.server import dashboard_parts, start_site
 
             site = await start_site(core.catalog, config.web, dashboard=dashboard_parts(core))
-        async with BanterBot(core, **bot_options) as bot:
+        async with BanterBot(core, **shard_options(config), **bot_options) as bot:
             if started is not None:
                 started(bot)
             try:
@@ -91,9 +97,21 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
             except (aiohttp.ClientConnectionError, OSError) as exc:
                 raise DiscordUnreachable(f"Could not reach Discord ({exc}): check this machine's network.") from None
     finally:
+        gc.unfreeze()  # collectable again once the bot stops (tests run many bots in one process)
         if site is not None:
             await site.stop()
         await core.close()
+
+
+def shard_options(config: Config) -> dict[str, Any]:
+    """The bot's shards (``discord.shard_count``, ``discord.shard_ids``); none given: all of them,
+    as many as Discord says."""
+    options: dict[str, Any] = {}
+    if config.shards.count is not None:
+        options["shard_count"] = config.shards.count
+    if config.shards.ids is not None:
+        options["shard_ids"] = list(config.shards.ids)
+    return options
 
 
 async def start(bot: discord.Client, token: str, timeout: float) -> None:  # noqa: ASYNC109 - two deadlines
@@ -103,15 +121,19 @@ async def start(bot: discord.Client, token: str, timeout: float) -> None:  # noq
     process without a word; ending it instead lets a service manager restart it.
 
     The login includes ``setup_hook`` (loading the extensions and, when they changed, the command
-    sync): Discord answers those requests too, or nothing works.
+    sync): Discord answers those requests too, or nothing works. READY here is the gateway's first
+    (discord.py's ``connect`` event), not the bot being ready in every server: a bot in thousands of
+    servers, or with many shards logged in five seconds apart, takes longer than any such deadline
+    to have them all, and is plainly reachable once the first READY has come.
     """
     try:
         await asyncio.wait_for(bot.login(token), timeout)
     except TimeoutError:
         raise DiscordUnreachable(f"Discord did not answer the login within {timeout:g} s: check this machine's "
                           "network (discord.connect_timeout sets the wait).") from None
+    # Listening before connecting, so the first READY cannot come before the listener.
+    ready = asyncio.ensure_future(bot.wait_for("connect"))
     connection = asyncio.create_task(bot.connect(), name="discord-connection")
-    ready = asyncio.create_task(bot.wait_until_ready(), name="discord-ready")
     try:
         await asyncio.wait({connection, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if not ready.done() and not connection.done():

@@ -25,7 +25,7 @@ from .emulator import DiscordEmulator
 from .errors import InvocationError, SandboxTimeout
 from .flags import ChannelType, Intents, MessageFlags, Permissions
 from .interactions import EmulatedInteraction, InteractionResponse, Modal, ModalField
-from .models import AppCommand, Channel, Guild, Member, Message, Overwrite, Role, User
+from .models import AppCommand, Channel, Emoji, Guild, Member, Message, Overwrite, Role, User
 from .openapi import SpecViolation, default_spec_path
 from .traffic import Fault, RequestRecord
 
@@ -36,6 +36,7 @@ __all__ = [
     "Channel",
     "ChannelType",
     "DiscordEmulator",
+    "Emoji",
     "EmulatedInteraction",
     "Fault",
     "Guild",

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from .events import Events
 from .flags import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, ChannelType
-from .models import Channel, Guild, Member, Overwrite, Role, User, UserLike, user_of
+from .models import Channel, Emoji, Guild, Member, Overwrite, Role, User, UserLike, user_of
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -30,10 +30,13 @@ class WorldBuilding:
         self.world.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: UserLike | None = None) -> Guild:
+    def add_guild(self, name: str, *, owner: UserLike | None = None, shard: tuple[int, int] | None = None) -> Guild:
+        """A guild the bot is in. Guild ids take a millisecond each, so guilds made one after
+        another spread over the shards (``(id >> 22) % count``); ``shard=(id, count)`` puts this
+        one on that shard."""
         world = self.world
         owner_user = user_of(owner) if owner is not None else world.owner
-        guild = Guild(id=world.snowflakes.next(), name=name, owner_id=owner_user.id)
+        guild = Guild(id=world.snowflakes.next_spread(shard), name=name, owner_id=owner_user.id)
         guild.roles[guild.id] = Role(
             id=guild.id, guild_id=guild.id, name="@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS
         )
@@ -52,6 +55,12 @@ class WorldBuilding:
         guild.members[world.bot_user.id] = Member(user=world.bot_user, guild_id=guild.id, roles=[bot_role.id])
         self.events.guild_joined(guild)
         return guild
+
+    def add_emoji(self, guild: Guild, name: str, *, animated: bool = False) -> Emoji:
+        """A custom emoji in ``guild``: in its GUILD_CREATE from then on (no update event is sent)."""
+        emoji = Emoji(id=self.world.snowflakes.next(), name=name, animated=animated)
+        guild.emojis[emoji.id] = emoji
+        return emoji
 
     def add_text_channel(
         self,

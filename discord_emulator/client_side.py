@@ -85,8 +85,8 @@ class ClientSide:
         """Record the interaction and send INTERACTION_CREATE to the newest session covering it."""
         world = self.world
         guild = world.guild_of(channel)
-        if not self.gateway.live_sessions(guild.id if guild else None):
-            raise InvocationError("no bot session is connected to receive the interaction")
+        if not self.gateway.sessions_covering(guild.id if guild else None):
+            raise InvocationError(f"no bot session is connected to receive the interaction{self._shard_hint(guild)}")
         member = guild.members.get(user.id) if guild is not None else None
         ix = EmulatedInteraction(
             world.changes,
@@ -128,6 +128,13 @@ class ClientSide:
         log.debug("interaction %s dispatched to %d session(s)", ix.describe(), sent)
         world.changed()
         return ix
+
+    def _shard_hint(self, guild: Guild | None) -> str:
+        """Which shard the guild is on, when the bot's sessions are sharded (none of them is its)."""
+        counts = {s.shard[1] for s in self.gateway.live_sessions()}
+        if guild is None or counts in (set(), {1}):
+            return ""
+        return ", ".join(f" (the guild is on shard {(guild.id >> 22) % n} of {n})" for n in sorted(counts))
 
     def _where(self, guild: Guild | None, member: Member | None, channel: Channel, user: User) -> dict[str, Any]:
         """The guild or DM part of an interaction payload, with both sides' permissions."""

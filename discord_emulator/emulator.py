@@ -52,7 +52,10 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
     ``spec_path`` is Discord's OpenAPI JSON: the default ``"auto"`` uses the shared copy when it
     exists (see :func:`discord_emulator.openapi.default_spec_path`), ``None`` disables validation.
     ``clock`` is what the interaction deadlines (3 s, 15 min) are measured on; :meth:`advance`
-    moves it forward without sleeping.
+    moves it forward without sleeping. ``shard_count`` is what GET /gateway/bot recommends (by
+    default one shard per 1,000 guilds); with ``require_sharding`` an IDENTIFY without ``shard``
+    is closed with 4011, as it is whatever this says when a shard would hold more than
+    ``max_guilds_per_shard`` guilds.
     """
 
     def __init__(
@@ -68,6 +71,9 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
         interaction_deadline: float = 3.0,
         token_lifetime: float = 15 * 60.0,
         nonce_window: float = 5 * 60.0,
+        shard_count: int | None = None,
+        require_sharding: bool = False,
+        max_guilds_per_shard: int = 2500,
     ) -> None:
         self.settings = Settings(
             token=token,
@@ -77,6 +83,9 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
             interaction_deadline=interaction_deadline,
             token_lifetime=token_lifetime,
             nonce_window=nonce_window,
+            shard_count=shard_count,
+            require_sharding=require_sharding,
+            max_guilds_per_shard=max_guilds_per_shard,
         )
         self.world = World(self.settings, clock, bot_name)
         resolved_spec = default_spec_path() if spec_path == _AUTO else spec_path

@@ -32,7 +32,7 @@ class Events:
 
     def guild_joined(self, guild: Guild) -> None:
         """The bot "joins" a guild while connected: each session covering it gets GUILD_CREATE."""
-        for session in self.gateway.live_sessions(guild.id):
+        for session in self.gateway.sessions_covering(guild.id):
             with_members = bool(session.intents & Intents.GUILD_MEMBERS)
             payload = self.payloads.guild_create(guild, with_members=with_members)
             self.gateway.send_event(session, "GUILD_CREATE", payload)

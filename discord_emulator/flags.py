@@ -25,6 +25,21 @@ class SnowflakeFactory:
         self._last = value
         return value
 
+    def next_spread(self, shard: tuple[int, int] | None = None) -> int:
+        """An id in a millisecond of its own, for guilds: a guild's shard is its id's millisecond
+        modulo the shard count, so ids made in one burst (which :meth:`next` puts in one
+        millisecond) would all land on one shard. Consecutive calls take consecutive milliseconds
+        (or later ones), which go round every shard in turn; ``shard=(id, count)`` takes the next
+        millisecond that falls on that shard."""
+        ms = max(int(time.time() * 1000) - DISCORD_EPOCH_MS, (self._last >> 22) + 1)
+        if shard is not None:
+            shard_id, count = shard
+            if not 0 <= shard_id < count:
+                raise ValueError(f"shard {shard_id} is not one of {count} shard(s)")
+            ms += (shard_id - ms) % count
+        self._last = ms << 22 | self._low
+        return self._last
+
 
 def snowflake_time(snowflake: int) -> datetime:
     return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)

@@ -33,6 +33,15 @@ class User:
 
 
 @dataclass(eq=False)
+class Emoji:
+    """A guild's custom emoji (GUILD_CREATE carries them all)."""
+
+    id: int
+    name: str
+    animated: bool = False
+
+
+@dataclass(eq=False)
 class Role:
     id: int
     guild_id: int
@@ -158,6 +167,7 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    emojis: dict[int, Emoji] = field(default_factory=dict)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property

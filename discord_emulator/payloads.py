@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .flags import ChannelType, MessageFlags, iso
-from .models import AppCommand, Channel, Guild, Member, Message, Overwrite, Role, User
+from .models import AppCommand, Channel, Emoji, Guild, Member, Message, Overwrite, Role, User
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,11 @@ def user_pii(u: User) -> dict[str, Any]:
     data = user(u)
     data.update({"mfa_enabled": False, "locale": u.locale, "verified": True, "email": None, "premium_type": 0})
     return data
+
+
+def emoji(e: Emoji) -> dict[str, Any]:
+    return {"id": str(e.id), "name": e.name, "roles": [], "require_colons": True, "managed": False,
+            "animated": e.animated, "available": True}
 
 
 def role(r: Role) -> dict[str, Any]:
@@ -216,7 +221,7 @@ class Payloads:
             "premium_progress_bar_enabled": False,
             "nsfw": False,
             "nsfw_level": 0,
-            "emojis": [],
+            "emojis": [emoji(e) for e in g.emojis.values()],
             "stickers": [],
             "incidents_data": None,
             "approximate_member_count": len(g.members),

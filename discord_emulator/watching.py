@@ -80,12 +80,13 @@ class Watching:
 
         client.dispatch = dispatch
 
-    async def wait_until_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - the test API takes explicit timeouts
-        """Until a bot session has identified and been sent READY and every GUILD_CREATE."""
+    async def wait_until_connected(self, timeout: float = 5.0, *, sessions: int = 1) -> None:  # noqa: ASYNC109 - the test API takes explicit timeouts
+        """Until ``sessions`` bot sessions (one per shard) have identified and been sent READY and
+        every GUILD_CREATE."""
         await self.wait_for(
-            lambda: any(s.ready and s.connection is not None for s in self.gateway.live_sessions()),
+            lambda: sum(s.ready and s.connection is not None for s in self.gateway.live_sessions()) >= sessions,
             timeout=timeout,
-            what="the bot to connect to the gateway",
+            what="the bot to connect to the gateway" if sessions == 1 else f"{sessions} gateway sessions",
         )
 
     async def wait_until_resumed(self, count: int = 1, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - the test API takes explicit timeouts

@@ -33,6 +33,14 @@ class Settings:
     interaction_deadline: float = 3.0  # for the first answer to an interaction
     token_lifetime: float = 15 * 60.0  # of an interaction's webhook token
     nonce_window: float = 5 * 60.0  # for enforce_nonce
+    # Sharding: what GET /gateway/bot recommends (None: one shard per 1,000 guilds, as Discord
+    # roughly does); whether IDENTIFY must name a shard (else close 4011, as Discord does for a bot
+    # in 2,500 guilds or more, which is also refused here whatever this says).
+    shard_count: int | None = None
+    require_sharding: bool = False
+    max_guilds_per_shard: int = 2500
+    session_start_total: int = 1000  # IDENTIFYs allowed a day (session_start_limit)
+    max_concurrency: int = 1  # IDENTIFYs at once (session_start_limit.max_concurrency)
 
     @property
     def url(self) -> str:
@@ -72,6 +80,13 @@ class World:
         self.interactions: dict[int, EmulatedInteraction] = {}
         self.interactions_by_token: dict[str, EmulatedInteraction] = {}
         self.oauth = OAuth(self.application_id, self.now)
+        self.session_starts = 0  # IDENTIFYs accepted, counted against session_start_limit
+
+    def recommended_shards(self) -> int:
+        """The shard count GET /gateway/bot answers."""
+        if self.settings.shard_count is not None:
+            return self.settings.shard_count
+        return max(1, -(-len(self.guilds) // 1000))
 
     def now(self) -> float:
         return self.clock.now()

@@ -223,3 +223,45 @@ def test_unknown_keys_inside_web_oauth_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, "web:\n  oauth:\n    discord_url: ftp://x\n"), environ={})
     assert "web.oauth.discord_url must be an http:// or https:// address" in str(caught.value)
+def test_shards_default_to_all_of_them(tmp_path: Path) -> None:
+    config = load_config(None, environ={})
+    assert config.shards.count is None and config.shards.ids is None
+    assert not config.shards.is_cluster
+    assert config.shards.owns(2**40)
+
+
+def test_shards_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "discord:\n  shard_count: 4\n  shard_ids: [0, 2]\n")
+    from_file = load_config(path, environ={})
+    assert (from_file.shards.count, from_file.shards.ids) == (4, (0, 2))
+    assert from_file.shards.is_cluster
+    # The environment wins, so one file serves every cluster.
+    from_env = load_config(path, environ={"BANTER_SHARD_IDS": "1,3"})
+    assert (from_env.shards.count, from_env.shards.ids) == (4, (1, 3))
+    only_env = load_config(None, environ={"BANTER_SHARD_COUNT": "2", "BANTER_SHARD_IDS": " 1 "})
+    assert (only_env.shards.count, only_env.shards.ids) == (2, (1,))
+    # A server is on shard (id >> 22) % count.
+    assert only_env.shards.owns(5 << 22) and not only_env.shards.owns(4 << 22)
+
+
+@pytest.mark.parametrize(
+    ("text", "environ", "message"),
+    [
+        ("discord:\n  shard_ids: [0]\n", {}, "discord.shard_ids needs discord.shard_count too"),
+        ("discord:\n  shard_count: 2\n  shard_ids: [0, 2]\n", {}, "from 0 to 1 with discord.shard_count 2 (got 2)"),
+        ("discord:\n  shard_count: 3\n  shard_ids: [1, 1]\n", {}, "lists shard 1 more than once"),
+        ("discord:\n  shard_count: 3\n  shard_ids: []\n", {}, "must list at least one shard"),
+        ("discord:\n  shard_count: 0\n", {}, "discord.shard_count must be greater than 0"),
+        ("discord:\n  shard_count: 2\n  shard_ids: [a]\n", {}, "discord.shard_ids must be a list of shard numbers"),
+        ("discord:\n  shard_ids: 1\n", {}, "discord.shard_ids must be a list"),
+        ("", {"BANTER_SHARD_COUNT": "two"}, "BANTER_SHARD_COUNT must be a whole number"),
+        ("", {"BANTER_SHARD_COUNT": "2", "BANTER_SHARD_IDS": "0;1"}, "BANTER_SHARD_IDS must be shard numbers"),
+        ("", {"BANTER_SHARD_IDS": "0"}, "discord.shard_ids needs discord.shard_count too"),
+        ("", {"BANTER_SHARD_COUNT": "2", "BANTER_SHARD_IDS": "3"}, "must be from 0 to 1"),
+    ],
+)
+def test_bad_shards_are_refused_in_one_line(tmp_path: Path, text: str, environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ=environ)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -44,6 +44,15 @@ EVENT_INTENTS = {
 REPLAY_WINDOW = 2000
 
 
+def covers(shard: tuple[int, int], guild_id: int | None) -> bool:
+    """Whether the session of ``shard`` (id, count) gets ``guild_id``'s events: the guild's shard is
+    ``(guild_id >> 22) % count``, and events outside any guild (DMs) go to shard 0, as on Discord."""
+    shard_id, count = shard
+    if guild_id is None:
+        return shard_id == 0
+    return (guild_id >> 22) % count == shard_id
+
+
 @dataclass(eq=False)
 class GatewaySession:
     """What Discord keeps per identified bot session; survives reconnects until invalidated."""
@@ -61,10 +70,7 @@ class GatewaySession:
     resumes: int = 0
 
     def covers(self, guild_id: int | None) -> bool:
-        shard_id, count = self.shard
-        if guild_id is None:
-            return shard_id == 0
-        return (guild_id >> 22) % count == shard_id
+        return covers(self.shard, guild_id)
 
     @property
     def live(self) -> bool:

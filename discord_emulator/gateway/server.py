@@ -10,6 +10,7 @@ back here (at a distinct path, so tests can tell resumes apart).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -40,9 +41,13 @@ from .connection import (
     VOICE_STATE,
     GatewayConnection,
     GatewaySession,
+    covers,
 )
 
 log = logging.getLogger(__name__)
+
+# IDENTIFY builds this many GUILD_CREATEs before letting the writer send them.
+GUILD_CREATE_BATCH = 100
 
 
 class Gateway:
@@ -57,7 +62,12 @@ class Gateway:
 
     # -- public -----------------------------------------------------------------------------
 
-    def live_sessions(self, guild_id: int | None = None) -> list[GatewaySession]:
+    def live_sessions(self) -> list[GatewaySession]:
+        """Every session not invalidated, whatever its shard (connected or waiting for a RESUME)."""
+        return [s for s in self.sessions.values() if s.live]
+
+    def sessions_covering(self, guild_id: int | None) -> list[GatewaySession]:
+        """The live sessions that get ``guild_id``'s events: those of its shard (shard 0 for DMs)."""
         return [s for s in self.sessions.values() if s.live and s.covers(guild_id)]
 
     def dispatch(
@@ -77,7 +87,7 @@ class Gateway:
         (unless the bot wrote it, is mentioned, or it is a DM), exactly as Discord does.
         """
         needed = intent if intent is not None else EVENT_INTENTS.get(event)
-        sessions = self.live_sessions(guild_id)
+        sessions = self.sessions_covering(guild_id)
         if only_latest and sessions:
             sessions = sessions[-1:]
         sent = 0
@@ -188,15 +198,22 @@ class Gateway:
         if intents & PRIVILEGED_INTENTS & ~world.settings.privileged_intents:
             await conn.close(4014, "Disallowed intent(s).")
             return
-        shard = data.get("shard") or [0, 1]
-        session = GatewaySession(
-            session_id=secrets.token_hex(16), intents=intents, shard=(int(shard[0]), int(shard[1]))
-        )
+        shard = self._shard_of(data)
+        if shard is None:
+            await conn.close(4010, "Invalid shard.")
+            return
+        guilds = [g for g in world.guilds.values() if covers(shard, g.id)]
+        settings = world.settings
+        if ("shard" not in data and settings.require_sharding) or len(guilds) > settings.max_guilds_per_shard:
+            log.info("gateway: IDENTIFY as shard %s would hold %d guild(s); sharding required", shard, len(guilds))
+            await conn.close(4011, "Sharding required.")
+            return
+        session = GatewaySession(session_id=secrets.token_hex(16), intents=intents, shard=shard)
         self.sessions[session.session_id] = session
         session.connection = conn
         conn.session = session
         self.identifies += 1
-        guilds = [g for g in world.guilds.values() if session.covers(g.id)]
+        world.session_starts += 1
         ready = {
             "v": 10,
             "user": P.user_pii(world.bot_user),
@@ -228,7 +245,20 @@ class Gateway:
         for i, guild in enumerate(guilds):
             payload = self.payloads.guild_create(guild, with_members=with_members)
             self.send_event(session, "GUILD_CREATE", payload, on_sent=mark_ready if i == len(guilds) - 1 else None)
+            if i % GUILD_CREATE_BATCH == GUILD_CREATE_BATCH - 1:
+                # Thousands of guilds: let the writer send what is ready while the rest are built,
+                # so the bot parses them meanwhile, as it would from Discord's stream.
+                await asyncio.sleep(0)
         world.changed()
+
+    @staticmethod
+    def _shard_of(data: dict[str, Any]) -> tuple[int, int] | None:
+        """IDENTIFY's ``shard: [id, count]`` (``[0, 1]`` when absent), or None when it is not one."""
+        raw = data.get("shard", [0, 1])
+        if not isinstance(raw, list) or len(raw) != 2 or not all(type(n) is int for n in raw):
+            return None
+        shard_id, count = raw
+        return (shard_id, count) if 0 <= shard_id < count else None
 
     async def _resume(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
         world = self.world

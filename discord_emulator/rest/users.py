@@ -32,8 +32,16 @@ class Users(Resource):
         return ok({"url": self.world.settings.gateway_url})
 
     def get_gateway_bot(self, ctx: Ctx) -> Reply:
-        limits = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return ok({"url": self.world.settings.gateway_url, "shards": 1, "session_start_limit": limits})
+        world = self.world
+        total = world.settings.session_start_total
+        limits = {
+            "total": total,
+            "remaining": max(0, total - world.session_starts),
+            "reset_after": 24 * 3600 * 1000,  # milliseconds; the emulator never resets the count
+            "max_concurrency": world.settings.max_concurrency,
+        }
+        return ok({"url": world.settings.gateway_url, "shards": world.recommended_shards(),
+                   "session_start_limit": limits})
 
     def _grant(self, ctx: Ctx, scope: str) -> Grant | None:
         """The member's grant when a Bearer token calls (None for the bot); 403 without ``scope``."""

@@ -46,6 +46,7 @@ from bot.services.daily.setup import (
     ScheduleStatus,
 )
 from bot.services.picker import PickService
+from bot.sharding import Shards
 from bot.storage import Storage
 
 __all__ = [
@@ -78,12 +79,13 @@ class DailyService:
     daily nudge about the review queue."""
 
     def __init__(self, storage: Storage, picker: PickService, clock: Clock, *, catch_up_minutes: int,
-                 remind_after_hours: int = 24) -> None:
+                 remind_after_hours: int = 24, shards: Shards | None = None) -> None:
         catch_up = timedelta(minutes=catch_up_minutes)
         self.clock = clock
         self.setup = DailySetup(storage, picker, clock, wake=self._wake)
         self.delivery = Delivery(storage, picker, clock, self.setup, catch_up=catch_up, wake=self._wake)
-        self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up)
+        self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up,
+                                   shards=shards)
         self.archive = Archive(storage, picker)
         self.reminders = ReviewReminders(storage, clock, self.setup, remind_after=timedelta(hours=remind_after_hours))
 

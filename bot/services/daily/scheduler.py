@@ -10,6 +10,10 @@ second (a restart, ``/daily post-now``) finds the row instead of making another 
 Downtime: an occurrence handled more than ``catch_up`` after its moment is recorded as
 ``missed`` instead of being posted; within the window, only the latest one is posted. Days a
 schedule does not post on (not one of its days, or paused) have no occurrence at all.
+
+Clusters: a process running only some of the bot's shards (:class:`~bot.sharding.Shards`)
+schedules, resumes and posts only for its own shards' servers; the others' schedules are left to
+their clusters. The claim stays the guarantee that a post is made once, whoever runs it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from bot.services.daily.activity import activity_of
 from bot.services.daily.delivery import LATE_GRACE, Delivery, Poster, claim, missed_reason
 from bot.services.daily.setup import DailySetup
 from bot.services.schedule import first_open, moments, next_occurrence, occurrence, parse_time
+from bot.sharding import Shards
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -33,12 +38,17 @@ log = logging.getLogger(__name__)
 MAX_MISSED_DAYS = 14
 # How long the scheduler waits before trying again after an unexpected error (a bug, the database).
 ERROR_PAUSE = timedelta(minutes=1)
+# How far ahead a cluster looks for its own next post. The storage's soonest-due is every
+# cluster's, and another cluster's overdue schedule (that cluster down) must not keep this one
+# awake; so a cluster reads the schedules due within this window and picks its own soonest.
+CLUSTER_LOOKAHEAD = timedelta(hours=1)
 
 
 class Scheduler:
     def __init__(self, storage: Storage, clock: Clock, setup: DailySetup, delivery: Delivery, *,
-                 catch_up: timedelta) -> None:
+                 catch_up: timedelta, shards: Shards | None = None) -> None:
         self.storage = storage
+        self.shards = shards or Shards()
         self.clock = clock
         self.setup = setup
         self.delivery = delivery
@@ -75,7 +85,7 @@ class Scheduler:
             self._wake.clear()
             try:
                 await self.run_due(poster)
-                next_due = await self.storage.daily.earliest_due()
+                next_due = await self.next_due()
             except Exception:
                 log.exception("daily: the scheduler hit an error; trying again shortly")
                 next_due = self.clock.now() + ERROR_PAUSE
@@ -106,22 +116,40 @@ class Scheduler:
         await self.clock.sleep_until(until)
         self.wake()
 
+    async def next_due(self) -> datetime | None:
+        """When this process's next post falls due (None: no schedule of its own)."""
+        if not self.shards.is_cluster:
+            return await self.storage.daily.earliest_due()
+        horizon = self.clock.now() + CLUSTER_LOOKAHEAD
+        for schedule in await self.storage.daily.due_schedules(iso(horizon)):
+            if self.shards.owns(schedule.guild_id):
+                return schedule.next_due
+        return horizon  # nothing of its own within the window: look again then
+
     async def recover(self, poster: Poster) -> None:
-        """Resume posts that were being sent when the bot stopped, and threads not yet opened."""
+        """Resume posts that were being sent when the bot stopped, and threads not yet opened
+        (this process's own servers only: another cluster resumes its own)."""
         by_day: dict[tuple[int, int | None, date], list[int]] = {}
         for post in await self.storage.daily.sending():
+            if not self.shards.owns(post.guild_id):
+                continue
             by_day.setdefault((post.guild_id, post.schedule_id, post.local_date), []).append(post.id)
         for key, post_ids in by_day.items():
             log.info("daily: resuming %d interrupted post(s) for guild %s, schedule %s, %s", len(post_ids), *key)
             self.delivery.spawn(self.delivery.deliver_rows(post_ids, poster))
         since = iso(self.clock.now() - timedelta(days=2))
         for post in await self.storage.daily.threads_pending(since):
+            if not self.shards.owns(post.guild_id):
+                continue
             self.delivery.spawn(self.delivery.open_thread(post.id, poster))
 
     async def run_due(self, poster: Poster) -> None:
-        """Handle every schedule whose next occurrence has come; each server's sending runs on its own."""
+        """Handle every schedule of this process's servers whose next occurrence has come; each
+        server's sending runs on its own."""
         now = self.clock.now()
         for schedule in await self.storage.daily.due_schedules(iso(now)):
+            if not self.shards.owns(schedule.guild_id):
+                continue
             try:
                 await self._take(schedule, now, poster)
             except Exception:
