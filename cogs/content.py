@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.bot import BanterBot
 from bot.clock import parse_iso
 from bot.services.moderation import ActionResult, ItemDetails
+from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FlagName, FormModal, flags_text, hidden_text, post_modlog
 from cogs.ui import item_embed
@@ -46,10 +47,11 @@ def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
     if details.versions:
         last = details.versions[-1]
         by = f" by <@{last.edited_by}>" if last.edited_by else ""
-        embed.add_field(name="Edits", value=f"{len(details.versions)} earlier version(s) kept; "
+        embed.add_field(name="Edits", value=f"{plural(len(details.versions), 'earlier version')} kept; "
                                             f"last edited {_when(last.edited_at)}{by}", inline=False)
     if details.open_reports:
-        embed.add_field(name="Open reports", value=f"{details.open_reports} (see /review)", inline=False)
+        embed.add_field(name="Open reports", value=f"{plural(details.open_reports, 'report')} (see /review)",
+                        inline=False)
     return embed
 
 
@@ -177,7 +179,8 @@ class Content(commands.GroupCog, group_name="content"):
                                          None if which == "all" else int(which))
             count = record.entry.details.get("count")
             await interaction.response.send_message(
-                f"Cleared {count} mood correction(s); this server reads those words afresh.", ephemeral=True)
+                f"Cleared {plural(int(str(count or 0)), 'mood correction')}; this server reads those words afresh.",
+                ephemeral=True)
             await post_modlog(self.bot, interaction.guild_id, record)
             return
         rows = await service.recent(interaction.guild_id, actor_of(interaction))

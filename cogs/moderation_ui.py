@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX
+from bot.wording import plural
 from cogs.render import action_text
 from cogs.ui import guarded, item_embed
 
@@ -80,7 +81,7 @@ class FormModal(discord.ui.Modal):
         for spec in FORMS[kind]:
             default = prefill.get(spec.key) or None
             if default is not None and len(default) > spec.max_length:
-                raise UserError(f"{spec.label} is longer than a form can hold ({len(default)} characters), "
+                raise UserError(f"{spec.label} is longer than a form can hold ({plural(len(default), 'character')}), "
                                 "so it cannot be edited here.")
             field: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
                 label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,

@@ -7,6 +7,7 @@ from typing import Literal
 
 from bot.errors import Code, Codes, Command, Mention, UserError
 from bot.records import ActionRecord
+from bot.wording import plural
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
 SETTING_NAMES = {
@@ -80,7 +81,7 @@ def action_text(record: ActionRecord) -> str:
         case "retire":
             return f"removed {label}{case}: retired, its votes are kept"
         case "hide" if record.actor_id is None:
-            return (f"hid {label} in this server after {details.get('reports')} reports "
+            return (f"hid {label} in this server after {plural(int(str(details.get('reports') or 0)), 'report')} "
                     f"(report case #{entry.case_id} waits in /review)")
         case "hide":
             return f"hid global {label} in this server{case}"
@@ -93,6 +94,7 @@ def action_text(record: ActionRecord) -> str:
         case "settings":
             return _settings_text(record)
         case "clear-mood-corrections":
-            which = "every mood correction" if details.get("all") else f"{details.get('count')} mood correction(s)"
+            count = int(str(details.get("count") or 0))
+            which = "every mood correction" if details.get("all") else plural(count, "mood correction")
             return f"cleared {which} in this server"
     return f"{entry.action} {entry.target}"

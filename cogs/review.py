@@ -20,6 +20,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import FLAGS
 from bot.services.moderation import AlreadyDecided, CaseDetails, Decision, EditConflict
+from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, hidden_text, post_modlog, tell_member
 from cogs.render import error_text
@@ -46,7 +47,7 @@ def case_text(details: CaseDetails) -> str:
         item = details.item
         scope = "global" if item is None or item.guild_id is None else "this server's"
         lines = [f"**Report case #{case.id}** · {scope} {case.kind} #{case.item_id} · "
-                 f"{len(details.reports)} report(s) · {hidden_text(details.hidden)} · {waiting}",
+                 f"{plural(len(details.reports), 'report')} · {hidden_text(details.hidden)} · {waiting}",
                  f"Flags: {flags_text(details.flags)}"
                  + ("" if details.editable else " · global content: Remove hides it in this server")]
         for report in details.reports[:10]:

@@ -12,6 +12,7 @@ from bot.models import Kind
 from bot.records import Case
 from bot.services.moderation.access import Access
 from bot.services.moderation.text import check_duplicate, fingerprint, parse_form
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Suggestions:
 
     def _check_limit(self, made: int) -> None:
         if made >= self.access.daily_limit:
-            raise UserError(f"You have made {made} suggestions in the last 24 hours, as many as a member may "
+            raise UserError(f"You have made {plural(made, 'suggestion')} in the last 24 hours, as many as a member may "
                             "make in a day. Try again tomorrow.")
 
     async def suggest(self, guild_id: int, user_id: int, kind: Kind, form: Mapping[str, str]) -> Case:

@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.models import FLAGS, Body, ContentEntry, JokeBody, Kind, body_from_json
 from bot.services.packs import Problems, parse_entry
 from bot.storage import Storage
+from bot.wording import plural
 
 # Form fields, by kind. The cogs build their modals from these keys.
 JOKE_FORM = ("joke", "punchline", "categories", "flags")
@@ -217,7 +218,7 @@ def check_reason(text: str | None, *, required: bool) -> str | None:
             raise UserError("Give a short reason.")
         return None
     if len(reason) > REASON_MAX:
-        raise UserError(f"The reason has {len(reason)} characters; at most {REASON_MAX}, please.")
+        raise UserError(f"The reason has {plural(len(reason), 'character')}; at most {REASON_MAX}, please.")
     return reason
 
 
