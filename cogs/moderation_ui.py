@@ -4,9 +4,13 @@ telling members about decisions. Not an extension itself."""
 from __future__ import annotations
 
 import logging
+import re
+import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
@@ -14,10 +18,10 @@ from bot.clock import parse_iso
 from bot.errors import UserError
 from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
-from bot.services.moderation import REASON_MAX
+from bot.services.moderation import REASON_MAX, AlreadyDecided, EditConflict
 from bot.wording import plural
-from cogs.render import action_text
-from cogs.ui import guarded, item_embed
+from cogs.render import action_text, error_text
+from cogs.ui import core_of, guarded, item_embed, reply_error
 
 if TYPE_CHECKING:
     from bot.bot import BanterBot
@@ -67,15 +71,39 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
 }
 
 FormHandler = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+RETRY_KEPT = timedelta(seconds=FORM_TIMEOUT)  # what was typed into a refused form is kept this long
+RETRY_MAX = 500  # refused forms kept at most, across every member (the oldest goes first)
+
+
+@dataclass(frozen=True)
+class RefusedForm:
+    """A form that was refused, kept so its member can open it again filled in with what they typed."""
+
+    user_id: int
+    kind: Kind
+    title: str
+    custom_id: str
+    on_done: FormHandler
+    values: dict[str, str]
+    refused_at: datetime
+
+
+# In memory only: a restart forgets them, and the button then says the form has expired.
+REFUSED: OrderedDict[str, RefusedForm] = OrderedDict()
 
 
 class FormModal(discord.ui.Modal):
-    """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key."""
+    """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key.
+
+    A submission refused for bad input is answered with the error and a button that opens the same
+    form again, filled in with what was typed (:class:`RetryButton`).
+    """
 
     def __init__(self, *, kind: Kind, title: str, custom_id: str, on_done: FormHandler,
                  prefill: Mapping[str, str] | None = None) -> None:
         super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
         self._on_done = on_done
+        self.kind = kind
         self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
         prefill = prefill or {}
         for spec in FORMS[kind]:
@@ -93,7 +121,54 @@ class FormModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         values = {key: field.value for key, field in self.inputs.items()}
-        await guarded(interaction, lambda: self._on_done(interaction, values))
+        try:
+            await guarded(interaction, lambda: self._on_done(interaction, values), reraise=UserError)
+        except (AlreadyDecided, EditConflict) as exc:
+            # Not the input's fault: the same form again would be refused again.
+            await reply_error(interaction, error_text(exc))
+        except UserError as exc:
+            await self._refused(interaction, values, exc)
+
+    async def _refused(self, interaction: discord.Interaction, values: dict[str, str], error: UserError) -> None:
+        now = core_of(interaction).clock.now()
+        token = secrets.token_hex(8)
+        REFUSED[token] = RefusedForm(interaction.user.id, self.kind, self.title, self.custom_id or "form",
+                                     self._on_done, values, now)
+        while len(REFUSED) > RETRY_MAX:
+            REFUSED.popitem(last=False)
+        view = discord.ui.View(timeout=None)
+        view.add_item(RetryButton(token))
+        view.stop()  # the dynamic item answers the click, after a restart too
+        await reply_error(interaction, error_text(error), view=view)
+
+
+class RetryButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form-retry:(?P<token>[0-9a-f]{16})"):
+    """"Edit what I typed" under a refused form's error: opens the form again, filled in."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label="Edit what I typed",
+                                           emoji="✏️", custom_id=f"form-retry:{token}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> RetryButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._reopen(interaction))
+
+    async def _reopen(self, interaction: discord.Interaction) -> None:
+        kept = REFUSED.get(self.token)
+        if kept is not None and core_of(interaction).clock.now() - kept.refused_at > RETRY_KEPT:
+            del REFUSED[self.token]
+            kept = None
+        if kept is None:
+            raise UserError("That form has expired, and what was typed in it is gone. Please start again.")
+        if kept.user_id != interaction.user.id:
+            raise UserError("Only the member who filled in that form can open it again.")
+        await interaction.response.send_modal(FormModal(kind=kept.kind, title=kept.title, custom_id=kept.custom_id,
+                                                        on_done=kept.on_done, prefill=kept.values))
 
 
 class ReasonModal(discord.ui.Modal):

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.models import Kind
-from cogs.moderation_ui import FormModal
+from cogs.moderation_ui import FormModal, RetryButton
 
 
 @app_commands.guild_only()
@@ -19,6 +19,13 @@ class Suggest(commands.GroupCog, group_name="suggest"):
         self.bot = bot
         self.core = bot.core
         super().__init__()
+
+    async def cog_load(self) -> None:
+        # The button under every refused content form (suggest, /content add and edit, review edits).
+        self.bot.add_dynamic_items(RetryButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RetryButton)
 
     async def _open_form(self, interaction: discord.Interaction, kind: Kind) -> None:
         assert interaction.guild_id is not None
