@@ -14,10 +14,11 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.clock import parse_iso
-from bot.services.moderation import ActionResult, ItemDetails
+from bot.records import ActionRecord
+from bot.services.moderation import ActionResult, ItemDetails, NotShown
 from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
-from cogs.moderation_ui import FlagName, FormModal, flags_text, hidden_text, post_modlog
+from cogs.moderation_ui import FlagName, FormModal, flags_text, post_modlog
 from cogs.ui import item_embed
 
 # Discord integer options stop at 2**53.
@@ -33,8 +34,11 @@ def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
     embed = discord.Embed(title=f"{item.kind.capitalize()} #{item.id}", colour=discord.Colour.light_grey())
     owner = "global (pack content)" if details.scope == "global" else "this server's"
     embed.add_field(name="Scope", value=f"{owner} · origin `{item.origin}` · key `{item.key}`", inline=False)
-    status = "removed (retired)" if item.status != "active" else "active"
-    embed.add_field(name="Status", value=f"{status} · {hidden_text(details.hidden)}", inline=False)
+    if details.shows_here:
+        embed.add_field(name="Shows here", value="✅ yes: picks, searches and /top can show it", inline=False)
+    else:
+        embed.add_field(name="Shows here", value="\n".join(f"🚫 {not_shown_text(n)}" for n in details.not_shown)[:1024],
+                        inline=False)
     embed.add_field(name="Flags", value=flags_text(item.flags), inline=True)
     embed.add_field(name="Categories", value=", ".join(item.categories) or "none", inline=True)
     embed.add_field(name="Votes", value=f"here 👍 {details.server_tally.up} 👎 {details.server_tally.down}\n"
@@ -53,6 +57,38 @@ def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
         embed.add_field(name="Open reports", value=f"{plural(details.open_reports, 'report')} (see /review)",
                         inline=False)
     return embed
+
+
+def _taken_down(verb: str, action: ActionRecord | None) -> str:
+    """"removed by @carol 2 hours ago: “reason”", from the recorded action."""
+    if action is None:
+        return verb
+    who = f" by <@{action.actor_id}>" if action.actor_id is not None else ""
+    why = f": “{discord.utils.escape_markdown(action.reason)}”" if action.reason else " (no reason given)"
+    return f"{verb}{who} {_when(action.created_at)}{why}"
+
+
+def not_shown_text(reason: NotShown) -> str:
+    """Why an item does not show in this server, as a moderator reads it."""
+    names = ", ".join(f"`{n}`" for n in reason.names)
+    match reason.reason:
+        case "removed":
+            return _taken_down("removed", reason.action) + " · `/content restore` brings it back"
+        case "withdrawn":
+            return "retired: its pack no longer has it"
+        case "hidden-moderator":
+            return _taken_down("hidden in this server", reason.action) + " · `/content restore` brings it back"
+        case "hidden-reports":
+            return "hidden here by members' reports until a moderator decides (see `/review`)"
+        case "safe-mode":
+            return f"safe mode is on and it is flagged {names} (`/settings safe-mode`)"
+        case "blocked-flag":
+            return f"this server blocks the flag {names} (`/settings flag`)"
+        case "blocked-category":
+            return f"this server blocks the category {names} (`/settings category`)"
+        case "language":
+            return f"it is in {names}, not one of this server's languages (`/settings languages`)"
+    return reason.reason
 
 
 @app_commands.guild_only()

@@ -296,7 +296,7 @@ async def test_reports_hide_an_item_and_keep_restores_it(w: World) -> None:
     await w.modlog_post("in this server after 3 reports")
 
     review = await w.reply(w.carol, "review")
-    assert "**Report case #1**" in review.content and "3 report(s)" in review.content
+    assert "**Report case #1**" in review.content and "3 reports" in review.content
     assert "hidden here by reports" in review.content and "Offensive to dogs" in review.content
     buttons = {b["custom_id"]: b for b in review.buttons()}
     assert buttons["review:1:edit"]["disabled"]  # global content cannot be edited here
@@ -376,7 +376,7 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
     shown = await w.reply(w.carol, "content show", id=item_id)
     details = {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}
     assert details["Flags"] == "dark"
-    assert details["Edits"].startswith("2 earlier version(s) kept")
+    assert details["Edits"].startswith("2 earlier versions kept")
     assert "this server's" in details["Scope"]
     assert f"<#{w.general.id}>" in details["Shown here"]
 

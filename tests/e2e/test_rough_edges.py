@@ -83,3 +83,48 @@ async def test_a_refused_moderator_form_reopens_until_it_expires(w: World) -> No
     answer = await expired.original_message()
     assert answer.ephemeral and "That form has expired" in answer.content
     assert (await expired.response()).modal is None
+
+
+# --- /content show: does it show here, and if not, why ----------------------------------------------
+
+async def shows_here(w: World, item_id: int) -> str:
+    shown = await w.reply(w.carol, "content show", id=item_id)
+    assert shown.ephemeral
+    return {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}["Shows here"]
+
+
+async def test_content_show_says_whether_an_item_shows_here_and_why_not(w: World) -> None:
+    added = await w.submit(w.carol, await w.slash(w.carol, "content add", kind="joke"),
+                           {"joke": "My sundial is always late in winter.", "categories": "puns", "flags": "dark"})
+    item_id = int(added.content.split("#")[1].split(" ")[0])
+    assert await shows_here(w, item_id) == "🚫 safe mode is on and it is flagged `dark` (`/settings safe-mode`)"
+    await w.reply(w.carol, "settings safe-mode", enabled=False)
+    assert (await shows_here(w, item_id)).startswith("✅ yes")
+    await w.reply(w.carol, "settings flag", name="dark", blocked=True)
+    assert await shows_here(w, item_id) == "🚫 this server blocks the flag `dark` (`/settings flag`)"
+    await w.reply(w.carol, "settings flag", name="dark", blocked=False)
+    await w.reply(w.carol, "settings category", name="puns", blocked=True)
+    assert await shows_here(w, item_id) == "🚫 this server blocks the category `puns` (`/settings category`)"
+    await w.reply(w.carol, "settings category", name="puns", blocked=False)
+    await w.reply(w.carol, "content remove", id=item_id, reason="Too gloomy for us")
+    removed = await shows_here(w, item_id)
+    assert removed.startswith(f"🚫 removed by <@{w.carol.id}> <t:")
+    assert ":R>: “Too gloomy for us” · `/content restore` brings it back" in removed
+    await w.reply(w.carol, "content restore", id=item_id)
+    assert (await shows_here(w, item_id)).startswith("✅ yes")
+
+
+async def test_content_show_on_global_items_hidden_here_or_in_another_language(w: World) -> None:
+    jokes = await w.b.core.storage.items.find(kind="joke", global_only=True)
+    german = next(j for j in jokes if j.language == "de" and not j.flags)
+    assert await shows_here(w, german.id) == ("🚫 it is in `de`, not one of this server's languages "
+                                              "(`/settings languages`)")
+    english = next(j for j in jokes if j.language == "en" and not j.flags)
+    assert (await shows_here(w, english.id)).startswith("✅ yes")
+    await w.reply(w.carol, "content remove", id=english.id)
+    hidden = await shows_here(w, english.id)
+    assert hidden.startswith(f"🚫 hidden in this server by <@{w.carol.id}> <t:") and "(no reason given)" in hidden
+    # Several reasons at once are all given.
+    await w.reply(w.carol, "settings category", name=english.categories[0], blocked=True)
+    lines = (await shows_here(w, english.id)).split("\n")
+    assert len(lines) == 2 and "blocks the category" in lines[1]

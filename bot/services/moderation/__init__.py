@@ -34,7 +34,7 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.services.moderation.access import NOT_A_MODERATOR, Access, Actor, AlreadyDecided, EditConflict
 from bot.services.moderation.audit import AuditTrail
-from bot.services.moderation.library_admin import ActionResult, EditForm, ItemDetails, LibraryAdmin
+from bot.services.moderation.library_admin import ActionResult, EditForm, ItemDetails, LibraryAdmin, NotShown
 from bot.services.moderation.reports import ReportOutcome, Reports
 from bot.services.moderation.review import CaseDetails, CaseUpdate, Decision, Review
 from bot.services.moderation.settings import Settings, SettingsChange
@@ -44,7 +44,7 @@ from bot.storage import Storage
 
 __all__ = [
     "DISCUSSION_FORM", "JOKE_FORM", "NOT_A_MODERATOR", "REASON_MAX", "ActionResult", "Actor", "AlreadyDecided",
-    "CaseDetails", "CaseUpdate", "Decision", "EditConflict", "EditForm", "ItemDetails", "ModerationService",
+    "CaseDetails", "CaseUpdate", "Decision", "EditConflict", "EditForm", "ItemDetails", "ModerationService", "NotShown",
     "ReportOutcome", "SettingsChange",
 ]
 

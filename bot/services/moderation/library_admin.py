@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot.errors import Command, UserError
-from bot.models import ContentEntry, Item, Kind, VoteTally
+from bot.models import ContentEntry, GuildSettings, Item, Kind, VoteTally
 from bot.records import ActionRecord, AuditEntry, Version, daily_scope, entry_to_json
 from bot.services.moderation.access import Access, Actor, changed_meanwhile, item_label
 from bot.services.moderation.audit import Acting, acting, on_item
@@ -38,6 +39,20 @@ class ActionResult:
     item: Item | None = None
 
 
+NotShownReason = Literal["removed", "withdrawn", "hidden-moderator", "hidden-reports", "safe-mode", "blocked-flag",
+                         "blocked-category", "language"]
+
+
+@dataclass(frozen=True)
+class NotShown:
+    """One reason an item does not show in a server: removed, withdrawn from its pack, hidden there,
+    or kept out by the server's settings (``names``: the flags, categories or language concerned)."""
+
+    reason: NotShownReason
+    names: tuple[str, ...] = ()
+    action: ActionRecord | None = None  # the removal or hide as recorded: who, when, and its reason
+
+
 @dataclass(frozen=True)
 class ItemDetails:
     item: Item
@@ -46,10 +61,37 @@ class ItemDetails:
     places: tuple[tuple[int | None, str], ...]  # (channel id, or None for the day's pick; when)
     versions: tuple[Version, ...]
     open_reports: int
+    not_shown: tuple[NotShown, ...] = ()  # empty: the item shows in this server
 
     @property
     def scope(self) -> str:
         return "global" if self.item.guild_id is None else "server"
+
+    @property
+    def shows_here(self) -> bool:
+        return not self.not_shown
+
+
+def not_shown(item: Item, settings: GuildSettings, hidden: str | None,
+              taken_down: ActionRecord | None) -> tuple[NotShown, ...]:
+    """Every reason ``item`` does not show in the server with ``settings`` (the rules of a pick:
+    see ``eligible`` in the storage); ``taken_down`` is the last removal or hide recorded there."""
+    reasons: list[NotShown] = []
+    if item.status != "active":
+        own = item.guild_id is not None
+        reasons.append(NotShown("removed" if own else "withdrawn", action=taken_down if own else None))
+    if hidden is not None:
+        reasons.append(NotShown("hidden-moderator" if hidden == "moderator" else "hidden-reports",
+                                action=taken_down if hidden == "moderator" else None))
+    if settings.safe_mode and item.flags:
+        reasons.append(NotShown("safe-mode", tuple(sorted(item.flags))))
+    elif blocked := item.flags & settings.blocked_flags:
+        reasons.append(NotShown("blocked-flag", tuple(sorted(blocked))))
+    if blocked_categories := [c for c in item.categories if c in settings.blocked_categories]:
+        reasons.append(NotShown("blocked-category", tuple(blocked_categories)))
+    if item.guild_id is None and settings.languages and item.language not in settings.languages:
+        reasons.append(NotShown("language", (item.language,)))
+    return tuple(reasons)
 
 
 def server_key(guild_id: int, case_id: int) -> str:
@@ -214,11 +256,18 @@ class LibraryAdmin:
         moderation = self.storage.moderation
         case_id = await moderation.open_report_case_for(guild_id, item_id)
         reports = len(await moderation.reports(case_id)) if case_id is not None else 0
+        hidden = await moderation.hidden_reason(guild_id, item_id)
+        taken_down = None
+        for record in await self.storage.audit.actions(guild_id, target=f"item:{item_id}", limit=20):
+            if record.action in ("retire", "hide", "restore"):
+                taken_down = record if record.action != "restore" else None
+                break
         return ItemDetails(
             item=item,
             server_tally=await self.storage.votes.tally(item_id, guild_id),
-            hidden=await moderation.hidden_reason(guild_id, item_id),
+            hidden=hidden,
             places=places,
             versions=tuple(await moderation.versions(item_id, item.kind, item.key)),
             open_reports=reports,
+            not_shown=not_shown(item, await self.storage.settings.get(guild_id), hidden, taken_down),
         )
