@@ -112,10 +112,11 @@ class Content(commands.GroupCog, group_name="content"):
     @is_moderator()
     async def add(self, interaction: discord.Interaction, kind: Literal["joke", "discussion"]) -> None:
         """Add a joke or topic to this server's library (approved at once)."""
-        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
+        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str],
+                            new_categories: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             result = await self.core.moderation.library.add(modal_interaction.guild_id, actor_of(modal_interaction),
-                                                    kind, form)
+                                                            kind, form, new_categories=new_categories)
             assert result.item is not None
             await self._done(modal_interaction, result, f"Added {kind} #{result.item.id} to this server.")
 
@@ -133,11 +134,13 @@ class Content(commands.GroupCog, group_name="content"):
         assert interaction.guild_id is not None
         form = await self.core.moderation.library.item_form(interaction.guild_id, actor_of(interaction), item_id)
 
-        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str],
+                            new_categories: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             # Applied only if the item still holds what the form was filled from.
             result = await self.core.moderation.library.edit_item(
-                modal_interaction.guild_id, actor_of(modal_interaction), item_id, values, base=form.base)
+                modal_interaction.guild_id, actor_of(modal_interaction), item_id, values, base=form.base,
+                new_categories=new_categories)
             await self._done(modal_interaction, result,
                              f"Edited {form.kind} #{item_id}; the previous version is kept.")
 

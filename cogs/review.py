@@ -37,18 +37,24 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def categories_text(details: CaseDetails) -> str:
+    """"puns, space (new)": the case's categories, those the library does not have yet marked."""
+    names = [f"{name} (new)" if name in details.new_categories else name for name in details.categories]
+    return ", ".join(names) or "none"
+
+
 def case_text(details: CaseDetails) -> str:
     case = details.case
     waiting = f"{details.waiting} waiting" if details.waiting > 1 else "the last one waiting"
     if case.type == "suggestion":
         lines = [f"**Suggestion #{case.id}** · {case.kind} · from <@{case.user_id}> · {waiting}",
-                 f"Flags: {flags_text(details.flags)}"]
+                 f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"]
     else:
         item = details.item
         scope = "global" if item is None or item.guild_id is None else "this server's"
         lines = [f"**Report case #{case.id}** · {scope} {case.kind} #{case.item_id} · "
                  f"{plural(len(details.reports), 'report')} · {hidden_text(details.hidden)} · {waiting}",
-                 f"Flags: {flags_text(details.flags)}"
+                 f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"
                  + ("" if details.editable else " · global content: Remove hides it in this server")]
         for report in details.reports[:10]:
             lines.append(f"> <@{report.user_id}>: {_clip(report.reason, 150)}")
@@ -174,12 +180,13 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             else:
                 title = f"Edit {form.kind} #{form.item_id}"
 
-            async def edited(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            async def edited(modal_interaction: discord.Interaction, values: dict[str, str],
+                             new_categories: frozenset[str]) -> None:
                 editor = actor_of(modal_interaction)
                 try:
                     # Applied only if the content is still what the form was filled from.
                     update = await core.moderation.review.edit_case(guild_id, editor, self.case_id, values,
-                                                                    base=form.base)
+                                                                    base=form.base, new_categories=new_categories)
                 except AlreadyDecided as lost:
                     await _show_next(modal_interaction, note=f"⚠️ {error_text(lost)}")
                     return

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.models import Kind
-from cogs.moderation_ui import FormModal, RetryButton
+from cogs.moderation_ui import ConfirmCategoriesButton, FormModal, RetryButton
 
 
 @app_commands.guild_only()
@@ -22,10 +22,10 @@ class Suggest(commands.GroupCog, group_name="suggest"):
 
     async def cog_load(self) -> None:
         # The button under every refused content form (suggest, /content add and edit, review edits).
-        self.bot.add_dynamic_items(RetryButton)
+        self.bot.add_dynamic_items(RetryButton, ConfirmCategoriesButton)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RetryButton)
+        self.bot.remove_dynamic_items(RetryButton, ConfirmCategoriesButton)
 
     async def _open_form(self, interaction: discord.Interaction, kind: Kind) -> None:
         assert interaction.guild_id is not None
@@ -33,7 +33,7 @@ class Suggest(commands.GroupCog, group_name="suggest"):
         await self.core.moderation.suggestions.may_suggest(interaction.guild_id, interaction.user.id)
         title = "Suggest a joke" if kind == "joke" else "Suggest a discussion topic"
 
-        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
+        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str], _: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             case = await self.core.moderation.suggestions.suggest(modal_interaction.guild_id, modal_interaction.user.id,
                                                       kind, form)

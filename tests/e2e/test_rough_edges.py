@@ -95,7 +95,7 @@ async def shows_here(w: World, item_id: int) -> str:
 
 async def test_content_show_says_whether_an_item_shows_here_and_why_not(w: World) -> None:
     added = await w.submit(w.carol, await w.slash(w.carol, "content add", kind="joke"),
-                           {"joke": "My sundial is always late in winter.", "categories": "puns", "flags": "dark"})
+                           {"joke": "My sundial is always late in winter.", "categories": "pun", "flags": "dark"})
     item_id = int(added.content.split("#")[1].split(" ")[0])
     assert await shows_here(w, item_id) == "🚫 safe mode is on and it is flagged `dark` (`/settings safe-mode`)"
     await w.reply(w.carol, "settings safe-mode", enabled=False)
@@ -103,9 +103,9 @@ async def test_content_show_says_whether_an_item_shows_here_and_why_not(w: World
     await w.reply(w.carol, "settings flag", name="dark", blocked=True)
     assert await shows_here(w, item_id) == "🚫 this server blocks the flag `dark` (`/settings flag`)"
     await w.reply(w.carol, "settings flag", name="dark", blocked=False)
-    await w.reply(w.carol, "settings category", name="puns", blocked=True)
-    assert await shows_here(w, item_id) == "🚫 this server blocks the category `puns` (`/settings category`)"
-    await w.reply(w.carol, "settings category", name="puns", blocked=False)
+    await w.reply(w.carol, "settings category", name="pun", blocked=True)
+    assert await shows_here(w, item_id) == "🚫 this server blocks the category `pun` (`/settings category`)"
+    await w.reply(w.carol, "settings category", name="pun", blocked=False)
     await w.reply(w.carol, "content remove", id=item_id, reason="Too gloomy for us")
     removed = await shows_here(w, item_id)
     assert removed.startswith(f"🚫 removed by <@{w.carol.id}> <t:")
@@ -128,3 +128,57 @@ async def test_content_show_on_global_items_hidden_here_or_in_another_language(w
     await w.reply(w.carol, "settings category", name=english.categories[0], blocked=True)
     lines = (await shows_here(w, english.id)).split("\n")
     assert len(lines) == 2 and "blocks the category" in lines[1]
+
+
+# --- categories must exist unless a moderator confirms a new one -----------------------------------
+
+async def test_a_member_suggesting_an_unknown_category_is_shown_close_ones(w: World) -> None:
+    refused = await w.submit(w.alice, await w.slash(w.alice, "suggest joke"),
+                             {"joke": "Why did the astronaut break up?", "punchline": "She needed space.",
+                              "categories": "spaace"})
+    assert refused.content == ("There is no joke category called `spaace` here. Did you mean `space`? Choose "
+                               "existing categories, or leave the field empty for `misc`; the moderators can make "
+                               "new ones.")
+    # A member gets no button to create it, only their form back.
+    assert [b["label"] for b in refused.buttons()] == ["Edit what I typed"]
+    assert await w.b.core.storage.moderation.next_pending(w.b.sb.guild.id) is None
+    # A plural of an existing category is that category.
+    receipt = await w.submit(w.alice, await w.slash(w.alice, "suggest joke"),
+                             {"joke": "Why did the astronaut break up?", "punchline": "She needed space.",
+                              "categories": "Spaces, puns"})
+    assert "Your suggestion is" in receipt.content
+    review = await w.reply(w.carol, "review")
+    assert "Categories: space, pun · Flags: none" in review.content
+
+
+async def test_a_moderator_confirms_a_new_category_with_a_button(w: World) -> None:
+    typed = {"joke": "My robot vacuum quit its job.", "punchline": "It said the work really sucked.",
+             "categories": "robots, tech"}
+    before = len(await w.b.core.storage.items.find(kind="joke"))
+    refused = await w.submit(w.carol, await w.slash(w.carol, "content add", kind="joke"), typed)
+    assert refused.ephemeral
+    assert refused.content.startswith("`robots` is not a joke category yet.")
+    assert "Create it with the button, or edit what you typed." in refused.content
+    assert [b["label"] for b in refused.buttons()] == ["Create robots", "Edit what I typed"]
+    assert len(await w.b.core.storage.items.find(kind="joke")) == before
+    confirmed = await w.click(w.carol, refused, "Create robots")
+    added = await confirmed.original_message()
+    assert added.ephemeral and added.content.startswith("Added joke #")
+    item_id = int(added.content.split("#")[1].split(" ")[0])
+    item = await w.b.core.storage.items.get(item_id)
+    assert item is not None and item.categories == ("robots", "tech")
+    # The confirmation is spent; the category now exists for members too.
+    again = await w.click(w.carol, refused, "Create robots")
+    assert "That form has expired" in (await again.original_message()).content
+    receipt = await w.submit(w.alice, await w.slash(w.alice, "suggest joke"),
+                             {"joke": "Why was the robot tired?", "punchline": "It had a hard drive.",
+                              "categories": "robots"})
+    assert "Your suggestion is" in receipt.content
+
+
+async def test_a_light_rewording_of_a_library_joke_is_refused(w: World) -> None:
+    refused = await w.submit(w.alice, await w.slash(w.alice, "suggest joke"),
+                             {"joke": "What did one wall say to the other one?", "punchline": "Meet you at the corner!"})
+    assert refused.ephemeral and "already in the library: joke #" in refused.content
+    assert "says much the same in other words" in refused.content
+    assert await w.b.core.storage.moderation.next_pending(w.b.sb.guild.id) is None

@@ -39,13 +39,13 @@ from bot.services.moderation.reports import ReportOutcome, Reports
 from bot.services.moderation.review import CaseDetails, CaseUpdate, Decision, Review
 from bot.services.moderation.settings import Settings, SettingsChange
 from bot.services.moderation.suggestions import Suggestions
-from bot.services.moderation.text import DISCUSSION_FORM, JOKE_FORM, REASON_MAX
+from bot.services.moderation.text import DISCUSSION_FORM, JOKE_FORM, REASON_MAX, NewCategories
 from bot.storage import Storage
 
 __all__ = [
     "DISCUSSION_FORM", "JOKE_FORM", "NOT_A_MODERATOR", "REASON_MAX", "ActionResult", "Actor", "AlreadyDecided",
-    "CaseDetails", "CaseUpdate", "Decision", "EditConflict", "EditForm", "ItemDetails", "ModerationService", "NotShown",
-    "ReportOutcome", "SettingsChange",
+    "CaseDetails", "CaseUpdate", "Decision", "EditConflict", "EditForm", "ItemDetails", "ModerationService",
+    "NewCategories", "NotShown", "ReportOutcome", "SettingsChange",
 ]
 
 

@@ -3,7 +3,7 @@ items, and look at one item's whole story."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -13,6 +13,7 @@ from bot.records import ActionRecord, AuditEntry, Version, daily_scope, entry_to
 from bot.services.moderation.access import Access, Actor, changed_meanwhile, item_label
 from bot.services.moderation.audit import Acting, acting, on_item
 from bot.services.moderation.text import (
+    check_categories,
     check_duplicate,
     check_flag,
     check_reason,
@@ -124,10 +125,13 @@ class LibraryAdmin:
                             remove=Command("content remove"))
         return item
 
-    async def add(self, guild_id: int, actor: Actor, kind: Kind, form: Mapping[str, str]) -> ActionResult:
-        """A moderator adds content to the server's library, approved at once."""
+    async def add(self, guild_id: int, actor: Actor, kind: Kind, form: Mapping[str, str], *,
+                  new_categories: Collection[str] = ()) -> ActionResult:
+        """A moderator adds content to the server's library, approved at once. A category the
+        library does not have yet is refused (:class:`NewCategories`) unless in ``new_categories``."""
         await self.access.require_moderator(guild_id, actor)
         entry = parse_form(kind, form)
+        entry = await check_categories(self.storage, guild_id, entry, confirmed=new_categories, confirmable=True)
         await check_duplicate(self.storage, guild_id, entry)
         async with acting(self.access, guild_id, actor) as act:
             case_id = await act.tx.moderation.add_case(
@@ -146,13 +150,16 @@ class LibraryAdmin:
         return item_form(await self.own_item(guild_id, item_id, "edited"))
 
     async def edit_item(self, guild_id: int, actor: Actor, item_id: int, form: Mapping[str, str], *,
-                        base: str) -> ActionResult:
+                        base: str, new_categories: Collection[str] = ()) -> ActionResult:
         """Edit an item of this server; ``base`` is the :attr:`EditForm.base` of the form (:meth:`item_form`)
-        the moderator filled in. The previous content is kept as a version."""
+        the moderator filled in. The previous content is kept as a version. ``new_categories``: as
+        in :meth:`add`."""
         await self.access.require_moderator(guild_id, actor)
         item = await self.own_item(guild_id, item_id, "edited")
         check_base(item.entry(), base, item_label(item))
         entry = parse_form(item.kind, form, key=item.key, keep=item.entry())
+        entry = await check_categories(self.storage, guild_id, entry, keep=item.entry(), confirmed=new_categories,
+                                       confirmable=True)
         return await self.replace_content(guild_id, actor, item, entry)
 
     async def set_item_flag(self, guild_id: int, actor: Actor, item_id: int, flag: str, on: bool) -> ActionResult:

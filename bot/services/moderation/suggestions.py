@@ -11,7 +11,7 @@ from bot.errors import UserError
 from bot.models import Kind
 from bot.records import Case
 from bot.services.moderation.access import Access
-from bot.services.moderation.text import check_duplicate, fingerprint, parse_form
+from bot.services.moderation.text import check_categories, check_duplicate, fingerprint, parse_form
 from bot.wording import plural
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class Suggestions:
         """Store a member's suggestion for review; return the case (its id is the receipt)."""
         await self._check_on(guild_id)
         entry = parse_form(kind, form)
+        entry = await check_categories(self.storage, guild_id, entry, confirmable=False)
         await check_duplicate(self.storage, guild_id, entry)
         now = self.access.clock.now()
         since = iso(now - SUGGESTION_WINDOW)
