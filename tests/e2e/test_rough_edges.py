@@ -178,7 +178,8 @@ async def test_a_moderator_confirms_a_new_category_with_a_button(w: World) -> No
 
 async def test_a_light_rewording_of_a_library_joke_is_refused(w: World) -> None:
     refused = await w.submit(w.alice, await w.slash(w.alice, "suggest joke"),
-                             {"joke": "What did one wall say to the other one?", "punchline": "Meet you at the corner!"})
+                             {"joke": "What did one wall say to the other one?",
+                              "punchline": "Meet you at the corner!"})
     assert refused.ephemeral and "already in the library: joke #" in refused.content
     assert "says much the same in other words" in refused.content
     assert await w.b.core.storage.moderation.next_pending(w.b.sb.guild.id) is None
