@@ -65,16 +65,19 @@ def action_text(record: ActionRecord) -> str:
     entry = record.entry
     details = entry.details
     label = f"{entry.kind} #{entry.item_id}"
-    case = f" (report case #{entry.case_id})" if entry.case_id is not None else ""
+    # The server's own number for the case; a record written before cases were numbered per server
+    # (migration 8) has only the id, which was the number shown then.
+    number = details.get("case_number", entry.case_id)
+    case = f" (report case #{number})" if entry.case_id is not None else ""
     member = markup(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"
     flag = f"turned {details['flag']} {_on_off(details.get('on'))} for" if "flag" in details else "edited"
     match entry.action:
         case "add":
             return f"added {label}"
         case "approve":
-            return f"approved suggestion #{entry.case_id} from {member}: it is now {label}"
+            return f"approved suggestion #{number} from {member}: it is now {label}"
         case "reject":
-            return f"rejected suggestion #{entry.case_id} from {member}"
+            return f"rejected suggestion #{number} from {member}"
         case "keep":
             shown = ": it shows here again" if (record.before or {}).get("hidden") == "reports" else ""
             return f"kept {label}{case}{shown}"
@@ -82,13 +85,13 @@ def action_text(record: ActionRecord) -> str:
             return f"removed {label}{case}: retired, its votes are kept"
         case "hide" if record.actor_id is None:
             return (f"hid {label} in this server after {plural(int(str(details.get('reports') or 0)), 'report')} "
-                    f"(report case #{entry.case_id} waits in /review)")
+                    f"(report case #{number} waits in /review)")
         case "hide":
             return f"hid global {label} in this server{case}"
         case "edit":
             return f"{flag} {label} (the previous version is kept as version {details.get('version')})"
         case "edit-suggestion":
-            return f"{flag} suggestion #{entry.case_id}"
+            return f"{flag} suggestion #{number}"
         case "restore":
             return f"restored {label}: it shows in this server again"
         case "settings":

@@ -47,12 +47,12 @@ def case_text(details: CaseDetails) -> str:
     case = details.case
     waiting = f"{details.waiting} waiting" if details.waiting > 1 else "the last one waiting"
     if case.type == "suggestion":
-        lines = [f"**Suggestion #{case.id}** · {case.kind} · from <@{case.user_id}> · {waiting}",
+        lines = [f"**Suggestion #{case.number}** · {case.kind} · from <@{case.user_id}> · {waiting}",
                  f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"]
     else:
         item = details.item
         scope = "global" if item is None or item.guild_id is None else "this server's"
-        lines = [f"**Report case #{case.id}** · {scope} {case.kind} #{case.item_id} · "
+        lines = [f"**Report case #{case.number}** · {scope} {case.kind} #{case.item_id} · "
                  f"{plural(len(details.reports), 'report')} · {hidden_text(details.hidden)} · {waiting}",
                  f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"
                  + ("" if details.editable else " · global content: Remove hides it in this server")]
@@ -110,7 +110,7 @@ def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMe
         return CaseMessage(f"{prefix}The review queue is empty. ✨")
     case = details.case
     if case.proposal is not None:
-        embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.id}")
+        embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.number}")
     else:
         assert details.item is not None
         embed = item_embed(details.item)
@@ -120,12 +120,12 @@ def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMe
 def outcome_note(decision: Decision) -> str:
     case = decision.case
     if case.status == "approved" and decision.item is not None:
-        return f"✅ Approved suggestion #{case.id}: it is now {case.kind} #{decision.item.id}."
+        return f"✅ Approved suggestion #{case.number}: it is now {case.kind} #{decision.item.id}."
     if case.status == "rejected":
-        return f"✖️ Rejected suggestion #{case.id}."
+        return f"✖️ Rejected suggestion #{case.number}."
     if case.status == "kept":
-        return f"✅ Kept {case.kind} #{case.item_id} (report case #{case.id})."
-    return f"🗑️ Removed {case.kind} #{case.item_id} (report case #{case.id})."
+        return f"✅ Kept {case.kind} #{case.item_id} (report case #{case.number})."
+    return f"🗑️ Removed {case.kind} #{case.item_id} (report case #{case.number})."
 
 
 class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -176,7 +176,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
                 await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
                 return
             if form.item_id is None:
-                title = f"Edit suggestion #{self.case_id}"
+                title = f"Edit suggestion #{form.case_number}"
             else:
                 title = f"Edit {form.kind} #{form.item_id}"
 
@@ -225,7 +225,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             await _decide(modal_interaction, lambda: decide(guild_id, actor, self.case_id, reason))
 
         if reject:
-            return ReasonModal(title=f"Reject suggestion #{self.case_id}", label="Reason (the member is told)",
+            return ReasonModal(title=f"Reject suggestion #{details.case.number}", label="Reason (the member is told)",
                                custom_id=f"review-reject:{self.case_id}", on_done=submitted,
                                placeholder="Already told in another form, too mean, not a joke…")
         item = details.item
@@ -262,10 +262,10 @@ async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitab
     if case.type == "suggestion":
         guild = interaction.guild.name if interaction.guild is not None else "the server"
         if case.status == "approved" and decision.item is not None:
-            text = (f"Your suggestion #{case.id} in **{guild}** was approved: it is now {case.kind} "
+            text = (f"Your suggestion #{case.number} in **{guild}** was approved: it is now {case.kind} "
                     f"#{decision.item.id}. Thank you!")
         else:
-            text = f"Your suggestion #{case.id} in **{guild}** was not accepted. Reason: {case.decision_reason}"
+            text = f"Your suggestion #{case.number} in **{guild}** was not accepted. Reason: {case.decision_reason}"
         await tell_member(bot, case.user_id, text)
 
 

@@ -38,7 +38,7 @@ class Suggest(commands.GroupCog, group_name="suggest"):
             case = await self.core.moderation.suggestions.suggest(modal_interaction.guild_id, modal_interaction.user.id,
                                                       kind, form)
             await modal_interaction.response.send_message(
-                f"Thanks! Your suggestion is **#{case.id}**. The moderators will review it, and I will tell you "
+                f"Thanks! Your suggestion is **#{case.number}**. The moderators will review it, and I will tell you "
                 "what they decide if you accept direct messages from server members.",
                 ephemeral=True,
             )

@@ -331,7 +331,9 @@ async def test_a_report_on_server_content_edited_then_removed(w: World) -> None:
     await report(w, w.alice, shown, item_id, "Spiky humour")
     review = await w.reply(w.carol, "review")
     assert "this server's joke" in review.content
-    # Cases share one numbering with moderators' additions: this report case is #2.
+    # People see the server's first report case; its buttons carry the case's id, 2 (the moderator's
+    # addition above was case 1).
+    assert "**Report case #1**" in review.content
     buttons = {b["custom_id"]: b for b in review.buttons()}
     assert not buttons["review:2:edit"]["disabled"] and not buttons["review:2:flag-dark"]["disabled"]
     edit = await w.click(w.carol, review, "review:2:edit")
@@ -348,7 +350,7 @@ async def test_a_report_on_server_content_edited_then_removed(w: World) -> None:
     item = await w.core.storage.items.get(item_id)
     assert item.status == "retired" and item.body.text.startswith("Hedgehogs always lose")
     assert len(await w.core.storage.moderation.versions(item_id, "joke", item.key)) == 2
-    await w.modlog_post(f"removed joke #{item_id} (report case #2)")
+    await w.modlog_post(f"removed joke #{item_id} (report case #1)")
 
 
 # --- /content --------------------------------------------------------------------------------------

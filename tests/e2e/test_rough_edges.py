@@ -183,3 +183,34 @@ async def test_a_light_rewording_of_a_library_joke_is_refused(w: World) -> None:
     assert refused.ephemeral and "already in the library: joke #" in refused.content
     assert "says much the same in other words" in refused.content
     assert await w.b.core.storage.moderation.next_pending(w.b.sb.guild.id) is None
+
+
+# --- each server numbers its suggestions and its reports ----------------------------------------------
+
+async def test_suggestions_and_report_cases_are_numbered_per_server(w: World) -> None:
+    emu = w.b.emu
+    other = emu.add_guild("Other server")
+    other_general = emu.add_text_channel(other, "general")
+    olga = emu.add_member(other, "olga")
+    await emu.wait_for(lambda: w.b.bot.get_guild(other.id) is not None)
+
+    async def suggest(who: Member, channel: Channel, text: str) -> str:
+        ix = await emu.slash(who, channel, "suggest joke")
+        return (await w.submit(who, ix, {"joke": text})).content
+
+    assert "Your suggestion is **#1**" in await suggest(w.alice, w.general, "Never trust atoms: they make it all up")
+    assert "Your suggestion is **#1**" in await suggest(olga, other_general, "Bakers knead the dough, always")
+    assert "Your suggestion is **#2**" in await suggest(w.bob, w.general, "My calendar's days are numbered")
+    shown = await w.reply(w.alice, "joke", search="labracadabrador")
+    item_id = int(shown.buttons()[2]["custom_id"].split(":")[1])
+    report = await w.click(w.alice, shown, "Report")
+    await emu.submit_modal(w.alice, report, {"reason": "Heard it before"})
+    # The queue, oldest first: the two suggestions, then the server's first report case.
+    review = await w.reply(w.carol, "review")
+    assert review.content.startswith("**Suggestion #1**")
+    await w.click(w.carol, review, "Approve")
+    assert emu.get_message(review.id).content.startswith("✅ Approved suggestion #1: it is now joke #")
+    await w.click(w.carol, emu.get_message(review.id), "Approve")
+    after = emu.get_message(review.id).content
+    assert after.startswith("✅ Approved suggestion #2")
+    assert f"**Report case #1** · global joke #{item_id} · 1 report ·" in after

@@ -9,7 +9,7 @@ from typing import Literal
 
 from bot.errors import Command, UserError
 from bot.models import ContentEntry, GuildSettings, Item, Kind, VoteTally
-from bot.records import ActionRecord, AuditEntry, Version, daily_scope, entry_to_json
+from bot.records import ActionRecord, AuditEntry, Case, Version, daily_scope, entry_to_json
 from bot.services.moderation.access import Access, Actor, changed_meanwhile, item_label
 from bot.services.moderation.audit import Acting, acting, on_item
 from bot.services.moderation.text import (
@@ -32,6 +32,7 @@ class EditForm:
     prefill: dict[str, str]
     base: str  # the content hash of what the form shows: the edit applies only while it is current
     item_id: int | None = None  # the item being edited; None for a suggestion
+    case_number: int | None = None  # the suggestion's number in its server, for a suggestion
 
 
 @dataclass(frozen=True)
@@ -207,16 +208,19 @@ class LibraryAdmin:
                                               details=details))
         return ActionResult(record, await self.storage.items.get(item.id))
 
-    async def take_down(self, act: Acting, item: Item, reason: str | None, case_id: int | None = None) -> ActionRecord:
-        """Retire this server's own item, or hide a global one in this server, as part of ``act``."""
+    async def take_down(self, act: Acting, item: Item, reason: str | None, case: Case | None = None) -> ActionRecord:
+        """Retire this server's own item, or hide a global one in this server, as part of ``act``
+        (``case``: the report case that decided it)."""
+        case_id, number = (case.id, case.number) if case is not None else (None, None)
         if item.guild_id == act.guild_id:
             await act.tx.moderation.set_item_status(item_id=item.id, guild_id=act.guild_id, status="retired",
                                                     now=act.now)
-            return await act.record(on_item("retire", item, case_id=case_id, before={"status": item.status},
-                                            after={"status": "retired"}, reason=reason))
+            return await act.record(on_item("retire", item, case_id=case_id, case_number=number,
+                                            before={"status": item.status}, after={"status": "retired"},
+                                            reason=reason))
         before = await act.tx.moderation.hidden_reason(act.guild_id, item.id)
         await act.tx.moderation.hide(guild_id=act.guild_id, item_id=item.id, reason="moderator", now=act.now)
-        return await act.record(on_item("hide", item, case_id=case_id, before={"hidden": before},
+        return await act.record(on_item("hide", item, case_id=case_id, case_number=number, before={"hidden": before},
                                         after={"hidden": "moderator"}, reason=reason))
 
     async def remove_item(self, guild_id: int, actor: Actor, item_id: int, reason: str | None = None) -> ActionResult:

@@ -181,7 +181,7 @@ class Review:
 
         async def apply(act: Acting) -> ActionRecord:
             shown = await act.tx.moderation.unhide(guild_id=guild_id, item_id=item.id, reason="reports")
-            return await act.record(on_item("keep", item, case_id=case_id,
+            return await act.record(on_item("keep", item, case_id=case_id, case_number=case.number,
                                             before={"hidden": "reports" if shown else None}, after={"hidden": None}))
 
         decided, record = await self._decide(case, actor, "kept", apply)
@@ -196,7 +196,7 @@ class Review:
         assert item is not None
 
         async def apply(act: Acting) -> ActionRecord:
-            return await self.library.take_down(act, item, text, case_id)
+            return await self.library.take_down(act, item, text, case)
 
         decided, record = await self._decide(case, actor, "removed", apply, reason=text)
         return Decision(decided, record, await self.storage.items.get(item.id))
@@ -208,7 +208,7 @@ class Review:
             assert case.item_id is not None
             return item_form(await self.library.own_item(guild_id, case.item_id, "edited"))
         assert case.proposal is not None
-        return EditForm(case.kind, form_of(case.proposal), case.proposal.content_hash())
+        return EditForm(case.kind, form_of(case.proposal), case.proposal.content_hash(), case_number=case.number)
 
     async def edit_case(self, guild_id: int, actor: Actor, case_id: int, form: Mapping[str, str], *,
                         base: str, new_categories: Collection[str] = ()) -> CaseUpdate:
@@ -224,7 +224,7 @@ class Review:
                                                    new_categories=new_categories)).record
         else:
             assert case.proposal is not None
-            check_base(case.proposal, base, f"suggestion #{case_id}")
+            check_base(case.proposal, base, f"suggestion #{case.number}")
             entry = parse_form(case.kind, form, keep=case.proposal)
             entry = await check_categories(self.storage, guild_id, entry, keep=case.proposal, confirmed=new_categories,
                                            confirmable=True)
@@ -261,7 +261,7 @@ class Review:
             # Read again under the write lock: another moderator's edit may have landed since.
             current = await act.tx.moderation.pending_proposal(case_id=case.id, guild_id=case.guild_id)
             if current is not None:
-                check_base(current, proposal.content_hash(), f"suggestion #{case.id}")
+                check_base(current, proposal.content_hash(), f"suggestion #{case.number}")
                 await act.tx.moderation.update_proposal(case_id=case.id, guild_id=case.guild_id, proposal=entry,
                                                         fingerprint=fingerprint(entry))
                 record = await act.record(on_case("edit-suggestion", case, before=entry_to_json(proposal),

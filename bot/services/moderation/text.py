@@ -337,6 +337,6 @@ async def check_duplicate(storage: Storage, guild_id: int, entry: ContentEntry, 
                 raise UserError(f"That is already in the library: {entry.kind} #{other.id} says much the same "
                                 "in other words.")
     if pending:
-        for case_id, other_print in await storage.moderation.pending_fingerprints(guild_id, entry.kind):
+        for case_id, number, other_print in await storage.moderation.pending_fingerprints(guild_id, entry.kind):
             if case_id != exclude_case and same_item(mine, other_print):
-                raise UserError(f"That was suggested already (suggestion #{case_id}) and is waiting for review.")
+                raise UserError(f"That was suggested already (suggestion #{number}) and is waiting for review.")
