@@ -50,7 +50,9 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
     ``spec_path`` is Discord's OpenAPI JSON: the default ``"auto"`` uses the shared copy when it
     exists (see :func:`discord_emulator.openapi.default_spec_path`), ``None`` disables validation.
     ``clock`` is what the interaction deadlines (3 s, 15 min) are measured on; :meth:`advance`
-    moves it forward without sleeping.
+    moves it forward without sleeping. ``stable_ids``: users, servers, channels and roles take ids
+    made from their names, the same in every run (a bot's database kept between runs still knows
+    them); the application, the bot user and messages get new ones each time.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
         interaction_deadline: float = 3.0,
         token_lifetime: float = 15 * 60.0,
         nonce_window: float = 5 * 60.0,
+        stable_ids: bool = False,
     ) -> None:
         self.settings = Settings(
             token=token,
@@ -76,7 +79,7 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
             token_lifetime=token_lifetime,
             nonce_window=nonce_window,
         )
-        self.world = World(self.settings, clock, bot_name)
+        self.world = World(self.settings, clock, bot_name, stable_ids=stable_ids)
         resolved_spec = default_spec_path() if spec_path == _AUTO else spec_path
         self.validator = OpenAPIValidator(resolved_spec, self.world.traffic.spec_violations.append)
         self.payloads = Payloads(self.world)
