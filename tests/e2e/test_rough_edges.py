@@ -214,3 +214,21 @@ async def test_suggestions_and_report_cases_are_numbered_per_server(w: World) ->
     after = emu.get_message(review.id).content
     assert after.startswith("✅ Approved suggestion #2")
     assert f"**Report case #1** · global joke #{item_id} · 1 report ·" in after
+
+
+async def test_a_review_edit_with_a_new_category_is_confirmed_and_the_case_shows_it(w: World) -> None:
+    await w.submit(w.alice, await w.slash(w.alice, "suggest joke"),
+                   {"joke": "I only know 25 letters of the alphabet.", "punchline": "I don't know y.",
+                    "categories": "wordplay"})
+    review = await w.reply(w.carol, "review")
+    assert "Categories: wordplay · Flags: none" in review.content
+    edit = await w.click(w.carol, review, "Edit")
+    refused = await w.submit(w.carol, edit, {"categories": "wordplay, alphabet"})
+    assert refused.ephemeral and refused.content.startswith("`alphabet` is not a joke category yet.")
+    confirmed = await w.click(w.carol, refused, "Create alphabet")
+    assert (await confirmed.response()).type == 7  # the message the button was on shows the case now
+    shown = w.b.emu.get_message(refused.id)
+    assert shown.content.startswith("✏️ Edited.")
+    assert "Categories: wordplay, alphabet (new) · Flags: none" in shown.content
+    case = await w.b.core.storage.moderation.next_pending(w.b.sb.guild.id)
+    assert case is not None and case.proposal is not None and case.proposal.categories == ("wordplay", "alphabet")
