@@ -675,24 +675,3 @@ async def test_post_now_when_discord_fails_keeps_trying(w: World) -> None:
     assert len(w.posts()) == 1
     await w.at(DUE)
     assert len(w.posts()) == 1
-
-
-async def test_set_takes_12_hour_times_and_city_names(w: World) -> None:
-    answer = await w.set_daily(time="8:30pm", timezone="tokyo")
-    assert "**20:30** (Asia/Tokyo)" in answer.content
-    # 14 March 2026, 20:30 in Tokyo (UTC+9) is 11:30 UTC, already past at noon: tomorrow's it is.
-    assert timestamp(datetime(2026, 3, 15, 11, 30, tzinfo=UTC)) in answer.content
-    answer = await w.set_daily(time="9am", timezone="uk")
-    assert "**09:00** (Europe/London)" in answer.content
-    assert (await w.core.storage.settings.get(w.guild.id)).timezone == "Europe/London"
-
-
-async def test_an_ambiguous_or_unknown_zone_says_what_to_choose_and_saves_nothing(w: World) -> None:
-    answer = await w.set_daily(timezone="usa")
-    assert answer.ephemeral
-    assert "`usa` has several time zones: `America/New_York`, `America/Chicago`" in answer.content
-    answer = await w.set_daily(timezone="lodnon")
-    assert "Did you mean `Europe/London`?" in answer.content
-    answer = await w.set_daily(time="13pm")
-    assert "hours go 1-12" in answer.content
-    assert await w.core.storage.daily.get_schedule(w.guild.id) is None

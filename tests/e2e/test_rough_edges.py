@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +232,35 @@ async def test_a_review_edit_with_a_new_category_is_confirmed_and_the_case_shows
     assert "Categories: wordplay, alphabet (new) · Flags: none" in shown.content
     case = await w.b.core.storage.moderation.next_pending(w.b.sb.guild.id)
     assert case is not None and case.proposal is not None and case.proposal.categories == ("wordplay", "alphabet")
+
+
+# --- /daily set takes 12-hour times and city names -------------------------------------------------
+
+def timestamp(moment: datetime, style: str = "F") -> str:
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+async def set_daily(w: World, time: str, timezone: str) -> Message:
+    return await w.reply(w.carol, "daily set", channel=w.general, time=time, timezone=timezone)
+
+
+async def test_daily_set_takes_12_hour_times_and_city_names(w: World) -> None:
+    # The harness starts at 14 March 2026, 12:00 UTC.
+    answer = await set_daily(w, "8:30pm", "tokyo")
+    assert "**20:30** (Asia/Tokyo)" in answer.content
+    # 20:30 in Tokyo (UTC+9) is 11:30 UTC, already past at noon: tomorrow's it is.
+    assert timestamp(datetime(2026, 3, 15, 11, 30, tzinfo=UTC)) in answer.content
+    answer = await set_daily(w, "9am", "uk")
+    assert "**09:00** (Europe/London)" in answer.content
+    assert (await w.b.core.storage.settings.get(w.b.sb.guild.id)).timezone == "Europe/London"
+
+
+async def test_an_ambiguous_or_unknown_zone_says_what_to_choose_and_saves_nothing(w: World) -> None:
+    answer = await set_daily(w, "09:00", "usa")
+    assert answer.ephemeral
+    assert "`usa` has several time zones: `America/New_York`, `America/Chicago`" in answer.content
+    answer = await set_daily(w, "09:00", "lodnon")
+    assert "Did you mean `Europe/London`?" in answer.content
+    answer = await set_daily(w, "13pm", "london")
+    assert "hours go 1-12" in answer.content
+    assert (await w.b.core.storage.settings.get(w.b.sb.guild.id)).timezone == "UTC"
