@@ -30,7 +30,6 @@ from bot.services.daily import (
     TransientSendError,
 )
 from bot.services.schedule import suggest_zones
-from bot.wording import plural
 from cogs.checks import is_moderator
 from cogs.ui import footer, item_embed, item_message
 
@@ -163,8 +162,8 @@ class Daily(commands.GroupCog, group_name="daily"):
     @app_commands.command(name="set")
     @app_commands.describe(
         channel="Where the post goes",
-        time="Local time of day: 09:00, 21:30, 9am or 9:30pm",
-        timezone="The server's time zone: a city (london, new york), or e.g. Europe/London (type to search)",
+        time="Local time of day, 24-hour HH:MM (for example 09:00)",
+        timezone="The server's time zone, e.g. Europe/London (start typing to search)",
         kind="What to post (default: discussion)",
         role="A role to ping with each post (only that role is mentioned)",
         thread="Open a thread on the discussion for the conversation (default: yes)",
@@ -326,9 +325,9 @@ def status_embed(status: DailyStatus) -> discord.Embed:
         embed.add_field(name="Recent problems", value="\n".join(lines)[:1024], inline=False)
     left = []
     for kind, count in status.remaining.items():
-        noun = "unused topic" if kind == "discussion" else "unused joke"
+        noun = "topics" if kind == "discussion" else "jokes"
         warn = " ⚠️ running low: add some, or they will start to repeat" if kind in status.running_low else ""
-        left.append(f"{plural(count, noun)} ({plural(count, 'day')}){warn}")
+        left.append(f"{count} unused {noun} ({count} days){warn}")
     embed.add_field(name="Content left", value="\n".join(left), inline=False)
     return embed
 
