@@ -66,7 +66,7 @@ def action_text(record: ActionRecord) -> str:
     details = entry.details
     label = f"{entry.kind} #{entry.item_id}"
     # The server's own number for the case; a record written before cases were numbered per server
-    # (migration 8) has only the id, which was the number shown then.
+    # (the case_numbers migration) has only the id, which was the number shown then.
     number = details.get("case_number", entry.case_id)
     case = f" (report case #{number})" if entry.case_id is not None else ""
     member = markup(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"

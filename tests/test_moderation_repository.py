@@ -209,13 +209,14 @@ async def test_each_server_numbers_its_suggestions_and_reports_apart(db: Databas
         [(3, "suggestion 3"), (2, "suggestion 2"), (1, "suggestion 1")]
 
 
-async def test_cases_from_before_migration_8_are_numbered_in_the_order_they_came(tmp_path: Path) -> None:
+async def test_cases_from_before_they_were_numbered_are_numbered_in_the_order_they_came(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
+    numbering = next(number for number, name, _ in migrations() if "case_numbers" in name)
     with sqlite3.connect(path) as old:
         for number, _, script in migrations():
-            if number <= 7:
+            if number < numbering:
                 old.executescript(script)
-        old.execute("PRAGMA user_version = 7")
+        old.execute(f"PRAGMA user_version = {numbering - 1}")
         for guild_id, kind in ((A, "suggestion"), (B, "suggestion"), (A, "report"), (A, "suggestion")):
             old.execute("INSERT INTO review_cases (guild_id, type, kind, user_id, created_at) "
                         "VALUES (?, ?, 'joke', 5, ?)", (guild_id, kind, NOW))

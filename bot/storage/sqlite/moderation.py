@@ -64,7 +64,7 @@ class ModerationRepository:
                        proposal: ContentEntry | None = None, fingerprint: str | None = None,
                        item_id: int | None = None, status: str = "pending") -> int:
         """Open a case (or, with ``status``, record one decided at once); return its id. It takes the
-        next number of its server and type (a trigger of migration 8)."""
+        next number of its server and type (a trigger of the case_numbers migration)."""
         decided = status != "pending"
         async with self.sql.atomic() as tx:
             case_id: int = await tx.scalar(
