@@ -397,9 +397,14 @@ async def test_content_scope_between_servers(w: World) -> None:
     ix = await w.slash(w.olga, "content add", kind="joke")
     done = await (await w.form(w.olga, ix, {"joke": "Moles dig the underground music scene."})).original_message()
     theirs = int(done.content.split("#")[1].split(" ")[0])
-    for command in ("content show", "content remove", "content restore"):
+    for command in ("content remove", "content restore"):
         answer = await w.reply(w.carol, command, id=theirs)
         assert answer.ephemeral and answer.content == f"There is no item #{theirs} in this server."
+    # /content show says why it does not show here, and nothing else of it.
+    shown = await w.reply(w.carol, "content show", id=theirs)
+    assert shown.ephemeral and shown.embeds == []
+    assert shown.content == (f"Item #{theirs} does not show in this server: it is another server's own content, "
+                             "and only that server sees it.")
     refused = await (await w.slash(w.carol, "content edit", id=theirs)).original_message()
     assert refused.content == f"There is no item #{theirs} in this server."
     assert (await w.core.storage.items.get(theirs)).status == "active"

@@ -16,7 +16,8 @@ Rules these keep (the cogs only translate):
 * Scope: content suggested or added in a server belongs to that server (``items.guild_id``) and
   appears only there; pack content is global. A server's moderators can hide a global item for
   their server but can edit or retire only their server's own content. Another server's items and
-  cases are treated as missing, so nothing about them leaks.
+  cases are treated as missing, so nothing about them leaks (``/content show`` says only that the
+  item is another server's own).
 * Content from a form is cleaned (invisible characters dropped), refused if it carries mentions or
   links, validated with the pack rules and checked for duplicates by normalised text before
   anything is stored.

@@ -260,6 +260,11 @@ class LibraryAdmin:
 
     async def show_item(self, guild_id: int, actor: Actor, item_id: int) -> ItemDetails:
         await self.access.require_moderator(guild_id, actor)
+        found = await self.storage.items.get(item_id)
+        if found is not None and found.guild_id not in (None, guild_id):
+            # Why it does not show here, and nothing more: not its server, its text or its kind.
+            raise UserError(f"Item #{item_id} does not show in this server: it is another server's own content, "
+                            "and only that server sees it.")
         item = await self.access.visible_item(guild_id, item_id)
         places = tuple((None if scope == daily_scope(guild_id) else scope, when)
                        for scope, where, when in await self.storage.history.places(item_id, limit=50)
