@@ -178,6 +178,7 @@ class Case:
     decided_at: str | None
     decided_by: int | None
     decision_reason: str | None
+    number: int = 0  # the server's own number for it, counted apart for suggestions and reports
 
     @property
     def pending(self) -> bool:

@@ -14,9 +14,11 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.clock import parse_iso
-from bot.services.moderation import ActionResult, ItemDetails
+from bot.records import ActionRecord
+from bot.services.moderation import ActionResult, ItemDetails, NotShown
+from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
-from cogs.moderation_ui import FlagName, FormModal, flags_text, hidden_text, post_modlog
+from cogs.moderation_ui import FlagName, FormModal, flags_text, post_modlog
 from cogs.ui import item_embed
 
 # Discord integer options stop at 2**53.
@@ -32,8 +34,11 @@ def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
     embed = discord.Embed(title=f"{item.kind.capitalize()} #{item.id}", colour=discord.Colour.light_grey())
     owner = "global (pack content)" if details.scope == "global" else "this server's"
     embed.add_field(name="Scope", value=f"{owner} · origin `{item.origin}` · key `{item.key}`", inline=False)
-    status = "removed (retired)" if item.status != "active" else "active"
-    embed.add_field(name="Status", value=f"{status} · {hidden_text(details.hidden)}", inline=False)
+    if details.shows_here:
+        embed.add_field(name="Shows here", value="✅ yes: picks, searches and /top can show it", inline=False)
+    else:
+        embed.add_field(name="Shows here", value="\n".join(f"🚫 {not_shown_text(n)}" for n in details.not_shown)[:1024],
+                        inline=False)
     embed.add_field(name="Flags", value=flags_text(item.flags), inline=True)
     embed.add_field(name="Categories", value=", ".join(item.categories) or "none", inline=True)
     embed.add_field(name="Votes", value=f"here 👍 {details.server_tally.up} 👎 {details.server_tally.down}\n"
@@ -46,11 +51,44 @@ def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
     if details.versions:
         last = details.versions[-1]
         by = f" by <@{last.edited_by}>" if last.edited_by else ""
-        embed.add_field(name="Edits", value=f"{len(details.versions)} earlier version(s) kept; "
+        embed.add_field(name="Edits", value=f"{plural(len(details.versions), 'earlier version')} kept; "
                                             f"last edited {_when(last.edited_at)}{by}", inline=False)
     if details.open_reports:
-        embed.add_field(name="Open reports", value=f"{details.open_reports} (see /review)", inline=False)
+        embed.add_field(name="Open reports", value=f"{plural(details.open_reports, 'report')} (see /review)",
+                        inline=False)
     return embed
+
+
+def _taken_down(verb: str, action: ActionRecord | None) -> str:
+    """"removed by @carol 2 hours ago: “reason”", from the recorded action."""
+    if action is None:
+        return verb
+    who = f" by <@{action.actor_id}>" if action.actor_id is not None else ""
+    why = f": “{discord.utils.escape_markdown(action.reason)}”" if action.reason else " (no reason given)"
+    return f"{verb}{who} {_when(action.created_at)}{why}"
+
+
+def not_shown_text(reason: NotShown) -> str:
+    """Why an item does not show in this server, as a moderator reads it."""
+    names = ", ".join(f"`{n}`" for n in reason.names)
+    match reason.reason:
+        case "removed":
+            return _taken_down("removed", reason.action) + " · `/content restore` brings it back"
+        case "withdrawn":
+            return "retired: its pack no longer has it"
+        case "hidden-moderator":
+            return _taken_down("hidden in this server", reason.action) + " · `/content restore` brings it back"
+        case "hidden-reports":
+            return "hidden here by members' reports until a moderator decides (see `/review`)"
+        case "safe-mode":
+            return f"safe mode is on and it is flagged {names} (`/settings safe-mode`)"
+        case "blocked-flag":
+            return f"this server blocks the flag {names} (`/settings flag`)"
+        case "blocked-category":
+            return f"this server blocks the category {names} (`/settings category`)"
+        case "language":
+            return f"it is in {names}, not one of this server's languages (`/settings languages`)"
+    return reason.reason
 
 
 @app_commands.guild_only()
@@ -74,10 +112,11 @@ class Content(commands.GroupCog, group_name="content"):
     @is_moderator()
     async def add(self, interaction: discord.Interaction, kind: Literal["joke", "discussion"]) -> None:
         """Add a joke or topic to this server's library (approved at once)."""
-        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
+        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str],
+                            new_categories: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             result = await self.core.moderation.library.add(modal_interaction.guild_id, actor_of(modal_interaction),
-                                                    kind, form)
+                                                            kind, form, new_categories=new_categories)
             assert result.item is not None
             await self._done(modal_interaction, result, f"Added {kind} #{result.item.id} to this server.")
 
@@ -95,11 +134,13 @@ class Content(commands.GroupCog, group_name="content"):
         assert interaction.guild_id is not None
         form = await self.core.moderation.library.item_form(interaction.guild_id, actor_of(interaction), item_id)
 
-        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+        async def submitted(modal_interaction: discord.Interaction, values: dict[str, str],
+                            new_categories: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             # Applied only if the item still holds what the form was filled from.
             result = await self.core.moderation.library.edit_item(
-                modal_interaction.guild_id, actor_of(modal_interaction), item_id, values, base=form.base)
+                modal_interaction.guild_id, actor_of(modal_interaction), item_id, values, base=form.base,
+                new_categories=new_categories)
             await self._done(modal_interaction, result,
                              f"Edited {form.kind} #{item_id}; the previous version is kept.")
 
@@ -177,7 +218,8 @@ class Content(commands.GroupCog, group_name="content"):
                                          None if which == "all" else int(which))
             count = record.entry.details.get("count")
             await interaction.response.send_message(
-                f"Cleared {count} mood correction(s); this server reads those words afresh.", ephemeral=True)
+                f"Cleared {plural(int(str(count or 0)), 'mood correction')}; this server reads those words afresh.",
+                ephemeral=True)
             await post_modlog(self.bot, interaction.guild_id, record)
             return
         rows = await service.recent(interaction.guild_id, actor_of(interaction))

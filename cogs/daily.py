@@ -20,6 +20,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.services.daily import DAY_SUGGESTIONS
 from bot.services.schedule import suggest_zones
+from bot.wording import plural
 from cogs.checks import is_moderator
 from cogs.daily_poster import DiscordPoster
 from cogs.daily_render import post_now_line, preview_text, schedule_label, status_embed, when
@@ -28,10 +29,6 @@ from cogs.ui import item_embed
 log = logging.getLogger(__name__)
 
 SCHEDULE_OPTION = "The schedule's number, as /daily status shows it (start typing to choose)"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @app_commands.guild_only()
@@ -64,8 +61,8 @@ class Daily(commands.GroupCog, group_name="daily"):
     @app_commands.command(name="set")
     @app_commands.describe(
         channel="Where the post goes (a channel with a schedule already gets this one instead)",
-        time="Local time of day, 24-hour HH:MM (for example 09:00)",
-        timezone="The server's time zone, e.g. Europe/London (default: the one set before, or UTC)",
+        time="Local time of day: 09:00, 9am or 9:30pm",
+        timezone="The server's time zone: Europe/London, or a city such as london (default: as set before, or UTC)",
         kind="What to post (default: discussion)",
         days="Which days: every day, weekdays, weekends, mon, wed, fri, or every 3 days (default: every day)",
         role="A role to ping with each post (only that role is mentioned)",

@@ -11,14 +11,11 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.services.daily import ArchiveEntry, ArchivePage
+from bot.wording import plural
 from cogs.daily_render import jump_url
 from cogs.ui import item_message, send_pick
 
 log = logging.getLogger(__name__)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def thread_url(guild_id: int, thread_id: int) -> str:

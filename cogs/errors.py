@@ -16,14 +16,20 @@ from cogs.ui import APOLOGY, reply_error
 
 log = logging.getLogger(__name__)
 
+# The names the Discord client shows, where discord.py's attribute names differ from them.
+PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channels", "read_messages": "View Channels",
+                    "moderate_members": "Timeout Members", "use_external_emojis": "Use External Emoji",
+                    "create_instant_invite": "Create Invite"}
+
 
 def message_for(error: app_commands.AppCommandError) -> str | None:
     """What to tell a person for a mistake they can fix; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UserError):
         return error_text(error.original)
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"You need the {needed} permission for that."
+        names = [PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions]
+        needed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return f"You need the {needed} permission{'s' if len(names) > 1 else ''} for that."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in servers only."
     if isinstance(error, app_commands.CommandOnCooldown):

@@ -16,7 +16,7 @@ from bot.clock import parse_iso
 from bot.members import FavoritePage
 from bot.models import Item
 from bot.services.favorites import PAGE_SIZE
-from cogs.render import counted
+from bot.wording import plural
 from cogs.ui import JOKE_COLOUR, core_of, guarded, reply_error, save_button
 
 GONE = "That item no longer exists, so it cannot be saved."
@@ -44,7 +44,7 @@ def favorites_message(page: FavoritePage) -> dict[str, Any]:
         saved = int(parse_iso(favorite.saved_at).timestamp())
         lines.append(f"**{n}.** {_line(favorite.item.title)}\n-# {label(favorite.item)} · saved <t:{saved}:R>")
     embed = discord.Embed(title="⭐ Your favourites in this server", description="\n".join(lines), colour=JOKE_COLOUR)
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {counted(page.total, 'item')} saved")
+    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'item')} saved")
     view = discord.ui.View(timeout=None)
     for favorite in page.favorites:
         view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=f"Remove #{favorite.item.id}",
@@ -143,8 +143,8 @@ async def show_page(interaction: discord.Interaction, page: int, *, edit: bool) 
         await interaction.response.edit_message(**message)
         return
     if page > shown.pages and shown.total:
-        await reply_error(interaction, f"You have {counted(shown.total, 'favourite')} here, on "
-                                       f"{counted(shown.pages, 'page')}: ask for page 1 to {shown.pages}.")
+        await reply_error(interaction, f"You have {plural(shown.total, 'favourite')} here, on "
+                                       f"{plural(shown.pages, 'page')}: ask for page 1 to {shown.pages}.")
         return
     await interaction.response.send_message(**{k: v for k, v in message.items() if v is not None}, ephemeral=True)
 

@@ -4,9 +4,13 @@ telling members about decisions. Not an extension itself."""
 from __future__ import annotations
 
 import logging
+import re
+import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
@@ -14,9 +18,10 @@ from bot.clock import parse_iso
 from bot.errors import Mention, UserError
 from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
-from bot.services.moderation import REASON_MAX
-from cogs.render import action_text, markup
-from cogs.ui import guarded, item_embed
+from bot.services.moderation import REASON_MAX, AlreadyDecided, EditConflict, NewCategories
+from bot.wording import plural
+from cogs.render import action_text, error_text, markup
+from cogs.ui import core_of, guarded, item_embed, reply_error
 
 if TYPE_CHECKING:
     from bot.bot import BanterBot
@@ -65,22 +70,85 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
     ),
 }
 
-FormHandler = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+# What a form's submission does: the interaction, the fields by key, and the new categories a
+# moderator confirmed (none at first; see ConfirmCategoriesButton).
+FormHandler = Callable[[discord.Interaction, dict[str, str], frozenset[str]], Awaitable[None]]
+RETRY_KEPT = timedelta(seconds=FORM_TIMEOUT)  # what was typed into a refused form is kept this long
+RETRY_MAX = 500  # refused forms kept at most, across every member (the oldest goes first)
+
+
+@dataclass(frozen=True)
+class RefusedForm:
+    """A form that was refused, kept so its member can open it again filled in with what they typed
+    (or, for new categories, confirm them)."""
+
+    user_id: int
+    kind: Kind
+    title: str
+    custom_id: str
+    on_done: FormHandler
+    values: dict[str, str]
+    refused_at: datetime
+    new_categories: tuple[str, ...] = ()  # categories a moderator may confirm to send it as it is
+
+
+# In memory only: a restart forgets them, and the buttons then say the form has expired.
+REFUSED: OrderedDict[str, RefusedForm] = OrderedDict()
+
+
+async def submit_form(interaction: discord.Interaction, form: RefusedForm, confirmed: frozenset[str]) -> None:
+    """Run a form's handler. Refused for its input, the answer is the error with a button that opens
+    the form again filled in (and one that confirms new categories, where a moderator may)."""
+    try:
+        await guarded(interaction, lambda: form.on_done(interaction, form.values, confirmed), reraise=UserError)
+    except (AlreadyDecided, EditConflict) as exc:
+        # Not the input's fault: the same form again would be refused again.
+        await reply_error(interaction, error_text(exc))
+    except UserError as exc:
+        new = exc.names if isinstance(exc, NewCategories) and exc.confirmable else ()
+        token = secrets.token_hex(8)
+        REFUSED[token] = replace(form, refused_at=core_of(interaction).clock.now(), new_categories=new)
+        while len(REFUSED) > RETRY_MAX:
+            REFUSED.popitem(last=False)
+        view = discord.ui.View(timeout=None)
+        if new:
+            view.add_item(ConfirmCategoriesButton(token, new))
+        view.add_item(RetryButton(token))
+        view.stop()  # the dynamic items answer the clicks
+        await reply_error(interaction, error_text(exc), view=view)
+
+
+def kept_form(interaction: discord.Interaction, token: str) -> RefusedForm:
+    """The refused form behind a button, for the member who filled it in, while it is kept."""
+    kept = REFUSED.get(token)
+    if kept is not None and core_of(interaction).clock.now() - kept.refused_at > RETRY_KEPT:
+        del REFUSED[token]
+        kept = None
+    if kept is None:
+        raise UserError("That form has expired, and what was typed in it is gone. Please start again.")
+    if kept.user_id != interaction.user.id:
+        raise UserError("Only the member who filled in that form can use this button.")
+    return kept
 
 
 class FormModal(discord.ui.Modal):
-    """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key."""
+    """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key.
+
+    A submission refused for bad input is answered with the error and a button that opens the same
+    form again, filled in with what was typed (:func:`submit_form`).
+    """
 
     def __init__(self, *, kind: Kind, title: str, custom_id: str, on_done: FormHandler,
                  prefill: Mapping[str, str] | None = None) -> None:
         super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
         self._on_done = on_done
+        self.kind = kind
         self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
         prefill = prefill or {}
         for spec in FORMS[kind]:
             default = prefill.get(spec.key) or None
             if default is not None and len(default) > spec.max_length:
-                raise UserError(f"{spec.label} is longer than a form can hold ({len(default)} characters), "
+                raise UserError(f"{spec.label} is longer than a form can hold ({plural(len(default), 'character')}), "
                                 "so it cannot be edited here.")
             field: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
                 label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,
@@ -92,7 +160,59 @@ class FormModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         values = {key: field.value for key, field in self.inputs.items()}
-        await guarded(interaction, lambda: self._on_done(interaction, values))
+        form = RefusedForm(interaction.user.id, self.kind, self.title, self.custom_id or "form", self._on_done,
+                           values, core_of(interaction).clock.now())
+        await submit_form(interaction, form, frozenset())
+
+
+class RetryButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form-retry:(?P<token>[0-9a-f]{16})"):
+    """"Edit what I typed" under a refused form's error: opens the form again, filled in."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label="Edit what I typed",
+                                           emoji="✏️", custom_id=f"form-retry:{token}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> RetryButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._reopen(interaction))
+
+    async def _reopen(self, interaction: discord.Interaction) -> None:
+        kept = kept_form(interaction, self.token)
+        await interaction.response.send_modal(FormModal(kind=kept.kind, title=kept.title, custom_id=kept.custom_id,
+                                                        on_done=kept.on_done, prefill=kept.values))
+
+
+class ConfirmCategoriesButton(discord.ui.DynamicItem[discord.ui.Button],
+                              template=r"form-confirm:(?P<token>[0-9a-f]{16})"):
+    """"Create …" under a moderator's form refused for categories the library does not have: sends
+    the form again as it was, those categories confirmed."""
+
+    def __init__(self, token: str, names: tuple[str, ...] = ()) -> None:
+        self.token = token
+        label = f"Create {', '.join(names)}"[:80] if names else "Create the new categories"
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.success, label=label, emoji="➕",
+                                           custom_id=f"form-confirm:{token}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ConfirmCategoriesButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, lambda: self._confirm(interaction))
+
+    async def _confirm(self, interaction: discord.Interaction) -> None:
+        kept = kept_form(interaction, self.token)
+        if not kept.new_categories:
+            raise UserError("There is nothing to confirm on that form.")
+        del REFUSED[self.token]  # one confirmation per refusal: a second click would add it twice
+        # The service checks the moderator's rights again, as on every action.
+        await submit_form(interaction, kept, frozenset(kept.new_categories))
 
 
 class ReasonModal(discord.ui.Modal):

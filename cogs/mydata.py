@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.bot import BanterBot
 from bot.clock import parse_iso
 from bot.members import Deletion, Entry, MemberData
-from cogs.render import counted
+from bot.wording import plural
 from cogs.ui import core_of, guarded, reply_error
 
 log = logging.getLogger(__name__)
@@ -73,19 +73,19 @@ def data_embed(data: MemberData, guild_id: int | None) -> discord.Embed:
         lines = [entry_line(kind, e, guild_id) for e in data.recent.get(kind, [])]
         shown = f"\n-# the {len(lines)} most recent" if count > len(lines) else ""
         value = "\n".join(lines)[:1000] + shown if lines else "none"
-        embed.add_field(name=f"{heading}: {counted(count, one, many)}", value=value, inline=False)
+        embed.add_field(name=f"{heading}: {plural(count, one, many)}", value=value, inline=False)
     return embed
 
 
 def counts_text(counts: dict[str, int]) -> str:
-    parts = [counted(n, KINDS[kind][1], KINDS[kind][2]) for kind, n in counts.items() if n and kind in KINDS]
+    parts = [plural(n, KINDS[kind][1], KINDS[kind][2]) for kind, n in counts.items() if n and kind in KINDS]
     return ", ".join(parts) if parts else "nothing"
 
 
 def deleted_text(deletion: Deletion) -> str:
     text = f"Done. Deleted {counts_text(deletion.deleted)}."
     if deletion.anonymised:
-        text += (f" {counted(deletion.anonymised, 'moderation record')} now "
+        text += (f" {plural(deletion.anonymised, 'moderation record')} now "
                  f"{'names' if deletion.anonymised == 1 else 'name'} a former member instead of you.")
     return text
 

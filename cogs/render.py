@@ -6,9 +6,9 @@ from __future__ import annotations
 from bot.errors import Code, Codes, Command, Mention, UserError
 from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
-from bot.services.moderation.wording import counted as counted  # the cogs' plurals, written once
 from bot.services.moderation.wording import describe
-from bot.services.moderation.wording import seconds_text as seconds_text
+from bot.wording import plural as plural  # the cogs' plurals, written once
+from bot.wording import seconds_text as seconds_text
 
 MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
 

@@ -20,6 +20,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import FLAGS
 from bot.services.moderation import AlreadyDecided, CaseDetails, Decision, EditConflict
+from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
 from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, hidden_text, post_modlog, tell_member
 from cogs.render import error_text
@@ -36,18 +37,24 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def categories_text(details: CaseDetails) -> str:
+    """"puns, space (new)": the case's categories, those the library does not have yet marked."""
+    names = [f"{name} (new)" if name in details.new_categories else name for name in details.categories]
+    return ", ".join(names) or "none"
+
+
 def case_text(details: CaseDetails) -> str:
     case = details.case
     waiting = f"{details.waiting} waiting" if details.waiting > 1 else "the last one waiting"
     if case.type == "suggestion":
-        lines = [f"**Suggestion #{case.id}** · {case.kind} · from <@{case.user_id}> · {waiting}",
-                 f"Flags: {flags_text(details.flags)}"]
+        lines = [f"**Suggestion #{case.number}** · {case.kind} · from <@{case.user_id}> · {waiting}",
+                 f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"]
     else:
         item = details.item
         scope = "global" if item is None or item.guild_id is None else "this server's"
-        lines = [f"**Report case #{case.id}** · {scope} {case.kind} #{case.item_id} · "
-                 f"{len(details.reports)} report(s) · {hidden_text(details.hidden)} · {waiting}",
-                 f"Flags: {flags_text(details.flags)}"
+        lines = [f"**Report case #{case.number}** · {scope} {case.kind} #{case.item_id} · "
+                 f"{plural(len(details.reports), 'report')} · {hidden_text(details.hidden)} · {waiting}",
+                 f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"
                  + ("" if details.editable else " · global content: Remove hides it in this server")]
         for report in details.reports[:10]:
             lines.append(f"> <@{report.user_id}>: {_clip(report.reason, 150)}")
@@ -103,7 +110,7 @@ def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMe
         return CaseMessage(f"{prefix}The review queue is empty. ✨")
     case = details.case
     if case.proposal is not None:
-        embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.id}")
+        embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.number}")
     else:
         assert details.item is not None
         embed = item_embed(details.item)
@@ -113,12 +120,12 @@ def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMe
 def outcome_note(decision: Decision) -> str:
     case = decision.case
     if case.status == "approved" and decision.item is not None:
-        return f"✅ Approved suggestion #{case.id}: it is now {case.kind} #{decision.item.id}."
+        return f"✅ Approved suggestion #{case.number}: it is now {case.kind} #{decision.item.id}."
     if case.status == "rejected":
-        return f"✖️ Rejected suggestion #{case.id}."
+        return f"✖️ Rejected suggestion #{case.number}."
     if case.status == "kept":
-        return f"✅ Kept {case.kind} #{case.item_id} (report case #{case.id})."
-    return f"🗑️ Removed {case.kind} #{case.item_id} (report case #{case.id})."
+        return f"✅ Kept {case.kind} #{case.item_id} (report case #{case.number})."
+    return f"🗑️ Removed {case.kind} #{case.item_id} (report case #{case.number})."
 
 
 class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -169,16 +176,17 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
                 await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
                 return
             if form.item_id is None:
-                title = f"Edit suggestion #{self.case_id}"
+                title = f"Edit suggestion #{form.case_number}"
             else:
                 title = f"Edit {form.kind} #{form.item_id}"
 
-            async def edited(modal_interaction: discord.Interaction, values: dict[str, str]) -> None:
+            async def edited(modal_interaction: discord.Interaction, values: dict[str, str],
+                             new_categories: frozenset[str]) -> None:
                 editor = actor_of(modal_interaction)
                 try:
                     # Applied only if the content is still what the form was filled from.
                     update = await core.moderation.review.edit_case(guild_id, editor, self.case_id, values,
-                                                                    base=form.base)
+                                                                    base=form.base, new_categories=new_categories)
                 except AlreadyDecided as lost:
                     await _show_next(modal_interaction, note=f"⚠️ {error_text(lost)}")
                     return
@@ -217,7 +225,7 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             await _decide(modal_interaction, lambda: decide(guild_id, actor, self.case_id, reason))
 
         if reject:
-            return ReasonModal(title=f"Reject suggestion #{self.case_id}", label="Reason (the member is told)",
+            return ReasonModal(title=f"Reject suggestion #{details.case.number}", label="Reason (the member is told)",
                                custom_id=f"review-reject:{self.case_id}", on_done=submitted,
                                placeholder="Already told in another form, too mean, not a joke…")
         item = details.item
@@ -260,10 +268,10 @@ async def tell_submitter(bot: BanterBot, guild_name: str | None, decision: Decis
         return
     guild = guild_name or "the server"
     if case.status == "approved" and decision.item is not None:
-        text = (f"Your suggestion #{case.id} in **{guild}** was approved: it is now {case.kind} "
+        text = (f"Your suggestion #{case.number} in **{guild}** was approved: it is now {case.kind} "
                 f"#{decision.item.id}. Thank you!")
     else:
-        text = f"Your suggestion #{case.id} in **{guild}** was not accepted. Reason: {case.decision_reason}"
+        text = f"Your suggestion #{case.number} in **{guild}** was not accepted. Reason: {case.decision_reason}"
     await tell_member(bot, case.user_id, text)
 
 

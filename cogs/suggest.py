@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.models import Kind
-from cogs.moderation_ui import FormModal
+from cogs.moderation_ui import ConfirmCategoriesButton, FormModal, RetryButton
 
 
 @app_commands.guild_only()
@@ -20,18 +20,25 @@ class Suggest(commands.GroupCog, group_name="suggest"):
         self.core = bot.core
         super().__init__()
 
+    async def cog_load(self) -> None:
+        # The button under every refused content form (suggest, /content add and edit, review edits).
+        self.bot.add_dynamic_items(RetryButton, ConfirmCategoriesButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RetryButton, ConfirmCategoriesButton)
+
     async def _open_form(self, interaction: discord.Interaction, kind: Kind) -> None:
         assert interaction.guild_id is not None
         # Refuse before the form is filled in, not after.
         await self.core.moderation.suggestions.may_suggest(interaction.guild_id, interaction.user.id)
         title = "Suggest a joke" if kind == "joke" else "Suggest a discussion topic"
 
-        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str]) -> None:
+        async def submitted(modal_interaction: discord.Interaction, form: dict[str, str], _: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             case = await self.core.moderation.suggestions.suggest(modal_interaction.guild_id, modal_interaction.user.id,
                                                       kind, form)
             await modal_interaction.response.send_message(
-                f"Thanks! Your suggestion is **#{case.id}**. The moderators will review it, and I will tell you "
+                f"Thanks! Your suggestion is **#{case.number}**. The moderators will review it, and I will tell you "
                 "what they decide if you accept direct messages from server members.",
                 ephemeral=True,
             )

@@ -40,25 +40,31 @@ def core_of(interaction: discord.Interaction) -> Core:
     return bot.core
 
 
-async def reply_error(interaction: discord.Interaction, message: str) -> None:
-    """Tell only the person who acted what went wrong, whatever state the interaction is in."""
+async def reply_error(interaction: discord.Interaction, message: str,
+                      view: discord.ui.View = discord.utils.MISSING) -> None:
+    """Tell only the person who acted what went wrong, whatever state the interaction is in
+    (``view``: buttons that help put it right)."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
+            await interaction.followup.send(message, ephemeral=True, view=view)
         else:
-            await interaction.response.send_message(message, ephemeral=True)
+            await interaction.response.send_message(message, ephemeral=True, view=view)
     except discord.HTTPException:
         log.warning("could not deliver an error message for interaction %s", interaction.id)
 
 
-async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
+async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]], *,
+                  reraise: type[UserError] | None = None) -> None:
     """Run a component callback: user mistakes are shown, anything else is logged and apologised for.
 
     Component callbacks do not reach the command tree's error handler, hence this wrapper.
+    ``reraise``: mistakes of that type are left to the caller, which answers them itself.
     """
     try:
         await action()
     except UserError as exc:
+        if reraise is not None and isinstance(exc, reraise):
+            raise
         await reply_error(interaction, error_text(exc))
     except Exception:
         log.exception("component %s failed", interaction.data.get("custom_id") if interaction.data else None)

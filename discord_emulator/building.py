@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 
 from .events import Events
-from .flags import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, ChannelType
+from .flags import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, ChannelType, stable_snowflake
 from .models import Channel, Emoji, Guild, Member, Overwrite, Role, User, UserLike, user_of
 from .world import World
 
@@ -22,11 +22,22 @@ class WorldBuilding:
     world: World
     events: Events
 
+    def _new_id(self, *parts: str) -> int:
+        """A fresh snowflake; with ``stable_ids``, the same one for the same ``parts`` in every run."""
+        world = self.world
+        if not world.stable_ids:
+            return world.snowflakes.next()
+        snowflake = stable_snowflake(*parts)
+        while (snowflake in world.users or snowflake in world.guilds or snowflake in world.channels
+               or any(snowflake in guild.roles for guild in world.guilds.values())):
+            snowflake += 1  # the same names twice: the second one is the next id, in every run alike
+        return snowflake
+
     def add_user(self, name: str, *, dms_open: bool = True, bot: bool = False, global_name: str | None = None) -> User:
         existing = self.world.user_named(name)
         if existing is not None:
             return existing
-        user = User(id=self.world.snowflakes.next(), name=name, bot=bot, dms_open=dms_open, global_name=global_name)
+        user = User(id=self._new_id("user", name), name=name, bot=bot, dms_open=dms_open, global_name=global_name)
         self.world.users[user.id] = user
         return user
 
@@ -36,12 +47,16 @@ class WorldBuilding:
         one on that shard."""
         world = self.world
         owner_user = user_of(owner) if owner is not None else world.owner
-        guild = Guild(id=world.snowflakes.next_spread(shard), name=name, owner_id=owner_user.id)
+        # Stable ids (the sandbox's kept database) come from the name; otherwise each guild takes
+        # a millisecond of its own, so guilds spread over the shards.
+        stable = world.stable_ids and shard is None
+        guild_id = self._new_id("guild", name) if stable else world.snowflakes.next_spread(shard)
+        guild = Guild(id=guild_id, name=name, owner_id=owner_user.id)
         guild.roles[guild.id] = Role(
             id=guild.id, guild_id=guild.id, name="@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS
         )
         bot_role = Role(
-            id=world.snowflakes.next(),
+            id=self._new_id("bot role", str(guild.id)),
             guild_id=guild.id,
             name=world.bot_user.name,
             permissions=DEFAULT_BOT_PERMISSIONS,
@@ -74,7 +89,7 @@ class WorldBuilding:
     ) -> Channel:
         position = sum(1 for c in guild.channels.values() if not c.is_thread)
         channel = Channel(
-            id=self.world.snowflakes.next(),
+            id=self._new_id("channel", str(guild.id), name),
             type=int(type),
             name=name,
             guild_id=guild.id,
@@ -102,7 +117,7 @@ class WorldBuilding:
         mentionable: bool = False,
     ) -> Role:
         role = Role(
-            id=self.world.snowflakes.next(),
+            id=self._new_id("role", str(guild.id), name),
             guild_id=guild.id,
             name=name,
             permissions=int(permissions),

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import payloads as P
 from .errors import InvocationError
-from .flags import Permissions
+from .flags import Permissions, permission_names
 from .models import AppCommand, Channel, Guild, Member, Role, User
 from .payloads import Payloads
 from .perms import base_permissions, channel_permissions
@@ -93,7 +93,8 @@ def find_command(
         raise InvocationError(f"unknown command /{name} (registered here: {known})")
     if guild is not None and member is not None and not _may_use(guild, member, cmd):
         raise InvocationError(
-            f"{member.name} cannot use /{name}: it needs permissions {cmd.default_member_permissions}"
+            f"{member.name} cannot use /{name}: it needs the {permission_names(cmd.default_member_permissions)} "
+            "permission"
         )
     options = cmd.options
     path: list[str] = []

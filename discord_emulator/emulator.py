@@ -56,6 +56,9 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
     default one shard per 1,000 guilds); with ``require_sharding`` an IDENTIFY without ``shard``
     is closed with 4011, as it is whatever this says when a shard would hold more than
     ``max_guilds_per_shard`` guilds.
+    ``stable_ids``: users, servers, channels and roles take ids
+    made from their names, the same in every run (a bot's database kept between runs still knows
+    them); the application, the bot user and messages get new ones each time.
     """
 
     def __init__(
@@ -74,6 +77,7 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
         shard_count: int | None = None,
         require_sharding: bool = False,
         max_guilds_per_shard: int = 2500,
+        stable_ids: bool = False,
     ) -> None:
         self.settings = Settings(
             token=token,
@@ -87,7 +91,7 @@ class DiscordEmulator(WorldBuilding, UserActions, Watching):
             require_sharding=require_sharding,
             max_guilds_per_shard=max_guilds_per_shard,
         )
-        self.world = World(self.settings, clock, bot_name)
+        self.world = World(self.settings, clock, bot_name, stable_ids=stable_ids)
         resolved_spec = default_spec_path() if spec_path == _AUTO else spec_path
         self.validator = OpenAPIValidator(resolved_spec, self.world.traffic.spec_violations.append)
         self.payloads = Payloads(self.world)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import time
 from datetime import UTC, datetime
 
@@ -39,6 +40,18 @@ class SnowflakeFactory:
             ms += (shard_id - ms) % count
         self._last = ms << 22 | self._low
         return self._last
+
+
+# Stable ids are dated within a year from here (2024-01-01 UTC), so they read as real snowflakes.
+STABLE_EPOCH_MS = 1_704_067_200_000 - DISCORD_EPOCH_MS
+
+
+def stable_snowflake(*parts: str) -> int:
+    """A snowflake that is the same for the same ``parts`` in every run (a server's name, a channel's
+    server and name...), so a world built again from the same names has the same ids."""
+    digest = int.from_bytes(hashlib.sha256("\x1f".join(parts).encode()).digest()[:8], "big")
+    ms = STABLE_EPOCH_MS + (digest >> 22) % (365 * 86_400_000)
+    return ms << 22 | digest & 0x3FFFFF
 
 
 def snowflake_time(snowflake: int) -> datetime:
@@ -84,6 +97,37 @@ class Permissions(enum.IntFlag):
 
 
 ALL_PERMISSIONS = (1 << 51) - 1
+
+# The names the Discord client gives permissions (Server Settings > Roles), by bit.
+PERMISSION_NAMES: dict[Permissions, str] = {
+    Permissions.CREATE_INSTANT_INVITE: "Create Invite", Permissions.KICK_MEMBERS: "Kick Members",
+    Permissions.BAN_MEMBERS: "Ban Members", Permissions.ADMINISTRATOR: "Administrator",
+    Permissions.MANAGE_CHANNELS: "Manage Channels", Permissions.MANAGE_GUILD: "Manage Server",
+    Permissions.ADD_REACTIONS: "Add Reactions", Permissions.VIEW_AUDIT_LOG: "View Audit Log",
+    Permissions.VIEW_CHANNEL: "View Channels", Permissions.SEND_MESSAGES: "Send Messages",
+    Permissions.SEND_TTS_MESSAGES: "Send Text-to-Speech Messages", Permissions.MANAGE_MESSAGES: "Manage Messages",
+    Permissions.EMBED_LINKS: "Embed Links", Permissions.ATTACH_FILES: "Attach Files",
+    Permissions.READ_MESSAGE_HISTORY: "Read Message History", Permissions.MENTION_EVERYONE:
+    "Mention @everyone, @here, and All Roles", Permissions.USE_EXTERNAL_EMOJIS: "Use External Emoji",
+    Permissions.CONNECT: "Connect", Permissions.SPEAK: "Speak", Permissions.CHANGE_NICKNAME: "Change Nickname",
+    Permissions.MANAGE_NICKNAMES: "Manage Nicknames", Permissions.MANAGE_ROLES: "Manage Roles",
+    Permissions.MANAGE_WEBHOOKS: "Manage Webhooks", Permissions.USE_APPLICATION_COMMANDS: "Use Application Commands",
+    Permissions.MANAGE_THREADS: "Manage Threads", Permissions.CREATE_PUBLIC_THREADS: "Create Public Threads",
+    Permissions.CREATE_PRIVATE_THREADS: "Create Private Threads",
+    Permissions.SEND_MESSAGES_IN_THREADS: "Send Messages in Threads", Permissions.MODERATE_MEMBERS: "Timeout Members",
+}
+
+
+def permission_names(value: int | str | None) -> str:
+    """Permission bits as the client names them: "Manage Server", or "Manage Server and Kick Members"."""
+    bits = int(value or 0)
+    names = [name for flag, name in PERMISSION_NAMES.items() if bits & flag]
+    unnamed = bits & ~sum(PERMISSION_NAMES)
+    if unnamed:
+        names.append(f"permission bits {unnamed:#x}")
+    if not names:
+        return "no permissions"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 # What a fresh server grants @everyone (close to Discord's defaults for a new guild).
 DEFAULT_EVERYONE_PERMISSIONS = int(

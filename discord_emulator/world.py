@@ -62,8 +62,11 @@ class Settings:
 class World:
     """The emulator's state. The application, its bot user and the guilds' owner exist from the start."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], float], bot_name: str) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float], bot_name: str, *,
+                 stable_ids: bool = False) -> None:
         self.settings = settings
+        # Users, servers, channels and roles get ids from their names, the same in every run.
+        self.stable_ids = stable_ids
         self.clock = Clock(clock)
         self.traffic = Traffic()
         self.changes = Changes(self.traffic.recent)

@@ -185,3 +185,50 @@ async def test_log_rows_from_before_migration_4_keep_their_sentence(tmp_path: Pa
         assert action_text(rejected) == "rejected suggestion #7 from <@5>"
     finally:
         await db.close()
+
+
+async def test_each_server_numbers_its_suggestions_and_reports_apart(db: Database) -> None:
+    repo = ModerationRepository(db)
+    shared = await server_item(db, None, "shared", "A joke everyone sees")
+    opened: list[tuple[int, int]] = []
+    async with db.atomic() as tx:
+        txr = ModerationRepository(tx)
+        for guild_id, n in ((A, 1), (B, 1), (A, 2), (A, 3)):
+            opened.append((guild_id, await txr.add_case(
+                guild_id=guild_id, type="suggestion", kind="joke", user_id=5, now=NOW,
+                proposal=joke(f"s{n}", f"Suggestion {n}"), fingerprint=f"suggestion {n}")))
+        report_a = await txr.open_report_case(guild_id=A, item_id=shared, kind="joke", user_id=6, now=NOW)
+        # The same open case again takes no number.
+        assert await txr.open_report_case(guild_id=A, item_id=shared, kind="joke", user_id=7, now=NOW) == report_a
+        addition = await txr.add_case(guild_id=A, type="addition", kind="joke", user_id=9, now=NOW, status="approved")
+    numbers = [(guild_id, (await repo.get_case(case_id, guild_id)).number) for guild_id, case_id in opened]
+    assert numbers == [(A, 1), (B, 1), (A, 2), (A, 3)]
+    assert (await repo.get_case(report_a, A)).number == 1
+    assert (await repo.get_case(addition, A)).number == 1
+    assert [(number, text) for _, number, text in await repo.pending_fingerprints(A, "joke")] == \
+        [(3, "suggestion 3"), (2, "suggestion 2"), (1, "suggestion 1")]
+
+
+async def test_cases_from_before_they_were_numbered_are_numbered_in_the_order_they_came(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    numbering = next(number for number, name, _ in migrations() if "case_numbers" in name)
+    with sqlite3.connect(path) as old:
+        for number, _, script in migrations():
+            if number < numbering:
+                old.executescript(script)
+        old.execute(f"PRAGMA user_version = {numbering - 1}")
+        for guild_id, kind in ((A, "suggestion"), (B, "suggestion"), (A, "report"), (A, "suggestion")):
+            old.execute("INSERT INTO review_cases (guild_id, type, kind, user_id, created_at) "
+                        "VALUES (?, ?, 'joke', 5, ?)", (guild_id, kind, NOW))
+    db = await Database.open(path)
+    try:
+        repo = ModerationRepository(db)
+        assert [(c, (await repo.get_case(c, g)).number) for c, g in ((1, A), (2, B), (3, A), (4, A))] == \
+            [(1, 1), (2, 1), (3, 1), (4, 2)]
+        # New cases go on from there.
+        async with db.atomic() as tx:
+            fifth = await ModerationRepository(tx).add_case(guild_id=A, type="suggestion", kind="joke", user_id=5,
+                                                            now=NOW)
+        assert (await repo.get_case(fifth, A)).number == 3
+    finally:
+        await db.close()

@@ -433,11 +433,14 @@ async def test_scope_between_servers(core: Core) -> None:
         core.moderation.library.edit_item(G, MOD, theirs, {"joke": "mine now"}, base=their_base),
         core.moderation.library.remove_item(G, MOD, theirs),
         core.moderation.library.restore_item(G, MOD, theirs),
-        core.moderation.library.show_item(G, MOD, theirs),
         core.moderation.library.set_item_flag(G, MOD, theirs, "nsfw", True),
     ):
         with pytest.raises(UserError, match=f"no item #{theirs} in this server"):
             await attempt
+    # Showing it says only why it does not show here.
+    with pytest.raises(UserError, match="another server's own content") as refused:
+        await core.moderation.library.show_item(G, MOD, theirs)
+    assert "zebra" not in str(refused.value).lower()
     assert (await core.storage.items.get(theirs)).status == "active"
     # Global content: not editable, but a server can hide it for itself.
     with pytest.raises(UserError, match="global content"):

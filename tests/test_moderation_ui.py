@@ -80,3 +80,14 @@ def record(actor_id: int | None = 9, **fields: object) -> ActionRecord:
 ])
 def test_logged_actions_read_as_sentences(made: ActionRecord, text: str) -> None:
     assert action_text(made) == text
+
+
+def test_a_missing_permission_is_named_as_the_discord_client_names_it() -> None:
+    from discord import app_commands
+
+    from cogs.errors import message_for
+
+    assert message_for(app_commands.MissingPermissions(["manage_guild"])) == \
+        "You need the Manage Server permission for that."
+    assert message_for(app_commands.MissingPermissions(["manage_roles", "kick_members"])) == \
+        "You need the Manage Roles and Kick Members permissions for that."

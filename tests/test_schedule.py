@@ -31,13 +31,16 @@ def utc(*args: int) -> datetime:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("09:00", time(9, 0)), ("9:05", time(9, 5)), ("23:59", time(23, 59)), ("00:00", time(0, 0)),
-    (" 18:30 ", time(18, 30)), ("7h15", time(7, 15)), ("21.05", time(21, 5)),
+    (" 18:30 ", time(18, 30)), ("7h15", time(7, 15)), ("21.05", time(21, 5)), ("21:00", time(21, 0)),
+    ("9am", time(9, 0)), ("9:30pm", time(21, 30)), ("9 PM", time(21, 0)), ("11.15 a.m.", time(11, 15)),
+    ("12am", time(0, 0)), ("12pm", time(12, 0)), ("12:30am", time(0, 30)), ("9:00pm", time(21, 0)),
 ])
 def test_parse_time(text: str, expected: time) -> None:
     assert parse_time(text) == expected
 
 
-@pytest.mark.parametrize("text", ["24:00", "12:60", "noon", "9", "09:0", "9:00pm", "", "-1:00", "123:00"])
+@pytest.mark.parametrize("text", ["24:00", "12:60", "noon", "9", "09:0", "", "-1:00", "123:00",
+                                  "13pm", "0am", "9:75am", "21:00pm", "9xm"])
 def test_parse_time_rejects(text: str) -> None:
     with pytest.raises(ScheduleError):
         parse_time(text)
@@ -66,6 +69,52 @@ def test_suggest_zones() -> None:
     assert "America/New_York" in suggest_zones("new york")
     assert len(suggest_zones("a")) == 25
     assert suggest_zones("zzzz") == []
+    assert suggest_zones("uk")[0] == "Europe/London"
+    assert suggest_zones("usa")[:2] == ["America/New_York", "America/Chicago"]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("london", "Europe/London"), ("London", "Europe/London"), ("new york", "America/New_York"),
+    ("New_York", "America/New_York"), ("tokyo", "Asia/Tokyo"), ("uk", "Europe/London"), ("UK", "Europe/London"),
+    ("united kingdom", "Europe/London"), ("india", "Asia/Kolkata"), ("kolkata", "Asia/Kolkata"),
+    ("sydney", "Australia/Sydney"), ("los angeles", "America/Los_Angeles"), ("buenos aires",
+    "America/Argentina/Buenos_Aires"), ("sao paulo", "America/Sao_Paulo"),
+])
+def test_cities_and_countries_name_zones(typed: str, expected: str) -> None:
+    assert zone_name(typed) == expected
+
+
+def test_a_city_under_two_names_that_keep_the_same_time_is_one_zone() -> None:
+    # Asia/Istanbul and Europe/Istanbul are the same clock: no question to ask.
+    assert zone(zone_name("istanbul")).utcoffset(utc(2026, 7, 1)) == timedelta(hours=3)
+
+
+@pytest.mark.parametrize(("typed", "choices"), [
+    ("usa", ["America/New_York", "America/Los_Angeles", "Pacific/Honolulu"]),
+    ("australia", ["Australia/Perth", "Australia/Sydney"]),
+    ("spain", ["Europe/Madrid", "Atlantic/Canary"]),
+])
+def test_an_ambiguous_place_lists_its_zones(typed: str, choices: list[str]) -> None:
+    with pytest.raises(ScheduleError, match="several time zones") as refused:
+        zone_name(typed)
+    for name in choices:
+        assert name in str(refused.value)
+
+
+def test_a_misspelt_city_gets_a_did_you_mean() -> None:
+    with pytest.raises(ScheduleError, match="Did you mean Europe/London") as refused:
+        zone_name("lodnon")
+    assert "london" in str(refused.value)
+
+
+def test_every_zone_a_country_names_exists() -> None:
+    from bot.services.places import COUNTRIES, cities
+
+    for zones in COUNTRIES.values():
+        for name in zones:
+            assert zone_name(name) == name
+    # Compass words and old aliases are no cities.
+    assert "pacific" not in cities() and "eastern" not in cities() and "london" in cities()
 
 
 # --- ordinary days ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 import sys
 import tempfile
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot import launcher
-from discord_emulator import DiscordEmulator, Permissions
+from discord_emulator import DiscordEmulator, Guild, Permissions
+from discord_emulator.flags import ChannelType
 from discord_emulator.shell import SandboxShell
 
 if TYPE_CHECKING:
@@ -25,6 +27,34 @@ log = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "sandbox-token"
 BOT_COMMANDS = ("joke", "mood", "discussion", "top")
+
+
+# The channels and members the shell made (``channel NAME``, ``as NAME``), kept in the database so
+# a kept database finds them again; their ids come from their names (the emulator's stable ids).
+WORLD_KEY = "sandbox:world"
+
+
+def describe(emu: DiscordEmulator, guild: Guild) -> str:
+    """The sandbox server's text channels and members, by name, as JSON."""
+    channels = sorted(c.name for c in guild.channels.values() if c.type == ChannelType.GUILD_TEXT and not c.deleted)
+    members = sorted(m.user.name for m in guild.members.values()
+                     if not m.user.bot and m.user.id != emu.world.owner.id)
+    return json.dumps({"channels": channels, "members": members})
+
+
+def rebuild(emu: DiscordEmulator, guild: Guild, saved: str | None) -> None:
+    """Add the channels and members a previous run of the sandbox had (see :func:`describe`)."""
+    try:
+        world = json.loads(saved) if saved else {}
+    except ValueError:
+        log.warning("the sandbox's saved server could not be read; starting with the default one")
+        return
+    for name in world.get("channels", []):
+        if isinstance(name, str) and guild.channel_named(name) is None:
+            emu.add_text_channel(guild, name)
+    for name in world.get("members", []):
+        if isinstance(name, str):
+            emu.add_member(guild, name)
 
 
 @contextlib.asynccontextmanager
@@ -75,7 +105,9 @@ async def run_sandbox(
         logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="banter-sandbox-") as scratch:
         config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None)
-        emu = DiscordEmulator(SANDBOX_TOKEN, None)
+        # Stable ids: with --db, the server, its channels, roles and members are the ones the
+        # database knew last time (settings, server content and votes are theirs).
+        emu = DiscordEmulator(SANDBOX_TOKEN, None, stable_ids=True)
         await emu.start()
         try:
             guild = emu.add_guild("Banter sandbox")
@@ -85,9 +117,12 @@ async def run_sandbox(
             print("Starting a local Discord and the bot (no network, no token needed)...", file=stdout)
             async with run_banter(emu, config) as bot:
                 await emu.wait_for_commands(list(BOT_COMMANDS))
+                meta = bot.core.storage.meta
+                rebuild(emu, guild, await meta.get(WORLD_KEY))
                 print(f"Database: {bot.core.config.database_path}", file=stdout)
                 shell = SandboxShell(emu, guild, channels, users, stdin, stdout)
                 await shell.run()
+                await meta.set(WORLD_KEY, describe(emu, guild))
         finally:
             await emu.stop()
     return 0

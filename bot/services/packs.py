@@ -36,6 +36,7 @@ from bot.models import (
     Mood,
     TalkingPoint,
 )
+from bot.wording import plural
 from bot.yaml_errors import yaml_problem
 
 # libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
@@ -104,7 +105,7 @@ def _text(data: Mapping[str, Any], key: str, where: str, problems: Problems, lim
         problems.add(where, f"{key}: must not be empty")
         return None
     if len(value) > limit:
-        problems.add(where, f"{key}: {len(value)} characters, at most {limit}")
+        problems.add(where, f"{key}: {plural(len(value), 'character')}, at most {limit}")
         return None
     return value
 
@@ -125,12 +126,12 @@ def _text_list(data: Mapping[str, Any], key: str, where: str, problems: Problems
     if any(not v for v in value):
         problems.add(where, f"{key}: has an empty line")
     if len(value) > LIST_ITEMS_MAX:
-        problems.add(where, f"{key}: {len(value)} items, at most {LIST_ITEMS_MAX}")
+        problems.add(where, f"{key}: {plural(len(value), 'item')}, at most {LIST_ITEMS_MAX}")
     for v in value:
         if len(v) > item_limit:
-            problems.add(where, f"{key}: an item has {len(v)} characters, at most {item_limit}")
+            problems.add(where, f"{key}: an item has {plural(len(v), 'character')}, at most {item_limit}")
     if len(bullet_block(value)) > LIST_TEXT_MAX:
-        problems.add(where, f"{key}: {len(bullet_block(value))} characters in all, at most {LIST_TEXT_MAX}")
+        problems.add(where, f"{key}: {plural(len(bullet_block(value)), 'character')} in all, at most {LIST_TEXT_MAX}")
     return tuple(value)
 
 
@@ -198,7 +199,7 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
             size = len(title) + len(question) + sum(len(bullet_block(x)) for x in (benefits, disadvantages))
             size += sum(len(p.heading) + len(p.text) + 4 for p in points)
             if size > EMBED_TOTAL_MAX:
-                problems.add(where, f"the topic has {size} characters in all, at most {EMBED_TOTAL_MAX}")
+                problems.add(where, f"the topic has {plural(size, 'character')} in all, at most {EMBED_TOTAL_MAX}")
     mood_names = _slugs(data, "moods", where, problems, allowed=moods)
     flags = _slugs(data, "flags", where, problems, allowed=FLAGS)
     language = data.get("language", defaults.get("language", "en"))
@@ -224,7 +225,7 @@ def _talking_points(data: Mapping[str, Any], where: str, problems: Problems) -> 
         problems.add(where, "talking_points: must be a list of {heading, text}")
         return ()
     if len(value) > POINTS_MAX:
-        problems.add(where, f"talking_points: {len(value)} points, at most {POINTS_MAX}")
+        problems.add(where, f"talking_points: {plural(len(value), 'point')}, at most {POINTS_MAX}")
     points = []
     for n, point in enumerate(value, 1):
         spot = f"{where}, talking point {n}"

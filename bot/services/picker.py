@@ -38,6 +38,7 @@ from bot.errors import Code, Codes, UserError
 from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
 from bot.records import Candidate, daily_scope
 from bot.storage import Storage
+from bot.wording import plural
 
 NEW_SHARE = 0.25
 PRIOR_VOTES = 2
@@ -50,8 +51,7 @@ SEARCH_WORD = re.compile(r"\w+")
 
 def counted(n: int, kind: Kind) -> str:
     """"1 joke", "3 discussion topics"."""
-    noun = "joke" if kind == "joke" else "discussion topic"
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return plural(n, "joke" if kind == "joke" else "discussion topic")
 
 
 def _unrestricted(f: Filters) -> Filters:

@@ -17,9 +17,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.errors import Code, UserError
+from bot.errors import Code, Codes, UserError
+from bot.services.places import close_places, place_key, zones_for_place
 
 TIME_TEXT = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+# 12-hour times: "9am", "9 pm", "9:30pm", "11.15 a.m."
+TWELVE_HOUR = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?\s*m\.?\s*$", re.IGNORECASE)
 MINUTE = timedelta(minutes=1)
 # The longest jump forward in the tz database is a whole day (Pacific/Apia skipped 30 December 2011).
 LONGEST_GAP = timedelta(hours=26)
@@ -37,11 +40,21 @@ class ScheduleError(UserError, ValueError):
 
 
 def parse_time(text: str) -> time:
-    """``"09:30"`` (also ``"9:30"``, ``"21.05"``, ``"7h15"``) as a time of day, on the minute."""
+    """``"09:30"`` (also ``"9:30"``, ``"21.05"``, ``"7h15"``) or a 12-hour ``"9am"``, ``"9:30pm"``,
+    as a time of day, on the minute."""
+    twelve = TWELVE_HOUR.match(text)
+    if twelve is not None:
+        hour, minute = int(twelve.group(1)), int(twelve.group(2) or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            raise ScheduleError("{typed} is not a time of day: with am or pm, hours go 1-12 and minutes 00-59.",
+                                typed=Code(text.strip()[:20]))
+        # 12am is midnight, 12pm is noon.
+        return time(hour % 12 + (12 if twelve.group(3).lower() == "p" else 0), minute)
     match = TIME_TEXT.match(text)
     if match is None:
-        raise ScheduleError("{typed} is not a time: use 24-hour HH:MM, for example {example} or {other}.",
-                            typed=Code(text.strip()[:20]), example=Code("09:00"), other=Code("18:30"))
+        raise ScheduleError("{typed} is not a time: use HH:MM or am/pm, for example {example}, {other} or {twelve}.",
+                            typed=Code(text.strip()[:20]), example=Code("09:00"), other=Code("18:30"),
+                            twelve=Code("9:30pm"))
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
         raise ScheduleError("{typed} is not a time of day: hours go 00-23 and minutes 00-59.",
@@ -62,15 +75,29 @@ def _zone_names() -> dict[str, str]:
 
 
 def zone_name(name: str) -> str:
-    """The canonical spelling of a zone name (case does not matter); raises :class:`ScheduleError` if unknown."""
-    canonical = _zone_names().get(name.strip().lower())
-    if canonical is None:
-        raise ScheduleError(
-            "{typed} is not a time zone I know. Use an IANA name such as {a}, {b} or {c} (the list offers them "
-            "as you type).", typed=Code(name.strip()[:60]), a=Code("Europe/London"), b=Code("America/New_York"),
-            c=Code("Asia/Kolkata"),
-        )
-    return canonical
+    """The canonical IANA name of a zone typed as an IANA name (case does not matter), a city
+    ("london", "new york") or a country ("uk"); raises :class:`ScheduleError` if it is unknown or
+    could mean zones that keep different times (the message lists them)."""
+    typed = name.strip()
+    canonical = _zone_names().get(typed.lower())
+    if canonical is not None:
+        return canonical
+    choices = zones_for_place(typed)
+    if len(choices) == 1:
+        return choices[0]
+    if choices:
+        raise ScheduleError("{typed} has several time zones: {choices}. Choose the one you mean.",
+                            typed=Code(typed[:60]), choices=Codes(choices))
+    close = close_places(typed) if typed else []
+    if close:
+        raise ScheduleError("{typed} is not a time zone I know. Did you mean {close}? A city such as {a}, or an "
+                            "IANA name such as {b}, works too.", typed=Code(typed[:60]), close=Codes(tuple(close)),
+                            a=Code("london"), b=Code("Europe/London"))
+    raise ScheduleError(
+        "{typed} is not a time zone I know. Use a city such as {city}, or an IANA name such as {a}, {b} or {c} "
+        "(the list offers them as you type).", typed=Code(typed[:60]), city=Code("new york"),
+        a=Code("Europe/London"), b=Code("America/New_York"), c=Code("Asia/Kolkata"),
+    )
 
 
 def zone(name: str) -> ZoneInfo:
@@ -92,7 +119,10 @@ def suggest_zones(text: str, limit: int = 25) -> list[str]:
         return common[:limit]
     starts = [n for n in names if n.lower().startswith(needle) or n.lower().split("/")[-1].startswith(needle)]
     contains = [n for n in names if needle in n.lower() and n not in starts]
-    return (starts + contains)[:limit]
+    # A country or city typed whole ("uk", "usa") offers its zones first.
+    places = [n for n in zones_for_place(place_key(text)) if n in names]
+    found = places + [n for n in starts + contains if n not in places]
+    return found[:limit]
 
 
 def _exists(wall: datetime, tz: ZoneInfo) -> bool:

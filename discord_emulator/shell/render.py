@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..commands import describe_options
@@ -10,8 +11,14 @@ from ..interactions import ModalField
 from ..models import Channel, Message, emoji_text, iter_components
 
 
-def render_message(msg: Message, channel: Channel | None, current: Channel, *, edited: bool = False) -> str:
-    """``msg`` (posted in ``channel``) as the user in ``current`` reads it."""
+def _plain(text: str) -> str:
+    return text
+
+
+def render_message(msg: Message, channel: Channel | None, current: Channel, *, edited: bool = False,
+                   markup: Callable[[str], str] = _plain) -> str:
+    """``msg`` (posted in ``channel``) as the user in ``current`` reads it; ``markup`` shows mentions
+    and timestamps in the content, embed descriptions and field values as the client does."""
     where = ""
     if channel is not None and channel.type == ChannelType.DM:
         where = "[DM] "
@@ -24,28 +31,28 @@ def render_message(msg: Message, channel: Channel | None, current: Channel, *, e
         tags.append("(edited)")
     head = f"{where}{msg.author.name}: " + " ".join(tags)
     lines = [head.rstrip()]
-    text = msg.text()
+    text = markup(msg.text())
     if text:
         lines += [f"  {line}" for line in text.splitlines()]
     for embed in msg.embeds:
-        lines += render_embed(embed)
+        lines += render_embed(embed, markup)
     lines += render_components(msg.components)
     if msg.thread is not None:
         lines.append(f"  (thread: #{msg.thread.name})")
     return "\n".join(lines)
 
 
-def render_embed(embed: dict[str, Any]) -> list[str]:
+def render_embed(embed: dict[str, Any], markup: Callable[[str], str] = _plain) -> list[str]:
     lines = []
     author = (embed.get("author") or {}).get("name")
     if author:
         lines.append(f"  │ {author}")
     if embed.get("title"):
         lines.append(f"  ┃ {embed['title']}")
-    for line in (embed.get("description") or "").splitlines():
+    for line in markup(embed.get("description") or "").splitlines():
         lines.append(f"  │ {line}")
     for fld in embed.get("fields") or []:
-        value = str(fld.get("value") or "")
+        value = markup(str(fld.get("value") or ""))
         if "\n" in value or len(value) > 60:
             # A long value goes under its name, indented, as Discord shows it.
             lines.append(f"  │ {fld.get('name')}")

@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import io
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, tzinfo
 from typing import Any, TextIO
 
 from ..commands import visible_commands
@@ -14,6 +15,7 @@ from ..emulator import DiscordEmulator
 from ..errors import InvocationError, SandboxTimeout
 from ..interactions import AUTOCOMPLETE_RESULT, MODAL, EmulatedInteraction, Modal, ModalField
 from ..models import Channel, Guild, Member, Message, User, iter_components
+from .markup import Markup
 from .parsing import ShellError, parse_slash
 from .render import command_lines, error_text, field_hint, field_problem, render_message
 
@@ -48,6 +50,8 @@ class SandboxShell:
         *,
         prompt: bool = True,
         response_timeout: float = 5.0,
+        now: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
     ) -> None:
         self.emu = emu
         self.guild = guild
@@ -67,6 +71,8 @@ class SandboxShell:
         self._watcher: asyncio.Task[None] | None = None
         self._running = False
         self._pending_prompt: str | None = None  # shown and waiting for input
+        # Mentions and timestamps as the client shows them; times in ``tz`` (None: this machine's).
+        self.markup = Markup(guild, emu.world.users, self._channel_name, now=now, tz=tz)
 
     # ==========================================================================================
     # main loop
@@ -286,7 +292,12 @@ class SandboxShell:
                 self.last_with_buttons = msg
 
     def render(self, msg: Message, *, edited: bool = False) -> str:
-        return render_message(msg, self.emu.channels.get(msg.channel_id), self.channel, edited=edited)
+        return render_message(msg, self.emu.channels.get(msg.channel_id), self.channel, edited=edited,
+                              markup=self.markup.render)
+
+    def _channel_name(self, channel_id: int) -> str | None:
+        channel = self.emu.channels.get(channel_id)
+        return None if channel is None else channel.name
 
     # ==========================================================================================
     # io

@@ -160,7 +160,8 @@ async def test_a_suggestion_goes_to_the_library_and_into_picks(w: World) -> None
     # Server content stays in its server.
     assert "No joke matches" in (await find_joke(w, w.olga, "zebracorn")).content
     item = await w.core.storage.items.get(item_id)
-    assert (item.guild_id, item.origin, item.categories) == (w.guild.id, "suggestion", ("animals", "puns"))
+    # "puns" was taken as the library's existing category "pun".
+    assert (item.guild_id, item.origin, item.categories) == (w.guild.id, "suggestion", ("animals", "pun"))
 
 
 async def test_discussion_suggestion_edit_flags_and_reject(w: World) -> None:
@@ -296,7 +297,7 @@ async def test_reports_hide_an_item_and_keep_restores_it(w: World) -> None:
     await w.modlog_post("in this server after 3 reports")
 
     review = await w.reply(w.carol, "review")
-    assert "**Report case #1**" in review.content and "3 report(s)" in review.content
+    assert "**Report case #1**" in review.content and "3 reports" in review.content
     assert "hidden here by reports" in review.content and "Offensive to dogs" in review.content
     buttons = {b["custom_id"]: b for b in review.buttons()}
     assert buttons["review:1:edit"]["disabled"]  # global content cannot be edited here
@@ -330,7 +331,9 @@ async def test_a_report_on_server_content_edited_then_removed(w: World) -> None:
     await report(w, w.alice, shown, item_id, "Spiky humour")
     review = await w.reply(w.carol, "review")
     assert "this server's joke" in review.content
-    # Cases share one numbering with moderators' additions: this report case is #2.
+    # People see the server's first report case; its buttons carry the case's id, 2 (the moderator's
+    # addition above was case 1).
+    assert "**Report case #1**" in review.content
     buttons = {b["custom_id"]: b for b in review.buttons()}
     assert not buttons["review:2:edit"]["disabled"] and not buttons["review:2:flag-dark"]["disabled"]
     edit = await w.click(w.carol, review, "review:2:edit")
@@ -347,7 +350,7 @@ async def test_a_report_on_server_content_edited_then_removed(w: World) -> None:
     item = await w.core.storage.items.get(item_id)
     assert item.status == "retired" and item.body.text.startswith("Hedgehogs always lose")
     assert len(await w.core.storage.moderation.versions(item_id, "joke", item.key)) == 2
-    await w.modlog_post(f"removed joke #{item_id} (report case #2)")
+    await w.modlog_post(f"removed joke #{item_id} (report case #1)")
 
 
 # --- /content --------------------------------------------------------------------------------------
@@ -376,7 +379,7 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
     shown = await w.reply(w.carol, "content show", id=item_id)
     details = {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}
     assert details["Flags"] == "dark"
-    assert details["Edits"].startswith("2 earlier version(s) kept")
+    assert details["Edits"].startswith("2 earlier versions kept")
     assert "this server's" in details["Scope"]
     assert f"<#{w.general.id}>" in details["Shown here"]
 
@@ -394,9 +397,14 @@ async def test_content_scope_between_servers(w: World) -> None:
     ix = await w.slash(w.olga, "content add", kind="joke")
     done = await (await w.form(w.olga, ix, {"joke": "Moles dig the underground music scene."})).original_message()
     theirs = int(done.content.split("#")[1].split(" ")[0])
-    for command in ("content show", "content remove", "content restore"):
+    for command in ("content remove", "content restore"):
         answer = await w.reply(w.carol, command, id=theirs)
         assert answer.ephemeral and answer.content == f"There is no item #{theirs} in this server."
+    # /content show says why it does not show here, and nothing else of it.
+    shown = await w.reply(w.carol, "content show", id=theirs)
+    assert shown.ephemeral and shown.embeds == []
+    assert shown.content == (f"Item #{theirs} does not show in this server: it is another server's own content, "
+                             "and only that server sees it.")
     refused = await (await w.slash(w.carol, "content edit", id=theirs)).original_message()
     assert refused.content == f"There is no item #{theirs} in this server."
     assert (await w.core.storage.items.get(theirs)).status == "active"

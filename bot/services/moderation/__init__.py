@@ -16,7 +16,8 @@ Rules these keep (the cogs only translate):
 * Scope: content suggested or added in a server belongs to that server (``items.guild_id``) and
   appears only there; pack content is global. A server's moderators can hide a global item for
   their server but can edit or retire only their server's own content. Another server's items and
-  cases are treated as missing, so nothing about them leaks.
+  cases are treated as missing, so nothing about them leaks (``/content show`` says only that the
+  item is another server's own).
 * Content from a form is cleaned (invisible characters dropped), refused if it carries mentions or
   links, validated with the pack rules and checked for duplicates by normalised text before
   anything is stored.
@@ -34,18 +35,18 @@ from __future__ import annotations
 from bot.clock import Clock
 from bot.services.moderation.access import NOT_A_MODERATOR, Access, Actor, AlreadyDecided, EditConflict
 from bot.services.moderation.audit import AuditTrail
-from bot.services.moderation.library_admin import ActionResult, EditForm, ItemDetails, LibraryAdmin
+from bot.services.moderation.library_admin import ActionResult, EditForm, ItemDetails, LibraryAdmin, NotShown
 from bot.services.moderation.reports import ReportOutcome, Reports
 from bot.services.moderation.review import CaseDetails, CaseUpdate, Decision, Review
 from bot.services.moderation.settings import Settings, SettingsChange
 from bot.services.moderation.suggestions import Suggestions
-from bot.services.moderation.text import DISCUSSION_FORM, JOKE_FORM, REASON_MAX
+from bot.services.moderation.text import DISCUSSION_FORM, JOKE_FORM, REASON_MAX, NewCategories
 from bot.storage import Storage
 
 __all__ = [
     "DISCUSSION_FORM", "JOKE_FORM", "NOT_A_MODERATOR", "REASON_MAX", "ActionResult", "Actor", "AlreadyDecided",
     "CaseDetails", "CaseUpdate", "Decision", "EditConflict", "EditForm", "ItemDetails", "ModerationService",
-    "ReportOutcome", "SettingsChange",
+    "NewCategories", "NotShown", "ReportOutcome", "SettingsChange",
 ]
 
 

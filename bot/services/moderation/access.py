@@ -30,12 +30,12 @@ class AlreadyDecided(UserError):
     def __init__(self, case_id: int, case: Case | None) -> None:
         what = "Suggestion" if case is None or case.type == "suggestion" else "Report case"
         if case is None:
-            super().__init__("{what} #{case_id} is gone.", what=what, case_id=case_id)
+            super().__init__("That {what} is gone.", what=what.lower())
         elif case.decided_by:
-            super().__init__("{what} #{case_id} was already {status} by {by}.", what=what, case_id=case_id,
+            super().__init__("{what} #{number} was already {status} by {by}.", what=what, number=case.number,
                              status=case.status, by=Mention("user", case.decided_by))
         else:
-            super().__init__("{what} #{case_id} was already {status}.", what=what, case_id=case_id,
+            super().__init__("{what} #{number} was already {status}.", what=what, number=case.number,
                              status=case.status)
         self.case_id = case_id
         self.case = case

@@ -42,19 +42,21 @@ async def acting(access: Access, guild_id: int, actor: Actor | None) -> AsyncIte
         yield Acting(tx, access.now(), guild_id, actor.user_id if actor is not None else None)
 
 
-def on_item(action: str, item: Item, *, case_id: int | None = None, before: Values | None = None,
-            after: Values | None = None, details: Values | None = None, reason: str | None = None) -> AuditEntry:
-    """An action filed under an item."""
+def on_item(action: str, item: Item, *, case_id: int | None = None, case_number: int | None = None,
+            before: Values | None = None, after: Values | None = None, details: Values | None = None,
+            reason: str | None = None) -> AuditEntry:
+    """An action filed under an item (and a review case: its id, and the number the server sees)."""
+    numbered = {"case_number": case_number} if case_number is not None else {}
     return AuditEntry(action=action, target=f"item:{item.id}", kind=item.kind, item_id=item.id, case_id=case_id,
-                      before=before, after=after, details=details or {}, reason=reason)
+                      before=before, after=after, details={**numbered, **(details or {})}, reason=reason)
 
 
 def on_case(action: str, case: Case, *, item_id: int | None = None, before: Values | None = None,
             after: Values | None = None, details: Values | None = None, reason: str | None = None) -> AuditEntry:
     """An action filed under a review case; the member concerned is the one who opened it."""
     return AuditEntry(action=action, target=f"case:{case.id}", kind=case.kind, item_id=item_id or case.item_id,
-                      case_id=case.id, member_id=case.user_id, before=before, after=after, details=details or {},
-                      reason=reason)
+                      case_id=case.id, member_id=case.user_id, before=before, after=after,
+                      details={"case_number": case.number, **(details or {})}, reason=reason)
 
 
 class AuditTrail:

@@ -3,15 +3,17 @@ items, and look at one item's whole story."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot.errors import Command, UserError
-from bot.models import ContentEntry, Item, Kind, VoteTally
-from bot.records import ActionRecord, AuditEntry, Version, daily_scope, entry_to_json
+from bot.models import ContentEntry, GuildSettings, Item, Kind, VoteTally
+from bot.records import ActionRecord, AuditEntry, Case, Version, daily_scope, entry_to_json
 from bot.services.moderation.access import Access, Actor, changed_meanwhile, item_label
 from bot.services.moderation.audit import Acting, acting, on_item
 from bot.services.moderation.text import (
+    check_categories,
     check_duplicate,
     check_flag,
     check_reason,
@@ -31,12 +33,27 @@ class EditForm:
     prefill: dict[str, str]
     base: str  # the content hash of what the form shows: the edit applies only while it is current
     item_id: int | None = None  # the item being edited; None for a suggestion
+    case_number: int | None = None  # the suggestion's number in its server, for a suggestion
 
 
 @dataclass(frozen=True)
 class ActionResult:
     record: ActionRecord
     item: Item | None = None
+
+
+NotShownReason = Literal["removed", "withdrawn", "hidden-moderator", "hidden-reports", "safe-mode", "blocked-flag",
+                         "blocked-category", "language"]
+
+
+@dataclass(frozen=True)
+class NotShown:
+    """One reason an item does not show in a server: removed, withdrawn from its pack, hidden there,
+    or kept out by the server's settings (``names``: the flags, categories or language concerned)."""
+
+    reason: NotShownReason
+    names: tuple[str, ...] = ()
+    action: ActionRecord | None = None  # the removal or hide as recorded: who, when, and its reason
 
 
 @dataclass(frozen=True)
@@ -47,10 +64,37 @@ class ItemDetails:
     places: tuple[tuple[int | None, str], ...]  # (channel id, or None for the day's pick; when)
     versions: tuple[Version, ...]
     open_reports: int
+    not_shown: tuple[NotShown, ...] = ()  # empty: the item shows in this server
 
     @property
     def scope(self) -> str:
         return "global" if self.item.guild_id is None else "server"
+
+    @property
+    def shows_here(self) -> bool:
+        return not self.not_shown
+
+
+def not_shown(item: Item, settings: GuildSettings, hidden: str | None,
+              taken_down: ActionRecord | None) -> tuple[NotShown, ...]:
+    """Every reason ``item`` does not show in the server with ``settings`` (the rules of a pick:
+    see ``eligible`` in the storage); ``taken_down`` is the last removal or hide recorded there."""
+    reasons: list[NotShown] = []
+    if item.status != "active":
+        own = item.guild_id is not None
+        reasons.append(NotShown("removed" if own else "withdrawn", action=taken_down if own else None))
+    if hidden is not None:
+        reasons.append(NotShown("hidden-moderator" if hidden == "moderator" else "hidden-reports",
+                                action=taken_down if hidden == "moderator" else None))
+    if settings.safe_mode and item.flags:
+        reasons.append(NotShown("safe-mode", tuple(sorted(item.flags))))
+    elif blocked := item.flags & settings.blocked_flags:
+        reasons.append(NotShown("blocked-flag", tuple(sorted(blocked))))
+    if blocked_categories := [c for c in item.categories if c in settings.blocked_categories]:
+        reasons.append(NotShown("blocked-category", tuple(blocked_categories)))
+    if item.guild_id is None and settings.languages and item.language not in settings.languages:
+        reasons.append(NotShown("language", (item.language,)))
+    return tuple(reasons)
 
 
 def server_key(guild_id: int, case_id: int) -> str:
@@ -83,10 +127,13 @@ class LibraryAdmin:
                             remove=Command("content remove"))
         return item
 
-    async def add(self, guild_id: int, actor: Actor, kind: Kind, form: Mapping[str, str]) -> ActionResult:
-        """A moderator adds content to the server's library, approved at once."""
+    async def add(self, guild_id: int, actor: Actor, kind: Kind, form: Mapping[str, str], *,
+                  new_categories: Collection[str] = ()) -> ActionResult:
+        """A moderator adds content to the server's library, approved at once. A category the
+        library does not have yet is refused (:class:`NewCategories`) unless in ``new_categories``."""
         await self.access.require_moderator(guild_id, actor)
         entry = parse_form(kind, form)
+        entry = await check_categories(self.storage, guild_id, entry, confirmed=new_categories, confirmable=True)
         await check_duplicate(self.storage, guild_id, entry)
         async with acting(self.access, guild_id, actor) as act:
             case_id = await act.tx.moderation.add_case(
@@ -105,13 +152,16 @@ class LibraryAdmin:
         return item_form(await self.own_item(guild_id, item_id, "edited"))
 
     async def edit_item(self, guild_id: int, actor: Actor, item_id: int, form: Mapping[str, str], *,
-                        base: str) -> ActionResult:
+                        base: str, new_categories: Collection[str] = ()) -> ActionResult:
         """Edit an item of this server; ``base`` is the :attr:`EditForm.base` of the form (:meth:`item_form`)
-        the moderator filled in. The previous content is kept as a version."""
+        the moderator filled in. The previous content is kept as a version. ``new_categories``: as
+        in :meth:`add`."""
         await self.access.require_moderator(guild_id, actor)
         item = await self.own_item(guild_id, item_id, "edited")
         check_base(item.entry(), base, item_label(item))
         entry = parse_form(item.kind, form, key=item.key, keep=item.entry())
+        entry = await check_categories(self.storage, guild_id, entry, keep=item.entry(), confirmed=new_categories,
+                                       confirmable=True)
         return await self.replace_content(guild_id, actor, item, entry)
 
     async def set_item_flag(self, guild_id: int, actor: Actor, item_id: int, flag: str, on: bool) -> ActionResult:
@@ -159,16 +209,19 @@ class LibraryAdmin:
                                               details=details))
         return ActionResult(record, await self.storage.items.get(item.id))
 
-    async def take_down(self, act: Acting, item: Item, reason: str | None, case_id: int | None = None) -> ActionRecord:
-        """Retire this server's own item, or hide a global one in this server, as part of ``act``."""
+    async def take_down(self, act: Acting, item: Item, reason: str | None, case: Case | None = None) -> ActionRecord:
+        """Retire this server's own item, or hide a global one in this server, as part of ``act``
+        (``case``: the report case that decided it)."""
+        case_id, number = (case.id, case.number) if case is not None else (None, None)
         if item.guild_id == act.guild_id:
             await act.tx.moderation.set_item_status(item_id=item.id, guild_id=act.guild_id, status="retired",
                                                     now=act.now)
-            return await act.record(on_item("retire", item, case_id=case_id, before={"status": item.status},
-                                            after={"status": "retired"}, reason=reason))
+            return await act.record(on_item("retire", item, case_id=case_id, case_number=number,
+                                            before={"status": item.status}, after={"status": "retired"},
+                                            reason=reason))
         before = await act.tx.moderation.hidden_reason(act.guild_id, item.id)
         await act.tx.moderation.hide(guild_id=act.guild_id, item_id=item.id, reason="moderator", now=act.now)
-        return await act.record(on_item("hide", item, case_id=case_id, before={"hidden": before},
+        return await act.record(on_item("hide", item, case_id=case_id, case_number=number, before={"hidden": before},
                                         after={"hidden": "moderator"}, reason=reason))
 
     async def remove_item(self, guild_id: int, actor: Actor, item_id: int, reason: str | None = None) -> ActionResult:
@@ -221,6 +274,11 @@ class LibraryAdmin:
 
     async def show_item(self, guild_id: int, actor: Actor, item_id: int) -> ItemDetails:
         await self.access.require_moderator(guild_id, actor)
+        found = await self.storage.items.get(item_id)
+        if found is not None and found.guild_id not in (None, guild_id):
+            # Why it does not show here, and nothing more: not its server, its text or its kind.
+            raise UserError(f"Item #{item_id} does not show in this server: it is another server's own content, "
+                            "and only that server sees it.")
         item = await self.access.visible_item(guild_id, item_id)
         places = tuple((None if scope == daily_scope(guild_id) else scope, when)
                        for scope, where, when in await self.storage.history.places(item_id, limit=50)
@@ -228,11 +286,18 @@ class LibraryAdmin:
         moderation = self.storage.moderation
         case_id = await moderation.open_report_case_for(guild_id, item_id)
         reports = len(await moderation.reports(case_id)) if case_id is not None else 0
+        hidden = await moderation.hidden_reason(guild_id, item_id)
+        taken_down = None
+        for record in await self.storage.audit.actions(guild_id, target=f"item:{item_id}", limit=20):
+            if record.action in ("retire", "hide", "restore"):
+                taken_down = record if record.action != "restore" else None
+                break
         return ItemDetails(
             item=item,
             server_tally=await self.storage.votes.tally(item_id, guild_id),
-            hidden=await moderation.hidden_reason(guild_id, item_id),
+            hidden=hidden,
             places=places,
             versions=tuple(await moderation.versions(item_id, item.kind, item.key)),
             open_reports=reports,
+            not_shown=not_shown(item, await self.storage.settings.get(guild_id), hidden, taken_down),
         )

@@ -61,8 +61,10 @@ class Reports:
             if reporters >= threshold:
                 hidden_now = await moderation.hide(guild_id=guild_id, item_id=item_id, reason="reports", now=act.now)
                 if hidden_now:
+                    case = await moderation.get_case(case_id, guild_id)
                     record = await act.record(on_item(
-                        "hide", item, case_id=case_id, before={"hidden": None}, after={"hidden": "reports"},
+                        "hide", item, case_id=case_id, case_number=case.number if case is not None else None,
+                        before={"hidden": None}, after={"hidden": "reports"},
                         details={"reports": reporters},
                     ))
         return ReportOutcome(case_id, reporters, hidden_now, record)

@@ -7,7 +7,7 @@ decision does comes in the same transaction, and an error raised there undoes th
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 from bot.errors import UserError
@@ -16,7 +16,16 @@ from bot.records import ActionRecord, Case, Report, entry_to_json
 from bot.services.moderation.access import Access, Actor, EditConflict
 from bot.services.moderation.audit import Acting, acting, on_case, on_item
 from bot.services.moderation.library_admin import EditForm, LibraryAdmin, check_base, item_form, server_key
-from bot.services.moderation.text import check_duplicate, check_flag, check_reason, fingerprint, form_of, parse_form
+from bot.services.moderation.text import (
+    check_categories,
+    check_duplicate,
+    check_flag,
+    check_reason,
+    fingerprint,
+    form_of,
+    known_categories,
+    parse_form,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class CaseDetails:
     reports: tuple[Report, ...]
     hidden: str | None  # why the item is hidden in this server, if it is
     waiting: int  # pending cases in the server, this one included
+    new_categories: tuple[str, ...] = ()  # a suggestion's categories the library does not have yet
 
     @property
     def editable(self) -> bool:
@@ -35,6 +45,13 @@ class CaseDetails:
         return self.case.pending and (
             self.case.type == "suggestion" or (self.item is not None and self.item.guild_id == self.case.guild_id)
         )
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The suggestion's categories, or the reported item's."""
+        if self.case.proposal is not None:
+            return self.case.proposal.categories
+        return self.item.categories if self.item is not None else ()
 
     @property
     def flags(self) -> frozenset[str]:
@@ -69,7 +86,11 @@ class Review:
         item = await self.storage.items.get(case.item_id) if case.item_id is not None else None
         reports = tuple(await moderation.reports(case.id)) if case.type == "report" else ()
         hidden = await moderation.hidden_reason(case.guild_id, item.id) if item is not None else None
-        return CaseDetails(case, item, reports, hidden, await moderation.pending_count(case.guild_id))
+        new: tuple[str, ...] = ()
+        if case.proposal is not None and case.pending and case.proposal.categories:
+            known = set(await known_categories(self.storage, case.guild_id, case.kind))
+            new = tuple(c for c in case.proposal.categories if c not in known)
+        return CaseDetails(case, item, reports, hidden, await moderation.pending_count(case.guild_id), new)
 
     async def next_case(self, guild_id: int, actor: Actor) -> CaseDetails | None:
         """The oldest pending suggestion or report in the server, or None when the queue is empty."""
@@ -166,7 +187,7 @@ class Review:
 
         async def apply(act: Acting) -> ActionRecord:
             shown = await act.tx.moderation.unhide(guild_id=guild_id, item_id=item.id, reason="reports")
-            return await act.record(on_item("keep", item, case_id=case_id,
+            return await act.record(on_item("keep", item, case_id=case_id, case_number=case.number,
                                             before={"hidden": "reports" if shown else None}, after={"hidden": None}))
 
         decided, record = await self._decide(case, actor, "kept", apply)
@@ -181,7 +202,7 @@ class Review:
         assert item is not None
 
         async def apply(act: Acting) -> ActionRecord:
-            return await self.library.take_down(act, item, text, case_id)
+            return await self.library.take_down(act, item, text, case)
 
         decided, record = await self._decide(case, actor, "removed", apply, reason=text)
         return Decision(decided, record, await self.storage.items.get(item.id))
@@ -193,22 +214,26 @@ class Review:
             assert case.item_id is not None
             return item_form(await self.library.own_item(guild_id, case.item_id, "edited"))
         assert case.proposal is not None
-        return EditForm(case.kind, form_of(case.proposal), case.proposal.content_hash())
+        return EditForm(case.kind, form_of(case.proposal), case.proposal.content_hash(), case_number=case.number)
 
     async def edit_case(self, guild_id: int, actor: Actor, case_id: int, form: Mapping[str, str], *,
-                        base: str) -> CaseUpdate:
+                        base: str, new_categories: Collection[str] = ()) -> CaseUpdate:
         """Edit what a pending case is about: a suggestion's content, or a reported item of this server.
 
-        ``base`` is the :attr:`EditForm.base` of the form (:meth:`case_form`) the moderator filled in.
+        ``base`` is the :attr:`EditForm.base` of the form (:meth:`case_form`) the moderator filled in;
+        a category the library does not have yet must be confirmed, in ``new_categories``.
         """
         case = await self._pending_case(guild_id, actor, case_id)
         if case.type == "report":
             assert case.item_id is not None
-            record = (await self.library.edit_item(guild_id, actor, case.item_id, form, base=base)).record
+            record = (await self.library.edit_item(guild_id, actor, case.item_id, form, base=base,
+                                                   new_categories=new_categories)).record
         else:
             assert case.proposal is not None
-            check_base(case.proposal, base, f"suggestion #{case_id}")
+            check_base(case.proposal, base, f"suggestion #{case.number}")
             entry = parse_form(case.kind, form, keep=case.proposal)
+            entry = await check_categories(self.storage, guild_id, entry, keep=case.proposal, confirmed=new_categories,
+                                           confirmable=True)
             if entry.content_hash() == base:
                 raise UserError("Nothing changed.")
             record = await self._change_proposal(actor, case, entry)
@@ -242,7 +267,7 @@ class Review:
             # Read again under the write lock: another moderator's edit may have landed since.
             current = await act.tx.moderation.pending_proposal(case_id=case.id, guild_id=case.guild_id)
             if current is not None:
-                check_base(current, proposal.content_hash(), f"suggestion #{case.id}")
+                check_base(current, proposal.content_hash(), f"suggestion #{case.number}")
                 await act.tx.moderation.update_proposal(case_id=case.id, guild_id=case.guild_id, proposal=entry,
                                                         fingerprint=fingerprint(entry))
                 record = await act.record(on_case("edit-suggestion", case, before=entry_to_json(proposal),

@@ -11,7 +11,8 @@ from bot.errors import UserError
 from bot.models import Kind
 from bot.records import Case
 from bot.services.moderation.access import Access
-from bot.services.moderation.text import check_duplicate, fingerprint, parse_form
+from bot.services.moderation.text import check_categories, check_duplicate, fingerprint, parse_form
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,14 @@ class Suggestions:
 
     def _check_limit(self, made: int) -> None:
         if made >= self.access.daily_limit:
-            raise UserError(f"You have made {made} suggestions in the last 24 hours, as many as a member may "
+            raise UserError(f"You have made {plural(made, 'suggestion')} in the last 24 hours, as many as a member may "
                             "make in a day. Try again tomorrow.")
 
     async def suggest(self, guild_id: int, user_id: int, kind: Kind, form: Mapping[str, str]) -> Case:
         """Store a member's suggestion for review; return the case (its id is the receipt)."""
         await self._check_on(guild_id)
         entry = parse_form(kind, form)
+        entry = await check_categories(self.storage, guild_id, entry, confirmable=False)
         await check_duplicate(self.storage, guild_id, entry)
         now = self.access.clock.now()
         since = iso(now - SUGGESTION_WINDOW)

@@ -6,13 +6,17 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any
 
-from bot.errors import UserError
-from bot.models import FLAGS, Body, ContentEntry, JokeBody, Kind, body_from_json
+from rapidfuzz import fuzz
+
+from bot.errors import Code, Codes, UserError
+from bot.models import FLAGS, Body, ContentEntry, Filters, JokeBody, Kind, body_from_json
 from bot.services.packs import Problems, parse_entry
 from bot.storage import Storage
+from bot.wording import plural
 
 # Form fields, by kind. The cogs build their modals from these keys.
 JOKE_FORM = ("joke", "punchline", "categories", "flags")
@@ -25,6 +29,17 @@ FIELD_LABELS = {
 DEFAULT_JOKE_CATEGORY = "misc"
 REASON_MAX = 500
 SIMILARITY = 0.95  # normalised texts this alike (typos, plurals, punctuation) count as the same item
+# A light rewording (words reordered, added, dropped or swapped) counts as the same item when the
+# token-set similarity of the normalised words (0-100) is at least this. The closest two shipped
+# items score 79 (tests/test_similarity.py keeps every shipped pair below it); light rewordings
+# of real items score 88 and up; four words of twelve changed (85) is where it stops.
+PARAPHRASE = 85
+# ...and when the shorter text has at least this share of the longer one's distinct words: token-set
+# similarity is 100 for any text whose words all appear in the other, however much longer that is.
+PARAPHRASE_COVER = 0.6
+# ...and only between texts of this many distinct words or more: in a shorter one, one word swapped
+# is another joke ("never lend emus your umbrella", "never lend badgers your umbrella").
+PARAPHRASE_MIN_WORDS = 8
 
 # Characters that show nothing but can hide words from a filter or from people.
 INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
@@ -81,6 +96,21 @@ def similar(a: str, b: str) -> bool:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.real_quick_ratio() >= SIMILARITY and matcher.quick_ratio() >= SIMILARITY \
         and matcher.ratio() >= SIMILARITY
+
+
+def paraphrase(a: str, b: str) -> bool:
+    """Whether two normalised texts say the same in other words (see :data:`PARAPHRASE`)."""
+    words_a, words_b = set(a.split()), set(b.split())
+    if min(len(words_a), len(words_b)) < PARAPHRASE_MIN_WORDS:
+        return False
+    if min(len(words_a), len(words_b)) / max(len(words_a), len(words_b)) < PARAPHRASE_COVER:
+        return False
+    return bool(fuzz.token_set_ratio(a, b, score_cutoff=PARAPHRASE))
+
+
+def same_item(a: str, b: str) -> bool:
+    """Whether two normalised texts are one item: nearly the same characters, or a light rewording."""
+    return similar(a, b) or paraphrase(a, b)
 
 
 def _lines(text: str) -> list[str]:
@@ -217,7 +247,7 @@ def check_reason(text: str | None, *, required: bool) -> str | None:
             raise UserError("Give a short reason.")
         return None
     if len(reason) > REASON_MAX:
-        raise UserError(f"The reason has {len(reason)} characters; at most {REASON_MAX}, please.")
+        raise UserError(f"The reason has {plural(len(reason), 'character')}; at most {REASON_MAX}, please.")
     return reason
 
 
@@ -230,6 +260,66 @@ def on_off(value: bool) -> str:
     return "on" if value else "off"
 
 
+class NewCategories(UserError):
+    """A form names categories the server's library does not have. A moderator may confirm them
+    (``confirmable``: the form is sent again with them in ``new_categories``); a member picks others."""
+
+    def __init__(self, kind: Kind, names: tuple[str, ...], close: tuple[str, ...], *, confirmable: bool) -> None:
+        self.names = names
+        self.confirmable = confirmable
+        what = f"{kind} category" if len(names) == 1 else f"{kind} categories"
+        if confirmable:
+            template = ("{names} " + ("is not a " + what if len(names) == 1 else "are not " + what) + " yet."
+                        + (" Close ones: {close}." if close else "")
+                        + " Create " + ("it" if len(names) == 1 else "them") + " with the button, or edit what you "
+                        "typed.")
+        else:
+            template = (f"There is no {what} called {{names}} here." + (" Did you mean {close}?" if close else "")
+                        + " Choose existing categories, or leave the field empty for {default}; the moderators "
+                        "can make new ones.")
+        super().__init__(template, names=Codes(names), close=Codes(close), default=Code(DEFAULT_JOKE_CATEGORY))
+
+
+async def known_categories(storage: Storage, guild_id: int, kind: Kind) -> list[str]:
+    """The categories of the server's library (global and its own active items), largest first."""
+    every = Filters(kind=kind, guild_id=guild_id, excluded_flags=0, blocked_tags=())
+    return [name for name, _ in await storage.items.categories(every)]
+
+
+def _same_name(name: str, known: Collection[str]) -> str | None:
+    """The known category ``name`` is a plural or singular of ("puns" for "pun"), if any."""
+    for other in (name.removesuffix("s"), name.removesuffix("es"), name + "s", name + "es"):
+        if other != name and other in known:
+            return other
+    return None
+
+
+async def check_categories(storage: Storage, guild_id: int, entry: ContentEntry, *, keep: ContentEntry | None = None,
+                           confirmed: Collection[str] = (), confirmable: bool) -> ContentEntry:
+    """A joke's categories checked against the library: each must be one it has (a plural or singular
+    of one is taken as that one), be ``confirmed`` new by a moderator (``confirmable``), or be on the
+    entry being edited (``keep``); raises :class:`NewCategories` otherwise. Returns the entry with its
+    categories so spelt. Topics take their categories from the entry they edit, never from a form."""
+    if entry.kind != "joke":
+        return entry
+    known = await known_categories(storage, guild_id, entry.kind)
+    allowed = {*known, *(keep.categories if keep else ()), *confirmed, DEFAULT_JOKE_CATEGORY}
+    names: list[str] = []
+    for name in entry.categories:
+        spelt = name if name in allowed else _same_name(name, allowed) or name
+        if spelt not in names:
+            names.append(spelt)
+    unknown = tuple(c for c in names if c not in allowed)
+    if unknown:
+        close: list[str] = []
+        for name in unknown:
+            close += [c for c in difflib.get_close_matches(name, known, n=3, cutoff=0.6) if c not in close]
+        if not close and not confirmable:
+            close = known[:5]
+        raise NewCategories(entry.kind, unknown, tuple(close[:5]), confirmable=confirmable)
+    return entry if tuple(names) == entry.categories else replace(entry, categories=tuple(names))
+
+
 async def check_duplicate(storage: Storage, guild_id: int, entry: ContentEntry, *, exclude_item: int | None = None,
                           exclude_case: int | None = None, pending: bool = True) -> None:
     """Refuse content the server's library (or, with ``pending``, its review queue) already has."""
@@ -238,9 +328,15 @@ async def check_duplicate(storage: Storage, guild_id: int, entry: ContentEntry, 
     if words:
         query = " OR ".join(f'"{w}"' for w in words)
         for other in await storage.moderation.similar_items(kind=entry.kind, guild_id=guild_id, query=query):
-            if other.id != exclude_item and similar(mine, body_fingerprint(body_from_json(other.kind, other.body))):
+            theirs = body_fingerprint(body_from_json(other.kind, other.body))
+            if other.id == exclude_item:
+                continue
+            if similar(mine, theirs):
                 raise UserError(f"That is already in the library: {entry.kind} #{other.id} says the same.")
+            if paraphrase(mine, theirs):
+                raise UserError(f"That is already in the library: {entry.kind} #{other.id} says much the same "
+                                "in other words.")
     if pending:
-        for case_id, other_print in await storage.moderation.pending_fingerprints(guild_id, entry.kind):
-            if case_id != exclude_case and similar(mine, other_print):
-                raise UserError(f"That was suggested already (suggestion #{case_id}) and is waiting for review.")
+        for case_id, number, other_print in await storage.moderation.pending_fingerprints(guild_id, entry.kind):
+            if case_id != exclude_case and same_item(mine, other_print):
+                raise UserError(f"That was suggested already (suggestion #{number}) and is waiting for review.")

@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.errors import Mention
 from bot.records import ActionRecord
+from bot.wording import plural, seconds_text
 
 Show = Callable[[object], str]
 SETTING_NAMES = {
@@ -19,18 +20,6 @@ SETTING_NAMES = {
 }
 
 
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """"1 vote", "3 votes" ("1 entry", "2 entries" with the plural given)."""
-    return f"{n} {singular}" if n == 1 else f"{n} {plural or singular + 's'}"
-
-
-def seconds_text(seconds: int) -> str:
-    """A wait or a cooldown in words: "1 second", "45 seconds", "2 minutes", "off" for 0."""
-    if seconds == 0:
-        return "off"
-    if seconds % 60 == 0:
-        return counted(seconds // 60, "minute")
-    return counted(seconds, "second")
 
 
 def _on_off(value: object) -> str:
@@ -67,30 +56,34 @@ def describe(record: ActionRecord, show: Show) -> str:
     entry = record.entry
     details = entry.details
     label = f"{entry.kind} #{entry.item_id}"
-    case = f" (report case #{entry.case_id})" if entry.case_id is not None else ""
+    # The server's own number for the case; a record written before cases were numbered per server
+    # (the case_numbers migration) has only the id, which was the number shown then.
+    number = details.get("case_number", entry.case_id)
+    case = f" (report case #{number})" if entry.case_id is not None else ""
     member = show(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"
     flag = f"turned {details['flag']} {_on_off(details.get('on'))} for" if "flag" in details else "edited"
     match entry.action:
         case "add":
             return f"added {label}"
         case "approve":
-            return f"approved suggestion #{entry.case_id} from {member}: it is now {label}"
+            return f"approved suggestion #{number} from {member}: it is now {label}"
         case "reject":
-            return f"rejected suggestion #{entry.case_id} from {member}"
+            return f"rejected suggestion #{number} from {member}"
         case "keep":
             shown = ": it shows here again" if (record.before or {}).get("hidden") == "reports" else ""
             return f"kept {label}{case}{shown}"
         case "retire":
             return f"removed {label}{case}: retired, its votes are kept"
         case "hide" if record.actor_id is None:
-            return (f"hid {label} in this server after {details.get('reports')} reports "
-                    f"(report case #{entry.case_id} waits in /review)")
+            reports = details.get("reports")
+            return (f"hid {label} in this server after {plural(reports if isinstance(reports, int) else 0, 'report')} "
+                    f"(report case #{number} waits in /review)")
         case "hide":
             return f"hid global {label} in this server{case}"
         case "edit":
             return f"{flag} {label} (the previous version is kept as version {details.get('version')})"
         case "edit-suggestion":
-            return f"{flag} suggestion #{entry.case_id}"
+            return f"{flag} suggestion #{number}"
         case "restore":
             return f"restored {label}: it shows in this server again"
         case "settings":
@@ -98,6 +91,6 @@ def describe(record: ActionRecord, show: Show) -> str:
         case "clear-mood-corrections":
             count = details.get("count")
             count = count if isinstance(count, int) else 0
-            which = "every mood correction" if details.get("all") else counted(count, "mood correction")
+            which = "every mood correction" if details.get("all") else plural(count, "mood correction")
             return f"cleared {which} in this server"
     return f"{entry.action} {entry.target}"

@@ -14,7 +14,7 @@ from bot.storage.sqlite.sql import Row, Sql
 
 CASE_COLUMNS = (
     "id, guild_id, type, status, kind, user_id, item_id, content, created_at, decided_at, decided_by, "
-    "decision_reason"
+    "decision_reason, number"
 )
 
 
@@ -34,6 +34,7 @@ class ModerationRepository:
             id=row["id"], guild_id=row["guild_id"], type=row["type"], status=row["status"], kind=row["kind"],
             user_id=row["user_id"], item_id=row["item_id"], proposal=proposal, created_at=row["created_at"],
             decided_at=row["decided_at"], decided_by=row["decided_by"], decision_reason=row["decision_reason"],
+            number=row["number"],
         )
 
     # --- cases -----------------------------------------------------------------------------------
@@ -72,7 +73,8 @@ class ModerationRepository:
     async def add_case(self, *, guild_id: int, type: str, kind: Kind, user_id: int, now: str,
                        proposal: ContentEntry | None = None, fingerprint: str | None = None,
                        item_id: int | None = None, status: str = "pending") -> int:
-        """Open a case (or, with ``status``, record one decided at once); return its id."""
+        """Open a case (or, with ``status``, record one decided at once); return its id. It takes the
+        next number of its server and type (a trigger of the case_numbers migration)."""
         decided = status != "pending"
         async with self.sql.atomic() as tx:
             case_id: int = await tx.scalar(
@@ -129,15 +131,17 @@ class ModerationRepository:
         )
         return made
 
-    async def pending_fingerprints(self, guild_id: int, kind: Kind, limit: int = 500) -> list[tuple[int, str]]:
-        """(case id, normalised text) of the server's newest pending suggestions of a kind."""
+    async def pending_fingerprints(self, guild_id: int, kind: Kind,
+                                   limit: int = 500) -> list[tuple[int, int, str]]:
+        """(case id, the server's suggestion number, normalised text) of the server's newest pending
+        suggestions of a kind."""
         rows = await self.sql.fetch_all(
-            """SELECT id, fingerprint FROM review_cases
+            """SELECT id, number, fingerprint FROM review_cases
                 WHERE guild_id = ? AND kind = ? AND type = 'suggestion' AND status = 'pending'
                 ORDER BY id DESC LIMIT ?""",
             (guild_id, kind, limit),
         )
-        return [(r["id"], r["fingerprint"]) for r in rows]
+        return [(r["id"], r["number"], r["fingerprint"]) for r in rows]
 
     async def similar_items(self, *, kind: Kind, guild_id: int, query: str, limit: int = 25) -> list[SimilarItem]:
         """Active items visible in the server that best match an FTS5 query (for duplicate checks)."""

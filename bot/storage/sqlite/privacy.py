@@ -19,7 +19,8 @@ from bot.storage.sqlite.sql import Sql
 RECENT = 5
 
 # Each kind's count and recent rows: (kind, count query, recent query). Every query takes the
-# user id once per "?" and the recent ones read (at, guild_id, item_id, case_id, value).
+# user id once per "?" and the recent ones read (at, guild_id, item_id, case number, value): the
+# number each server gives its suggestions and report cases, as members see it elsewhere.
 QUERIES: tuple[tuple[str, str, str], ...] = (
     ("votes", "SELECT count(*) FROM votes WHERE user_id = ?",
      """SELECT voted_at, guild_id, item_id, NULL, CASE value WHEN 1 THEN 'up' ELSE 'down' END
@@ -28,10 +29,10 @@ QUERIES: tuple[tuple[str, str, str], ...] = (
      """SELECT saved_at, guild_id, item_id, NULL, '' FROM favorites WHERE user_id = ?
          ORDER BY saved_at DESC LIMIT ?"""),
     ("suggestions", "SELECT count(*) FROM review_cases WHERE user_id = ? AND type = 'suggestion'",
-     """SELECT created_at, guild_id, item_id, id, status FROM review_cases
+     """SELECT created_at, guild_id, item_id, number, status FROM review_cases
          WHERE user_id = ? AND type = 'suggestion' ORDER BY created_at DESC, id DESC LIMIT ?"""),
     ("reports", "SELECT count(*) FROM reports WHERE user_id = ?",
-     """SELECT r.created_at, c.guild_id, c.item_id, c.id, r.reason FROM reports r
+     """SELECT r.created_at, c.guild_id, c.item_id, c.number, r.reason FROM reports r
           JOIN review_cases c ON c.id = r.case_id
          WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?"""),
     ("mood_corrections", "SELECT count(*) FROM mood_corrections WHERE user_id = ?",
