@@ -94,7 +94,7 @@ def test_run_without_token_says_so(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_example_config_is_valid_and_documents_every_key(tmp_path: Path) -> None:
-    from bot.config import SCHEMA
+    from bot.config_keys import SCHEMA
 
     example = Path(__file__).resolve().parent.parent / "config.example.yaml"
     load_config(example, environ={})

@@ -17,7 +17,7 @@ import discord
 import pytest
 import yaml
 
-from bot.config import SCHEMA
+from bot.config_keys import SCHEMA
 from bot.errors import TRY_AGAIN_LATER
 
 ROOT = Path(__file__).resolve().parent.parent
