@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -22,11 +23,13 @@ from web.ratelimit import RateLimiter
 JSON = {"Accept": "application/json"}
 
 
-async def get_json(client: TestClient, url: str, status: int = 200) -> dict:
+async def get_json(client: TestClient, url: str, status: int = 200) -> dict[str, Any]:
     response = await client.get(url, headers=JSON)
     assert response.status == status, await response.text()
     assert response.content_type == "application/json"
-    return await response.json()
+    data = await response.json()
+    assert isinstance(data, dict), f"{url} answered {data!r}, not an object"
+    return data
 
 
 async def get_html(client: TestClient, url: str, status: int = 200) -> str:
