@@ -107,11 +107,15 @@ class Person:
     def mention(self) -> str:
         return self.member.mention
 
-    async def run(self, command: str, /, *, channel: Channel | None = None, **options: Any) -> Answer:
-        """Run ``/command`` (``"group sub"`` for a subcommand) in ``channel`` (their server's first
-        channel by default) and see the bot's answer. An option Discord's client would not send
-        raises InvocationError, as do commands the person cannot see."""
-        ix = await self.world.emu.slash(self.member, channel or self.server.general, command, **options)
+    async def run(self, command: str, /, **options: Any) -> Answer:
+        """Run ``/command`` (``"group sub"`` for a subcommand) with ``options`` in their server's first
+        channel and see the bot's answer. An option Discord's client would not send raises
+        InvocationError, as does a command the person cannot see."""
+        return await self.run_in(self.server.general, command, **options)
+
+    async def run_in(self, channel: Channel, command: str, /, **options: Any) -> Answer:
+        """:meth:`run`, in ``channel``."""
+        ix = await self.world.emu.slash(self.member, channel, command, **options)
         return await self.world.answer(self, ix)
 
     async def click(self, message: Shown | Answer | Message, button: str) -> Answer:
