@@ -3,6 +3,7 @@ telling members about decisions. Not an extension itself."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -67,13 +68,22 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
 
 FormHandler = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 
+# discord.py finds the open modal a submission belongs to by its custom_id alone, so two people with
+# the same form open at once (two members suggesting, two moderators editing) would share one entry:
+# the second to send theirs would be dropped. Each form opened gets a custom_id of its own.
+_opened = itertools.count(1)
+
+
+def own_custom_id(custom_id: str) -> str:
+    return f"{custom_id}:{next(_opened)}"
+
 
 class FormModal(discord.ui.Modal):
     """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key."""
 
     def __init__(self, *, kind: Kind, title: str, custom_id: str, on_done: FormHandler,
                  prefill: Mapping[str, str] | None = None) -> None:
-        super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
+        super().__init__(title=title[:45], custom_id=own_custom_id(custom_id), timeout=FORM_TIMEOUT)
         self._on_done = on_done
         self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
         prefill = prefill or {}
@@ -100,7 +110,7 @@ class ReasonModal(discord.ui.Modal):
 
     def __init__(self, *, title: str, label: str, custom_id: str, on_done: Callable[[discord.Interaction, str],
                  Awaitable[None]], placeholder: str | None = None) -> None:
-        super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
+        super().__init__(title=title[:45], custom_id=own_custom_id(custom_id), timeout=FORM_TIMEOUT)
         self._on_done = on_done
         self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
             label=label[:45], custom_id="reason", style=discord.TextStyle.paragraph, min_length=3,
