@@ -146,6 +146,10 @@ class Person:
                                                     value=value, **options)
         return [Choice(str(c["name"]), str(c["value"])) for c in choices]
 
+    async def say(self, channel: Channel, text: str) -> Shown:
+        """Write ``text`` in ``channel`` (or a thread), as a person types a message."""
+        return Shown(self.world.emu, await self.world.emu.send_message(self.member, channel, text))
+
     async def dm(self, containing: str) -> Shown:
         """The direct message from the bot that says ``containing`` (waiting for it)."""
         channel = self.world.emu.dm_channel(self.member)

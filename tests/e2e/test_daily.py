@@ -65,9 +65,9 @@ class Daily:
         assert status.ephemeral
         return status
 
-    async def problems(self) -> str:
+    async def problems(self, who: Person | None = None) -> str:
         """What /daily status lists under "Recent problems" (nothing: "")."""
-        return fields(await self.status()).get("Recent problems", "")
+        return fields(await self.status(who)).get("Recent problems", "")
 
     async def last_post(self, who: Person | None = None) -> str:
         """What /daily status says of the last post."""
@@ -632,8 +632,8 @@ def at_utc(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
 
 
-async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_saving(w: World) -> None:
-    fun = w.emu.add_text_channel(w.guild, "fun")
+async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_saving(w: Daily) -> None:
+    fun = w.emu.add_text_channel(w.b.home.guild, "fun")
     talk = await w.set_daily(days="weekdays")
     # Saturday: the first weekday is Monday 16 March.
     assert "on weekdays at **12:30** (Europe/London)" in talk.content
@@ -641,86 +641,85 @@ async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_s
     jokes = await w.set_daily(channel=fun, time="09:00", kind="joke", days="sat, sun")
     assert timestamp(at_utc(15, 9)) in jokes.content
     assert "This is schedule #2; the server has 2 daily schedules." in jokes.content
-    status = await w.reply(w.carol, "daily status")
-    first, second = status.embed["description"].split("\n")
-    assert first.startswith(f"**#1** · Discussion of the day in <#{w.daily.id}> at **12:30** (Europe/London) "
+    status = await w.status()
+    first, second = status.embed.description.split("\n")
+    assert first.startswith(f"**#1** · Discussion of the day in {w.daily.mention} at **12:30** (Europe/London) "
                             "on weekdays, on")
     assert timestamp(at_utc(16, 12, 30)) in first
-    assert second.startswith(f"**#2** · Joke of the day in <#{fun.id}> at **09:00** (Europe/London) on weekends, on")
+    assert second.startswith(f"**#2** · Joke of the day in {fun.mention} at **09:00** (Europe/London) on weekends, on")
     assert timestamp(at_utc(15, 9)) in second and timestamp(at_utc(15, 9)) in fields(status)["Next post"]
     # Sunday's joke, a restart, Monday's discussion.
-    await w.at(at_utc(15, 9))
-    await w.restart_at(at_utc(15, 10))
-    await w.at(at_utc(16, 12, 30))
+    await w.b.at(at_utc(15, 9))
+    await w.b.restart(at=at_utc(15, 10))
+    await w.b.at(at_utc(16, 12, 30))
     assert [p.content for p in w.posts(fun)] == ["**Joke of the day** · Sunday 15 March"]
     assert [p.content for p in w.posts()] == ["**Discussion of the day** · Monday 16 March"]
     # Down over the weekend London changes to summer time (29 March): back on Sunday morning, the
     # joke comes at 09:00 BST (08:00 UTC), then Monday's discussion at 12:30 BST (11:30 UTC).
-    await w.restart_at(at_utc(29, 7, 59))
+    await w.b.restart(at=at_utc(29, 7, 59))
     assert len(w.posts(fun)) == 1
-    await w.at(at_utc(29, 8))
+    await w.b.at(at_utc(29, 8))
     assert w.posts(fun)[-1].content == "**Joke of the day** · Sunday 29 March"
-    await w.restart_at(at_utc(30, 11, 29))
+    await w.b.restart(at=at_utc(30, 11, 29))
     discussions = len(w.posts())
-    await w.at(at_utc(30, 11, 30))
+    await w.b.at(at_utc(30, 11, 30))
     assert len(w.posts()) == discussions + 1 and w.posts()[-1].content == "**Discussion of the day** · Monday 30 March"
-    await w.restart_at(at_utc(30, 12, 30))
+    await w.b.restart(at=at_utc(30, 12, 30))
     assert len(w.posts()) == discussions + 1 and len(w.posts(fun)) == 2
 
 
-async def test_a_sunday_schedule_in_sydney_posts_once_when_the_clocks_go_back(w: World) -> None:
+async def test_a_sunday_schedule_in_sydney_posts_once_when_the_clocks_go_back(w: Daily) -> None:
     # Sydney leaves summer time on Sunday 5 April 2026: 02:30 happens twice, at 15:30 and 16:30 UTC.
     answer = await w.set_daily(w.olga, time="02:30", timezone="Australia/Sydney", days="sundays", kind="joke")
     first_sunday = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)  # 02:30 AEDT on Sunday 15 March
     assert "on Sun at **02:30** (Australia/Sydney)" in answer.content and timestamp(first_sunday) in answer.content
-    await w.at(first_sunday)
-    await w.restart_at(datetime(2026, 4, 4, 15, 29, tzinfo=UTC))
-    await w.at(datetime(2026, 4, 4, 15, 30, tzinfo=UTC))
-    await w.restart_at(datetime(2026, 4, 4, 16, 15, tzinfo=UTC))
-    await w.at(datetime(2026, 4, 4, 16, 30, tzinfo=UTC))  # 02:30 AEST, the second time
-    await w.at(datetime(2026, 4, 11, 16, 30, tzinfo=UTC))  # 02:30 AEST on Sunday 12 April
+    await w.b.at(first_sunday)
+    await w.b.restart(at=datetime(2026, 4, 4, 15, 29, tzinfo=UTC))
+    await w.b.at(datetime(2026, 4, 4, 15, 30, tzinfo=UTC))
+    await w.b.restart(at=datetime(2026, 4, 4, 16, 15, tzinfo=UTC))
+    await w.b.at(datetime(2026, 4, 4, 16, 30, tzinfo=UTC))  # 02:30 AEST, the second time
+    await w.b.at(datetime(2026, 4, 11, 16, 30, tzinfo=UTC))  # 02:30 AEST on Sunday 12 April
     assert [p.content for p in w.posts(w.other_daily)] == [
         "**Joke of the day** · Sunday 15 March", "**Joke of the day** · Sunday 5 April",
         "**Joke of the day** · Sunday 12 April"]
-    # The Sundays it was down for are recorded as missed, the days in between not at all.
-    assert [r.status for r in await w.ledger(date(2026, 3, 22), w.other)] == ["missed"]
-    assert await w.ledger(date(2026, 3, 23), w.other) == []
+    # /daily status lists the Sundays it was down for as missed, and nothing of the days in between.
+    problems = await w.problems(w.olga)
+    assert "2026-03-22 joke: Missed" in problems
+    assert "2026-03-23" not in problems
 
 
-async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: World) -> None:
+async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE)
-    answer = await w.reply(w.carol, "daily pause", **{"from": "2026-03-15", "to": "2026-03-17"})
+    await w.b.at(DUE)
+    answer = await w.carol.run("daily pause", **{"from": "2026-03-15", "to": "2026-03-17"})
     assert answer.ephemeral
     assert answer.content.startswith("⏸️ No daily posts from Sunday 15 March 2026 to Tuesday 17 March 2026 (both "
                                      "included) for 1 schedule.")
-    assert f"#1 in <#{w.daily.id}> posts again {timestamp(at_utc(18, 12, 30))}" in answer.content
-    status = await w.reply(w.carol, "daily status")
-    assert "⏸️ Paused from 2026-03-15 to 2026-03-17." in status.embed["description"]
+    assert f"#1 in {w.daily.mention} posts again {timestamp(at_utc(18, 12, 30))}" in answer.content
+    status = await w.status()
+    assert "⏸️ Paused from 2026-03-15 to 2026-03-17." in status.embed.description
     assert timestamp(at_utc(18, 12, 30)) in fields(status)["Next post"]
-    await w.at(at_utc(15, 12, 30))
-    await w.restart_at(at_utc(16, 12, 31))
-    await w.at(at_utc(17, 12, 30))
+    await w.b.at(at_utc(15, 12, 30))
+    await w.b.restart(at=at_utc(16, 12, 31))
+    await w.b.at(at_utc(17, 12, 30))
     assert len(w.posts()) == 1
-    for day in (15, 16, 17):
-        assert await w.ledger(date(2026, 3, day)) == []  # nothing was missed: nothing was due
-    await w.at(at_utc(18, 12, 30))
+    assert await w.problems() == ""  # nothing was missed: nothing was due
+    await w.b.at(at_utc(18, 12, 30))
     assert [p.content for p in w.posts()][-1] == "**Discussion of the day** · Wednesday 18 March"
-    status = await w.reply(w.carol, "daily status")
-    assert "Paused" not in status.embed["description"]
+    assert "Paused" not in (await w.status()).embed.description
 
 
-async def test_resume_ends_a_pause_early(w: World) -> None:
+async def test_resume_ends_a_pause_early(w: Daily) -> None:
     await w.set_daily()
-    nothing = await w.reply(w.carol, "daily resume")
+    nothing = await w.carol.run("daily resume")
     assert nothing.content == "No daily schedule here is paused."
-    await w.reply(w.carol, "daily pause", **{"from": "2026-03-14", "to": "2026-03-20"})
-    await w.at(DUE)
+    await w.carol.run("daily pause", **{"from": "2026-03-14", "to": "2026-03-20"})
+    await w.b.at(DUE)
     assert w.posts() == []
-    answer = await w.reply(w.carol, "daily resume")
+    answer = await w.carol.run("daily resume")
     assert answer.content.startswith("▶️ The pause is over for 1 schedule.")
     assert timestamp(at_utc(15, 12, 30)) in answer.content
-    await w.at(at_utc(15, 12, 30))
+    await w.b.at(at_utc(15, 12, 30))
     assert len(w.posts()) == 1
 
 
@@ -734,161 +733,155 @@ async def test_resume_ends_a_pause_early(w: World) -> None:
     ("daily pause", {"from": "2026-03-16", "to": "2026-03-17", "schedule": 99}, "This server has no daily schedule"),
     ("daily remove", {"schedule": 99}, "This server has no daily schedule `#99`"),
 ])
-async def test_bad_schedule_input_changes_nothing(w: World, command: str, options: dict[str, Any],
+async def test_bad_schedule_input_changes_nothing(w: Daily, command: str, options: dict[str, str | int],
                                                   error: str) -> None:
     await w.set_daily(days="weekdays")
-    before = await w.reply(w.carol, "daily status")
+    before = await w.status()
     if command == "daily set":
         answer = await w.set_daily(**options)
     else:
-        answer = await w.reply(w.carol, command, **options)
+        answer = await w.carol.run(command, **options)
     assert answer.ephemeral and error in answer.content
-    after = await w.reply(w.carol, "daily status")
+    after = await w.status()
     assert after.embed == before.embed
 
 
-async def test_remove_one_schedule(w: World) -> None:
-    fun = w.emu.add_text_channel(w.guild, "fun")
+async def test_remove_one_schedule(w: Daily) -> None:
+    fun = w.emu.add_text_channel(w.b.home.guild, "fun")
     await w.set_daily()
     await w.set_daily(channel=fun, kind="joke", time="09:00")
-    choices = await w.emu.autocomplete(w.carol, w.general, "daily remove", focused="schedule", value="")
-    assert [(c["name"], c["value"]) for c in choices] == [
-        ("#1 · discussion at 12:30 every day in #daily", 1), ("#2 · joke at 09:00 every day in #fun", 2)]
-    answer = await w.reply(w.carol, "daily remove", schedule=1)
+    choices = await w.carol.suggestions("daily remove", focused="schedule")
+    assert [(c.name, c.value) for c in choices] == [
+        ("#1 · discussion at 12:30 every day in #daily", "1"), ("#2 · joke at 09:00 every day in #fun", "2")]
+    answer = await w.carol.run("daily remove", schedule=1)
     assert answer.ephemeral
-    assert answer.content.startswith(f"Schedule #1 (discussion at 12:30 every day in <#{w.daily.id}>) is removed; "
+    assert answer.content.startswith(f"Schedule #1 (discussion at 12:30 every day in {w.daily.mention}) is removed; "
                                      "1 schedule left.")
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert w.posts() == []
-    status = await w.reply(w.carol, "daily status")
-    assert status.embed["description"].startswith(f"**#2** · Joke of the day in <#{fun.id}>")
-    await w.at(at_utc(15, 9))
+    assert (await w.status()).embed.description.startswith(f"**#2** · Joke of the day in {fun.mention}")
+    await w.b.at(at_utc(15, 9))
     assert len(w.posts(fun)) == 1
 
 
 # --- review reminders ---------------------------------------------------------------------------------
 
-async def suggest_joke(w: World, who: Member, text: str) -> None:
-    opened = await w.emu.slash(who, w.general, "suggest joke")
-    submitted = await w.emu.submit_modal(who, opened, {"joke": text, "punchline": "It was a setup."})
-    assert "Your suggestion is" in (await submitted.original_message()).content
-    await w.quiet()
+async def suggest_joke(who: Person, text: str) -> None:
+    form = (await who.run("suggest joke")).form
+    assert "Your suggestion is" in (await form.submit({"joke": text, "punchline": "It was a setup."})).content
 
 
-async def test_reviewers_are_reminded_once_a_day_and_never_of_an_empty_queue(w: World) -> None:
-    modlog = w.emu.add_text_channel(w.guild, "mod-log")
-    reviewers = w.emu.add_role(w.guild, "Reviewers", mentionable=True)
-    await w.emu.wait_for(lambda: w.bot is not None and w.bot.get_guild(w.guild.id).get_role(reviewers.id) is not None)
-    assert (await w.reply(w.carol, "settings modlog", channel=modlog)).content == "Saved."
-    assert (await w.reply(w.carol, "settings moderator-role", role=reviewers)).content == "Saved."
+async def test_reviewers_are_reminded_once_a_day_and_never_of_an_empty_queue(w: Daily) -> None:
+    modlog = w.emu.add_text_channel(w.b.home.guild, "mod-log")
+    reviewers = await w.b.role("Reviewers", mentionable=True)
+    assert (await w.carol.run("settings modlog", channel=modlog)).content == "Saved."
+    assert (await w.carol.run("settings moderator-role", role=reviewers)).content == "Saved."
 
-    def reminders() -> list[Message]:
-        return [m for m in w.emu.channel_messages(modlog) if "Review queue" in m.content]
+    def reminders() -> list[Shown]:
+        return [m for m in w.b.messages(modlog) if "Review queue" in m.content]
 
     # Days with an empty queue: nothing.
-    await w.at(at_utc(15, 12))
-    await w.at(at_utc(16, 12))
+    await w.b.at(at_utc(15, 12))
+    await w.b.at(at_utc(16, 12))
     assert reminders() == []
-    await suggest_joke(w, w.alice, "Why did the reminder cross the road?")
-    await w.at(at_utc(17, 11))  # 23 hours: not yet
+    await suggest_joke(w.alice, "Why did the reminder cross the road?")
+    await w.b.at(at_utc(17, 11))  # 23 hours: not yet
     assert reminders() == []
-    await w.at(at_utc(17, 13))
+    await w.b.at(at_utc(17, 13))
     [first] = reminders()
     suggested = at_utc(16, 12)
-    assert first.content == (f"<@&{reviewers.id}> ⏰ **Review queue:** 1 suggestion waits for a moderator; it has "
+    assert first.content == (f"{reviewers.mention} ⏰ **Review queue:** 1 suggestion waits for a moderator; it has "
                              f"waited 25 hours (since {timestamp(suggested, 'f')}). Start with `/review`.")
     [sent] = [r for r in w.sends(modlog) if "Review queue" in (r.json.get("content") or "")]
     assert sent.json["allowed_mentions"] == {"parse": [], "roles": [reviewers.id]}
     # The rest of the day, and a restart, bring no second one.
-    await w.at(at_utc(17, 18))
-    await w.restart_at(at_utc(17, 23, 30))
-    await w.at(at_utc(17, 23, 59))
+    await w.b.at(at_utc(17, 18))
+    await w.b.restart(at=at_utc(17, 23, 30))
+    await w.b.at(at_utc(17, 23, 59))
     assert len(reminders()) == 1
     # The next day, one more (with the second suggestion, not yet old enough to count alone).
-    await suggest_joke(w, w.alice, "What do you call a queue that never moves?")
-    await w.at(at_utc(18, 1))
+    await suggest_joke(w.alice, "What do you call a queue that never moves?")
+    await w.b.at(at_utc(18, 1))
     assert len(reminders()) == 2
     assert reminders()[-1].content.split("⏰ ")[1].startswith(
         "**Review queue:** 2 suggestions wait for a moderator; the oldest has waited 37 hours")
-    await w.restart_at(at_utc(18, 9))
-    await w.at(at_utc(18, 22))
+    await w.b.restart(at=at_utc(18, 9))
+    await w.b.at(at_utc(18, 22))
     assert len(reminders()) == 2
     # Both decided: the queue is empty, and the days after bring nothing.
     for _ in range(2):
-        review = await w.reply(w.carol, "review")
+        review = await w.carol.run("review")
         case_id = int(review.content.split("#")[1].split("**")[0])
-        click = await w.emu.click(w.carol, review, custom_id=f"review:{case_id}:approve")
-        await click.response()
-        await w.quiet()
-    assert "queue is empty" in (await w.reply(w.carol, "review")).content
-    await w.at(at_utc(19, 12))
-    await w.at(at_utc(20, 12))
+        await w.carol.click(review, f"review:{case_id}:approve")
+    assert "queue is empty" in (await w.carol.run("review")).content
+    await w.b.at(at_utc(19, 12))
+    await w.b.at(at_utc(20, 12))
     assert len(reminders()) == 2
 
 
 # --- the archive --------------------------------------------------------------------------------------
 
-async def test_the_archive_lists_earlier_topics_with_votes_links_and_thread_counts(w: World) -> None:
-    empty = await w.reply(w.alice, "discussion past")
-    assert empty.ephemeral and "No topic of the day has been posted here yet" in empty.embed["description"]
+async def test_the_archive_lists_earlier_topics_with_votes_links_and_thread_counts(w: Daily) -> None:
+    empty = await w.alice.run("discussion past")
+    assert empty.ephemeral and "No topic of the day has been posted here yet" in empty.embed.description
     await w.set_daily()
     for day in range(6):
-        await w.at(DUE + timedelta(days=day))
+        await w.b.at(DUE + timedelta(days=day))
     posts = w.posts()
     assert len(posts) == 6
-    first = posts[0]
-    assert first.thread is not None
+    first, second = posts[0].thread, posts[1].thread
+    assert first is not None and second is not None
     # The first day's thread was busy: two messages from alice, one from carol (and the bot, its owner, is
     # a member too); the second day's thread had one message.
-    for who, text in [(w.alice, "I think so"), (w.carol, "Not me"), (w.alice, "Fair enough")]:
-        await w.emu.send_message(who, first.thread, text)
-    assert posts[1].thread is not None
-    await w.emu.send_message(w.carol, posts[1].thread, "Anyone?")
-    await (await w.emu.click(w.alice, first, emoji="👍")).response()
-    await (await w.emu.click(w.carol, first, emoji="👎")).response()
-    await (await w.emu.click(w.alice, posts[1], emoji="👍")).response()
+    await w.alice.say(first, "I think so")
+    await w.carol.say(first, "Not me")
+    last_word = await w.alice.say(first, "Fair enough")
+    await w.carol.say(second, "Anyone?")
+    await w.alice.click(posts[0], "👍")
+    await w.carol.click(posts[0], "👎")
+    await w.alice.click(posts[1], "👍")
 
-    page = await w.reply(w.alice, "discussion past")
+    page = await w.alice.run("discussion past")
     assert page.ephemeral
-    lines = page.embed["description"].split("\n")
-    assert len(lines) == 5 and page.embed["footer"]["text"].startswith("Page 1 of 2 · 6 topics")
+    lines = page.embed.description.split("\n")
+    assert len(lines) == 5 and page.embed.footer.startswith("Page 1 of 2 · 6 topics")
     # Newest first: the sixth day, down to the second.
     assert lines[0].startswith("**Thu 19 Mar 2026** · [")
     second_day = lines[-1]
     assert second_day.startswith("**Sun 15 Mar 2026** · [")
-    assert f"(https://discord.com/channels/{w.guild.id}/{w.daily.id}/{posts[1].id})" in second_day
+    assert f"({link(w, posts[1])})" in second_day
     assert "👍 1 👎 0" in second_day
-    assert (f"💬 [thread](https://discord.com/channels/{w.guild.id}/{posts[1].thread.id}): 1 message, "
+    assert (f"💬 [thread](https://discord.com/channels/{w.b.home.id}/{second.id}): 1 message, "
             "2 members") in second_day
-    assert f"`#{item_id(posts[1])}`" in second_day
-    older = await w.reply(w.alice, "discussion past", page=2)
-    [oldest] = older.embed["description"].split("\n")
-    assert oldest.startswith("**Sat 14 Mar 2026** · [" + first.embed["title"].removeprefix("💬 "))
+    assert f"`#{posts[1].item_id}`" in second_day
+    older = await w.alice.run("discussion past", page=2)
+    [oldest] = older.embed.description.split("\n")
+    assert oldest.startswith("**Sat 14 Mar 2026** · [" + posts[0].embed.title.removeprefix("💬 "))
     assert "👍 1 👎 1" in oldest and ": 3 messages, 3 members" in oldest
     # Counts are read when the archive is shown: a deleted message no longer counts.
-    w.emu.events.delete_message(w.emu.channel_messages(first.thread)[-1])
-    older = await w.reply(w.alice, "discussion past", page=2)
-    assert ": 2 messages, 3 members" in older.embed["description"]
-    missing = await w.reply(w.alice, "discussion past", page=3)
+    w.emu.events.delete_message(last_word.message)
+    older = await w.alice.run("discussion past", page=2)
+    assert ": 2 messages, 3 members" in older.embed.description
+    missing = await w.alice.run("discussion past", page=3)
     assert missing.ephemeral and missing.content == "There is no page 3: the archive has 2 pages."
 
 
-async def test_show_brings_an_earlier_topic_back_with_its_votes(w: World) -> None:
+async def test_show_brings_an_earlier_topic_back_with_its_votes(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE)
+    await w.b.at(DUE)
     [post] = w.posts()
-    await (await w.emu.click(w.alice, post, emoji="👍")).response()
-    choices = await w.emu.autocomplete(w.alice, w.general, "discussion show", focused="id", value="")
-    assert [c["value"] for c in choices] == [item_id(post)]
-    shown = await w.reply(w.alice, "discussion show", id=item_id(post))
-    assert not shown.ephemeral and shown.channel_id == w.general.id
+    await w.alice.click(post, "👍")
+    choices = await w.alice.suggestions("discussion show", focused="id")
+    assert [c.value for c in choices] == [str(post.item_id)]
+    shown = await w.alice.run("discussion show", id=post.item_id)
+    assert not shown.ephemeral and shown.message.message.channel_id == w.b.general.id
     assert shown.content == "From the archive: the topic of the day on Saturday 14 March 2026."
-    assert shown.embed["title"] == post.embed["title"]
-    assert [b["label"] for b in shown.buttons()][:2] == ["1", "0"]
+    assert shown.embed.title == post.embed.title
+    assert shown.message.votes == (1, 0)
     # Its buttons count as the same item's votes.
-    await (await w.emu.click(w.carol, shown, emoji="👍")).response()
-    assert [b["label"] for b in w.emu.get_message(shown).buttons()][:2] == ["2", "0"]
-    never = item_id(post) + 1
-    refused = await w.reply(w.alice, "discussion show", id=never)
+    await w.carol.click(shown, "👍")
+    assert shown.message.votes == (2, 0)
+    never = post.item_id + 1
+    refused = await w.alice.run("discussion show", id=never)
     assert refused.ephemeral
     assert refused.content.startswith(f"Topic `#{never}` was never this server's topic of the day")
