@@ -3,6 +3,7 @@ telling members about decisions. Not an extension itself."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import secrets
@@ -130,6 +131,15 @@ def kept_form(interaction: discord.Interaction, token: str) -> RefusedForm:
         raise UserError("Only the member who filled in that form can use this button.")
     return kept
 
+# discord.py finds the open modal a submission belongs to by its custom_id alone, so two people with
+# the same form open at once (two members suggesting, two moderators editing) would share one entry:
+# the second to send theirs would be dropped. Each form opened gets a custom_id of its own.
+_opened = itertools.count(1)
+
+
+def own_custom_id(custom_id: str) -> str:
+    return f"{custom_id}:{next(_opened)}"
+
 
 class FormModal(discord.ui.Modal):
     """A content form (joke or discussion), empty or prefilled; ``on_done`` gets the fields by key.
@@ -140,7 +150,7 @@ class FormModal(discord.ui.Modal):
 
     def __init__(self, *, kind: Kind, title: str, custom_id: str, on_done: FormHandler,
                  prefill: Mapping[str, str] | None = None) -> None:
-        super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
+        super().__init__(title=title[:45], custom_id=own_custom_id(custom_id), timeout=FORM_TIMEOUT)
         self._on_done = on_done
         self.kind = kind
         self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
@@ -220,7 +230,7 @@ class ReasonModal(discord.ui.Modal):
 
     def __init__(self, *, title: str, label: str, custom_id: str, on_done: Callable[[discord.Interaction, str],
                  Awaitable[None]], placeholder: str | None = None) -> None:
-        super().__init__(title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT)
+        super().__init__(title=title[:45], custom_id=own_custom_id(custom_id), timeout=FORM_TIMEOUT)
         self._on_done = on_done
         self.reason: discord.ui.TextInput[ReasonModal] = discord.ui.TextInput(
             label=label[:45], custom_id="reason", style=discord.TextStyle.paragraph, min_length=3,

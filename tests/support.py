@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+from bot.clock import Clock, ManualClock
 from bot.core import Core
-from bot.models import Item, Kind
+from bot.models import Body, DiscussionBody, Item, JokeBody, Kind
+
+T = TypeVar("T")
 
 
 async def item_by_key(core: Core, kind: Kind, key: str) -> Item | None:
@@ -25,3 +31,55 @@ async def vote_of(core: Core, item_id: int, guild_id: int, user_id: int) -> int:
         "SELECT value FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?", (item_id, guild_id, user_id)
     )
     return int(value or 0)
+
+
+def found(value: T | None, what: str) -> T:
+    """``value``, which the test expects to be there; if it is not, the failure says what was missing."""
+    assert value is not None, f"{what}: not found"
+    return value
+
+
+async def stored(core: Core, item_id: int) -> Item:
+    """The item with this id, whatever its status (the test expects it to exist)."""
+    return found(await core.storage.items.get(item_id), f"item #{item_id}")
+
+
+def joke_body(body: Body) -> JokeBody:
+    """A body the test knows is a joke's."""
+    assert isinstance(body, JokeBody), f"expected a joke, got {body!r}"
+    return body
+
+
+def topic_body(body: Body) -> DiscussionBody:
+    """A body the test knows is a discussion topic's."""
+    assert isinstance(body, DiscussionBody), f"expected a discussion topic, got {body!r}"
+    return body
+
+
+def manual(clock: Clock) -> ManualClock:
+    """The core's clock, which the tests' cores always run on a ManualClock."""
+    assert isinstance(clock, ManualClock), f"the core runs on {clock!r}, not a ManualClock"
+    return clock
+
+
+def logged(data: Mapping[str, object] | None, *path: str) -> object:
+    """A value inside a logged action's ``before`` or ``after`` (nested mappings), by its keys."""
+    value: object = data
+    for key in path:
+        assert isinstance(value, Mapping), f"expected a mapping holding {key!r}, got {value!r}"
+        value = value[key]
+    return value
+
+
+def logged_text(data: Mapping[str, object] | None, *path: str) -> str:
+    """Like :func:`logged`, for a value that is text."""
+    value = logged(data, *path)
+    assert isinstance(value, str), f"expected text at {'.'.join(path)}, got {value!r}"
+    return value
+
+
+def joke_text(item: Item) -> str:
+    """The text of a one-part joke."""
+    text = joke_body(item.body).text
+    assert text is not None, f"joke #{item.id} has two parts, not one text"
+    return text

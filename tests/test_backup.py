@@ -8,6 +8,7 @@ import os
 import random
 import sqlite3
 import stat
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -177,13 +178,14 @@ def _unversioned(path: Path) -> None:
     ids=["text", "empty", "corrupt", "newer-schema", "other-tables", "tables-dropped", "no-schema", "missing"],
 )
 async def test_restore_refuses_an_unfit_file_and_changes_nothing(
-        config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str], spoil: object, message: str) -> None:
+        config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str], spoil: Callable[[Path], object],
+        message: str) -> None:
     await voted_database(config, range(3))
     backups = tmp_path / "backups"
     backups.mkdir()
     bad = backups / "bad.db"
     assert cli(capsys, "backup", str(bad), "--config", config_path(config))[0] == 0
-    spoil(bad)  # type: ignore[operator]
+    spoil(bad)
     before = snapshot(tmp_path)
     code, out, err = cli(capsys, "restore", str(bad), "--config", config_path(config))
     assert (code, out) == (2, "")
@@ -220,9 +222,9 @@ async def test_restore_refuses_while_a_bot_runs_and_changes_nothing(config: Conf
     ],
 )
 async def test_backup_refusals(config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                               arrange: object, args: list[str], message: str) -> None:
+                               arrange: Callable[[Path], object], args: list[str], message: str) -> None:
     await voted_database(config, range(1))
-    arrange(tmp_path)  # type: ignore[operator]
+    arrange(tmp_path)
     before = snapshot(tmp_path)
     code, out, err = cli(capsys, "backup", *[a.format(t=tmp_path) for a in args], "--config", config_path(config))
     assert (code, out, err) == (2, "", message.format(t=tmp_path) + "\n")

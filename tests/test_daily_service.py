@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,6 +24,7 @@ from bot.errors import UserError
 from bot.records import DailySchedule, NewPost
 from bot.services.daily import (
     LATE_GRACE,
+    Configured,
     DailyService,
     OutgoingPost,
     PermanentSendError,
@@ -35,7 +35,7 @@ from bot.storage.sqlite.connections import migrations
 from bot.storage.sqlite.daily import DailyRepository
 from bot.storage.sqlite.database import Database
 from tests.clocks import WatchedClock
-from tests.support import retire
+from tests.support import found, retire
 from tests.template_db import seeded
 
 GUILD = 1001
@@ -147,7 +147,7 @@ async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
 
 async def set_daily(core: Core, guild: int = GUILD, channel: int = CHANNEL, at: str = "09:00",
                     tz: str = "Europe/London", kinds: str = "discussion", role: int | None = None,
-                    thread: bool = True, days: str = "every day") -> Any:
+                    thread: bool = True, days: str = "every day") -> Configured:
     return await core.daily.setup.configure(guild, channel_id=channel, time_text=at, timezone=tz, kinds=kinds,
                                             role_id=role, thread=thread, days_text=days)
 
@@ -217,14 +217,14 @@ async def test_the_manual_clock_returns_once_the_sleepers_it_woke_have_run(clock
 # --- /daily set --------------------------------------------------------------------------------------
 
 async def test_set_validates_and_saves_nothing_on_bad_input(core: Core) -> None:
-    for kwargs, message in [
-        ({"at": "25:00"}, "not a time of day"),
-        ({"at": "nine"}, "not a time"),
-        ({"tz": "Europe/Atlantis"}, "not a time zone"),
-        ({"kinds": "memes"}, "not a kind"),
+    for attempt, message in [
+        (lambda: set_daily(core, at="25:00"), "not a time of day"),
+        (lambda: set_daily(core, at="nine"), "not a time"),
+        (lambda: set_daily(core, tz="Europe/Atlantis"), "not a time zone"),
+        (lambda: set_daily(core, kinds="memes"), "not a kind"),
     ]:
         with pytest.raises(UserError, match=message):
-            await set_daily(core, **kwargs)
+            await attempt()
     assert await core.storage.daily.schedules(GUILD) == []
     assert (await core.storage.settings.get(GUILD)).timezone == "UTC"
 
@@ -263,7 +263,7 @@ async def test_post_at_the_set_time_is_recorded_once(core: Core, clock: ManualCl
     assert post.item_id == today.id == poster.messages[0].post.item.id
     # The thread is named after the topic.
     assert poster.threads == {post.message_id: today.title}
-    assert (await core.storage.daily.get_post(post.id)).thread_id == post.message_id
+    assert found(await core.storage.daily.get_post(post.id), "the post").thread_id == post.message_id
     # Running again the same minute, or later that day, posts nothing more.
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, 30, tzinfo=UTC))
     await run_at(core, clock, poster, datetime(2026, 1, 10, 22, 0, tzinfo=UTC))
@@ -353,7 +353,7 @@ async def test_transient_failures_are_retried_with_backoff(core: Core, clock: Ma
                         TransientSendError("Rate limited.", retry_after=120)]
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
-    assert post.status == "sending" and "503" in post.error
+    assert post.status == "sending" and "503" in found(post.error, "the error")
     status = await core.daily.setup.status(GUILD)
     assert [p.id for p in status.problems] == [post.id]
     await clock.advance(14)
@@ -382,7 +382,7 @@ async def test_transient_failures_give_up_at_the_end_of_the_catch_up_window(
         await settle(core.daily)
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed"
-    assert post.error.startswith("Discord kept failing")
+    assert found(post.error, "the error").startswith("Discord kept failing")
     assert poster.messages == []
     tries = poster.sends
     assert 3 <= tries <= 20
@@ -419,7 +419,7 @@ async def test_thread_failure_is_recorded_but_the_post_stands(core: Core, clock:
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "sent" and post.thread_id is None
-    assert "Create Public Threads" in post.thread_error
+    assert "Create Public Threads" in found(post.thread_error, "the thread error")
     assert [p.id for p in (await core.daily.setup.status(GUILD)).problems] == [post.id]
 
 
@@ -429,7 +429,7 @@ async def test_nothing_to_post_is_a_recorded_failure(core: Core, clock: ManualCl
         await retire(core, item.id)
     await run_at(core, clock, poster, datetime(2026, 1, 10, 9, 0, tzinfo=UTC))
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
-    assert post.status == "failed" and "no discussion topics" in post.error
+    assert post.status == "failed" and "no discussion topics" in found(post.error, "the error")
     assert (await core.daily.setup.status(GUILD)).running_low
 
 
@@ -446,7 +446,7 @@ async def test_thread_gives_up_after_its_last_try_without_waiting_again(core: Co
     # The third try failed too: recorded at once, with no wait after it.
     assert clock.sleepers == []
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
-    assert post.thread_id is None and "503" in post.thread_error
+    assert post.thread_id is None and "503" in found(post.thread_error, "the thread error")
 
 
 async def test_an_item_retired_before_a_retry_is_replaced(core: Core, clock: ManualClock,
@@ -499,7 +499,7 @@ async def test_downtime_outside_the_catch_up_window_is_recorded_as_missed(core: 
     await run_at(core, clock, poster, late)
     assert poster.messages == []
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
-    assert post.status == "missed" and "offline" in post.error
+    assert post.status == "missed" and "offline" in found(post.error, "the error")
     assert (await only_schedule(core)).next_date == date(2026, 1, 11)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.sqlite.database import Database
+from tests.support import found
 
 COUNT_TO = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT {} FROM c"
 
@@ -21,7 +22,8 @@ async def test_a_short_read_does_not_queue_behind_the_reader_thread(db: Database
     assert await db.scalar("SELECT 6 * 7") == 42
     assert not slow.done()
     assert db.handed_off == 0
-    assert (await slow)[0][0] == 3_000_000
+    [(counted,)] = await slow
+    assert counted == 3_000_000
 
 
 async def test_a_read_over_budget_is_finished_on_the_reader_thread(db: Database) -> None:
@@ -78,12 +80,12 @@ async def wal_frames_after_quick_writes(path: Path, writes: int) -> int:
         await db.upkeep_done()
         assert db.handed_off == 0
         # (busy, frames in the WAL, frames checkpointed): the WAL as the writes left it.
-        return (await db.fetch_one("PRAGMA wal_checkpoint(PASSIVE)"))[1]
+        return int(found(await db.fetch_one("PRAGMA wal_checkpoint(PASSIVE)"), "the checkpoint's answer")[1])
     finally:
         await db.close()
 
 
-async def test_quick_writes_are_checkpointed_by_the_writer(tmp_path: Path, monkeypatch) -> None:
+async def test_quick_writes_are_checkpointed_by_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     checkpointed = await wal_frames_after_quick_writes(tmp_path / "a.db", 1200)
     monkeypatch.setattr("bot.storage.sqlite.database.CHECKPOINT_EVERY", 10**9)
     never = await wal_frames_after_quick_writes(tmp_path / "b.db", 1200)

@@ -29,10 +29,16 @@ NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=
                              create_public_threads=True, send_messages_in_threads=True)
 
 
+class UnitFile(configparser.ConfigParser):
+    """A systemd unit: keys are case-sensitive."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def unit() -> configparser.ConfigParser:
     # systemd allows a key more than once (strict=False) and a % in values (no interpolation).
-    parser = configparser.ConfigParser(strict=False, interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]  # systemd keys are case-sensitive
+    parser = UnitFile(strict=False, interpolation=None)
     parser.read(DEPLOY / "banter.service", encoding="utf-8")
     return parser
 

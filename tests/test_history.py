@@ -13,6 +13,7 @@ from bot.clock import ManualClock, iso, parse_iso
 from bot.config import Config
 from bot.core import Core
 from bot.services.picker import fts_query
+from tests.support import found
 
 GUILD, CHANNEL = 1001, 2001
 
@@ -55,7 +56,7 @@ async def test_a_showing_not_yet_written_is_skipped_by_the_next_pick(core: Core)
 
 async def test_a_search_skips_showings_not_yet_written(core: Core) -> None:
     f = await core.picks.filters("joke", GUILD)
-    matches = await core.storage.items.search(f, query=fts_query("cat"))
+    matches = await core.storage.items.search(f, query=found(fts_query("cat"), "the search"))
     assert len(matches) >= 3
     seen = []
     for _ in matches:

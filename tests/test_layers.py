@@ -101,7 +101,8 @@ def writes_markup(path: Path) -> list[int]:
         if isinstance(node, ast.JoinedStr):
             # An f-string's literal parts, joined with a stand-in for each value, so that markup
             # around a value (f"<@{user}>", f"**{name}**") is still seen.
-            text = "".join(p.value if isinstance(p, ast.Constant) else "0" for p in node.values)
+            text = "".join(p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else "0"
+                           for p in node.values)
             if MARKUP.search(text):
                 lines.append(node.lineno)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:

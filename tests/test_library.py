@@ -14,7 +14,7 @@ from bot.errors import ContentError, UserError
 from bot.services.interchange import read_jokeapi
 from bot.services.packs import BUILTIN_CONTENT, load_library
 from tests.conftest import JOKEAPI_FILE
-from tests.support import item_by_key
+from tests.support import found, item_by_key, joke_text
 
 MOODS = BUILTIN_CONTENT / "moods.yaml"
 
@@ -49,21 +49,21 @@ async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: P
     pack(folder, TWO)
     first = await core.library.import_library(load_library([folder], moods_file=MOODS))
     assert first.added == 2
-    item = await item_by_key(core, "joke", "t-1")
+    item = found(await item_by_key(core, "joke", "t-1"), "joke t-1")
     await core.votes.click(item_id=item.id, guild_id=1, user_id=2, up=True)
 
     pack(folder, TWO.replace("First joke.", "First joke, improved.").split("  - id: t-2")[0])
     second = await core.library.import_library(load_library([folder], moods_file=MOODS))
     assert (second.updated, second.retired, second.added) == (1, 1, 0)
-    edited = await item_by_key(core, "joke", "t-1")
-    assert edited.id == item.id and edited.body.text == "First joke, improved." and edited.up == 1
-    retired = await item_by_key(core, "joke", "t-2")
+    edited = found(await item_by_key(core, "joke", "t-1"), "joke t-1")
+    assert edited.id == item.id and joke_text(edited) == "First joke, improved." and edited.up == 1
+    retired = found(await item_by_key(core, "joke", "t-2"), "joke t-2")
     assert retired.status == "retired"
 
     pack(folder, TWO)
     third = await core.library.import_library(load_library([folder], moods_file=MOODS))
     assert third.restored == 1 and third.updated == 1
-    assert (await item_by_key(core, "joke", "t-2")).status == "active"
+    assert found(await item_by_key(core, "joke", "t-2"), "joke t-2").status == "active"
 
 
 def test_bad_pack_writes_nothing(tmp_path: Path) -> None:
@@ -160,15 +160,15 @@ async def test_an_entry_id_belongs_to_the_pack_that_stored_it_first(core: Core, 
     first, second = tmp_path / "first", tmp_path / "second"
     pack(first, TWO, name="mine")
     await core.library.import_library(load_library([first], moods_file=MOODS))
-    item = await item_by_key(core, "joke", "t-1")
+    item = found(await item_by_key(core, "joke", "t-1"), "joke t-1")
     await core.votes.click(item_id=item.id, guild_id=1, user_id=2, up=True)
     # Another pack, imported on its own, reuses the id t-1 for a joke of its own.
     pack(second, TWO.replace("First joke.", "Someone else's joke."), name="theirs")
     with pytest.raises(ContentError) as refused:
         await core.library.import_library(load_library([second], moods_file=MOODS))
     assert "pack theirs: joke id t-1 already belongs to pack mine, which stored it first" in str(refused.value)
-    kept = await item_by_key(core, "joke", "t-1")
-    assert kept.body.text == "First joke." and kept.up == 1
+    kept = found(await item_by_key(core, "joke", "t-1"), "joke t-1")
+    assert joke_text(kept) == "First joke." and kept.up == 1
     assert await item_by_key(core, "joke", "t-2") is not None
 
 
@@ -176,12 +176,12 @@ async def test_an_entry_may_move_between_packs_imported_together(core: Core, tmp
     folder = tmp_path / "packs"
     pack(folder, TWO, name="mine")
     await core.library.import_library(load_library([folder], moods_file=MOODS))
-    before = await item_by_key(core, "joke", "t-2")
+    before = found(await item_by_key(core, "joke", "t-2"), "joke t-2")
     # t-2 leaves mine.yaml for a new pack in the same folder.
     pack(folder, TWO.split("  - id: t-2")[0], name="mine")
     pack(folder, "  - id: t-2\n    setup: Why?\n    punchline: Because.\n    categories: [test]\n", name="other")
     await core.library.import_library(load_library([folder], moods_file=MOODS))
-    moved = await item_by_key(core, "joke", "t-2")
+    moved = found(await item_by_key(core, "joke", "t-2"), "joke t-2")
     assert moved.id == before.id and moved.status == "active" and moved.origin == "pack:other"
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from bot.clock import iso
 from bot.core import Core
-from bot.models import ContentEntry, Filters, JokeBody
-from bot.records import AuditEntry, ItemState
+from bot.models import Body, ContentEntry, Filters, JokeBody
+from bot.records import AuditEntry, Case, ItemState
 from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.database import Database, migrations
 from bot.storage.sqlite.items import ItemRepository
 from bot.storage.sqlite.moderation import ModerationRepository
 from cogs.render import action_text
+from tests.support import found, joke_body
 
 A, B = 1001, 1002
 NOW = "2026-03-14T12:00:00.000000Z"
@@ -34,9 +35,9 @@ async def test_cases_belong_to_their_server(db: Database) -> None:
         txr = ModerationRepository(tx)
         case_a = await txr.add_case(guild_id=A, type="suggestion", kind="joke", user_id=5, now=NOW,
                                      proposal=joke("s", "A joke from server A"), fingerprint="a joke from server a")
-    assert (await repo.get_case(case_a, A)).proposal.body.text == "A joke from server A"
+    assert joke_body(proposal_of(await repo.get_case(case_a, A))).text == "A joke from server A"
     assert await repo.get_case(case_a, B) is None
-    assert (await repo.next_pending(A)).id == case_a
+    assert found(await repo.next_pending(A), "the next case").id == case_a
     assert await repo.next_pending(B) is None
     assert await repo.pending_fingerprints(B, "joke") == []
     assert await repo.pending_count(B) == 0
@@ -46,7 +47,7 @@ async def test_cases_belong_to_their_server(db: Database) -> None:
         assert not await txr.decide(case_id=case_a, guild_id=B, status="approved", actor_id=9, now=NOW)
         assert not await txr.update_proposal(case_id=case_a, guild_id=B, proposal=joke("s", "changed"),
                                               fingerprint="changed")
-    assert (await repo.get_case(case_a, A)).pending
+    assert case_of(await repo.get_case(case_a, A), "case A").pending
 
 
 async def test_server_items_are_invisible_and_untouchable_elsewhere(db: Database) -> None:
@@ -69,8 +70,8 @@ async def test_server_items_are_invisible_and_untouchable_elsewhere(db: Database
         assert await txr.set_item_status(item_id=mine, guild_id=A, status="retired", now=NOW)
         assert await txr.item_state(mine) == ItemState(digest, "retired")
     items = ItemRepository(db)
-    assert (await items.get(mine)).status == "retired"
-    assert (await items.get(shared)).status == "active"
+    assert found(await items.get(mine), "the server item").status == "retired"
+    assert found(await items.get(shared), "the global item").status == "active"
 
 
 async def test_hiding_is_per_server(db: Database) -> None:
@@ -122,14 +123,14 @@ async def test_a_case_is_decided_once(db: Database) -> None:
         txr = ModerationRepository(tx)
         case_id = await txr.add_case(guild_id=A, type="suggestion", kind="joke", user_id=5, now=NOW,
                                       proposal=joke("s", "x"), fingerprint="x")
-        assert (await txr.pending_proposal(case_id=case_id, guild_id=A)).body.text == "x"
+        assert joke_body(found(await txr.pending_proposal(case_id=case_id, guild_id=A), "proposal").body).text == "x"
         assert await txr.pending_proposal(case_id=case_id, guild_id=B) is None
         assert await txr.decide(case_id=case_id, guild_id=A, status="approved", actor_id=8, now=NOW)
         assert await txr.pending_proposal(case_id=case_id, guild_id=A) is None
         assert not await txr.decide(case_id=case_id, guild_id=A, status="rejected", actor_id=9, now=NOW)
         assert not await txr.update_proposal(case_id=case_id, guild_id=A, proposal=joke("s", "y"),
                                               fingerprint="y")
-    case = await repo.get_case(case_id, A)
+    case = case_of(await repo.get_case(case_id, A), "the case")
     assert (case.status, case.decided_by) == ("approved", 8)
 
 
@@ -149,7 +150,7 @@ async def test_the_log_and_versions_are_per_server(db: Database) -> None:
     assert record.entry == entry and record.summary is None
     assert await log.actions(B) == []
     [version] = await repo.versions(mine, "joke", "ga-1")
-    assert version.entry.body.text == "Penguins wear tuxedos"
+    assert joke_body(version.entry.body).text == "Penguins wear tuxedos"
 
 
 async def test_migrations_bring_the_core_up(core: Core) -> None:
@@ -187,6 +188,10 @@ async def test_log_rows_from_before_migration_4_keep_their_sentence(tmp_path: Pa
         await db.close()
 
 
+def case_of(case: Case | None, what: str = "the case") -> Case:
+    return found(case, what)
+
+
 async def test_each_server_numbers_its_suggestions_and_reports_apart(db: Database) -> None:
     repo = ModerationRepository(db)
     shared = await server_item(db, None, "shared", "A joke everyone sees")
@@ -201,10 +206,10 @@ async def test_each_server_numbers_its_suggestions_and_reports_apart(db: Databas
         # The same open case again takes no number.
         assert await txr.open_report_case(guild_id=A, item_id=shared, kind="joke", user_id=7, now=NOW) == report_a
         addition = await txr.add_case(guild_id=A, type="addition", kind="joke", user_id=9, now=NOW, status="approved")
-    numbers = [(guild_id, (await repo.get_case(case_id, guild_id)).number) for guild_id, case_id in opened]
+    numbers = [(guild_id, case_of(await repo.get_case(case_id, guild_id)).number) for guild_id, case_id in opened]
     assert numbers == [(A, 1), (B, 1), (A, 2), (A, 3)]
-    assert (await repo.get_case(report_a, A)).number == 1
-    assert (await repo.get_case(addition, A)).number == 1
+    assert case_of(await repo.get_case(report_a, A)).number == 1
+    assert case_of(await repo.get_case(addition, A)).number == 1
     assert [(number, text) for _, number, text in await repo.pending_fingerprints(A, "joke")] == \
         [(3, "suggestion 3"), (2, "suggestion 2"), (1, "suggestion 1")]
 
@@ -223,12 +228,17 @@ async def test_cases_from_before_they_were_numbered_are_numbered_in_the_order_th
     db = await Database.open(path)
     try:
         repo = ModerationRepository(db)
-        assert [(c, (await repo.get_case(c, g)).number) for c, g in ((1, A), (2, B), (3, A), (4, A))] == \
+        assert [(c, case_of(await repo.get_case(c, g)).number) for c, g in ((1, A), (2, B), (3, A), (4, A))] == \
             [(1, 1), (2, 1), (3, 1), (4, 2)]
         # New cases go on from there.
         async with db.atomic() as tx:
             fifth = await ModerationRepository(tx).add_case(guild_id=A, type="suggestion", kind="joke", user_id=5,
                                                             now=NOW)
-        assert (await repo.get_case(fifth, A)).number == 3
+        assert case_of(await repo.get_case(fifth, A)).number == 3
     finally:
         await db.close()
+
+
+def proposal_of(case: Case | None) -> Body:
+    """The body a case proposes (the test expects the case, with a proposal)."""
+    return found(found(case, "the case").proposal, "its proposal").body

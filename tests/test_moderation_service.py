@@ -10,9 +10,12 @@ import pytest
 
 from bot.core import Core
 from bot.errors import Mention, UserError
+from bot.models import ContentEntry
 from bot.services.moderation import ActionResult, Actor, AlreadyDecided, EditConflict, library_admin, review
 from bot.services.moderation.text import clean_text, form_of, normalise, parse_form, unsafe_markup
+from bot.storage import Storage
 from cogs.render import action_text, error_text
+from tests.support import found, joke_body, joke_text, logged, logged_text, manual, stored, topic_body
 
 G, H = 1001, 1002  # two servers
 CHANNEL = 2001
@@ -50,14 +53,15 @@ async def edit_from_form(core: Core, item_id: int, changes: dict[str, str], acto
 def test_forms_are_cleaned_and_parsed() -> None:
     entry = parse_form("joke", {"joke": " Knock\u200b knock \r\n", "punchline": "", "categories": "Bad Puns, x",
                                 "flags": "dark"})
-    assert entry.body.text == "Knock knock"
+    assert joke_body(entry.body).text == "Knock knock"
     assert entry.categories == ("bad-puns", "x")
     assert entry.flags == {"dark"}
     assert parse_form("joke", ZEBRA).categories == ("misc",)
     topic = parse_form("discussion", TOPIC)
-    assert topic.body.benefits == ("More rest", "Fewer commutes")
-    assert topic.body.disadvantages == ("Longer days", "Harder scheduling")
-    assert [p.heading for p in topic.body.talking_points] == ["Productivity", "Fairness"]
+    body = topic_body(topic.body)
+    assert body.benefits == ("More rest", "Fewer commutes")
+    assert body.disadvantages == ("Longer days", "Harder scheduling")
+    assert [p.heading for p in body.talking_points] == ["Productivity", "Fairness"]
     # A form round-trips through the prefill of an edit form.
     assert parse_form("discussion", form_of(topic)) == topic
     assert parse_form("joke", form_of(parse_form("joke", ZEBRA))) == parse_form("joke", ZEBRA)
@@ -106,28 +110,29 @@ def test_text_helpers() -> None:
 
 async def test_a_suggestion_goes_from_a_member_to_the_library_and_into_picks(core: Core) -> None:
     case = await core.moderation.suggestions.suggest(G, 100, "joke", ZEBRA)
-    assert case.pending and case.user_id == 100 and case.proposal.body.setup == ZEBRA["joke"]
-    details = await core.moderation.review.next_case(G, MOD)
+    assert case.pending and case.user_id == 100
+    assert joke_body(found(case.proposal, "proposal").body).setup == ZEBRA["joke"]
+    details = found(await core.moderation.review.next_case(G, MOD), "the next case")
     assert details.case.id == case.id and details.editable and details.waiting == 1
     decision = await core.moderation.review.approve(G, MOD, case.id)
-    item = decision.item
+    item = found(decision.item, "the approved item")
     assert (item.guild_id, item.origin, item.key, item.status) == (G, "suggestion", f"g{G}-{case.id}", "active")
     assert decision.case.status == "approved" and decision.case.item_id == item.id
     assert await core.moderation.review.next_case(G, MOD) is None
     # It is picked in its server, and only there.
     f = await core.picks.filters("joke", G)
-    assert (await core.picks.pick(f, scope_id=CHANNEL, search="zebracorn")).id == item.id
+    assert found(await core.picks.pick(f, scope_id=CHANNEL, search="zebracorn"), "a pick").id == item.id
     with pytest.raises(UserError):
         await core.picks.pick(await core.picks.filters("joke", H), scope_id=CHANNEL + 1, search="zebracorn")
     [record] = await core.moderation.audit.actions(G, MOD)
-    assert (record.actor_id, record.action, record.before, record.after["item"]) == (
+    assert (record.actor_id, record.action, record.before, logged(record.after, "item")) == (
         MOD.user_id, "approve", {"status": "pending"}, item.id)
 
 
 async def test_a_discussion_suggestion_is_approved(core: Core) -> None:
     case = await core.moderation.suggestions.suggest(G, 100, "discussion", TOPIC)
-    item = (await core.moderation.review.approve(G, MOD, case.id)).item
-    assert item.kind == "discussion" and item.body.title == "Four-day weeks"
+    item = found((await core.moderation.review.approve(G, MOD, case.id)).item, "the approved item")
+    assert item.kind == "discussion" and topic_body(item.body).title == "Four-day weeks"
 
 
 async def test_duplicates_are_refused(core: Core) -> None:
@@ -157,7 +162,7 @@ async def test_members_have_a_daily_limit(core: Core) -> None:
     # Others, and other servers, have their own count; a day later the member may suggest again.
     await core.moderation.suggestions.suggest(G, 101, "joke", {"joke": "One more about quokkas"})
     await core.moderation.suggestions.suggest(H, 100, "joke", {"joke": "One more about quokkas"})
-    await core.clock.advance(timedelta(hours=24))
+    await manual(core.clock).advance(timedelta(hours=24))
     await core.moderation.suggestions.suggest(G, 100, "joke", {"joke": "Yet another about wombats"})
 
 
@@ -176,14 +181,14 @@ async def test_reject_edit_and_flags(core: Core) -> None:
     assert details.flags == {"dark"}
     # The edit form comes prefilled (flags included) with the current proposal.
     form = await core.moderation.review.case_form(G, MOD, case.id)
-    assert form.prefill == form_of(details.case.proposal) and form.prefill["flags"] == "dark"
+    assert form.prefill == form_of(found(details.case.proposal, "proposal")) and form.prefill["flags"] == "dark"
     assert form.item_id is None
     update = await core.moderation.review.edit_case(G, MOD, case.id,
                                                     {**form.prefill, "punchline": "Stripes win races."}, base=form.base)
-    assert update.record.before["body"]["punchline"] == ZEBRA["punchline"]
-    details = update.details
-    assert details.case.proposal.body.punchline == "Stripes win races."
-    assert details.case.proposal.flags == {"dark"}
+    assert logged(update.record.before, "body", "punchline") == ZEBRA["punchline"]
+    proposal = found(update.details.case.proposal, "proposal")
+    assert joke_body(proposal.body).punchline == "Stripes win races."
+    assert proposal.flags == {"dark"}
     decision = await core.moderation.review.reject(G, MOD, case.id, "Not funny enough")
     assert decision.case.status == "rejected" and decision.case.decision_reason == "Not funny enough"
     with pytest.raises(AlreadyDecided, match="already rejected by user 900") as lost:
@@ -217,7 +222,8 @@ async def test_members_cannot_moderate(core: Core) -> None:
         core.moderation.review.next_case(G, MEMBER),
         core.moderation.review.approve(G, MEMBER, case.id),
         core.moderation.review.reject(G, MEMBER, case.id, "x"),
-        core.moderation.review.edit_case(G, MEMBER, case.id, ZEBRA, base=case.proposal.content_hash()),
+        core.moderation.review.edit_case(G, MEMBER, case.id, ZEBRA,
+                                         base=found(case.proposal, "proposal").content_hash()),
         core.moderation.review.toggle_case_flag(G, MEMBER, case.id, "dark"),
         core.moderation.library.add(G, MEMBER, "joke", {"joke": "Sneaky"}),
         core.moderation.library.remove_item(G, MEMBER, item_id),
@@ -227,7 +233,7 @@ async def test_members_cannot_moderate(core: Core) -> None:
     for attempt in attempts:
         with pytest.raises(UserError, match="Only moderators"):
             await attempt
-    assert (await core.storage.moderation.get_case(case.id, G)).pending
+    assert found(await core.storage.moderation.get_case(case.id, G), "the case").pending
     assert (await core.storage.settings.get(G)).safe_mode
     assert await core.storage.audit.actions(G) == []
 
@@ -259,10 +265,10 @@ async def test_reports_hide_and_a_keep_restores(core: Core) -> None:
         await core.moderation.reports.report(G, 100, item.id, "really not funny")
     assert (await core.moderation.reports.may_report(G, 102, item.id)).id == item.id
     outcome = await core.moderation.reports.report(G, 102, item.id, "offensive")
-    assert outcome.hidden_now and outcome.record.actor_id is None
+    assert outcome.hidden_now and found(outcome.record, "the automatic hide").actor_id is None
     assert await core.storage.moderation.hidden_reason(G, item.id) == "reports"
     assert await core.storage.moderation.hidden_reason(H, item.id) is None
-    details = await core.moderation.review.next_case(G, MOD)
+    details = found(await core.moderation.review.next_case(G, MOD), "the next case")
     assert details.case.type == "report" and len(details.reports) == 3 and details.hidden == "reports"
     assert not details.editable  # a global item: it can be hidden here, not edited
     decision = await core.moderation.review.keep(G, MOD, details.case.id)
@@ -278,11 +284,11 @@ async def test_the_server_threshold_and_removal(core: Core) -> None:
     item = (await core.storage.items.find(kind="joke"))[0]
     assert (await core.moderation.reports.report(G, 100, item.id, "bad")).hidden_now
     assert not (await core.moderation.reports.report(H, 100, item.id, "bad")).hidden_now
-    case_id = (await core.moderation.review.next_case(G, MOD)).case.id
+    case_id = found(await core.moderation.review.next_case(G, MOD), "the next case").case.id
     decision = await core.moderation.review.remove_reported(G, MOD, case_id, "Off-topic here")
     assert decision.case.status == "removed"
     # A global item is hidden in this server (by a moderator now), never retired.
-    assert decision.item.status == "active"
+    assert found(decision.item, "the item").status == "active"
     assert await core.storage.moderation.hidden_reason(G, item.id) == "moderator"
     with pytest.raises(AlreadyDecided):
         await core.moderation.review.keep(G, MOD2, case_id)
@@ -294,9 +300,9 @@ async def test_reporting_own_server_content_and_removal_retires_it(core: Core) -
     details = await core.moderation.review.case_details(G, MOD, case_id)
     assert details.editable
     await core.moderation.review.toggle_case_flag(G, MOD, case_id, "nsfw")
-    assert (await core.storage.items.get(item_id)).flags == {"nsfw"}
+    assert (await stored(core, item_id)).flags == {"nsfw"}
     decision = await core.moderation.review.remove_reported(G, MOD, case_id, "nope")
-    assert decision.item.status == "retired"
+    assert found(decision.item, "the item").status == "retired"
     with pytest.raises(UserError, match="removed already"):
         await core.moderation.reports.report(G, 102, item_id, "x")
     # Another server cannot even report it: it does not exist there.
@@ -308,34 +314,36 @@ async def test_reporting_own_server_content_and_removal_retires_it(core: Core) -
 
 async def test_content_add_edit_remove_restore_show(core: Core) -> None:
     added = await core.moderation.library.add(G, MOD, "joke", {"joke": "A moderator's own joke about otters"})
-    item = added.item
+    item = found(added.item, "the added item")
     assert (item.guild_id, item.origin, item.status) == (G, "moderator", "active")
     await core.votes.click(item_id=item.id, guild_id=G, user_id=100, up=True)
-    edited = await edit_from_form(core, item.id, {"joke": "A moderator's own joke about sea otters"})
-    assert edited.item.body.text.endswith("sea otters") and edited.item.id == item.id
-    assert edited.item.up == 1  # votes are kept
+    edited = found((await edit_from_form(core, item.id, {"joke": "A moderator's own joke about sea otters"})).item,
+                   "the edited item")
+    assert joke_text(edited).endswith("sea otters") and edited.id == item.id
+    assert edited.up == 1  # votes are kept
     with pytest.raises(UserError, match="Nothing changed"):
-        await edit_from_form(core, item.id, form_of(edited.item.entry()))
+        await edit_from_form(core, item.id, form_of(edited.entry()))
     await core.moderation.library.set_item_flag(G, MOD, item.id, "dark", True)
     details = await core.moderation.library.show_item(G, MOD, item.id)
-    assert [v.entry.body.text for v in details.versions] == [
+    assert [joke_body(v.entry.body).text for v in details.versions] == [
         "A moderator's own joke about otters", "A moderator's own joke about sea otters"]
     assert details.item.flags == {"dark"} and details.server_tally.up == 1 and details.scope == "server"
-    removed = await core.moderation.library.remove_item(G, MOD, item.id, "dated")
-    assert removed.item.status == "retired" and removed.item.up == 1
+    removed = found((await core.moderation.library.remove_item(G, MOD, item.id, "dated")).item, "the removed item")
+    assert removed.status == "retired" and removed.up == 1
     with pytest.raises(UserError, match="restore"):
         await edit_from_form(core, item.id, {"joke": "changed"})
     restored = await core.moderation.library.restore_item(G, MOD, item.id)
-    assert restored.item.status == "active"
+    assert found(restored.item, "the restored item").status == "active"
     actions = [r.action for r in reversed(await core.moderation.audit.actions(G, MOD))]
     assert actions == ["add", "edit", "edit", "retire", "restore"]
     edit = (await core.moderation.audit.actions(G, MOD, target=f"item:{item.id}"))[-2]
-    assert edit.before["body"]["text"].endswith(" otters") and edit.after["body"]["text"].endswith("sea otters")
+    assert logged_text(edit.before, "body", "text").endswith(" otters")
+    assert logged_text(edit.after, "body", "text").endswith("sea otters")
 
 
 async def test_two_moderators_editing_an_item_at_once_one_wins(core: Core) -> None:
     original = "Otters hold hands so they never drift apart"
-    item_id = (await core.moderation.library.add(G, MOD, "joke", {"joke": original})).item.id
+    item_id = found((await core.moderation.library.add(G, MOD, "joke", {"joke": original})).item, "the item").id
     # Both open the edit form on the same version, then both submit.
     forms = [await core.moderation.library.item_form(G, who, item_id) for who in (MOD, MOD2)]
     assert forms[0].base == forms[1].base and forms[0].item_id == item_id
@@ -351,47 +359,52 @@ async def test_two_moderators_editing_an_item_at_once_one_wins(core: Core) -> No
                         "open it again."
     winner, loser = (MOD, MOD2) if results[0] is won else (MOD2, MOD)
     won_text, lost_text = texts if winner is MOD else texts[::-1]
-    assert (await core.storage.items.get(item_id)).body.text == won_text
+    assert joke_text(await stored(core, item_id)) == won_text
     # The original is kept as the one earlier version, and one edit is recorded, from the original.
-    [version] = await core.storage.moderation.versions(item_id, "joke", won.item.key)
-    assert (version.entry.body.text, version.edited_by) == (original, winner.user_id)
+    key = found(won.item, "the edited item").key
+    [version] = await core.storage.moderation.versions(item_id, "joke", key)
+    assert (joke_body(version.entry.body).text, version.edited_by) == (original, winner.user_id)
     record, added = await core.moderation.audit.actions(G, MOD, target=f"item:{item_id}")
     assert added.action == "add"
-    assert (record.action, record.actor_id, record.before["body"]["text"], record.after["body"]["text"]) == (
+    assert (record.action, record.actor_id, logged(record.before, "body", "text"),
+            logged(record.after, "body", "text")) == (
         "edit", winner.user_id, original, won_text)
     # Opened again, the form shows the winner's text; the loser's edit then keeps it as a version too.
     again = await core.moderation.library.item_form(G, loser, item_id)
     assert again.prefill["joke"] == won_text
     await core.moderation.library.edit_item(G, loser, item_id, {**again.prefill, "joke": lost_text}, base=again.base)
-    assert (await core.storage.items.get(item_id)).body.text == lost_text
-    versions = await core.storage.moderation.versions(item_id, "joke", won.item.key)
-    assert [(v.entry.body.text, v.edited_by) for v in versions] == [(original, winner.user_id),
+    assert joke_text(await stored(core, item_id)) == lost_text
+    versions = await core.storage.moderation.versions(item_id, "joke", key)
+    assert [(joke_body(v.entry.body).text, v.edited_by) for v in versions] == [(original, winner.user_id),
                                                                      (won_text, loser.user_id)]
     latest = (await core.moderation.audit.actions(G, MOD, target=f"item:{item_id}"))[0]
-    assert (latest.before["body"]["text"], latest.after["body"]["text"]) == (won_text, lost_text)
+    assert (logged(latest.before, "body", "text"), logged(latest.after, "body", "text")) == (won_text, lost_text)
 
 
 async def test_an_edit_that_lands_while_another_is_on_its_way_is_kept(core: Core,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     original = "Otters hold hands so they never drift apart"
-    item_id = (await core.moderation.library.add(G, MOD, "joke", {"joke": original})).item.id
+    item_id = found((await core.moderation.library.add(G, MOD, "joke", {"joke": original})).item, "the item").id
     form = await core.moderation.library.item_form(G, MOD, item_id)
     check_duplicate = library_admin.check_duplicate
 
-    async def meanwhile(*args: object, **kwargs: object) -> None:
+    async def meanwhile(storage: Storage, guild_id: int, entry: ContentEntry, *, exclude_item: int | None = None,
+                        exclude_case: int | None = None, pending: bool = True) -> None:
         # MOD2 saves an edit after MOD's was checked against the item, before it is written.
         monkeypatch.setattr(library_admin, "check_duplicate", check_duplicate)
         await core.moderation.library.edit_item(G, MOD2, item_id, {**form.prefill, "joke": "Sea otters hold hands"},
                                         base=form.base)
-        await check_duplicate(*args, **kwargs)
+        await check_duplicate(storage, guild_id, entry, exclude_item=exclude_item, exclude_case=exclude_case,
+                              pending=pending)
 
     monkeypatch.setattr(library_admin, "check_duplicate", meanwhile)
     with pytest.raises(EditConflict, match="changed by someone else meanwhile"):
         await core.moderation.library.edit_item(G, MOD, item_id, {**form.prefill, "joke": "River otters hold paws"},
                                         base=form.base)
-    item = await core.storage.items.get(item_id)
-    assert item.body.text == "Sea otters hold hands"
-    assert [v.entry.body.text for v in await core.storage.moderation.versions(item_id, "joke", item.key)] == [original]
+    item = await stored(core, item_id)
+    assert joke_text(item) == "Sea otters hold hands"
+    versions = await core.storage.moderation.versions(item_id, "joke", item.key)
+    assert [joke_body(v.entry.body).text for v in versions] == [original]
     assert [r.actor_id for r in await core.moderation.audit.actions(G, MOD, target=f"item:{item_id}")] == [
         MOD2.user_id, MOD.user_id]  # the edit and the addition
     # A flag set meanwhile counts as a change too.
@@ -400,7 +413,7 @@ async def test_an_edit_that_lands_while_another_is_on_its_way_is_kept(core: Core
     with pytest.raises(EditConflict):
         await core.moderation.library.edit_item(G, MOD, item_id, {**form.prefill, "joke": "River otters"},
                                                 base=form.base)
-    assert (await core.storage.items.get(item_id)).body.text == "Sea otters hold hands"
+    assert joke_text(await stored(core, item_id)) == "Sea otters hold hands"
 
 
 async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) -> None:
@@ -415,9 +428,11 @@ async def test_two_moderators_editing_a_suggestion_at_once_one_wins(core: Core) 
     assert len(lost) == 1 and isinstance(lost[0], EditConflict)
     assert str(lost[0]).startswith(f"Suggestion #{case.id} was changed by someone else meanwhile")
     won = punchlines[0] if isinstance(results[1], BaseException) else punchlines[1]
-    assert (await core.storage.moderation.get_case(case.id, G)).proposal.body.punchline == won
+    case_now = found(await core.storage.moderation.get_case(case.id, G), "the case")
+    assert joke_body(found(case_now.proposal, "proposal").body).punchline == won
     [record] = await core.moderation.audit.actions(G, MOD, target=f"case:{case.id}")
-    assert (record.before["body"]["punchline"], record.after["body"]["punchline"]) == (ZEBRA["punchline"], won)
+    assert (logged(record.before, "body", "punchline"), logged(record.after, "body", "punchline")) == (
+        ZEBRA["punchline"], won)
     # Submitting the form unchanged changes nothing.
     form = await core.moderation.review.case_form(G, MOD, case.id)
     with pytest.raises(UserError, match="Nothing changed"):
@@ -428,7 +443,7 @@ async def test_scope_between_servers(core: Core) -> None:
     theirs = await approved(core, ZEBRA, guild=H)
     pack_item = (await core.storage.items.find(kind="joke", global_only=True))[0]
     # Knowing the items' current content does not help.
-    their_base = (await core.storage.items.get(theirs)).entry().content_hash()
+    their_base = (await stored(core, theirs)).entry().content_hash()
     for attempt in (
         core.moderation.library.edit_item(G, MOD, theirs, {"joke": "mine now"}, base=their_base),
         core.moderation.library.remove_item(G, MOD, theirs),
@@ -441,7 +456,7 @@ async def test_scope_between_servers(core: Core) -> None:
     with pytest.raises(UserError, match="another server's own content") as refused:
         await core.moderation.library.show_item(G, MOD, theirs)
     assert "zebra" not in str(refused.value).lower()
-    assert (await core.storage.items.get(theirs)).status == "active"
+    assert (await stored(core, theirs)).status == "active"
     # Global content: not editable, but a server can hide it for itself.
     with pytest.raises(UserError, match="global content"):
         await core.moderation.library.edit_item(G, MOD, pack_item.id, {"joke": "changed"},
@@ -449,7 +464,7 @@ async def test_scope_between_servers(core: Core) -> None:
     with pytest.raises(UserError, match="global content"):
         await core.moderation.library.item_form(G, MOD, pack_item.id)
     hidden = await core.moderation.library.remove_item(G, MOD, pack_item.id)
-    assert hidden.record.action == "hide" and hidden.item.status == "active"
+    assert hidden.record.action == "hide" and found(hidden.item, "the hidden item").status == "active"
     assert await core.storage.moderation.hidden_reason(G, pack_item.id) == "moderator"
     assert await core.storage.moderation.hidden_reason(H, pack_item.id) is None
     with pytest.raises(UserError, match="hidden in this server already"):
@@ -460,15 +475,16 @@ async def test_scope_between_servers(core: Core) -> None:
     case = await core.moderation.suggestions.suggest(H, 100, "joke", {"joke": "Only for server H, about moles"})
     with pytest.raises(UserError, match="no case"):
         await core.moderation.review.approve(G, MOD, case.id)
-    assert (await core.storage.moderation.get_case(case.id, H)).pending
+    assert found(await core.storage.moderation.get_case(case.id, H), "the case").pending
 
 
 async def test_settings_changes_are_recorded(core: Core) -> None:
     change = await core.moderation.settings.change(G, MOD, safe_mode=False, report_threshold=4)
     assert not change.settings.safe_mode and change.settings.report_threshold == 4
-    assert change.record.before == {"safe_mode": True, "report_threshold": None}
-    assert change.record.after == {"safe_mode": False, "report_threshold": 4}
-    assert change.record.summary is None and "safe mode on → off" in action_text(change.record)
+    record = found(change.record, "the logged change")
+    assert record.before == {"safe_mode": True, "report_threshold": None}
+    assert record.after == {"safe_mode": False, "report_threshold": 4}
+    assert record.summary is None and "safe mode on → off" in action_text(record)
     assert (await core.moderation.settings.change(G, MOD, safe_mode=False)).record is None
     with pytest.raises(UserError, match="between 1 and 100"):
         await core.moderation.settings.change(G, MOD, report_threshold=0)
@@ -480,9 +496,9 @@ async def test_settings_changes_are_recorded(core: Core) -> None:
 
 
 async def test_show_says_where_an_item_was_shown_including_as_topic_of_the_day(core: Core) -> None:
-    topic = await core.picks.of_the_day("discussion", G)
-    core.picks.shown(topic, scope_id=555, guild_id=G)
-    details = await core.moderation.library.show_item(G, MOD, topic.id)
+    today = found(await core.picks.of_the_day("discussion", G), "the topic of the day")
+    core.picks.shown(today, scope_id=555, guild_id=G)
+    details = await core.moderation.library.show_item(G, MOD, today.id)
     assert sorted(scope or 0 for scope, _ in details.places) == [0, 555]
     assert None in [scope for scope, _ in details.places]
 
@@ -493,18 +509,20 @@ async def test_an_edit_that_lands_while_a_suggestion_is_approved_is_not_lost(cor
     form = await core.moderation.review.case_form(G, MOD2, case.id)
     check_duplicate = review.check_duplicate
 
-    async def meanwhile(*args: object, **kwargs: object) -> None:
+    async def meanwhile(storage: Storage, guild_id: int, entry: ContentEntry, *, exclude_item: int | None = None,
+                        exclude_case: int | None = None, pending: bool = True) -> None:
         # MOD2 saves an edit after MOD's approval read the suggestion, before it is written.
         monkeypatch.setattr(review, "check_duplicate", check_duplicate)
         await core.moderation.review.edit_case(G, MOD2, case.id, {**form.prefill, "punchline": "Stripes beat spots."},
                                         base=form.base)
-        await check_duplicate(*args, **kwargs)
+        await check_duplicate(storage, guild_id, entry, exclude_item=exclude_item, exclude_case=exclude_case,
+                              pending=pending)
 
     monkeypatch.setattr(review, "check_duplicate", meanwhile)
     with pytest.raises(EditConflict, match="edited by someone else meanwhile"):
         await core.moderation.review.approve(G, MOD, case.id)
     # Still pending, with the edit; approving now takes the edited text.
     decision = await core.moderation.review.approve(G, MOD, case.id)
-    assert decision.item is not None and decision.item.body.punchline == "Stripes beat spots."
-    assert [i.body.punchline for i in await core.storage.items.find(kind="joke") if i.guild_id == G] == [
+    assert decision.item is not None and joke_body(decision.item.body).punchline == "Stripes beat spots."
+    assert [joke_body(i.body).punchline for i in await core.storage.items.find(kind="joke") if i.guild_id == G] == [
         "Stripes beat spots."]

@@ -8,8 +8,8 @@ from typing import get_args
 import pytest
 
 from bot.errors import Code, Command, Mention, UserError
-from bot.models import FLAGS
-from bot.records import ActionRecord, AuditEntry
+from bot.models import FLAGS, Kind
+from bot.records import ActionRecord, AuditEntry, Values
 from bot.services.moderation import DISCUSSION_FORM, JOKE_FORM, REASON_MAX
 from cogs.moderation_ui import FORMS, FlagName
 from cogs.render import action_text, error_text, markup
@@ -52,8 +52,12 @@ def test_error_fields_are_markup_in_discord_and_words_elsewhere() -> None:
     assert markup(Mention("role", 5)) == "<@&5>" and markup(Mention("channel", 6)) == "<#6>"
 
 
-def record(actor_id: int | None = 9, **fields: object) -> ActionRecord:
-    return ActionRecord(1, 100, actor_id, AuditEntry(**fields), "2026-03-14T12:00:00.000000Z")
+def record(actor_id: int | None = 9, *, action: str, target: str, kind: Kind | None = None,
+           item_id: int | None = None, case_id: int | None = None, member_id: int | None = None,
+           before: Values | None = None, after: Values | None = None, details: Values | None = None) -> ActionRecord:
+    entry = AuditEntry(action=action, target=target, kind=kind, item_id=item_id, case_id=case_id, member_id=member_id,
+                       before=before, after=after, details=details or {})
+    return ActionRecord(1, 100, actor_id, entry, "2026-03-14T12:00:00.000000Z")
 
 
 @pytest.mark.parametrize(("made", "text"), [

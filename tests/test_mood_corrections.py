@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.clock import ManualClock
+from bot.core import Core
 from bot.services.moderation.access import Access, Actor
 from bot.services.mood import MoodReader
 from bot.services.mood.corrections import MoodCorrections
@@ -72,7 +73,7 @@ async def test_the_service_teaches_one_server_and_exports_in_the_examples_shape(
         await storage.close()
 
 
-async def test_export_writes_the_corrections_beside_the_packs(core, tmp_path: Path) -> None:
+async def test_export_writes_the_corrections_beside_the_packs(core: Core, tmp_path: Path) -> None:
     from bot.__main__ import _export
 
     await core.mood_corrections.correct(1, 10, "meh, monday", "bored", "tired")

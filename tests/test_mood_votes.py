@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.core import Core
 from bot.models import VoteTally
-from tests.support import item_by_key
+from tests.support import found, item_by_key
 from tests.test_picker import add_jokes
 
 GUILD = 1001
@@ -53,7 +53,7 @@ async def share(core: Core, mood: str, ids: dict[str, int], draws: int = 4000) -
 async def test_a_joke_liked_in_a_mood_comes_up_more_for_that_mood_only(core: Core) -> None:
     keys = ["mv-liked", "mv-plain", "mv-new-1", "mv-new-2"]
     await add_jokes(core, Path(core.config.database_path).parent, [ENTRY.format(key=k) for k in keys], name="mv")
-    ids = {k: (await item_by_key(core, "joke", k)).id for k in keys}  # type: ignore[union-attr]
+    ids = {k: found(await item_by_key(core, "joke", k), f"joke {k}").id for k in keys}
     for user in range(6):
         # The same six 👍 on both: on one picked for happy, on the other from a plain /joke.
         await core.votes.click(item_id=ids["mv-liked"], guild_id=GUILD, user_id=user, up=True, mood="happy")

@@ -14,25 +14,27 @@ import pytest
 import yaml
 
 from bot.errors import ContentError
-from bot.services.packs import BUILTIN_CONTENT, load_library
+from bot.models import ContentEntry
+from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from tests.conftest import JOKEAPI_FILE
+from tests.support import joke_body, topic_body
 
 MOODS = BUILTIN_CONTENT / "moods.yaml"
 
 
 @pytest.fixture(scope="module")
-def library():
+def library() -> Library:
     return load_library([BUILTIN_CONTENT])
 
 
-def test_builtin_packs_meet_the_content_brief(library) -> None:
+def test_builtin_packs_meet_the_content_brief(library: Library) -> None:
     jokes = [e for e in library.entries() if e.kind == "joke"]
     topics = [e for e in library.entries() if e.kind == "discussion"]
     english = [j for j in jokes if j.language == "en"]
     assert len(english) >= 320
     categories = Counter(c for j in english for c in j.categories)
     assert len(categories) >= 16
-    assert sum(j.body.two_part for j in english) / len(english) >= 0.6
+    assert sum(joke_body(j.body).two_part for j in english) / len(english) >= 0.6
     per_mood = Counter(m for j in english for m in j.moods)
     for mood in library.moods:
         assert per_mood[mood.name] >= 30, mood.name
@@ -43,16 +45,16 @@ def test_builtin_packs_meet_the_content_brief(library) -> None:
     assert len([t for t in topics if t.language == "de"]) >= 5
 
 
-def test_every_topic_follows_the_seed_shape(library) -> None:
+def test_every_topic_follows_the_seed_shape(library: Library) -> None:
     for topic in (e for e in library.entries() if e.kind == "discussion"):
-        body = topic.body
+        body = topic_body(topic.body)
         assert body.question.rstrip().endswith("?"), topic.key
         assert len(body.benefits) >= 2 and len(body.disadvantages) >= 2, topic.key
         assert 3 <= len(body.talking_points) <= 5, topic.key
         assert all(p.heading and p.text for p in body.talking_points), topic.key
 
 
-def test_german_content_sits_in_its_own_packs(library) -> None:
+def test_german_content_sits_in_its_own_packs(library: Library) -> None:
     for pack in library.packs:
         languages = {e.language for e in pack.entries}
         assert len(languages) <= 1, pack.path
@@ -64,12 +66,12 @@ def test_german_content_sits_in_its_own_packs(library) -> None:
             assert all(e.get("language") == "de" for e in entries), pack.path
 
 
-def test_spooky_jokes_are_mostly_safe(library) -> None:
+def test_spooky_jokes_are_mostly_safe(library: Library) -> None:
     spooky = [e for e in library.entries() if "spooky" in e.categories and e.language == "en"]
     assert len([e for e in spooky if not e.flags]) >= 15
 
 
-def test_gentle_moods_never_list_flagged_jokes(library) -> None:
+def test_gentle_moods_never_list_flagged_jokes(library: Library) -> None:
     gentle = {m.name for m in library.moods if m.gentle}
     assert {"sad", "lonely", "stressed"} <= gentle
     for entry in library.entries():
@@ -77,11 +79,12 @@ def test_gentle_moods_never_list_flagged_jokes(library) -> None:
             assert not gentle & set(entry.moods), entry.key
 
 
-def test_seed_topic_is_present_and_credited(library) -> None:
+def test_seed_topic_is_present_and_credited(library: Library) -> None:
     topic = next(e for e in library.entries() if e.key == "social-media")
     assert "Baidu" in topic.credit
-    assert len(topic.body.benefits) >= 2 and len(topic.body.disadvantages) >= 2
-    assert len(topic.body.talking_points) == 4
+    body = topic_body(topic.body)
+    assert len(body.benefits) >= 2 and len(body.disadvantages) >= 2
+    assert len(body.talking_points) == 4
 
 
 # --- Near-duplicates ---------------------------------------------------------------------------
@@ -126,8 +129,8 @@ def _content_words(text: str) -> frozenset[str]:
     return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _words(text) if w not in FRAME_WORDS)
 
 
-def joke_text(entry) -> str:
-    body = entry.body
+def joke_text(entry: ContentEntry) -> str:
+    body = joke_body(entry.body)
     return body.text if body.text is not None else f"{body.setup} {body.punchline}"
 
 
@@ -177,18 +180,17 @@ def test_near_duplicate_check_lets_a_shared_frame_pass(a: str, b: str) -> None:
     assert not near_duplicates(a, b)
 
 
-def test_no_two_jokes_are_near_duplicates(library) -> None:
+def test_no_two_jokes_are_near_duplicates(library: Library) -> None:
     jokes = [e for e in library.entries() if e.kind == "joke"]
     pairs = [(a.key, b.key) for a, b in itertools.combinations(jokes, 2)
              if a.language == b.language and near_duplicates(joke_text(a), joke_text(b))]
     assert pairs == []
 
 
-def test_no_two_topics_share_a_title_or_question(library) -> None:
-    topics = [e for e in library.entries() if e.kind == "discussion"]
-    pairs = [(a.key, b.key) for a, b in itertools.combinations(topics, 2)
-             if a.language == b.language
-             and near_duplicates(f"{a.body.title} {a.body.question}", f"{b.body.title} {b.body.question}")]
+def test_no_two_topics_share_a_title_or_question(library: Library) -> None:
+    topics = [(e, topic_body(e.body)) for e in library.entries() if e.kind == "discussion"]
+    pairs = [(a.key, b.key) for (a, at), (b, bt) in itertools.combinations(topics, 2)
+             if a.language == b.language and near_duplicates(f"{at.title} {at.question}", f"{bt.title} {bt.question}")]
     assert pairs == []
 
 
@@ -197,14 +199,14 @@ def test_no_two_topics_share_a_title_or_question(library) -> None:
 ORIGINAL = "Banter original"
 
 
-def test_every_entry_is_credited(library) -> None:
+def test_every_entry_is_credited(library: Library) -> None:
     for entry in library.entries():
         assert entry.credit.strip(), entry.key
         if entry.kind == "joke":
             assert entry.credit in {ORIGINAL, "traditional"} or len(entry.credit) > 12, entry.key
 
 
-def test_original_is_never_claimed_for_a_joke_like_a_traditional_one(library) -> None:
+def test_original_is_never_claimed_for_a_joke_like_a_traditional_one(library: Library) -> None:
     jokes = [e for e in library.entries() if e.kind == "joke"]
     traditional = [e for e in jokes if e.credit == "traditional"]
     claims = [(o.key, t.key) for o in jokes if o.credit == ORIGINAL for t in traditional
@@ -213,7 +215,7 @@ def test_original_is_never_claimed_for_a_joke_like_a_traditional_one(library) ->
 
 
 @pytest.mark.skipif(not JOKEAPI_FILE.exists(), reason="shared JokeAPI file absent")
-def test_original_is_never_claimed_for_a_joke_in_an_outside_collection(library) -> None:
+def test_original_is_never_claimed_for_a_joke_in_an_outside_collection(library: Library) -> None:
     raw = json.loads(JOKEAPI_FILE.read_text(encoding="utf-8"))["jokes"]
     outside = [j.get("joke") or f"{j.get('setup', '')} {j.get('delivery', '')}" for j in raw]
     claims = [e.key for e in library.entries()

@@ -9,26 +9,28 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
+from bot.config import Config
 from bot.core import Core
 from bot.errors import UserError
-from bot.models import VoteTally
+from bot.models import Filters, Item, VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
 from bot.storage.sqlite.picks import BUSY, CANDIDATES, RESERVE
-from tests.support import item_by_key, retire, vote_of
+from tests.support import found, item_by_key, manual, retire, stored, vote_of
 
 GUILD, CHANNEL = 1001, 2001
 
 
-async def pick_ids(core: Core, f, scope_id: int, n: int) -> list[int]:
+async def pick_ids(core: Core, f: Filters, scope_id: int, n: int) -> list[int]:
     """Pick ``n`` times, a second apart, as members would."""
     ids = []
     for _ in range(n):
         ids.append((await show(core, f, scope_id)).id)
-        await core.clock.advance(1)
+        await manual(core.clock).advance(1)
     return ids
 
 
-async def show(core: Core, f, scope_id: int, search: str | None = None):
+async def show(core: Core, f: Filters, scope_id: int, search: str | None = None) -> Item:
     """Pick and count the item as shown, as the cogs do once the message is sent."""
     item = await core.picks.pick(f, scope_id=scope_id, search=search)
     core.picks.shown(item, scope_id=scope_id, guild_id=f.guild_id)
@@ -114,12 +116,12 @@ async def test_better_rated_items_come_up_more_and_new_ones_still_do(core: Core,
     await add_jokes(core, tmp_path, [
         f"  - id: r-{n}\n    text: Rated joke number {n}.\n    categories: [ratedtest]\n" for n in range(3)
     ])
-    loved, hated, _fresh = [await item_by_key(core, "joke", f"r-{n}") for n in range(3)]
+    loved, hated, _fresh = [found(await item_by_key(core, "joke", f"r-{n}"), f"joke r-{n}") for n in range(3)]
     for user in range(12):
         await core.votes.click(item_id=loved.id, guild_id=GUILD, user_id=user, up=True)
         await core.votes.click(item_id=hated.id, guild_id=GUILD, user_id=user, up=False)
     f = await core.picks.filters("joke", GUILD, category="ratedtest")
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for n in range(600):
         # A fresh channel each time: this measures preference, not the no-repeat rule.
         counts[(await core.picks.pick(f, scope_id=10_000 + n)).key] += 1
@@ -127,7 +129,7 @@ async def test_better_rated_items_come_up_more_and_new_ones_still_do(core: Core,
     assert counts["r-2"] > 100
 
 
-async def test_topic_of_the_day_is_stable_and_follows_the_server_day(core: Core, clock) -> None:
+async def test_topic_of_the_day_is_stable_and_follows_the_server_day(core: Core, clock: ManualClock) -> None:
     first = await core.picks.of_the_day("discussion", GUILD)
     assert (await core.picks.of_the_day("discussion", GUILD)).id == first.id
     await clock.advance(timedelta(hours=11, minutes=59))  # 23:59 UTC, still the same day
@@ -140,7 +142,7 @@ async def test_topic_of_the_day_is_stable_and_follows_the_server_day(core: Core,
         await core.storage.settings.get(GUILD))
 
 
-async def test_topics_of_the_day_do_not_repeat_until_the_pool_is_used(core: Core, clock) -> None:
+async def test_topics_of_the_day_do_not_repeat_until_the_pool_is_used(core: Core, clock: ManualClock) -> None:
     f = await core.picks.filters("discussion", GUILD)
     pool = await core.storage.items.count_eligible(f)
     days = []
@@ -161,14 +163,14 @@ async def test_votes_toggle_switch_and_count_per_server(core: Core) -> None:
     await click(item_id=item.id, guild_id=GUILD, user_id=2, up=True)
     await click(item_id=item.id, guild_id=GUILD + 1, user_id=2, up=True)
     assert (await core.votes.tally(item.id, GUILD)).up == 1
-    assert (await core.storage.items.get(item.id)).up == 2
+    assert (await stored(core, item.id)).up == 2
     top_here = await core.votes.top("joke", GUILD, server_only=True)
     assert [(r.item.id, r.up) for r in top_here] == [(item.id, 1)]
     with pytest.raises(UserError):
         await click(item_id=999_999, guild_id=GUILD, user_id=1, up=True)
 
 
-async def test_votes_survive_reopening_the_database(core: Core, config) -> None:
+async def test_votes_survive_reopening_the_database(core: Core, config: Config) -> None:
     item = (await core.storage.items.find(kind="joke"))[3]
     await core.votes.click(item_id=item.id, guild_id=GUILD, user_id=1, up=True)
     reopened = await Core.open(config)
@@ -241,7 +243,7 @@ def limit(sql: str) -> int:
     return int(sql.rsplit("LIMIT", 1)[1])
 
 
-async def small_category(core: Core, tmp_path: Path, size: int = 6):
+async def small_category(core: Core, tmp_path: Path, size: int = 6) -> Filters:
     """Filters for a category of ``size`` new jokes of its own."""
     await add_jokes(core, tmp_path, [
         f"  - id: few-{n}\n    text: A joke of the small category, number {n}.\n    categories: [fewtest]\n"
@@ -270,14 +272,14 @@ async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core
     ids.append((await show(core, f, CHANNEL)).id)
     assert [limit(sql) for sql in reads[4:]] == [RESERVE]
     # After a second with nothing shown, the channel is quiet again.
-    await core.clock.advance(BUSY)
+    await manual(core.clock).advance(BUSY)
     await core.storage.history.flush()
     ids.append((await show(core, f, CHANNEL)).id)
     assert [limit(sql) for sql in reads[5:]] == [CANDIDATES]
     assert len(set(ids)) == picks + 2
 
 
-async def busy_start(core: Core, f) -> tuple[list[int], list[int]]:
+async def busy_start(core: Core, f: Filters) -> tuple[list[int], list[int]]:
     """Two picks in a row in CHANNEL: the second reads all that is left of the small category and
     keeps it. Returns the ids shown and the ids kept for the next picks."""
     shown = [(await show(core, f, CHANNEL)).id for _ in range(2)]
@@ -319,7 +321,7 @@ async def test_a_change_by_another_process_reaches_picks_within_a_second(core: C
         other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (kept[0],))
     finally:
         other.close()
-    await core.clock.advance(BUSY)
+    await manual(core.clock).advance(BUSY)
     rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
     assert kept[0] not in rest
 

@@ -4,169 +4,159 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from discord_emulator import InvocationError
-from tests.e2e.harness import Banter, banter, run_banter, until_closed
-from tests.support import item_by_key
+from discord_emulator.interactions import UPDATE_MESSAGE
+from tests.e2e.harness import Banter, banter
+from tests.e2e.seen import joke_as_shown, shipped_entry
+from tests.support import joke_body
 
 
 @pytest.fixture
-async def b(tmp_path: Path):
+async def b(tmp_path: Path) -> AsyncIterator[Banter]:
     async with banter(tmp_path) as world:
         yield world
 
 
-def votes(msg) -> tuple[str, str]:
-    up, down = [btn for btn in msg.buttons() if str(btn.get("custom_id", "")).startswith("vote:")]
-    return up["label"], down["label"]
-
-
-def item_id(msg) -> int:
-    return int(re.search(r"#(\d+)", msg.embed["footer"]["text"]).group(1))
-
-
 async def test_joke_answers_with_an_embed_votes_and_no_mentions(b: Banter) -> None:
-    ix = await b.emu.slash(b.sb.alice, b.sb.general, "joke")
-    msg = await ix.original_message()
-    assert msg.embed["description"]
-    assert msg.embed["footer"]["text"].startswith("Joke #")
-    assert votes(msg) == ("0", "0")
+    joke = await b.alice.run("joke")
+    assert not joke.ephemeral
+    assert joke.embed.description
+    assert joke.embed.footer.startswith("Joke #")
+    assert joke.message.votes == (0, 0)
     # Every message goes out with no mentions allowed.
     callback = b.emu.requests_to("POST", r"/interactions/\d+/[^/]+/callback")[-1]
     assert callback.json["data"]["allowed_mentions"] == {"parse": []}
 
 
 async def test_two_part_joke_hides_the_punchline_behind_a_spoiler(b: Banter) -> None:
-    item = await item_by_key(b.core, "joke", "pun-001")
-    assert item.body.two_part
-    msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke", search=item.body.setup)).original_message()
-    assert msg.embed["description"] == f"{item.body.setup}\n\n||{item.body.punchline}||"
+    entry = shipped_entry("joke", "pun-001")
+    setup = joke_body(entry.body).setup
+    assert setup is not None, "pun-001 is a two-part joke in the pack"
+    joke = await b.alice.run("joke", search=setup)
+    assert joke.embed.description == joke_as_shown(entry)
+    assert joke.embed.description.endswith("||It had a feeling its days were numbered.||")
 
 
 async def test_joke_by_category_and_autocomplete(b: Banter) -> None:
-    choices = await b.emu.autocomplete(b.sb.alice, b.sb.general, "joke", focused="category", value="spo")
-    values = [c["value"] for c in choices]
+    values = [c.value for c in await b.alice.suggestions("joke", focused="category", value="spo")]
     assert "sports" in values and "spooky" in values
     for _ in range(5):
-        msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke", category="space")).original_message()
-        assert "space" in msg.embed["footer"]["text"]
+        joke = await b.alice.run("joke", category="space")
+        assert "space" in joke.embed.footer
 
 
 async def test_unknown_category_lists_the_real_ones(b: Banter) -> None:
-    ix = await b.emu.slash(b.sb.alice, b.sb.general, "joke", category="knock-knock-nope")
-    response = await ix.response()
-    assert response.ephemeral
-    msg = await ix.original_message()
-    assert "no joke category called `knock-knock-nope`" in msg.content
-    assert "`pun`" in msg.content
+    answer = await b.alice.run("joke", category="knock-knock-nope")
+    assert answer.ephemeral
+    assert "no joke category called `knock-knock-nope`" in answer.content
+    assert "`pun`" in answer.content
 
 
 async def test_search_with_no_match_helps(b: Banter) -> None:
-    ix = await b.emu.slash(b.sb.alice, b.sb.general, "joke", search="xylophonequasar")
-    assert (await ix.response()).ephemeral
-    assert "No joke matches" in (await ix.original_message()).content
+    answer = await b.alice.run("joke", search="xylophonequasar")
+    assert answer.ephemeral
+    assert "No joke matches" in answer.content
 
 
 async def test_too_long_search_is_refused_by_discord_before_the_bot(b: Banter) -> None:
     with pytest.raises(InvocationError):
-        await b.emu.slash(b.sb.alice, b.sb.general, "joke", search="x" * 101)
+        await b.alice.run("joke", search="x" * 101)
+    assert b.messages() == []
 
 
 async def test_discussion_today_is_the_same_all_day_and_laid_out(b: Banter) -> None:
-    first = await (await b.emu.slash(b.sb.alice, b.sb.general, "discussion today")).original_message()
-    again = await (await b.emu.slash(b.sb.bob, b.sb.general, "discussion today")).original_message()
-    assert item_id(first) == item_id(again)
-    names = [f["name"] for f in first.embed["fields"]]
+    first = await b.alice.run("discussion today")
+    again = await b.bob.run("discussion today")
+    assert first.message.item_id == again.message.item_id
+    names = first.embed.field_names
     assert names[:2] == ["👍 Benefits", "👎 Disadvantages"]
     assert re.match(r"1\. ", names[2])
-    assert "Credit:" in first.embed["footer"]["text"]
-    await b.clock.advance(24 * 3600)
-    tomorrow = await (await b.emu.slash(b.sb.alice, b.sb.general, "discussion today")).original_message()
-    assert item_id(tomorrow) != item_id(first)
+    assert "Credit:" in first.embed.footer
+    await b.later(timedelta(days=1))
+    tomorrow = await b.alice.run("discussion today")
+    assert tomorrow.message.item_id != first.message.item_id
 
 
 async def test_discussion_random_does_not_repeat_in_a_channel(b: Banter) -> None:
-    seen = []
-    for _ in range(10):
-        msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "discussion random")).original_message()
-        seen.append(item_id(msg))
+    seen = [(await b.alice.run("discussion random")).message.item_id for _ in range(10)]
     assert len(set(seen)) == 10
 
 
 async def test_votes_toggle_switch_and_show_counts(b: Banter) -> None:
-    msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
-    click = await b.emu.click(b.sb.alice, msg, emoji="👍")
-    assert (await click.response()).type == 7
-    assert votes(b.emu.get_message(msg)) == ("1", "0")
-    await (await b.emu.click(b.sb.alice, msg, emoji="👎")).response()
-    assert votes(b.emu.get_message(msg)) == ("0", "1")
-    await (await b.emu.click(b.sb.alice, msg, emoji="👎")).response()
-    assert votes(b.emu.get_message(msg)) == ("0", "0")
+    joke = (await b.alice.run("joke")).message
+    click = await b.alice.click(joke, "👍")
+    assert click.updated and click.response is not None and click.response.type == UPDATE_MESSAGE
+    assert joke.votes == (1, 0)
+    await b.alice.click(joke, "👎")
+    assert joke.votes == (0, 1)
+    await b.alice.click(joke, "👎")
+    assert joke.votes == (0, 0)
 
 
 async def test_item_messages_leave_nothing_behind_in_the_bot(b: Banter) -> None:
     # Clicks reach the dynamic items by custom_id; a view kept per message would grow forever.
     for command in ("joke", "discussion today"):
-        msg = await (await b.emu.slash(b.sb.alice, b.sb.general, command)).original_message()
-        await (await b.emu.click(b.sb.bob, msg, emoji="👍")).response()
-        assert votes(b.emu.get_message(msg)) == ("1", "0")
+        shown = (await b.alice.run(command)).message
+        await b.bob.click(shown, "👍")
+        assert shown.votes == (1, 0)
     assert b.bot.persistent_views == []
 
 
 async def test_many_members_clicking_at_once_all_count(tmp_path: Path) -> None:
     names = tuple(f"m{n}" for n in range(25))
     async with banter(tmp_path, members=names) as b:
-        msg = await (await b.emu.slash(b.sb.member("m0"), b.sb.general, "joke")).original_message()
-        clicks = await asyncio.gather(*(b.emu.click(b.sb.member(n), msg, emoji="👍") for n in names))
-        await asyncio.gather(*(c.response() for c in clicks))
-        assert (await b.core.votes.tally(item_id(msg), b.sb.guild.id)).up == 25
-        # Concurrent edits may land in any order; the next click shows the committed count.
-        later = await b.emu.click(b.sb.member("m0"), msg, emoji="👍")
-        await later.response()
-        assert votes(b.emu.get_message(msg)) == ("24", "0")
+        joke = (await b.person("m0").run("joke")).message
+        await asyncio.gather(*(b.person(n).click(joke, "👍") for n in names))
+        # Concurrent edits may land in any order; /top shows what was counted.
+        top = await b.person("m1").run("top", kind="jokes")
+        assert f"#{joke.item_id} · 👍 25 · 👎 0" in top.embed.description
+        # And the next click redraws the message with the committed count.
+        await b.person("m0").click(joke, "👍")
+        assert joke.votes == (24, 0)
 
 
-async def test_votes_on_a_message_from_before_a_restart(tmp_path: Path) -> None:
-    async with banter(tmp_path) as b:
-        msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
-        await (await b.emu.click(b.sb.alice, msg, emoji="👍")).response()
-        await b.bot.close()
-        await until_closed(b.config.database_path)
-        # Same Discord, same database file, a new bot process.
-        async with run_banter(b.emu, b.config, b.clock) as again:
-            assert again is not b.bot
-            click = await b.emu.click(b.sb.bob, msg, emoji="👍")
-            assert (await click.response()).type == 7
-            assert votes(b.emu.get_message(msg)) == ("2", "0")
-            # Nothing changed in the command definitions, so nothing was synced again.
-            syncs = b.emu.requests_to("PUT", r"/applications/\d+/commands")
-            assert len(syncs) == 1
+async def test_votes_on_a_message_from_before_a_restart(b: Banter) -> None:
+    joke = (await b.alice.run("joke")).message
+    await b.alice.click(joke, "👍")
+    first_bot = b.bot
+    # Same Discord, same database file, a new bot process.
+    await b.restart()
+    assert b.bot is not first_bot
+    click = await b.bob.click(joke, "👍")
+    assert click.updated
+    assert joke.votes == (2, 0)
+    # Nothing changed in the command definitions, so nothing was synced again.
+    syncs = b.emu.requests_to("PUT", r"/applications/\d+/commands")
+    assert len(syncs) == 1
 
 
 async def test_top_ranks_by_wilson_and_explains_when_empty(b: Banter) -> None:
-    ix = await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes")
-    assert (await ix.response()).ephemeral
-    assert "No jokes have been voted up" in (await ix.original_message()).content
-    first = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
-    second = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
-    await (await b.emu.click(b.sb.alice, first, emoji="👍")).response()
-    await (await b.emu.click(b.sb.bob, first, emoji="👍")).response()
-    await (await b.emu.click(b.sb.alice, second, emoji="👎")).response()
-    msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes", scope="global")).original_message()
-    lines = msg.embed["description"]
+    empty = await b.alice.run("top", kind="jokes")
+    assert empty.ephemeral
+    assert "No jokes have been voted up" in empty.content
+    first = (await b.alice.run("joke")).message
+    second = (await b.alice.run("joke")).message
+    await b.alice.click(first, "👍")
+    await b.bob.click(first, "👍")
+    await b.alice.click(second, "👎")
+    top = await b.alice.run("top", kind="jokes", scope="global")
+    lines = top.embed.description
     # "#11 ·", not "#11": that would also match the start of "#113".
-    assert f"#{item_id(first)} ·" in lines and "👍 2 · 👎 0" in lines
+    assert f"#{first.item_id} ·" in lines and "👍 2 · 👎 0" in lines
     # Voted down more than up: not ranked at all, so never first.
-    assert f"#{item_id(second)} ·" not in lines
-    await (await b.emu.click(b.sb.alice, first, emoji="👎")).response()
-    await (await b.emu.click(b.sb.bob, first, emoji="👎")).response()
-    ix = await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="jokes", scope="global")
-    assert "No jokes have been voted up anywhere" in (await ix.original_message()).content
+    assert f"#{second.item_id} ·" not in lines
+    await b.alice.click(first, "👎")
+    await b.bob.click(first, "👎")
+    again = await b.alice.run("top", kind="jokes", scope="global")
+    assert "No jokes have been voted up anywhere" in again.content
 
 
 async def test_top_rejects_a_kind_that_is_not_a_choice(b: Banter) -> None:
     with pytest.raises(InvocationError):
-        await b.emu.slash(b.sb.alice, b.sb.general, "top", kind="memes")
+        await b.alice.run("top", kind="memes")

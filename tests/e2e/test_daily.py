@@ -1,31 +1,27 @@
 """Daily posts end to end: the real bot, started as ``python -m bot run`` starts it, against the
-local Discord emulator, on a real SQLite file, with a ManualClock.
+local Discord emulator, on a real SQLite file, with a clock that moves only when a test moves it.
 
-The bot's clock only moves when a test moves it. "Waiting" below means waiting for the bot to
-finish work it already has (database I/O, HTTP to the emulator), never for time to pass.
+"Waiting" below means waiting for the bot to finish work it already has (database I/O, HTTP to the
+emulator), never for time to pass. What is checked is what a server sees: the posts and threads in
+the channel, what the bot sent to Discord, and what /daily status tells a moderator.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.bot import BanterBot
 from bot.config import Config
-from bot.sandbox.app import run_banter
-from discord_emulator import Channel, DiscordEmulator, Guild, InvocationError, Member, Message, Role
+from discord_emulator import Channel, DiscordEmulator, InvocationError, RequestRecord, Role
 from discord_emulator import Permissions as P
-from discord_emulator.driver import sandbox
-from tests.clocks import WatchedClock
-from tests.e2e.harness import START, fresh_config
+from tests.e2e.harness import START, Answer, Banter, Person, Server, Shown, banter, fresh_config
 
 # START is Saturday 14 March 2026, 12:00 UTC; London is on GMT (UTC+0) that day.
 TODAY = START.date()
@@ -35,206 +31,163 @@ SEND = r"^/channels/{}/messages$"
 
 
 @dataclass
-class World:
-    emu: DiscordEmulator
-    config: Config
-    clock: WatchedClock
-    guild: Guild
-    general: Channel
-    daily: Channel
-    alice: Member  # no rights
-    carol: Member  # Manage Server
-    other: Guild
-    other_daily: Channel
-    olga: Member  # Manage Server in the other server
-    bot: BanterBot | None = None
-    _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
+class Daily:
+    """A server with a #daily channel, a moderator and a member, and a second server."""
+
+    b: Banter
+    alice: Person  # no rights
+    carol: Person  # Manage Server
+    other: Server
+    olga: Person  # Manage Server in the other server
 
     @property
-    def core(self) -> Any:
-        assert self.bot is not None, "the bot is not running"
-        return self.bot.core
+    def emu(self) -> DiscordEmulator:
+        return self.b.emu
 
-    # -- the bot process ------------------------------------------------------------------------
+    @property
+    def daily(self) -> Channel:
+        return self.b.channel("daily")
 
-    async def start(self) -> None:
-        self.bot = await self._stack.enter_async_context(run_banter(self.emu, self.config, self.clock))
-        await self.quiet()
+    @property
+    def other_daily(self) -> Channel:
+        return self.other.general
 
-    async def stop(self) -> None:
-        """Stop the bot the way a shutdown (or a crash, for what it has not written yet) does."""
-        await self._stack.aclose()
-        self._stack = contextlib.AsyncExitStack()
-        self.bot = None
-
-    async def quiet(self) -> None:
-        """Wait until the bot has done everything it can do before the clock moves again: the daily
-        scheduler waits for its next time and every send is done or waits on the clock to retry.
-        Woken by the service's state changes, not by polling; the timeout only turns a hang into a
-        failure."""
-        await asyncio.wait_for(self.clock.quiet(), 10)
-
-    async def at(self, when: datetime) -> None:
-        """Move the bot's clock to ``when`` and let it act."""
-        await self.clock.set(when)
-        if self.bot is not None:
-            await self.quiet()
-
-    async def restart_at(self, when: datetime) -> None:
-        """Stop the bot, move the clock to ``when`` while it is down, and start it again."""
-        await self.stop()
-        await self.at(when)
-        await self.start()
-
-    # -- acting -----------------------------------------------------------------------------------
-
-    async def reply(self, who: Member, command: str, **options: Any) -> Message:
-        """Run a command in the member's #general (or the other server's channel) and return the answer."""
-        ix = await self.emu.slash(who, self.channel_of(who), command, **options)
-        message = await ix.original_message()
-        await self.quiet()
-        return message
-
-    async def set_daily(self, who: Member | None = None, **options: Any) -> Message:
+    async def set_daily(self, who: Person | None = None, /, **options: Any) -> Answer:
         who = who or self.carol
         options.setdefault("channel", self.daily if who is not self.olga else self.other_daily)
         options.setdefault("time", "12:30")
         options.setdefault("timezone", "Europe/London")
-        return await self.reply(who, "daily set", **options)
+        return await who.run("daily set", **options)
+
+    async def status(self, who: Person | None = None) -> Answer:
+        """/daily status, as a moderator reads it."""
+        status = await (who or self.carol).run("daily status")
+        assert status.ephemeral
+        return status
+
+    async def problems(self, who: Person | None = None) -> str:
+        """What /daily status lists under "Recent problems" (nothing: "")."""
+        return fields(await self.status(who)).get("Recent problems", "")
+
+    async def last_post(self, who: Person | None = None) -> str:
+        """What /daily status says of the last post."""
+        return fields(await self.status(who))["Last post"]
 
     def open_daily_to_everyone(self) -> None:
         """As a server does when it clears /daily's default permission in its integration settings."""
-        for command in self.emu.registered_commands():
-            if command.name == "daily":
-                command.default_member_permissions = None
+        self.b.open_to_everyone("daily")
 
-    async def add_moderator(self) -> tuple[Member, Role]:
+    async def add_moderator(self) -> tuple[Person, Role]:
         """dave, whose role is the bot's moderator role (and who has no Discord permissions)."""
-        mods = self.emu.add_role(self.guild, "Banter mods")
-        dave = self.emu.add_member(self.guild, "dave", roles=[mods])
+        mods = await self.b.role("Banter mods")
+        dave = await self.b.join("dave", roles=[mods])
         self.open_daily_to_everyone()
-        await self.core.storage.settings.update(self.guild.id, moderator_role_id=mods.id)
+        assert (await self.carol.run("settings moderator-role", role=mods)).content == "Saved."
         return dave, mods
 
-    def channel_of(self, who: Member) -> Channel:
-        return self.other_daily if who.guild_id == self.other.id else self.general
-
-    def posts(self, channel: Channel | None = None) -> list[Message]:
+    def posts(self, channel: Channel | None = None) -> list[Shown]:
         """The daily posts in a channel (not command answers)."""
-        channel = channel or self.daily
-        return [m for m in self.emu.channel_messages(channel)
-                if "of the day**" in m.content and m.interaction_metadata is None]
+        return [m for m in self.b.messages(channel or self.daily)
+                if "of the day**" in m.content and m.message.interaction_metadata is None]
 
-    def sends(self, channel: Channel | None = None) -> list[Any]:
+    def sends(self, channel: Channel | None = None) -> list[RequestRecord]:
+        """What the bot asked Discord to post in the channel, answered or not."""
         return self.emu.requests_to("POST", SEND.format((channel or self.daily).id))
-
-    async def ledger(self, day: date = TODAY, guild: Guild | None = None) -> list[Any]:
-        return await self.core.storage.daily.posts_on((guild or self.guild).id, day)
 
 
 @pytest.fixture
-async def w(tmp_path: Path) -> AsyncIterator[World]:
-    async for world in make_world(await fresh_config(tmp_path)):
+async def w(tmp_path: Path) -> AsyncIterator[Daily]:
+    async for world in daily_world(tmp_path, await fresh_config(tmp_path)):
         yield world
 
 
-async def make_world(config: Config) -> AsyncIterator[World]:
-    clock = WatchedClock(START)
-    async with sandbox(channels=("general", "daily"), members=("alice",)) as sb:
-        emu = sb.emu
-        admins = emu.add_role(sb.guild, "Admins", int(P.MANAGE_GUILD))
-        carol = emu.add_member(sb.guild, "carol", roles=[admins])
-        other = emu.add_guild("Other server")
-        other_daily = emu.add_text_channel(other, "daily")
-        olga = emu.add_member(other, "olga", roles=[emu.add_role(other, "Admins", int(P.MANAGE_GUILD))])
-        world = World(emu, config, clock, sb.guild, sb.general, sb.channel("daily"), sb.alice, carol, other,
-                      other_daily, olga)
-        await world.start()
-        await emu.wait_for_commands(["daily", "discussion"])
-        try:
-            yield world
-            # Everything the bot sent fits Discord's API, and no daily post could ping anyone it
-            # was not asked to.
-            assert emu.spec_violations == []
-            for request in emu.requests_to("POST", r"^/channels/\d+/messages$"):
-                mentions = request.json["allowed_mentions"]
-                assert mentions["parse"] == [] and set(mentions) <= {"parse", "roles", "replied_user"}
-        finally:
-            await world.stop()
+async def daily_world(tmp_path: Path, config: Config) -> AsyncIterator[Daily]:
+    async with banter(tmp_path, config=config, channels=("general", "daily"), members=("alice",)) as b:
+        carol = await b.moderator("carol")
+        other = await b.add_server("Other server", channels=("daily",))
+        yield Daily(b, b.alice, carol, other, await b.moderator("olga", server=other))
+        # No daily post could ping anyone it was not asked to.
+        for request in b.emu.requests_to("POST", r"^/channels/\d+/messages$"):
+            mentions = request.json["allowed_mentions"]
+            assert mentions["parse"] == [] and set(mentions) <= {"parse", "roles", "replied_user"}
 
 
-def item_id(message: Message) -> int:
-    return int(re.search(r"#(\d+)", message.embed["footer"]["text"]).group(1))
+def link(w: Daily, post: Shown, channel: Channel | None = None) -> str:
+    """The jump link to a post, as /daily shows it."""
+    guild = w.other.id if channel is w.other_daily else w.b.home.id
+    return f"https://discord.com/channels/{guild}/{(channel or w.daily).id}/{post.id}"
 
 
 def timestamp(moment: datetime, style: str = "F") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
-def fields(message: Message) -> dict[str, str]:
-    """An embed's fields, by name."""
-    return {f["name"]: f["value"] for f in message.embed["fields"]}
+def fields(answer: Answer) -> dict[str, str]:
+    """An answer's embed fields, by name."""
+    return answer.embed.fields
 
 
 # --- the post at the set time ---------------------------------------------------------------------
 
-async def test_set_answers_with_the_next_post_as_a_discord_timestamp(w: World) -> None:
+async def test_set_answers_with_the_next_post_as_a_discord_timestamp(w: Daily) -> None:
     answer = await w.set_daily()
     assert answer.ephemeral
-    assert f"<#{w.daily.id}>" in answer.content and "**12:30** (Europe/London)" in answer.content
+    assert w.daily.mention in answer.content and "**12:30** (Europe/London)" in answer.content
     assert timestamp(DUE) in answer.content and timestamp(DUE, "R") in answer.content
     assert "with a thread" in answer.content
-    assert (await w.core.storage.settings.get(w.guild.id)).timezone == "Europe/London"
+    status = await w.status()
+    assert f"in {w.daily.mention} at **12:30** (Europe/London) every day, on" in status.embed.description
 
 
-async def test_a_post_at_the_set_time_exactly_once(w: World) -> None:
+async def test_a_post_at_the_set_time_exactly_once(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE - timedelta(seconds=1))
+    await w.b.at(DUE - timedelta(seconds=1))
     assert w.posts() == []
-    await w.at(DUE)
+    await w.b.at(DUE)
     [post] = w.posts()
     assert post.content == HEADLINE
     assert post.author_id == w.emu.bot_user.id
     # The buttons every item carries: the votes first.
-    assert [b["custom_id"] for b in post.buttons()][:2] == [f"vote:{item_id(post)}:up", f"vote:{item_id(post)}:down"]
+    assert post.custom_ids[:2] == [f"vote:{post.item_id}:up", f"vote:{post.item_id}:down"]
     # The topic /discussion today shows, with a thread named after it.
-    today = await w.reply(w.alice, "discussion today")
-    assert item_id(today) == item_id(post)
-    assert post.thread is not None and "💬 " + post.thread.name == post.embed["title"]
+    today = await w.alice.run("discussion today")
+    assert today.message.item_id == post.item_id
+    assert post.thread is not None and "💬 " + post.thread.name == post.embed.title
     # Sent with a nonce Discord enforces; no mentions at all without a role.
     [send] = w.sends()
     assert send.json["enforce_nonce"] is True and send.json["nonce"]
     assert send.json["allowed_mentions"] == {"parse": []}
-    [row] = await w.ledger()
-    assert (row.status, row.message_id, row.thread_id) == ("sent", post.id, post.id)
+    # /daily status links to it, with nothing gone wrong.
+    assert link(w, post) in await w.last_post()
+    assert await w.problems() == ""
     # Later that day, and the next morning, nothing more.
-    await w.at(DUE + timedelta(minutes=1))
-    await w.at(DUE + timedelta(hours=18))
+    await w.b.at(DUE + timedelta(minutes=1))
+    await w.b.at(DUE + timedelta(hours=18))
     assert len(w.posts()) == 1
     # The next day brings the next topic, a different one.
-    await w.at(DUE + timedelta(days=1))
+    await w.b.at(DUE + timedelta(days=1))
     first, second = w.posts()
     assert second.content == "**Discussion of the day** · Sunday 15 March"
-    assert item_id(first) != item_id(second)
+    assert first.item_id != second.item_id
 
 
-async def test_votes_work_on_the_daily_post(w: World) -> None:
+async def test_votes_work_on_the_daily_post(w: Daily) -> None:
     await w.set_daily(thread=False)
-    await w.at(DUE)
+    await w.b.at(DUE)
     [post] = w.posts()
     assert post.thread is None
-    click = await w.emu.click(w.alice, post, emoji="👍")
-    assert (await click.response()).type == 7
-    assert [b["label"] for b in w.emu.get_message(post).buttons()][:2] == ["1", "0"]
+    click = await w.alice.click(post, "👍")
+    assert click.updated
+    assert post.votes == (1, 0)
 
 
-async def test_role_ping_mentions_only_that_role(w: World) -> None:
-    role = w.emu.add_role(w.guild, "Daily readers", mentionable=True)
+async def test_role_ping_mentions_only_that_role(w: Daily) -> None:
+    role = await w.b.role("Daily readers", mentionable=True)
     answer = await w.set_daily(role=role, kind="both")
-    assert f"pinging <@&{role.id}>" in answer.content
-    await w.at(DUE)
+    assert f"pinging {role.mention}" in answer.content
+    await w.b.at(DUE)
     discussion, joke = w.posts()
-    assert discussion.content == f"<@&{role.id}> {HEADLINE}"
+    assert discussion.content == f"{role.mention} {HEADLINE}"
     assert joke.content == "**Joke of the day** · Saturday 14 March"
     first, second = w.sends()
     assert first.json["allowed_mentions"] == {"parse": [], "roles": [role.id]}
@@ -242,222 +195,217 @@ async def test_role_ping_mentions_only_that_role(w: World) -> None:
     assert discussion.thread is not None and joke.thread is None
 
 
-async def test_two_servers_at_the_same_minute(w: World) -> None:
+async def test_two_servers_at_the_same_minute(w: Daily) -> None:
     await w.set_daily()
     # 08:30 in New York (EDT since 8 March) is 12:30 UTC too.
     answer = await w.set_daily(w.olga, time="08:30", timezone="America/New_York")
     assert timestamp(DUE) in answer.content
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts()) == 1 and len(w.posts(w.other_daily)) == 1
-    assert (await w.core.storage.settings.get(w.other.id)).timezone == "America/New_York"
+    theirs = await w.status(w.olga)
+    assert "at **08:30** (America/New_York)" in theirs.embed.description
+    assert link(w, w.posts(w.other_daily)[0], w.other_daily) in fields(theirs)["Last post"]
 
 
 # --- restarts ---------------------------------------------------------------------------------------
 
-async def test_restart_just_before_the_post_time(w: World) -> None:
+async def test_restart_just_before_the_post_time(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE - timedelta(seconds=30))
-    await w.restart_at(DUE - timedelta(seconds=10))
+    await w.b.at(DUE - timedelta(seconds=30))
+    await w.b.restart(at=DUE - timedelta(seconds=10))
     assert w.posts() == []
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts()) == 1
     assert len(w.sends()) == 1
 
 
-async def test_restart_just_after_the_post_time(w: World) -> None:
+async def test_restart_just_after_the_post_time(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts()) == 1
-    await w.restart_at(DUE + timedelta(seconds=30))
-    await w.at(DUE + timedelta(minutes=5))
+    await w.b.restart(at=DUE + timedelta(seconds=30))
+    await w.b.at(DUE + timedelta(minutes=5))
     assert len(w.posts()) == 1
     assert len(w.sends()) == 1
 
 
-async def test_down_at_the_post_time_for_a_moment(w: World) -> None:
+async def test_down_at_the_post_time_for_a_moment(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE - timedelta(seconds=5))
-    await w.restart_at(DUE + timedelta(seconds=20))
+    await w.b.at(DUE - timedelta(seconds=5))
+    await w.b.restart(at=DUE + timedelta(seconds=20))
     assert len(w.posts()) == 1
-    await w.restart_at(DUE + timedelta(minutes=2))
+    await w.b.restart(at=DUE + timedelta(minutes=2))
     assert len(w.posts()) == 1
 
 
-async def hang_at_due(w: World, write: str) -> None:
+async def hang_at_due(w: Daily, write: str) -> None:
     """Move the clock to the post time and let the bot "crash" as it reaches the ledger's ``write``
     (``record_sent``, ``record_thread``): the write never happens; the test then stops the bot."""
     reached = asyncio.Event()
 
-    async def hang(*args: Any, **kwargs: Any) -> None:
+    async def hang(*args: object, **kwargs: object) -> None:
         reached.set()
         await asyncio.Event().wait()  # the process dies here
 
-    setattr(w.core.storage.daily, write, hang)
-    await w.clock.set(DUE)
+    setattr(w.b.core.storage.daily, write, hang)
+    await w.b.clock.set(DUE)
     await asyncio.wait_for(reached.wait(), 10)
 
 
-async def test_crash_between_send_and_record_still_one_message(w: World) -> None:
+async def test_crash_between_send_and_record_still_one_message(w: Daily) -> None:
     await w.set_daily()
     await hang_at_due(w, "record_sent")
     assert len(w.posts()) == 1
-    [row] = await w.ledger()
-    assert (row.status, row.attempts, row.message_id) == ("sending", 1, None)
-    await w.restart_at(DUE + timedelta(seconds=40))
+    await w.b.restart(at=DUE + timedelta(seconds=40))
     [post] = w.posts()
-    [row] = await w.ledger()
-    assert (row.status, row.message_id) == ("sent", post.id)
-    # Found in the channel's history: nothing was sent again.
+    # Found in the channel's history: nothing was sent again, and it counts as today's post.
     assert len(w.sends()) == 1
+    assert link(w, post) in await w.last_post()
+    assert await w.problems() == ""
 
 
-async def test_crash_between_send_and_record_without_history_the_nonce_holds(w: World) -> None:
+async def test_crash_between_send_and_record_without_history_the_nonce_holds(w: Daily) -> None:
     # /daily set asks for Read Message History; if it is taken away later, the bot cannot look and
     # the resend carries the same nonce.
     await w.set_daily()
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.READ_MESSAGE_HISTORY))
     await hang_at_due(w, "record_sent")
-    await w.restart_at(DUE + timedelta(seconds=40))
+    await w.b.restart(at=DUE + timedelta(seconds=40))
     [post] = w.posts()
     first, second = w.sends()
     assert first.json["nonce"] == second.json["nonce"] and second.json["enforce_nonce"] is True
-    [row] = await w.ledger()
-    assert (row.status, row.message_id, row.attempts) == ("sent", post.id, 2)
+    # Discord answered the second send with the message of the first.
+    assert link(w, post) in await w.last_post()
 
 
-async def test_crash_then_back_after_the_nonce_expired_finds_the_message(w: World) -> None:
+async def test_crash_then_back_after_the_nonce_expired_finds_the_message(w: Daily) -> None:
     await w.set_daily()
     await hang_at_due(w, "record_sent")
-    await w.stop()
+    await w.b.stop()
     w.emu.advance(3600)  # Discord has long forgotten the nonce
-    await w.at(DUE + timedelta(hours=1))
-    await w.start()
+    await w.b.at(DUE + timedelta(hours=1))
+    await w.b.start()
     assert len(w.posts()) == 1 and len(w.sends()) == 1
-    [row] = await w.ledger()
-    assert row.status == "sent"
+    assert link(w, w.posts()[0]) in await w.last_post()
 
 
-async def test_crash_before_the_thread_was_recorded_opens_no_second_thread(w: World) -> None:
+async def test_crash_before_the_thread_was_recorded_opens_no_second_thread(w: Daily) -> None:
     await w.set_daily()
     await hang_at_due(w, "record_thread")
-    await w.restart_at(DUE + timedelta(minutes=1))
+    await w.b.restart(at=DUE + timedelta(minutes=1))
     [post] = w.posts()
-    assert len(w.emu.threads(w.guild)) == 1
+    assert w.b.threads() == [post.thread]
     # The second try was told the thread exists already (as Discord does), and took it.
     tries = w.emu.requests_to("POST", rf"^/channels/{w.daily.id}/messages/{post.id}/threads$")
     assert [r.status for r in tries][1:] == [400]
-    [row] = await w.ledger()
-    assert (row.thread_id, row.thread_error) == (post.id, None)
+    assert await w.problems() == ""
 
 
 # --- downtime ---------------------------------------------------------------------------------------
 
-async def test_downtime_inside_the_catch_up_window_posts_once_on_start(w: World) -> None:
+async def test_downtime_inside_the_catch_up_window_posts_once_on_start(w: Daily) -> None:
     await w.set_daily()
-    await w.restart_at(DUE + timedelta(hours=5, minutes=50))  # catch_up_minutes is 360
+    await w.b.restart(at=DUE + timedelta(hours=5, minutes=50))  # catch_up_minutes is 360
     [post] = w.posts()
     assert post.content == HEADLINE
-    await w.restart_at(DUE + timedelta(hours=6))
+    await w.b.restart(at=DUE + timedelta(hours=6))
     assert len(w.posts()) == 1
 
 
-async def test_downtime_outside_the_catch_up_window_is_skipped_and_shown(w: World) -> None:
+async def test_downtime_outside_the_catch_up_window_is_skipped_and_shown(w: Daily) -> None:
     await w.set_daily()
-    await w.restart_at(DUE + timedelta(hours=6, minutes=10))
+    await w.b.restart(at=DUE + timedelta(hours=6, minutes=10))
     assert w.posts() == []
-    [row] = await w.ledger()
-    assert row.status == "missed"
-    status = await w.reply(w.carol, "daily status")
-    assert "2026-03-14 discussion: Missed: the bot was offline" in fields(status)["Recent problems"]
+    assert "2026-03-14 discussion: Missed: the bot was offline" in await w.problems()
     # Tomorrow is posted as usual.
-    await w.at(DUE + timedelta(days=1))
+    await w.b.at(DUE + timedelta(days=1))
     assert [p.content for p in w.posts()] == ["**Discussion of the day** · Sunday 15 March"]
 
 
-async def test_days_of_downtime_post_only_today(w: World) -> None:
+async def test_days_of_downtime_post_only_today(w: Daily) -> None:
     await w.set_daily()
-    await w.restart_at(DUE + timedelta(days=3, minutes=10))
-    assert [p.content for p in w.posts()] == ["**Discussion of the day** · Tuesday 17 March"]
-    statuses = [(await w.ledger(TODAY + timedelta(days=n)))[0].status for n in range(4)]
-    assert statuses == ["missed", "missed", "missed", "sent"]
+    await w.b.restart(at=DUE + timedelta(days=3, minutes=10))
+    [post] = w.posts()
+    assert post.content == "**Discussion of the day** · Tuesday 17 March"
+    problems = await w.problems()
+    for day in ("2026-03-14", "2026-03-15", "2026-03-16"):
+        assert f"{day} discussion: Skipped: the bot was offline and a later day's post replaced it." in problems
+    assert "2026-03-17" not in problems
+    assert link(w, post) in await w.last_post()
 
 
 async def test_catch_up_zero_posts_on_time_but_never_late(tmp_path: Path) -> None:
     config = await fresh_config(tmp_path, "daily:\n  catch_up_minutes: 0\n")
-    async for w in make_world(config):
+    async for w in daily_world(tmp_path, config):
         await w.set_daily()
-        await w.at(DUE)
+        await w.b.at(DUE)
         assert len(w.posts()) == 1
-        await w.restart_at(DUE + timedelta(days=1, minutes=10))
+        await w.b.restart(at=DUE + timedelta(days=1, minutes=10))
         assert len(w.posts()) == 1
-        assert (await w.ledger(TODAY + timedelta(days=1)))[0].status == "missed"
+        assert "2026-03-15 discussion: Missed: the bot was offline" in await w.problems()
 
 
 # --- Discord failing ---------------------------------------------------------------------------------
 
-async def test_a_429_discord_py_retries_itself(w: World) -> None:
+async def test_a_429_discord_py_retries_itself(w: Daily) -> None:
     await w.set_daily()
     w.emu.inject_fault("POST", SEND.format(w.daily.id), 429, times=1, retry_after=0.01)
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts()) == 1
     assert [r.status for r in w.sends()] == [429, 200]
 
 
-async def test_429s_beyond_discord_py_are_retried_with_backoff(w: World) -> None:
+async def test_429s_beyond_discord_py_are_retried_with_backoff(w: Daily) -> None:
     await w.set_daily()
     # discord.py tries five times itself; after that the bot backs off on its own clock.
     w.emu.inject_fault("POST", SEND.format(w.daily.id), 429, times=5, retry_after=0.01)
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert w.posts() == []
-    [row] = await w.ledger()
-    assert row.status == "sending" and "rate-limited" in row.error
-    status = await w.reply(w.carol, "daily status")
-    assert "still trying" in fields(status)["Recent problems"]
-    await w.at(DUE + timedelta(seconds=14))
+    problems = await w.problems()
+    assert "still trying" in problems and "rate-limited" in problems
+    await w.b.at(DUE + timedelta(seconds=14))
     assert w.posts() == []
-    await w.at(DUE + timedelta(seconds=15))
+    await w.b.at(DUE + timedelta(seconds=15))
     assert len(w.posts()) == 1
     assert [r.status for r in w.sends()] == [429] * 5 + [200]
 
 
-async def test_5xx_is_retried_with_backoff_and_posts_once(w: World) -> None:
+async def test_5xx_is_retried_with_backoff_and_posts_once(w: Daily) -> None:
     await w.set_daily()
     # 503 is not retried by discord.py (500/502/504 are, after real sleeps).
     w.emu.inject_fault("POST", SEND.format(w.daily.id), 503, times=2)
-    await w.at(DUE)
-    await w.at(DUE + timedelta(seconds=15))
+    await w.b.at(DUE)
+    await w.b.at(DUE + timedelta(seconds=15))
     assert w.posts() == []
-    await w.at(DUE + timedelta(seconds=45))
-    assert len(w.posts()) == 1
+    assert "still trying" in await w.problems()
+    await w.b.at(DUE + timedelta(seconds=45))
+    [post] = w.posts()
     assert [r.status for r in w.sends()] == [503, 503, 200]
     assert len({r.json["nonce"] for r in w.sends()}) == 1
-    [row] = await w.ledger()
-    assert (row.status, row.attempts) == ("sent", 3)
+    assert link(w, post) in await w.last_post()
+    assert await w.problems() == ""
 
 
-async def test_channel_deleted_is_recorded_not_retried_and_others_still_post(w: World) -> None:
+async def test_channel_deleted_is_recorded_not_retried_and_others_still_post(w: Daily) -> None:
     await w.set_daily()
     await w.set_daily(w.olga)
     w.emu.delete_channel(w.daily)
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts(w.other_daily)) == 1
-    [row] = await w.ledger()
-    assert row.status == "failed" and "no longer exists" in row.error
-    await w.at(DUE + timedelta(hours=2))
+    assert "no longer exists" in await w.problems()
+    await w.b.at(DUE + timedelta(hours=2))
     assert len(w.sends()) == 1
-    status = await w.reply(w.carol, "daily status")
-    assert "no longer exists" in fields(status)["Recent problems"]
 
 
-async def test_permission_removed_after_set_is_a_recorded_failure(w: World) -> None:
+async def test_permission_removed_after_set_is_a_recorded_failure(w: Daily) -> None:
     await w.set_daily()
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.SEND_MESSAGES))
-    await w.at(DUE)
-    [row] = await w.ledger()
-    assert row.status == "failed" and "not allowed to post" in row.error
+    await w.b.at(DUE)
+    assert w.posts() == []
+    assert "not allowed to post" in await w.problems()
     # A moderator fixes it and posts today's by hand.
     w.emu.clear_overwrite(w.daily, w.emu.bot_user)
-    answer = await w.reply(w.carol, "daily post-now")
+    answer = await w.carol.run("daily post-now")
     assert answer.content.startswith("✅ Discussion of the day posted:")
     assert len(w.posts()) == 1
 
@@ -470,210 +418,211 @@ async def test_permission_removed_after_set_is_a_recorded_failure(w: World) -> N
     ({"timezone": "Mars/Olympus"}, "is not a time zone I know"),
     ({"timezone": "Europe/Londn"}, "is not a time zone I know"),
 ])
-async def test_set_refuses_bad_input_and_saves_nothing(w: World, options: dict[str, Any], error: str) -> None:
+async def test_set_refuses_bad_input_and_saves_nothing(w: Daily, options: dict[str, str], error: str) -> None:
     answer = await w.set_daily(**options)
     assert answer.ephemeral and error in answer.content
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
-    assert (await w.core.storage.settings.get(w.guild.id)).timezone == "UTC"
-    status = await w.reply(w.carol, "daily status")
-    assert "Not set up" in status.embed["description"]
+    status = await w.status()
+    assert "Not set up" in status.embed.description
 
 
-async def test_set_refuses_a_channel_the_bot_cannot_post_in(w: World) -> None:
+async def test_set_refuses_a_channel_the_bot_cannot_post_in(w: Daily) -> None:
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.SEND_MESSAGES))
     answer = await w.set_daily()
     assert answer.ephemeral
-    assert answer.content == (f"I cannot post in <#{w.daily.id}>: I need the Send Messages permission there. "
+    assert answer.content == (f"I cannot post in {w.daily.mention}: I need the Send Messages permission there. "
                               "Nothing was saved.")
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.CREATE_PUBLIC_THREADS))
     answer = await w.set_daily()
     assert "Create Public Threads" in answer.content and "thread: False" in answer.content
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
+    assert "Not set up" in (await w.status()).embed.description
     ok = await w.set_daily(thread=False)
     assert ok.content.startswith("The discussion of the day will be posted")
 
 
-async def test_set_needs_read_message_history(w: World) -> None:
+async def test_set_needs_read_message_history(w: Daily) -> None:
     # Without it the bot could not find a post it made just before a crash, and might post twice.
     w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.READ_MESSAGE_HISTORY))
     answer = await w.set_daily()
     assert answer.ephemeral
-    assert answer.content == (f"I cannot post in <#{w.daily.id}>: I need the Read Message History permission "
+    assert answer.content == (f"I cannot post in {w.daily.mention}: I need the Read Message History permission "
                               "there. Nothing was saved.")
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
+    assert "Not set up" in (await w.status()).embed.description
 
 
-async def test_set_refuses_a_channel_the_member_cannot_post_in(w: World) -> None:
+async def test_set_refuses_a_channel_the_member_cannot_post_in(w: Daily) -> None:
     # The moderator role opens /daily to dave, who may not post in #daily himself.
     dave, mods = await w.add_moderator()
     w.emu.set_overwrite(w.daily, mods, deny=int(P.SEND_MESSAGES))
     answer = await w.set_daily(dave)
     assert answer.ephemeral
-    assert answer.content.startswith(f"You cannot post in <#{w.daily.id}> yourself")
+    assert answer.content.startswith(f"You cannot post in {w.daily.mention} yourself")
     assert "Nothing was saved" in answer.content
     w.emu.set_overwrite(w.daily, mods, deny=int(P.VIEW_CHANNEL))
     answer = await w.set_daily(dave)
-    assert answer.content.startswith(f"You cannot post in <#{w.daily.id}> yourself")
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
+    assert answer.content.startswith(f"You cannot post in {w.daily.mention} yourself")
+    assert "Not set up" in (await w.status()).embed.description
     # Where he may post, he may schedule.
     w.emu.clear_overwrite(w.daily, mods)
     ok = await w.set_daily(dave)
     assert ok.content.startswith("The discussion of the day will be posted")
 
 
-async def test_set_refuses_a_role_the_member_cannot_ping(w: World) -> None:
+async def test_set_refuses_a_role_the_member_cannot_ping(w: Daily) -> None:
     # The bot may ping any role in #daily, but carol may not ping a role that is not mentionable.
     w.emu.set_overwrite(w.daily, w.emu.bot_user, allow=int(P.MENTION_EVERYONE))
-    quiet_role: Role = w.emu.add_role(w.guild, "Quiet")
+    quiet_role = await w.b.role("Quiet")
     answer = await w.set_daily(role=quiet_role)
     assert answer.ephemeral
-    assert answer.content.startswith(f"You cannot ping <@&{quiet_role.id}> in <#{w.daily.id}> yourself")
+    assert answer.content.startswith(f"You cannot ping {quiet_role.mention} in {w.daily.mention} yourself")
     assert "Nothing was saved" in answer.content
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
+    assert "Not set up" in (await w.status()).embed.description
     # With Mention @everyone in that channel she may.
-    w.emu.set_overwrite(w.daily, w.carol, allow=int(P.MENTION_EVERYONE))
+    w.emu.set_overwrite(w.daily, w.carol.member, allow=int(P.MENTION_EVERYONE))
     ok = await w.set_daily(role=quiet_role)
-    assert f"pinging <@&{quiet_role.id}>" in ok.content
+    assert f"pinging {quiet_role.mention}" in ok.content
 
 
-async def test_set_refuses_a_role_it_cannot_ping(w: World) -> None:
-    quiet_role: Role = w.emu.add_role(w.guild, "Quiet")
+async def test_set_refuses_a_role_it_cannot_ping(w: Daily) -> None:
+    quiet_role = await w.b.role("Quiet")
     answer = await w.set_daily(role=quiet_role)
     assert "I cannot ping" in answer.content and "Nothing was saved" in answer.content
-    everyone = w.guild.roles[w.guild.id]
+    everyone = w.b.home.guild.everyone
     answer = await w.set_daily(role=everyone)
     assert "not @everyone" in answer.content
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
+    assert "Not set up" in (await w.status()).embed.description
 
 
-async def test_set_validates_on_the_client_too(w: World) -> None:
+async def test_set_validates_on_the_client_too(w: Daily) -> None:
     with pytest.raises(InvocationError):
         await w.set_daily(kind="memes")
     with pytest.raises(InvocationError):
-        await w.set_daily(channel=w.emu.add_category(w.guild, "A category"))
+        await w.set_daily(channel=w.emu.add_category(w.b.home.guild, "A category"))
 
 
-async def test_timezone_autocomplete(w: World) -> None:
-    choices = await w.emu.autocomplete(w.carol, w.general, "daily set", focused="timezone", value="kolk")
-    assert [c["value"] for c in choices] == ["Asia/Kolkata"]
-    choices = await w.emu.autocomplete(w.carol, w.general, "daily set", focused="timezone", value="new_y")
-    assert "America/New_York" in [c["value"] for c in choices]
-    assert len(await w.emu.autocomplete(w.carol, w.general, "daily set", focused="timezone", value="a")) == 25
+async def test_timezone_autocomplete(w: Daily) -> None:
+    choices = await w.carol.suggestions("daily set", focused="timezone", value="kolk")
+    assert [c.value for c in choices] == ["Asia/Kolkata"]
+    choices = await w.carol.suggestions("daily set", focused="timezone", value="new_y")
+    assert "America/New_York" in [c.value for c in choices]
+    assert len(await w.carol.suggestions("daily set", focused="timezone", value="a")) == 25
 
 
-async def test_a_time_already_passed_today_does_not_post_today(w: World) -> None:
+async def test_a_time_already_passed_today_does_not_post_today(w: Daily) -> None:
     answer = await w.set_daily(time="11:00")
     tomorrow = datetime(2026, 3, 15, 11, 0, tzinfo=UTC)
     assert timestamp(tomorrow) in answer.content
-    await w.at(DUE + timedelta(hours=10))
+    await w.b.at(DUE + timedelta(hours=10))
     assert w.posts() == []
-    await w.at(tomorrow)
+    await w.b.at(tomorrow)
     assert len(w.posts()) == 1
 
 
-async def test_members_cannot_use_daily(w: World) -> None:
+async def test_members_cannot_use_daily(w: Daily) -> None:
     # Hidden from members by default ...
     with pytest.raises(InvocationError, match="cannot use /daily"):
-        await w.emu.slash(w.alice, w.general, "daily status")
+        await w.alice.run("daily status")
     # ... and refused by the bot when a server opens the command to everyone.
     w.open_daily_to_everyone()
     for sub in ("status", "preview", "off", "post-now"):
-        answer = await w.reply(w.alice, f"daily {sub}")
+        answer = await w.alice.run(f"daily {sub}")
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that")
     answer = await w.set_daily(w.alice)
     assert answer.content.startswith("Only moderators can do that")
-    assert await w.core.storage.daily.schedules(w.guild.id) == []
+    assert "Not set up" in (await w.status()).embed.description
 
 
-async def test_the_moderator_role_may_use_daily(w: World) -> None:
+async def test_the_moderator_role_may_use_daily(w: Daily) -> None:
     dave, _ = await w.add_moderator()
     answer = await w.set_daily(dave)
     assert answer.content.startswith("The discussion of the day will be posted")
 
 
-async def test_status_shows_schedule_next_last_and_content_left(w: World) -> None:
+async def test_status_shows_schedule_next_last_and_content_left(w: Daily) -> None:
     await w.set_daily(kind="both")
-    before = await w.reply(w.carol, "daily status")
-    assert before.ephemeral
-    assert (f"**#1** · Discussion and joke of the day in <#{w.daily.id}> at **12:30** (Europe/London) every day, on"
-            in before.embed["description"])
+    before = await w.status()
+    assert (f"**#1** · Discussion and joke of the day in {w.daily.mention} at **12:30** (Europe/London) every day, "
+            "on" in before.embed.description)
     assert timestamp(DUE) in fields(before)["Next post"]
     assert "Last post" not in fields(before)
-    await w.at(DUE)
-    after = await w.reply(w.carol, "daily status")
-    after_fields = fields(after)
+    await w.b.at(DUE)
+    after = fields(await w.status())
     joke = w.posts()[-1]
-    assert f"https://discord.com/channels/{w.guild.id}/{w.daily.id}/{joke.id}" in after_fields["Last post"]
-    assert timestamp(DUE + timedelta(days=1)) in after_fields["Next post"]
-    left = after_fields["Content left"]
-    topics = int(re.search(r"(\d+) unused topics", left).group(1))
-    jokes = int(re.search(r"(\d+) unused jokes", left).group(1))
+    assert link(w, joke) in after["Last post"]
+    assert timestamp(DUE + timedelta(days=1)) in after["Next post"]
+    left = after["Content left"]
+    topics = unused(left, "topics")
+    jokes = unused(left, "jokes")
     assert jokes > 7
     assert ("running low" in left) == (topics < 7)
 
 
-async def test_status_warns_when_content_runs_low(w: World) -> None:
+def unused(left: str, noun: str) -> int:
+    """How many unused topics or jokes /daily status says are left."""
+    found = re.search(rf"(\d+) unused {noun}", left)
+    assert found is not None, f"no count of unused {noun} in {left!r}"
+    return int(found.group(1))
+
+
+async def test_status_warns_when_content_runs_low(w: Daily) -> None:
     await w.set_daily()
-    pool = (await w.core.daily.setup.status(w.guild.id)).remaining["discussion"]
+    pool = unused(fields(await w.status())["Content left"], "topics")
     for day in range(pool - 6):
-        await w.at(DUE + timedelta(days=day))
-    status = await w.reply(w.carol, "daily status")
-    left = fields(status)["Content left"]
+        await w.b.at(DUE + timedelta(days=day))
+    left = fields(await w.status())["Content left"]
     assert left.startswith("6 unused topics (6 days) ⚠️ running low")
 
 
-async def test_preview_shows_the_next_post_to_the_moderator_only(w: World) -> None:
-    preview_before_setup = await w.reply(w.carol, "daily preview")
+async def test_preview_shows_the_next_post_to_the_moderator_only(w: Daily) -> None:
+    preview_before_setup = await w.carol.run("daily preview")
     assert "daily set" in preview_before_setup.content
     await w.set_daily()
-    preview = await w.reply(w.carol, "daily preview")
+    preview = await w.carol.run("daily preview")
     assert preview.ephemeral
-    assert timestamp(DUE) in preview.content and f"<#{w.daily.id}>" in preview.content
+    assert timestamp(DUE) in preview.content and w.daily.mention in preview.content
     assert w.posts() == []
-    await w.at(DUE)
+    await w.b.at(DUE)
     [post] = w.posts()
-    assert post.embed["title"] == preview.embed["title"]
+    assert post.embed.title == preview.embed.title
 
 
-async def test_off_stops_the_posts(w: World) -> None:
-    nothing = await w.reply(w.carol, "daily off")
+async def test_off_stops_the_posts(w: Daily) -> None:
+    nothing = await w.carol.run("daily off")
     assert nothing.content == "Daily posts were not on here."
     await w.set_daily()
-    off = await w.reply(w.carol, "daily off")
+    off = await w.carol.run("daily off")
     assert off.ephemeral and off.content.startswith("Daily posts are off.")
-    await w.at(DUE)
-    await w.at(DUE + timedelta(days=1))
+    await w.b.at(DUE)
+    await w.b.at(DUE + timedelta(days=1))
     assert w.posts() == []
-    status = await w.reply(w.carol, "daily status")
-    assert "**off**" in status.embed["description"]
+    status = await w.status()
+    assert "**off**" in status.embed.description
     assert "Next post" not in fields(status)
 
 
-async def test_post_now_counts_as_todays_post(w: World) -> None:
-    refused = await w.reply(w.carol, "daily post-now")
+async def test_post_now_counts_as_todays_post(w: Daily) -> None:
+    refused = await w.carol.run("daily post-now")
     assert "daily set" in refused.content
     await w.set_daily()
-    answer = await w.reply(w.carol, "daily post-now")
+    answer = await w.carol.run("daily post-now")
     assert answer.ephemeral
     [post] = w.posts()
-    assert answer.content == (f"✅ Discussion of the day posted: "
-                              f"https://discord.com/channels/{w.guild.id}/{w.daily.id}/{post.id}")
-    again = await w.reply(w.carol, "daily post-now")
+    assert answer.content == f"✅ Discussion of the day posted: {link(w, post)}"
+    again = await w.carol.run("daily post-now")
     assert again.content.startswith("ℹ️ Today's discussion of the day is already posted")
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts()) == 1
-    status = await w.reply(w.carol, "daily status")
+    status = await w.status()
     assert timestamp(DUE + timedelta(days=1)) in fields(status)["Next post"]
 
 
-async def test_post_now_when_discord_fails_keeps_trying(w: World) -> None:
+async def test_post_now_when_discord_fails_keeps_trying(w: Daily) -> None:
     await w.set_daily()
     w.emu.inject_fault("POST", SEND.format(w.daily.id), 503, times=1)
-    answer = await w.reply(w.carol, "daily post-now")
+    answer = await w.carol.run("daily post-now")
     assert answer.content.startswith("⏳ Discussion of the day: Discord had a server error (503)")
-    await w.at(START + timedelta(seconds=15))
+    await w.b.at(START + timedelta(seconds=15))
     assert len(w.posts()) == 1
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert len(w.posts()) == 1
 
 
@@ -683,8 +632,8 @@ def at_utc(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=UTC)
 
 
-async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_saving(w: World) -> None:
-    fun = w.emu.add_text_channel(w.guild, "fun")
+async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_saving(w: Daily) -> None:
+    fun = w.emu.add_text_channel(w.b.home.guild, "fun")
     talk = await w.set_daily(days="weekdays")
     # Saturday: the first weekday is Monday 16 March.
     assert "on weekdays at **12:30** (Europe/London)" in talk.content
@@ -692,86 +641,85 @@ async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_s
     jokes = await w.set_daily(channel=fun, time="09:00", kind="joke", days="sat, sun")
     assert timestamp(at_utc(15, 9)) in jokes.content
     assert "This is schedule #2; the server has 2 daily schedules." in jokes.content
-    status = await w.reply(w.carol, "daily status")
-    first, second = status.embed["description"].split("\n")
-    assert first.startswith(f"**#1** · Discussion of the day in <#{w.daily.id}> at **12:30** (Europe/London) "
+    status = await w.status()
+    first, second = status.embed.description.split("\n")
+    assert first.startswith(f"**#1** · Discussion of the day in {w.daily.mention} at **12:30** (Europe/London) "
                             "on weekdays, on")
     assert timestamp(at_utc(16, 12, 30)) in first
-    assert second.startswith(f"**#2** · Joke of the day in <#{fun.id}> at **09:00** (Europe/London) on weekends, on")
+    assert second.startswith(f"**#2** · Joke of the day in {fun.mention} at **09:00** (Europe/London) on weekends, on")
     assert timestamp(at_utc(15, 9)) in second and timestamp(at_utc(15, 9)) in fields(status)["Next post"]
     # Sunday's joke, a restart, Monday's discussion.
-    await w.at(at_utc(15, 9))
-    await w.restart_at(at_utc(15, 10))
-    await w.at(at_utc(16, 12, 30))
+    await w.b.at(at_utc(15, 9))
+    await w.b.restart(at=at_utc(15, 10))
+    await w.b.at(at_utc(16, 12, 30))
     assert [p.content for p in w.posts(fun)] == ["**Joke of the day** · Sunday 15 March"]
     assert [p.content for p in w.posts()] == ["**Discussion of the day** · Monday 16 March"]
     # Down over the weekend London changes to summer time (29 March): back on Sunday morning, the
     # joke comes at 09:00 BST (08:00 UTC), then Monday's discussion at 12:30 BST (11:30 UTC).
-    await w.restart_at(at_utc(29, 7, 59))
+    await w.b.restart(at=at_utc(29, 7, 59))
     assert len(w.posts(fun)) == 1
-    await w.at(at_utc(29, 8))
+    await w.b.at(at_utc(29, 8))
     assert w.posts(fun)[-1].content == "**Joke of the day** · Sunday 29 March"
-    await w.restart_at(at_utc(30, 11, 29))
+    await w.b.restart(at=at_utc(30, 11, 29))
     discussions = len(w.posts())
-    await w.at(at_utc(30, 11, 30))
+    await w.b.at(at_utc(30, 11, 30))
     assert len(w.posts()) == discussions + 1 and w.posts()[-1].content == "**Discussion of the day** · Monday 30 March"
-    await w.restart_at(at_utc(30, 12, 30))
+    await w.b.restart(at=at_utc(30, 12, 30))
     assert len(w.posts()) == discussions + 1 and len(w.posts(fun)) == 2
 
 
-async def test_a_sunday_schedule_in_sydney_posts_once_when_the_clocks_go_back(w: World) -> None:
+async def test_a_sunday_schedule_in_sydney_posts_once_when_the_clocks_go_back(w: Daily) -> None:
     # Sydney leaves summer time on Sunday 5 April 2026: 02:30 happens twice, at 15:30 and 16:30 UTC.
     answer = await w.set_daily(w.olga, time="02:30", timezone="Australia/Sydney", days="sundays", kind="joke")
     first_sunday = datetime(2026, 3, 14, 15, 30, tzinfo=UTC)  # 02:30 AEDT on Sunday 15 March
     assert "on Sun at **02:30** (Australia/Sydney)" in answer.content and timestamp(first_sunday) in answer.content
-    await w.at(first_sunday)
-    await w.restart_at(datetime(2026, 4, 4, 15, 29, tzinfo=UTC))
-    await w.at(datetime(2026, 4, 4, 15, 30, tzinfo=UTC))
-    await w.restart_at(datetime(2026, 4, 4, 16, 15, tzinfo=UTC))
-    await w.at(datetime(2026, 4, 4, 16, 30, tzinfo=UTC))  # 02:30 AEST, the second time
-    await w.at(datetime(2026, 4, 11, 16, 30, tzinfo=UTC))  # 02:30 AEST on Sunday 12 April
+    await w.b.at(first_sunday)
+    await w.b.restart(at=datetime(2026, 4, 4, 15, 29, tzinfo=UTC))
+    await w.b.at(datetime(2026, 4, 4, 15, 30, tzinfo=UTC))
+    await w.b.restart(at=datetime(2026, 4, 4, 16, 15, tzinfo=UTC))
+    await w.b.at(datetime(2026, 4, 4, 16, 30, tzinfo=UTC))  # 02:30 AEST, the second time
+    await w.b.at(datetime(2026, 4, 11, 16, 30, tzinfo=UTC))  # 02:30 AEST on Sunday 12 April
     assert [p.content for p in w.posts(w.other_daily)] == [
         "**Joke of the day** · Sunday 15 March", "**Joke of the day** · Sunday 5 April",
         "**Joke of the day** · Sunday 12 April"]
-    # The Sundays it was down for are recorded as missed, the days in between not at all.
-    assert [r.status for r in await w.ledger(date(2026, 3, 22), w.other)] == ["missed"]
-    assert await w.ledger(date(2026, 3, 23), w.other) == []
+    # /daily status lists the Sundays it was down for as missed, and nothing of the days in between.
+    problems = await w.problems(w.olga)
+    assert "2026-03-22 joke: Missed" in problems
+    assert "2026-03-23" not in problems
 
 
-async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: World) -> None:
+async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE)
-    answer = await w.reply(w.carol, "daily pause", **{"from": "2026-03-15", "to": "2026-03-17"})
+    await w.b.at(DUE)
+    answer = await w.carol.run("daily pause", **{"from": "2026-03-15", "to": "2026-03-17"})
     assert answer.ephemeral
     assert answer.content.startswith("⏸️ No daily posts from Sunday 15 March 2026 to Tuesday 17 March 2026 (both "
                                      "included) for 1 schedule.")
-    assert f"#1 in <#{w.daily.id}> posts again {timestamp(at_utc(18, 12, 30))}" in answer.content
-    status = await w.reply(w.carol, "daily status")
-    assert "⏸️ Paused from 2026-03-15 to 2026-03-17." in status.embed["description"]
+    assert f"#1 in {w.daily.mention} posts again {timestamp(at_utc(18, 12, 30))}" in answer.content
+    status = await w.status()
+    assert "⏸️ Paused from 2026-03-15 to 2026-03-17." in status.embed.description
     assert timestamp(at_utc(18, 12, 30)) in fields(status)["Next post"]
-    await w.at(at_utc(15, 12, 30))
-    await w.restart_at(at_utc(16, 12, 31))
-    await w.at(at_utc(17, 12, 30))
+    await w.b.at(at_utc(15, 12, 30))
+    await w.b.restart(at=at_utc(16, 12, 31))
+    await w.b.at(at_utc(17, 12, 30))
     assert len(w.posts()) == 1
-    for day in (15, 16, 17):
-        assert await w.ledger(date(2026, 3, day)) == []  # nothing was missed: nothing was due
-    await w.at(at_utc(18, 12, 30))
+    assert await w.problems() == ""  # nothing was missed: nothing was due
+    await w.b.at(at_utc(18, 12, 30))
     assert [p.content for p in w.posts()][-1] == "**Discussion of the day** · Wednesday 18 March"
-    status = await w.reply(w.carol, "daily status")
-    assert "Paused" not in status.embed["description"]
+    assert "Paused" not in (await w.status()).embed.description
 
 
-async def test_resume_ends_a_pause_early(w: World) -> None:
+async def test_resume_ends_a_pause_early(w: Daily) -> None:
     await w.set_daily()
-    nothing = await w.reply(w.carol, "daily resume")
+    nothing = await w.carol.run("daily resume")
     assert nothing.content == "No daily schedule here is paused."
-    await w.reply(w.carol, "daily pause", **{"from": "2026-03-14", "to": "2026-03-20"})
-    await w.at(DUE)
+    await w.carol.run("daily pause", **{"from": "2026-03-14", "to": "2026-03-20"})
+    await w.b.at(DUE)
     assert w.posts() == []
-    answer = await w.reply(w.carol, "daily resume")
+    answer = await w.carol.run("daily resume")
     assert answer.content.startswith("▶️ The pause is over for 1 schedule.")
     assert timestamp(at_utc(15, 12, 30)) in answer.content
-    await w.at(at_utc(15, 12, 30))
+    await w.b.at(at_utc(15, 12, 30))
     assert len(w.posts()) == 1
 
 
@@ -785,161 +733,155 @@ async def test_resume_ends_a_pause_early(w: World) -> None:
     ("daily pause", {"from": "2026-03-16", "to": "2026-03-17", "schedule": 99}, "This server has no daily schedule"),
     ("daily remove", {"schedule": 99}, "This server has no daily schedule `#99`"),
 ])
-async def test_bad_schedule_input_changes_nothing(w: World, command: str, options: dict[str, Any],
+async def test_bad_schedule_input_changes_nothing(w: Daily, command: str, options: dict[str, str | int],
                                                   error: str) -> None:
     await w.set_daily(days="weekdays")
-    before = await w.reply(w.carol, "daily status")
+    before = await w.status()
     if command == "daily set":
         answer = await w.set_daily(**options)
     else:
-        answer = await w.reply(w.carol, command, **options)
+        answer = await w.carol.run(command, **options)
     assert answer.ephemeral and error in answer.content
-    after = await w.reply(w.carol, "daily status")
+    after = await w.status()
     assert after.embed == before.embed
 
 
-async def test_remove_one_schedule(w: World) -> None:
-    fun = w.emu.add_text_channel(w.guild, "fun")
+async def test_remove_one_schedule(w: Daily) -> None:
+    fun = w.emu.add_text_channel(w.b.home.guild, "fun")
     await w.set_daily()
     await w.set_daily(channel=fun, kind="joke", time="09:00")
-    choices = await w.emu.autocomplete(w.carol, w.general, "daily remove", focused="schedule", value="")
-    assert [(c["name"], c["value"]) for c in choices] == [
-        ("#1 · discussion at 12:30 every day in #daily", 1), ("#2 · joke at 09:00 every day in #fun", 2)]
-    answer = await w.reply(w.carol, "daily remove", schedule=1)
+    choices = await w.carol.suggestions("daily remove", focused="schedule")
+    assert [(c.name, c.value) for c in choices] == [
+        ("#1 · discussion at 12:30 every day in #daily", "1"), ("#2 · joke at 09:00 every day in #fun", "2")]
+    answer = await w.carol.run("daily remove", schedule=1)
     assert answer.ephemeral
-    assert answer.content.startswith(f"Schedule #1 (discussion at 12:30 every day in <#{w.daily.id}>) is removed; "
+    assert answer.content.startswith(f"Schedule #1 (discussion at 12:30 every day in {w.daily.mention}) is removed; "
                                      "1 schedule left.")
-    await w.at(DUE)
+    await w.b.at(DUE)
     assert w.posts() == []
-    status = await w.reply(w.carol, "daily status")
-    assert status.embed["description"].startswith(f"**#2** · Joke of the day in <#{fun.id}>")
-    await w.at(at_utc(15, 9))
+    assert (await w.status()).embed.description.startswith(f"**#2** · Joke of the day in {fun.mention}")
+    await w.b.at(at_utc(15, 9))
     assert len(w.posts(fun)) == 1
 
 
 # --- review reminders ---------------------------------------------------------------------------------
 
-async def suggest_joke(w: World, who: Member, text: str) -> None:
-    opened = await w.emu.slash(who, w.general, "suggest joke")
-    submitted = await w.emu.submit_modal(who, opened, {"joke": text, "punchline": "It was a setup."})
-    assert "Your suggestion is" in (await submitted.original_message()).content
-    await w.quiet()
+async def suggest_joke(who: Person, text: str) -> None:
+    form = (await who.run("suggest joke")).form
+    assert "Your suggestion is" in (await form.submit({"joke": text, "punchline": "It was a setup."})).content
 
 
-async def test_reviewers_are_reminded_once_a_day_and_never_of_an_empty_queue(w: World) -> None:
-    modlog = w.emu.add_text_channel(w.guild, "mod-log")
-    reviewers = w.emu.add_role(w.guild, "Reviewers", mentionable=True)
-    await w.emu.wait_for(lambda: w.bot is not None and w.bot.get_guild(w.guild.id).get_role(reviewers.id) is not None)
-    assert (await w.reply(w.carol, "settings modlog", channel=modlog)).content == "Saved."
-    assert (await w.reply(w.carol, "settings moderator-role", role=reviewers)).content == "Saved."
+async def test_reviewers_are_reminded_once_a_day_and_never_of_an_empty_queue(w: Daily) -> None:
+    modlog = w.emu.add_text_channel(w.b.home.guild, "mod-log")
+    reviewers = await w.b.role("Reviewers", mentionable=True)
+    assert (await w.carol.run("settings modlog", channel=modlog)).content == "Saved."
+    assert (await w.carol.run("settings moderator-role", role=reviewers)).content == "Saved."
 
-    def reminders() -> list[Message]:
-        return [m for m in w.emu.channel_messages(modlog) if "Review queue" in m.content]
+    def reminders() -> list[Shown]:
+        return [m for m in w.b.messages(modlog) if "Review queue" in m.content]
 
     # Days with an empty queue: nothing.
-    await w.at(at_utc(15, 12))
-    await w.at(at_utc(16, 12))
+    await w.b.at(at_utc(15, 12))
+    await w.b.at(at_utc(16, 12))
     assert reminders() == []
-    await suggest_joke(w, w.alice, "Why did the reminder cross the road?")
-    await w.at(at_utc(17, 11))  # 23 hours: not yet
+    await suggest_joke(w.alice, "Why did the reminder cross the road?")
+    await w.b.at(at_utc(17, 11))  # 23 hours: not yet
     assert reminders() == []
-    await w.at(at_utc(17, 13))
+    await w.b.at(at_utc(17, 13))
     [first] = reminders()
     suggested = at_utc(16, 12)
-    assert first.content == (f"<@&{reviewers.id}> ⏰ **Review queue:** 1 suggestion waits for a moderator; it has "
+    assert first.content == (f"{reviewers.mention} ⏰ **Review queue:** 1 suggestion waits for a moderator; it has "
                              f"waited 25 hours (since {timestamp(suggested, 'f')}). Start with `/review`.")
     [sent] = [r for r in w.sends(modlog) if "Review queue" in (r.json.get("content") or "")]
     assert sent.json["allowed_mentions"] == {"parse": [], "roles": [reviewers.id]}
     # The rest of the day, and a restart, bring no second one.
-    await w.at(at_utc(17, 18))
-    await w.restart_at(at_utc(17, 23, 30))
-    await w.at(at_utc(17, 23, 59))
+    await w.b.at(at_utc(17, 18))
+    await w.b.restart(at=at_utc(17, 23, 30))
+    await w.b.at(at_utc(17, 23, 59))
     assert len(reminders()) == 1
     # The next day, one more (with the second suggestion, not yet old enough to count alone).
-    await suggest_joke(w, w.alice, "What do you call a queue that never moves?")
-    await w.at(at_utc(18, 1))
+    await suggest_joke(w.alice, "What do you call a queue that never moves?")
+    await w.b.at(at_utc(18, 1))
     assert len(reminders()) == 2
     assert reminders()[-1].content.split("⏰ ")[1].startswith(
         "**Review queue:** 2 suggestions wait for a moderator; the oldest has waited 37 hours")
-    await w.restart_at(at_utc(18, 9))
-    await w.at(at_utc(18, 22))
+    await w.b.restart(at=at_utc(18, 9))
+    await w.b.at(at_utc(18, 22))
     assert len(reminders()) == 2
     # Both decided: the queue is empty, and the days after bring nothing.
     for _ in range(2):
-        review = await w.reply(w.carol, "review")
+        review = await w.carol.run("review")
         case_id = int(review.content.split("#")[1].split("**")[0])
-        click = await w.emu.click(w.carol, review, custom_id=f"review:{case_id}:approve")
-        await click.response()
-        await w.quiet()
-    assert "queue is empty" in (await w.reply(w.carol, "review")).content
-    await w.at(at_utc(19, 12))
-    await w.at(at_utc(20, 12))
+        await w.carol.click(review, f"review:{case_id}:approve")
+    assert "queue is empty" in (await w.carol.run("review")).content
+    await w.b.at(at_utc(19, 12))
+    await w.b.at(at_utc(20, 12))
     assert len(reminders()) == 2
 
 
 # --- the archive --------------------------------------------------------------------------------------
 
-async def test_the_archive_lists_earlier_topics_with_votes_links_and_thread_counts(w: World) -> None:
-    empty = await w.reply(w.alice, "discussion past")
-    assert empty.ephemeral and "No topic of the day has been posted here yet" in empty.embed["description"]
+async def test_the_archive_lists_earlier_topics_with_votes_links_and_thread_counts(w: Daily) -> None:
+    empty = await w.alice.run("discussion past")
+    assert empty.ephemeral and "No topic of the day has been posted here yet" in empty.embed.description
     await w.set_daily()
     for day in range(6):
-        await w.at(DUE + timedelta(days=day))
+        await w.b.at(DUE + timedelta(days=day))
     posts = w.posts()
     assert len(posts) == 6
-    first = posts[0]
-    assert first.thread is not None
+    first, second = posts[0].thread, posts[1].thread
+    assert first is not None and second is not None
     # The first day's thread was busy: two messages from alice, one from carol (and the bot, its owner, is
     # a member too); the second day's thread had one message.
-    for who, text in [(w.alice, "I think so"), (w.carol, "Not me"), (w.alice, "Fair enough")]:
-        await w.emu.send_message(who, first.thread, text)
-    assert posts[1].thread is not None
-    await w.emu.send_message(w.carol, posts[1].thread, "Anyone?")
-    await (await w.emu.click(w.alice, first, emoji="👍")).response()
-    await (await w.emu.click(w.carol, first, emoji="👎")).response()
-    await (await w.emu.click(w.alice, posts[1], emoji="👍")).response()
+    await w.alice.say(first, "I think so")
+    await w.carol.say(first, "Not me")
+    last_word = await w.alice.say(first, "Fair enough")
+    await w.carol.say(second, "Anyone?")
+    await w.alice.click(posts[0], "👍")
+    await w.carol.click(posts[0], "👎")
+    await w.alice.click(posts[1], "👍")
 
-    page = await w.reply(w.alice, "discussion past")
+    page = await w.alice.run("discussion past")
     assert page.ephemeral
-    lines = page.embed["description"].split("\n")
-    assert len(lines) == 5 and page.embed["footer"]["text"].startswith("Page 1 of 2 · 6 topics")
+    lines = page.embed.description.split("\n")
+    assert len(lines) == 5 and page.embed.footer.startswith("Page 1 of 2 · 6 topics")
     # Newest first: the sixth day, down to the second.
     assert lines[0].startswith("**Thu 19 Mar 2026** · [")
     second_day = lines[-1]
     assert second_day.startswith("**Sun 15 Mar 2026** · [")
-    assert f"(https://discord.com/channels/{w.guild.id}/{w.daily.id}/{posts[1].id})" in second_day
+    assert f"({link(w, posts[1])})" in second_day
     assert "👍 1 👎 0" in second_day
-    assert (f"💬 [thread](https://discord.com/channels/{w.guild.id}/{posts[1].thread.id}): 1 message, "
+    assert (f"💬 [thread](https://discord.com/channels/{w.b.home.id}/{second.id}): 1 message, "
             "2 members") in second_day
-    assert f"`#{item_id(posts[1])}`" in second_day
-    older = await w.reply(w.alice, "discussion past", page=2)
-    [oldest] = older.embed["description"].split("\n")
-    assert oldest.startswith("**Sat 14 Mar 2026** · [" + first.embed["title"].removeprefix("💬 "))
+    assert f"`#{posts[1].item_id}`" in second_day
+    older = await w.alice.run("discussion past", page=2)
+    [oldest] = older.embed.description.split("\n")
+    assert oldest.startswith("**Sat 14 Mar 2026** · [" + posts[0].embed.title.removeprefix("💬 "))
     assert "👍 1 👎 1" in oldest and ": 3 messages, 3 members" in oldest
     # Counts are read when the archive is shown: a deleted message no longer counts.
-    w.emu.events.delete_message(w.emu.channel_messages(first.thread)[-1])
-    older = await w.reply(w.alice, "discussion past", page=2)
-    assert ": 2 messages, 3 members" in older.embed["description"]
-    missing = await w.reply(w.alice, "discussion past", page=3)
+    w.emu.events.delete_message(last_word.message)
+    older = await w.alice.run("discussion past", page=2)
+    assert ": 2 messages, 3 members" in older.embed.description
+    missing = await w.alice.run("discussion past", page=3)
     assert missing.ephemeral and missing.content == "There is no page 3: the archive has 2 pages."
 
 
-async def test_show_brings_an_earlier_topic_back_with_its_votes(w: World) -> None:
+async def test_show_brings_an_earlier_topic_back_with_its_votes(w: Daily) -> None:
     await w.set_daily()
-    await w.at(DUE)
+    await w.b.at(DUE)
     [post] = w.posts()
-    await (await w.emu.click(w.alice, post, emoji="👍")).response()
-    choices = await w.emu.autocomplete(w.alice, w.general, "discussion show", focused="id", value="")
-    assert [c["value"] for c in choices] == [item_id(post)]
-    shown = await w.reply(w.alice, "discussion show", id=item_id(post))
-    assert not shown.ephemeral and shown.channel_id == w.general.id
+    await w.alice.click(post, "👍")
+    choices = await w.alice.suggestions("discussion show", focused="id")
+    assert [c.value for c in choices] == [str(post.item_id)]
+    shown = await w.alice.run("discussion show", id=post.item_id)
+    assert not shown.ephemeral and shown.message.message.channel_id == w.b.general.id
     assert shown.content == "From the archive: the topic of the day on Saturday 14 March 2026."
-    assert shown.embed["title"] == post.embed["title"]
-    assert [b["label"] for b in shown.buttons()][:2] == ["1", "0"]
+    assert shown.embed.title == post.embed.title
+    assert shown.message.votes == (1, 0)
     # Its buttons count as the same item's votes.
-    await (await w.emu.click(w.carol, shown, emoji="👍")).response()
-    assert [b["label"] for b in w.emu.get_message(shown).buttons()][:2] == ["2", "0"]
-    never = item_id(post) + 1
-    refused = await w.reply(w.alice, "discussion show", id=never)
+    await w.carol.click(shown, "👍")
+    assert shown.message.votes == (2, 0)
+    never = post.item_id + 1
+    refused = await w.alice.run("discussion show", id=never)
     assert refused.ephemeral
     assert refused.content.startswith(f"Topic `#{never}` was never this server's topic of the day")

@@ -46,7 +46,11 @@ async def w(tmp_path: Path) -> AsyncIterator[World]:
     async with banter(tmp_path) as b:
         admins = b.emu.add_role(b.sb.guild, "Admins", int(P.MANAGE_GUILD))
         carol = b.emu.add_member(b.sb.guild, "carol", roles=[admins])
-        await b.emu.wait_for(lambda: b.bot.get_guild(b.sb.guild.id).get_role(admins.id) is not None)
+        def role_seen() -> bool:
+            guild = b.bot.get_guild(b.sb.guild.id)
+            return guild is not None and guild.get_role(admins.id) is not None
+
+        await b.emu.wait_for(role_seen)
         yield World(b, b.sb.general, b.sb.alice, b.sb.bob, carol)
 
 
@@ -90,7 +94,7 @@ async def test_a_refused_moderator_form_reopens_until_it_expires(w: World) -> No
 async def shows_here(w: World, item_id: int) -> str:
     shown = await w.reply(w.carol, "content show", id=item_id)
     assert shown.ephemeral
-    return {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}["Shows here"]
+    return str({f["name"]: f["value"] for f in shown.embeds[1]["fields"]}["Shows here"])
 
 
 async def test_content_show_says_whether_an_item_shows_here_and_why_not(w: World) -> None:

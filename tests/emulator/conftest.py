@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from discord_emulator.driver import Sandbox, running_bot, sandbox
 from discord_emulator.openapi import default_spec_path
-
-# barebot.py sits next to the tests and is imported as a plain module.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from barebot import BareBot
+from tests.emulator.barebot import BareBot
 
 SPEC = default_spec_path()
 

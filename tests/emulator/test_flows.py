@@ -7,10 +7,10 @@ from typing import Any
 
 import discord
 import pytest
-from barebot import BareBot
 
 from discord_emulator import ChannelType, InvocationError, MessageFlags
 from discord_emulator.driver import Sandbox, running_bot
+from tests.emulator.barebot import BareBot
 
 
 async def test_login_ready_and_guild_available(sb: Sandbox, bot: BareBot) -> None:
@@ -28,7 +28,7 @@ async def test_login_ready_and_guild_available(sb: Sandbox, bot: BareBot) -> Non
     assert ("GET", "/oauth2/applications/@me") in paths
     # discord.py asks for zlib-stream (zstd-stream when a zstd module is importable) and decoded
     # every frame the emulator compressed that way.
-    wanted = discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE  # type: ignore[attr-defined]
+    wanted = discord.utils._ActiveDecompressionContext.COMPRESSION_TYPE
     assert f"compress={wanted}" in emu.gateway.connects[0]
     assert emu.gateway.identifies == 1
 

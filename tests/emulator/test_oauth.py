@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -44,7 +45,7 @@ async def exchange(sb: Sandbox, http: aiohttp.ClientSession, code: str, *, secre
 
 
 @pytest.fixture
-async def http(sb: Sandbox) -> Any:
+async def http(sb: Sandbox) -> AsyncIterator[aiohttp.ClientSession]:
     sb.emu.oauth.allow_redirect(SITE)
     async with aiohttp.ClientSession() as session:
         yield session

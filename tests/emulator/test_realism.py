@@ -10,10 +10,10 @@ import aiohttp
 import discord
 import discord.http
 import pytest
-from barebot import BareBot
 
 from discord_emulator import InvocationError, Permissions, SandboxTimeout
 from discord_emulator.driver import Sandbox
+from tests.emulator.barebot import BareBot
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import io
 import os
 
 import pytest
-from barebot import BareBot
 
 from discord_emulator.driver import Sandbox
 from discord_emulator.shell import SandboxShell, ShellError, parse_slash
+from tests.emulator.barebot import BareBot
+from tests.support import found
 
 
 def test_parse_slash_values_run_until_the_next_option() -> None:
@@ -114,4 +115,4 @@ async def test_shell_over_a_pipe_with_channels_threads_and_messages(sb: Sandbox,
     assert "Banter:\n  Discuss below" in text
     assert "Now in thread #today." in text
     assert "(created #random)" in text and "You are now bob." in text
-    assert [m.content for m in emu.channel_messages(sb.guild.channel_named("random"))] == ["hi all"]
+    assert [m.content for m in emu.channel_messages(found(sb.guild.channel_named("random"), "#random"))] == ["hi all"]

@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core import Core
+from bot.services.catalog import CatalogService
 from web.app import create_app
 from web.ratelimit import RateLimiter
 
@@ -42,8 +43,9 @@ async def client(core: Core) -> AsyncIterator[TestClient]:
 def make_client(core: Core) -> Callable[..., TestClient]:
     """A client for an app built with other arguments (its server starts on entering it)."""
 
-    def make(**options: object) -> TestClient:
-        catalog = options.pop("catalog", core.catalog)
-        return TestClient(TestServer(create_app(catalog, **options)))  # type: ignore[arg-type]
+    def make(*, catalog: CatalogService | None = None, limiter: RateLimiter | None = None,
+             keep_pages: bool = True) -> TestClient:
+        app = create_app(catalog if catalog is not None else core.catalog, limiter=limiter, keep_pages=keep_pages)
+        return TestClient(TestServer(app))
 
     return make

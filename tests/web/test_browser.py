@@ -14,7 +14,7 @@ import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
@@ -28,16 +28,19 @@ from tests.web.support import add_discussion, add_joke, vote
 from web.app import create_app
 from web.server import WebServer
 
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, ConsoleMessage, Page, ViewportSize
+
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # What has the keyboard focus: its tag and its text (or, for a field, its name).
 FOCUSED = "() => { const e = document.activeElement; return (e.tagName + ' ' + (e.innerText || e.name || '')).trim() }"
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @dataclasses.dataclass
@@ -95,7 +98,7 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def browser() -> AsyncIterator[Any]:
+async def browser() -> AsyncIterator[Browser]:
     executable = chromium()
     from playwright.async_api import async_playwright
 
@@ -108,12 +111,12 @@ async def browser() -> AsyncIterator[Any]:
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def page(browser: Any) -> AsyncIterator[Any]:
+async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(viewport=DESKTOP)
     page = await context.new_page()
     errors: list[str] = []
 
-    def console(message: Any) -> None:
+    def console(message: ConsoleMessage) -> None:
         # A page answered 404 on purpose (a hidden item) is reported as a failed load too.
         if message.type == "error" and message.location.get("url") != page.url:
             errors.append(f"{message.text} ({message.location.get('url')})")
@@ -127,7 +130,7 @@ async def page(browser: Any) -> AsyncIterator[Any]:
     assert errors == []  # no script errors, no refused resources (the CSP would report them here)
 
 
-async def test_browse_to_a_joke_and_reveal_its_punchline(page: Any, site: Site) -> None:
+async def test_browse_to_a_joke_and_reveal_its_punchline(page: Page, site: Site) -> None:
     await page.goto(site.url + "/")
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Jokes").click()
     await page.wait_for_url("**/jokes")
@@ -144,7 +147,7 @@ async def test_browse_to_a_joke_and_reveal_its_punchline(page: Any, site: Site) 
     assert "Ranked #1 of all jokes" in await page.locator(".rank").inner_text()
 
 
-async def test_the_reveal_works_without_javascript(browser: Any, site: Site) -> None:
+async def test_the_reveal_works_without_javascript(browser: Browser, site: Site) -> None:
     context = await browser.new_context(viewport=PHONE, java_script_enabled=False)
     try:
         page = await context.new_page()
@@ -156,7 +159,7 @@ async def test_the_reveal_works_without_javascript(browser: Any, site: Site) -> 
         await context.close()
 
 
-async def test_search_from_the_header(page: Any, site: Site) -> None:
+async def test_search_from_the_header(page: Page, site: Site) -> None:
     await page.goto(site.url + "/top")
     await page.get_by_label("Search", exact=True).fill("browser cross")
     await page.keyboard.press("Enter")
@@ -166,7 +169,7 @@ async def test_search_from_the_header(page: Any, site: Site) -> None:
     await page.wait_for_url(f"**/jokes/{site.joke_id}")
 
 
-async def test_page_through_the_top_lists(page: Any, site: Site) -> None:
+async def test_page_through_the_top_lists(page: Page, site: Site) -> None:
     await page.goto(site.url + "/top")
     await page.get_by_role("navigation", name="Top lists").get_by_role("link", name="all time").click()
     await page.wait_for_url("**/top?type=joke&period=all")
@@ -183,7 +186,7 @@ async def test_page_through_the_top_lists(page: Any, site: Site) -> None:
     assert "Working from home" in await page.locator(".card-title").first.inner_text()
 
 
-async def test_safe_mode_toggles_on_the_page_and_is_remembered(page: Any, site: Site) -> None:
+async def test_safe_mode_toggles_on_the_page_and_is_remembered(page: Page, site: Site) -> None:
     await page.goto(f"{site.url}/jokes/{site.dark_id}")
     assert "hidden while safe mode is on" in await page.locator("main").inner_text()
     await page.get_by_role("button", name="Turn safe mode off").click()
@@ -195,7 +198,7 @@ async def test_safe_mode_toggles_on_the_page_and_is_remembered(page: Any, site: 
     assert "hidden while safe mode is on" in await page.locator("main").inner_text()
 
 
-async def test_the_main_controls_are_reachable_by_keyboard_alone(page: Any, site: Site) -> None:
+async def test_the_main_controls_are_reachable_by_keyboard_alone(page: Page, site: Site) -> None:
     await page.goto(site.url + "/")
     reached: list[str] = []
     for _ in range(12):
@@ -224,8 +227,8 @@ async def test_the_main_controls_are_reachable_by_keyboard_alone(page: Any, site
 
 
 @pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
-async def test_screenshots_and_no_sideways_scrolling(browser: Any, site: Site, width: str,
-                                                     viewport: dict[str, int]) -> None:
+async def test_screenshots_and_no_sideways_scrolling(browser: Browser, site: Site, width: str,
+                                                     viewport: ViewportSize) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = await browser.new_context(viewport=viewport, device_scale_factor=1)
     try:

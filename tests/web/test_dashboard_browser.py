@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from discord_emulator import Message
 from tests.web.dashboard_world import dashboard_world
 from tests.web.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, SCREENSHOTS, chromium
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +25,7 @@ ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-async def shoot(page: Any, name: str) -> None:
+async def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     overflow = await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
@@ -45,7 +48,7 @@ async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_th
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
             try:
-                context = await browser.new_context(viewport=dict(DESKTOP), device_scale_factor=1)  # type: ignore[arg-type]
+                context = await browser.new_context(viewport=DESKTOP, device_scale_factor=1)
                 page = await context.new_page()
                 dialogs: list[str] = []
                 page.on("dialog", lambda dialog: dialogs.append(dialog.message))
@@ -85,7 +88,7 @@ async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_th
                 await page.get_by_text("Show the punchline").click()
                 assert await page.locator(".punchline").inner_text() == ZEBRA["punchline"]
 
-                phone = await browser.new_context(viewport=dict(PHONE), device_scale_factor=1,  # type: ignore[arg-type]
+                phone = await browser.new_context(viewport=PHONE, device_scale_factor=1,
                                                   storage_state=await context.storage_state())
                 small = await phone.new_page()
                 await small.goto(f"{w.url}/dashboard/{w.guild.id}")

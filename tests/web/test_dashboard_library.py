@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import DashboardConfig
 from bot.core import Core
+from discord_emulator import Message
+from tests.support import stored
 from tests.web.conftest import GENEROUS
 from tests.web.dashboard_world import SESSION_SECRET, DashWorld, csrf_of, dashboard_world, http_client, log_in
 from web.app import create_app
@@ -51,8 +53,13 @@ async def approved(w: DashWorld, values: dict[str, str]) -> int:
     return int(found.group(1))
 
 
-async def get(http: aiohttp.ClientSession, url: str, **options: object) -> tuple[int, str]:
-    async with http.get(url, **options) as answer:  # type: ignore[arg-type]
+def describes(text: str) -> Callable[[Message], bool]:
+    """A test for a mod-log post whose embed describes ``text``."""
+    return lambda message: any(text in str(e.get("description") or "") for e in message.embeds)
+
+
+async def get(http: aiohttp.ClientSession, url: str, params: dict[str, str] | None = None) -> tuple[int, str]:
+    async with http.get(url, params=params) as answer:
         return answer.status, await answer.text()
 
 
@@ -109,13 +116,12 @@ async def test_the_library_search_edit_flag_remove_and_restore(w: DashWorld, htt
         assert "Turned dark on." in await answer.text()
     async with http.post(f"{library}/{item_id}/remove", data={"csrf": token, "reason": "Enough zebras"}) as answer:
         assert "Removed from this server." in await answer.text()
-    assert (await w.core.storage.items.get(item_id)).status == "retired"  # type: ignore[union-attr]
+    assert (await stored(w.core, item_id)).status == "retired"
     async with http.post(f"{library}/{item_id}/restore", data={"csrf": token}) as answer:
         assert "Restored" in await answer.text()
-    assert (await w.core.storage.items.get(item_id)).status == "active"  # type: ignore[union-attr]
+    assert (await stored(w.core, item_id)).status == "active"
     for text in ("edited joke", "turned dark on for joke", "removed joke", "restored joke"):
-        await w.emu.wait_for_message(w.modlog, lambda m, t=text: any(t in (e.get("description") or "")  # type: ignore[misc]
-                                                                     for e in m.embeds))
+        await w.emu.wait_for_message(w.modlog, describes(text))
     status, audit = await get(http, f"{w.url}/dashboard/{w.guild.id}/audit")
     assert "Enough zebras" in audit and f"restored joke #{item_id}" in audit
     status, _ = await get(http, library, params={"q": "x" * 300})

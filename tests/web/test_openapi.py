@@ -8,8 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core import Core
 from tests.web.support import add_discussion, add_joke, vote
@@ -49,7 +48,8 @@ async def test_the_document_is_well_formed_and_covers_every_api_route(client: Te
     assert doc["openapi"].startswith("3.1")
     for schema in doc["components"]["schemas"].values():
         jsonschema.Draft202012Validator.check_schema(schema)
-    app: web.Application = client.server.app  # type: ignore[attr-defined]
+    assert isinstance(client.server, TestServer)
+    app = client.server.app
     routes = {re.sub(r"\{(\w+):[^}]*\}", r"{\1}", r.resource.canonical) for r in app.router.routes()
               if r.method == "GET" and r.resource is not None and r.resource.canonical.startswith("/api/")}
     assert routes == set(doc["paths"])

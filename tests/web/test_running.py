@@ -128,8 +128,7 @@ def test_bad_web_settings_name_the_key(tmp_path: Path, text: str, message: str) 
 async def test_items_posted_in_discord_link_to_their_page(tmp_path: Path) -> None:
     extra = "web:\n  enabled: false\n  public_url: https://banter.example.org/\n"
     async with banter(tmp_path, config_extra=extra) as b:
-        msg = await (await b.emu.slash(b.sb.alice, b.sb.general, "joke")).original_message()
-        item_id = int(re.search(r"#(\d+)", msg.embed["footer"]["text"]).group(1))  # type: ignore[union-attr]
-        assert msg.embed["url"] == f"https://banter.example.org/jokes/{item_id}"
-        topic = await (await b.emu.slash(b.sb.alice, b.sb.general, "discussion today")).original_message()
-        assert re.fullmatch(r"https://banter\.example\.org/discussions/\d+", topic.embed["url"])
+        joke = await b.alice.run("joke")
+        assert joke.embed.url == f"https://banter.example.org/jokes/{joke.message.item_id}"
+        topic = await b.alice.run("discussion today")
+        assert topic.embed.url == f"https://banter.example.org/discussions/{topic.message.item_id}"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -16,17 +17,20 @@ from bot.models import JokeBody
 from bot.records import SITE_SCOPE
 from bot.services.catalog import CatalogService
 from tests.support import retire
+from tests.web.conftest import FakeTime
 from tests.web.support import add_discussion, add_joke, hide_for_site, hide_in_server, vote
 from web.ratelimit import RateLimiter
 
 JSON = {"Accept": "application/json"}
 
 
-async def get_json(client: TestClient, url: str, status: int = 200) -> dict:
+async def get_json(client: TestClient, url: str, status: int = 200) -> dict[str, Any]:
     response = await client.get(url, headers=JSON)
     assert response.status == status, await response.text()
     assert response.content_type == "application/json"
-    return await response.json()
+    data = await response.json()
+    assert isinstance(data, dict), f"{url} answered {data!r}, not an object"
+    return data
 
 
 async def get_html(client: TestClient, url: str, status: int = 200) -> str:
@@ -419,7 +423,7 @@ async def test_cors_lets_any_origin_read_the_api(client: TestClient) -> None:
 
 
 async def test_rate_limits_answer_429_with_retry_after(core: Core, make_client: Callable[..., TestClient],
-                                                       fake_time: Callable[[], float]) -> None:
+                                                       fake_time: FakeTime) -> None:
     limiter = RateLimiter(rate=0.5, burst=3, clock=fake_time)
     async with make_client(limiter=limiter) as client:
         for _ in range(3):
@@ -430,7 +434,7 @@ async def test_rate_limits_answer_429_with_retry_after(core: Core, make_client: 
         page = await client.get("/")
         assert page.status == 429 and page.content_type == "text/html"
         assert (await client.get("/static/site.css")).status == 200  # the stylesheet is never limited
-        fake_time.now += 2  # type: ignore[attr-defined]
+        fake_time.now += 2
         assert (await client.get("/api/v1/items/5")).status == 200
         assert (await client.get("/api/v1/items/5")).status == 429
 
