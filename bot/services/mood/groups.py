@@ -60,7 +60,11 @@ GROUPS: dict[str, str] = {
         cheaters hacker hackers hacking camping toxic troll trolling trolls threw throwing banned unfair
         interrupting interrupted slammed blasting loud noise delayed delay lag lagging spam spammed
         stealing ignoring stood late again ripped rigged robbed tailgating honked honking cut skipped
-        jumped spoiled spoilers""",
+        jumped spoiled spoilers afk quit quitter quitting leaver leavers griefing griefed feeding""",
+    # time out and treats: days out, trips, the small pleasures news of a good day is made of
+    "treat": """beach seaside picnic park zoo barbecue bbq holiday vacation trip festival concert gig
+        sunshine sunny swim swimming pool icecream brunch party fair museum aquarium camping roadtrip
+        cuddles cuddle puppy kitten garden bonfire fireworks""",
 }
 
 

@@ -182,6 +182,9 @@ _SARCASM = re.compile(
     r"|\bwhat a (?:great|lovely|perfect) (?:start|way to)\b.*\b(?:not|another|again)\b"
     r"|\byay[.!]*\s*(?:not|\.\.\.)|\bso much fun\b.*\.\.\.|\bcan't wait\b.*\b(?:another|more) (?:meeting|monday|exam)"
     r"|(?:^|\s)/s\b"
+    # excitement said of the same thing again: "oh exciting, the third rerun of it"
+    r"|^(?:oh|ah|wow|ooh)[,!. ]+(?:how |so )?(?:exciting|thrilling|riveting|fascinating|fun)[,.!]+\s.{0,40}"
+    r"\b(?:another|again|same|rerun|reruns|repeat|yet|third|fourth|fifth|hundredth|millionth)\b"
     r"|^(?:what a |a )?(?:great|perfect|fantastic|brilliant|lovely|wonderful|awesome|amazing) (?:start|way to start|"
     r"beginning|end) to (?:the|my) \w+[,.!:;-]+ *\w"
     r"|^(?:oh )?(?:sure|yeah|right)[,!. ]+(?:let's|lets|why not|go ahead and|just)\b.{0,50}\b(?:another|more|again)\b"
@@ -219,7 +222,8 @@ def sarcasm_is_dull(text: str) -> bool:
 # mean"), or not knowing what one feels.
 _NOT_ABOUT_ME = re.compile(
     r"^[^?]{1,40}\?\s*(?:then |just )?(?:try|check out|check|join|visit|get|come|click|sign up|download|grab|book|"
-    r"call|shop|order|learn|discover|meet|ask|see|head|swing by|pop in)\b"
+    r"call|shop|order|learn|discover|meet|ask|see|head|swing by|pop in|roll|spin|play|enter|win|tap|buy|tune in|"
+    r"subscribe|follow|dm|text|register|enrol|enroll|start|upgrade)\b"
     r"|\b(?:what does|what do you call|how do you spell|how do you say|how to spell|another word for|synonym for|"
     r"the word|meaning of|define|opposite of)\b"
     r"|\b(?:no clue|no idea|don't know|dunno|not sure|can't tell|can't say|idk) (?:what|how) (?:i'm|i am|im|i) "
@@ -229,6 +233,17 @@ _NOT_ABOUT_ME = re.compile(
     # "what makes you happy?", "how do you deal with stress", "are you tired of it too"
     r"|^(?!.*\b(?:i|i'm|im|me|my|myself|i've|i'd|i'll|mine)\b)(?:what|what's|whats|how|why|when|who|which|do|does|"
     r"are|is|did|have|has|can|could|would|will)\b.*\b(?:you|your|u|ur|y'all|yall|people)\b"
+    # someone else's mood, with nothing of the writer's own after it: "he's tired of his old car",
+    # "my sister is stressed about her exams", "the kids were bored so we left" is the writer's too
+    r"|^(?:he|she|they|he's|she's|they're|hes|shes|theyre|(?:my|our|his|her|their) "
+    r"(?!(?:whole |poor |tired |aching )?(?:heart|brain|body|legs|eyes|head|mind|soul|feet|back|arms|bones|"
+    r"muscles|face|hands|self)\b)(?:\w+ )?\w+)"
+    r"(?: is| was| are| were| gets| got| seems| seemed| feels| felt|'s)?(?: so| really| very| super| kinda| a bit)? "
+    r"(?:tired|bored|stressed|sad|lonely|angry|mad|upset|happy|excited|worried|anxious|nervous|exhausted|annoyed|"
+    r"grumpy|cranky|depressed|down|lonley|tierd|stresed|boerd)\b(?!.*\b(?:i|i'm|im|me|myself|i've|i'd|we|us)\b)"
+    # a greeting or congratulations to someone else: "congrats on the new job dude"
+    r"|^(?:congrats|congratulations|congratz|grats|well done|happy birthday|happy bday|happy anniversary|"
+    r"good luck|best of luck)\b(?!.*\b(?:i|i'm|im|me|myself|i've|i'd)\b)"
     # "i feel like a coffee", "in the mood for chinese": wanting food is no mood
     r"|\b(?:feel like|feel like having|fancy|in the mood for|craving)(?: a| an| some| having| eating| getting)? "
     r"(?:coffee|tea|pizza|pasta|burger|burgers|chips|fries|sushi|curry|chinese|indian|thai|mexican|tacos|noodles|"
