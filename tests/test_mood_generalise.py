@@ -147,6 +147,9 @@ def test_more_languages_are_recognised(reader: MoodReader, text: str) -> None:
     "goodbye everyone, this is my last message",
     "i'm done with life",
     "there's no reason to keep going",
+    # self-harm in the past tense, a typo of "want", and the means planned (not said with "overdose")
+    "i burnt myself again last night", "i harmed myself today", "i wnt to die", "i wan to die honestly",
+    "going to swallow every one of those painkillers", "decided to take all the tablets at once",
 ])
 def test_more_crisis_phrasing_is_recognised(reader: MoodReader, text: str) -> None:
     assert reader.read(text).verdict is Verdict.CRISIS
@@ -156,6 +159,7 @@ def test_more_crisis_phrasing_is_recognised(reader: MoodReader, text: str) -> No
     "i'd rather die than go to that party lol", "i want to be gone by 5", "i want to end it with him",
     "this is my last message before bed", "took my pills this morning", "i'm done with this week",
     "goodbye everyone see you tomorrow", "i have a plan to do it tomorrow at the gym",
+    "i burned the toast again", "take all my pills with food, the doctor said",
 ])
 def test_everyday_phrases_beside_the_new_crisis_patterns_are_no_crisis(reader: MoodReader, text: str) -> None:
     assert reader.read(text).verdict is not Verdict.CRISIS
