@@ -31,7 +31,8 @@ _CRISIS = re.compile(
     r"|kms|unalive(?: my ?self)?|self[- ]?harm\w*|suicid\w*|overdos\w*"
     r"|end (?:it all|my life|things|everything|it tonight)|ending it(?: all)?\b(?! with)|take my (?:own )?life"
     # wanting to be dead (but not "dying of laughter" or "dead tired")
-    r"|(?:want|wanna|wnat|wnt|wan|going|ready|wish i (?:was|were|could)|would rather|rather) (?:to )?(?:be )?(?:die|dead)\b"
+    r"|(?:want|wanna|wnat|wnt|wan|going|ready|wish i (?:was|were|could)|would rather|rather) "
+    r"(?:to )?(?:be )?(?:die|dead)\b"
     r"(?! (?:of|from|laughing|tired|on my feet|than))"
     r"|(?:don't|do not) want to (?:be alive|live|exist|be here any ?more|wake up|go on)"
     r"|(?:sleep|asleep|go to sleep|fall asleep|drift off) and (?:just )?(?:never|not) wake up"
@@ -101,7 +102,8 @@ _CRISIS = re.compile(
     r"|wish i (?:wasn't|weren't|was not|were not) (?:here|alive|around)\b(?! (?:at|in|for|with|today|tonight))"
     # the means, and not being safe
     r"|(?:planning|plan|going|gonna|about|ready|want|wanna|decided) (?:on |to )?(?:take|taking|swallow|swallowing) "
-    r"(?:all|every one|the whole (?:box|pack|bottle)) (?:of )?(?:my|the|these|those) ?(?:pills|meds|tablets|painkillers)"
+    r"(?:all|every one|the whole (?:box|pack|bottle)) (?:of )?(?:my|the|these|those) ?"
+    r"(?:pills|meds|tablets|painkillers)"
     r"|how many (?:pills|tablets|sleeping pills)|(?:pills|tablets) (?:it )?(?:would )?take to"
     r"|not safe (?:right now|with myself|tonight|alone)|i'm not safe|i am not safe|don't feel safe with myself"
     r"|(?:a|the) (?:bridge|rope|ledge) (?:tonight|for me)|(?:jump|jumping) (?:off|from) (?:a|the) "
