@@ -207,9 +207,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sandbox":
             from bot.sandbox.app import run_sandbox
 
-            # The sandbox is a private try-out: it serves no web site (nor takes its port).
-            offline = dataclasses.replace(config, web=dataclasses.replace(config.web, enabled=False))
-            return asyncio.run(run_sandbox(offline, db_path=args.db))
+            # The sandbox is a private try-out: its web site listens on this machine only, on a port
+            # the system picks (so it never takes a running bot's), and the prompt says where.
+            local = dataclasses.replace(config, web=dataclasses.replace(config.web, host="127.0.0.1", port=0))
+            return asyncio.run(run_sandbox(local, db_path=args.db))
     except ContentError as exc:
         print(f"content is invalid ({len(exc.problems)} problems), nothing was written:", file=sys.stderr)
         for problem in exc.problems[:SHOWN_PROBLEMS]:

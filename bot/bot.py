@@ -81,6 +81,7 @@ class BanterBot(commands.AutoShardedBot):
             **options,
         )
         self.core = core
+        self.site_url: str | None = None  # where the web site beside the bot listens (set by the launcher)
         # discord.py builds its cache from the payloads its parsers receive; no option of its own
         # leaves out what the guilds intent brings, so the one parser is wrapped.
         parsers = self._connection.parsers

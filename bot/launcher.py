@@ -88,6 +88,7 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
 
             site = await start_site(core.catalog, config.web, dashboard=dashboard_parts(core))
         async with BanterBot(core, **shard_options(config), **bot_options) as bot:
+            bot.site_url = site.url if site is not None else None
             if started is not None:
                 started(bot)
             try:

@@ -120,6 +120,8 @@ async def run_sandbox(
                 meta = bot.core.storage.meta
                 rebuild(emu, guild, await meta.get(WORLD_KEY))
                 print(f"Database: {bot.core.config.database_path}", file=stdout)
+                if bot.site_url is not None:
+                    print(f"Web site: {bot.site_url}/ (the same library and votes)", file=stdout)
                 shell = SandboxShell(emu, guild, channels, users, stdin, stdout)
                 await shell.run()
                 await meta.set(WORLD_KEY, describe(emu, guild))

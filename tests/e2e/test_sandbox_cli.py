@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ def test_sandbox_through_its_standard_input(tmp_path: Path) -> None:
     assert "Benefits" in text and "Disadvantages" in text
     assert "no joke category called `nonsense`" in text
     assert (tmp_path / "try.db").exists()
+    assert re.search(r"Web site: http://127\.0\.0\.1:\d+/", text)  # served beside the bot, as `run` does
 
 
 def run_sandbox(database: Path, script: list[str], cwd: Path) -> str:
