@@ -241,11 +241,14 @@ class Banter:
         await self.emu.wait_for(known, what=f"the bot to learn of the role {name}")
         return made
 
-    async def add_server(self, name: str, channels: tuple[str, ...] = ("general",)) -> Server:
-        """Another server the bot is in, once the bot has it."""
-        guild = self.emu.add_guild(name)
+    async def add_server(self, name: str, channels: tuple[str, ...] = ("general",), *,
+                         shard: tuple[int, int] | None = None) -> Server:
+        """Another server the bot is in, once the bot has it. With ``shard`` (shard id, shard count) it
+        lives on that shard, and a bot that does not run that shard never gets it: then nothing waits."""
+        guild = self.emu.add_guild(name, shard=shard)
         server = Server(guild, {c: self.emu.add_text_channel(guild, c) for c in channels})
-        await self.emu.wait_for(lambda: self.bot.get_guild(guild.id) is not None, what=f"the bot to join {name}")
+        if shard is None or shard[0] in self.bot.shards:
+            await self.emu.wait_for(lambda: self.bot.get_guild(guild.id) is not None, what=f"the bot to join {name}")
         return server
 
     def open_to_everyone(self, *commands: str) -> None:
@@ -334,15 +337,17 @@ class Banter:
 @contextlib.asynccontextmanager
 async def banter(tmp_path: Path, *, config_extra: str = "", members: tuple[str, ...] = ("alice", "bob"),
                  channels: tuple[str, ...] = ("general",), clock: ManualClock | None = None,
-                 config: Config | None = None, cooldowns: bool = False) -> AsyncIterator[Banter]:
+                 config: Config | None = None, cooldowns: bool = False,
+                 require_sharding: bool = False) -> AsyncIterator[Banter]:
     """A sandbox world with the bot running and its commands registered.
 
     Every request the bot sends and every answer it gets must fit Discord's OpenAPI spec, and no
-    message it sends may ping anyone by parsing its text (only roles it names on purpose).
+    message it sends may ping anyone by parsing its text (only roles it names on purpose). With
+    ``require_sharding`` Discord refuses a connection that names no shard.
     """
     config = config or await fresh_config(tmp_path, config_extra, cooldowns=cooldowns)
     clock = clock or WatchedClock(START)
-    async with sandbox(members=members, channels=channels) as sb:
+    async with sandbox(members=members, channels=channels, require_sharding=require_sharding) as sb:
         stack = contextlib.AsyncExitStack()
         bot = await stack.enter_async_context(run_banter(sb.emu, config, clock))
         world = Banter(sb, bot, config, clock, _stack=stack)
