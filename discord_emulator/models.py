@@ -159,6 +159,7 @@ class Guild:
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    preferred_locale: str = "en-US"
 
     @property
     def everyone(self) -> Role:
