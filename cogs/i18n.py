@@ -123,6 +123,10 @@ class Messages:
             entry = entry.get(form, entry["other"])
         return entry.format_map(fields) if fields else entry
 
+    def sentence(self, text: str) -> str:
+        """A sentence a service wrote (its English is the key of the ``errors`` section), translated."""
+        return self.table.errors.get(text, text)
+
     def error(self, error: UserError) -> str:
         """A service's error as the member reads it in Discord, in this language."""
         template = self.table.errors.get(error.template, error.template)

@@ -80,8 +80,8 @@ class FormModal(discord.ui.Modal):
         for spec in FORMS[kind]:
             default = prefill.get(spec.key) or None
             if default is not None and len(default) > spec.max_length:
-                raise UserError(f"{spec.label} is longer than a form can hold ({len(default)} characters), "
-                                "so it cannot be edited here.")
+                raise UserError("{field} is longer than a form can hold ({count} characters), so it cannot be "
+                                "edited here.", field=spec.label, count=len(default))
             field: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
                 label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,
                 style=discord.TextStyle.paragraph if spec.paragraph else discord.TextStyle.short,

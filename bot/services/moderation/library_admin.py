@@ -17,7 +17,6 @@ from bot.services.moderation.text import (
     check_reason,
     fingerprint,
     form_of,
-    on_off,
     parse_form,
 )
 
@@ -121,7 +120,8 @@ class LibraryAdmin:
     async def flag_item(self, guild_id: int, actor: Actor, item: Item, flag: str, on: bool) -> ActionResult:
         flags = item.flags | {flag} if on else item.flags - {flag}
         if flags == item.flags:
-            raise UserError(f"{item_label(item).capitalize()} already has {flag} {on_off(on)}.")
+            raise UserError("{item} already has {flag} on." if on else "{item} already has {flag} off.",
+                            item=item_label(item).capitalize(), flag=flag)
         return await self.replace_content(guild_id, actor, item, replace(item.entry(), flags=frozenset(flags)),
                                           flag=flag, on=on)
 
@@ -176,9 +176,9 @@ class LibraryAdmin:
         text = check_reason(reason, required=False)
         item = await self.access.visible_item(guild_id, item_id)
         if item.guild_id == guild_id and item.status != "active":
-            raise UserError(f"{item_label(item).capitalize()} is removed already.")
+            raise UserError("{item} is removed already.", item=item_label(item).capitalize())
         if item.guild_id is None and await self.storage.moderation.hidden_reason(guild_id, item_id) == "moderator":
-            raise UserError(f"{item_label(item).capitalize()} is hidden in this server already.")
+            raise UserError("{item} is hidden in this server already.", item=item_label(item).capitalize())
         async with acting(self.access, guild_id, actor) as act:
             record = await self.take_down(act, item, text)
             # Open reports on it are settled by the removal.
@@ -193,7 +193,7 @@ class LibraryAdmin:
         hidden = await self.storage.moderation.hidden_reason(guild_id, item_id)
         retired = item.guild_id == guild_id and item.status != "active"
         if not retired and hidden is None:
-            raise UserError(f"{item_label(item).capitalize()} is not removed or hidden here.")
+            raise UserError("{item} is not removed or hidden here.", item=item_label(item).capitalize())
         async with acting(self.access, guild_id, actor) as act:
             if retired:
                 await act.tx.moderation.set_item_status(item_id=item_id, guild_id=guild_id, status="active",

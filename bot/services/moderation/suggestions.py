@@ -38,8 +38,8 @@ class Suggestions:
 
     def _check_limit(self, made: int) -> None:
         if made >= self.access.daily_limit:
-            raise UserError(f"You have made {made} suggestions in the last 24 hours, as many as a member may "
-                            "make in a day. Try again tomorrow.")
+            raise UserError("You have made {count} suggestions in the last 24 hours, as many as a member may "
+                            "make in a day. Try again tomorrow.", count=made)
 
     async def suggest(self, guild_id: int, user_id: int, kind: Kind, form: Mapping[str, str]) -> Case:
         """Store a member's suggestion for review; return the case (its id is the receipt)."""

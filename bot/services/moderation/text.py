@@ -110,6 +110,10 @@ def _translate(problem: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+SAME_IN_LIBRARY = {"joke": "That is already in the library: joke #{id} says the same.",
+                   "discussion": "That is already in the library: discussion #{id} says the same."}
+
+
 def _refuse(what: str, problems: list[str]) -> UserError:
     shown = problems[:10]
     more = f"\n…and {len(problems) - 10} more" if len(problems) > 10 else ""
@@ -217,13 +221,14 @@ def check_reason(text: str | None, *, required: bool) -> str | None:
             raise UserError("Give a short reason.")
         return None
     if len(reason) > REASON_MAX:
-        raise UserError(f"The reason has {len(reason)} characters; at most {REASON_MAX}, please.")
+        raise UserError("The reason has {count} characters; at most {most}, please.", count=len(reason),
+                        most=REASON_MAX)
     return reason
 
 
 def check_flag(flag: str) -> None:
     if flag not in FLAGS:
-        raise UserError(f"There is no flag called {flag[:30]!r}.")
+        raise UserError("There is no flag called {flag}.", flag=repr(flag[:30]))
 
 
 def on_off(value: bool) -> str:
@@ -239,8 +244,8 @@ async def check_duplicate(storage: Storage, guild_id: int, entry: ContentEntry, 
         query = " OR ".join(f'"{w}"' for w in words)
         for other in await storage.moderation.similar_items(kind=entry.kind, guild_id=guild_id, query=query):
             if other.id != exclude_item and similar(mine, body_fingerprint(body_from_json(other.kind, other.body))):
-                raise UserError(f"That is already in the library: {entry.kind} #{other.id} says the same.")
+                raise UserError(SAME_IN_LIBRARY[entry.kind], id=other.id)
     if pending:
         for case_id, other_print in await storage.moderation.pending_fingerprints(guild_id, entry.kind):
             if case_id != exclude_case and similar(mine, other_print):
-                raise UserError(f"That was suggested already (suggestion #{case_id}) and is waiting for review.")
+                raise UserError("That was suggested already (suggestion #{id}) and is waiting for review.", id=case_id)
