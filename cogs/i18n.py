@@ -25,8 +25,7 @@ import discord
 import yaml
 from discord import app_commands
 
-from bot.errors import UserError
-from cogs.render import markup
+from bot.errors import Code, Codes, Command, Mention, UserError
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +36,20 @@ PLURAL_FORMS = frozenset({"one", "other"})
 SECTIONS = ("errors", "commands")  # not dotted keys; see the module's docstring
 
 Entry = str | dict[str, str]
+MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
+
+
+def markup(value: object) -> str:
+    """One field of a service's message, as Discord shows it (mentions, commands, code)."""
+    if isinstance(value, Mention):
+        return MENTION_FORMATS[value.kind].format(value.id)
+    if isinstance(value, Command):
+        return f"`/{value.name}`"
+    if isinstance(value, Code):
+        return f"`{value.text}`"
+    if isinstance(value, Codes):
+        return ", ".join(f"`{text}`" for text in value.texts)
+    return str(value)
 
 
 def plural_form(language: str, count: int) -> str:

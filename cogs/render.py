@@ -1,98 +1,82 @@
 """What the services say as data, written for Discord: the mentions, command names and code in
-error messages, and the sentence for each recorded moderation action. Not an extension itself."""
+error messages, and the sentence for each recorded moderation action, in the catalog's language
+(cogs/i18n.py). Not an extension itself."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.errors import Mention, UserError
 from bot.records import ActionRecord
+from cogs.i18n import Messages, english, markup
 
-MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
-SETTING_NAMES = {
-    "safe_mode": "safe mode", "moderator_role_id": "moderator role", "suggestions_enabled": "suggestions",
-    "report_threshold": "report threshold", "modlog_channel_id": "mod-log channel",
-    "blocked_categories": "blocked categories", "blocked_flags": "blocked flags", "languages": "languages",
-}
+__all__ = ["action_text", "error_text", "markup"]
 
-
-def markup(value: object) -> str:
-    """One value of a message, as Discord shows it."""
-    if isinstance(value, Mention):
-        return MENTION_FORMATS[value.kind].format(value.id)
-    if isinstance(value, Command):
-        return f"`/{value.name}`"
-    if isinstance(value, Code):
-        return f"`{value.text}`"
-    if isinstance(value, Codes):
-        return ", ".join(f"`{text}`" for text in value.texts)
-    return str(value)
+SETTINGS = ("safe_mode", "moderator_role_id", "suggestions_enabled", "report_threshold", "modlog_channel_id",
+            "blocked_categories", "blocked_flags", "languages")
 
 
-def error_text(error: UserError) -> str:
-    """A user-facing error as the member reads it in Discord."""
-    return error.render(markup)
+def error_text(error: UserError, t: Messages | None = None) -> str:
+    """A user-facing error as the member reads it in Discord (in English unless ``t`` says otherwise)."""
+    return (t or english()).error(error)
 
 
-def _on_off(value: object) -> str:
-    return "on" if value else "off"
+def _on_off(t: Messages, value: object) -> str:
+    return t("action.on" if value else "action.off")
 
 
-def _setting_text(key: str, value: object, default_threshold: object) -> str:
+def _setting_text(t: Messages, key: str, value: object, default_threshold: object) -> str:
     if key in ("safe_mode", "suggestions_enabled"):
-        return _on_off(value)
+        return _on_off(t, value)
     if key in ("moderator_role_id", "modlog_channel_id"):
         kind: Literal["role", "channel"] = "role" if key == "moderator_role_id" else "channel"
-        return markup(Mention(kind, value)) if isinstance(value, int) else "none"
+        return markup(Mention(kind, value)) if isinstance(value, int) else t("action.none")
     if key == "report_threshold":
-        return str(value) if value else f"default ({default_threshold})"
-    return ", ".join(map(str, value)) if isinstance(value, list) and value else "none"
+        return str(value) if value else t("action.default_threshold", count=default_threshold)
+    return ", ".join(map(str, value)) if isinstance(value, list) and value else t("action.none")
 
 
-def _settings_text(record: ActionRecord) -> str:
+def _settings_text(t: Messages, record: ActionRecord) -> str:
     before, after = record.before or {}, record.after or {}
     default = record.entry.details.get("default_threshold")
-    changes = [f"{SETTING_NAMES.get(key, key)} {_setting_text(key, before.get(key), default)} → "
-               f"{_setting_text(key, value, default)}" for key, value in after.items() if before.get(key) != value]
-    return "changed settings: " + "; ".join(changes)
+    changes = [f"{t(f'action.setting.{key}') if key in SETTINGS else key} "
+               f"{_setting_text(t, key, before.get(key), default)} → {_setting_text(t, key, value, default)}"
+               for key, value in after.items() if before.get(key) != value]
+    return t("action.settings", changes="; ".join(changes))
 
 
-def action_text(record: ActionRecord) -> str:
+def action_text(record: ActionRecord, t: Messages | None = None) -> str:
     """What a recorded action did, as a sentence that follows the actor's name ("approved suggestion #3 …")."""
+    t = t or english()
     if record.summary is not None:
         return record.summary  # written before the log kept data; its markup is already Discord's
     entry = record.entry
     details = entry.details
-    label = f"{entry.kind} #{entry.item_id}"
-    case = f" (report case #{entry.case_id})" if entry.case_id is not None else ""
-    member = markup(Mention("user", entry.member_id)) if entry.member_id is not None else "a member"
-    flag = f"turned {details['flag']} {_on_off(details.get('on'))} for" if "flag" in details else "edited"
+    fields: dict[str, object] = {
+        "label": t(f"action.label.{entry.kind}", id=entry.item_id) if entry.kind in ("joke", "discussion")
+        else f"{entry.kind} #{entry.item_id}",
+        "case": t("action.case", id=entry.case_id) if entry.case_id is not None else "",
+        "member": markup(Mention("user", entry.member_id)) if entry.member_id is not None else t("action.a_member"),
+        "suggestion": entry.case_id,
+    }
+    edit = (t("action.turned", flag=details["flag"], state=_on_off(t, details.get("on"))) if "flag" in details
+            else t("action.edited"))
     match entry.action:
-        case "add":
-            return f"added {label}"
-        case "approve":
-            return f"approved suggestion #{entry.case_id} from {member}: it is now {label}"
-        case "reject":
-            return f"rejected suggestion #{entry.case_id} from {member}"
+        case "add" | "approve" | "reject" | "retire" | "hide" | "restore":
+            if entry.action == "hide" and record.actor_id is None:
+                return t("action.hide_by_reports", count=details.get("reports"), **fields)
+            return t(f"action.{entry.action}", **fields)
         case "keep":
-            shown = ": it shows here again" if (record.before or {}).get("hidden") == "reports" else ""
-            return f"kept {label}{case}{shown}"
-        case "retire":
-            return f"removed {label}{case}: retired, its votes are kept"
-        case "hide" if record.actor_id is None:
-            return (f"hid {label} in this server after {details.get('reports')} reports "
-                    f"(report case #{entry.case_id} waits in /review)")
-        case "hide":
-            return f"hid global {label} in this server{case}"
+            shown = t("action.shows_again") if (record.before or {}).get("hidden") == "reports" else ""
+            return t("action.keep", shown=shown, **fields)
         case "edit":
-            return f"{flag} {label} (the previous version is kept as version {details.get('version')})"
+            return t("action.edit", edit=edit, version=details.get("version"), **fields)
         case "edit-suggestion":
-            return f"{flag} suggestion #{entry.case_id}"
-        case "restore":
-            return f"restored {label}: it shows in this server again"
+            return t("action.edit_suggestion", edit=edit, **fields)
         case "settings":
-            return _settings_text(record)
+            return _settings_text(t, record)
         case "clear-mood-corrections":
-            which = "every mood correction" if details.get("all") else f"{details.get('count')} mood correction(s)"
-            return f"cleared {which} in this server"
+            if details.get("all"):
+                return t("action.cleared_all")
+            return t("action.cleared", count=details.get("count"))
     return f"{entry.action} {entry.target}"

@@ -11,6 +11,7 @@ from bot.errors import Code, Command, Mention, UserError
 from bot.models import FLAGS
 from bot.records import ActionRecord, AuditEntry
 from bot.services.moderation import DISCUSSION_FORM, JOKE_FORM, REASON_MAX
+from cogs.i18n import LANGUAGES, messages
 from cogs.moderation_ui import FORMS, FlagName
 from cogs.render import action_text, error_text, markup
 from cogs.review import ACTIONS, ReviewButton
@@ -22,8 +23,10 @@ def test_forms_match_the_service_and_fit_discord() -> None:
     for specs in FORMS.values():
         assert len(specs) <= 5  # inputs per modal
         for spec in specs:
-            assert len(spec.label) <= 45
-            assert spec.placeholder is None or len(spec.placeholder) <= 100
+            for code in LANGUAGES:
+                t, kind = messages(code), "joke" if specs is FORMS["joke"] else "discussion"
+                assert 1 <= len(spec.label(t, kind)) <= 45, (code, spec.key)
+                assert len(spec.placeholder(t, kind)) <= 100, (code, spec.key)
             assert 1 <= spec.max_length <= 4000
     assert REASON_MAX <= 4000
 

@@ -12,7 +12,7 @@ import pytest
 from discord_emulator import InvocationError
 from tests.e2e.harness import Banter, banter
 from tests.e2e.test_daily import DUE, World, make_world
-from tests.e2e.test_daily import w as w  # noqa: F401 - the daily world, as a fixture here too
+from tests.e2e.test_daily import w as w
 
 
 @pytest.fixture
