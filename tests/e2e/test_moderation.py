@@ -376,7 +376,7 @@ async def test_content_add_edit_flag_show_remove_restore(w: World) -> None:
     shown = await w.reply(w.carol, "content show", id=item_id)
     details = {f["name"]: f["value"] for f in shown.embeds[1]["fields"]}
     assert details["Flags"] == "dark"
-    assert details["Edits"].startswith("2 earlier version(s) kept")
+    assert details["Edits"].startswith("2 earlier versions kept")
     assert "this server's" in details["Scope"]
     assert f"<#{w.general.id}>" in details["Shown here"]
 
