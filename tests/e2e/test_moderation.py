@@ -296,7 +296,7 @@ async def test_reports_hide_an_item_and_keep_restores_it(w: World) -> None:
     await w.modlog_post("in this server after 3 reports")
 
     review = await w.reply(w.carol, "review")
-    assert "**Report case #1**" in review.content and "3 report(s)" in review.content
+    assert "**Report case #1**" in review.content and "3 reports" in review.content
     assert "hidden here by reports" in review.content and "Offensive to dogs" in review.content
     buttons = {b["custom_id"]: b for b in review.buttons()}
     assert buttons["review:1:edit"]["disabled"]  # global content cannot be edited here
