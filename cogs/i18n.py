@@ -66,6 +66,8 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Entry]:
     """Nested mappings as dotted keys; a plural entry stays one value."""
     out: dict[str, Entry] = {}
     for key, value in table.items():
+        if isinstance(key, bool):  # YAML 1.1 reads on/off/yes/no as booleans
+            raise ValueError(f"{prefix}{key}: quote this key")
         name = f"{prefix}{key}"
         if is_plural(value) or isinstance(value, str):
             out[name] = value
@@ -145,7 +147,24 @@ class Messages:
         template = self.table.errors.get(error.template, error.template)
         if not error.fields:
             return template
-        return template.format_map({name: markup(value) for name, value in error.fields.items()})
+        return template.format_map({name: self.markup(value) for name, value in error.fields.items()})
+
+    def markup(self, value: object) -> str:
+        """A field as Discord shows it; a command by the name this language's members type."""
+        if isinstance(value, Command):
+            return f"`/{self.command_name(value.name)}`"
+        return markup(value)
+
+    def command_name(self, qualified: str) -> str:
+        """ "discussion past" as this language's members see it ("diskussion archiv")."""
+        words = qualified.split()
+        commands = self.table.commands
+        shown = []
+        for n in range(1, len(words) + 1):
+            entry = commands.get(" ".join(words[:n]))
+            name = entry.get("name") if isinstance(entry, dict) else None
+            shown.append(name if isinstance(name, str) else words[n - 1])
+        return " ".join(shown)
 
     def long_date(self, day: date) -> str:
         """A day in full: "Saturday 14 March 2026", "Samstag, 14. März 2026"."""
@@ -205,7 +224,8 @@ def command_text(code: str, where: app_commands.TranslationContextLocation, data
         return value if isinstance(value, str) else None
     if where in (loc.parameter_name, loc.parameter_description):
         assert isinstance(data, app_commands.Parameter)
-        entry = (commands.get(data.command.qualified_name) or {}).get("options", {}).get(data.name)
+        # By the name Discord shows (after @app_commands.rename), as de.yaml lists them.
+        entry = (commands.get(data.command.qualified_name) or {}).get("options", {}).get(data.display_name)
         index = 0 if where is loc.parameter_name else 1
         return entry[index] if isinstance(entry, list) and len(entry) == 2 else None
     if where in (loc.command_name, loc.command_description, loc.group_name, loc.group_description):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import Mention, UserError
+from bot.errors import Command, Mention, UserError
 from cogs.i18n import LANGUAGES, Messages, entry_placeholders, language, language_of, messages, placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +133,7 @@ def test_command_translations_fit_discord() -> None:
         assert entry["name"] == entry["name"].lower() and len(entry["name"]) <= 32, name
         assert 1 <= len(entry["description"]) <= 100, name
         for option, pair in (entry.get("options") or {}).items():
+            assert isinstance(option, str), f"{name}: YAML read {option!r} as a {type(option).__name__}: quote it"
             assert isinstance(pair, list) and len(pair) == 2, f"{name} {option}: [name, description]"
             assert pair[0] == pair[0].lower() and 1 <= len(pair[1]) <= 100, f"{name} {option}"
 
@@ -155,3 +156,6 @@ def test_plurals_fields_and_errors_render_in_each_language() -> None:
     assert de.error(error).startswith("Du kannst in <#5> selbst nicht posten")
     with pytest.raises(KeyError):
         en("no.such.key")
+    # A command named in a message is the one the member types.
+    setup = UserError("There is no daily post here yet: set one up with {command}.", command=Command("daily set"))
+    assert en.error(setup).endswith("`/daily set`.") and de.error(setup).endswith("`/täglich einrichten` ein.")

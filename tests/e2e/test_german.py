@@ -33,8 +33,12 @@ async def test_a_german_member_sees_german_commands_and_an_english_one_english(b
     for command in b.emu.registered_commands():
         assert command.name_localizations and command.name_localizations.get("de"), command.name
         assert command.description_localizations and command.description_localizations.get("de"), command.name
-        for option in command.options:
-            assert option.get("name_localizations", {}).get("de"), (command.name, option["name"])
+        options = [(command.name, o) for o in command.options]
+        while options:
+            where, option = options.pop()
+            assert (option.get("name_localizations") or {}).get("de"), (where, option["name"])
+            assert (option.get("description_localizations") or {}).get("de"), (where, option["name"])
+            options += [(f"{where} {option['name']}", o) for o in option.get("options") or []]
     # A German client shows only the German names: the English one is not there to type.
     with pytest.raises(InvocationError):
         await b.emu.slash(b.sb.alice, b.sb.general, "joke")
@@ -107,3 +111,35 @@ async def test_a_german_post_is_found_after_a_crash_when_the_server_changed_lang
     assert post.content.startswith("**Diskussion des Tages**") and len(w.sends()) == 1
     [row] = await w.ledger()
     assert (row.status, row.message_id) == ("sent", post.id)
+
+
+async def test_a_german_moderator_runs_the_daily_and_moderation_commands_in_german(w: World) -> None:
+    w.emu.set_locale(w.carol, "de")
+    w.emu.set_locale(w.alice, "de")
+    apology = "Entschuldige, bei mir ist etwas schiefgelaufen"
+    set_up = await w.reply(w.carol, "täglich einrichten", kanal=w.daily, uhrzeit="12:30", zeitzone="Europe/Berlin",
+                           art="Witz", tage="weekdays")
+    assert set_up.content.startswith(f"Der Witz des Tages erscheint in <#{w.daily.id}> an Werktagen um **12:30**")
+    assert "Das ist Zeitplan #" in set_up.content
+    status = await w.reply(w.carol, "täglich status")
+    assert status.embed["title"] == "Tägliche Beiträge" and "Witz des Tages in" in status.embed["description"]
+    assert [f["name"] for f in status.embed["fields"]][-1] == "Verbleibender Inhalt"
+    preview = await w.reply(w.carol, "täglich vorschau")
+    assert preview.content.startswith("Nächster täglicher Beitrag (#")
+    paused = await w.reply(w.carol, "täglich pause", von="2026-03-16", bis="2026-03-20")
+    assert paused.content.startswith("⏸️ Keine täglichen Beiträge von Montag, 16. März 2026 bis Freitag, 20. März 2026")
+    resumed = await w.reply(w.carol, "täglich fortsetzen")
+    assert resumed.content.startswith("▶️ Die Pause ist vorbei für 1 Zeitplan.")
+    posted = await w.reply(w.carol, "täglich jetzt-posten")
+    assert posted.content.startswith("✅ Witz des Tages gepostet:")
+    settings = await w.reply(w.carol, "einstellungen anzeigen")
+    assert settings.embed["title"] == "Servereinstellungen"
+    review = await w.reply(w.carol, "prüfen")
+    assert review.content == "Die Prüfliste ist leer. ✨"
+    archive = await w.reply(w.carol, "diskussion archiv")
+    assert archive.embed["title"] == "Frühere Themen des Tages"
+    refused = await w.reply(w.alice, "diskussion zeigen", nummer=999999)
+    assert refused.content.startswith("Thema `#999999` war nie das Thema des Tages auf diesem Server: "
+                                      "`/diskussion archiv` listet")
+    for answer in (set_up, status, preview, paused, resumed, posted, settings, review, archive):
+        assert apology not in answer.content
