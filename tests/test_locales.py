@@ -86,7 +86,7 @@ def used_keys() -> set[str]:
     keys = set()
     for path in sources("cogs"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if ((isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("t", "tr_key"))
+            if ((isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t")
                     or (isinstance(node, ast.Call) and isinstance(node.func, ast.Call))):
                 if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                     keys.add(node.args[0].value)
