@@ -169,6 +169,12 @@ class Messages:
             return self.duration(value.seconds)
         return markup(value)
 
+    def command_description(self, qualified: str, default: str) -> str:
+        """A command's description as this language's members see it (``default``: its English)."""
+        entry = self.table.commands.get(qualified)
+        text = entry.get("description") if isinstance(entry, dict) else None
+        return text if isinstance(text, str) else default
+
     def command_name(self, qualified: str) -> str:
         """ "discussion past" as this language's members see it ("diskussion archiv")."""
         words = qualified.split()

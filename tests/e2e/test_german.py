@@ -156,3 +156,32 @@ async def test_a_german_moderator_runs_the_daily_and_moderation_commands_in_germ
                                       "`/diskussion archiv` listet")
     for answer in (set_up, status, preview, paused, resumed, posted, settings, review, archive):
         assert APOLOGY not in answer.content
+
+
+async def test_favourites_my_data_help_and_about_speak_german(b: Banter) -> None:
+    witz = await b.alice.run("witz")
+    saved = await b.alice.click(witz, "⭐")
+    assert saved.ephemeral and saved.content.startswith(
+        f"⭐ Witz #{witz.message.item_id} ist jetzt in deinen Favoriten: `/favoriten` listet sie.")
+    mine = await b.alice.run("favoriten")
+    assert mine.embed.title == "⭐ Deine Favoriten auf diesem Server"
+    assert mine.embed.footer == "Seite 1 von 1 · 1 Beitrag gemerkt"
+    assert mine.buttons[0].name == f"#{witz.message.item_id} entfernen"
+    too_far = await b.alice.run("favoriten", seite=3)
+    assert too_far.content == "Du hast hier 1 Favorit auf 1 Seite: frag nach Seite 1 bis 1."
+    data = await b.alice.run("meine-daten anzeigen")
+    assert data.embed.title == "Was Banter über dich speichert" and "`/meine-daten löschen`" in data.embed.description
+    assert "⭐ Favoriten: 1 Favorit" in data.embed.field_names
+    asked = await b.alice.run("meine-daten löschen")
+    assert asked.content.startswith("Damit verschwindest du aus allem") and "1 Favorit" in asked.content
+    kept = await b.alice.click(asked, "Behalten")
+    assert kept.content == "Es wurde nichts gelöscht."
+    helped = await b.alice.run("hilfe")
+    assert helped.embed.title == "Banters Befehle"
+    assert "`/witz` Erzählt dir einen zufälligen Witz." in helped.embed.description
+    assert "**Schutzmodus:**" in helped.embed.fields["Auf diesem Server"]
+    about = await b.alice.run("über")
+    assert about.embed.title == "Über Banter" and "(`/stimmung`)" in about.embed.description
+    # bob's English is unchanged by alice's German.
+    english = await b.bob.run("help")
+    assert english.embed.title == "Banter's commands" and "`/joke` Tell a random joke." in english.embed.description
