@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 # A fixed list: a missing or broken extension stops start-up instead of leaving a half bot.
 EXTENSIONS: tuple[str, ...] = (
+    "cogs.locale",
     "cogs.errors",
     "cogs.votes",
     "cogs.favorites",
@@ -93,8 +94,11 @@ class BanterBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.sync_commands()
 
-    def command_digest(self, guild: discord.abc.Snowflake | None) -> str:
-        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+    async def command_digest(self, guild: discord.abc.Snowflake | None) -> str:
+        """A hash of what a sync would send, translations included (a new German name is a change)."""
+        translator = self.tree.translator
+        payload = [await command.get_translated_payload(self.tree, translator) if translator is not None
+                   else command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     async def sync_commands(self) -> bool:
@@ -107,7 +111,7 @@ class BanterBot(commands.AutoShardedBot):
         guild = discord.Object(guild_id) if guild_id else None
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
-        digest = self.command_digest(guild)
+        digest = await self.command_digest(guild)
         key = f"commands:{self.application_id}:{guild_id or 'global'}"
         if await self.core.storage.meta.get(key) == digest:
             log.info("application commands unchanged; not syncing")

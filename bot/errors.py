@@ -55,6 +55,18 @@ class Codes:
         return ", ".join(self.texts)
 
 
+@dataclass(frozen=True)
+class Seconds:
+    """A wait or a cooldown ("45 seconds", "2 minutes"), written in the reader's language."""
+
+    seconds: int
+
+    def __str__(self) -> str:
+        from bot.wording import seconds_text
+
+        return seconds_text(self.seconds)
+
+
 class BanterError(Exception):
     """Base class for errors whose message is written for a person to read."""
 

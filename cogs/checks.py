@@ -14,10 +14,9 @@ from typing import TypeVar
 import discord
 from discord import app_commands
 
-from bot.errors import Command, UserError
+from bot.errors import Command, Seconds, UserError
 from bot.services.cooldowns import Limited
 from bot.services.moderation import NOT_A_MODERATOR, Actor
-from cogs.render import seconds_text
 from cogs.ui import core_of
 
 T = TypeVar("T")
@@ -59,7 +58,7 @@ async def take_cooldown(interaction: discord.Interaction, command: Limited) -> N
     wait = await core_of(interaction).cooldowns.use(interaction.guild_id, actor_of(interaction), command)
     if wait is not None:
         raise UserError("Slow down a little: you can use {command} again in {wait}.", command=Command(command),
-                        wait=seconds_text(max(1, math.ceil(wait))))
+                        wait=Seconds(max(1, math.ceil(wait))))
 
 
 @contextlib.asynccontextmanager

@@ -16,8 +16,8 @@ from bot.bot import BanterBot
 from bot.clock import parse_iso
 from bot.records import ActionRecord
 from bot.services.moderation import ActionResult, ItemDetails, NotShown
-from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
+from cogs.i18n import Messages, tr
 from cogs.moderation_ui import FlagName, FormModal, flags_text, post_modlog
 from cogs.ui import item_embed
 
@@ -29,32 +29,35 @@ def _when(stamp: str) -> str:
     return discord.utils.format_dt(parse_iso(stamp), "R")
 
 
-def details_embed(details: ItemDetails, guild_id: int) -> discord.Embed:
+def details_embed(t: Messages, details: ItemDetails, guild_id: int) -> discord.Embed:
     item = details.item
-    embed = discord.Embed(title=f"{item.kind.capitalize()} #{item.id}", colour=discord.Colour.light_grey())
-    owner = "global (pack content)" if details.scope == "global" else "this server's"
-    embed.add_field(name="Scope", value=f"{owner} · origin `{item.origin}` · key `{item.key}`", inline=False)
+    embed = discord.Embed(title=t(f"item.label.{item.kind}", id=item.id), colour=discord.Colour.light_grey())
+    owner = t("content.global" if details.scope == "global" else "content.own")
+    embed.add_field(name=t("content.scope"), value=t("content.scope_value", owner=owner, origin=item.origin,
+                                                     key=item.key), inline=False)
     if details.shows_here:
         embed.add_field(name="Shows here", value="✅ yes: picks, searches and /top can show it", inline=False)
     else:
         embed.add_field(name="Shows here", value="\n".join(f"🚫 {not_shown_text(n)}" for n in details.not_shown)[:1024],
                         inline=False)
-    embed.add_field(name="Flags", value=flags_text(item.flags), inline=True)
-    embed.add_field(name="Categories", value=", ".join(item.categories) or "none", inline=True)
-    embed.add_field(name="Votes", value=f"here 👍 {details.server_tally.up} 👎 {details.server_tally.down}\n"
-                                        f"everywhere 👍 {item.up} 👎 {item.down}", inline=True)
+    embed.add_field(name=t("content.flags"), value=flags_text(item.flags, t), inline=True)
+    embed.add_field(name=t("content.categories"), value=", ".join(item.categories) or t("moderation.none"),
+                    inline=True)
+    embed.add_field(name=t("content.votes"), value=t("content.votes_value", up=details.server_tally.up,
+                                                     down=details.server_tally.down, all_up=item.up,
+                                                     all_down=item.down), inline=True)
     places = [
-        ("topic of the day" if scope is None else f"<#{scope}>") + f" {_when(when)}"
+        (t("content.of_the_day") if scope is None else f"<#{scope}>") + f" {_when(when)}"
         for scope, when in details.places
     ]
-    embed.add_field(name="Shown here", value="\n".join(places) or "not yet", inline=False)
+    embed.add_field(name=t("content.shown"), value="\n".join(places) or t("content.not_yet"), inline=False)
     if details.versions:
         last = details.versions[-1]
-        by = f" by <@{last.edited_by}>" if last.edited_by else ""
-        embed.add_field(name="Edits", value=f"{plural(len(details.versions), 'earlier version')} kept; "
-                                            f"last edited {_when(last.edited_at)}{by}", inline=False)
+        by = t("content.by", member=f"<@{last.edited_by}>") if last.edited_by else ""
+        embed.add_field(name=t("content.edits"), value=t("content.versions", count=len(details.versions),
+                                                         when=_when(last.edited_at), by=by), inline=False)
     if details.open_reports:
-        embed.add_field(name="Open reports", value=f"{plural(details.open_reports, 'report')} (see /review)",
+        embed.add_field(name=t("content.open_reports"), value=t("content.reports_value", count=details.open_reports),
                         inline=False)
     return embed
 
@@ -103,7 +106,8 @@ class Content(commands.GroupCog, group_name="content"):
 
     async def _done(self, interaction: discord.Interaction, result: ActionResult, text: str) -> None:
         assert interaction.guild_id is not None
-        embeds = [item_embed(result.item)] if result.item is not None and result.item.status == "active" else []
+        t = tr(interaction)
+        embeds = [item_embed(result.item, t=t)] if result.item is not None and result.item.status == "active" else []
         await interaction.response.send_message(text, embeds=embeds, ephemeral=True)
         await post_modlog(self.bot, interaction.guild_id, result.record)
 
@@ -118,11 +122,13 @@ class Content(commands.GroupCog, group_name="content"):
             result = await self.core.moderation.library.add(modal_interaction.guild_id, actor_of(modal_interaction),
                                                             kind, form, new_categories=new_categories)
             assert result.item is not None
-            await self._done(modal_interaction, result, f"Added {kind} #{result.item.id} to this server.")
+            await self._done(modal_interaction, result, tr(modal_interaction)(f"content.added.{kind}",
+                                                                                id=result.item.id))
 
-        title = "Add a joke" if kind == "joke" else "Add a discussion topic"
+        t = tr(interaction)
         await interaction.response.send_modal(
-            FormModal(kind=kind, title=title, custom_id=f"content-add:{kind}", on_done=submitted)
+            FormModal(kind=kind, title=t(f"content.add_title.{kind}"), custom_id=f"content-add:{kind}",
+                      on_done=submitted, t=t)
         )
 
     @app_commands.command()
@@ -141,12 +147,13 @@ class Content(commands.GroupCog, group_name="content"):
             result = await self.core.moderation.library.edit_item(
                 modal_interaction.guild_id, actor_of(modal_interaction), item_id, values, base=form.base,
                 new_categories=new_categories)
-            await self._done(modal_interaction, result,
-                             f"Edited {form.kind} #{item_id}; the previous version is kept.")
+            await self._done(modal_interaction, result, tr(modal_interaction)(f"content.edited.{form.kind}",
+                                                                                id=item_id))
 
+        t = tr(interaction)
         await interaction.response.send_modal(FormModal(
-            kind=form.kind, title=f"Edit {form.kind} #{item_id}", custom_id=f"content-edit:{item_id}",
-            on_done=submitted, prefill=form.prefill,
+            kind=form.kind, title=t(f"content.edit_title.{form.kind}", id=item_id), custom_id=f"content-edit:{item_id}",
+            on_done=submitted, prefill=form.prefill, t=t,
         ))
 
     @app_commands.command()
@@ -161,11 +168,9 @@ class Content(commands.GroupCog, group_name="content"):
                                                                 reason)
         item = result.item
         assert item is not None
-        if result.record.action == "retire":
-            text = f"Removed {item.kind} #{item_id}: it no longer shows, its votes are kept."
-        else:
-            text = f"Hid global {item.kind} #{item_id} in this server."
-        await self._done(interaction, result, text + " `/content restore` undoes it.")
+        t = tr(interaction)
+        done = "removed" if result.record.action == "retire" else "hidden"
+        await self._done(interaction, result, t(f"content.{done}.{item.kind}", id=item_id) + " " + t("content.undo"))
 
     @app_commands.command()
     @app_commands.rename(item_id="id")
@@ -176,7 +181,7 @@ class Content(commands.GroupCog, group_name="content"):
         assert interaction.guild_id is not None
         result = await self.core.moderation.library.restore_item(interaction.guild_id, actor_of(interaction), item_id)
         assert result.item is not None
-        await self._done(interaction, result, f"Restored {result.item.kind} #{item_id}: it shows here again.")
+        await self._done(interaction, result, tr(interaction)(f"content.restored.{result.item.kind}", id=item_id))
 
     @app_commands.command()
     @app_commands.rename(item_id="id")
@@ -187,7 +192,8 @@ class Content(commands.GroupCog, group_name="content"):
         assert interaction.guild_id is not None
         result = await self.core.moderation.library.set_item_flag(interaction.guild_id, actor_of(interaction), item_id,
                                                           flag, on)
-        await self._done(interaction, result, f"{flag} is now {'on' if on else 'off'} for #{item_id}.")
+        await self._done(interaction, result, tr(interaction)("content.flag_on" if on else "content.flag_off",
+                                                              flag=flag, id=item_id))
 
     @app_commands.command()
     @app_commands.rename(item_id="id")
@@ -197,8 +203,9 @@ class Content(commands.GroupCog, group_name="content"):
         """Show an item with its flags, votes, where it was shown and its edits."""
         assert interaction.guild_id is not None
         details = await self.core.moderation.library.show_item(interaction.guild_id, actor_of(interaction), item_id)
+        t = tr(interaction)
         await interaction.response.send_message(
-            embeds=[item_embed(details.item), details_embed(details, interaction.guild_id)], ephemeral=True
+            embeds=[item_embed(details.item, t=t), details_embed(t, details, interaction.guild_id)], ephemeral=True
         )
 
     @app_commands.command()
@@ -209,27 +216,27 @@ class Content(commands.GroupCog, group_name="content"):
         """Members' "not my mood" corrections: who, when, what, from and to; clear one or all."""
         assert interaction.guild_id is not None
         service = self.core.mood_corrections
+        t = tr(interaction)
         if clear is not None:
             which = clear.strip().lstrip("#").lower()
             if which != "all" and not which.isdigit():
-                await interaction.response.send_message("Give a correction's number, or `all`.", ephemeral=True)
+                await interaction.response.send_message(t("content.moods.bad_number"), ephemeral=True)
                 return
             record = await service.clear(interaction.guild_id, actor_of(interaction),
                                          None if which == "all" else int(which))
             count = record.entry.details.get("count")
-            await interaction.response.send_message(
-                f"Cleared {plural(int(str(count or 0)), 'mood correction')}; this server reads those words afresh.",
-                ephemeral=True)
+            await interaction.response.send_message(t("content.moods.cleared", count=int(str(count or 0))),
+                                                    ephemeral=True)
             await post_modlog(self.bot, interaction.guild_id, record)
             return
         rows = await service.recent(interaction.guild_id, actor_of(interaction))
         if not rows:
-            await interaction.response.send_message("No mood corrections in this server.", ephemeral=True)
+            await interaction.response.send_message(t("content.moods.none"), ephemeral=True)
             return
         lines = [f"`#{c.id}` <@{c.user_id}> {_when(c.created_at)}: "
                  f"“{discord.utils.escape_markdown(c.text[:80])}” {c.read_as} → **{c.chosen}**" for c in rows]
         await interaction.response.send_message(
-            "Recent mood corrections (`/content moods clear:` a number, or all):\n" + "\n".join(lines),
+            t("content.moods.recent") + "\n" + "\n".join(lines),
             ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
 
 

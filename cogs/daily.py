@@ -17,13 +17,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.errors import UserError
+from bot.errors import Code, Mention, UserError
 from bot.services.daily import DAY_SUGGESTIONS
 from bot.services.schedule import suggest_zones
-from bot.wording import plural
 from cogs.checks import is_moderator
 from cogs.daily_poster import DiscordPoster
-from cogs.daily_render import post_now_line, preview_text, schedule_label, status_embed, when
+from cogs.daily_render import days_text, post_now_line, preview_text, schedule_label, status_embed, when
+from cogs.i18n import tr
 from cogs.ui import item_embed
 
 log = logging.getLogger(__name__)
@@ -79,21 +79,21 @@ class Daily(commands.GroupCog, group_name="daily"):
             interaction.guild.id, channel_id=channel.id, time_text=time, timezone=timezone, kinds=kind,
             role_id=role.id if role else None, thread=thread, days_text=days,
         )
-        what = {"discussion": "The discussion of the day", "joke": "The joke of the day",
-                "both": "The discussion and joke of the day"}[kind]
+        t = tr(interaction)
         extras = []
         if role is not None:
-            extras.append(f"pinging {role.mention}")
+            extras.append(t("daily.set.pinging", role=role.mention))
         if thread and kind != "joke":
-            extras.append("with a thread for the conversation")
+            extras.append(t("daily.set.with_thread"))
         more = f", {', '.join(extras)}" if extras else ""
         schedule = configured.schedule
         count = len(await self.core.daily.setup.schedules(interaction.guild.id))
-        which = (f"Schedule #{schedule.id} in {channel.mention} was changed." if configured.replaced
-                 else f"This is schedule #{schedule.id}; the server has {plural(count, 'daily schedule')}.")
+        which = (t("daily.set.changed", id=schedule.id, channel=channel.mention) if configured.replaced
+                 else t("daily.set.new", id=schedule.id, count=count))
         await interaction.response.send_message(
-            f"{what} will be posted in {channel.mention} {schedule.days.describe()} at **{schedule.post_time}** "
-            f"({configured.timezone}){more}.\nNext post: {when(configured.next_due)}.\n{which}",
+            t(f"daily.set.done.{kind}", channel=channel.mention, days=days_text(t, schedule.days),
+              time=schedule.post_time, timezone=configured.timezone, more=more, next=when(configured.next_due),
+              which=which),
             ephemeral=True,
         )
 
@@ -118,7 +118,8 @@ class Daily(commands.GroupCog, group_name="daily"):
         choices = []
         for schedule in await self.core.daily.setup.schedules(interaction.guild.id):
             channel = interaction.guild.get_channel(schedule.channel_id)
-            name = f"{schedule_label(schedule)} in #{channel.name if channel else 'deleted-channel'}"
+            name = tr(interaction)("daily.autocomplete", label=schedule_label(tr(interaction), schedule),
+                                   channel=channel.name if channel else "deleted-channel")
             if current.strip().lstrip("#") in name:
                 choices.append(app_commands.Choice(name=name[:100], value=schedule.id))
         return choices[:25]
@@ -128,9 +129,10 @@ class Daily(commands.GroupCog, group_name="daily"):
         """Refuse a schedule the bot could not carry out, or that would let the member do through the
         bot what they may not do themselves (post in the channel, ping the role)."""
         theirs = channel.permissions_for(member)
+        where = Mention("channel", channel.id)
         if not (theirs.view_channel and theirs.send_messages):
-            raise UserError(f"You cannot post in {channel.mention} yourself, so you cannot schedule posts there "
-                            "(you need the View Channel and Send Messages permissions there). Nothing was saved.")
+            raise UserError("You cannot post in {channel} yourself, so you cannot schedule posts there (you need the "
+                            "View Channel and Send Messages permissions there). Nothing was saved.", channel=where)
         perms = channel.permissions_for(guild.me)
         # Without View Channel Discord takes every other permission away, and without Send Messages
         # Embed Links: name only the one to fix first. Read Message History lets the bot find a post
@@ -145,19 +147,25 @@ class Daily(commands.GroupCog, group_name="daily"):
             needed.append(("Create Public Threads", perms.create_public_threads))
         missing = [name for name, ok in needed if not ok]
         if missing:
-            hint = " (or set `thread: False`)" if missing == ["Create Public Threads"] else ""
-            raise UserError(f"I cannot post in {channel.mention}: I need the {', '.join(missing)} permission"
-                            f"{'s' if len(missing) > 1 else ''} there{hint}. Nothing was saved.")
+            if missing == ["Create Public Threads"]:
+                raise UserError("I cannot post in {channel}: I need the Create Public Threads permission there (or "
+                                "set {hint}). Nothing was saved.", channel=where, hint=Code("thread: False"))
+            if len(missing) == 1:
+                raise UserError("I cannot post in {channel}: I need the {missing} permission there. Nothing was saved.",
+                                channel=where, missing=missing[0])
+            raise UserError("I cannot post in {channel}: I need the {missing} permissions there. Nothing was saved.",
+                            channel=where, missing=", ".join(missing))
         if role is not None:
+            ping = Mention("role", role.id)
             if role.is_default():
                 raise UserError("Pick a role to ping, not @everyone. Nothing was saved.")
             if not role.mentionable and not perms.mention_everyone:
-                raise UserError(f"I cannot ping {role.mention}: make the role mentionable, or give me the "
-                                "Mention @everyone, @here and All Roles permission. Nothing was saved.")
+                raise UserError("I cannot ping {role}: make the role mentionable, or give me the Mention @everyone, "
+                                "@here and All Roles permission. Nothing was saved.", role=ping)
             if not role.mentionable and not theirs.mention_everyone:
-                raise UserError(f"You cannot ping {role.mention} in {channel.mention} yourself (the role is not "
-                                "mentionable and you lack the Mention @everyone, @here and All Roles permission "
-                                "there), so you cannot have the daily post ping it. Nothing was saved.")
+                raise UserError("You cannot ping {role} in {channel} yourself (the role is not mentionable and you "
+                                "lack the Mention @everyone, @here and All Roles permission there), so you cannot "
+                                "have the daily post ping it. Nothing was saved.", role=ping, channel=where)
 
     @app_commands.command()
     @is_moderator()
@@ -165,7 +173,7 @@ class Daily(commands.GroupCog, group_name="daily"):
         """Every schedule with its next post, the last post, recent problems and how much content is left."""
         assert interaction.guild_id is not None
         status = await self.core.daily.setup.status(interaction.guild_id)
-        await interaction.response.send_message(embed=status_embed(status), ephemeral=True)
+        await interaction.response.send_message(embed=status_embed(tr(interaction), status), ephemeral=True)
 
     @app_commands.command()
     @app_commands.describe(schedule=SCHEDULE_OPTION + " (default: the one that posts next)")
@@ -174,8 +182,9 @@ class Daily(commands.GroupCog, group_name="daily"):
         """See the next daily post before it goes out (only you see this)."""
         assert interaction.guild_id is not None
         preview = await self.core.daily.setup.preview(interaction.guild_id, schedule)
-        await interaction.response.send_message(preview_text(preview), embeds=[item_embed(i) for i in preview.items],
-                                                ephemeral=True)
+        t = tr(interaction)
+        await interaction.response.send_message(preview_text(t, preview),
+                                                embeds=[item_embed(i, t=t) for i in preview.items], ephemeral=True)
 
     @app_commands.command()
     @is_moderator()
@@ -183,9 +192,8 @@ class Daily(commands.GroupCog, group_name="daily"):
         """Stop every daily post (the schedules are kept for /daily set)."""
         assert interaction.guild_id is not None
         stopped = await self.core.daily.setup.turn_off(interaction.guild_id)
-        message = ("Daily posts are off. Turn them back on with `/daily set`." if stopped
-                   else "Daily posts were not on here.")
-        await interaction.response.send_message(message, ephemeral=True)
+        await interaction.response.send_message(tr(interaction)("daily.off" if stopped else "daily.was_off"),
+                                                ephemeral=True)
 
     @app_commands.command()
     @app_commands.describe(schedule=SCHEDULE_OPTION)
@@ -195,9 +203,10 @@ class Daily(commands.GroupCog, group_name="daily"):
         assert interaction.guild_id is not None
         removed = await self.core.daily.setup.remove(interaction.guild_id, schedule)
         left = len(await self.core.daily.setup.schedules(interaction.guild_id))
+        t = tr(interaction)
         await interaction.response.send_message(
-            f"Schedule #{removed.id} ({schedule_label(removed).split(' · ', 1)[1]} in <#{removed.channel_id}>) is "
-            f"removed; {plural(left, 'schedule')} left. What it posted stays in `/discussion past`.", ephemeral=True)
+            t("daily.removed", id=removed.id, label=schedule_label(t, removed).split(" · ", 1)[1],
+              channel=f"<#{removed.channel_id}>", count=left), ephemeral=True)
 
     @app_commands.command()
     @app_commands.rename(start="from", end="to")
@@ -209,11 +218,11 @@ class Daily(commands.GroupCog, group_name="daily"):
         """Pause daily posts over some days (holidays); the schedules stay and start again after."""
         assert interaction.guild_id is not None
         pause, paused = await self.core.daily.setup.pause(interaction.guild_id, start, end, schedule)
-        lines = [f"⏸️ No daily posts from {pause.start:%A} {pause.start.day} {pause.start:%B %Y} to "
-                 f"{pause.end:%A} {pause.end.day} {pause.end:%B %Y} (both included) for "
-                 f"{plural(len(paused), 'schedule')}."]
-        lines += [f"#{s.id} in <#{s.channel_id}> posts again {when(s.next_due)}." for s in paused if s.enabled]
-        lines.append("Undo it with `/daily resume`.")
+        t = tr(interaction)
+        lines = [t("daily.paused", start=t.long_date(pause.start), end=t.long_date(pause.end), count=len(paused))]
+        lines += [t("daily.posts_again", id=s.id, channel=f"<#{s.channel_id}>", when=when(s.next_due))
+                  for s in paused if s.enabled]
+        lines.append(t("daily.undo_pause"))
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @app_commands.command()
@@ -224,10 +233,12 @@ class Daily(commands.GroupCog, group_name="daily"):
         assert interaction.guild_id is not None
         resumed = await self.core.daily.setup.resume(interaction.guild_id, schedule)
         if not resumed:
-            await interaction.response.send_message("No daily schedule here is paused.", ephemeral=True)
+            await interaction.response.send_message(tr(interaction)("daily.none_paused"), ephemeral=True)
             return
-        lines = [f"▶️ The pause is over for {plural(len(resumed), 'schedule')}."]
-        lines += [f"#{s.id} in <#{s.channel_id}> posts next {when(s.next_due)}." for s in resumed if s.enabled]
+        t = tr(interaction)
+        lines = [t("daily.resumed", count=len(resumed))]
+        lines += [t("daily.posts_next", id=s.id, channel=f"<#{s.channel_id}>", when=when(s.next_due))
+                  for s in resumed if s.enabled]
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @app_commands.command(name="post-now")
@@ -238,7 +249,8 @@ class Daily(commands.GroupCog, group_name="daily"):
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         results = await self.core.daily.delivery.post_now(interaction.guild_id, self.poster, schedule)
-        await interaction.followup.send("\n".join(post_now_line(r) for r in results), ephemeral=True)
+        t = tr(interaction)
+        await interaction.followup.send("\n".join(post_now_line(t, r) for r in results), ephemeral=True)
 
     preview.autocomplete("schedule")(schedule_autocomplete)
     remove.autocomplete("schedule")(schedule_autocomplete)

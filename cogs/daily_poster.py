@@ -13,7 +13,8 @@ import discord
 
 from bot.bot import BanterBot
 from bot.services.daily import OutgoingPost, PermanentSendError, Reminder, TransientSendError
-from cogs.daily_render import LABELS, reminder_text
+from cogs.daily_render import reminder_text
+from cogs.i18n import LANGUAGES, Messages, messages, tr_guild
 from cogs.ui import footer, item_message
 
 log = logging.getLogger(__name__)
@@ -23,13 +24,12 @@ HISTORY_LOOKBACK = 100  # one page of history
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
-def headline(post: OutgoingPost) -> str:
-    """The line above the embed: a ping if asked for, what this is, and the day it is for.
-
-    It also marks the message as a daily post when the service looks for one after a restart.
+def headline(post: OutgoingPost, t: Messages) -> str:
+    """The line above the embed, in the server's language: a ping if asked for, what this is, and
+    the day it is for. It also marks the message as a daily post when the service looks for one
+    after a restart.
     """
-    day = post.local_date
-    text = f"**{LABELS[post.kind]}** · {day:%A} {day.day} {day:%B}"
+    text = f"**{t(f'daily.label.{post.kind}')}** · {t.day_and_month(post.local_date)}"
     return f"<@&{post.role_id}> {text}" if post.role_id else text
 
 
@@ -45,13 +45,14 @@ class DiscordPoster:
 
     async def send(self, post: OutgoingPost) -> int:
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-        kwargs = await item_message(self.bot.core, post.item, post.guild_id)
+        t = tr_guild(self.bot.get_guild(post.guild_id))
+        kwargs = await item_message(self.bot.core, post.item, post.guild_id, t=t)
         mentions = (discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(post.role_id)])
                     if post.role_id else discord.AllowedMentions.none())
         try:
             # discord.py 2.7 sends ``enforce_nonce: true`` with every nonce: Discord answers a repeat
             # (within a few minutes) with the message it already created instead of a new one.
-            message = await channel.send(headline(post), nonce=post.nonce, allowed_mentions=mentions, **kwargs)
+            message = await channel.send(headline(post, t), nonce=post.nonce, allowed_mentions=mentions, **kwargs)
         except (discord.HTTPException, discord.RateLimited, *NETWORK_ERRORS) as exc:
             raise self._translate(exc, post.channel_id) from exc
         return message.id
@@ -61,7 +62,8 @@ class DiscordPoster:
         channel = self.bot.get_partial_messageable(reminder.channel_id, guild_id=reminder.guild_id)
         mentions = (discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(reminder.role_id)])
                     if reminder.role_id else discord.AllowedMentions.none())
-        await channel.send(reminder_text(reminder), allowed_mentions=mentions)
+        await channel.send(reminder_text(reminder, tr_guild(self.bot.get_guild(reminder.guild_id))),
+                           allowed_mentions=mentions)
 
     async def find_sent(self, post: OutgoingPost, since: datetime) -> int | None:
         # Matched on what the message says (the headline names the kind and the date, the footer the
@@ -70,14 +72,16 @@ class DiscordPoster:
         if me is None:
             return None
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-        marker = footer(post.item).split(" · ")[0]
-        title = headline(replace(post, role_id=None))
+        # In any language: the server may have changed its language since the post went out.
+        languages = [messages(code) for code in LANGUAGES]
+        markers = {footer(post.item, t).split(" · ")[0] for t in languages}
+        titles = tuple(headline(replace(post, role_id=None), t) for t in languages)
         try:
             async for message in channel.history(limit=HISTORY_LOOKBACK):
                 if (message.author.id != me.id or message.webhook_id is not None
-                        or message.interaction_metadata is not None or not message.content.endswith(title)):
+                        or message.interaction_metadata is not None or not message.content.endswith(titles)):
                     continue
-                if any((embed.footer.text or "").split(" · ")[0] == marker for embed in message.embeds):
+                if any((embed.footer.text or "").split(" · ")[0] in markers for embed in message.embeds):
                     return message.id
         except discord.Forbidden:
             return None  # cannot read the history: the nonce is the only guard left

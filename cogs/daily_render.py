@@ -1,4 +1,5 @@
-"""What /daily shows: the status embed with every schedule, the post-now lines, the preview line."""
+"""What /daily shows: the status embed with every schedule, the post-now lines, the preview line,
+and the mod-log's review reminder; each in the language of ``t`` (cogs/i18n.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,9 @@ from datetime import datetime, timedelta
 
 import discord
 
-from bot.records import DailyPost, DailySchedule
+from bot.records import EVERY_DAY, WEEKDAYS, WEEKENDS, DailyPost, DailySchedule, Days
 from bot.services.daily import DailyStatus, PostNowResult, Preview, Reminder, ScheduleStatus
-
-LABELS = {"discussion": "Discussion of the day", "joke": "Joke of the day"}
-KIND_WORDS = {"discussion": "discussion", "joke": "joke", "both": "discussion and joke"}
+from cogs.i18n import Messages
 
 
 def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
@@ -28,101 +27,115 @@ def post_link(post: DailyPost) -> str:
     return jump_url(post.guild_id, post.channel_id, post.message_id)
 
 
-def post_now_line(result: PostNowResult) -> str:
-    what = LABELS[result.kind]
+def days_text(t: Messages, days: Days) -> str:
+    """Which days a schedule posts on: "on weekdays", "every 3 days", "on Mon, Wed and Fri"."""
+    if days.every > 1:
+        return t("daily.days.every_n", count=days.every)
+    named = {EVERY_DAY: "every_day", WEEKDAYS: "weekdays", WEEKENDS: "weekends"}.get(days.weekdays)
+    if named is not None:
+        return t(f"daily.days.{named}")
+    names = [t(f"date.weekdays_short.{n}") for n in range(7) if days.weekdays >> n & 1]
+    listed = names[0] if len(names) == 1 else t("daily.days.and", first=", ".join(names[:-1]), last=names[-1])
+    return t("daily.days.on", days=listed)
+
+
+def post_now_line(t: Messages, result: PostNowResult) -> str:
+    what = t(f"daily.label.{result.kind}")
     post = result.post
     if result.outcome == "sent":
-        return f"✅ {what} posted: {post_link(post)}"
+        return t("daily.post_now.sent", what=what, link=post_link(post))
     if result.outcome == "already":
         if post.status == "sending":
-            return f"⏳ {what} is being posted already."
-        return f"ℹ️ Today's {what.lower()} is already posted: {post_link(post)}"
+            return t("daily.post_now.sending", what=what)
+        return t(f"daily.post_now.already.{result.kind}", link=post_link(post))
     if result.outcome == "retrying":
-        return f"⏳ {what}: {post.error or 'Discord had a problem'}. I will keep trying for a while."
-    return f"❌ {what} could not be posted: {post.error}"
+        return t("daily.post_now.retrying", what=what, error=post.error or t("daily.post_now.discord_problem"))
+    return t("daily.post_now.failed", what=what, error=post.error)
 
 
-def schedule_label(schedule: DailySchedule) -> str:
+def schedule_label(t: Messages, schedule: DailySchedule) -> str:
     """A schedule in a few words, without markup (for autocomplete choices): "#3 · joke at 09:00 on weekdays"."""
-    return f"#{schedule.id} · {KIND_WORDS[schedule.kinds]} at {schedule.post_time} {schedule.days.describe()}"
+    return t("daily.schedule_label", id=schedule.id, kinds=t(f"daily.kinds.{schedule.kinds}"),
+             time=schedule.post_time, days=days_text(t, schedule.days))
 
 
-def schedule_line(shown: ScheduleStatus, timezone: str) -> str:
+def schedule_line(t: Messages, shown: ScheduleStatus, timezone: str) -> str:
     schedule = shown.schedule
-    state = "on" if schedule.enabled else "**off**"
-    parts = [f"**#{schedule.id}** · {KIND_WORDS[schedule.kinds].capitalize()} of the day in <#{schedule.channel_id}> "
-             f"at **{schedule.post_time}** ({timezone}) {schedule.days.describe()}, {state}"]
+    parts = [t("daily.status.schedule", id=schedule.id, what=t(f"daily.of_the_day.{schedule.kinds}"),
+               channel=f"<#{schedule.channel_id}>", time=schedule.post_time, timezone=timezone,
+               days=days_text(t, schedule.days),
+               state=t("daily.status.on" if schedule.enabled else "daily.status.off"))]
     if schedule.role_id:
-        parts.append(f"pings <@&{schedule.role_id}>")
+        parts.append(t("daily.status.pings", role=f"<@&{schedule.role_id}>"))
     if schedule.thread and schedule.kinds != "joke":
-        parts.append("opens a thread")
+        parts.append(t("daily.status.thread"))
     line = ", ".join(parts) + "."
     if shown.paused and schedule.pause is not None:
-        line += f" ⏸️ Paused from {schedule.pause.start.isoformat()} to {schedule.pause.end.isoformat()}."
+        line += " " + t("daily.status.paused", start=schedule.pause.start.isoformat(),
+                        end=schedule.pause.end.isoformat())
     if shown.next_due is not None:
-        line += f" Next: {when(shown.next_due)}."
+        line += " " + t("daily.status.next", when=when(shown.next_due))
     return line
 
 
-def status_embed(status: DailyStatus) -> discord.Embed:
-    embed = discord.Embed(title="Daily posts", colour=discord.Colour(0x4285F4))
+def status_embed(t: Messages, status: DailyStatus) -> discord.Embed:
+    embed = discord.Embed(title=t("daily.status.title"), colour=discord.Colour(0x4285F4))
     if not status.schedules:
-        embed.description = "Not set up. Use `/daily set` to post a discussion of the day."
+        embed.description = t("daily.status.not_set_up")
     else:
-        embed.description = "\n".join(schedule_line(s, status.timezone) for s in status.schedules)[:4096]
+        embed.description = "\n".join(schedule_line(t, s, status.timezone) for s in status.schedules)[:4096]
     if status.next_due is not None:
-        embed.add_field(name="Next post", value=when(status.next_due), inline=False)
+        embed.add_field(name=t("daily.status.next_post"), value=when(status.next_due), inline=False)
     if status.last is not None:
         last = status.last
         at = discord.utils.format_dt(last.posted_at, "F") if last.posted_at else last.local_date.isoformat()
-        embed.add_field(name="Last post", value=f"{LABELS[last.kind]}, {at}: {post_link(last)}", inline=False)
+        embed.add_field(name=t("daily.status.last_post"),
+                        value=f"{t(f'daily.label.{last.kind}')}, {at}: {post_link(last)}", inline=False)
     if status.problems:
-        lines = [f"{p.local_date.isoformat()} {p.kind}: {problem_text(p)}" for p in status.problems]
-        embed.add_field(name="Recent problems", value="\n".join(lines)[:1024], inline=False)
+        lines = [f"{p.local_date.isoformat()} {t(f'daily.kinds.{p.kind}')}: {problem_text(t, p)}"
+                 for p in status.problems]
+        embed.add_field(name=t("daily.status.problems"), value="\n".join(lines)[:1024], inline=False)
     left = []
     for kind, count in status.remaining.items():
-        noun = ("topic" if kind == "discussion" else "joke") + ("" if count == 1 else "s")
-        days = "1 day" if count == 1 else f"{count} days"
-        warn = " ⚠️ running low: add some, or they will start to repeat" if kind in status.running_low else ""
-        left.append(f"{count} unused {noun} ({days}){warn}")
-    embed.add_field(name="Content left", value="\n".join(left), inline=False)
+        warn = t("daily.status.running_low") if kind in status.running_low else ""
+        left.append(t(f"daily.status.left.{kind}", count=count, days=t("daily.status.days", count=count)) + warn)
+    embed.add_field(name=t("daily.status.content_left"), value="\n".join(left), inline=False)
     return embed
 
 
-def problem_text(post: DailyPost) -> str:
+def problem_text(t: Messages, post: DailyPost) -> str:
     if post.status == "sent" and post.thread_error:
-        return f"posted ({post_link(post)}), but {post.thread_error[0].lower()}{post.thread_error[1:]}"
+        return t("daily.problem.no_thread", link=post_link(post),
+                 error=f"{post.thread_error[0].lower()}{post.thread_error[1:]}")
     if post.status == "sending":
-        return f"still trying: {post.error}"
+        return t("daily.problem.still_trying", error=post.error)
     return post.error or post.status
 
 
-def preview_text(preview: Preview) -> str:
+def preview_text(t: Messages, preview: Preview) -> str:
     at = discord.utils.format_dt(preview.due, "F")
-    state = "" if preview.schedule.enabled else " (daily posts are off: this is what `/daily set` would post)"
-    return f"Next daily post (#{preview.schedule.id}), {at} in <#{preview.schedule.channel_id}>{state}:"
+    state = "" if preview.schedule.enabled else t("daily.preview.off")
+    return t("daily.preview.line", id=preview.schedule.id, at=at, channel=f"<#{preview.schedule.channel_id}>",
+             state=state)
 
 
-
-def duration_text(waited: timedelta) -> str:
+def duration_text(t: Messages, waited: timedelta) -> str:
     """How long something waited, in whole hours (and days past two days): "1 hour", "26 hours", "3 days 4 hours"."""
     hours = int(waited.total_seconds() // 3600)
     if hours < 48:
-        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+        return t("daily.hours", count=hours)
     days, hours = divmod(hours, 24)
-    return f"{days} days" + ("" if hours == 0 else f" {hours} hour" if hours == 1 else f" {hours} hours")
+    return t("daily.days_count", count=days) + ("" if hours == 0 else " " + t("daily.hours", count=hours))
 
 
-def reminder_text(reminder: Reminder) -> str:
+def reminder_text(reminder: Reminder, t: Messages) -> str:
     """The mod-log's daily reminder: what waits, how long the oldest has, and where to start."""
     parts = []
     if reminder.suggestions:
-        parts.append("1 suggestion" if reminder.suggestions == 1 else f"{reminder.suggestions} suggestions")
+        parts.append(t("reminder.suggestions", count=reminder.suggestions))
     if reminder.reports:
-        parts.append("1 reported item" if reminder.reports == 1 else f"{reminder.reports} reported items")
-    verb = "waits" if reminder.size == 1 else "wait"
-    what = " and ".join(parts)
-    oldest = "it has" if reminder.size == 1 else "the oldest has"
-    text = (f"⏰ **Review queue:** {what} {verb} for a moderator; {oldest} waited {duration_text(reminder.waited)} "
-            f"(since {discord.utils.format_dt(reminder.oldest, 'f')}). Start with `/review`.")
+        parts.append(t("reminder.reports", count=reminder.reports))
+    what = t("reminder.and").join(parts)
+    text = t("reminder.text", what=what, count=reminder.size, waited=duration_text(t, reminder.waited),
+             since=discord.utils.format_dt(reminder.oldest, "f"))
     return f"<@&{reminder.role_id}> {text}" if reminder.role_id else text

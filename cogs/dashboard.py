@@ -61,7 +61,7 @@ class Dashboard(commands.Cog):
         await post_modlog(self.bot, guild_id, *records)
         if decision is not None:
             guild = self.bot.get_guild(guild_id)
-            await tell_submitter(self.bot, guild.name if guild is not None else None, decision)
+            await tell_submitter(self.bot, guild, decision)
 
 
 async def setup(bot: BanterBot) -> None:

@@ -11,8 +11,8 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.services.daily import ArchiveEntry, ArchivePage
-from bot.wording import plural
 from cogs.daily_render import jump_url
+from cogs.i18n import Messages, tr
 from cogs.ui import item_message, send_pick
 
 log = logging.getLogger(__name__)
@@ -25,21 +25,21 @@ def thread_url(guild_id: int, thread_id: int) -> str:
 ThreadCounts = tuple[int, int] | None | str  # (messages, members); None: gone; str: could not be read
 
 
-def archive_line(entry: ArchiveEntry, counts: ThreadCounts) -> str:
+def archive_line(t: Messages, entry: ArchiveEntry, counts: ThreadCounts) -> str:
     post = entry.post
     day = post.local_date
-    title = entry.item.title if entry.item is not None else "(a topic since removed)"
+    title = entry.item.title if entry.item is not None else t("archive.removed_topic")
     assert post.message_id is not None  # the archive holds sent posts only
     link = jump_url(post.guild_id, post.channel_id, post.message_id)
-    line = (f"**{day:%a} {day.day} {day:%b %Y}** · [{discord.utils.escape_markdown(title)}]({link}) · "
+    line = (f"**{t.short_date(day)}** · [{discord.utils.escape_markdown(title)}]({link}) · "
             f"👍 {entry.tally.up} 👎 {entry.tally.down}")
     if post.thread_id is not None:
-        thread = f"[thread]({thread_url(post.guild_id, post.thread_id)})"
+        thread = f"[{t('archive.thread')}]({thread_url(post.guild_id, post.thread_id)})"
         if isinstance(counts, tuple):
             messages, members = counts
-            line += f" · 💬 {thread}: {plural(messages, 'message')}, {plural(members, 'member')}"
+            line += f" · 💬 {thread}: {t('archive.messages', count=messages)}, {t('archive.members', count=members)}"
         elif counts is None:
-            line += " · 💬 thread deleted"
+            line += f" · 💬 {t('archive.thread_deleted')}"
         else:
             line += f" · 💬 {thread}"
     if entry.item is not None:
@@ -47,14 +47,14 @@ def archive_line(entry: ArchiveEntry, counts: ThreadCounts) -> str:
     return line
 
 
-def archive_embed(page: ArchivePage, counts: list[ThreadCounts]) -> discord.Embed:
-    embed = discord.Embed(title="Earlier topics of the day", colour=discord.Colour(0x4285F4))
+def archive_embed(t: Messages, page: ArchivePage, counts: list[ThreadCounts]) -> discord.Embed:
+    embed = discord.Embed(title=t("archive.title"), colour=discord.Colour(0x4285F4))
     if not page.entries:
-        embed.description = "No topic of the day has been posted here yet. Moderators set one up with `/daily set`."
+        embed.description = t("archive.empty")
         return embed
-    embed.description = "\n".join(archive_line(e, c) for e, c in zip(page.entries, counts, strict=True))[:4096]
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'topic')} · "
-                          "/discussion show id: brings one back")
+    embed.description = "\n".join(archive_line(t, e, c) for e, c in zip(page.entries, counts, strict=True))[:4096]
+    embed.set_footer(text=t("archive.footer", page=page.page, pages=page.pages, topics=t("archive.topics",
+                                                                                      count=page.total)))
     return embed
 
 
@@ -72,7 +72,8 @@ class Discussion(commands.GroupCog, group_name="discussion"):
         """The server's topic of the day: the same for everyone all day."""
         assert interaction.guild_id is not None
         item = await self.core.picks.of_the_day("discussion", interaction.guild_id)
-        await interaction.response.send_message(**await item_message(self.core, item, interaction.guild_id))
+        await interaction.response.send_message(**await item_message(self.core, item, interaction.guild_id,
+                                                                     t=tr(interaction)))
 
     @app_commands.command(name="random")
     async def random_topic(self, interaction: discord.Interaction) -> None:
@@ -90,7 +91,7 @@ class Discussion(commands.GroupCog, group_name="discussion"):
         shown = await self.core.daily.archive.page(interaction.guild_id, page)
         await interaction.response.defer(ephemeral=True, thinking=True)
         counts = await asyncio.gather(*(self._thread_counts(e.post.thread_id) for e in shown.entries))
-        await interaction.followup.send(embed=archive_embed(shown, list(counts)), ephemeral=True)
+        await interaction.followup.send(embed=archive_embed(tr(interaction), shown, list(counts)), ephemeral=True)
 
     @app_commands.command()
     @app_commands.describe(id="The topic's number, as /discussion past shows it (start typing to choose)")
@@ -98,10 +99,10 @@ class Discussion(commands.GroupCog, group_name="discussion"):
         """Bring an earlier topic of the day back into this channel, with its votes."""
         assert interaction.guild_id is not None
         item, post = await self.core.daily.archive.bring_back(interaction.guild_id, id)
-        day = post.local_date
+        t = tr(interaction)
         await interaction.response.send_message(
-            f"From the archive: the topic of the day on {day:%A} {day.day} {day:%B %Y}.",
-            **await item_message(self.core, item, interaction.guild_id))
+            t("archive.brought_back", date=t.long_date(post.local_date)),
+            **await item_message(self.core, item, interaction.guild_id, t=t))
 
     @show.autocomplete("id")
     async def show_autocomplete(self, interaction: discord.Interaction,

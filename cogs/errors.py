@@ -11,8 +11,8 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
-from cogs.render import error_text, seconds_text
-from cogs.ui import APOLOGY, reply_error
+from cogs.i18n import Messages, tr
+from cogs.ui import reply_error
 
 log = logging.getLogger(__name__)
 
@@ -22,22 +22,23 @@ PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Chann
                     "create_instant_invite": "Create Invite"}
 
 
-def message_for(error: app_commands.AppCommandError) -> str | None:
-    """What to tell a person for a mistake they can fix; None for a bug."""
+def message_for(error: app_commands.AppCommandError, t: Messages) -> str | None:
+    """What to tell a person for a mistake they can fix, in their language; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UserError):
-        return error_text(error.original)
+        return t.error(error.original)
     if isinstance(error, app_commands.MissingPermissions):
         names = [PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions]
-        needed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"You need the {needed} permission{'s' if len(names) > 1 else ''} for that."
+        needed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("error.and") + names[-1]
+        return t("error.missing_permissions", permissions=needed, count=len(names))
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works in servers only."
+        return t("error.servers_only")
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {seconds_text(max(1, math.ceil(error.retry_after)))}."
+        return t("error.cooldown", seconds=t.duration(max(1, math.ceil(error.retry_after))))
     if isinstance(error, app_commands.TransformerError):
-        return f"`{error.value}` is not a valid value here."
+        return t("error.bad_value", value=error.value)
     if isinstance(error, app_commands.CheckFailure):
-        return str(error) or "You cannot use this command here."
+        # The checks (cogs/checks.py) raise with a service's sentence, which the catalog translates.
+        return t.error(UserError(str(error))) if str(error) else t("error.not_here")
     return None
 
 
@@ -54,11 +55,12 @@ class Errors(commands.Cog):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        message = message_for(error)
+        t = tr(interaction)
+        message = message_for(error, t)
         if message is None:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", command, exc_info=error)
-            message = APOLOGY
+            message = t("error.apology")
         await reply_error(interaction, message)
 
 

@@ -13,20 +13,16 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.clock import parse_iso
+from bot.errors import Command
 from bot.members import FavoritePage
 from bot.models import Item
 from bot.services.favorites import PAGE_SIZE
-from bot.wording import plural
+from cogs.i18n import Messages, english, tr
 from cogs.ui import JOKE_COLOUR, core_of, guarded, reply_error, save_button
 
-GONE = "That item no longer exists, so it cannot be saved."
-SERVERS_ONLY = "Favourites are kept per server: use this in a server."
-EMPTY = "You have not saved anything in this server yet. Press ⭐ Save under a joke or a topic to keep it here."
-KIND_LABEL = {"joke": "joke", "discussion": "discussion"}
 
-
-def label(item: Item) -> str:
-    return f"{KIND_LABEL[item.kind]} #{item.id}"
+def label(t: Messages, item: Item) -> str:
+    return t(f"action.label.{item.kind}", id=item.id)
 
 
 def _line(text: str, limit: int = 90) -> str:
@@ -34,24 +30,28 @@ def _line(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def favorites_message(page: FavoritePage) -> dict[str, Any]:
-    """The keyword arguments that show (or redraw) one page of a member's favourites."""
+def favorites_message(page: FavoritePage, t: Messages | None = None) -> dict[str, Any]:
+    """The keyword arguments that show (or redraw) one page of a member's favourites, in ``t``'s language."""
+    t = t or english()
     if not page.favorites:
-        return {"content": EMPTY, "embed": None, "view": None}
+        return {"content": t("favorites.empty"), "embed": None, "view": None}
     first = (page.page - 1) * PAGE_SIZE
     lines = []
     for n, favorite in enumerate(page.favorites, first + 1):
         saved = int(parse_iso(favorite.saved_at).timestamp())
-        lines.append(f"**{n}.** {_line(favorite.item.title)}\n-# {label(favorite.item)} · saved <t:{saved}:R>")
-    embed = discord.Embed(title="⭐ Your favourites in this server", description="\n".join(lines), colour=JOKE_COLOUR)
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'item')} saved")
+        lines.append(t("favorites.line", n=n, title=_line(favorite.item.title), label=label(t, favorite.item),
+                       when=f"<t:{saved}:R>"))
+    embed = discord.Embed(title=t("favorites.title"), description="\n".join(lines), colour=JOKE_COLOUR)
+    embed.set_footer(text=t("favorites.footer", page=page.page, pages=page.pages,
+                            saved=t("favorites.saved", count=page.total)))
     view = discord.ui.View(timeout=None)
     for favorite in page.favorites:
-        view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=f"Remove #{favorite.item.id}",
+        view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary,
+                                        label=t("favorites.remove", id=favorite.item.id),
                                         custom_id=f"fav:rm:{favorite.item.id}:{page.page}", row=0))
-    view.add_item(discord.ui.Button(style=discord.ButtonStyle.primary, label="◀ Previous", row=1,
+    view.add_item(discord.ui.Button(style=discord.ButtonStyle.primary, label=t("favorites.previous"), row=1,
                                     custom_id=f"fav:page:{page.page - 1}", disabled=page.page <= 1))
-    view.add_item(discord.ui.Button(style=discord.ButtonStyle.primary, label="Next ▶", row=1,
+    view.add_item(discord.ui.Button(style=discord.ButtonStyle.primary, label=t("favorites.next"), row=1,
                                     custom_id=f"fav:page:{page.page + 1}", disabled=page.page >= page.pages))
     view.stop()  # only lays the buttons out: the dynamic items below handle their clicks
     return {"content": None, "embed": embed, "view": view}
@@ -73,20 +73,21 @@ class SaveButton(discord.ui.DynamicItem[discord.ui.Button], template=r"save:(?P<
         await guarded(interaction, lambda: self._save(interaction))
 
     async def _save(self, interaction: discord.Interaction) -> None:
+        t = tr(interaction)
         if interaction.guild_id is None:
-            await reply_error(interaction, SERVERS_ONLY)
+            await reply_error(interaction, t("favorites.servers_only"))
             return
         outcome = await core_of(interaction).favorites.toggle(guild_id=interaction.guild_id,
                                                               user_id=interaction.user.id, item_id=self.item_id)
         if outcome is None:
-            await reply_error(interaction, GONE)
+            await reply_error(interaction, t("favorites.gone"))
         elif outcome.saved:
             await interaction.response.send_message(
-                f"⭐ Saved {label(outcome.item)} to your favourites: `/favorites` lists them. "
-                "Press ⭐ Save again to take it out.", ephemeral=True)
+                t("favorites.saved_one", label=label(t, outcome.item), command=t.markup(Command("favorites")),
+                  save=t("item.save")), ephemeral=True)
         else:
-            await interaction.response.send_message(
-                f"Took {label(outcome.item)} out of your favourites.", ephemeral=True)
+            await interaction.response.send_message(t("favorites.unsaved", label=label(t, outcome.item)),
+                                                    ephemeral=True)
 
 
 class FavoritePageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"fav:page:(?P<page>[0-9]{1,6})"):
@@ -124,7 +125,7 @@ class FavoriteRemoveButton(discord.ui.DynamicItem[discord.ui.Button],
 
     async def _remove(self, interaction: discord.Interaction) -> None:
         if interaction.guild_id is None:
-            await reply_error(interaction, SERVERS_ONLY)
+            await reply_error(interaction, tr(interaction)("favorites.servers_only"))
             return
         await core_of(interaction).favorites.remove(guild_id=interaction.guild_id, user_id=interaction.user.id,
                                                     item_id=self.item_id)
@@ -133,18 +134,19 @@ class FavoriteRemoveButton(discord.ui.DynamicItem[discord.ui.Button],
 
 async def show_page(interaction: discord.Interaction, page: int, *, edit: bool) -> None:
     """Answer with (or, for a button, redraw the message as) one page of the member's favourites."""
+    t = tr(interaction)
     if interaction.guild_id is None:
-        await reply_error(interaction, SERVERS_ONLY)
+        await reply_error(interaction, t("favorites.servers_only"))
         return
     shown = await core_of(interaction).favorites.page(guild_id=interaction.guild_id, user_id=interaction.user.id,
                                                      page=page)
-    message = favorites_message(shown)
+    message = favorites_message(shown, t)
     if edit:
         await interaction.response.edit_message(**message)
         return
     if page > shown.pages and shown.total:
-        await reply_error(interaction, f"You have {plural(shown.total, 'favourite')} here, on "
-                                       f"{plural(shown.pages, 'page')}: ask for page 1 to {shown.pages}.")
+        await reply_error(interaction, t("favorites.too_far", favourites=t("favorites.count", count=shown.total),
+                                         pages=t("favorites.pages", count=shown.pages), last=shown.pages))
         return
     await interaction.response.send_message(**{k: v for k, v in message.items() if v is not None}, ephemeral=True)
 

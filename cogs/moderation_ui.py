@@ -20,8 +20,8 @@ from bot.errors import Mention, UserError
 from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX, AlreadyDecided, EditConflict, NewCategories
-from bot.wording import plural
-from cogs.render import action_text, error_text, markup
+from cogs.i18n import Messages, english, tr_guild
+from cogs.render import action_text, error_text
 from cogs.ui import core_of, guarded, item_embed, reply_error
 
 if TYPE_CHECKING:
@@ -38,36 +38,35 @@ FORM_TIMEOUT = 30 * 60  # an abandoned form is forgotten after half an hour
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One input of a form; its label (at most 45 characters) and placeholder (at most 100) are
+    ``form.<kind>.<key>.label`` and ``.placeholder`` in the catalog."""
+
     key: str
-    label: str  # at most 45 characters (Discord)
     paragraph: bool
     max_length: int
     required: bool = True
-    placeholder: str | None = None  # at most 100 characters
+
+    def label(self, t: Messages, kind: str) -> str:
+        return t(f"form.{kind}.{self.key}.label")
+
+    def placeholder(self, t: Messages, kind: str) -> str:
+        return t(f"form.{kind}.{self.key}.placeholder")
 
 
 # Five inputs at most per form (Discord); the keys are the service's form keys.
 FORMS: dict[str, tuple[FieldSpec, ...]] = {
     "joke": (
-        FieldSpec("joke", "Joke, or its setup", True, JOKE_PART_MAX,
-                  placeholder="Why did the scarecrow win an award?"),
-        FieldSpec("punchline", "Punchline (leave empty for a one-liner)", True, JOKE_PART_MAX, required=False,
-                  placeholder="Because he was outstanding in his field."),
-        FieldSpec("categories", "Categories, separated by commas", False, 200, required=False,
-                  placeholder="puns, animals (misc if left empty)"),
-        FieldSpec("flags", "Content flags, if any", False, 100, required=False,
-                  placeholder="nsfw, dark, religious, political, offensive, explicit"),
+        FieldSpec("joke", True, JOKE_PART_MAX),
+        FieldSpec("punchline", True, JOKE_PART_MAX, required=False),
+        FieldSpec("categories", False, 200, required=False),
+        FieldSpec("flags", False, 100, required=False),
     ),
     "discussion": (
-        FieldSpec("title", "Title", False, TITLE_MAX, placeholder="Social media"),
-        FieldSpec("question", "Question", True, QUESTION_MAX,
-                  placeholder="What do you think of social media: what does it give us, what does it cost?"),
-        FieldSpec("benefits", "Benefits, one per line", True, LIST_TEXT_MAX,
-                  placeholder="Keeps friends in touch\nNews travels fast"),
-        FieldSpec("disadvantages", "Disadvantages, one per line", True, LIST_TEXT_MAX,
-                  placeholder="Endless scrolling\nRumours spread fast too"),
-        FieldSpec("talking_points", 'Talking points, one "Heading: text" a line', True, 4000,
-                  placeholder="Privacy: who sees what we share?\nAttention: what does it do to focus?"),
+        FieldSpec("title", False, TITLE_MAX),
+        FieldSpec("question", True, QUESTION_MAX),
+        FieldSpec("benefits", True, LIST_TEXT_MAX),
+        FieldSpec("disadvantages", True, LIST_TEXT_MAX),
+        FieldSpec("talking_points", True, 4000),
     ),
 }
 
@@ -149,7 +148,8 @@ class FormModal(discord.ui.Modal):
     """
 
     def __init__(self, *, kind: Kind, title: str, custom_id: str, on_done: FormHandler,
-                 prefill: Mapping[str, str] | None = None) -> None:
+                 prefill: Mapping[str, str] | None = None, t: Messages | None = None) -> None:
+        t = t or english()
         super().__init__(title=title[:45], custom_id=own_custom_id(custom_id), timeout=FORM_TIMEOUT)
         self._on_done = on_done
         self.kind = kind
@@ -158,12 +158,12 @@ class FormModal(discord.ui.Modal):
         for spec in FORMS[kind]:
             default = prefill.get(spec.key) or None
             if default is not None and len(default) > spec.max_length:
-                raise UserError(f"{spec.label} is longer than a form can hold ({plural(len(default), 'character')}), "
-                                "so it cannot be edited here.")
+                raise UserError("{field} is longer than a form can hold ({count} characters), so it cannot be "
+                                "edited here.", field=spec.label(t, kind), count=len(default))
             field: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
-                label=spec.label, custom_id=spec.key, required=spec.required, max_length=spec.max_length,
+                label=spec.label(t, kind), custom_id=spec.key, required=spec.required, max_length=spec.max_length,
                 style=discord.TextStyle.paragraph if spec.paragraph else discord.TextStyle.short,
-                placeholder=spec.placeholder, default=default,
+                placeholder=spec.placeholder(t, kind), default=default,
             )
             self.add_item(field)
             self.inputs[spec.key] = field
@@ -243,40 +243,38 @@ class ReasonModal(discord.ui.Modal):
         await guarded(interaction, lambda: self._on_done(interaction, value))
 
 
-def entry_embed(entry: ContentEntry, footer: str) -> discord.Embed:
+def entry_embed(entry: ContentEntry, footer: str, t: Messages | None = None) -> discord.Embed:
     """A proposed entry as it would look once stored (the footer says what it is)."""
     preview = Item(
         id=0, kind=entry.kind, key=entry.key, guild_id=None, origin="", status="active", body=entry.body,
         categories=entry.categories, moods=entry.moods, flags=entry.flags, language=entry.language,
         credit=entry.credit, up=0, down=0,
     )
-    embed = item_embed(preview)
+    embed = item_embed(preview, t=t)
     embed.set_footer(text=footer)
     return embed
 
 
-def flags_text(flags: Sequence[str] | frozenset[str]) -> str:
-    return ", ".join(sorted(flags)) or "none"
+def flags_text(flags: Sequence[str] | frozenset[str], t: Messages | None = None) -> str:
+    return ", ".join(sorted(flags)) or (t or english())("moderation.none")
 
 
-HIDDEN_TEXT = {"reports": "hidden here by reports", "moderator": "hidden here by a moderator"}
-
-
-def hidden_text(reason: str | None) -> str:
+def hidden_text(reason: str | None, t: Messages | None = None) -> str:
     """Whether an item shows in this server, from why it is hidden here (None: it is not)."""
-    return HIDDEN_TEXT.get(reason or "", "showing here")
+    return (t or english())(f"moderation.hidden.{reason if reason in ('reports', 'moderator') else 'showing'}")
 
 
 # --- the mod-log ---------------------------------------------------------------------------------
 
-def modlog_embed(record: ActionRecord) -> discord.Embed:
-    who = markup(Mention("user", record.actor_id)) if record.actor_id is not None else "Banter (automatic)"
+def modlog_embed(record: ActionRecord, t: Messages | None = None) -> discord.Embed:
+    t = t or english()
+    who = t.markup(Mention("user", record.actor_id)) if record.actor_id is not None else t("modlog.automatic")
     who = who[:1].upper() + who[1:]
-    embed = discord.Embed(description=f"{who} {action_text(record)}"[:4000], colour=MODLOG_COLOUR,
+    embed = discord.Embed(description=f"{who} {action_text(record, t)}"[:4000], colour=MODLOG_COLOUR,
                           timestamp=parse_iso(record.created_at))
     if record.reason:
-        embed.add_field(name="Reason", value=record.reason[:1024], inline=False)
-    embed.set_footer(text=f"Moderation action #{record.id} · {record.action} · {record.target}")
+        embed.add_field(name=t("modlog.reason"), value=record.reason[:1024], inline=False)
+    embed.set_footer(text=t("modlog.footer", id=record.id, action=record.action, target=record.target))
     return embed
 
 
@@ -296,8 +294,9 @@ async def post_modlog(bot: BanterBot, guild_id: int, *records: ActionRecord | No
         if not isinstance(channel, discord.abc.Messageable):
             log.warning("mod-log channel %s of guild %s cannot take messages", channel_id, guild_id)
             return
+        t = tr_guild(bot.get_guild(guild_id))  # the mod-log speaks the server's language
         for start in range(0, len(shown), 10):
-            await channel.send(embeds=[modlog_embed(r) for r in shown[start:start + 10]])
+            await channel.send(embeds=[modlog_embed(r, t) for r in shown[start:start + 10]])
     except discord.HTTPException as exc:
         log.warning("could not post to the mod-log of guild %s: %s", guild_id, exc)
     except Exception:

@@ -21,6 +21,7 @@ from bot.models import Mood
 from bot.services.mood import MoodReading, Verdict
 from bot.services.mood.rules import CRISIS_REPLY, OTHER_LANGUAGE_REPLY
 from cogs.checks import take_cooldown
+from cogs.i18n import Messages, english, tr
 from cogs.ui import core_of, guarded, item_message
 
 # How much of the member's words the reply quotes back: all of it (a /mood feeling is at most
@@ -80,14 +81,14 @@ class MoodPickButton(discord.ui.DynamicItem[discord.ui.Button],
         mood = core_of(interaction).moods.get(self.mood)
         if mood is None:
             raise UserError("That mood is not offered any more; try /mood again.")
-        await interaction.response.edit_message(content=f"You picked **{mood.name}** {mood.emoji}".rstrip() + ".",
-                                                view=None)
+        await interaction.response.edit_message(
+            content=tr(interaction)("mood.picked", mood=mood.name, emoji=mood.emoji).replace(" .", "."), view=None)
         await send_public_pick(interaction, mood, self.gentle or mood.gentle)
 
 
-def wrong_button(read_as: str) -> discord.ui.Button[Any]:
+def wrong_button(read_as: str, t: Messages) -> discord.ui.Button[Any]:
     """The quiet "not my mood" on a reading; a click reaches NotMyMoodButton, after a restart too."""
-    return discord.ui.Button(style=discord.ButtonStyle.secondary, label="Not my mood",
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, label=t("mood.not_my_mood"),
                              custom_id=f"mood:wrong:{read_as}")
 
 
@@ -103,7 +104,7 @@ class NotMyMoodButton(discord.ui.DynamicItem[discord.ui.Button],
 
     def __init__(self, read_as: str) -> None:
         self.read_as = read_as
-        super().__init__(wrong_button(read_as))
+        super().__init__(wrong_button(read_as, english()))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -122,7 +123,7 @@ class NotMyMoodButton(discord.ui.DynamicItem[discord.ui.Button],
                                                 custom_id=fix_id(self.read_as, mood.name)))
         view.stop()
         content = interaction.message.content if interaction.message is not None else ""
-        await interaction.response.edit_message(content=content + "\nWhich mood is it?", view=view)
+        await interaction.response.edit_message(content=content + "\n" + tr(interaction)("mood.which"), view=view)
 
 
 class FixMoodButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -152,8 +153,8 @@ class FixMoodButton(discord.ui.DynamicItem[discord.ui.Button],
         mood = core.moods.get(correction.chosen)
         assert mood is not None
         await interaction.response.edit_message(
-            content=f"Thanks: in this server I will read {quoted(text)} as **{mood.name}** {mood.emoji}".rstrip()
-            + ".", view=None)
+            content=tr(interaction)("mood.corrected", said=quoted(text), mood=mood.name,
+                                    emoji=mood.emoji).replace(" .", "."), view=None)
         read = core.moods.get(self.read_as)
         await send_public_pick(interaction, mood, mood.gentle or (read is not None and read.gentle))
 
@@ -166,7 +167,7 @@ async def send_public_pick(interaction: discord.Interaction, mood: Mood, gentle:
     # A gentle reading picks gently whichever mood won: the filters take gentleness from the mood.
     f = await core.picks.filters("joke", interaction.guild_id, mood=dataclasses.replace(mood, gentle=gentle))
     item = await core.picks.pick(f, scope_id=interaction.channel_id)
-    kwargs = await item_message(core, item, interaction.guild_id, mood.name)
+    kwargs = await item_message(core, item, interaction.guild_id, mood.name, t=tr(interaction))
     await interaction.followup.send(**kwargs)
     core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
@@ -177,21 +178,21 @@ def quoted(text: str) -> str:
     return "“" + discord.utils.escape_markdown(short) + "”"
 
 
-def answer(reading: MoodReading, feeling: str, all_moods: list[Mood]) -> tuple[str, list[Mood]]:
-    """What the member is told (only them), and the moods offered as buttons."""
+def answer(t: Messages, reading: MoodReading, feeling: str, all_moods: list[Mood]) -> tuple[str, list[Mood]]:
+    """What the member is told (only them), in their language, and the moods offered as buttons."""
     said = quoted(feeling)
     if reading.verdict is Verdict.CRISIS:
-        return CRISIS_REPLY, []
+        return t.sentence(CRISIS_REPLY), []
     if reading.verdict is Verdict.OTHER_LANGUAGE:
-        return OTHER_LANGUAGE_REPLY, all_moods
+        return t.sentence(OTHER_LANGUAGE_REPLY), all_moods
     mood = reading.mood
     if mood is None:
         offers = list(reading.offers) + [m for m in all_moods if m not in reading.offers]
-        return f"I could not tell a mood from {said}. Which is closest?", offers
+        return t("mood.unclear", said=said), offers
     if not reading.sure:
-        return f"I read {said} as maybe **{mood.name}** {mood.emoji}. Did you mean…", list(reading.offers)
+        return t("mood.maybe", said=said, mood=mood.name, emoji=mood.emoji), list(reading.offers)
     because = reading.because()
-    return f"I read {said} as **{mood.name}** {mood.emoji}{f' ({because})' if because else ''}.", []
+    return t("mood.read", said=said, mood=mood.name, emoji=mood.emoji, because=f" ({because})" if because else ""), []
 
 
 class MoodCog(commands.Cog, name="Mood"):
@@ -215,20 +216,21 @@ class MoodCog(commands.Cog, name="Mood"):
         reading = reader.read(feeling)
         if reading.verdict is not Verdict.CRISIS:  # someone in crisis is never told to wait
             await take_cooldown(interaction, "mood")
-        text, offers = answer(reading, feeling, list(self.core.moods.moods.values()))
+        t = tr(interaction)
+        text, offers = answer(t, reading, feeling, list(self.core.moods.moods.values()))
         if offers:
             view = offer_view(offers, reading.gentle)
             # Another language is not read at all (and its reply does not quote the text), so
             # there is nothing to correct there: every mood is offered anyway.
             if reading.verdict is not Verdict.OTHER_LANGUAGE:
-                view.add_item(wrong_button(reading.label))
+                view.add_item(wrong_button(reading.label, t))
             await interaction.response.send_message(text, ephemeral=True, view=view)
             return
         if reading.verdict is Verdict.CRISIS:
             await interaction.response.send_message(text, ephemeral=True)
             return
         quiet = discord.ui.View(timeout=None)
-        quiet.add_item(wrong_button(reading.label))
+        quiet.add_item(wrong_button(reading.label, t))
         quiet.stop()
         await interaction.response.send_message(text, ephemeral=True, view=quiet)
         if reading.mood is not None:

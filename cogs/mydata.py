@@ -14,30 +14,17 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.clock import parse_iso
+from bot.errors import Command
 from bot.members import Deletion, Entry, MemberData
-from bot.wording import plural
+from cogs.i18n import Messages, english, tr
 from cogs.ui import core_of, guarded, reply_error
 
 log = logging.getLogger(__name__)
 
 COLOUR = discord.Colour.dark_teal()
-# Each kind of data: its heading, and its noun for counts (singular, plural).
-KINDS: dict[str, tuple[str, str, str]] = {
-    "votes": ("👍👎 Votes", "vote", "votes"),
-    "favorites": ("⭐ Favourites", "favourite", "favourites"),
-    "suggestions": ("📝 Suggestions", "suggestion", "suggestions"),
-    "reports": ("🚩 Reports", "report", "reports"),
-    "mood_corrections": ("🎭 Mood corrections", "mood correction", "mood corrections"),
-    "moderation": ("🛡️ Moderation records", "moderation record", "moderation records"),
-}
-NOTHING_STORED = "Banter stores nothing about you: no votes, favourites, suggestions, reports or mood corrections."
-ABOUT = ("Everything Banter keeps under your Discord id, in every server; only you see this. Pick history "
-         "(what was shown in each channel) is not linked to anyone. `/mydata delete` deletes it all.")
-CONFIRM = ("This removes you from everything Banter stores, in every server: {counts}. Votes, favourites, "
-           "reports and mood corrections are deleted and suggestions waiting for review are withdrawn; decided "
-           "suggestions (and what they added to the library) and moderation records keep \"a former member\" "
-           "in your place, so the moderation history still reads.\n**This cannot be undone.**")
-NOT_YOURS = "This button is for the member who asked for it."
+# Each kind of data, in the order shown: its heading and its count are mydata.heading.KIND and
+# mydata.count.KIND in the catalog.
+KINDS = ("votes", "favorites", "suggestions", "reports", "mood_corrections", "moderation")
 
 
 def _clip(text: str, limit: int = 60) -> str:
@@ -66,27 +53,36 @@ def entry_line(kind: str, entry: Entry, guild_id: int | None) -> str:
     return f"{what} · <t:{int(parse_iso(entry.at).timestamp())}:R>{where}"
 
 
-def data_embed(data: MemberData, guild_id: int | None) -> discord.Embed:
-    embed = discord.Embed(title="What Banter stores about you", description=ABOUT, colour=COLOUR)
-    for kind, (heading, one, many) in KINDS.items():
+def count_text(t: Messages, kind: str, count: int) -> str:
+    return t(f"mydata.count.{kind}", count=count)
+
+
+def data_embed(data: MemberData, guild_id: int | None, t: Messages | None = None) -> discord.Embed:
+    t = t or english()
+    embed = discord.Embed(title=t("mydata.title"), description=t("mydata.about",
+                                                                  delete=t.markup(Command("mydata delete"))),
+                          colour=COLOUR)
+    for kind in KINDS:
         count = data.counts.get(kind, 0)
         lines = [entry_line(kind, e, guild_id) for e in data.recent.get(kind, [])]
-        shown = f"\n-# the {len(lines)} most recent" if count > len(lines) else ""
-        value = "\n".join(lines)[:1000] + shown if lines else "none"
-        embed.add_field(name=f"{heading}: {plural(count, one, many)}", value=value, inline=False)
+        shown = "\n-# " + t("mydata.most_recent", count=len(lines)) if count > len(lines) else ""
+        value = "\n".join(lines)[:1000] + shown if lines else t("moderation.none")
+        embed.add_field(name=t("mydata.field", heading=t(f"mydata.heading.{kind}"), count=count_text(t, kind, count)),
+                        value=value, inline=False)
     return embed
 
 
-def counts_text(counts: dict[str, int]) -> str:
-    parts = [plural(n, KINDS[kind][1], KINDS[kind][2]) for kind, n in counts.items() if n and kind in KINDS]
-    return ", ".join(parts) if parts else "nothing"
+def counts_text(counts: dict[str, int], t: Messages | None = None) -> str:
+    t = t or english()
+    parts = [count_text(t, kind, n) for kind, n in counts.items() if n and kind in KINDS]
+    return ", ".join(parts) if parts else t("mydata.nothing")
 
 
-def deleted_text(deletion: Deletion) -> str:
-    text = f"Done. Deleted {counts_text(deletion.deleted)}."
+def deleted_text(deletion: Deletion, t: Messages | None = None) -> str:
+    t = t or english()
+    text = t("mydata.deleted", counts=counts_text(deletion.deleted, t))
     if deletion.anonymised:
-        text += (f" {plural(deletion.anonymised, 'moderation record')} now "
-                 f"{'names' if deletion.anonymised == 1 else 'name'} a former member instead of you.")
+        text += " " + t("mydata.anonymised", count=deletion.anonymised)
     return text
 
 
@@ -108,21 +104,23 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button],
         await guarded(interaction, lambda: self._decide(interaction))
 
     async def _decide(self, interaction: discord.Interaction) -> None:
+        t = tr(interaction)
         if interaction.user.id != self.user_id:
-            await reply_error(interaction, NOT_YOURS)
+            await reply_error(interaction, t("mydata.not_yours"))
             return
         if self.do == "keep":
-            await interaction.response.edit_message(content="Nothing was deleted.", embed=None, view=None)
+            await interaction.response.edit_message(content=t("mydata.kept"), embed=None, view=None)
             return
         deletion = await core_of(interaction).privacy.delete(self.user_id)
-        await interaction.response.edit_message(content=deleted_text(deletion), embed=None, view=None)
+        await interaction.response.edit_message(content=deleted_text(deletion, t), embed=None, view=None)
 
 
-def confirm_view(user_id: int) -> discord.ui.View:
+def confirm_view(user_id: int, t: Messages | None = None) -> discord.ui.View:
+    t = t or english()
     view = discord.ui.View(timeout=None)
-    view.add_item(discord.ui.Button(style=discord.ButtonStyle.danger, label="Yes, delete my data",
+    view.add_item(discord.ui.Button(style=discord.ButtonStyle.danger, label=t("mydata.yes_delete"),
                                     custom_id=f"mydata:delete:{user_id}"))
-    view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label="Keep it",
+    view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=t("mydata.keep"),
                                     custom_id=f"mydata:keep:{user_id}"))
     view.stop()  # only lays the buttons out: DeleteButton handles their clicks
     return view
@@ -151,21 +149,23 @@ class MyData(commands.GroupCog, group_name="mydata"):
     @app_commands.command()
     async def show(self, interaction: discord.Interaction) -> None:
         """See what Banter stores about you (only you see it)."""
+        t = tr(interaction)
         data = await self.core.privacy.show(interaction.user.id)
         if not data.total:
-            await interaction.response.send_message(NOTHING_STORED, ephemeral=True)
+            await interaction.response.send_message(t("mydata.nothing_stored"), ephemeral=True)
             return
-        await interaction.response.send_message(embed=data_embed(data, interaction.guild_id), ephemeral=True)
+        await interaction.response.send_message(embed=data_embed(data, interaction.guild_id, t), ephemeral=True)
 
     @app_commands.command()
     async def delete(self, interaction: discord.Interaction) -> None:
         """Remove everything Banter stores about you (asks first)."""
+        t = tr(interaction)
         data = await self.core.privacy.show(interaction.user.id)
         if not data.total:
-            await interaction.response.send_message(NOTHING_STORED, ephemeral=True)
+            await interaction.response.send_message(t("mydata.nothing_stored"), ephemeral=True)
             return
-        await interaction.response.send_message(
-            CONFIRM.format(counts=counts_text(data.counts)), view=confirm_view(interaction.user.id), ephemeral=True)
+        await interaction.response.send_message(t("mydata.confirm", counts=counts_text(data.counts, t)),
+                                                view=confirm_view(interaction.user.id, t), ephemeral=True)
 
 
 async def setup(bot: BanterBot) -> None:

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.errors import UserError
+from cogs.i18n import tr
 from cogs.moderation_ui import ReasonModal, post_modlog
 from cogs.ui import core_of, guarded, report_button
 
@@ -34,21 +35,22 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:
             raise UserError("Reports work in servers only.")
         core = core_of(interaction)
         item = await core.moderation.reports.may_report(interaction.guild_id, interaction.user.id, self.item_id)
-        label = item.kind
+        kind = item.kind
+        t = tr(interaction)
 
         async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
             assert modal_interaction.guild_id is not None
             outcome = await core.moderation.reports.report(modal_interaction.guild_id, modal_interaction.user.id,
                                                    self.item_id, reason)
             await modal_interaction.response.send_message(
-                f"Thanks, your report on {label} #{self.item_id} went to the moderators.", ephemeral=True
+                tr(modal_interaction)(f"report.thanks.{kind}", id=self.item_id), ephemeral=True
             )
             await post_modlog(modal_interaction.client, modal_interaction.guild_id, outcome.record)  # type: ignore[arg-type]
 
         await interaction.response.send_modal(ReasonModal(
-            title=f"Report {label} #{self.item_id}", label="What is wrong with it?",
+            title=t(f"report.title.{kind}", id=self.item_id), label=t("report.label"),
             custom_id=f"report-reason:{self.item_id}", on_done=submitted,
-            placeholder="Offensive, wrong, a repeat, not funny at all…",
+            placeholder=t("report.placeholder"),
         ))
 
 

@@ -20,10 +20,9 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import FLAGS
 from bot.services.moderation import AlreadyDecided, CaseDetails, Decision, EditConflict
-from bot.wording import plural
 from cogs.checks import actor_of, is_moderator
+from cogs.i18n import Messages, tr, tr_guild
 from cogs.moderation_ui import FormModal, ReasonModal, entry_embed, flags_text, hidden_text, post_modlog, tell_member
-from cogs.render import error_text
 from cogs.ui import core_of, guarded, item_embed
 
 log = logging.getLogger(__name__)
@@ -37,46 +36,48 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def categories_text(details: CaseDetails) -> str:
+def categories_text(t: Messages, details: CaseDetails) -> str:
     """"puns, space (new)": the case's categories, those the library does not have yet marked."""
-    names = [f"{name} (new)" if name in details.new_categories else name for name in details.categories]
-    return ", ".join(names) or "none"
+    names = [t("review.new_category", name=name) if name in details.new_categories else name
+             for name in details.categories]
+    return ", ".join(names) or t("moderation.none")
 
 
-def case_text(details: CaseDetails) -> str:
+def case_text(t: Messages, details: CaseDetails) -> str:
     case = details.case
-    waiting = f"{details.waiting} waiting" if details.waiting > 1 else "the last one waiting"
+    waiting = t("review.waiting", count=details.waiting) if details.waiting > 1 else t("review.last_one")
+    flags = t("review.flags", categories=categories_text(t, details), flags=flags_text(details.flags, t))
     if case.type == "suggestion":
-        lines = [f"**Suggestion #{case.number}** · {case.kind} · from <@{case.user_id}> · {waiting}",
-                 f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"]
+        lines = [t("review.suggestion", id=case.number, kind=t(f"daily.kinds.{case.kind}"),
+                   member=f"<@{case.user_id}>", waiting=waiting), flags]
     else:
         item = details.item
-        scope = "global" if item is None or item.guild_id is None else "this server's"
-        lines = [f"**Report case #{case.number}** · {scope} {case.kind} #{case.item_id} · "
-                 f"{plural(len(details.reports), 'report')} · {hidden_text(details.hidden)} · {waiting}",
-                 f"Categories: {categories_text(details)} · Flags: {flags_text(details.flags)}"
-                 + ("" if details.editable else " · global content: Remove hides it in this server")]
+        scope = "global" if item is None or item.guild_id is None else "own"
+        lines = [t(f"review.report.{scope}.{case.kind}", id=case.number, item=case.item_id,
+                   reports=t("review.reports", count=len(details.reports)),
+                   hidden=hidden_text(details.hidden, t), waiting=waiting),
+                 flags + ("" if details.editable else t("review.global_note"))]
         for report in details.reports[:10]:
             lines.append(f"> <@{report.user_id}>: {_clip(report.reason, 150)}")
     text = "\n".join(lines)
     return text if len(text) <= CONTENT_MAX else text[: CONTENT_MAX - 1] + "…"
 
 
-def case_view(details: CaseDetails) -> discord.ui.View:
+def case_view(t: Messages, details: CaseDetails) -> discord.ui.View:
     case = details.case
     view = discord.ui.View(timeout=None)
     if case.type == "suggestion":
-        view.add_item(ReviewButton(case.id, "approve", "Approve", discord.ButtonStyle.success, emoji="✅"))
-        view.add_item(ReviewButton(case.id, "reject", "Reject", discord.ButtonStyle.danger, emoji="✖️"))
+        view.add_item(ReviewButton(case.id, "approve", t("review.approve"), discord.ButtonStyle.success, emoji="✅"))
+        view.add_item(ReviewButton(case.id, "reject", t("review.reject"), discord.ButtonStyle.danger, emoji="✖️"))
     else:
-        view.add_item(ReviewButton(case.id, "keep", "Keep", discord.ButtonStyle.success, emoji="✅"))
-        view.add_item(ReviewButton(case.id, "remove", "Remove", discord.ButtonStyle.danger, emoji="🗑️"))
-    view.add_item(ReviewButton(case.id, "edit", "Edit", discord.ButtonStyle.secondary, emoji="✏️",
+        view.add_item(ReviewButton(case.id, "keep", t("review.keep"), discord.ButtonStyle.success, emoji="✅"))
+        view.add_item(ReviewButton(case.id, "remove", t("review.remove"), discord.ButtonStyle.danger, emoji="🗑️"))
+    view.add_item(ReviewButton(case.id, "edit", t("review.edit"), discord.ButtonStyle.secondary, emoji="✏️",
                                disabled=not details.editable))
     for n, flag in enumerate(FLAGS):
         on = flag in details.flags
         view.add_item(ReviewButton(
-            case.id, f"flag-{flag}", f"{flag}: {'on' if on else 'off'}",
+            case.id, f"flag-{flag}", f"{flag}: {t('action.on' if on else 'action.off')}",
             discord.ButtonStyle.primary if on else discord.ButtonStyle.secondary,
             disabled=not details.editable, row=1 + n // 3,
         ))
@@ -103,29 +104,28 @@ class CaseMessage:
             await interaction.response.send_message(self.content, embed=self.embed, view=self.view, ephemeral=True)
 
 
-def case_message(details: CaseDetails | None, note: str | None = None) -> CaseMessage:
-    """What shows a case (or the empty queue) in a review message."""
+def case_message(t: Messages, details: CaseDetails | None, note: str | None = None) -> CaseMessage:
+    """What shows a case (or the empty queue) in a review message, in the moderator's language."""
     prefix = f"{note}\n\n" if note else ""
     if details is None:
-        return CaseMessage(f"{prefix}The review queue is empty. ✨")
+        return CaseMessage(prefix + t("review.empty"))
     case = details.case
     if case.proposal is not None:
-        embed = entry_embed(case.proposal, f"Suggested {case.kind} · suggestion #{case.number}")
+        embed = entry_embed(case.proposal, t(f"review.suggested.{case.kind}", id=case.number), t)
     else:
         assert details.item is not None
-        embed = item_embed(details.item)
-    return CaseMessage(prefix + case_text(details), embed, case_view(details))
+        embed = item_embed(details.item, t=t)
+    return CaseMessage(prefix + case_text(t, details), embed, case_view(t, details))
 
 
-def outcome_note(decision: Decision) -> str:
+def outcome_note(t: Messages, decision: Decision) -> str:
     case = decision.case
     if case.status == "approved" and decision.item is not None:
-        return f"✅ Approved suggestion #{case.number}: it is now {case.kind} #{decision.item.id}."
+        return t(f"review.approved.{case.kind}", id=case.number, item=decision.item.id)
     if case.status == "rejected":
-        return f"✖️ Rejected suggestion #{case.number}."
-    if case.status == "kept":
-        return f"✅ Kept {case.kind} #{case.item_id} (report case #{case.number})."
-    return f"🗑️ Removed {case.kind} #{case.item_id} (report case #{case.number})."
+        return t("review.rejected", id=case.number)
+    outcome = "kept" if case.status == "kept" else "removed"
+    return t(f"review.{outcome}.{case.kind}", id=case.number, item=case.item_id)
 
 
 class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -166,19 +166,20 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             details = await core.moderation.review.case_details(guild_id, actor, self.case_id)
             if not details.case.pending:
                 lost = await core.moderation.access.already_decided(guild_id, self.case_id)
-                await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
+                await _show_next(interaction, note="⚠️ " + tr(interaction).error(lost))
                 return
-            await interaction.response.send_modal(self._reason_form(details))
+            await interaction.response.send_modal(self._reason_form(tr(interaction), details))
         elif self.action == "edit":
             try:
                 form = await core.moderation.review.case_form(guild_id, actor, self.case_id)
             except AlreadyDecided as lost:
-                await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
+                await _show_next(interaction, note="⚠️ " + tr(interaction).error(lost))
                 return
+            t = tr(interaction)
             if form.item_id is None:
-                title = f"Edit suggestion #{form.case_number}"
+                title = t("review.edit_suggestion", id=form.case_number)
             else:
-                title = f"Edit {form.kind} #{form.item_id}"
+                title = t(f"content.edit_title.{form.kind}", id=form.item_id)
 
             async def edited(modal_interaction: discord.Interaction, values: dict[str, str],
                              new_categories: frozenset[str]) -> None:
@@ -188,32 +189,33 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
                     update = await core.moderation.review.edit_case(guild_id, editor, self.case_id, values,
                                                                     base=form.base, new_categories=new_categories)
                 except AlreadyDecided as lost:
-                    await _show_next(modal_interaction, note=f"⚠️ {error_text(lost)}")
+                    await _show_next(modal_interaction, note="⚠️ " + tr(modal_interaction).error(lost))
                     return
                 except EditConflict as changed:
                     # Show the case as it is now, so the other edit is seen before editing again.
                     details = await core.moderation.review.case_details(guild_id, editor, self.case_id)
-                    note = f"⚠️ {error_text(changed)}"
-                    await case_message(details, note).edit(modal_interaction)
+                    mt = tr(modal_interaction)
+                    await case_message(mt, details, "⚠️ " + mt.error(changed)).edit(modal_interaction)
                     return
-                await case_message(update.details, "✏️ Edited.").edit(modal_interaction)
+                mt = tr(modal_interaction)
+                await case_message(mt, update.details, mt("review.edited")).edit(modal_interaction)
                 await post_modlog(modal_interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
             await interaction.response.send_modal(FormModal(
                 kind=form.kind, title=title, custom_id=f"review-edit:{self.case_id}", on_done=edited,
-                prefill=form.prefill,
+                prefill=form.prefill, t=t,
             ))
         else:
             flag = self.action.removeprefix("flag-")
             try:
                 update = await core.moderation.review.toggle_case_flag(guild_id, actor, self.case_id, flag)
             except AlreadyDecided as lost:
-                await _show_next(interaction, note=f"⚠️ {error_text(lost)}")
+                await _show_next(interaction, note="⚠️ " + tr(interaction).error(lost))
                 return
-            await case_message(update.details).edit(interaction)
+            await case_message(tr(interaction), update.details).edit(interaction)
             await post_modlog(interaction.client, guild_id, update.record)  # type: ignore[arg-type]
 
-    def _reason_form(self, details: CaseDetails) -> ReasonModal:
+    def _reason_form(self, t: Messages, details: CaseDetails) -> ReasonModal:
         reject = self.action == "reject"
 
         async def submitted(modal_interaction: discord.Interaction, reason: str) -> None:
@@ -225,13 +227,13 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button],
             await _decide(modal_interaction, lambda: decide(guild_id, actor, self.case_id, reason))
 
         if reject:
-            return ReasonModal(title=f"Reject suggestion #{details.case.number}", label="Reason (the member is told)",
+            return ReasonModal(title=t("review.reject_title", id=details.case.number), label=t("review.reject_label"),
                                custom_id=f"review-reject:{self.case_id}", on_done=submitted,
-                               placeholder="Already told in another form, too mean, not a joke…")
+                               placeholder=t("review.reject_placeholder"))
         item = details.item
-        what = f"{details.case.kind} #{details.case.item_id}"
-        where = "retire it" if item is not None and item.guild_id is not None else "hide it in this server"
-        return ReasonModal(title=f"Remove {what}", label=f"Reason ({where})",
+        where = "retire" if item is not None and item.guild_id is not None else "hide"
+        return ReasonModal(title=t(f"review.remove_title.{details.case.kind}", id=details.case.item_id),
+                           label=t(f"review.remove_label.{where}"),
                            custom_id=f"review-remove:{self.case_id}", on_done=submitted)
 
 
@@ -240,7 +242,7 @@ async def _show_next(interaction: discord.Interaction, *, note: str | None = Non
     core = core_of(interaction)
     assert interaction.guild_id is not None
     details = await core.moderation.review.next_case(interaction.guild_id, actor_of(interaction))
-    message = case_message(details, note)
+    message = case_message(tr(interaction), details, note)
     if interaction.message is not None:
         await message.edit(interaction)
     else:
@@ -252,26 +254,28 @@ async def _decide(interaction: discord.Interaction, decide: Callable[[], Awaitab
     try:
         decision = await decide()
     except AlreadyDecided as lost:
-        await _show_next(interaction, note=f"⚠️ {error_text(lost)} Here is the next one.")
+        t = tr(interaction)
+        await _show_next(interaction, note=f"⚠️ {t.error(lost)} {t('review.next_one')}")
         return
-    await _show_next(interaction, note=outcome_note(decision))
+    await _show_next(interaction, note=outcome_note(tr(interaction), decision))
     bot: BanterBot = interaction.client  # type: ignore[assignment]
     assert interaction.guild_id is not None
     await post_modlog(bot, interaction.guild_id, decision.record)
-    await tell_submitter(bot, interaction.guild.name if interaction.guild is not None else None, decision)
+    await tell_submitter(bot, interaction.guild, decision)
 
 
-async def tell_submitter(bot: BanterBot, guild_name: str | None, decision: Decision) -> None:
+async def tell_submitter(bot: BanterBot, guild: discord.Guild | None, decision: Decision) -> None:
     """Tell the member who suggested something how it was decided (by DM, if they take them)."""
     case = decision.case
     if case.type != "suggestion":
         return
-    guild = guild_name or "the server"
+    # The member is not here to say their language: the server's is the best guess.
+    t = tr_guild(guild)
+    name = guild.name if guild is not None else t("review.the_server")
     if case.status == "approved" and decision.item is not None:
-        text = (f"Your suggestion #{case.number} in **{guild}** was approved: it is now {case.kind} "
-                f"#{decision.item.id}. Thank you!")
+        text = t(f"review.dm_approved.{case.kind}", id=case.number, guild=name, item=decision.item.id)
     else:
-        text = f"Your suggestion #{case.number} in **{guild}** was not accepted. Reason: {case.decision_reason}"
+        text = t("review.dm_rejected", id=case.number, guild=name, reason=case.decision_reason)
     await tell_member(bot, case.user_id, text)
 
 
@@ -294,7 +298,7 @@ class Review(commands.Cog):
         """Review the oldest pending suggestion or report."""
         assert interaction.guild_id is not None
         details = await self.core.moderation.review.next_case(interaction.guild_id, actor_of(interaction))
-        await case_message(details).send(interaction)
+        await case_message(tr(interaction), details).send(interaction)
 
 
 async def setup(bot: BanterBot) -> None:

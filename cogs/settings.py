@@ -11,39 +11,43 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
+from bot.errors import Command
 from bot.models import Filters, GuildSettings
 from bot.services.cooldowns import Limited
 from bot.services.moderation import SettingsChange
 from cogs.checks import actor_of, is_moderator
+from cogs.i18n import Messages, tr
 from cogs.moderation_ui import FlagName, flags_text, post_modlog
-from cogs.render import seconds_text
 
 
-def cooldown_text(own: int | None, default: int) -> str:
-    return f"{seconds_text(default)} (default)" if own is None else seconds_text(own)
+def cooldown_text(t: Messages, own: int | None, default: int) -> str:
+    return t("settings.cooldown_default", time=t.duration(default)) if own is None else t.duration(own)
 
 
-def settings_embed(settings: GuildSettings, default_threshold: int,
+def settings_embed(t: Messages, settings: GuildSettings, default_threshold: int,
                    default_cooldowns: Mapping[Limited, int] | None = None) -> discord.Embed:
-    embed = discord.Embed(title="Server settings", colour=discord.Colour.light_grey())
-    safe = "on: flagged content never shows" if settings.safe_mode else "off: only blocked flags are kept out"
-    embed.add_field(name="Safe mode", value=safe, inline=False)
-    embed.add_field(name="Blocked categories", value=", ".join(settings.blocked_categories) or "none", inline=True)
-    embed.add_field(name="Blocked flags", value=flags_text(settings.blocked_flags), inline=True)
-    embed.add_field(name="Languages", value=", ".join(settings.languages), inline=True)
-    role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none (Manage Server only)"
-    embed.add_field(name="Moderator role", value=role, inline=False)
-    embed.add_field(name="Suggestions", value="on" if settings.suggestions_enabled else "off", inline=True)
-    threshold = settings.report_threshold or f"{default_threshold} (default)"
-    embed.add_field(name="Reports that hide an item", value=str(threshold), inline=True)
-    modlog = f"<#{settings.modlog_channel_id}>" if settings.modlog_channel_id else "none"
-    embed.add_field(name="Mod-log channel", value=modlog, inline=True)
+    embed = discord.Embed(title=t("settings.title"), colour=discord.Colour.light_grey())
+    embed.add_field(name=t("settings.safe_mode"), value=t("settings.safe_on" if settings.safe_mode
+                                                          else "settings.safe_off"), inline=False)
+    embed.add_field(name=t("settings.blocked_categories"),
+                    value=", ".join(settings.blocked_categories) or t("moderation.none"), inline=True)
+    embed.add_field(name=t("settings.blocked_flags"), value=flags_text(settings.blocked_flags, t), inline=True)
+    embed.add_field(name=t("settings.languages"), value=", ".join(settings.languages), inline=True)
+    role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else t("settings.no_role")
+    embed.add_field(name=t("settings.moderator_role"), value=role, inline=False)
+    embed.add_field(name=t("settings.suggestions"), value=t("action.on" if settings.suggestions_enabled
+                                                            else "action.off"), inline=True)
+    threshold = settings.report_threshold or t("settings.default", count=default_threshold)
+    embed.add_field(name=t("settings.threshold"), value=str(threshold), inline=True)
+    modlog = f"<#{settings.modlog_channel_id}>" if settings.modlog_channel_id else t("moderation.none")
+    embed.add_field(name=t("settings.modlog"), value=modlog, inline=True)
     if default_cooldowns is not None:
-        embed.add_field(name="Cooldowns per member", inline=False, value=(
-            f"`/joke` {cooldown_text(settings.joke_cooldown, default_cooldowns['joke'])}, "
-            f"`/mood` {cooldown_text(settings.mood_cooldown, default_cooldowns['mood'])}"))
-    embed.add_field(name="Public page", value="on: this server's own content is on the web site" if
-                    settings.public_page else "off", inline=False)
+        embed.add_field(name=t("settings.cooldowns"), inline=False, value=t(
+            "settings.cooldowns_value", joke=t.markup(Command("joke")), mood=t.markup(Command("mood")),
+            joke_time=cooldown_text(t, settings.joke_cooldown, default_cooldowns["joke"]),
+            mood_time=cooldown_text(t, settings.mood_cooldown, default_cooldowns["mood"])))
+    embed.add_field(name=t("settings.public_page"), value=t("settings.public_on" if settings.public_page
+                                                            else "action.off"), inline=False)
     return embed
 
 
@@ -59,9 +63,10 @@ class Settings(commands.GroupCog, group_name="settings"):
 
     async def _reply(self, interaction: discord.Interaction, change: SettingsChange, note: str = "") -> None:
         assert interaction.guild_id is not None
-        text = "Saved." if change.record is not None else "Nothing changed: that was the setting already."
+        t = tr(interaction)
+        text = t("settings.saved" if change.record is not None else "settings.unchanged")
         await interaction.response.send_message(
-            f"{text}{note}", embed=settings_embed(change.settings, self.core.moderation.access.hide_after,
+            f"{text}{note}", embed=settings_embed(t, change.settings, self.core.moderation.access.hide_after,
                                                    self.core.cooldowns.defaults),
             ephemeral=True,
         )
@@ -79,8 +84,8 @@ class Settings(commands.GroupCog, group_name="settings"):
         assert interaction.guild_id is not None
         settings = await self.core.moderation.settings.get(interaction.guild_id, actor_of(interaction))
         await interaction.response.send_message(
-            embed=settings_embed(settings, self.core.moderation.access.hide_after, self.core.cooldowns.defaults),
-            ephemeral=True
+            embed=settings_embed(tr(interaction), settings, self.core.moderation.access.hide_after,
+                                 self.core.cooldowns.defaults), ephemeral=True
         )
 
     @app_commands.command(name="safe-mode")
@@ -124,8 +129,7 @@ class Settings(commands.GroupCog, group_name="settings"):
             if isinstance(cached, discord.TextChannel) and me is not None:
                 perms = cached.permissions_for(me)
                 if not (perms.view_channel and perms.send_messages and perms.embed_links):
-                    note = (f"\n⚠️ I cannot post in {cached.mention} yet: give me View Channel, Send Messages "
-                            "and Embed Links there.")
+                    note = "\n" + tr(interaction)("settings.modlog_cannot_post", channel=cached.mention)
         await self._change(interaction, note, modlog_channel_id=channel.id if channel else None)
 
     @app_commands.command(name="public-page")

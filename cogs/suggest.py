@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.models import Kind
+from cogs.i18n import tr
 from cogs.moderation_ui import ConfirmCategoriesButton, FormModal, RetryButton
 
 
@@ -31,20 +32,17 @@ class Suggest(commands.GroupCog, group_name="suggest"):
         assert interaction.guild_id is not None
         # Refuse before the form is filled in, not after.
         await self.core.moderation.suggestions.may_suggest(interaction.guild_id, interaction.user.id)
-        title = "Suggest a joke" if kind == "joke" else "Suggest a discussion topic"
+        t = tr(interaction)
 
         async def submitted(modal_interaction: discord.Interaction, form: dict[str, str], _: frozenset[str]) -> None:
             assert modal_interaction.guild_id is not None
             case = await self.core.moderation.suggestions.suggest(modal_interaction.guild_id, modal_interaction.user.id,
                                                       kind, form)
-            await modal_interaction.response.send_message(
-                f"Thanks! Your suggestion is **#{case.number}**. The moderators will review it, and I will tell you "
-                "what they decide if you accept direct messages from server members.",
-                ephemeral=True,
-            )
+            await modal_interaction.response.send_message(tr(modal_interaction)("suggest.thanks", id=case.number),
+                                                          ephemeral=True)
 
         await interaction.response.send_modal(
-            FormModal(kind=kind, title=title, custom_id=f"suggest:{kind}", on_done=submitted)
+            FormModal(kind=kind, title=t(f"suggest.title.{kind}"), custom_id=f"suggest:{kind}", on_done=submitted, t=t)
         )
 
     @app_commands.command()

@@ -11,12 +11,24 @@ from discord.ext import commands
 from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import Kind
+from cogs.i18n import tr
 from cogs.ui import DISCUSSION_COLOUR, JOKE_COLOUR
 
 
 def _line(text: str, limit: int = 90) -> str:
     text = " ".join(text.replace("|", "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Whole sentences, one per case, so each language can say them its own way.
+NOTHING_VOTED = {
+    ("joke", "server"): "No jokes have been voted up in this server yet. Vote with 👍 and 👎 under any joke.",
+    ("joke", "global"): "No jokes have been voted up anywhere yet. Vote with 👍 and 👎 under any joke.",
+    ("discussion", "server"): "No discussions have been voted up in this server yet. Vote with 👍 and 👎 under any "
+                              "discussion.",
+    ("discussion", "global"): "No discussions have been voted up anywhere yet. Vote with 👍 and 👎 under any "
+                              "discussion.",
+}
 
 
 class Top(commands.Cog):
@@ -34,18 +46,19 @@ class Top(commands.Cog):
         singular: Kind = "joke" if kind == "jokes" else "discussion"
         ranked = await self.core.votes.top(singular, interaction.guild_id, server_only=scope == "server")
         if not ranked:
-            where = "in this server" if scope == "server" else "anywhere"
-            raise UserError(f"No {kind} have been voted up {where} yet. Vote with 👍 and 👎 under any {singular}.")
+            raise UserError(NOTHING_VOTED[(singular, scope)])
+        t = tr(interaction)
         lines = [
-            f"**{n}.** {_line(r.item.title)}\n-# #{r.item.id} · 👍 {r.up} · 👎 {r.down} · score {r.score:.2f}"
+            f"**{n}.** {_line(r.item.title)}\n-# #{r.item.id} · 👍 {r.up} · 👎 {r.down} · "
+            + t("top.score", score=f"{r.score:.2f}")
             for n, r in enumerate(ranked, 1)
         ]
         embed = discord.Embed(
-            title=f"Top {kind} ({'this server' if scope == 'server' else 'all servers'})",
+            title=t(f"top.title.{singular}.{scope}"),
             description="\n".join(lines),
             colour=JOKE_COLOUR if kind == "jokes" else DISCUSSION_COLOUR,
         )
-        embed.set_footer(text="Ranked by the Wilson lower bound: many 👍 and few 👎 beat a lucky few.")
+        embed.set_footer(text=t("top.footer"))
         await interaction.response.send_message(embed=embed)
 
 

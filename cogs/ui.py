@@ -16,7 +16,7 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import DiscussionBody, Item, JokeBody, VoteTally
 from bot.services.packs import bullet_block
-from cogs.render import error_text
+from cogs.i18n import Messages, english, tr
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -30,7 +30,6 @@ THUMBS_UP = discord.PartialEmoji(name="👍")
 THUMBS_DOWN = discord.PartialEmoji(name="👎")
 FLAG = discord.PartialEmoji(name="🚩")
 STAR = discord.PartialEmoji(name="⭐")
-APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
 
 
 def core_of(interaction: discord.Interaction) -> Core:
@@ -65,23 +64,28 @@ async def guarded(interaction: discord.Interaction, action: Callable[[], Awaitab
     except UserError as exc:
         if reraise is not None and isinstance(exc, reraise):
             raise
-        await reply_error(interaction, error_text(exc))
+        await reply_error(interaction, tr(interaction).error(exc))
     except Exception:
         log.exception("component %s failed", interaction.data.get("custom_id") if interaction.data else None)
-        await reply_error(interaction, APOLOGY)
+        await reply_error(interaction, tr(interaction)("error.apology"))
 
 
-def footer(item: Item) -> str:
-    label = "Joke" if item.kind == "joke" else "Discussion"
-    parts = [f"{label} #{item.id}"]
+def item_label(t: Messages, item: Item) -> str:
+    """ "Joke #3", "Witz #3": how the footer names an item (the daily post looks for it there)."""
+    return t(f"item.label.{item.kind}", id=item.id)
+
+
+def footer(item: Item, t: Messages | None = None) -> str:
+    t = t or english()
+    parts = [item_label(t, item)]
     if item.categories:
         parts.append(", ".join(item.categories[:3]))
     if item.credit:
-        parts.append(f"Credit: {item.credit}")
+        parts.append(t("item.credit", credit=item.credit))
     return " · ".join(parts)
 
 
-def item_embed(item: Item, url: str | None = None) -> discord.Embed:
+def item_embed(item: Item, url: str | None = None, t: Messages | None = None) -> discord.Embed:
     """How an item looks in a message; ``url`` (its page on the public site) makes the embed a link."""
     if isinstance(item.body, JokeBody):
         joke = item.body
@@ -95,11 +99,12 @@ def item_embed(item: Item, url: str | None = None) -> discord.Embed:
         topic: DiscussionBody = item.body
         embed = discord.Embed(title=f"💬 {topic.title}", description=f"**{topic.question}**",
                               colour=DISCUSSION_COLOUR)
-        embed.add_field(name="👍 Benefits", value=bullet_block(topic.benefits), inline=False)
-        embed.add_field(name="👎 Disadvantages", value=bullet_block(topic.disadvantages), inline=False)
+        t = t or english()
+        embed.add_field(name=t("item.benefits"), value=bullet_block(topic.benefits), inline=False)
+        embed.add_field(name=t("item.disadvantages"), value=bullet_block(topic.disadvantages), inline=False)
         for number, point in enumerate(topic.talking_points, 1):
             embed.add_field(name=f"{number}. {point.heading}", value=point.text, inline=False)
-    embed.set_footer(text=footer(item))
+    embed.set_footer(text=footer(item, t))
     embed.url = url
     return embed
 
@@ -144,22 +149,36 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button],
         outcome = await core.votes.click(
             item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up, mood=mood
         )
-        await interaction.response.edit_message(view=item_view(self.item_id, outcome.tally, mood))
+        # Everyone reads the same message: it keeps the language it was sent in, not the voter's.
+        message = interaction.message
+        await interaction.response.edit_message(view=item_view(
+            self.item_id, outcome.tally, mood, report_label=_label(message, f"report:{self.item_id}"),
+            save_label=_label(message, f"save:{self.item_id}")))
 
 
-def report_button(item_id: int) -> discord.ui.Button[Any]:
+def _label(message: discord.Message | None, custom_id: str) -> str | None:
+    """A button's label on a message as it was sent (in the language it was sent in)."""
+    for row in message.components if message is not None else []:
+        for child in row.children if isinstance(row, discord.ActionRow) else []:
+            if isinstance(child, discord.Button) and child.custom_id == custom_id:
+                return child.label
+    return None
+
+
+def report_button(item_id: int, label: str | None = None) -> discord.ui.Button[Any]:
     """🚩 Report, as every item message carries it; a click reaches ReportButton (cogs/reports.py)."""
-    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label="Report",
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label=label or english()("item.report"),
                              custom_id=f"report:{item_id}")
 
 
-def save_button(item_id: int) -> discord.ui.Button[Any]:
+def save_button(item_id: int, label: str = "Save") -> discord.ui.Button[Any]:
     """⭐ Save, as every item message carries it; a click reaches SaveButton (cogs/favorites.py)."""
-    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=STAR, label="Save",
+    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=STAR, label=label,
                              custom_id=f"save:{item_id}")
 
 
-def item_view(item_id: int, tally: VoteTally, mood: str | None = None) -> discord.ui.View:
+def item_view(item_id: int, tally: VoteTally, mood: str | None = None, *, t: Messages | None = None,
+              report_label: str | None = None, save_label: str | None = None) -> discord.ui.View:
     """The buttons under an item. Their clicks are handled by the dynamic items registered for
     their custom_ids (VoteButton here, SaveButton in cogs/favorites.py, ReportButton in
     cogs/reports.py), on every message alike: one sent
@@ -170,8 +189,8 @@ def item_view(item_id: int, tally: VoteTally, mood: str | None = None) -> discor
     view = discord.ui.View(timeout=None)
     view.add_item(vote_button(item_id, True, tally.up, mood))
     view.add_item(vote_button(item_id, False, tally.down, mood))
-    view.add_item(save_button(item_id))
-    view.add_item(report_button(item_id))
+    view.add_item(save_button(item_id, save_label or (t or english())("item.save")))
+    view.add_item(report_button(item_id, report_label or (t or english())("item.report")))
     view.stop()
     return view
 
@@ -180,13 +199,14 @@ async def send_pick(interaction: discord.Interaction, item: Item, content: str |
     """Answer with a picked item, then count it as shown in the channel (only once it was sent)."""
     assert interaction.guild_id is not None and interaction.channel_id is not None
     core = core_of(interaction)
-    kwargs = await item_message(core, item, interaction.guild_id)
+    kwargs = await item_message(core, item, interaction.guild_id, t=tr(interaction))
     await interaction.response.send_message(content, **kwargs)
     core.picks.shown(item, scope_id=interaction.channel_id, guild_id=interaction.guild_id)
 
 
-async def item_message(core: Core, item: Item, guild_id: int, mood: str | None = None) -> dict[str, Any]:
-    """The keyword arguments that send an item: its embed and its buttons with this server's
-    counts (carrying ``mood`` when it was picked for one, so the votes count for that mood)."""
+async def item_message(core: Core, item: Item, guild_id: int, mood: str | None = None, *,
+                       t: Messages | None = None) -> dict[str, Any]:
+    """The keyword arguments that send an item, in ``t``'s language: its embed and its buttons with this
+    server's counts (carrying ``mood`` when it was picked for one, so the votes count for that mood)."""
     tally = item.tally if item.tally is not None else await core.votes.tally(item.id, guild_id)
-    return {"embed": item_embed(item, core.catalog.page_url(item)), "view": item_view(item.id, tally, mood)}
+    return {"embed": item_embed(item, core.catalog.page_url(item), t), "view": item_view(item.id, tally, mood, t=t)}

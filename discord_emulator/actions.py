@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from .client_side import ClientSide, button_name, chosen_options, modal_answer, pick_button
-from .commands import Invocation, build_invocation
+from .commands import Invocation, build_invocation, shown_description, shown_name, visible_commands
 from .errors import InvocationError
 from .events import Events
 from .flags import Permissions
@@ -57,6 +57,20 @@ class UserActions:
     async def react(self, user: UserLike, message: Message, emoji: str) -> None:
         self.events.add_reaction(self.world.get_message(message), user_of(user), emoji)
 
+    def command_picker(self, user: UserLike, channel: Channel) -> list[tuple[str, str]]:
+        """What the client lists when ``user`` types "/" in ``channel``: each command they may use, with
+        its name and description in their client's language, subcommands as "group sub"."""
+        guild, member = self.client.actor(user, channel, needs=Permissions.USE_APPLICATION_COMMANDS)
+        locale = user_of(user).locale
+        out: list[tuple[str, str]] = []
+        for cmd in visible_commands(self.world, guild, member):
+            subs = [o for o in cmd.options if o.get("type") == 1]
+            if not subs:
+                out.append((shown_name(cmd, locale), shown_description(cmd, locale)))
+            out.extend((f"{shown_name(cmd, locale)} {shown_name(o, locale)}", shown_description(o, locale))
+                       for o in subs)
+        return out
+
     async def slash(self, user: UserLike, channel: Channel, command: str, /, **options: Any) -> EmulatedInteraction:
         """Run ``/command`` (``"group sub"`` for subcommands) as ``user`` in ``channel``.
 
@@ -65,7 +79,8 @@ class UserActions:
         objects, ids, mentions or names and arrive resolved in ``data.resolved``.
         """
         guild, member = self.client.actor(user, channel, needs=Permissions.USE_APPLICATION_COMMANDS)
-        inv = build_invocation(self.world, self.payloads, guild, member, channel, command, options)
+        inv = build_invocation(self.world, self.payloads, guild, member, channel, command, options,
+                               locale=user_of(user).locale)
         return self.client.create_interaction(APPLICATION_COMMAND, user_of(user), channel, _command_data(inv))
 
     async def autocomplete(
@@ -84,7 +99,8 @@ class UserActions:
         guild, member = self.client.actor(user, channel, needs=Permissions.USE_APPLICATION_COMMANDS)
         values = dict(options)
         values[focused] = value
-        inv = build_invocation(self.world, self.payloads, guild, member, channel, command, values, focused=focused)
+        inv = build_invocation(self.world, self.payloads, guild, member, channel, command, values, focused=focused,
+                               locale=user_of(user).locale)
         ix = self.client.create_interaction(AUTOCOMPLETE, user_of(user), channel, _command_data(inv, always=True))
         response = await ix.response(timeout=timeout)
         return list(response.choices or [])

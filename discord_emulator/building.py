@@ -33,25 +33,29 @@ class WorldBuilding:
             snowflake += 1  # the same names twice: the second one is the next id, in every run alike
         return snowflake
 
-    def add_user(self, name: str, *, dms_open: bool = True, bot: bool = False, global_name: str | None = None) -> User:
+    def add_user(self, name: str, *, dms_open: bool = True, bot: bool = False, global_name: str | None = None,
+                 locale: str = "en-US") -> User:
+        """A user; ``locale`` is their Discord client's language ("de"), sent with each interaction."""
         existing = self.world.user_named(name)
         if existing is not None:
             return existing
-        user = User(id=self._new_id("user", name), name=name, bot=bot, dms_open=dms_open, global_name=global_name)
+        user = User(id=self._new_id("user", name), name=name, bot=bot, dms_open=dms_open, global_name=global_name,
+                    locale=locale)
         self.world.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, *, owner: UserLike | None = None, shard: tuple[int, int] | None = None) -> Guild:
+    def add_guild(self, name: str, *, owner: UserLike | None = None, shard: tuple[int, int] | None = None,
+                  preferred_locale: str = "en-US") -> Guild:
         """A guild the bot is in. Guild ids take a millisecond each, so guilds made one after
         another spread over the shards (``(id >> 22) % count``); ``shard=(id, count)`` puts this
-        one on that shard."""
+        one on that shard. ``preferred_locale`` is the server's language (Server Settings, Community)."""
         world = self.world
         owner_user = user_of(owner) if owner is not None else world.owner
         # Stable ids (the sandbox's kept database) come from the name; otherwise each guild takes
         # a millisecond of its own, so guilds spread over the shards.
         stable = world.stable_ids and shard is None
         guild_id = self._new_id("guild", name) if stable else world.snowflakes.next_spread(shard)
-        guild = Guild(id=guild_id, name=name, owner_id=owner_user.id)
+        guild = Guild(id=guild_id, name=name, owner_id=owner_user.id, preferred_locale=preferred_locale)
         guild.roles[guild.id] = Role(
             id=guild.id, guild_id=guild.id, name="@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS
         )
@@ -139,15 +143,27 @@ class WorldBuilding:
         nick: str | None = None,
         dms_open: bool = True,
         bot: bool = False,
+        locale: str = "en-US",
     ) -> Member:
         """Add a member (creating the user, or reusing one with that name)."""
-        target = self.add_user(user, dms_open=dms_open, bot=bot) if isinstance(user, str) else user_of(user)
+        target = (self.add_user(user, dms_open=dms_open, bot=bot, locale=locale) if isinstance(user, str)
+                  else user_of(user))
         if target.id in guild.members:
             return guild.members[target.id]
         member = Member(user=target, guild_id=guild.id, roles=[r.id for r in roles], nick=nick)
         guild.members[target.id] = member
         self.events.member_joined(member)
         return member
+
+    def set_locale(self, user: UserLike, locale: str) -> None:
+        """The user switches their client's language; their next interactions carry it."""
+        user_of(user).locale = locale
+        self.world.changed()
+
+    def set_preferred_locale(self, guild: Guild, locale: str) -> None:
+        """A server changes its language; the bot hears GUILD_UPDATE."""
+        guild.preferred_locale = locale
+        self.events.guild_updated(guild)
 
     def member(self, guild: Guild, user: UserLike) -> Member:
         return self.world.member(guild, user)

@@ -145,8 +145,8 @@ class ClientSide:
             member_data["permissions"] = str(user_perms)
             return {
                 "guild_id": str(guild.id),
-                "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
-                "guild_locale": "en-US",
+                "guild": {"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
+                "guild_locale": guild.preferred_locale,
                 "member": member_data,
                 "app_permissions": str(bot_perms),
                 "channel": self.payloads.interaction_channel(channel, user_perms),

@@ -51,6 +51,21 @@ class Invocation:
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+def shown_name(obj: AppCommand | dict[str, Any], locale: str) -> str:
+    """The name the Discord client shows a user whose client speaks ``locale``: the command's,
+    option's or choice's localized name for it if there is one, else the default name. That is
+    also the name the user types; the interaction carries the default name."""
+    if isinstance(obj, AppCommand):
+        return (obj.name_localizations or {}).get(locale) or obj.name
+    return str((obj.get("name_localizations") or {}).get(locale) or obj["name"])
+
+
+def shown_description(obj: AppCommand | dict[str, Any], locale: str) -> str:
+    if isinstance(obj, AppCommand):
+        return (obj.description_localizations or {}).get(locale) or obj.description
+    return str((obj.get("description_localizations") or {}).get(locale) or obj.get("description") or "")
+
+
 def visible_commands(world: World, guild: Guild | None, member: Member | None) -> list[AppCommand]:
     """Chat-input commands the user would see in the picker, guild ones first."""
     out: list[AppCommand] = []
@@ -80,13 +95,13 @@ def _may_use(guild: Guild, member: Member, cmd: AppCommand) -> bool:
 
 
 def find_command(
-    world: World, guild: Guild | None, member: Member | None, command: str
+    world: World, guild: Guild | None, member: Member | None, command: str, locale: str = "en-US"
 ) -> tuple[AppCommand, list[str], list[dict[str, Any]]]:
     words = command.strip().lstrip("/").split()
     if not words:
         raise InvocationError("empty command name")
     name, rest = words[0], words[1:]
-    registered = {c.name: c for c in visible_commands(world, guild, None)}
+    registered = {shown_name(c, locale): c for c in visible_commands(world, guild, None)}
     cmd = registered.get(name)
     if cmd is None:
         known = ", ".join(f"/{n}" for n in sorted(registered)) or "none registered - did the bot sync its tree?"
@@ -101,14 +116,14 @@ def find_command(
     subs = [o for o in options if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
     while subs:
         if not rest:
-            names = ", ".join(o["name"] for o in subs)
+            names = ", ".join(shown_name(o, locale) for o in subs)
             raise InvocationError(f"/{' '.join([name, *path])} needs a subcommand: one of {names}")
         word = rest.pop(0)
-        match = next((o for o in subs if o["name"] == word), None)
+        match = next((o for o in subs if shown_name(o, locale) == word), None)
         if match is None:
-            names = ", ".join(o["name"] for o in subs)
+            names = ", ".join(shown_name(o, locale) for o in subs)
             raise InvocationError(f"/{' '.join([name, *path])} has no subcommand {word!r} (one of {names})")
-        path.append(word)
+        path.append(match["name"])
         options = match.get("options") or []
         subs = [o for o in options if o.get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)]
     if rest:
@@ -126,11 +141,13 @@ def build_invocation(
     values: dict[str, Any],
     *,
     focused: str | None = None,
+    locale: str = "en-US",
 ) -> Invocation:
-    """Check ``values`` against the registered definitions and build ``data.options``/``resolved``."""
-    cmd, path, defs = find_command(world, guild, member, command)
+    """Check ``values`` against the registered definitions and build ``data.options``/``resolved``.
+    The command, subcommand and option names are those the client shows in ``locale``."""
+    cmd, path, defs = find_command(world, guild, member, command, locale)
     inv = Invocation(command=cmd, path=path, leaf_options=defs)
-    by_name = {d["name"]: d for d in defs}
+    by_name = {shown_name(d, locale): d for d in defs}
     qualified = "/" + " ".join([cmd.name, *path])
     unknown = [k for k in values if k not in by_name]
     if unknown:
@@ -143,20 +160,21 @@ def build_invocation(
         if not fdef.get("autocomplete"):
             raise InvocationError(f"{qualified} option {focused!r} does not use autocomplete")
     else:
-        missing = [d["name"] for d in defs if d.get("required") and d["name"] not in values]
+        missing = [shown for shown, d in by_name.items() if d.get("required") and shown not in values]
         if missing:
             raise InvocationError(f"{qualified} is missing required option(s): {', '.join(missing)}")
     options: list[dict[str, Any]] = []
-    for d in defs:  # Discord sends options in definition order
+    for shown, d in by_name.items():  # Discord sends options in definition order, by their default names
         name = d["name"]
-        if name not in values:
+        if shown not in values:
             continue
-        if name == focused:
+        if shown == focused:
             # While typing, the client sends the raw partial text, unchecked.
-            options.append({"name": name, "type": d["type"], "value": str(values[name]), "focused": True})
+            options.append({"name": name, "type": d["type"], "value": str(values[shown]), "focused": True})
             continue
         partial = focused is not None
-        value = _convert(world, payloads, guild, channel, qualified, d, values[name], inv.resolved, partial=partial)
+        value = _convert(world, payloads, guild, channel, qualified, d, values[shown], inv.resolved, partial=partial,
+                         locale=locale)
         options.append({"name": name, "type": d["type"], "value": value})
     for word in reversed(path):
         kind = SUB_COMMAND if word == path[-1] else SUB_COMMAND_GROUP
@@ -176,6 +194,7 @@ def _convert(
     resolved: dict[str, dict[str, Any]],
     *,
     partial: bool,
+    locale: str = "en-US",
 ) -> Any:
     kind, name = d["type"], d["name"]
     where = f"{qualified} option {name!r}"
@@ -183,7 +202,7 @@ def _convert(
     if kind in (STRING, INTEGER, NUMBER):
         value = _scalar(kind, raw, where)
         if choices:
-            value = _pick_choice(choices, value, raw, where)
+            value = _pick_choice(choices, value, raw, where, locale)
         if kind == STRING:
             if "min_length" in d and d["min_length"] is not None and len(value) < d["min_length"]:
                 raise InvocationError(f"{where} must be at least {d['min_length']} characters")
@@ -269,13 +288,13 @@ def _scalar(kind: int, raw: Any, where: str) -> Any:
     return value
 
 
-def _pick_choice(choices: list[dict[str, Any]], value: Any, raw: Any, where: str) -> Any:
+def _pick_choice(choices: list[dict[str, Any]], value: Any, raw: Any, where: str, locale: str) -> Any:
     for choice in choices:
         if choice["value"] == value:
             return choice["value"]
     # The picker shows names; accept the name a person would click on.
     for choice in choices:
-        if isinstance(raw, str) and choice["name"].lower() == raw.lower():
+        if isinstance(raw, str) and raw.lower() in (choice["name"].lower(), shown_name(choice, locale).lower()):
             return choice["value"]
     listed = ", ".join(f"{c['name']}={c['value']!r}" for c in choices)
     raise InvocationError(f"{where}: {raw!r} is not one of the choices ({listed})")

@@ -38,6 +38,10 @@ class Events:
             self.gateway.send_event(session, "GUILD_CREATE", payload)
         self.world.changed()
 
+    def guild_updated(self, guild: Guild) -> None:
+        self.gateway.dispatch("GUILD_UPDATE", self.payloads.guild(guild), guild_id=guild.id)
+        self.world.changed()
+
     def channel_created(self, channel: Channel) -> None:
         self.gateway.dispatch("CHANNEL_CREATE", self.payloads.channel(channel), guild_id=channel.guild_id)
         self.world.changed()

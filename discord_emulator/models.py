@@ -169,6 +169,7 @@ class Guild:
     members: dict[int, Member] = field(default_factory=dict)
     emojis: dict[int, Emoji] = field(default_factory=dict)
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    preferred_locale: str = "en-US"
 
     @property
     def everyone(self) -> Role:

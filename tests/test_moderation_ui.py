@@ -11,6 +11,7 @@ from bot.errors import Code, Command, Mention, UserError
 from bot.models import FLAGS, Kind
 from bot.records import ActionRecord, AuditEntry, Values
 from bot.services.moderation import DISCUSSION_FORM, JOKE_FORM, REASON_MAX
+from cogs.i18n import LANGUAGES, messages
 from cogs.moderation_ui import FORMS, FlagName
 from cogs.render import action_text, error_text, markup
 from cogs.review import ACTIONS, ReviewButton
@@ -22,8 +23,10 @@ def test_forms_match_the_service_and_fit_discord() -> None:
     for specs in FORMS.values():
         assert len(specs) <= 5  # inputs per modal
         for spec in specs:
-            assert len(spec.label) <= 45
-            assert spec.placeholder is None or len(spec.placeholder) <= 100
+            for code in LANGUAGES:
+                t, kind = messages(code), "joke" if specs is FORMS["joke"] else "discussion"
+                assert 1 <= len(spec.label(t, kind)) <= 45, (code, spec.key)
+                assert len(spec.placeholder(t, kind)) <= 100, (code, spec.key)
             assert 1 <= spec.max_length <= 4000
     assert REASON_MAX <= 4000
 
@@ -90,8 +93,11 @@ def test_a_missing_permission_is_named_as_the_discord_client_names_it() -> None:
     from discord import app_commands
 
     from cogs.errors import message_for
+    from cogs.i18n import english, messages
 
-    assert message_for(app_commands.MissingPermissions(["manage_guild"])) == \
+    assert message_for(app_commands.MissingPermissions(["manage_guild"]), english()) == \
         "You need the Manage Server permission for that."
-    assert message_for(app_commands.MissingPermissions(["manage_roles", "kick_members"])) == \
+    assert message_for(app_commands.MissingPermissions(["manage_roles", "kick_members"]), english()) == \
         "You need the Manage Roles and Kick Members permissions for that."
+    assert message_for(app_commands.MissingPermissions(["manage_roles", "kick_members"]), messages("de")) == \
+        "Dafür brauchst du die Berechtigungen Manage Roles und Kick Members."

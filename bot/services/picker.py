@@ -88,6 +88,15 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
+# Whole sentences, so that each language can say them its own way (cogs/locales/).
+NOTHING = {
+    ("joke", True): "There are no jokes for that here yet.",
+    ("discussion", True): "There are no discussion topics for that here yet.",
+    ("joke", False): "There are no jokes available in this server yet. A moderator can add some.",
+    ("discussion", False): "There are no discussion topics available in this server yet. A moderator can add some.",
+}
+
+
 class PickService:
     def __init__(self, storage: Storage, clock: Clock, rng: random.Random | None = None) -> None:
         self.storage = storage
@@ -164,7 +173,7 @@ class PickService:
         # trim the channel's memory of this pool so the next round comes in a new order.
         oldest = await self.storage.picks.least_recent(f, scope_id)
         if oldest is None:
-            raise UserError(self._nothing_message(f))
+            raise UserError(NOTHING[(f.kind, f.tag is not None)])
         pool = await self.items.count_eligible(f)
         await self.history.trim(scope_id=scope_id, kind=f.kind, tag=f.tag, keep=math.ceil(pool * KEEP_AFTER_CYCLE))
         return oldest
@@ -179,19 +188,13 @@ class PickService:
             hidden = len(await self.items.search(_unrestricted(f), query=query))
             if hidden:
                 settings = await self.settings.get(f.guild_id)
-                raise UserError("{count} {verb} {words} but {pronoun} hidden by {why}.",
-                                count=counted(hidden, f.kind), verb="matches" if hidden == 1 else "match",
-                                words=words, pronoun="is" if hidden == 1 else "are", why=_hidden_by(settings))
+                raise UserError("{count} matches {words} but is hidden by {why}." if hidden == 1 else
+                                "{count} match {words} but are hidden by {why}.",
+                                count=counted(hidden, f.kind), words=words, why=_hidden_by(settings))
             raise UserError("No {kind} matches {words}. Try another word, or leave the search out for a random one.",
                             kind=f.kind, words=words)
         fresh = await self.storage.picks.unseen(scope_id, f.kind, matches)
         return self._choose(fresh or matches)
-
-    def _nothing_message(self, f: Filters) -> str:
-        what = "jokes" if f.kind == "joke" else "discussion topics"
-        if f.tag is not None:
-            return f"There are no {what} for that here yet."
-        return f"There are no {what} available in this server yet. A moderator can add some."
 
     # --- of the day --------------------------------------------------------------------------
 

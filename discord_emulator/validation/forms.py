@@ -134,7 +134,35 @@ def check_command(cmd: Any, errors: FormErrors, prefix: Path) -> None:
             errors.required((*prefix, "description"))
         elif len(description) > 100:
             errors.too_long((*prefix, "description"), 100)
+        _check_localizations(cmd, errors, prefix)
         _check_options(cmd.get("options") or [], errors, (*prefix, "options"), depth=0)
+
+
+# AvailableLocalesEnum of Discord's OpenAPI spec: the locales a name or description may be given in.
+LOCALES = frozenset({
+    "ar", "bg", "cs", "da", "de", "el", "en-GB", "en-US", "es-419", "es-ES", "fi", "fr", "he", "hi", "hr", "hu", "id",
+    "it", "ja", "ko", "lt", "nl", "no", "pl", "pt-BR", "ro", "ru", "sv-SE", "th", "tr", "uk", "vi", "zh-CN", "zh-TW",
+})
+
+
+def _check_localizations(obj: dict[str, Any], errors: FormErrors, prefix: Path) -> None:
+    """name_localizations and description_localizations: known locales; each name a valid lowercase
+    command name, each description 1-100 characters, as Discord checks them."""
+    for key, limit in (("name_localizations", 32), ("description_localizations", 100)):
+        values = obj.get(key)
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            errors.add((*prefix, key), "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
+            continue
+        for locale, text in values.items():
+            path = (*prefix, key, locale)
+            if locale not in LOCALES:
+                errors.add(path, "LOCALE_INVALID", f"{locale!r} is not a valid locale")
+            elif not isinstance(text, str) or not 1 <= len(text) <= limit:
+                errors.add(path, "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {limit} in length.")
+            elif key == "name_localizations" and (not COMMAND_NAME_RE.match(text) or text != text.lower()):
+                errors.add(path, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
 
 
 def _check_options(options: list[Any], errors: FormErrors, prefix: Path, depth: int) -> None:
@@ -152,6 +180,7 @@ def _check_options(options: list[Any], errors: FormErrors, prefix: Path, depth: 
         names.add(name)
         if not opt.get("description") or len(opt["description"]) > 100:
             errors.add((*path, "description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+        _check_localizations(opt, errors, path)
         kind = opt.get("type")
         if kind in (1, 2):
             if depth >= (1 if kind == 2 else 2):

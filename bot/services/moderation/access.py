@@ -85,7 +85,7 @@ class Access:
         """An item the server can see (global or its own); anything else is as good as missing."""
         item = await self.storage.items.get(item_id)
         if item is None or item.guild_id not in (None, guild_id):
-            raise UserError(f"There is no item #{item_id} in this server.")
+            raise UserError("There is no item #{id} in this server.", id=item_id)
         return item
 
     async def already_decided(self, guild_id: int, case_id: int) -> AlreadyDecided:

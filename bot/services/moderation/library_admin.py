@@ -19,7 +19,6 @@ from bot.services.moderation.text import (
     check_reason,
     fingerprint,
     form_of,
-    on_off,
     parse_form,
 )
 from bot.services.picker import fts_query
@@ -172,7 +171,8 @@ class LibraryAdmin:
     async def flag_item(self, guild_id: int, actor: Actor, item: Item, flag: str, on: bool) -> ActionResult:
         flags = item.flags | {flag} if on else item.flags - {flag}
         if flags == item.flags:
-            raise UserError(f"{item_label(item).capitalize()} already has {flag} {on_off(on)}.")
+            raise UserError("{item} already has {flag} on." if on else "{item} already has {flag} off.",
+                            item=item_label(item).capitalize(), flag=flag)
         return await self.replace_content(guild_id, actor, item, replace(item.entry(), flags=frozenset(flags)),
                                           flag=flag, on=on)
 
@@ -230,9 +230,9 @@ class LibraryAdmin:
         text = check_reason(reason, required=False)
         item = await self.access.visible_item(guild_id, item_id)
         if item.guild_id == guild_id and item.status != "active":
-            raise UserError(f"{item_label(item).capitalize()} is removed already.")
+            raise UserError("{item} is removed already.", item=item_label(item).capitalize())
         if item.guild_id is None and await self.storage.moderation.hidden_reason(guild_id, item_id) == "moderator":
-            raise UserError(f"{item_label(item).capitalize()} is hidden in this server already.")
+            raise UserError("{item} is hidden in this server already.", item=item_label(item).capitalize())
         async with acting(self.access, guild_id, actor) as act:
             record = await self.take_down(act, item, text)
             # Open reports on it are settled by the removal.
@@ -247,7 +247,7 @@ class LibraryAdmin:
         hidden = await self.storage.moderation.hidden_reason(guild_id, item_id)
         retired = item.guild_id == guild_id and item.status != "active"
         if not retired and hidden is None:
-            raise UserError(f"{item_label(item).capitalize()} is not removed or hidden here.")
+            raise UserError("{item} is not removed or hidden here.", item=item_label(item).capitalize())
         async with acting(self.access, guild_id, actor) as act:
             if retired:
                 await act.tx.moderation.set_item_status(item_id=item_id, guild_id=guild_id, status="active",
@@ -277,8 +277,8 @@ class LibraryAdmin:
         found = await self.storage.items.get(item_id)
         if found is not None and found.guild_id not in (None, guild_id):
             # Why it does not show here, and nothing more: not its server, its text or its kind.
-            raise UserError(f"Item #{item_id} does not show in this server: it is another server's own content, "
-                            "and only that server sees it.")
+            raise UserError("Item #{id} does not show in this server: it is another server's own content, "
+                            "and only that server sees it.", id=item_id)
         item = await self.access.visible_item(guild_id, item_id)
         places = tuple((None if scope == daily_scope(guild_id) else scope, when)
                        for scope, where, when in await self.storage.history.places(item_id, limit=50)

@@ -111,7 +111,7 @@ class Review:
     async def _case(self, guild_id: int, case_id: int) -> Case:
         case = await self.storage.moderation.get_case(case_id, guild_id)
         if case is None or case.type == "addition":
-            raise UserError(f"There is no case #{case_id} in this server's review queue.")
+            raise UserError("There is no case #{id} in this server's review queue.", id=case_id)
         return case
 
     async def _pending_case(self, guild_id: int, actor: Actor, case_id: int, type: str | None = None) -> Case:

@@ -56,11 +56,11 @@ class Settings:
             raise ValueError(f"not a moderation setting: {sorted(unknown)}")
         threshold = changes.get("report_threshold")
         if threshold is not None and not (isinstance(threshold, int) and 1 <= threshold <= THRESHOLD_MAX):
-            raise UserError(f"The report threshold must be between 1 and {THRESHOLD_MAX}.")
+            raise UserError("The report threshold must be between 1 and {most}.", most=THRESHOLD_MAX)
         for key in ("joke_cooldown", "mood_cooldown"):
             seconds = changes.get(key)
             if seconds is not None and not (isinstance(seconds, int) and 0 <= seconds <= COOLDOWN_MAX):
-                raise UserError(f"A cooldown is from 0 to {COOLDOWN_MAX} seconds.")
+                raise UserError("A cooldown is from 0 to {most} seconds.", most=COOLDOWN_MAX)
         current = await self.storage.settings.get(guild_id)
         before = {k: _setting_value(getattr(current, k)) for k in changes}
         after = {k: _setting_value(v) for k, v in changes.items()}
@@ -83,7 +83,7 @@ class Settings:
         names = set(current.blocked_categories)
         names = names | {name} if blocked else names - {name}
         if len(names) > CATEGORY_MAX:
-            raise UserError(f"At most {CATEGORY_MAX} categories can be blocked.")
+            raise UserError("At most {most} categories can be blocked.", most=CATEGORY_MAX)
         return await self.change(guild_id, actor, blocked_categories=tuple(sorted(names)))
 
     async def set_languages(self, guild_id: int, actor: Actor, codes: str, known: Iterable[str]) -> SettingsChange:
@@ -100,7 +100,8 @@ class Settings:
 
     async def set_flag_blocked(self, guild_id: int, actor: Actor, flag: str, blocked: bool) -> SettingsChange:
         if flag not in FLAGS:
-            raise UserError(f"There is no flag called {flag[:30]!r}; the flags are {', '.join(FLAGS)}.")
+            raise UserError("There is no flag called {flag}; the flags are {flags}.", flag=repr(flag[:30]),
+                            flags=", ".join(FLAGS))
         current = await self.get(guild_id, actor)
         flags = current.blocked_flags | {flag} if blocked else current.blocked_flags - {flag}
         return await self.change(guild_id, actor, blocked_flags=frozenset(flags))

@@ -12,7 +12,6 @@ from bot.models import Kind
 from bot.records import Case
 from bot.services.moderation.access import Access
 from bot.services.moderation.text import check_categories, check_duplicate, fingerprint, parse_form
-from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,8 @@ class Suggestions:
 
     def _check_limit(self, made: int) -> None:
         if made >= self.access.daily_limit:
-            raise UserError(f"You have made {plural(made, 'suggestion')} in the last 24 hours, as many as a member may "
-                            "make in a day. Try again tomorrow.")
+            raise UserError("You have made {count} suggestions in the last 24 hours, as many as a member may "
+                            "make in a day. Try again tomorrow.", count=made)
 
     async def suggest(self, guild_id: int, user_id: int, kind: Kind, form: Mapping[str, str]) -> Case:
         """Store a member's suggestion for review; return the case (its id is the receipt)."""

@@ -16,7 +16,6 @@ from bot.errors import Code, Codes, UserError
 from bot.models import FLAGS, Body, ContentEntry, Filters, JokeBody, Kind, body_from_json
 from bot.services.packs import Problems, parse_entry
 from bot.storage import Storage
-from bot.wording import plural
 
 # Form fields, by kind. The cogs build their modals from these keys.
 JOKE_FORM = ("joke", "punchline", "categories", "flags")
@@ -140,6 +139,13 @@ def _translate(problem: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+SAME_IN_LIBRARY = {"joke": "That is already in the library: joke #{id} says the same.",
+                   "discussion": "That is already in the library: discussion #{id} says the same."}
+PARAPHRASE_IN_LIBRARY = {"joke": "That is already in the library: joke #{id} says much the same in other words.",
+                         "discussion": "That is already in the library: discussion #{id} says much the same in "
+                                       "other words."}
+
+
 def _refuse(what: str, problems: list[str]) -> UserError:
     shown = problems[:10]
     more = f"\n…and {len(problems) - 10} more" if len(problems) > 10 else ""
@@ -247,13 +253,14 @@ def check_reason(text: str | None, *, required: bool) -> str | None:
             raise UserError("Give a short reason.")
         return None
     if len(reason) > REASON_MAX:
-        raise UserError(f"The reason has {plural(len(reason), 'character')}; at most {REASON_MAX}, please.")
+        raise UserError("The reason has {count} characters; at most {most}, please.", count=len(reason),
+                        most=REASON_MAX)
     return reason
 
 
 def check_flag(flag: str) -> None:
     if flag not in FLAGS:
-        raise UserError(f"There is no flag called {flag[:30]!r}.")
+        raise UserError("There is no flag called {flag}.", flag=repr(flag[:30]))
 
 
 def on_off(value: bool) -> str:
@@ -332,11 +339,10 @@ async def check_duplicate(storage: Storage, guild_id: int, entry: ContentEntry, 
             if other.id == exclude_item:
                 continue
             if similar(mine, theirs):
-                raise UserError(f"That is already in the library: {entry.kind} #{other.id} says the same.")
+                raise UserError(SAME_IN_LIBRARY[entry.kind], id=other.id)
             if paraphrase(mine, theirs):
-                raise UserError(f"That is already in the library: {entry.kind} #{other.id} says much the same "
-                                "in other words.")
+                raise UserError(PARAPHRASE_IN_LIBRARY[entry.kind], id=other.id)
     if pending:
         for case_id, number, other_print in await storage.moderation.pending_fingerprints(guild_id, entry.kind):
             if case_id != exclude_case and same_item(mine, other_print):
-                raise UserError(f"That was suggested already (suggestion #{number}) and is waiting for review.")
+                raise UserError("That was suggested already (suggestion #{id}) and is waiting for review.", id=number)
