@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,12 +74,30 @@ def _web_address(value: str) -> str | None:
     return "must be an http:// or https:// address, like https://banter.example.org"
 
 
+def _database_url(value: str) -> str | None:
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        return None if value.strip() else "must not be empty"  # a plain path to the SQLite file
+    if scheme == "sqlite":
+        return None if rest.startswith("/") and rest.strip("/") else "must be sqlite:///PATH (three slashes)"
+    if scheme in ("postgresql", "postgres"):
+        if any(c.isspace() for c in value):
+            return "must not contain spaces"
+        try:
+            urllib.parse.urlsplit(value).port  # noqa: B018 (read to check it)
+        except ValueError:
+            return "has a port that is not a number from 0 to 65535"
+        return None
+    return f"must be a file path, sqlite:///PATH or postgresql://..., not a {scheme}:// address"
+
+
 def _flag_names(value: list[Any]) -> str | None:
     return None if all(item in FLAGS for item in value) else f"must list flags from: {', '.join(FLAGS)}"
 
 
 SCHEMA: dict[str, Key] = {
     "database.path": Key(str, "banter.db", _non_empty),
+    "database.url": Key(str, None, _database_url, nullable=True),
     "content.builtin": Key(bool, True),
     "content.paths": Key(list, [], _paths),
     "discord.token": Key(str, None, _non_empty, nullable=True),
@@ -109,7 +128,7 @@ class WebConfig:
 
 @dataclass(frozen=True)
 class Config:
-    database_path: Path
+    database_path: Path  # the SQLite file (unused when database_url names PostgreSQL)
     content_builtin: bool
     content_paths: tuple[Path, ...]
     token: str | None
@@ -122,6 +141,12 @@ class Config:
     source: str = "defaults"
     # How long logging in, and then reaching READY on the gateway, may each take.
     connect_timeout: float = 60.0
+    # A postgresql:// address: the database is on PostgreSQL. None: SQLite, in database_path.
+    database_url: str | None = None
+
+    def database_label(self) -> str:
+        """Where the database is, for messages: the file, or the address without its password."""
+        return str(self.database_path) if self.database_url is None else redact_url(self.database_url)
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -164,7 +189,8 @@ def _check(key: str, value: Any) -> Any:
     if not isinstance(value, spec.type):
         raise ConfigError(f"config: {key} must be {_type_name(spec.type)}, not {value!r}")
     if spec.check is not None and (problem := spec.check(value)) is not None:
-        raise ConfigError(f"config: {key} {problem} (got {value!r})")
+        shown = redact_url(str(value)) if key == "database.url" else value  # never a password in a message
+        raise ConfigError(f"config: {key} {problem} (got {shown!r})")
     return value
 
 
@@ -193,17 +219,26 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             raise ConfigError(f"config: {path} must be a mapping of sections (database:, content:, ...)")
         for key, value in _flatten(data, path).items():
             values[key] = _check(key, value)
+        if "database" in data and isinstance(data["database"], Mapping) and {"path", "url"} <= set(data["database"]):
+            raise ConfigError("config: give database.path or database.url, not both (database.url may be a path too)")
         source = str(path)
         base = path.resolve().parent
     token = environ.get("DISCORD_TOKEN")
     if token is not None and token.strip():
         values["discord.token"] = token.strip()
 
-    db_path = Path(values["database.path"]).expanduser()
+    url = environ.get("BANTER_DATABASE_URL") or values["database.url"]
+    if url is not None and environ.get("BANTER_DATABASE_URL") and (problem := _database_url(url)) is not None:
+        raise ConfigError(f"config: BANTER_DATABASE_URL {problem}")
+    postgres_url: str | None = None
+    if url is not None and url.partition("://")[0] in ("postgresql", "postgres"):
+        postgres_url, url = url, None
+    named = values["database.path"] if url is None else url.removeprefix("sqlite://")
+    db_path = Path(named).expanduser()
     if path is not None and not db_path.is_absolute():
         db_path = base / db_path
-    if (problem := database_path_problem(db_path)) is not None:
-        raise ConfigError(f"config: database.path {problem}")
+    if postgres_url is None and (problem := database_path_problem(db_path)) is not None:
+        raise ConfigError(f"config: {'database.path' if url is None else 'database.url'} {problem}")
     content_paths = tuple(_resolve(Path(p).expanduser(), base) for p in values["content.paths"])
     for n, folder in enumerate(content_paths):
         if (problem := _folder_problem(folder)) is not None:
@@ -227,7 +262,17 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         ),
         source=source,
         connect_timeout=float(values["discord.connect_timeout"]),
+        database_url=postgres_url,
     )
+
+
+def redact_url(url: str) -> str:
+    """A database address with its password (if any) replaced by ***."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def _resolve(path: Path, base: Path) -> Path:

@@ -18,7 +18,8 @@ from bot.services.mood.corrections import MoodCorrections
 from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
 from bot.services.votes import VoteService
-from bot.storage.sqlite import SqliteStorage
+from bot.storage import Storage
+from bot.storage.backends import open_storage
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class Core:
 
     config: Config
     clock: Clock
-    storage: SqliteStorage
+    storage: Storage
     packs: Library  # the content packs as loaded and validated at start-up
     library: LibraryService  # imports and exports
     picks: PickService
@@ -55,7 +56,7 @@ class Core:
         """
         clock = clock or SystemClock()
         packs = load_library(content_folders(config))
-        storage = await SqliteStorage.open(config.database_path, clock=clock, rng=rng)
+        storage = await open_storage(config, clock=clock, rng=rng)
         try:
             picks = PickService(storage, clock, rng)
             moods = MoodReader(packs.moods)
@@ -72,7 +73,7 @@ class Core:
                 mood_corrections=MoodCorrections(moderation.access, moods),
                 catalog=CatalogService(storage, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
-                                       version=lambda: storage.db.writes),
+                                       version=storage.version),
             )
             await core.library.import_library(packs)
         except BaseException:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import asyncpg
+
 from bot.core import Core
 from bot.models import Item, Kind
+from bot.storage.postgres.database import translate
 
 
 async def item_by_key(core: Core, kind: Kind, key: str) -> Item | None:
@@ -25,3 +30,20 @@ async def vote_of(core: Core, item_id: int, guild_id: int, user_id: int) -> int:
         "SELECT value FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?", (item_id, guild_id, user_id)
     )
     return int(value or 0)
+
+
+async def write_as_another_process(core: Core, sql: str, params: tuple[object, ...] = ()) -> None:
+    """Run one statement on a connection of its own, as ``python -m bot import`` (or a second bot
+    process) would: behind the storage's back, so nothing it keeps hears of it."""
+    if core.config.database_url is None:
+        other = sqlite3.connect(core.config.database_path, isolation_level=None)
+        try:
+            other.execute(sql, params)
+        finally:
+            other.close()
+        return
+    conn = await asyncpg.connect(core.config.database_url)
+    try:
+        await conn.execute(translate(sql), *params)
+    finally:
+        await conn.close()
