@@ -20,6 +20,9 @@ from bot.services.packs import Library
 
 log = logging.getLogger("bot")
 
+POSTGRES_BACKUP = ("{command} copies a SQLite file, and the database is PostgreSQL ({database}): use pg_dump -Fc "
+                   "to back it up and pg_restore to restore it (docs/storage.md)")
+
 # Enough to fix a file in one pass; a whole folder in the wrong place would bury the first lines.
 SHOWN_PROBLEMS = 30
 
@@ -199,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_check(config, args.path))
         elif args.command == "mood":
             print(_mood(config, args.text, args.eval_file, args.reader))
+        elif args.command in ("backup", "restore") and config.database_url is not None:
+            raise BanterError(POSTGRES_BACKUP.format(command=args.command, database=config.database_label()))
         elif args.command == "backup":
             from bot.storage.sqlite.backup import backup
 

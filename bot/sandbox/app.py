@@ -74,7 +74,8 @@ async def run_sandbox(
         logging.getLogger().setLevel(logging.WARNING)
         logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="banter-sandbox-") as scratch:
-        config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None)
+        config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None,
+                                     database_url=None)  # a try-out never touches a shared database
         emu = DiscordEmulator(SANDBOX_TOKEN, None)
         await emu.start()
         try:

@@ -31,7 +31,7 @@ class Items(Protocol):
         ...
 
     async def upsert(self, entry: ContentEntry, *, origin: str, guild_id: int | None, now: str) -> tuple[int, str]:
-        """Insert or update one entry (in one transaction, or in the caller's).
+        """Add or update one entry (in one transaction, or in the caller's).
 
         Returns the item id and what happened: ``added``, ``updated``, ``unchanged`` or
         ``restored`` (a retired item brought back). An item keeps its id, rand and votes

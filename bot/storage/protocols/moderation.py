@@ -152,6 +152,6 @@ class MoodCorrections(Protocol):
         ...
 
     async def clear(self, guild_id: int, correction_id: int | None = None) -> list[MoodCorrection]:
-        """Delete one correction of the server (or, with no id, all of them); returns what was
+        """Remove one correction of the server (or, with no id, all of them); returns what was
         deleted (nothing if the id is not this server's)."""
         ...
