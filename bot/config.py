@@ -233,7 +233,9 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     postgres_url: str | None = None
     if url is not None and url.partition("://")[0] in ("postgresql", "postgres"):
         postgres_url, url = url, None
-    named = values["database.path"] if url is None else url.removeprefix("sqlite://")
+    # sqlite:///var/lib/banter.db names /var/lib/banter.db (and so does SQLAlchemy's sqlite:////var/...).
+    named = values["database.path"] if url is None else (
+        "/" + url.removeprefix("sqlite://").lstrip("/") if url.startswith("sqlite://") else url)
     db_path = Path(named).expanduser()
     if path is not None and not db_path.is_absolute():
         db_path = base / db_path
