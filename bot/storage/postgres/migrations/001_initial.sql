@@ -8,14 +8,14 @@ CREATE TABLE meta (
     value TEXT COLLATE "C" NOT NULL
 );
 
--- The Wilson lower bound of the 95% interval, as bot.models.wilson_lower_bound computes it.
+-- The Wilson lower bound of the 95% interval, computed step for step as
+-- bot.models.wilson_lower_bound does in floating point, so both give the very same number.
 CREATE FUNCTION wilson(up BIGINT, down BIGINT) RETURNS DOUBLE PRECISION
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN up + down = 0 THEN 0.0::double precision ELSE
-        ((up::double precision / (up + down)) + 1.96 * 1.96 / (2 * (up + down))
-         - 1.96 * sqrt(((up::double precision / (up + down)) * (1 - up::double precision / (up + down))
-                        + 1.96 * 1.96 / (4 * (up + down))) / (up + down)))
-        / (1 + 1.96 * 1.96 / (up + down)) END
+    SELECT CASE WHEN n = 0 THEN 0.0::float8 ELSE
+        ((phat + z * z / (2 * n)) - z * sqrt((phat * (1 - phat) + z * z / (4 * n)) / n)) / (1 + z * z / n) END
+      FROM (SELECT (up + down)::float8 AS n, 1.96::float8 AS z,
+                   CASE WHEN up + down = 0 THEN 0.0::float8 ELSE up::float8 / (up + down) END AS phat) AS v
 $$;
 
 CREATE TABLE items (
