@@ -5,10 +5,12 @@ a real SQLite file."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.bot import BanterBot
 from bot.clock import ManualClock
@@ -17,6 +19,7 @@ from bot.core import Core
 from bot.sandbox.app import run_banter
 from discord_emulator import DiscordEmulator
 from discord_emulator.driver import Sandbox, sandbox
+from tests import pg_databases
 from tests.template_db import seeded
 
 COMMANDS = ("joke", "mood", "discussion", "top")
@@ -30,11 +33,23 @@ def make_config(tmp_path: Path, extra: str = "") -> Config:
     return load_config(path, environ={"DISCORD_TOKEN": "test-token"})
 
 
+# Set by tests/e2e/conftest.py for a test on PostgreSQL: the server, and the databases made for it
+# (dropped after the test).
+POSTGRES: dict[str, Any] = {"server": None, "made": []}
+
+
 async def fresh_config(tmp_path: Path, extra: str = "") -> Config:
     """A config whose database starts as a copy of the session's template, with the built-in
-    packs imported. The bot still opens, migrates and re-checks it at start-up like any
-    database; the tests just don't each pay for the first import."""
-    return await seeded(make_config(tmp_path, extra))
+    packs imported (a file, or on PostgreSQL a database of the test's own). The bot still opens,
+    migrates and re-checks it at start-up like any database; the tests just don't each pay for
+    the first import."""
+    config = make_config(tmp_path, extra)
+    server = POSTGRES["server"]
+    if server is None:
+        return await seeded(config)
+    url = await pg_databases.fresh(server, library=True)
+    POSTGRES["made"].append(url)
+    return dataclasses.replace(config, database_url=url)
 
 
 @dataclass
