@@ -4,6 +4,7 @@ when the server cannot be reached or a SQLite-only command is asked of it."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import random
 from pathlib import Path
@@ -113,3 +114,15 @@ async def test_the_database_holds_real_constraints(config: Config) -> None:
             await conn.execute(item, "joke")
     finally:
         await conn.close()
+
+
+async def test_two_processes_starting_together_import_the_packs_once(config: Config) -> None:
+    first, second = await asyncio.gather(Core.open(config, rng=random.Random(1)),
+                                         Core.open(config, rng=random.Random(2)))
+    try:
+        keys = [(i.kind, i.key) for i in await first.storage.items.find(status=None)]
+        assert len(keys) == len(set(keys)) == len(first.packs.entries())
+        assert len(await second.storage.items.find(status=None)) == len(keys)
+    finally:
+        await first.close()
+        await second.close()

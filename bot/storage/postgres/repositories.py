@@ -18,6 +18,8 @@ from bot.storage.sqlite.moderation import ModerationRepository
 from bot.storage.sqlite.sql import Sql
 from bot.storage.sqlite.votes import VoteRepository
 
+# Held by whoever changes the library (see PgItemRepository.upsert).
+LIBRARY_LOCK = 0x6C696272  # "libr"
 MATCH = "f.document @@ to_tsquery('banter', ?)"
 RANK = "ts_rank(f.document, to_tsquery('banter', ?)) DESC"
 
@@ -33,6 +35,15 @@ class PgShowingWriter(ShowingWriter):
 
 
 class PgItemRepository(ItemRepository):
+    async def upsert(self, entry: ContentEntry, *, origin: str, guild_id: int | None, now: str) -> tuple[int, str]:
+        """As on SQLite. Two processes starting at once (shard clusters) both import the packs:
+        a lock held to the end of the transaction makes the second wait and then find the
+        first one's rows, where it would otherwise insert the same keys and fail."""
+        async with self.sql.atomic() as sql:
+            await sql.execute("SELECT pg_advisory_xact_lock(?)", (LIBRARY_LOCK,))
+            return await ItemRepository.upsert(PgItemRepository(sql, self.rng), entry, origin=origin,
+                                               guild_id=guild_id, now=now)
+
     async def _write_index(self, sql: Sql, item_id: int, entry: ContentEntry, rand: float) -> None:
         await sql.execute_many(
             "INSERT INTO item_tags (tag, item_id, rand) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
