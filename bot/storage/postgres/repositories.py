@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 
 from bot.models import ContentEntry, Filters, Item, Kind, VoteTally
-from bot.records import Candidate, SimilarItem, candidate, item_of
+from bot.records import Candidate, ItemState, SimilarItem, candidate, item_of
 from bot.storage.postgres.search import fold, tsquery
 from bot.storage.sqlite.catalog import CatalogRepository, public
 from bot.storage.sqlite.history import ShowingWriter
 from bot.storage.sqlite.items import I_COLUMNS, TALLY_COLUMNS, TALLY_JOIN, ItemRepository, eligible, tags_of
-from bot.storage.sqlite.moderation import ModerationRepository
+from bot.storage.sqlite.moderation import CASE_COLUMNS, ModerationRepository
 from bot.storage.sqlite.sql import Sql
 from bot.storage.sqlite.votes import VoteRepository
 
@@ -91,6 +91,22 @@ class PgCatalogRepository(CatalogRepository):
 
 
 class PgModerationRepository(ModerationRepository):
+    # An edit reads what it started from inside its write transaction to check nobody changed it
+    # meanwhile. SQLite runs one write transaction at a time; here two run at once, so the read
+    # locks the row: the second edit waits for the first to commit, then reads what it wrote.
+
+    async def item_state(self, item_id: int) -> ItemState | None:
+        row = await self.sql.fetch_one("SELECT content_hash, status FROM items WHERE id = ? FOR UPDATE", (item_id,))
+        return None if row is None else ItemState(row["content_hash"], row["status"])
+
+    async def pending_proposal(self, *, case_id: int, guild_id: int) -> ContentEntry | None:
+        row = await self.sql.fetch_one(
+            f"""SELECT {CASE_COLUMNS} FROM review_cases
+                 WHERE id = ? AND guild_id = ? AND type = 'suggestion' AND status = 'pending' FOR UPDATE""",
+            (case_id, guild_id),
+        )
+        return None if row is None else self._case(row).proposal
+
     async def similar_items(self, *, kind: Kind, guild_id: int, query: str, limit: int = 25) -> list[SimilarItem]:
         words = tsquery(query)
         rows = await self.sql.fetch_all(
