@@ -36,6 +36,7 @@ def postgres_server() -> Iterator[str]:
     url = os.environ.get(pg_cluster.URL_VARIABLE)
     if url:
         yield url
+        asyncio.run(pg_databases.drop_templates(url))
         return
     if pg_cluster.binaries() is None:
         pytest.fail(pg_cluster.HOW_TO, pytrace=False)

@@ -19,7 +19,9 @@ from bot.config import Config, load_config
 from bot.core import Core
 from bot.storage.postgres.database import PgDatabase
 
-EMPTY, LIBRARY = "banter_template_empty", "banter_template_library"
+# Named after this test session's process, so that two sessions on one server (a developer's
+# BANTER_TEST_POSTGRES_URL) never drop each other's templates; dropped at the session's end.
+EMPTY, LIBRARY = f"banter_template_empty_{os.getpid()}", f"banter_template_library_{os.getpid()}"
 _made: set[str] = set()
 _names = itertools.count()
 
@@ -67,6 +69,16 @@ async def fresh(server: str, *, library: bool, name: str | None = None) -> str:
     finally:
         await conn.close()
     return database_url(server, name)
+
+
+async def drop_templates(server: str) -> None:
+    conn = await _admin(server)
+    try:
+        for name in _made:
+            await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await conn.close()
+    _made.clear()
 
 
 def _name(url: str) -> str:
