@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from typing import TypeVar
+
+import asyncpg
 
 from bot.clock import Clock, ManualClock
 from bot.core import Core
 from bot.models import Body, DiscussionBody, Item, JokeBody, Kind
+from bot.storage.postgres.database import translate
 
 T = TypeVar("T")
 
@@ -83,3 +87,20 @@ def joke_text(item: Item) -> str:
     text = joke_body(item.body).text
     assert text is not None, f"joke #{item.id} has two parts, not one text"
     return text
+
+
+async def write_as_another_process(core: Core, sql: str, params: tuple[object, ...] = ()) -> None:
+    """Run one statement on a connection of its own, as ``python -m bot import`` (or a second bot
+    process) would: behind the storage's back, so nothing it keeps hears of it."""
+    if core.config.database_url is None:
+        other = sqlite3.connect(core.config.database_path, isolation_level=None)
+        try:
+            other.execute(sql, params)
+        finally:
+            other.close()
+        return
+    conn = await asyncpg.connect(core.config.database_url)
+    try:
+        await conn.execute(translate(sql), *params)
+    finally:
+        await conn.close()
