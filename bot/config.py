@@ -118,7 +118,10 @@ def _flatten(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
 def _check(key: str, value: Any) -> Any:
     spec = SCHEMA[key]
     # never a secret, nor a database password, in a message
-    shown = "(hidden)" if key in SECRET_ENV else repr(redact_url(value) if key == "database.url" and isinstance(value, str) else value)
+    if key in SECRET_ENV:
+        shown = "(hidden)"
+    else:
+        shown = repr(redact_url(value) if key == "database.url" and isinstance(value, str) else value)
     if value is None:
         if spec.nullable:
             return None

@@ -56,10 +56,11 @@ async def busy_database(config: Config, clock: ManualClock) -> None:
                                   case_id=case), now=NOW)
             await tx.mood_corrections.add(guild_id=GUILD, user_id=4, text="meh", read_as="sad", chosen="bored",
                                           now=NOW)
-        await storage.daily.save_schedule(DailySchedule(
-            guild_id=GUILD, channel_id=5, post_time="09:00", kinds="both", role_id=None, thread=True, enabled=True,
+        schedule = await storage.daily.save_schedule(DailySchedule(
+            id=0, guild_id=GUILD, channel_id=5, post_time="09:00", kinds="both", role_id=None, thread=True,
+            enabled=True,
             next_date=date(2026, 3, 15), next_due=datetime(2026, 3, 15, 9, tzinfo=UTC)), now=NOW)
-        await storage.daily.claim_now(GUILD, NewPost(kind="joke", local_date=date(2026, 3, 14), status="sending",
+        await storage.daily.claim_now(schedule, NewPost(kind="joke", local_date=date(2026, 3, 14), status="sending",
                                                      channel_id=5, due_at="2026-03-14T09:00:00.000000Z", nonce="n"),
                                       now=NOW)
     finally:

@@ -14,8 +14,9 @@ from bot.records import AuditEntry, Case, ItemState
 from bot.storage import Storage
 from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.database import Database, migrations
+from bot.storage.sqlite.moderation import ModerationRepository
 from cogs.render import action_text
-from tests.support import found, joke_body
+from tests.support import backend_of, found, joke_body
 
 A, B = 1001, 1002
 NOW = "2026-03-14T12:00:00.000000Z"
@@ -157,7 +158,7 @@ async def test_the_log_and_versions_are_per_server(storage: Storage) -> None:
 @pytest.mark.backends("sqlite")  # PostgreSQL's migrations: tests/test_postgres.py
 async def test_migrations_bring_the_core_up(core: Core) -> None:
     # The whole schema, moderation included, applies to a fresh file in one go.
-    assert await core.storage.db.scalar("PRAGMA user_version") >= 3
+    assert await backend_of(core).db.scalar("PRAGMA user_version") >= 3
     assert await core.storage.moderation.next_pending(A) is None
     assert iso(core.clock.now()).endswith("Z")
 
@@ -194,12 +195,12 @@ def case_of(case: Case | None, what: str = "the case") -> Case:
     return found(case, what)
 
 
-async def test_each_server_numbers_its_suggestions_and_reports_apart(db: Database) -> None:
-    repo = ModerationRepository(db)
-    shared = await server_item(db, None, "shared", "A joke everyone sees")
+async def test_each_server_numbers_its_suggestions_and_reports_apart(storage: Storage) -> None:
+    repo = storage.moderation
+    shared = await server_item(storage, None, "shared", "A joke everyone sees")
     opened: list[tuple[int, int]] = []
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         for guild_id, n in ((A, 1), (B, 1), (A, 2), (A, 3)):
             opened.append((guild_id, await txr.add_case(
                 guild_id=guild_id, type="suggestion", kind="joke", user_id=5, now=NOW,

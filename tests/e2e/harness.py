@@ -36,9 +36,9 @@ from bot.sandbox.app import run_banter
 from discord_emulator import Channel, DiscordEmulator, EmulatedInteraction, Guild, Member, Message, Permissions, Role
 from discord_emulator.driver import Sandbox, sandbox
 from discord_emulator.interactions import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE
+from tests import pg_databases
 from tests.clocks import WatchedClock
 from tests.e2e.seen import Answer, Button, Embed, Form, Shown
-from tests import pg_databases
 from tests.template_db import seeded
 
 __all__ = ["COMMANDS", "START", "Answer", "Banter", "Button", "Choice", "Embed", "Form", "Person", "Server",

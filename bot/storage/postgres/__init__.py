@@ -31,9 +31,11 @@ from bot.storage.postgres.repositories import (
 )
 from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.daily import DailyRepository
+from bot.storage.sqlite.favorites import FavoriteRepository
 from bot.storage.sqlite.history import HistoryRepository
 from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
 from bot.storage.sqlite.picks import PickReads
+from bot.storage.sqlite.privacy import PrivacyRepository
 from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
 from bot.storage.sqlite.sql import Sql
 
@@ -84,6 +86,14 @@ class _Repositories:
     @cached_property
     def mood_corrections(self) -> MoodCorrectionRepository:
         return MoodCorrectionRepository(self._sql)
+
+    @cached_property
+    def favorites(self) -> FavoriteRepository:
+        return FavoriteRepository(self._sql)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepository:
+        return PrivacyRepository(self._sql)
 
 
 class PostgresTransaction(_Repositories):

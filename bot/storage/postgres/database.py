@@ -33,7 +33,7 @@ MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Serialises migrations of one database between processes started at the same moment.
 MIGRATION_LOCK = 0x62616E746572  # "banter"
 CONNECT_TIMEOUT = 10.0
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|[^'\"?]+", re.S)
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?\d*|[^'\"?]+", re.S)
 
 
 @lru_cache(maxsize=2048)
@@ -41,6 +41,7 @@ def translate(sql: str) -> str:
     """``sql``, written for SQLite with ``?`` placeholders, in PostgreSQL's dialect (see the module)."""
     sql = re.sub(r"\s+INDEXED BY \w+", "", sql)
     sql = re.sub(r"\bIS \?", "IS NOT DISTINCT FROM ?", sql)
+    sql = re.sub(r"\bprintf\(", "format(", sql)  # the same %s in both
     if re.match(r"\s*INSERT OR IGNORE INTO", sql):
         sql = re.sub(r"INSERT OR IGNORE INTO", "INSERT INTO", sql, count=1)
         head, returning, tail = sql.partition(" RETURNING ")
@@ -51,6 +52,8 @@ def translate(sql: str) -> str:
         if token == "?":
             number += 1
             out.append(f"${number}")
+        elif token.startswith("?"):  # ?2: the second parameter, as SQLite numbers them
+            out.append(f"${token[1:]}")
         else:
             out.append(token)
     return "".join(out)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from bot.storage.protocols.daily import Daily
 from bot.storage.protocols.library import Catalog, History, Items, Picks, RankedRow, Votes
+from bot.storage.protocols.members import Favorites, Privacy
 from bot.storage.protocols.moderation import Audit, Moderation, MoodCorrections
 from bot.storage.protocols.settings import Meta, Settings
 
-__all__ = ["Audit", "Catalog", "Daily", "History", "Items", "Meta", "Moderation", "MoodCorrections", "Picks",
-           "RankedRow", "Settings", "Votes"]
+__all__ = ["Audit", "Catalog", "Daily", "Favorites", "History", "Items", "Meta", "Moderation", "MoodCorrections",
+           "Picks", "Privacy", "RankedRow", "Settings", "Votes"]

@@ -71,6 +71,20 @@ class Items(Protocol):
         """Whether a pick with these filters (their tag aside) could return ``item_id`` (no history applied)."""
         ...
 
+    async def candidates(self, f: Filters, *, start: float, limit: int, history_scope: int | None = None,
+                         skip: Sequence[int] = ()) -> list[Candidate]:
+        """Up to ``limit`` eligible items from the point ``start`` of the random order onwards.
+
+        Seeks into an index ordered by ``rand`` (the tag index when the filters have a tag), so the
+        cost depends on how many rows are skipped, not on the size of the library. Items shown in
+        ``history_scope``, and those in ``skip``, are skipped.
+        """
+        ...
+
+    async def shown_in(self, scope_id: int, kind: Kind, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` have been shown in ``scope_id`` (as written so far)."""
+        ...
+
 
 class Picks(Protocol):
     async def choose(
@@ -206,4 +220,13 @@ class Catalog(Protocol):
     async def tags(self, group: Literal["category", "mood"], *, excluded_flags: int) -> list[tuple[Kind, str, int]]:
         """(kind, name, how many public items) for every category or mood that has any, largest
         first within each kind."""
+        ...
+
+    async def server_item(self, guild_id: int, item_id: int) -> Item | None:
+        """The server's own item if its public page may ever show it (whatever its flags), else None."""
+        ...
+
+    async def server_page(self, guild_id: int, kind: Kind, *, excluded_flags: int, offset: int,
+                          limit: int) -> tuple[list[Item], int]:
+        """The server's own public items of ``kind``, newest first from ``offset``, and how many in all."""
         ...

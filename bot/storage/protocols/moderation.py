@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.models import ContentEntry, Kind
+from bot.models import ContentEntry, Item, Kind
 from bot.records import (
     ActionRecord,
     AuditEntry,
@@ -67,7 +67,7 @@ class Moderation(Protocol):
         """How many suggestions a member made in a server after ``since``, whatever became of them."""
         ...
 
-    async def pending_fingerprints(self, guild_id: int, kind: Kind, limit: int = 500) -> list[tuple[int, str]]:
+    async def pending_fingerprints(self, guild_id: int, kind: Kind, limit: int = 500) -> list[tuple[int, int, str]]:
         """(case id, normalised text) of the server's newest pending suggestions of a kind."""
         ...
 
@@ -122,6 +122,16 @@ class Moderation(Protocol):
 
     async def versions(self, item_id: int, kind: Kind, key: str) -> list[Version]:
         """An item's earlier versions, oldest first."""
+        ...
+
+    async def pending(self, guild_id: int, *, limit: int = 20) -> list[Case]:
+        """The server's pending suggestions and report cases, oldest first (at most ``limit``)."""
+        ...
+
+    async def library(self, guild_id: int, *, query: str | None, limit: int = 30) -> list[tuple[Item, str | None]]:
+        """Items a server's moderators look after, with why each is hidden in the server (None: it is
+        not): matching an FTS5 query, best first, the server's own and global ones, removed ones too;
+        with no query, the server's own items, newest first."""
         ...
 
 
