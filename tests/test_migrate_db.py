@@ -41,7 +41,15 @@ async def busy_database(config: Config, clock: ManualClock) -> None:
         await core.picks.of_the_day("discussion", GUILD)
         f = await core.picks.filters("joke", GUILD)
         core.picks.shown(await core.picks.pick(f, scope_id=5), scope_id=5, guild_id=GUILD)
+        for user in (1, 2):
+            await storage.favorites.toggle(user_id=user, guild_id=GUILD, item_id=jokes[0].id, now=NOW)
+        await storage.favorites.toggle(user_id=1, guild_id=GUILD + 1, item_id=jokes[4].id, now=NOW)
+        await storage.daily.claim_reminder(GUILD, date(2026, 3, 14), NOW)
         async with storage.transaction() as tx:
+            # Withdrawn below (its member's data is deleted): the suggestion after it keeps number 2.
+            await tx.moderation.add_case(guild_id=GUILD, type="suggestion", kind="joke", user_id=11, now=NOW,
+                                         fingerprint="y", proposal=ContentEntry(kind="joke", key="w",
+                                                                                body=JokeBody(text="Gone")))
             case = await tx.moderation.add_case(guild_id=GUILD, type="suggestion", kind="joke", user_id=4,
                                                 now=NOW, fingerprint="x",
                                                 proposal=ContentEntry(kind="joke", key="s",
@@ -63,6 +71,7 @@ async def busy_database(config: Config, clock: ManualClock) -> None:
         await storage.daily.claim_now(schedule, NewPost(kind="joke", local_date=date(2026, 3, 14), status="sending",
                                                      channel_id=5, due_at="2026-03-14T09:00:00.000000Z", nonce="n"),
                                       now=NOW)
+        await storage.privacy.delete_member(11)
     finally:
         await core.close()
 
@@ -80,7 +89,8 @@ async def test_a_whole_database_moves_with_matching_counts_and_checksums(
         rows = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()[2:-1]}
         for table in ("items", "item_tags", "items_fts", "votes", "guild_item_stats", "mood_item_stats", "history",
                       "guild_settings", "daily_picks", "review_cases", "reports", "guild_hidden", "item_versions",
-                      "moderation_log", "mood_corrections", "meta", "daily_schedules", "daily_posts"):
+                      "moderation_log", "mood_corrections", "meta", "daily_schedules", "daily_posts", "favorites",
+                      "review_reminders", "case_numbers"):
             assert rows[table] > 0, table
         # The copy is a working database: the bot opens it and sees the same votes and settings.
         moved = await Core.open(dataclasses.replace(load_config(None, environ={}), database_url=target))
@@ -88,6 +98,14 @@ async def test_a_whole_database_moves_with_matching_counts_and_checksums(
             joke = (await moved.storage.items.find(kind="joke"))[0]
             assert (await moved.votes.tally(joke.id, GUILD)).up == 3
             assert not (await moved.storage.settings.get(GUILD)).safe_mode
+            # Saves came along in the score, and cases keep their numbers (and go on from them).
+            assert await moved.storage.favorites.saves(joke.id, GUILD) == 2
+            [kept] = [c for c in await moved.storage.moderation.pending(GUILD) if c.type == "suggestion"]
+            assert kept.number == 2
+            async with moved.storage.transaction() as tx:
+                after = await tx.moderation.add_case(guild_id=GUILD, type="suggestion", kind="joke", user_id=4,
+                                                     now=NOW)
+            assert (await moved.storage.moderation.get_case(after, GUILD) or kept).number == 3
         finally:
             await moved.close()
         # A second run finds the rows and copies nothing.

@@ -26,11 +26,12 @@ from bot.storage.postgres.search import fold
 # Copied in this order (a table before those that refer to it); tables found in the file and not
 # named here come after, in name order.
 ORDER = ("meta", "items", "item_tags", "items_fts", "guild_settings", "daily_schedules", "daily_picks",
-         "daily_posts", "guild_hidden", "review_cases", "reports", "item_versions", "moderation_log",
-         "mood_corrections", "history", "votes")
-# Kept by the votes' triggers on both sides: rebuilt as the votes are copied, then compared.
+         "daily_posts", "guild_hidden", "case_numbers", "review_cases", "reports", "item_versions", "moderation_log",
+         "review_reminders", "mood_corrections", "history", "votes", "favorites")
+# Kept by the votes' (and favourites') triggers on both sides: rebuilt as they are copied, then
+# compared. Cases keep the numbers they had (the numbering trigger leaves a numbered case alone).
 COUNTED = ("guild_item_stats", "mood_item_stats")
-TALLY_COLUMNS = {"up", "down", "score"}
+TALLY_COLUMNS = {"up", "down", "score", "saves"}
 BATCH = 1000
 
 
