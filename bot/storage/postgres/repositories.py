@@ -118,6 +118,20 @@ class PgModerationRepository(ModerationRepository):
         )
         return [SimilarItem(r["id"], r["kind"], r["guild_id"], json.loads(r["body"])) for r in rows]
 
+    async def library(self, guild_id: int, *, query: str | None, limit: int = 30) -> list[tuple[Item, str | None]]:
+        if query is None:
+            return await ModerationRepository.library(self, guild_id, query=None, limit=limit)
+        words = tsquery(query)
+        rows = await self.sql.fetch_all(
+            f"""SELECT {I_COLUMNS}, (SELECT h.reason FROM guild_hidden h WHERE h.guild_id = ? AND h.item_id = i.id)
+                       AS hidden_reason
+                  FROM items_fts f JOIN items i ON i.id = f.rowid
+                 WHERE {MATCH} AND (i.guild_id IS NULL OR i.guild_id = ?)
+                 ORDER BY {RANK}, i.id LIMIT ?""",
+            (guild_id, words, guild_id, words, limit),
+        )
+        return [(item_of(r), r["hidden_reason"]) for r in rows]
+
 
 class PgVoteRepository(VoteRepository):
     async def toggle(self, *, item_id: int, guild_id: int, user_id: int, value: int,
