@@ -305,7 +305,7 @@ async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core
     backend_of(core).showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown, kept = await busy_start(core, f)
-    async with sqlite_of(core).db.transaction() as conn:  # as moderation hides an item
+    async with backend_of(core).db.atomic() as conn:  # as moderation hides an item
         await conn.execute(
             "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
             (GUILD, kept[0]),

@@ -27,7 +27,7 @@ class Daily(Protocol):
         ...
 
     async def remove_schedule(self, guild_id: int, schedule_id: int) -> bool:
-        """Delete one of a server's schedules (its ledger rows stay, for the archive)."""
+        """Remove one of a server's schedules (its ledger rows stay, for the archive)."""
         ...
 
     async def disable(self, guild_id: int, now: str) -> int:

@@ -34,7 +34,7 @@ class Privacy(Protocol):
         ...
 
     async def delete_member(self, user_id: int) -> Deletion:
-        """Delete what is stored under ``user_id`` and anonymise the moderation records, in one
+        """Remove what is stored under ``user_id`` and anonymise the moderation records, in one
         transaction (see the module's docstring for what happens to each table)."""
         ...
 
