@@ -42,6 +42,7 @@ import bot.storage.sqlite.picks
 from bot.config import load_config
 from bot.core import Core
 from bot.sandbox.app import run_banter
+from bot.storage.sqlite import SqliteStorage
 from discord_emulator import DiscordEmulator
 from discord_emulator.driver import running_bot
 
@@ -170,16 +171,18 @@ def switch_off(core: Core, pieces: Sequence[str]) -> None:
     * ``readahead``: a pick in a busy channel reads only its own candidates;
     * ``cache``: nothing read is kept (settings are read on every command, no rows are kept).
     """
-    db = core.storage.db
+    storage = core.storage
+    assert isinstance(storage, SqliteStorage), "the pieces switched off here are the SQLite backend's"
+    db = storage.db
     if "quick" in pieces and db.quick is not None:
         db.quick.close()
         db.quick = None
     if "behind" in pieces:
-        core.storage.showings.write_delay = 0
+        storage.showings.write_delay = 0
     if "readahead" in pieces:
         bot.storage.sqlite.picks.RESERVE = bot.storage.sqlite.picks.CANDIDATES
     if "cache" in pieces:
-        core.storage.cache.max_age = timedelta(0)
+        storage.cache.max_age = timedelta(0)
 
 
 @contextlib.asynccontextmanager

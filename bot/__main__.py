@@ -20,6 +20,9 @@ from bot.services.packs import Library
 
 log = logging.getLogger("bot")
 
+POSTGRES_BACKUP = ("{command} copies a SQLite file, and the database is PostgreSQL ({database}): use pg_dump -Fc "
+                   "to back it up and pg_restore to restore it (docs/storage.md)")
+
 # Enough to fix a file in one pass; a whole folder in the wrong place would bury the first lines.
 SHOWN_PROBLEMS = 30
 
@@ -61,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     p = add("restore", "Replace the database with a backup, after checking it (stop the bot first).")
     p.add_argument("file", type=Path, metavar="FILE",
                    help="a backup made by the backup command; the current database is kept beside it")
+    p = add("migrate-db", "Copy the whole SQLite database into an empty PostgreSQL database, and verify it.")
+    p.add_argument("--to", required=True, metavar="URL", dest="target",
+                   help="the PostgreSQL database, postgresql://user:password@host/name (it must hold no data)")
     return parser
 
 
@@ -83,6 +89,22 @@ def _library_with(config: Config, path: Path) -> Library:
     library = load_library(folders)
     root = path.resolve()
     return dataclasses.replace(library, packs=tuple(p for p in library.packs if p.path.resolve().is_relative_to(root)))
+
+
+def _migrate_db(config: Config, target: str) -> int:
+    from bot.config import redact_url
+    from bot.storage.postgres.copy import migrate_db, report
+
+    if not target.startswith(("postgresql://", "postgres://")):
+        raise BanterError(f"migrate-db: --to must be a postgresql:// address, not {redact_url(target)!r}")
+    if config.database_url is not None:
+        raise BanterError("migrate-db copies from a SQLite database; this config names PostgreSQL")
+    if not config.database_path.is_file():
+        raise BanterError(f"migrate-db: there is no SQLite database at {config.database_path}")
+    copies = asyncio.run(migrate_db(config.database_path, target))
+    print(f"copied {config.database_path} to {redact_url(target)}")
+    print(report(copies))
+    return 0 if all(c.matches for c in copies) else 1
 
 
 async def _import(config: Config, path: Path, fmt: str) -> str:
@@ -196,6 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(_check(config, args.path))
         elif args.command == "mood":
             print(_mood(config, args.text, args.eval_file, args.reader))
+        elif args.command == "migrate-db":
+            return _migrate_db(config, args.target)
+        elif args.command in ("backup", "restore") and config.database_url is not None:
+            raise BanterError(POSTGRES_BACKUP.format(command=args.command, database=config.database_label()))
         elif args.command == "backup":
             from bot.storage.sqlite.backup import backup
 

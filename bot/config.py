@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.config_keys import DASHBOARD_KEYS, SCHEMA, SECRET_ENV
+from bot.config_keys import DASHBOARD_KEYS, SCHEMA, SECRET_ENV, database_url_problem
 from bot.errors import ConfigError
 from bot.sharding import Shards, parse_ids, shards_problem
 from bot.yaml_errors import yaml_problem
@@ -47,7 +48,7 @@ class WebConfig:
 
 @dataclass(frozen=True)
 class Config:
-    database_path: Path
+    database_path: Path  # the SQLite file (unused when database_url names PostgreSQL)
     content_builtin: bool
     content_paths: tuple[Path, ...]
     token: str | None
@@ -71,6 +72,12 @@ class Config:
     reports_days: int = 90
     # The shards this process runs (``discord.shard_count``, ``discord.shard_ids``): all by default.
     shards: Shards = field(default_factory=Shards)
+    # A postgresql:// address: the database is on PostgreSQL. None: SQLite, in database_path.
+    database_url: str | None = None
+
+    def database_label(self) -> str:
+        """Where the database is, for messages: the file, or the address without its password."""
+        return str(self.database_path) if self.database_url is None else redact_url(self.database_url)
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
@@ -110,7 +117,11 @@ def _flatten(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
 
 def _check(key: str, value: Any) -> Any:
     spec = SCHEMA[key]
-    shown = "(hidden)" if key in SECRET_ENV else repr(value)  # never a secret in a log
+    # never a secret, nor a database password, in a message
+    if key in SECRET_ENV:
+        shown = "(hidden)"
+    else:
+        shown = repr(redact_url(value) if key == "database.url" and isinstance(value, str) else value)
     if value is None:
         if spec.nullable:
             return None
@@ -150,6 +161,8 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             raise ConfigError(f"config: {path} must be a mapping of sections (database:, content:, ...)")
         for key, value in _flatten(data, path).items():
             values[key] = _check(key, value)
+        if "database" in data and isinstance(data["database"], Mapping) and {"path", "url"} <= set(data["database"]):
+            raise ConfigError("config: give database.path or database.url, not both (database.url may be a path too)")
         source = str(path)
         base = path.resolve().parent
     token = environ.get("DISCORD_TOKEN")
@@ -167,11 +180,20 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     if (problem := shards_problem(values["discord.shard_count"], shard_ids)) is not None:
         raise ConfigError(f"config: {problem}")
 
-    db_path = Path(values["database.path"]).expanduser()
+    url = environ.get("BANTER_DATABASE_URL") or values["database.url"]
+    if url is not None and environ.get("BANTER_DATABASE_URL") and (problem := database_url_problem(url)) is not None:
+        raise ConfigError(f"config: BANTER_DATABASE_URL {problem}")
+    postgres_url: str | None = None
+    if url is not None and url.partition("://")[0] in ("postgresql", "postgres"):
+        postgres_url, url = url, None
+    # sqlite:///var/lib/banter.db names /var/lib/banter.db (and so does SQLAlchemy's sqlite:////var/...).
+    named = values["database.path"] if url is None else (
+        "/" + url.removeprefix("sqlite://").lstrip("/") if url.startswith("sqlite://") else url)
+    db_path = Path(named).expanduser()
     if path is not None and not db_path.is_absolute():
         db_path = base / db_path
-    if (problem := database_path_problem(db_path)) is not None:
-        raise ConfigError(f"config: database.path {problem}")
+    if postgres_url is None and (problem := database_path_problem(db_path)) is not None:
+        raise ConfigError(f"config: {'database.path' if url is None else 'database.url'} {problem}")
     content_paths = tuple(_resolve(Path(p).expanduser(), base) for p in values["content.paths"])
     for n, folder in enumerate(content_paths):
         if (problem := _folder_problem(folder)) is not None:
@@ -203,7 +225,17 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         history_days=values["privacy.history_days"],
         reports_days=values["privacy.reports_days"],
         shards=Shards(values["discord.shard_count"], tuple(shard_ids) if shard_ids is not None else None),
+        database_url=postgres_url,
     )
+
+
+def redact_url(url: str) -> str:
+    """A database address with its password (if any) replaced by ***."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def _dashboard(values: Mapping[str, Any]) -> DashboardConfig | None:

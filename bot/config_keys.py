@@ -6,6 +6,7 @@ documents the same keys for people.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -80,12 +81,30 @@ def _shard_ids(value: list[Any]) -> str | None:
     return "must be a list of shard numbers (0 or more), like [0, 1]"
 
 
+def database_url_problem(value: str) -> str | None:
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        return None if value.strip() else "must not be empty"  # a plain path to the SQLite file
+    if scheme == "sqlite":
+        return None if rest.startswith("/") and rest.strip("/") else "must be sqlite:///PATH (three slashes)"
+    if scheme in ("postgresql", "postgres"):
+        if any(c.isspace() for c in value):
+            return "must not contain spaces"
+        try:
+            urllib.parse.urlsplit(value).port  # noqa: B018 (read to check it)
+        except ValueError:
+            return "has a port that is not a number from 0 to 65535"
+        return None
+    return f"must be a file path, sqlite:///PATH or postgresql://..., not a {scheme}:// address"
+
+
 def _flag_names(value: list[Any]) -> str | None:
     return None if all(item in FLAGS for item in value) else f"must list flags from: {', '.join(FLAGS)}"
 
 
 SCHEMA: dict[str, Key] = {
     "database.path": Key(str, "banter.db", _non_empty),
+    "database.url": Key(str, None, database_url_problem, nullable=True),
     "content.builtin": Key(bool, True),
     "content.paths": Key(list, [], _paths),
     "discord.token": Key(str, None, _non_empty, nullable=True),

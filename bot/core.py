@@ -23,7 +23,8 @@ from bot.services.packs import BUILTIN_CONTENT, Library, load_library
 from bot.services.picker import PickService
 from bot.services.privacy import PrivacyService
 from bot.services.votes import VoteService
-from bot.storage.sqlite import SqliteStorage
+from bot.storage import Storage
+from bot.storage.backends import open_storage
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class Core:
 
     config: Config
     clock: Clock
-    storage: SqliteStorage
+    storage: Storage
     packs: Library  # the content packs as loaded and validated at start-up
     library: LibraryService  # imports and exports
     picks: PickService
@@ -65,7 +66,7 @@ class Core:
         """
         clock = clock or SystemClock()
         packs = load_library(content_folders(config))
-        storage = await SqliteStorage.open(config.database_path, clock=clock, rng=rng)
+        storage = await open_storage(config, clock=clock, rng=rng)
         try:
             picks = PickService(storage, clock, rng)
             moods = MoodReader(packs.moods)
@@ -87,7 +88,7 @@ class Core:
                 bot_link=BotLink(moderation.access),
                 catalog=CatalogService(storage, picks, packs.moods, clock, rng,
                                        allow_flags=config.web.allow_flags, public_url=config.web.public_url,
-                                       version=lambda: storage.db.writes),
+                                       version=storage.version),
                 favorites=FavoriteService(storage, clock),
                 privacy=PrivacyService(storage, clock, history_days=config.history_days,
                                        reports_days=config.reports_days),

@@ -7,6 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import aiohttp
@@ -33,7 +34,10 @@ async def run(config: Config, *, clock: Clock | None = None,
     if not config.token:
         raise ConfigError("config: DISCORD_TOKEN is not set (or give discord.token in the config file)")
     try:
-        with hold_database(config.database_path, "run"):
+        # SQLite is the one-process backend: a second bot on the same file is refused. Several
+        # processes (shard clusters) share one PostgreSQL database, so nothing is held there.
+        held = hold_database(config.database_path, "run") if config.database_url is None else nullcontext()
+        with held:
             await _run(config, config.token, clock, started, bot_options)
     except DatabaseBusy as exc:
         raise BanterError(f"a bot is already running on {exc.database} ({exc.holder}): stop it first, "

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import os
 import random
 import types
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +16,10 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
+from bot.storage import Storage
+from bot.storage.backends import open_storage
 from bot.storage.sqlite.database import Database
+from tests import pg_cluster, pg_databases
 from tests.template_db import seeded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,11 +28,67 @@ JOKEAPI_FILE = SHARED / "jokeapi" / "jokes-en.json"
 OPENAPI_FILE = SHARED / "discord-api-spec" / "openapi.json"
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The address of the session's PostgreSQL server: ``BANTER_TEST_POSTGRES_URL`` (``.ci/run``
+    starts one), or one started here as ``.ci/run`` does when PostgreSQL is installed. Without
+    either, every PostgreSQL test fails with a line saying how to get one: none is skipped."""
+    url = os.environ.get(pg_cluster.URL_VARIABLE)
+    if url:
+        yield url
+        asyncio.run(pg_databases.drop_templates(url))
+        return
+    if pg_cluster.binaries() is None:
+        pytest.fail(pg_cluster.HOW_TO, pytrace=False)
+    cluster = pg_cluster.start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
+
+
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that takes ``config``, ``core`` or ``storage`` runs on both backends, unless it is
+    marked ``@pytest.mark.backends("sqlite")`` because what it checks is one backend's own machinery."""
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        metafunc.parametrize("backend", marker.args if marker else BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend the test runs on (see ``pytest_generate_tests``)."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def config(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> AsyncIterator[Config]:
+    """A config on a migrated, empty database of the test's own (a file, or a PostgreSQL database)."""
     cfg = tmp_path / "config.yaml"
     cfg.write_text("database:\n  path: banter.db\n", encoding="utf-8")
-    return load_config(cfg, environ={"DISCORD_TOKEN": "test-token"})
+    loaded = load_config(cfg, environ={"DISCORD_TOKEN": "test-token"})
+    if backend == "sqlite":
+        yield loaded
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = await pg_databases.fresh(server, library=False)
+    try:
+        yield dataclasses.replace(loaded, database_url=url)
+    finally:
+        await pg_databases.drop(url)
+
+
+@pytest.fixture
+async def storage(config: Config, clock: ManualClock) -> AsyncIterator[Storage]:
+    """The storage on the test's own empty database (no packs imported), closed afterwards."""
+    opened = await open_storage(config, clock=clock, rng=random.Random(7))
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 @pytest.fixture
@@ -49,6 +110,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def core(config: Config, clock: ManualClock) -> AsyncIterator[Core]:
     """The core on a database that already holds the built-in packs (see ``template_db``)."""
     opened = await Core.open(await seeded(config), clock=clock, rng=random.Random(7))
+    if config.database_url is not None:
+        # The showings' writer waits a quarter second of real time. SQLite's picks are quick
+        # enough that no test reaches it unless it means to; PostgreSQL's wait on a server, so
+        # hold it there too (tests that want the timer set write_delay themselves).
+        opened.storage.showings.write_delay = 3600  # type: ignore[attr-defined]
     try:
         yield opened
     finally:

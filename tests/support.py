@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from typing import TypeVar
+
+import asyncpg
 
 from bot.clock import Clock, ManualClock
 from bot.core import Core
 from bot.models import Body, DiscussionBody, Item, JokeBody, Kind
+from bot.storage.postgres import PostgresStorage
+from bot.storage.postgres.database import translate
+from bot.storage.sqlite import SqliteStorage
 
 T = TypeVar("T")
+
+
+def backend_of(core: Core) -> SqliteStorage | PostgresStorage:
+    """The core's storage as the backend it is, for a test that reaches under the seam (its
+    database, or the showings waiting to be written)."""
+    storage = core.storage
+    assert isinstance(storage, SqliteStorage | PostgresStorage), f"an unknown backend: {storage!r}"
+    return storage
+
+
+def sqlite_of(core: Core) -> SqliteStorage:
+    """The core's storage, in a test that runs on SQLite only."""
+    storage = core.storage
+    assert isinstance(storage, SqliteStorage), f"a SQLite-only test on {storage!r}"
+    return storage
 
 
 async def item_by_key(core: Core, kind: Kind, key: str) -> Item | None:
@@ -20,14 +41,14 @@ async def item_by_key(core: Core, kind: Kind, key: str) -> Item | None:
 
 async def retire(core: Core, item_id: int) -> None:
     """Retire an item behind the bot's back, as an import that dropped its entry would."""
-    await core.storage.db.execute(
+    await backend_of(core).db.execute(
         "UPDATE items SET status = 'retired', updated_at = '2026-01-01T00:00:00.000000Z' WHERE id = ?", (item_id,)
     )
 
 
 async def vote_of(core: Core, item_id: int, guild_id: int, user_id: int) -> int:
     """A member's stored vote on an item in a server: 1, -1, or 0 for none."""
-    value = await core.storage.db.scalar(
+    value = await backend_of(core).db.scalar(
         "SELECT value FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ?", (item_id, guild_id, user_id)
     )
     return int(value or 0)
@@ -83,3 +104,20 @@ def joke_text(item: Item) -> str:
     text = joke_body(item.body).text
     assert text is not None, f"joke #{item.id} has two parts, not one text"
     return text
+
+
+async def write_as_another_process(core: Core, sql: str, params: tuple[object, ...] = ()) -> None:
+    """Run one statement on a connection of its own, as ``python -m bot import`` (or a second bot
+    process) would: behind the storage's back, so nothing it keeps hears of it."""
+    if core.config.database_url is None:
+        other = sqlite3.connect(core.config.database_path, isolation_level=None)
+        try:
+            other.execute(sql, params)
+        finally:
+            other.close()
+        return
+    conn = await asyncpg.connect(core.config.database_url)
+    try:
+        await conn.execute(translate(sql), *params)
+    finally:
+        await conn.close()

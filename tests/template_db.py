@@ -34,6 +34,11 @@ async def library_template() -> Path:
 
 
 async def seeded(config: Config) -> Config:
-    """``config``, with its database file now a copy of the template."""
+    """``config``, with its database now a copy of the template (on PostgreSQL, a new database
+    made from its template: see ``tests.pg_databases``)."""
+    if config.database_url is not None:
+        from tests import pg_databases
+
+        return await pg_databases.seeded(config)
     shutil.copyfile(await library_template(), config.database_path)
     return config

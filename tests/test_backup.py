@@ -23,6 +23,9 @@ from bot.storage.sqlite.lock import hold_database, lock_path
 from tests.support import vote_of
 from tests.template_db import seeded
 
+# Backup and restore are SQLite's own (PostgreSQL has pg_dump and pg_restore: docs/storage.md).
+pytestmark = pytest.mark.backends("sqlite")
+
 GUILD = 10
 
 

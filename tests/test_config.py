@@ -265,3 +265,31 @@ def test_bad_shards_are_refused_in_one_line(tmp_path: Path, text: str, environ: 
         load_config(write(tmp_path, text), environ=environ)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("url: mysql://db/banter", "database.url must be a file path, sqlite:///PATH or postgresql://..., not a mysql://"),
+    ("url: sqlite://relative.db", "database.url must be sqlite:///PATH (three slashes)"),
+    ("url: postgresql://u:pw@db:99999/banter", "database.url has a port that is not a number"),
+    ("url: x.db\n  path: y.db", "give database.path or database.url, not both"),
+])
+def test_a_bad_database_url_is_one_line(tmp_path: Path, text: str, problem: str) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"database:\n  {text}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(cfg, environ={})
+    assert str(raised.value).startswith(f"config: {problem}")
+    assert "pw" not in str(raised.value).replace("path", "")
+
+
+def test_the_database_url_names_a_file_or_a_server(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("database:\n  url: sqlite:///" + str(tmp_path / "a.db").lstrip("/") + "\n", encoding="utf-8")
+    sqlite = load_config(cfg, environ={})
+    assert (sqlite.database_path, sqlite.database_url) == (tmp_path / "a.db", None)
+    cfg.write_text("database:\n  url: b.db\n", encoding="utf-8")
+    assert load_config(cfg, environ={}).database_path == tmp_path / "b.db"
+    server = load_config(cfg, environ={"BANTER_DATABASE_URL": "postgresql://banter:pw@db.example/banter"})
+    assert server.database_url == "postgresql://banter:pw@db.example/banter"
+    assert server.database_label() == "postgresql://banter:***@db.example/banter"
+    assert load_config(None, environ={}).database_url is None  # banter.db, as before

@@ -44,7 +44,7 @@ SQL_CALLS = {"execute", "executemany", "executescript", "execute_fetchall", "fet
              "write"}
 # A backend holds all of it: its repositories, its connections and migrations, its backup and
 # restore. The rest of the project speaks to the storage seam (bot/storage/__init__.py).
-SQL_HOMES = (ROOT / "bot" / "storage" / "sqlite",)
+SQL_HOMES = (ROOT / "bot" / "storage" / "sqlite", ROOT / "bot" / "storage" / "postgres")
 
 
 def runs_sql(path: Path) -> list[int]:

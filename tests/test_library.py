@@ -14,7 +14,7 @@ from bot.errors import ContentError, UserError
 from bot.services.interchange import read_jokeapi
 from bot.services.packs import BUILTIN_CONTENT, load_library
 from tests.conftest import JOKEAPI_FILE
-from tests.support import found, item_by_key, joke_text
+from tests.support import backend_of, found, item_by_key, joke_text
 
 MOODS = BUILTIN_CONTENT / "moods.yaml"
 
@@ -41,7 +41,7 @@ async def test_start_up_import_is_idempotent(core: Core) -> None:
     again = await core.library.import_library(core.packs)
     assert again.added == again.updated == again.retired == 0
     assert again.unchanged == len(core.packs.entries())
-    assert await core.storage.db.scalar("SELECT count(*) FROM items") == len(core.packs.entries())
+    assert await backend_of(core).db.scalar("SELECT count(*) FROM items") == len(core.packs.entries())
 
 
 async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: Path) -> None:

@@ -1,20 +1,22 @@
-"""The moderation repository on a real SQLite file: scoping between servers, conditional decisions."""
+"""The moderation repository on both backends: scoping between servers, conditional decisions."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.clock import iso
 from bot.core import Core
 from bot.models import Body, ContentEntry, Filters, JokeBody
 from bot.records import AuditEntry, Case, ItemState
+from bot.storage import Storage
 from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.database import Database, migrations
-from bot.storage.sqlite.items import ItemRepository
 from bot.storage.sqlite.moderation import ModerationRepository
 from cogs.render import action_text
-from tests.support import found, joke_body
+from tests.support import backend_of, found, joke_body
 
 A, B = 1001, 1002
 NOW = "2026-03-14T12:00:00.000000Z"
@@ -24,15 +26,15 @@ def joke(key: str, text: str) -> ContentEntry:
     return ContentEntry(kind="joke", key=key, body=JokeBody(text=text), categories=("misc",))
 
 
-async def server_item(db: Database, guild_id: int | None, key: str, text: str) -> int:
-    item_id, _ = await ItemRepository(db).upsert(joke(key, text), origin="moderator", guild_id=guild_id, now=NOW)
+async def server_item(storage: Storage, guild_id: int | None, key: str, text: str) -> int:
+    item_id, _ = await storage.items.upsert(joke(key, text), origin="moderator", guild_id=guild_id, now=NOW)
     return item_id
 
 
-async def test_cases_belong_to_their_server(db: Database) -> None:
-    repo = ModerationRepository(db)
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+async def test_cases_belong_to_their_server(storage: Storage) -> None:
+    repo = storage.moderation
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         case_a = await txr.add_case(guild_id=A, type="suggestion", kind="joke", user_id=5, now=NOW,
                                      proposal=joke("s", "A joke from server A"), fingerprint="a joke from server a")
     assert joke_body(proposal_of(await repo.get_case(case_a, A))).text == "A joke from server A"
@@ -42,24 +44,24 @@ async def test_cases_belong_to_their_server(db: Database) -> None:
     assert await repo.pending_fingerprints(B, "joke") == []
     assert await repo.pending_count(B) == 0
     # Server B cannot decide (or edit) server A's case, even knowing its id.
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         assert not await txr.decide(case_id=case_a, guild_id=B, status="approved", actor_id=9, now=NOW)
         assert not await txr.update_proposal(case_id=case_a, guild_id=B, proposal=joke("s", "changed"),
                                               fingerprint="changed")
     assert case_of(await repo.get_case(case_a, A), "case A").pending
 
 
-async def test_server_items_are_invisible_and_untouchable_elsewhere(db: Database) -> None:
-    repo = ModerationRepository(db)
-    mine = await server_item(db, A, "ga-1", "Penguins wear tuxedos to every party")
-    shared = await server_item(db, None, "pack-1", "Owls give the wisest answers")
+async def test_server_items_are_invisible_and_untouchable_elsewhere(storage: Storage) -> None:
+    repo = storage.moderation
+    mine = await server_item(storage, A, "ga-1", "Penguins wear tuxedos to every party")
+    shared = await server_item(storage, None, "pack-1", "Owls give the wisest answers")
     # Duplicate checks in B never see A's content; global content is seen by both.
     assert [s.id for s in await repo.similar_items(kind="joke", guild_id=A, query='"penguins"')] == [mine]
     assert await repo.similar_items(kind="joke", guild_id=B, query='"penguins"') == []
     assert [s.id for s in await repo.similar_items(kind="joke", guild_id=B, query='"owls"')] == [shared]
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         # What an edit checks inside its transaction: the content it started from, still active.
         digest = joke("ga-1", "Penguins wear tuxedos to every party").content_hash()
         assert await txr.item_state(mine) == ItemState(digest, "active")
@@ -69,24 +71,24 @@ async def test_server_items_are_invisible_and_untouchable_elsewhere(db: Database
         assert not await txr.set_item_status(item_id=shared, guild_id=B, status="retired", now=NOW)
         assert await txr.set_item_status(item_id=mine, guild_id=A, status="retired", now=NOW)
         assert await txr.item_state(mine) == ItemState(digest, "retired")
-    items = ItemRepository(db)
+    items = storage.items
     assert found(await items.get(mine), "the server item").status == "retired"
     assert found(await items.get(shared), "the global item").status == "active"
 
 
-async def test_hiding_is_per_server(db: Database) -> None:
-    repo = ModerationRepository(db)
-    items = ItemRepository(db)
-    shared = await server_item(db, None, "pack-1", "Owls give the wisest answers")
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+async def test_hiding_is_per_server(storage: Storage) -> None:
+    repo = storage.moderation
+    items = storage.items
+    shared = await server_item(storage, None, "pack-1", "Owls give the wisest answers")
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         assert await txr.hide(guild_id=A, item_id=shared, reason="reports", now=NOW)
     assert await repo.hidden_reason(A, shared) == "reports"
     assert await repo.hidden_reason(B, shared) is None
     assert await items.count_eligible(Filters(kind="joke", guild_id=A, excluded_flags=0, blocked_tags=())) == 0
     assert await items.count_eligible(Filters(kind="joke", guild_id=B, excluded_flags=0, blocked_tags=())) == 1
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         # A moderator's hide replaces a hide by reports; reports never downgrade a moderator's.
         assert await txr.hide(guild_id=A, item_id=shared, reason="moderator", now=NOW)
         assert not await txr.hide(guild_id=A, item_id=shared, reason="reports", now=NOW)
@@ -96,11 +98,11 @@ async def test_hiding_is_per_server(db: Database) -> None:
     assert await repo.hidden_reason(A, shared) == "moderator"
 
 
-async def test_reports_join_one_open_case_and_count_members_once(db: Database) -> None:
-    repo = ModerationRepository(db)
-    shared = await server_item(db, None, "pack-1", "Owls give the wisest answers")
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+async def test_reports_join_one_open_case_and_count_members_once(storage: Storage) -> None:
+    repo = storage.moderation
+    shared = await server_item(storage, None, "pack-1", "Owls give the wisest answers")
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         first = await txr.open_report_case(guild_id=A, item_id=shared, kind="joke", user_id=5, now=NOW)
         again = await txr.open_report_case(guild_id=A, item_id=shared, kind="joke", user_id=6, now=NOW)
         other = await txr.open_report_case(guild_id=B, item_id=shared, kind="joke", user_id=6, now=NOW)
@@ -117,10 +119,10 @@ async def test_reports_join_one_open_case_and_count_members_once(db: Database) -
     assert [r.reason for r in await repo.reports(first)] == ["meh", "bad"]
 
 
-async def test_a_case_is_decided_once(db: Database) -> None:
-    repo = ModerationRepository(db)
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+async def test_a_case_is_decided_once(storage: Storage) -> None:
+    repo = storage.moderation
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         case_id = await txr.add_case(guild_id=A, type="suggestion", kind="joke", user_id=5, now=NOW,
                                       proposal=joke("s", "x"), fingerprint="x")
         assert joke_body(found(await txr.pending_proposal(case_id=case_id, guild_id=A), "proposal").body).text == "x"
@@ -134,15 +136,15 @@ async def test_a_case_is_decided_once(db: Database) -> None:
     assert (case.status, case.decided_by) == ("approved", 8)
 
 
-async def test_the_log_and_versions_are_per_server(db: Database) -> None:
-    repo = ModerationRepository(db)
-    log = AuditLog(db)
-    mine = await server_item(db, A, "ga-1", "Penguins wear tuxedos")
-    async with db.atomic() as tx:
+async def test_the_log_and_versions_are_per_server(storage: Storage) -> None:
+    repo = storage.moderation
+    log = storage.audit
+    mine = await server_item(storage, A, "ga-1", "Penguins wear tuxedos")
+    async with storage.transaction() as tx:
         entry = AuditEntry(action="edit", target=f"item:{mine}", kind="joke", item_id=mine,
                            before={"text": "old"}, after={"text": "new"}, details={"version": 1})
-        await AuditLog(tx).record(guild_id=A, actor_id=9, entry=entry, now=NOW)
-        await ModerationRepository(tx).save_version(item_id=mine, entry=joke("ga-1", "Penguins wear tuxedos"),
+        await tx.audit.record(guild_id=A, actor_id=9, entry=entry, now=NOW)
+        await tx.moderation.save_version(item_id=mine, entry=joke("ga-1", "Penguins wear tuxedos"),
                                                     edited_by=9, now=NOW)
     [record] = await log.actions(A)
     assert (record.actor_id, record.before, record.after) == (9, {"text": "old"}, {"text": "new"})
@@ -153,9 +155,10 @@ async def test_the_log_and_versions_are_per_server(db: Database) -> None:
     assert joke_body(version.entry.body).text == "Penguins wear tuxedos"
 
 
+@pytest.mark.backends("sqlite")  # PostgreSQL's migrations: tests/test_postgres.py
 async def test_migrations_bring_the_core_up(core: Core) -> None:
     # The whole schema, moderation included, applies to a fresh file in one go.
-    assert await core.storage.db.scalar("PRAGMA user_version") >= 3
+    assert await backend_of(core).db.scalar("PRAGMA user_version") >= 3
     assert await core.storage.moderation.next_pending(A) is None
     assert iso(core.clock.now()).endswith("Z")
 
@@ -192,12 +195,12 @@ def case_of(case: Case | None, what: str = "the case") -> Case:
     return found(case, what)
 
 
-async def test_each_server_numbers_its_suggestions_and_reports_apart(db: Database) -> None:
-    repo = ModerationRepository(db)
-    shared = await server_item(db, None, "shared", "A joke everyone sees")
+async def test_each_server_numbers_its_suggestions_and_reports_apart(storage: Storage) -> None:
+    repo = storage.moderation
+    shared = await server_item(storage, None, "shared", "A joke everyone sees")
     opened: list[tuple[int, int]] = []
-    async with db.atomic() as tx:
-        txr = ModerationRepository(tx)
+    async with storage.transaction() as tx:
+        txr = tx.moderation
         for guild_id, n in ((A, 1), (B, 1), (A, 2), (A, 3)):
             opened.append((guild_id, await txr.add_case(
                 guild_id=guild_id, type="suggestion", kind="joke", user_id=5, now=NOW,

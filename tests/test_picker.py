@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,17 @@ from bot.errors import UserError
 from bot.models import Filters, Item, VoteTally
 from bot.services.packs import BUILTIN_CONTENT, load_library
 from bot.storage.sqlite.picks import BUSY, CANDIDATES, RESERVE
-from tests.support import found, item_by_key, manual, retire, stored, vote_of
+from tests.support import (
+    backend_of,
+    found,
+    item_by_key,
+    manual,
+    retire,
+    sqlite_of,
+    stored,
+    vote_of,
+    write_as_another_process,
+)
 
 GUILD, CHANNEL = 1001, 2001
 
@@ -57,6 +66,9 @@ async def test_no_repeats_until_the_pool_is_shown(core: Core) -> None:
 
 
 async def test_whole_pool_cycles_and_history_is_trimmed(core: Core) -> None:
+    # Every showing waits for the writer, however long the picks take: the cycle's end then
+    # writes them all before trimming (a showing written after the trim would outlast it).
+    backend_of(core).showings.write_delay = 3600
     f = await core.picks.filters("discussion", GUILD)
     pool = await core.storage.items.count_eligible(f)
     first = await pick_ids(core, f, CHANNEL, pool)
@@ -192,7 +204,7 @@ async def test_top_keeps_flagged_and_hidden_items_out_like_picks_do(core: Core) 
     assert flagged.id in [r.item.id for r in await core.votes.top("joke", other, server_only=False)]
     here = [r.item.id for r in await core.votes.top("joke", GUILD, server_only=False)]
     assert here == [clean.id]  # safe mode (the default here) keeps the flagged one out
-    await core.storage.db.write(
+    await backend_of(core).db.write(
         "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
         (GUILD, clean.id),
     )
@@ -206,7 +218,7 @@ async def test_topic_of_the_day_is_replaced_when_it_may_no_longer_be_shown(core:
     assert replaced.id != first.id
     assert (await core.picks.of_the_day("discussion", GUILD)).id == replaced.id
     # Hidden in this server: replaced again, for this server only.
-    await core.storage.db.write(
+    await backend_of(core).db.write(
         "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 't', 't')", (GUILD, replaced.id)
     )
     assert (await core.picks.of_the_day("discussion", GUILD)).id not in (first.id, replaced.id)
@@ -234,8 +246,9 @@ async def test_a_used_up_category_comes_back_in_a_new_order(core: Core) -> None:
 def count_reads(core: Core) -> list[str]:
     """Every read of the random order from now on (all run on the loop's own connection here)."""
     reads: list[str] = []
-    assert core.storage.db.quick is not None
-    core.storage.db.quick.set_trace_callback(lambda sql: reads.append(sql) if "rand LIMIT" in sql else None)
+    quick = sqlite_of(core).db.quick
+    assert quick is not None
+    quick.set_trace_callback(lambda sql: reads.append(sql) if "rand LIMIT" in sql else None)
     return reads
 
 
@@ -252,8 +265,9 @@ async def small_category(core: Core, tmp_path: Path, size: int = 6) -> Filters:
     return await core.picks.filters("joke", GUILD, category="fewtest")
 
 
+@pytest.mark.backends("sqlite")  # PostgreSQL keeps no rows between picks (docs/storage.md)
 async def test_a_busy_channel_reads_ahead_and_its_next_picks_use_those_rows(core: Core) -> None:
-    core.storage.showings.write_delay = 3600  # nothing is written until flush(): the moment stays busy
+    backend_of(core).showings.write_delay = 3600  # nothing is written until flush(): the moment stays busy
     f = await core.picks.filters("joke", GUILD)
     reads = count_reads(core)
     # A quiet channel's pick reads just its candidates; the second pick, a moment after a
@@ -288,10 +302,10 @@ async def busy_start(core: Core, f: Filters) -> tuple[list[int], list[int]]:
 
 
 async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core: Core, tmp_path: Path) -> None:
-    core.storage.showings.write_delay = 3600
+    backend_of(core).showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown, kept = await busy_start(core, f)
-    async with core.storage.db.transaction() as conn:  # as moderation hides an item
+    async with backend_of(core).db.atomic() as conn:  # as moderation hides an item
         await conn.execute(
             "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'test', '2026')",
             (GUILD, kept[0]),
@@ -303,7 +317,7 @@ async def test_an_item_hidden_after_a_read_is_not_picked_from_the_rows_kept(core
 
 
 async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Core, tmp_path: Path) -> None:
-    core.storage.showings.write_delay = 3600
+    backend_of(core).showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     _, kept = await busy_start(core, f)
     for user in range(3):
@@ -313,14 +327,10 @@ async def test_a_vote_after_a_read_shows_on_the_buttons_of_a_later_pick(core: Co
 
 
 async def test_a_change_by_another_process_reaches_picks_within_a_second(core: Core, tmp_path: Path) -> None:
-    core.storage.showings.write_delay = 3600
+    backend_of(core).showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     _, kept = await busy_start(core, f)
-    other = sqlite3.connect(core.storage.db.path, isolation_level=None)  # as `python -m bot import` would
-    try:
-        other.execute("UPDATE items SET status = 'retired' WHERE id = ?", (kept[0],))
-    finally:
-        other.close()
+    await write_as_another_process(core, "UPDATE items SET status = 'retired' WHERE id = ?", (kept[0],))
     await manual(core.clock).advance(BUSY)
     rest = [(await show(core, f, CHANNEL)).id for _ in range(4)]
     assert kept[0] not in rest
@@ -329,7 +339,7 @@ async def test_a_change_by_another_process_reaches_picks_within_a_second(core: C
 async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_it_holds(
     core: Core, tmp_path: Path
 ) -> None:
-    core.storage.showings.write_delay = 3600  # the second round's showings stay unwritten throughout
+    backend_of(core).showings.write_delay = 3600  # the second round's showings stay unwritten throughout
     f = await small_category(core, tmp_path)
     first = [(await show(core, f, CHANNEL)).id for _ in range(6)]
     await core.storage.history.flush()
@@ -338,11 +348,11 @@ async def test_the_end_of_a_cycle_does_not_wait_for_the_writer_nor_repeat_what_i
     second = [(await show(core, f, CHANNEL)).id for _ in range(6)]
     assert sorted(second) == sorted(first)
     assert second[0] == first[0]
-    assert len(core.storage.showings.unwritten(CHANNEL, "joke")) == 6
+    assert len(backend_of(core).showings.unwritten(CHANNEL, "joke")) == 6
 
 
 async def test_a_pick_never_shown_is_offered_again_at_the_end_of_the_pool(core: Core, tmp_path: Path) -> None:
-    core.storage.showings.write_delay = 3600
+    backend_of(core).showings.write_delay = 3600
     f = await small_category(core, tmp_path)
     shown = [(await show(core, f, CHANNEL)).id for _ in range(5)]
     await core.storage.history.flush()
@@ -354,7 +364,7 @@ async def test_a_pick_never_shown_is_offered_again_at_the_end_of_the_pool(core: 
 
 
 async def test_a_one_joke_category_can_be_picked_twice_before_it_is_shown(core: Core, tmp_path: Path) -> None:
-    core.storage.showings.write_delay = 3600
+    backend_of(core).showings.write_delay = 3600
     f = await small_category(core, tmp_path, size=1)
     first = await core.picks.pick(f, scope_id=CHANNEL)  # e.g. two members at the same moment
     assert (await core.picks.pick(f, scope_id=CHANNEL)).id == first.id

@@ -104,7 +104,8 @@ async def run_sandbox(
         logging.getLogger().setLevel(logging.WARNING)
         logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="banter-sandbox-") as scratch:
-        config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None)
+        config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None,
+                                     database_url=None)  # a try-out never touches a shared database
         # Stable ids: with --db, the server, its channels, roles and members are the ones the
         # database knew last time (settings, server content and votes are theirs).
         emu = DiscordEmulator(SANDBOX_TOKEN, None, stable_ids=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,7 @@ from bot.sandbox.app import run_banter
 from discord_emulator import Channel, DiscordEmulator, EmulatedInteraction, Guild, Member, Message, Permissions, Role
 from discord_emulator.driver import Sandbox, sandbox
 from discord_emulator.interactions import CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE
+from tests import pg_databases
 from tests.clocks import WatchedClock
 from tests.e2e.seen import Answer, Button, Embed, Form, Shown
 from tests.template_db import seeded
@@ -59,11 +61,23 @@ def make_config(tmp_path: Path, extra: str = "", *, cooldowns: bool = False) -> 
     return load_config(path, environ={"DISCORD_TOKEN": "test-token"})
 
 
+# Set by tests/e2e/conftest.py for a test on PostgreSQL: the server, and the databases made for it
+# (dropped after the test).
+POSTGRES: dict[str, Any] = {"server": None, "made": []}
+
+
 async def fresh_config(tmp_path: Path, extra: str = "", *, cooldowns: bool = False) -> Config:
     """A config whose database starts as a copy of the session's template, with the built-in
-    packs imported. The bot still opens, migrates and re-checks it at start-up like any
-    database; the tests just don't each pay for the first import."""
-    return await seeded(make_config(tmp_path, extra, cooldowns=cooldowns))
+    packs imported (a file, or on PostgreSQL a database of the test's own). The bot still opens,
+    migrates and re-checks it at start-up like any database; the tests just don't each pay for
+    the first import."""
+    config = make_config(tmp_path, extra, cooldowns=cooldowns)
+    server = POSTGRES["server"]
+    if server is None:
+        return await seeded(config)
+    url = await pg_databases.fresh(server, library=True)
+    POSTGRES["made"].append(url)
+    return dataclasses.replace(config, database_url=url)
 
 
 class Choice(NamedTuple):

@@ -12,6 +12,9 @@ import pytest
 from bot.__main__ import main
 from tests.e2e.harness import banter
 
+# One backend is enough here: backup is SQLite's own (PostgreSQL: pg_dump).
+pytestmark = pytest.mark.backends("sqlite")
+
 MEMBERS = tuple(f"member{n}" for n in range(10))
 
 

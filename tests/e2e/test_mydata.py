@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.clock import iso
+from bot.config import Config
 from cogs.render import action_text
 from tests.e2e.harness import START, Banter, Person, Shown, banter
 
@@ -63,15 +65,30 @@ async def fill(w: World) -> tuple[Shown, Shown]:
     return liked, disliked
 
 
-def rows_naming(database: Path, user_id: int) -> dict[str, int]:
-    """Every table and column of the database in which ``user_id`` appears, as a number or in text."""
+async def rows_naming(config: Config, user_id: int) -> dict[str, int]:
+    """Every table and column of the database (SQLite's file, or PostgreSQL's) in which ``user_id``
+    appears, as a number or in text."""
     found: dict[str, int] = {}
-    with sqlite3.connect(database) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if config.database_url is not None:
+        conn = await asyncpg.connect(config.database_url)
+        try:
+            columns = await conn.fetch("SELECT table_name, column_name FROM information_schema.columns "
+                                       "WHERE table_schema = 'public'")
+            for row in columns:
+                table, column = row["table_name"], row["column_name"]
+                count = await conn.fetchval(f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS TEXT) '
+                                            "LIKE $1", f"%{user_id}%")
+                if count:
+                    found[f"{table}.{column}"] = count
+        finally:
+            await conn.close()
+        return found
+    with sqlite3.connect(config.database_path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
-            for column in [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]:
-                count = conn.execute(f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS TEXT) LIKE ?',
-                                     (f"%{user_id}%",)).fetchone()[0]
+            for column in [r[1] for r in db.execute(f"PRAGMA table_info({table})")]:
+                count = db.execute(f'SELECT count(*) FROM "{table}" WHERE CAST("{column}" AS TEXT) LIKE ?',
+                                   (f"%{user_id}%",)).fetchone()[0]
                 if count:
                     found[f"{table}.{column}"] = count
     return found
@@ -108,7 +125,7 @@ async def test_delete_asks_first_then_leaves_only_anonymised_moderation_records(
     assert [btn.label for btn in asked.buttons] == ["Yes, delete my data", "Keep it"]
     kept = await alice.click(asked, "Keep it")
     assert kept.content == "Nothing was deleted." and kept.buttons == []
-    assert rows_naming(b.config.database_path, alice.id) != {}
+    assert await rows_naming(b.config, alice.id) != {}
 
     asked = await alice.run("mydata delete")
     done = await alice.click(asked, "Yes, delete my data")
@@ -116,14 +133,14 @@ async def test_delete_asks_first_then_leaves_only_anonymised_moderation_records(
                             "3 moderation records now name a former member instead of you.")
     assert done.buttons == []
     # Nothing names her any more, anywhere in the database (the point of this test: it reads the file)...
-    assert rows_naming(b.config.database_path, alice.id) == {}
+    assert await rows_naming(b.config, alice.id) == {}
     # ...but the moderation history still reads, with a former member in her place.
     (approval,) = await b.core.storage.audit.actions(b.home.id, target="case:1")
     assert approval.entry.member_id == 0
     assert action_text(approval).startswith("approved suggestion #1 from a former member: it is now joke #")
     # Bob's vote is his own, and the tally shows it alone.
     assert (await b.core.votes.tally(liked.item_id, b.home.id)).up == 1
-    assert rows_naming(b.config.database_path, b.bob.id) == {"votes.user_id": 1}
+    assert await rows_naming(b.config, b.bob.id) == {"votes.user_id": 1}
     again = await alice.run("mydata show")
     assert again.content.startswith("Banter stores nothing about you")
 

@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# One backend is enough here: the sandbox always runs on a scratch SQLite file.
+pytestmark = pytest.mark.backends("sqlite")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -13,6 +13,9 @@ from bot.sandbox.app import run_banter
 from discord_emulator.driver import sandbox
 from tests.e2e.harness import START, banter, fresh_config
 
+# One backend is enough here: start-up's own checks, whatever the backend.
+pytestmark = pytest.mark.backends("sqlite")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -8,10 +8,15 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 from bot.launcher import run_until_terminated
 from bot.storage.sqlite.lock import hold_database
 from discord_emulator.driver import sandbox
 from tests.e2e.harness import fresh_config
+
+# One backend is enough here: the lock beside a SQLite file.
+pytestmark = pytest.mark.backends("sqlite")
 
 
 def leftovers(database: Path) -> list[str]:

@@ -9,6 +9,7 @@ from bot.clock import iso
 from bot.core import Core
 from bot.models import ContentEntry, DiscussionBody, Item, JokeBody, TalkingPoint
 from bot.records import SITE_SCOPE
+from tests.support import backend_of
 
 
 async def add_joke(core: Core, key: str, *, text: str | None = None, setup: str | None = None,
@@ -40,14 +41,14 @@ async def _add(core: Core, entry: ContentEntry, guild_id: int | None) -> Item:
 
 async def hide_for_site(core: Core, item_id: int) -> None:
     """Hide an item for the site, as a moderator of the site (a later step) will."""
-    await core.storage.db.execute(
+    await backend_of(core).db.execute(
         "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'moderator', ?)",
         (SITE_SCOPE, item_id, iso(core.clock.now())),
     )
 
 
 async def hide_in_server(core: Core, guild_id: int, item_id: int) -> None:
-    await core.storage.db.execute(
+    await backend_of(core).db.execute(
         "INSERT INTO guild_hidden (guild_id, item_id, reason, hidden_at) VALUES (?, ?, 'reports', ?)",
         (guild_id, item_id, iso(core.clock.now())),
     )

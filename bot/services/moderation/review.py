@@ -148,7 +148,14 @@ class Review:
         assert proposal is not None
         entry = replace(proposal, key=server_key(guild_id, case.id))
         # Something like it may have been added since it was suggested.
-        await check_duplicate(self.storage, guild_id, entry, pending=False)
+        try:
+            await check_duplicate(self.storage, guild_id, entry, pending=False)
+        except UserError:
+            # Or another moderator approved it a moment ago, and the "duplicate" is its own item.
+            now = await self.storage.moderation.get_case(case_id, guild_id)
+            if now is not None and not now.pending:
+                raise await self.access.already_decided(guild_id, case_id) from None
+            raise
 
         async def apply(act: Acting) -> ActionRecord:
             # An edit may have landed while the duplicate check ran: approve what was reviewed, or nothing

@@ -92,7 +92,7 @@ class SqliteStorage(_Repositories):
         self.rng = rng or random.Random()
         self.clock = clock or SystemClock()
         self.showings = ShowingWriter(db)
-        self.cache = ReadCache(lambda: db.writes, self.clock.now)
+        self.cache = ReadCache(self.version, self.clock.now)
         super().__init__(db, self)
         self.picks = PickReads(self.items, self.showings, self.cache, self.clock, self.rng)
 
@@ -101,6 +101,11 @@ class SqliteStorage(_Repositories):
                    rng: random.Random | None = None) -> SqliteStorage:
         """Open (creating if needed) the database at ``path``, with its schema up to date."""
         return cls(await Database.open(path), clock=clock, rng=rng)
+
+    def version(self) -> int:
+        """This process's writes so far (see :attr:`Database.writes`): other processes' are not
+        seen, which is why SQLite is the one-process backend."""
+        return self.db.writes
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTransaction]:

@@ -45,13 +45,16 @@ def server_public(guild_id: int, excluded_flags: int) -> tuple[list[str], list[o
     return where, params
 
 
-def _shape(shape: Shape | None) -> list[str]:
+def _shape(shape: Shape | None, setup: str) -> list[str]:
     if shape is None:
         return []
-    return [f"json_extract(i.body, '$.setup') IS {'NOT ' if shape == 'twopart' else ''}NULL"]
+    return [f"{setup} IS {'NOT ' if shape == 'twopart' else ''}NULL"]
 
 
 class CatalogRepository:
+    # A joke's setup, read out of its JSON body (NULL for a one-liner).
+    SETUP = "json_extract(i.body, '$.setup')"
+
     def __init__(self, sql: Sql) -> None:
         self.sql = sql
 
@@ -142,7 +145,7 @@ class CatalogRepository:
         """Up to ``amount`` public items from the point ``start`` of the random order onwards,
         wrapping around to its beginning: a seek into the same ``rand`` index picks use."""
         where, params = public(excluded_flags)
-        where = [*_shape(shape), *where]
+        where = [*_shape(shape, self.SETUP), *where]
         if tag is None:
             source, order = "items i INDEXED BY items_pick", "i.rand"
             where.insert(0, "i.kind = ?")
@@ -175,7 +178,8 @@ class CatalogRepository:
             up, down, score = "i.up", "i.down", "i.score"
             source_params: list[object] = []
         else:
-            source = """(SELECT item_id, sum(value = 1) AS up, sum(value = -1) AS down
+            source = """(SELECT item_id, count(*) FILTER (WHERE value = 1) AS up,
+                                  count(*) FILTER (WHERE value = -1) AS down
                            FROM votes WHERE voted_at >= ? GROUP BY item_id) w JOIN items i ON i.id = w.item_id"""
             up, down, score = "w.up", "w.down", "wilson(w.up, w.down)"
             source_params = [since]

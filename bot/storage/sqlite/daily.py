@@ -327,7 +327,8 @@ class DailyRepository:
         """(server, pending suggestions, pending reports, the oldest's creation) for every server
         whose oldest pending suggestion or report was made before ``older_than``."""
         rows = await self.sql.fetch_all(
-            """SELECT guild_id, sum(type = 'suggestion') AS suggestions, sum(type = 'report') AS reports,
+            """SELECT guild_id, sum(CASE WHEN type = 'suggestion' THEN 1 ELSE 0 END) AS suggestions,
+                      sum(CASE WHEN type = 'report' THEN 1 ELSE 0 END) AS reports,
                       min(created_at) AS oldest
                  FROM review_cases
                 WHERE status = 'pending' AND type IN ('suggestion', 'report')

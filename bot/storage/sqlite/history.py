@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 from bot.models import Kind
-from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.sql import Sql
 
 log = logging.getLogger(__name__)
@@ -31,8 +30,6 @@ def record_many_sql(count: int) -> str:
                ON CONFLICT (scope_id, kind, item_id) DO UPDATE SET shown_at = excluded.shown_at"""
 
 
-RECORD_SQL = record_many_sql(1)
-
 
 class ShowingWriter:
     """Showings are recorded in the background (:meth:`record_soon`): every pick makes one, and
@@ -40,7 +37,7 @@ class ShowingWriter:
     them, together. Until one is committed, :meth:`unwritten` lists it so the next pick skips it
     all the same, and every read of the history has it written first. One per database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Sql) -> None:
         self.db = db
         self.write_delay = WRITE_DELAY
         self._unwritten: dict[tuple[int, Kind], dict[int, Showing]] = {}
@@ -62,6 +59,10 @@ class ShowingWriter:
             self._due = loop.create_future()
             self._timer = loop.call_later(self.write_delay, self._hurry)
             self._writer = asyncio.create_task(self._write_unwritten(), name="banter-history-writer")
+
+    def statement(self, count: int) -> str:
+        """The statement that records ``count`` showings (see :func:`record_many_sql`)."""
+        return record_many_sql(count)
 
     def unwritten(self, scope_id: int, kind: Kind) -> list[int]:
         """Items noted as shown in ``scope_id`` whose showing is not committed yet."""
@@ -90,7 +91,7 @@ class ShowingWriter:
             while self._unwritten:
                 batch = [row for rows in self._unwritten.values() for row in rows.values()][:BATCH]
                 try:
-                    await self.db.execute(record_many_sql(len(batch)), [v for row in batch for v in row])
+                    await self.db.execute(self.statement(len(batch)), [v for row in batch for v in row])
                 except Exception:
                     # Losing them only lets those items come back early in their channels.
                     log.exception("could not record %d showings", len(batch))
@@ -115,7 +116,7 @@ class HistoryRepository:
     async def record(self, *, scope_id: int, kind: Kind, item_id: int, guild_id: int | None, now: str) -> None:
         """Note that ``item_id`` was shown in ``scope_id`` now, not in the background; an earlier
         showing is moved to ``now``."""
-        await self.sql.execute(RECORD_SQL, (scope_id, kind, item_id, guild_id, now))
+        await self.sql.execute(self.writer.statement(1), (scope_id, kind, item_id, guild_id, now))
 
     async def flush(self) -> None:
         """Write the showings still waiting in the background (a read of the history here does)."""

@@ -33,10 +33,12 @@ class MoodCorrectionRepository:
 
     async def for_guild(self, guild_id: int, *, limit: int | None = None) -> list[MoodCorrection]:
         """The server's corrections, newest first (all of them, or the ``limit`` newest)."""
-        rows = await self.sql.fetch_all(
-            f"SELECT {COLUMNS} FROM mood_corrections WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-            (guild_id, -1 if limit is None else limit),
-        )
+        sql = f"SELECT {COLUMNS} FROM mood_corrections WHERE guild_id = ? ORDER BY id DESC"
+        params: list[object] = [guild_id]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = await self.sql.fetch_all(sql, params)
         return [_correction(r) for r in rows]
 
     async def guilds(self) -> list[int]:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
-if TYPE_CHECKING:
-    from bot.storage.sqlite.database import TransactionSql
-
-Row = sqlite3.Row
+# A row read by name or by position: an sqlite3.Row here, an asyncpg Record on PostgreSQL (whose
+# backend runs these repositories' portable statements through the same protocol).
+Row: TypeAlias = Any
 
 
 class Sql(Protocol):
     """What a repository runs its statements on: the database itself (each statement on its own)
     or one transaction (:meth:`Database.atomic`). A repository written against this works in
-    both, so a service can call the same method alone or as part of a larger change."""
+    both, so a service can call the same method alone or as part of a larger change. The
+    PostgreSQL backend provides it too (``bot.storage.postgres.database``), translating ``?``."""
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]: ...
 
@@ -30,7 +29,7 @@ class Sql(Protocol):
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
-    def atomic(self) -> AbstractAsyncContextManager[TransactionSql]:
+    def atomic(self) -> AbstractAsyncContextManager[Sql]:
         """A transaction, or the one under way: statements in it commit together or not at all."""
         ...
 

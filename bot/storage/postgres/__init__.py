@@ -1,0 +1,133 @@
+"""The PostgreSQL backend of :mod:`bot.storage`: one database that several bot processes share.
+
+The repositories are SQLite's where their SQL is standard, and :mod:`.repositories` where it is
+not; :mod:`.database` translates placeholders and the few SQLite spellings. Two things differ in
+behaviour, both because other processes write to the same database:
+
+* nothing read is kept between requests: :meth:`PostgresStorage.version` moves at every call, so
+  the read cache (settings, rows read ahead for picks) and the site's page cache keep nothing.
+  A settings read is one primary-key lookup (docs/storage.md says why this, and not LISTEN/NOTIFY);
+* a showing is still written in the background (one statement per batch), but the next pick in
+  the same process skips it at once, as on SQLite.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cached_property
+
+from bot.cache import ReadCache
+from bot.clock import Clock, SystemClock
+from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.repositories import (
+    PgCatalogRepository,
+    PgItemRepository,
+    PgModerationRepository,
+    PgShowingWriter,
+    PgVoteRepository,
+)
+from bot.storage.sqlite.audit import AuditLog
+from bot.storage.sqlite.daily import DailyRepository
+from bot.storage.sqlite.favorites import FavoriteRepository
+from bot.storage.sqlite.history import HistoryRepository
+from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
+from bot.storage.sqlite.picks import PickReads
+from bot.storage.sqlite.privacy import PrivacyRepository
+from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
+from bot.storage.sqlite.sql import Sql
+
+
+class _Repositories:
+    """The repositories over the pool, or over one transaction's connection."""
+
+    def __init__(self, sql: Sql, storage: PostgresStorage) -> None:
+        self._sql = sql
+        self._storage = storage
+
+    @cached_property
+    def items(self) -> PgItemRepository:
+        return PgItemRepository(self._sql, self._storage.rng)
+
+    @cached_property
+    def history(self) -> HistoryRepository:
+        return HistoryRepository(self._sql, self._storage.showings)
+
+    @cached_property
+    def votes(self) -> PgVoteRepository:
+        return PgVoteRepository(self._sql)
+
+    @cached_property
+    def settings(self) -> SettingsRepository:
+        return SettingsRepository(self._sql, self._storage.cache)
+
+    @cached_property
+    def meta(self) -> MetaRepository:
+        return MetaRepository(self._sql)
+
+    @cached_property
+    def moderation(self) -> PgModerationRepository:
+        return PgModerationRepository(self._sql)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self._sql)
+
+    @cached_property
+    def daily(self) -> DailyRepository:
+        return DailyRepository(self._sql)
+
+    @cached_property
+    def catalog(self) -> PgCatalogRepository:
+        return PgCatalogRepository(self._sql)
+
+    @cached_property
+    def mood_corrections(self) -> MoodCorrectionRepository:
+        return MoodCorrectionRepository(self._sql)
+
+    @cached_property
+    def favorites(self) -> FavoriteRepository:
+        return FavoriteRepository(self._sql)
+
+    @cached_property
+    def privacy(self) -> PrivacyRepository:
+        return PrivacyRepository(self._sql)
+
+
+class PostgresTransaction(_Repositories):
+    """One unit of work: every repository call through it commits together, or none does."""
+
+
+class PostgresStorage(_Repositories):
+    def __init__(self, db: PgDatabase, *, clock: Clock | None = None, rng: random.Random | None = None) -> None:
+        self.db = db
+        self.rng = rng or random.Random()
+        self.clock = clock or SystemClock()
+        self._versions = itertools.count()
+        self.showings = PgShowingWriter(db)
+        self.cache = ReadCache(self.version, self.clock.now)
+        super().__init__(db, self)
+        self.picks = PickReads(self.items, self.showings, self.cache, self.clock, self.rng)
+
+    @classmethod
+    async def open(cls, url: str, *, clock: Clock | None = None,
+                   rng: random.Random | None = None) -> PostgresStorage:
+        """Connect to the database at ``url``, with its schema brought up to date."""
+        return cls(await PgDatabase.open(url), clock=clock, rng=rng)
+
+    def version(self) -> int:
+        """Another process may have written anything at any moment: every call is a new version,
+        so nothing read is used again."""
+        return next(self._versions)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+        async with self.db.atomic() as sql:
+            yield PostgresTransaction(sql, self)
+
+    async def close(self) -> None:
+        """Write the showings still waiting, then close the pool."""
+        await self.showings.close()
+        await self.db.close()

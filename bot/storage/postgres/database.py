@@ -1,0 +1,213 @@
+"""The PostgreSQL database: a pool of asyncpg connections, the numbered migrations and transactions.
+
+The repositories are written against :class:`bot.storage.sqlite.sql.Sql` and its ``?``
+placeholders. :func:`translate` turns a statement into PostgreSQL's dialect, once per distinct
+statement: ``?`` becomes ``$1``, ``$2``, ...; ``INDEXED BY`` (an SQLite planner hint) goes, as the
+planner here chooses for itself; ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``; and
+``x IS ?`` becomes ``x IS NOT DISTINCT FROM $n``. Anything else that differs is a method of the
+backend's own repositories (:mod:`bot.storage.postgres.repositories`).
+
+A statement outside a transaction runs on any connection of the pool and commits on its own; a
+transaction (:meth:`PgDatabase.atomic`) holds one connection until it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import asyncpg
+
+from bot.config import redact_url
+from bot.errors import BanterError
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+# Serialises migrations of one database between processes started at the same moment.
+MIGRATION_LOCK = 0x62616E746572  # "banter"
+CONNECT_TIMEOUT = 10.0
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?\d*|[^'\"?]+", re.S)
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """``sql``, written for SQLite with ``?`` placeholders, in PostgreSQL's dialect (see the module)."""
+    sql = re.sub(r"\s+INDEXED BY \w+", "", sql)
+    sql = re.sub(r"\bIS \?", "IS NOT DISTINCT FROM ?", sql)
+    sql = re.sub(r"\bprintf\(", "format(", sql)  # the same %s in both
+    if re.match(r"\s*INSERT OR IGNORE INTO", sql):
+        sql = re.sub(r"INSERT OR IGNORE INTO", "INSERT INTO", sql, count=1)
+        head, returning, tail = sql.partition(" RETURNING ")
+        sql = f"{head.rstrip()} ON CONFLICT DO NOTHING" + (f" RETURNING {tail}" if returning else "")
+    out: list[str] = []
+    number = 0
+    for token in _TOKEN.findall(sql):
+        if token == "?":
+            number += 1
+            out.append(f"${number}")
+        elif token.startswith("?"):  # ?2: the second parameter, as SQLite numbers them
+            out.append(f"${token[1:]}")
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def _params(params: Iterable[Any]) -> list[Any]:
+    # SQLite takes True and False for 1 and 0; flags are integer columns on both backends.
+    return [int(p) if isinstance(p, bool) else p for p in params]
+
+
+def _changed(status: str) -> int:
+    """Rows changed, from a command tag such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {CONNECT_TIMEOUT:g} seconds"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migration scripts shipped with the package, in order."""
+    found = []
+    for entry in resources.files("bot.storage.postgres.migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migrations must be numbered 001, 002, ... without gaps; found {numbers}")
+    return found
+
+
+class _Statements:
+    """Statements on one connection (a transaction's), or on the pool (each on its own)."""
+
+    def __init__(self, runner: asyncpg.Pool | asyncpg.Connection) -> None:
+        self._runner = runner
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await self._runner.fetch(translate(sql), *_params(params))
+        return rows
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> asyncpg.Record | None:
+        row: asyncpg.Record | None = await self._runner.fetchrow(translate(sql), *_params(params))
+        return row
+
+    async def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        return await self._runner.fetchval(translate(sql), *_params(params))
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        status: str = await self._runner.execute(translate(sql), *_params(params))
+        return _changed(status)
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [_params(row) for row in rows]
+        if batch:
+            await self._runner.executemany(translate(sql), batch)
+
+
+class TransactionSql(_Statements):
+    """Statements inside one transaction (what :meth:`PgDatabase.atomic` hands out)."""
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[TransactionSql]:
+        yield self  # already inside one: it commits with the rest
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[TransactionSql]:
+        yield self
+
+
+class PgDatabase(_Statements):
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        super().__init__(pool)
+        self.pool = pool
+        self.url = url
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PgDatabase:
+        """Connect to the database at ``url`` and bring its schema up to date."""
+        try:
+            pool = await asyncio.wait_for(
+                asyncpg.create_pool(url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT,
+                                    command_timeout=60),
+                CONNECT_TIMEOUT + 1)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            raise BanterError(f"database: cannot connect to {redact_url(url)}: {_reason(exc)}") from None
+        db = cls(pool, url)
+        try:
+            await db.migrate()
+        except BaseException:
+            await pool.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.pool.close(), timeout=10)
+        except TimeoutError:
+            self.pool.terminate()
+
+    async def schema_version(self) -> int:
+        exists = await self.scalar("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        if not exists:
+            return 0
+        version: int | None = await self.scalar("SELECT max(version) FROM schema_migrations")
+        return version or 0
+
+    async def migrate(self) -> int:
+        """Apply pending migrations, each in a transaction of its own and recorded in
+        ``schema_migrations``; return the schema version. Processes starting together take turns."""
+        async with self.pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+                                          version    BIGINT PRIMARY KEY,
+                                          name       TEXT NOT NULL,
+                                          applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+                current = await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
+                for number, name, script in migrations():
+                    if number <= current:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(script)
+                        await conn.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                           number, name)
+                    log.info("database migrated to version %s (%s)", number, name)
+                    current = number
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        return int(current)
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[TransactionSql]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield TransactionSql(conn)
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[TransactionSql]:
+        """Statements that no other writer's come in between: here, one transaction."""
+        async with self.atomic() as tx:
+            yield tx
+
+    # The names SQLite's Database has for the same things, so that a tool (or a test) that
+    # changes rows behind the repositories' back speaks to both backends alike.
+    transaction = atomic
+
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> None:
+        await self.execute(sql, params)

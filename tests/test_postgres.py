@@ -1,0 +1,128 @@
+"""What the PostgreSQL backend does its own way: the statements' translation, the search's
+queries, tracked migrations, several processes on one database, and the clear lines a person sees
+when the server cannot be reached or a SQLite-only command is asked of it."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.__main__ import main
+from bot.config import Config, load_config
+from bot.core import Core
+from bot.errors import BanterError
+from bot.services.picker import fts_query
+from bot.storage.postgres.database import migrations, translate
+from bot.storage.postgres.search import tsquery
+
+GUILD = 4242
+
+pytestmark = pytest.mark.backends("postgres")
+
+
+def test_placeholders_become_numbered_and_quoted_text_is_left_alone() -> None:
+    assert translate("SELECT ? FROM t WHERE a = '?' AND b = ?") == "SELECT $1 FROM t WHERE a = '?' AND b = $2"
+    assert translate("SELECT 1 FROM items i INDEXED BY items_pick WHERE x IS ?") == (
+        "SELECT 1 FROM items i WHERE x IS NOT DISTINCT FROM $1")
+    assert translate("INSERT OR IGNORE INTO t (a) VALUES (?)") == "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING"
+
+
+def test_a_search_keeps_its_words_its_operators_and_its_prefix() -> None:
+    assert tsquery(fts_query("Cats DO") or "") == "'cats' & 'do':*"
+    assert tsquery('"café" OR "naïve"') == "'cafe' | 'naive'"
+    assert tsquery('"x" AND') == "'x'"
+
+
+async def test_migrations_are_numbered_tracked_and_applied_once(core: Core) -> None:
+    rows = await core.storage.db.fetch_all("SELECT version, name FROM schema_migrations ORDER BY version")  # type: ignore[attr-defined]
+    assert [(r["version"], r["name"]) for r in rows] == [(n, name) for n, name, _ in migrations()]
+    again = await Core.open(core.config)
+    try:
+        assert await again.storage.db.migrate() == len(migrations())  # type: ignore[attr-defined]
+    finally:
+        await again.close()
+
+
+async def test_two_processes_on_one_database_see_each_others_changes_at_once(config: Config) -> None:
+    first = await Core.open(config, rng=random.Random(1))
+    second = await Core.open(config, rng=random.Random(2))
+    try:
+        assert (await second.storage.settings.get(GUILD)).safe_mode
+        await first.storage.settings.update(GUILD, safe_mode=False)
+        # Nothing kept between requests: the other process reads the change with no wait at all.
+        assert not (await second.storage.settings.get(GUILD)).safe_mode
+        item = (await first.storage.items.find(kind="joke"))[0]
+        for user in range(3):
+            await first.votes.click(item_id=item.id, guild_id=GUILD, user_id=user, up=True)
+            await second.votes.click(item_id=item.id, guild_id=GUILD, user_id=100 + user, up=user != 0)
+        tally = await first.votes.tally(item.id, GUILD)
+        assert (tally.up, tally.down) == (5, 1)
+        stored = await second.storage.items.get(item.id)
+        assert stored is not None and (stored.up, stored.down) == (5, 1)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_an_unreachable_server_is_one_line_naming_it_without_its_password(tmp_path: Path) -> None:
+    url = f"postgresql://banter:s3cret@/banter?host={tmp_path}/no-such-folder"
+    config = dataclasses.replace(load_config(None, environ={}), database_url=url)
+    with pytest.raises(BanterError) as raised:
+        await Core.open(config)
+    message = str(raised.value)
+    assert message.startswith("database: cannot connect to postgresql://banter:***@/banter")
+    assert "s3cret" not in message and "\n" not in message
+
+
+async def test_a_missing_database_is_named(config: Config) -> None:
+    assert config.database_url is not None
+    missing = config.database_url.replace("/banter_test_", "/banter_missing_")
+    with pytest.raises(BanterError, match=r"cannot connect to .*banter_missing_.*does not exist"):
+        await Core.open(dataclasses.replace(config, database_url=missing))
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_backup_and_restore_point_to_pg_dump(tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("database:\n  url: postgresql://banter:pw@db.example/banter\n", encoding="utf-8")
+    monkeypatch.delenv("BANTER_DATABASE_URL", raising=False)
+    assert main([command, "--config", str(cfg), str(tmp_path / "copy.db")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "pg_dump" in err and "pg_restore" in err and "pw@" not in err
+    assert not (tmp_path / "copy.db").exists()
+
+
+async def test_the_database_holds_real_constraints(config: Config) -> None:
+    assert config.database_url is not None
+    conn = await asyncpg.connect(config.database_url)
+    try:
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await conn.execute("INSERT INTO votes (item_id, guild_id, user_id, value, voted_at) "
+                               "VALUES (999999, 1, 1, 1, 'now')")
+        item = ("INSERT INTO items (kind, key, origin, body, content_hash, rand, created_at, updated_at) "
+                "VALUES ($1, 'k', 'o', '{}', 'h', 0.5, 'n', 'n')")
+        with pytest.raises(asyncpg.CheckViolationError):
+            await conn.execute(item, "poem")
+        await conn.execute(item, "joke")
+        with pytest.raises(asyncpg.UniqueViolationError):
+            await conn.execute(item, "joke")
+    finally:
+        await conn.close()
+
+
+async def test_two_processes_starting_together_import_the_packs_once(config: Config) -> None:
+    first, second = await asyncio.gather(Core.open(config, rng=random.Random(1)),
+                                         Core.open(config, rng=random.Random(2)))
+    try:
+        keys = [(i.kind, i.key) for i in await first.storage.items.find(status=None)]
+        assert len(keys) == len(set(keys)) == len(first.packs.entries())
+        assert len(await second.storage.items.find(status=None)) == len(keys)
+    finally:
+        await first.close()
+        await second.close()
