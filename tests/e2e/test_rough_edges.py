@@ -144,6 +144,7 @@ async def test_a_member_suggesting_an_unknown_category_is_shown_close_ones(s: Se
 async def test_a_moderator_confirms_a_new_category_with_a_button(s: Server) -> None:
     modlog = s.b.channel("mod-log")
     await s.carol.run("settings modlog", channel=modlog)
+    await s.b.posted(modlog, "mod-log channel")  # the change itself is logged there first
     logged = len(s.b.messages(modlog))
     typed = {"joke": "My robot vacuum quit its job.", "punchline": "It said the work really sucked.",
              "categories": "robots, tech"}
@@ -157,6 +158,7 @@ async def test_a_moderator_confirms_a_new_category_with_a_button(s: Server) -> N
     added = await s.carol.click(refused, "Create robots")
     assert added.ephemeral and added.content.startswith("Added joke #")
     item_id = number_in(added.content)
+    await s.b.posted(modlog, f"added joke #{item_id}")
     assert len(s.b.messages(modlog)) == logged + 1
     shown = await s.carol.run("content show", id=item_id)
     assert shown.embeds[1].fields["Categories"] == "robots, tech"
