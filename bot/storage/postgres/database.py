@@ -152,13 +152,6 @@ class PgDatabase(_Statements):
         except TimeoutError:
             self.pool.terminate()
 
-    async def schema_version(self) -> int:
-        exists = await self.scalar("SELECT to_regclass('schema_migrations') IS NOT NULL")
-        if not exists:
-            return 0
-        version: int | None = await self.scalar("SELECT max(version) FROM schema_migrations")
-        return version or 0
-
     async def migrate(self) -> int:
         """Apply pending migrations, each in a transaction of its own and recorded in
         ``schema_migrations``; return the schema version. Processes starting together take turns."""

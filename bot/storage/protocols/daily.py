@@ -72,10 +72,6 @@ class Daily(Protocol):
         """A server's ledger rows for a local date, every schedule's."""
         ...
 
-    async def posts_for(self, schedule_id: int, local_date: date) -> list[DailyPost]:
-        """One schedule's ledger rows for a local date."""
-        ...
-
     async def sending(self) -> list[DailyPost]:
         """Rows claimed but not settled: a send was interrupted (by a crash or a stop) or is under way."""
         ...

@@ -212,14 +212,6 @@ class DailyRepository:
         )
         return [_post(r) for r in rows]
 
-    async def posts_for(self, schedule_id: int, local_date: date) -> list[DailyPost]:
-        """One schedule's ledger rows for a local date."""
-        rows = await self.sql.fetch_all(
-            "SELECT * FROM daily_posts WHERE schedule_id = ? AND local_date = ? ORDER BY id",
-            (schedule_id, local_date.isoformat()),
-        )
-        return [_post(r) for r in rows]
-
     async def sending(self) -> list[DailyPost]:
         """Rows claimed but not settled: a send was interrupted (by a crash or a stop) or is under way."""
         rows = await self.sql.fetch_all("SELECT * FROM daily_posts WHERE status = 'sending' ORDER BY due_at, id")
