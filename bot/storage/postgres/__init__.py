@@ -27,7 +27,6 @@ from bot.storage.postgres.repositories import (
     PgItemRepository,
     PgModerationRepository,
     PgShowingWriter,
-    PgVoteRepository,
 )
 from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.daily import DailyRepository
@@ -38,6 +37,7 @@ from bot.storage.sqlite.picks import PickReads
 from bot.storage.sqlite.privacy import PrivacyRepository
 from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
 from bot.storage.sqlite.sql import Sql
+from bot.storage.sqlite.votes import VoteRepository
 
 
 class _Repositories:
@@ -56,8 +56,8 @@ class _Repositories:
         return HistoryRepository(self._sql, self._storage.showings)
 
     @cached_property
-    def votes(self) -> PgVoteRepository:
-        return PgVoteRepository(self._sql)
+    def votes(self) -> VoteRepository:
+        return VoteRepository(self._sql)
 
     @cached_property
     def settings(self) -> SettingsRepository:
