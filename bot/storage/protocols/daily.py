@@ -118,11 +118,6 @@ class Daily(Protocol):
         """The server's latest sent discussion of the day that carried the item, if any."""
         ...
 
-    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
-        """(server, pending suggestions, pending reports, the oldest's creation) for every server
-        whose oldest pending suggestion or report was made before ``older_than``."""
-        ...
-
     async def last_reminder(self, guild_id: int) -> date | None:
         """The server's local date of its last review reminder."""
         ...

@@ -315,20 +315,6 @@ class DailyRepository:
 
     # --- review reminders ------------------------------------------------------------------------
 
-    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
-        """(server, pending suggestions, pending reports, the oldest's creation) for every server
-        whose oldest pending suggestion or report was made before ``older_than``."""
-        rows = await self.sql.fetch_all(
-            """SELECT guild_id, sum(CASE WHEN type = 'suggestion' THEN 1 ELSE 0 END) AS suggestions,
-                      sum(CASE WHEN type = 'report' THEN 1 ELSE 0 END) AS reports,
-                      min(created_at) AS oldest
-                 FROM review_cases
-                WHERE status = 'pending' AND type IN ('suggestion', 'report')
-                GROUP BY guild_id HAVING min(created_at) < ? ORDER BY guild_id""",
-            (older_than,),
-        )
-        return [(r["guild_id"], r["suggestions"], r["reports"], parse_iso(r["oldest"])) for r in rows]
-
     async def last_reminder(self, guild_id: int) -> date | None:
         """The server's local date of its last review reminder."""
         value = await self.sql.scalar("SELECT local_date FROM review_reminders WHERE guild_id = ?", (guild_id,))
