@@ -77,6 +77,18 @@ async def test_deleting_a_member_keeps_others_and_their_tallies(core: Core) -> N
     assert FORMER_MEMBER == 0
 
 
+async def test_a_member_with_more_than_the_recent_few_sees_every_one_counted(core: Core) -> None:
+    items = [item.id for item in await core.storage.items.find(kind="joke")][:7]
+    for item_id in items:
+        await core.votes.click(item_id=item_id, guild_id=GUILD, user_id=ALICE, up=True)
+    shown = await core.privacy.show(ALICE)
+    assert shown.counts["votes"] == 7 and shown.counts["favorites"] == 0
+    assert len(shown.recent["votes"]) == 5 and shown.recent["favorites"] == []
+    # Asked for no entries, the counts are still there.
+    none = await core.storage.privacy.member_data(ALICE, recent=0)
+    assert none.counts["votes"] == 7 and none.recent["votes"] == []
+
+
 async def test_ageing_keeps_recent_history_and_pending_reports(core: Core) -> None:
     item_id = await joke_id(core)
     now = core.clock.now()
