@@ -10,10 +10,12 @@ from bot.core import Core
 from bot.members import FORMER_MEMBER
 from bot.models import VoteTally, wilson_lower_bound
 from bot.records import Candidate
+from bot.services.moderation import Actor
 from bot.services.picker import weight
 from tests.support import item_by_key
 
 GUILD, OTHER, ALICE, BOB = 1001, 1002, 501, 502
+ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
 
 
 async def joke_id(core: Core, key: str = "pun-001") -> int:
@@ -87,6 +89,15 @@ async def test_a_member_with_more_than_the_recent_few_sees_every_one_counted(cor
     # Asked for no entries, the counts are still there.
     none = await core.storage.privacy.member_data(ALICE, recent=0)
     assert none.counts["votes"] == 7 and none.recent["votes"] == []
+
+
+async def test_a_moderation_record_names_the_case_by_the_number_the_server_gave_it(core: Core) -> None:
+    await core.moderation.suggestions.suggest(OTHER, BOB, "joke", ZEBRA)  # another server's case first
+    case = await core.moderation.suggestions.suggest(GUILD, ALICE, "joke", ZEBRA)
+    assert case.number == 1 and case.id != case.number
+    await core.moderation.review.reject(GUILD, Actor(BOB, manage_guild=True), case.id, "Not this one")
+    (record,) = (await core.privacy.show(ALICE)).recent["moderation"]
+    assert (record.value, record.case_id) == ("reject", 1)
 
 
 async def test_ageing_keeps_recent_history_and_pending_reports(core: Core) -> None:

@@ -36,8 +36,11 @@ QUERIES: tuple[tuple[str, str], ...] = (
     ("mood_corrections", """SELECT created_at, guild_id, NULL, NULL, printf('%s → %s', text, chosen),
                                    count(*) OVER ()
                               FROM mood_corrections WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2"""),
-    ("moderation", """SELECT created_at, guild_id, item_id, case_id, action, count(*) OVER () FROM moderation_log
-                       WHERE actor_id = ?1 OR member_id = ?1 ORDER BY id DESC LIMIT ?2"""),
+    # The log keeps the case's id; the member knows it by its number (the id if the case is gone).
+    ("moderation", """SELECT l.created_at, l.guild_id, l.item_id, coalesce(c.number, l.case_id), l.action,
+                             count(*) OVER ()
+                        FROM moderation_log l LEFT JOIN review_cases c ON c.id = l.case_id
+                       WHERE l.actor_id = ?1 OR l.member_id = ?1 ORDER BY l.id DESC LIMIT ?2"""),
 )
 
 # What a deletion runs, in order, each statement taking the user id (then FORMER_MEMBER where it
