@@ -10,10 +10,12 @@ from bot.core import Core
 from bot.members import FORMER_MEMBER
 from bot.models import VoteTally, wilson_lower_bound
 from bot.records import Candidate
+from bot.services.moderation import Actor
 from bot.services.picker import weight
 from tests.support import item_by_key
 
 GUILD, OTHER, ALICE, BOB = 1001, 1002, 501, 502
+ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
 
 
 async def joke_id(core: Core, key: str = "pun-001") -> int:
@@ -75,6 +77,27 @@ async def test_deleting_a_member_keeps_others_and_their_tallies(core: Core) -> N
     assert (await core.privacy.show(BOB)).counts == {"votes": 1, "favorites": 1, "suggestions": 0, "reports": 0,
                                                      "mood_corrections": 0, "moderation": 0}
     assert FORMER_MEMBER == 0
+
+
+async def test_a_member_with_more_than_the_recent_few_sees_every_one_counted(core: Core) -> None:
+    items = [item.id for item in await core.storage.items.find(kind="joke")][:7]
+    for item_id in items:
+        await core.votes.click(item_id=item_id, guild_id=GUILD, user_id=ALICE, up=True)
+    shown = await core.privacy.show(ALICE)
+    assert shown.counts["votes"] == 7 and shown.counts["favorites"] == 0
+    assert len(shown.recent["votes"]) == 5 and shown.recent["favorites"] == []
+    # Asked for no entries, the counts are still there.
+    none = await core.storage.privacy.member_data(ALICE, recent=0)
+    assert none.counts["votes"] == 7 and none.recent["votes"] == []
+
+
+async def test_a_moderation_record_names_the_case_by_the_number_the_server_gave_it(core: Core) -> None:
+    await core.moderation.suggestions.suggest(OTHER, BOB, "joke", ZEBRA)  # another server's case first
+    case = await core.moderation.suggestions.suggest(GUILD, ALICE, "joke", ZEBRA)
+    assert case.number == 1 and case.id != case.number
+    await core.moderation.review.reject(GUILD, Actor(BOB, manage_guild=True), case.id, "Not this one")
+    (record,) = (await core.privacy.show(ALICE)).recent["moderation"]
+    assert (record.value, record.case_id) == ("reject", 1)
 
 
 async def test_ageing_keeps_recent_history_and_pending_reports(core: Core) -> None:

@@ -67,7 +67,7 @@ class ReviewReminders:
         enough and that have had no reminder yet on their local date."""
         now = self.clock.now()
         found = []
-        for guild_id, suggestions, reports, oldest in await self.storage.daily.waiting_queues(
+        for guild_id, suggestions, reports, oldest in await self.storage.moderation.waiting_queues(
                 iso(now - self.remind_after)):
             settings = await self.storage.settings.get(guild_id)
             if settings.modlog_channel_id is None:

@@ -27,73 +27,26 @@ from bot.storage.postgres.repositories import (
     PgItemRepository,
     PgModerationRepository,
     PgShowingWriter,
-    PgVoteRepository,
 )
-from bot.storage.sqlite.audit import AuditLog
-from bot.storage.sqlite.daily import DailyRepository
-from bot.storage.sqlite.favorites import FavoriteRepository
-from bot.storage.sqlite.history import HistoryRepository
-from bot.storage.sqlite.mood_corrections import MoodCorrectionRepository
+from bot.storage.sqlite import Repositories
 from bot.storage.sqlite.picks import PickReads
-from bot.storage.sqlite.privacy import PrivacyRepository
-from bot.storage.sqlite.settings import MetaRepository, SettingsRepository
-from bot.storage.sqlite.sql import Sql
 
 
-class _Repositories:
-    """The repositories over the pool, or over one transaction's connection."""
-
-    def __init__(self, sql: Sql, storage: PostgresStorage) -> None:
-        self._sql = sql
-        self._storage = storage
+class _Repositories(Repositories):
+    """SQLite's repositories over the pool or one transaction's connection, but for those whose
+    SQL PostgreSQL says its own way (:mod:`.repositories`)."""
 
     @cached_property
     def items(self) -> PgItemRepository:
         return PgItemRepository(self._sql, self._storage.rng)
 
     @cached_property
-    def history(self) -> HistoryRepository:
-        return HistoryRepository(self._sql, self._storage.showings)
-
-    @cached_property
-    def votes(self) -> PgVoteRepository:
-        return PgVoteRepository(self._sql)
-
-    @cached_property
-    def settings(self) -> SettingsRepository:
-        return SettingsRepository(self._sql, self._storage.cache)
-
-    @cached_property
-    def meta(self) -> MetaRepository:
-        return MetaRepository(self._sql)
-
-    @cached_property
     def moderation(self) -> PgModerationRepository:
         return PgModerationRepository(self._sql)
 
     @cached_property
-    def audit(self) -> AuditLog:
-        return AuditLog(self._sql)
-
-    @cached_property
-    def daily(self) -> DailyRepository:
-        return DailyRepository(self._sql)
-
-    @cached_property
     def catalog(self) -> PgCatalogRepository:
         return PgCatalogRepository(self._sql)
-
-    @cached_property
-    def mood_corrections(self) -> MoodCorrectionRepository:
-        return MoodCorrectionRepository(self._sql)
-
-    @cached_property
-    def favorites(self) -> FavoriteRepository:
-        return FavoriteRepository(self._sql)
-
-    @cached_property
-    def privacy(self) -> PrivacyRepository:
-        return PrivacyRepository(self._sql)
 
 
 class PostgresTransaction(_Repositories):

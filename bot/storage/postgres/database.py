@@ -19,17 +19,16 @@ import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import asyncpg
 
 from bot.config import redact_url
 from bot.errors import BanterError
+from bot.storage.sqlite import connections
 
 log = logging.getLogger(__name__)
 
-MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # Serialises migrations of one database between processes started at the same moment.
 MIGRATION_LOCK = 0x62616E746572  # "banter"
 CONNECT_TIMEOUT = 10.0
@@ -79,17 +78,8 @@ def _reason(exc: BaseException) -> str:
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migration scripts shipped with the package, in order."""
-    found = []
-    for entry in resources.files("bot.storage.postgres.migrations").iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    numbers = [number for number, _, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001, 002, ... without gaps; found {numbers}")
-    return found
+    """The numbered migration scripts of this backend, in order (found as SQLite's are)."""
+    return connections.migrations("bot.storage.postgres.migrations")
 
 
 class _Statements:
@@ -161,13 +151,6 @@ class PgDatabase(_Statements):
             await asyncio.wait_for(self.pool.close(), timeout=10)
         except TimeoutError:
             self.pool.terminate()
-
-    async def schema_version(self) -> int:
-        exists = await self.scalar("SELECT to_regclass('schema_migrations') IS NOT NULL")
-        if not exists:
-            return 0
-        version: int | None = await self.scalar("SELECT max(version) FROM schema_migrations")
-        return version or 0
 
     async def migrate(self) -> int:
         """Apply pending migrations, each in a transaction of its own and recorded in

@@ -1,14 +1,15 @@
 """The repositories on PostgreSQL: SQLite's, wherever their SQL is standard (it runs through
 :func:`bot.storage.postgres.database.translate`), and these methods where PostgreSQL says things
 its own way: full-text search (a ``tsvector`` under a GIN index instead of FTS5), JSON, a batch of
-showings written from typed ``VALUES``, and a statement whose parameters need their types named.
+showings written from typed ``VALUES``, and the locks two processes need (the packs' import, an
+edit's read of what it started from).
 """
 
 from __future__ import annotations
 
 import json
 
-from bot.models import ContentEntry, Filters, Item, Kind, VoteTally
+from bot.models import ContentEntry, Filters, Item, Kind
 from bot.records import Candidate, ItemState, SimilarItem, candidate, item_of
 from bot.storage.postgres.search import fold, tsquery
 from bot.storage.sqlite.catalog import CatalogRepository, public
@@ -16,7 +17,6 @@ from bot.storage.sqlite.history import ShowingWriter
 from bot.storage.sqlite.items import I_COLUMNS, TALLY_COLUMNS, TALLY_JOIN, ItemRepository, eligible, tags_of
 from bot.storage.sqlite.moderation import CASE_COLUMNS, ModerationRepository
 from bot.storage.sqlite.sql import Sql
-from bot.storage.sqlite.votes import VoteRepository
 
 # Held by whoever changes the library (see PgItemRepository.upsert).
 LIBRARY_LOCK = 0x6C696272  # "libr"
@@ -131,33 +131,3 @@ class PgModerationRepository(ModerationRepository):
             (guild_id, words, guild_id, words, limit),
         )
         return [(item_of(r), r["hidden_reason"]) for r in rows]
-
-
-class PgVoteRepository(VoteRepository):
-    async def toggle(self, *, item_id: int, guild_id: int, user_id: int, value: int,
-                     now: str, mood: str | None = None) -> tuple[int, VoteTally] | None:
-        """As on SQLite, in one transaction; the vote's row lock orders one member's clicks,
-        whichever process they reach."""
-        async with self.sql.atomic() as tx:
-            exists = await tx.fetch_one("SELECT 1 FROM items WHERE id = ?", (item_id,))
-            if exists is None:
-                return None
-            withdrawn = await tx.fetch_all(
-                "DELETE FROM votes WHERE item_id = ? AND guild_id = ? AND user_id = ? AND value = ? RETURNING 1",
-                (item_id, guild_id, user_id, value),
-            )
-            if withdrawn:
-                current = 0
-            else:
-                await tx.execute(
-                    """INSERT INTO votes (item_id, guild_id, user_id, value, voted_at, mood)
-                       VALUES (?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (item_id, guild_id, user_id)
-                       DO UPDATE SET value = excluded.value, voted_at = excluded.voted_at, mood = excluded.mood""",
-                    (item_id, guild_id, user_id, value, now, mood),
-                )
-                current = value
-            row = await tx.fetch_one(
-                "SELECT up, down FROM guild_item_stats WHERE guild_id = ? AND item_id = ?", (guild_id, item_id)
-            )
-        return current, VoteTally(row["up"], row["down"]) if row else VoteTally(0, 0)

@@ -72,10 +72,6 @@ class Daily(Protocol):
         """A server's ledger rows for a local date, every schedule's."""
         ...
 
-    async def posts_for(self, schedule_id: int, local_date: date) -> list[DailyPost]:
-        """One schedule's ledger rows for a local date."""
-        ...
-
     async def sending(self) -> list[DailyPost]:
         """Rows claimed but not settled: a send was interrupted (by a crash or a stop) or is under way."""
         ...
@@ -120,11 +116,6 @@ class Daily(Protocol):
 
     async def archived(self, guild_id: int, item_id: int) -> DailyPost | None:
         """The server's latest sent discussion of the day that carried the item, if any."""
-        ...
-
-    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
-        """(server, pending suggestions, pending reports, the oldest's creation) for every server
-        whose oldest pending suggestion or report was made before ``older_than``."""
         ...
 
     async def last_reminder(self, guild_id: int) -> date | None:

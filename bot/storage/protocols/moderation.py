@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from bot.models import ContentEntry, Item, Kind
@@ -27,6 +28,11 @@ class Moderation(Protocol):
         ...
 
     async def pending_count(self, guild_id: int) -> int: ...
+
+    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
+        """(server, pending suggestions, pending reports, the oldest's creation) for every server
+        whose oldest pending suggestion or report was made before ``older_than``."""
+        ...
 
     async def add_case(
         self,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from bot.cache import ReadCache
 from bot.clock import Clock, SystemClock
@@ -26,10 +27,24 @@ from bot.storage.sqlite.sql import Sql
 from bot.storage.sqlite.votes import VoteRepository
 
 
-class _Repositories:
-    """The repositories over one way of running statements: the database, or one transaction."""
+class Shared(Protocol):
+    """What every repository of one storage shares, whichever way it runs its statements."""
 
-    def __init__(self, sql: Sql, storage: SqliteStorage) -> None:
+    @property
+    def rng(self) -> random.Random: ...
+
+    @property
+    def showings(self) -> ShowingWriter: ...
+
+    @property
+    def cache(self) -> ReadCache: ...
+
+
+class Repositories:
+    """The repositories over one way of running statements: the database, or one transaction.
+    The PostgreSQL backend takes them as they are, but for the few it writes its own way."""
+
+    def __init__(self, sql: Sql, storage: Shared) -> None:
         self._sql = sql
         self._storage = storage
 
@@ -82,11 +97,11 @@ class _Repositories:
         return PrivacyRepository(self._sql)
 
 
-class SqliteTransaction(_Repositories):
+class SqliteTransaction(Repositories):
     """One unit of work: every repository call through it commits together, or none does."""
 
 
-class SqliteStorage(_Repositories):
+class SqliteStorage(Repositories):
     def __init__(self, db: Database, *, clock: Clock | None = None, rng: random.Random | None = None) -> None:
         self.db = db
         self.rng = rng or random.Random()

@@ -11,11 +11,9 @@ from typing import Literal
 
 from bot.models import Item, Kind
 from bot.records import SITE_SCOPE, Shape, item_of
+from bot.storage.protocols import RankedRow
 from bot.storage.sqlite.items import I_COLUMNS
 from bot.storage.sqlite.sql import Sql
-
-# A row of a ranking: the item, its 👍 and 👎 in the window ranked, and their Wilson lower bound.
-RankedRow = tuple[Item, int, int, float]
 
 
 def public(excluded_flags: int) -> tuple[list[str], list[object]]:

@@ -14,10 +14,11 @@ from bot.models import wilson_lower_bound
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migration scripts shipped with the package, in order."""
+def migrations(package: str = "bot.storage.sqlite.migrations") -> list[tuple[int, str, str]]:
+    """The numbered migration scripts shipped in ``package`` (SQLite's, unless another backend
+    names its own), in order."""
     found = []
-    for entry in resources.files("bot.storage.sqlite.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))

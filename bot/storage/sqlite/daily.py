@@ -212,14 +212,6 @@ class DailyRepository:
         )
         return [_post(r) for r in rows]
 
-    async def posts_for(self, schedule_id: int, local_date: date) -> list[DailyPost]:
-        """One schedule's ledger rows for a local date."""
-        rows = await self.sql.fetch_all(
-            "SELECT * FROM daily_posts WHERE schedule_id = ? AND local_date = ? ORDER BY id",
-            (schedule_id, local_date.isoformat()),
-        )
-        return [_post(r) for r in rows]
-
     async def sending(self) -> list[DailyPost]:
         """Rows claimed but not settled: a send was interrupted (by a crash or a stop) or is under way."""
         rows = await self.sql.fetch_all("SELECT * FROM daily_posts WHERE status = 'sending' ORDER BY due_at, id")
@@ -322,20 +314,6 @@ class DailyRepository:
         return None if row is None else _post(row)
 
     # --- review reminders ------------------------------------------------------------------------
-
-    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
-        """(server, pending suggestions, pending reports, the oldest's creation) for every server
-        whose oldest pending suggestion or report was made before ``older_than``."""
-        rows = await self.sql.fetch_all(
-            """SELECT guild_id, sum(CASE WHEN type = 'suggestion' THEN 1 ELSE 0 END) AS suggestions,
-                      sum(CASE WHEN type = 'report' THEN 1 ELSE 0 END) AS reports,
-                      min(created_at) AS oldest
-                 FROM review_cases
-                WHERE status = 'pending' AND type IN ('suggestion', 'report')
-                GROUP BY guild_id HAVING min(created_at) < ? ORDER BY guild_id""",
-            (older_than,),
-        )
-        return [(r["guild_id"], r["suggestions"], r["reports"], parse_iso(r["oldest"])) for r in rows]
 
     async def last_reminder(self, guild_id: int) -> date | None:
         """The server's local date of its last review reminder."""

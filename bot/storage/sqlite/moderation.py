@@ -6,7 +6,9 @@ The log of moderation actions is :mod:`bot.storage.sqlite.audit`. Every method r
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
+from bot.clock import parse_iso
 from bot.models import ContentEntry, Item, Kind
 from bot.records import Case, ItemState, Report, SimilarItem, Version, entry_from_json, entry_to_json, item_of
 from bot.storage.sqlite.items import I_COLUMNS
@@ -69,6 +71,20 @@ class ModerationRepository:
             "SELECT count(*) FROM review_cases WHERE guild_id = ? AND status = 'pending'", (guild_id,)
         )
         return count
+
+    async def waiting_queues(self, older_than: str) -> list[tuple[int, int, int, datetime]]:
+        """(server, pending suggestions, pending reports, the oldest's creation) for every server
+        whose oldest pending suggestion or report was made before ``older_than``."""
+        rows = await self.sql.fetch_all(
+            """SELECT guild_id, sum(CASE WHEN type = 'suggestion' THEN 1 ELSE 0 END) AS suggestions,
+                      sum(CASE WHEN type = 'report' THEN 1 ELSE 0 END) AS reports,
+                      min(created_at) AS oldest
+                 FROM review_cases
+                WHERE status = 'pending' AND type IN ('suggestion', 'report')
+                GROUP BY guild_id HAVING min(created_at) < ? ORDER BY guild_id""",
+            (older_than,),
+        )
+        return [(r["guild_id"], r["suggestions"], r["reports"], parse_iso(r["oldest"])) for r in rows]
 
     async def add_case(self, *, guild_id: int, type: str, kind: Kind, user_id: int, now: str,
                        proposal: ContentEntry | None = None, fingerprint: str | None = None,

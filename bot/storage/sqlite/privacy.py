@@ -18,29 +18,29 @@ from bot.storage.sqlite.sql import Sql
 
 RECENT = 5
 
-# Each kind's count and recent rows: (kind, count query, recent query). Every query takes the
-# user id once per "?" and the recent ones read (at, guild_id, item_id, case number, value): the
-# number each server gives its suggestions and report cases, as members see it elsewhere.
-QUERIES: tuple[tuple[str, str, str], ...] = (
-    ("votes", "SELECT count(*) FROM votes WHERE user_id = ?",
-     """SELECT voted_at, guild_id, item_id, NULL, CASE value WHEN 1 THEN 'up' ELSE 'down' END
-          FROM votes WHERE user_id = ? ORDER BY voted_at DESC LIMIT ?"""),
-    ("favorites", "SELECT count(*) FROM favorites WHERE user_id = ?",
-     """SELECT saved_at, guild_id, item_id, NULL, '' FROM favorites WHERE user_id = ?
-         ORDER BY saved_at DESC LIMIT ?"""),
-    ("suggestions", "SELECT count(*) FROM review_cases WHERE user_id = ? AND type = 'suggestion'",
-     """SELECT created_at, guild_id, item_id, number, status FROM review_cases
-         WHERE user_id = ? AND type = 'suggestion' ORDER BY created_at DESC, id DESC LIMIT ?"""),
-    ("reports", "SELECT count(*) FROM reports WHERE user_id = ?",
-     """SELECT r.created_at, c.guild_id, c.item_id, c.number, r.reason FROM reports r
-          JOIN review_cases c ON c.id = r.case_id
-         WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC LIMIT ?"""),
-    ("mood_corrections", "SELECT count(*) FROM mood_corrections WHERE user_id = ?",
-     """SELECT created_at, guild_id, NULL, NULL, printf('%s → %s', text, chosen) FROM mood_corrections
-         WHERE user_id = ? ORDER BY id DESC LIMIT ?"""),
-    ("moderation", "SELECT count(*) FROM moderation_log WHERE actor_id = ?1 OR member_id = ?1",
-     """SELECT created_at, guild_id, item_id, case_id, action FROM moderation_log
-         WHERE actor_id = ?1 OR member_id = ?1 ORDER BY id DESC LIMIT ?2"""),
+# Each kind's recent rows: (kind, query). Every query takes the user id (?1) and how many rows to
+# return (?2), and reads (at, guild_id, item_id, case number, value, total): the number each server
+# gives its suggestions and report cases, as members see it elsewhere, and in every row how many
+# rows the kind holds in all (a window count: the table is read once for both).
+QUERIES: tuple[tuple[str, str], ...] = (
+    ("votes", """SELECT voted_at, guild_id, item_id, NULL, CASE value WHEN 1 THEN 'up' ELSE 'down' END,
+                        count(*) OVER ()
+                   FROM votes WHERE user_id = ?1 ORDER BY voted_at DESC LIMIT ?2"""),
+    ("favorites", """SELECT saved_at, guild_id, item_id, NULL, '', count(*) OVER ()
+                       FROM favorites WHERE user_id = ?1 ORDER BY saved_at DESC LIMIT ?2"""),
+    ("suggestions", """SELECT created_at, guild_id, item_id, number, status, count(*) OVER () FROM review_cases
+                        WHERE user_id = ?1 AND type = 'suggestion' ORDER BY created_at DESC, id DESC LIMIT ?2"""),
+    ("reports", """SELECT r.created_at, c.guild_id, c.item_id, c.number, r.reason, count(*) OVER () FROM reports r
+                     JOIN review_cases c ON c.id = r.case_id
+                    WHERE r.user_id = ?1 ORDER BY r.created_at DESC, r.id DESC LIMIT ?2"""),
+    ("mood_corrections", """SELECT created_at, guild_id, NULL, NULL, printf('%s → %s', text, chosen),
+                                   count(*) OVER ()
+                              FROM mood_corrections WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2"""),
+    # The log keeps the case's id; the member knows it by its number (the id if the case is gone).
+    ("moderation", """SELECT l.created_at, l.guild_id, l.item_id, coalesce(c.number, l.case_id), l.action,
+                             count(*) OVER ()
+                        FROM moderation_log l LEFT JOIN review_cases c ON c.id = l.case_id
+                       WHERE l.actor_id = ?1 OR l.member_id = ?1 ORDER BY l.id DESC LIMIT ?2"""),
 )
 
 # What a deletion runs, in order, each statement taking the user id (then FORMER_MEMBER where it
@@ -67,10 +67,11 @@ class PrivacyRepository:
         """Everything stored under ``user_id``, in every server: counts, and the newest entries."""
         counts: dict[str, int] = {}
         entries: dict[str, list[Entry]] = {}
-        for kind, count_sql, recent_sql in QUERIES:
-            counts[kind] = await self.sql.scalar(count_sql, (user_id,))
-            rows = await self.sql.fetch_all(recent_sql, (user_id, recent)) if counts[kind] else []
-            entries[kind] = [Entry(r[0], r[1], r[2], r[3], r[4] or "") for r in rows]
+        for kind, query in QUERIES:
+            # At least one row, which carries the count, even when no entries are asked for.
+            rows = await self.sql.fetch_all(query, (user_id, max(recent, 1)))
+            counts[kind] = rows[0][5] if rows else 0
+            entries[kind] = [Entry(r[0], r[1], r[2], r[3], r[4] or "") for r in rows[:recent]]
         return MemberData(counts, entries)
 
     async def delete_member(self, user_id: int) -> Deletion:
