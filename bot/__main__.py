@@ -29,7 +29,7 @@ SHOWN_PROBLEMS = 30
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="banter", description="Banter: jokes, moods and discussions for Discord.")
-    parser.add_argument("--version", action="version", version=f"banter {_version()}",
+    parser.add_argument("--version", action="version", version=f"banter {version()}",
                         help="show Banter's version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -68,10 +68,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, metavar="URL", dest="target",
                    help="the PostgreSQL database, postgresql://user:password@host/name (it must hold no data)")
     return parser
-
-
-def _version() -> str:
-    return version()
 
 
 def _library_with(config: Config, path: Path) -> Library:

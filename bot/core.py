@@ -75,14 +75,15 @@ class Core:
             cooldowns = CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,
                                         mood_seconds=config.mood_cooldown,
                                         exempt_moderators=config.cooldown_exempt_moderators)
+            daily = DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes,
+                                 remind_after_hours=config.review_remind_after_hours, shards=config.shards)
             core = cls(
                 config=config, clock=clock, storage=storage, packs=packs,
                 library=LibraryService(storage, clock),
                 picks=picks,
                 votes=VoteService(storage, clock),
                 moods=moods,
-                daily=DailyService(storage, picks, clock, catch_up_minutes=config.daily_catch_up_minutes,
-                                   remind_after_hours=config.review_remind_after_hours, shards=config.shards),
+                daily=daily,
                 moderation=moderation,
                 mood_corrections=MoodCorrections(moderation.access, moods),
                 bot_link=BotLink(moderation.access),
@@ -93,7 +94,7 @@ class Core:
                 privacy=PrivacyService(storage, clock, history_days=config.history_days,
                                        reports_days=config.reports_days),
                 cooldowns=cooldowns,
-                guide=GuideService(storage, cooldowns),
+                guide=GuideService(storage, cooldowns, daily.setup),
             )
             await core.library.import_library(packs)
         except BaseException:

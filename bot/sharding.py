@@ -38,14 +38,6 @@ class Shards:
             return True
         return shard_of(guild_id, self.count) in self.ids
 
-    def describe(self) -> str:
-        if self.count is None:
-            return "all shards (Discord picks how many)"
-        if self.ids is None or not self.is_cluster:
-            return f"all {self.count} shard{'s' if self.count != 1 else ''}"
-        listed = ", ".join(str(i) for i in self.ids)
-        return f"shard{'s' if len(self.ids) != 1 else ''} {listed} of {self.count}"
-
 
 def shards_problem(count: int | None, ids: Sequence[int] | None) -> str | None:
     """What is wrong with this choice of shards, in words naming the key, or None."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.services.cooldowns import CooldownService
+from bot.services.daily.setup import DailySetup, zone_or_utc
 from bot.storage import Storage
 
 
@@ -13,7 +14,7 @@ from bot.storage import Storage
 class DailyLine:
     channel_id: int
     kinds: str  # discussion, joke or both
-    next_due: datetime  # the next daily post, as scheduled
+    next_due: datetime  # the next daily post, as /daily status says (past pauses and days already posted)
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,22 @@ class ServerGuide:
 
 
 class GuideService:
-    def __init__(self, storage: Storage, cooldowns: CooldownService) -> None:
+    def __init__(self, storage: Storage, cooldowns: CooldownService, daily: DailySetup) -> None:
         self.settings = storage.settings
-        self.daily = storage.daily
         self.cooldowns = cooldowns
+        self.daily = daily
 
     async def server(self, guild_id: int) -> ServerGuide:
         settings = await self.settings.get(guild_id)
-        schedules = await self.daily.schedules(guild_id)
+        tz = zone_or_utc(guild_id, settings.timezone)
+        # When each posts next as the scheduler will see it: the stored cursor can still sit on a day
+        # a /daily post-now already settled, or on a time from before the zone changed.
+        daily = [DailyLine(s.channel_id, s.kinds, (await self.daily.upcoming(s, tz))[1])
+                 for s in await self.daily.schedules(guild_id) if s.enabled]
         return ServerGuide(
             safe_mode=settings.safe_mode, languages=settings.languages,
             suggestions_enabled=settings.suggestions_enabled,
-            daily=tuple(DailyLine(s.channel_id, s.kinds, s.next_due) for s in schedules if s.enabled),
+            daily=tuple(daily),
             joke_cooldown=await self.cooldowns.seconds(guild_id, "joke"),
             mood_cooldown=await self.cooldowns.seconds(guild_id, "mood"),
             moderators_exempt=self.cooldowns.exempt_moderators,

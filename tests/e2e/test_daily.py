@@ -609,6 +609,10 @@ async def test_post_now_counts_as_todays_post(w: Daily) -> None:
     assert answer.content == f"✅ Discussion of the day posted: {link(w, post)}"
     again = await w.carol.run("daily post-now")
     assert again.content.startswith("ℹ️ Today's discussion of the day is already posted")
+    # Members are told the same next post as the moderators: tomorrow's, today's being done.
+    [help_daily] = [line for line in (await w.alice.run("help")).embed.fields["In this server"].splitlines()
+                    if line.startswith("**Daily post:**")]
+    assert timestamp(DUE + timedelta(days=1), "R") in help_daily
     await w.b.at(DUE)
     assert len(w.posts()) == 1
     status = await w.status()

@@ -8,7 +8,10 @@ a test knows the moment nothing more can happen before it moves the clock, witho
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+import asyncio
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
 
 from bot.clock import Clock
 
@@ -35,3 +38,20 @@ class Unwatched:
 def activity_of(clock: Clock) -> Activity:
     """The clock, when it listens; otherwise nobody."""
     return clock if isinstance(clock, Activity) else Unwatched()
+
+
+def start_watched(activity: Activity, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    """Run ``work`` as a task that counts as working from this moment (before it first runs) until it ends."""
+    activity.working()
+    task = asyncio.create_task(work, name=name)
+    task.add_done_callback(lambda _: activity.waiting())
+    return task
+
+
+async def nap(activity: Activity, clock: Clock, until: datetime) -> None:
+    """Wait on ``clock`` until ``until``, counted as waiting meanwhile."""
+    activity.waiting()
+    try:
+        await clock.sleep_until(until)
+    finally:
+        activity.working()

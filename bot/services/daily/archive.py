@@ -10,6 +10,7 @@ from bot.models import Item, VoteTally
 from bot.records import DailyPost
 from bot.services.picker import PickService
 from bot.storage import Storage
+from bot.wording import plural
 
 PAGE_SIZE = 5
 
@@ -40,7 +41,7 @@ class Archive:
         pages = max(1, -(-total // size))
         if page < 1 or page > pages:
             raise UserError("There is no page {page}: the archive has {pages}.", page=page,
-                            pages="1 page" if pages == 1 else f"{pages} pages")
+                            pages=plural(pages, "page"))
         posts = await self.storage.daily.archive(guild_id, limit=size, offset=(page - 1) * size)
         entries = []
         for post in posts:

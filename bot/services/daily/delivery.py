@@ -21,7 +21,7 @@ from bot.clock import Clock, iso
 from bot.errors import UserError
 from bot.models import Item, Kind
 from bot.records import DailyPost, DailySchedule, NewPost
-from bot.services.daily.activity import activity_of
+from bot.services.daily.activity import activity_of, nap
 from bot.services.daily.setup import DailySetup, no_schedule
 from bot.services.picker import PickService
 from bot.services.schedule import local_date
@@ -165,11 +165,7 @@ class Delivery:
 
     async def _nap(self, until: datetime) -> None:
         """A send's wait for its next try, on the injected clock."""
-        self.activity.waiting()
-        try:
-            await self.clock.sleep_until(until)
-        finally:
-            self.activity.working()
+        await nap(self.activity, self.clock, until)
 
     async def deliver_rows(self, post_ids: Sequence[int], poster: Poster,
                            first: asyncio.Future[Attempt] | None = None) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock, iso
-from bot.services.daily.activity import activity_of
+from bot.services.daily.activity import activity_of, nap, start_watched
 from bot.services.daily.setup import DailySetup
 from bot.services.schedule import local_date
 from bot.storage import Storage
@@ -99,10 +99,7 @@ class ReviewReminders:
 
     def start(self, sender: ReminderSender, ready: Callable[[], Awaitable[object]] | None = None) -> asyncio.Task[None]:
         """Check the queues now and on every whole hour, as a task (cancel it to stop)."""
-        self.activity.working()
-        task = asyncio.create_task(self._run(sender, ready), name="review-reminders")
-        task.add_done_callback(lambda _: self.activity.waiting())
-        return task
+        return start_watched(self.activity, self._run(sender, ready), "review-reminders")
 
     async def _run(self, sender: ReminderSender, ready: Callable[[], Awaitable[object]] | None) -> None:
         if ready is not None:
@@ -112,8 +109,4 @@ class ReviewReminders:
                 await self.run_once(sender)
             except Exception:
                 log.exception("review reminders: the check failed; trying again at the next hour")
-            self.activity.waiting()
-            try:
-                await self.clock.sleep_until(next_check(self.clock.now()))
-            finally:
-                self.activity.working()
+            await nap(self.activity, self.clock, next_check(self.clock.now()))

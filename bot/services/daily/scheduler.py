@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 
 from bot.clock import Clock, iso
 from bot.records import DailySchedule, NewPost
-from bot.services.daily.activity import activity_of
+from bot.services.daily.activity import activity_of, start_watched
 from bot.services.daily.delivery import LATE_GRACE, Delivery, Poster, claim, missed_reason
 from bot.services.daily.setup import DailySetup
 from bot.services.schedule import first_open, moments, next_occurrence, occurrence, parse_time
@@ -66,10 +66,7 @@ class Scheduler:
 
     def start(self, poster: Poster, ready: Callable[[], Awaitable[object]] | None = None) -> asyncio.Task[None]:
         """Start the scheduler as a task (it counts as working from this moment); cancel it to stop."""
-        self.activity.working()
-        task = asyncio.create_task(self._run(poster, ready), name="daily-scheduler")
-        task.add_done_callback(lambda _: self.activity.waiting())
-        return task
+        return start_watched(self.activity, self._run(poster, ready), "daily-scheduler")
 
     async def _run(self, poster: Poster, ready: Callable[[], Awaitable[object]] | None) -> None:
         """Sleep until the soonest post is due (or a schedule changes), post what is due, repeat.

@@ -263,10 +263,6 @@ def check_flag(flag: str) -> None:
         raise UserError("There is no flag called {flag}.", flag=repr(flag[:30]))
 
 
-def on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
 class NewCategories(UserError):
     """A form names categories the server's library does not have. A moderator may confirm them
     (``confirmable``: the form is sent again with them in ``new_categories``); a member picks others."""
