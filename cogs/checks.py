@@ -55,7 +55,8 @@ async def take_cooldown(interaction: discord.Interaction, command: Limited) -> N
     """The member uses ``command`` now, or is told how long to wait (and nothing else happens)."""
     if interaction.guild_id is None:
         return
-    wait = await core_of(interaction).cooldowns.use(interaction.guild_id, actor_of(interaction), command)
+    wait = await core_of(interaction).cooldowns.use(interaction.guild_id, interaction.user.id, command,
+                                                    lambda: actor_of(interaction))
     if wait is not None:
         raise UserError("Slow down a little: you can use {command} again in {wait}.", command=Command(command),
                         wait=Seconds(max(1, math.ceil(wait))))

@@ -18,7 +18,7 @@ from bot.members import FavoritePage
 from bot.models import Item
 from bot.services.favorites import PAGE_SIZE
 from cogs.i18n import Messages, english, tr
-from cogs.ui import JOKE_COLOUR, core_of, guarded, reply_error, save_button
+from cogs.ui import JOKE_COLOUR, core_of, guarded, reply_error
 
 
 def label(t: Messages, item: Item) -> str:
@@ -60,14 +60,15 @@ def favorites_message(page: FavoritePage, t: Messages | None = None) -> dict[str
 class SaveButton(discord.ui.DynamicItem[discord.ui.Button], template=r"save:(?P<item>[0-9]{1,19})"):
     """⭐ Save on an item: saves it for the member who clicked, or takes it out again."""
 
-    def __init__(self, item_id: int) -> None:
+    def __init__(self, button: discord.ui.Button[Any], item_id: int) -> None:
         self.item_id = item_id
-        super().__init__(save_button(item_id))
+        super().__init__(button)
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> SaveButton:
-        return cls(int(match["item"]))
+        assert isinstance(item, discord.ui.Button)
+        return cls(item, int(match["item"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._save(interaction))

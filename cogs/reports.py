@@ -4,6 +4,7 @@ different members hide the item in that server until a moderator decides."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -12,20 +13,21 @@ from bot.bot import BanterBot
 from bot.errors import UserError
 from cogs.i18n import tr
 from cogs.moderation_ui import ReasonModal, post_modlog
-from cogs.ui import core_of, guarded, report_button
+from cogs.ui import core_of, guarded
 
 
 class ReportButton(discord.ui.DynamicItem[discord.ui.Button], template=r"report:(?P<item>[0-9]{1,19})"):
     """🚩 on an item. The custom_id carries the item, so it works after a restart."""
 
-    def __init__(self, item_id: int) -> None:
+    def __init__(self, button: discord.ui.Button[Any], item_id: int) -> None:
         self.item_id = item_id
-        super().__init__(report_button(item_id))
+        super().__init__(button)
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[discord.ui.View],
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> ReportButton:
-        return cls(int(match["item"]))
+        assert isinstance(item, discord.ui.Button)
+        return cls(item, int(match["item"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._open_form(interaction))

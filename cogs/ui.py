@@ -25,11 +25,6 @@ log = logging.getLogger(__name__)
 
 JOKE_COLOUR = discord.Colour(0xF4B400)
 DISCUSSION_COLOUR = discord.Colour(0x4285F4)
-# Parsed once: a button given a string parses it again for every message.
-THUMBS_UP = discord.PartialEmoji(name="👍")
-THUMBS_DOWN = discord.PartialEmoji(name="👎")
-FLAG = discord.PartialEmoji(name="🚩")
-STAR = discord.PartialEmoji(name="⭐")
 
 
 def core_of(interaction: discord.Interaction) -> Core:
@@ -109,15 +104,10 @@ def item_embed(item: Item, url: str | None = None, t: Messages | None = None) ->
     return embed
 
 
-def vote_button(item_id: int, up: bool, count: int = 0, mood: str | None = None) -> discord.ui.Button[Any]:
-    """👍 or 👎 with its count, as every item message carries it; a click reaches VoteButton. An
-    item picked for a mood carries the mood too: ``vote:<item>:<up|down>:<mood>``."""
-    return discord.ui.Button(
-        style=discord.ButtonStyle.secondary,
-        emoji=THUMBS_UP if up else THUMBS_DOWN,
-        label=str(count),
-        custom_id=f"vote:{item_id}:{'up' if up else 'down'}" + (f":{mood}" if mood else ""),
-    )
+def vote_id(item_id: int, up: bool, mood: str | None = None) -> str:
+    """The custom_id of 👍 or 👎 on an item: ``vote:<item>:<up|down>``, and ``:<mood>`` on an item
+    picked for a mood (its votes count for that mood)."""
+    return f"vote:{item_id}:{'up' if up else 'down'}" + (f":{mood}" if mood else "")
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -125,16 +115,17 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button],
     """A click on 👍 or 👎. The custom_id carries the item (and the mood it was picked for, on
     messages sent since votes count per mood), so clicks work after a restart, on old messages too."""
 
-    def __init__(self, item_id: int, up: bool, count: int = 0, mood: str | None = None) -> None:
+    def __init__(self, button: discord.ui.Button[Any], item_id: int, up: bool, mood: str | None = None) -> None:
         self.item_id = item_id
         self.up = up
         self.mood = mood
-        super().__init__(vote_button(item_id, up, count, mood))
+        super().__init__(button)
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str], /) -> VoteButton:
-        return cls(int(match["item"]), match["way"] == "up", mood=match["mood"])
+        assert isinstance(item, discord.ui.Button)
+        return cls(item, int(match["item"]), match["way"] == "up", mood=match["mood"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, lambda: self._vote(interaction))
@@ -165,34 +156,42 @@ def _label(message: discord.Message | None, custom_id: str) -> str | None:
     return None
 
 
-def report_button(item_id: int, label: str | None = None) -> discord.ui.Button[Any]:
-    """🚩 Report, as every item message carries it; a click reaches ReportButton (cogs/reports.py)."""
-    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=FLAG, label=label or english()("item.report"),
-                             custom_id=f"report:{item_id}")
+def _button(emoji: str, label: str, custom_id: str) -> dict[str, Any]:
+    """A grey button with an emoji, as Discord's JSON (what discord.ui.Button.to_component_dict writes)."""
+    return {"type": 2, "style": discord.ButtonStyle.secondary.value, "disabled": False, "label": label,
+            "custom_id": custom_id, "emoji": {"id": None, "name": emoji}}
 
 
-def save_button(item_id: int, label: str = "Save") -> discord.ui.Button[Any]:
-    """⭐ Save, as every item message carries it; a click reaches SaveButton (cogs/favorites.py)."""
-    return discord.ui.Button(style=discord.ButtonStyle.secondary, emoji=STAR, label=label,
-                             custom_id=f"save:{item_id}")
+class LaidOut(discord.ui.View):
+    """A view that only lays buttons out, given as Discord's JSON, and is sent stopped: discord.py
+    then keeps nothing of it. For the buttons every item message carries, built on every /joke and
+    every vote click: four discord.ui.Button objects, each built, added, turned into this JSON and
+    dropped, cost the most of the bot's own work on a /joke."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__(timeout=None)
+        self.rows = rows
+        self.stop()
+
+    def to_components(self) -> list[dict[str, Any]]:
+        return self.rows
 
 
 def item_view(item_id: int, tally: VoteTally, mood: str | None = None, *, t: Messages | None = None,
               report_label: str | None = None, save_label: str | None = None) -> discord.ui.View:
-    """The buttons under an item. Their clicks are handled by the dynamic items registered for
-    their custom_ids (VoteButton here, SaveButton in cogs/favorites.py, ReportButton in
-    cogs/reports.py), on every message alike: one sent
-    a moment ago or one from before a restart, which no view object stands behind. So this view
-    only lays the buttons out, and is sent stopped: discord.py then keeps nothing of it. (A
-    view of DynamicItems works the same, but costs more to build, send and register: see the
-    throughput notes in the README.)"""
-    view = discord.ui.View(timeout=None)
-    view.add_item(vote_button(item_id, True, tally.up, mood))
-    view.add_item(vote_button(item_id, False, tally.down, mood))
-    view.add_item(save_button(item_id, save_label or (t or english())("item.save")))
-    view.add_item(report_button(item_id, report_label or (t or english())("item.report")))
-    view.stop()
-    return view
+    """The buttons under an item: 👍 and 👎 with their counts, ⭐ Save, 🚩 Report. Their clicks are
+    handled by the dynamic items registered for their custom_ids (VoteButton here, SaveButton in
+    cogs/favorites.py, ReportButton in cogs/reports.py), on every message alike: one sent a moment
+    ago or one from before a restart, which no view object stands behind. So this view only lays
+    the buttons out (a view of DynamicItems works the same, but costs more to build, send and
+    register: see the throughput notes in the README)."""
+    t = t or english()
+    return LaidOut([{"type": 1, "components": [
+        _button("👍", str(tally.up), vote_id(item_id, True, mood)),
+        _button("👎", str(tally.down), vote_id(item_id, False, mood)),
+        _button("⭐", save_label or t("item.save"), f"save:{item_id}"),
+        _button("🚩", report_label or t("item.report"), f"report:{item_id}"),
+    ]}])
 
 
 async def send_pick(interaction: discord.Interaction, item: Item, content: str | None = None) -> None:

@@ -9,6 +9,7 @@ buckets read the real time, not the injected clock, so tests could only sleep th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -38,17 +39,19 @@ class CooldownService:
         own = settings.joke_cooldown if command == "joke" else settings.mood_cooldown
         return self.defaults[command] if own is None else own
 
-    async def use(self, guild_id: int, actor: Actor, command: Limited) -> float | None:
+    async def use(self, guild_id: int, user_id: int, command: Limited, actor: Callable[[], Actor]) -> float | None:
         """The member uses ``command`` now: None if they may (the wait starts again), else how
-        many seconds are left before they may (and nothing is counted)."""
+        many seconds are left before they may (and nothing is counted). ``actor`` says who they
+        are, asked only when they would have to wait: every /joke passes here, and reading the
+        member's roles and permissions is wasted where the server has no cooldown."""
         seconds = await self.seconds(guild_id, command)
         if seconds <= 0:
             return None
         now = self.clock.now()
-        key = (guild_id, actor.user_id, command)
+        key = (guild_id, user_id, command)
         free_at = self._free_at.get(key)
         if free_at is not None and now < free_at:
-            if not (self.exempt_moderators and await self.access.is_moderator(guild_id, actor)):
+            if not (self.exempt_moderators and await self.access.is_moderator(guild_id, actor())):
                 return (free_at - now).total_seconds()
         if len(self._free_at) >= PRUNE_AT:
             self._free_at = {k: when for k, when in self._free_at.items() if when > now}
