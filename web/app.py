@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.errors import UserError
 from bot.models import Kind
+from bot.services.bot_link import BotAway
 from bot.services.catalog import CatalogService, Entry, NotFound, Page, View
 from web import params
 from web.api import Api
@@ -293,6 +294,8 @@ class Site:
             return self.error(request, exc.status, exc.message)
         except NotFound as exc:
             return self.error(request, 404, str(exc))
+        except BotAway as exc:  # the dashboard, with no bot attached to ask who moderates
+            return self.error(request, 503, exc.render())
         except UserError as exc:
             return self.error(request, 400, str(exc))
         except web.HTTPException as exc:

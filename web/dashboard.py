@@ -17,12 +17,11 @@ from aiohttp import web
 from bot.errors import UserError
 from bot.models import FLAGS
 from bot.records import ActionRecord
-from bot.services.bot_link import BotAway
 from bot.services.moderation import AlreadyDecided, Decision, EditConflict
 from bot.services.moderation.settings import THRESHOLD_MAX
 from web.moderators import DashboardParts, Gate, Visit, action_text, error_text
 from web.sessions import Session
-from web.shared import Meta, Refused, Renderer
+from web.shared import Meta, Renderer
 
 CASE_ACTIONS = ("approve", "reject", "keep", "remove", "flag", "edit")
 TOGGLES = ("safe_mode", "suggestions_enabled", "public_page")
@@ -67,10 +66,8 @@ class Dashboard:
         if session is None:
             return self.page(request, "dashboard/login.html", "Log in", {}, session=None)
         link = self.parts.link
-        if not link.connected:
-            raise Refused(503, BotAway().render())
         servers = []
-        for guild_id in link.shared_servers(session.servers):
+        for guild_id in link.shared_servers(session.servers):  # BotAway with no bot attached
             if await link.moderator(guild_id, session.user_id) is not None:
                 server = await link.server(guild_id)
                 if server is not None:

@@ -113,8 +113,8 @@ class Login:
                                "nothing was changed. Log in again.")
         if "error" in request.query or not request.query.get("code"):
             raise Refused(403, "The login was cancelled on Discord, so you are not logged in.")
-        if not self.link.connected:
-            raise Refused(503, BotAway().render())
+        if not self.link.connected:  # before the code is spent: nobody could be checked
+            raise BotAway()
         try:
             user_id, name, guild_ids = await self.oauth.member(request.query["code"], self.redirect_uri(request))
         except LoginFailed as exc:

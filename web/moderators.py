@@ -19,7 +19,7 @@ from bot.config import DashboardConfig
 from bot.errors import Code, Codes, Command, Mention, UserError
 from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
-from bot.services.bot_link import BotAway, BotLink, ServerView
+from bot.services.bot_link import BotLink, ServerView
 from bot.services.daily import DailyService
 from bot.services.moderation import Actor, ModerationService
 from bot.services.moderation.wording import describe
@@ -112,12 +112,9 @@ class Gate:
 
     async def visit(self, request: web.Request, session: Session) -> Visit:
         """The visitor as a moderator of the server in the address, checked through the bot now."""
-        raw = request.match_info["guild"]
-        guild_id = int(raw)
+        guild_id = int(request.match_info["guild"])
         link = self.parts.link
-        if not link.connected:
-            raise Refused(503, BotAway().render())
-        actor = await link.moderator(guild_id, session.user_id)
+        actor = await link.moderator(guild_id, session.user_id)  # BotAway with no bot attached
         server = await link.server(guild_id) if actor is not None else None
         if actor is None or server is None:
             raise Refused(403, NOT_YOURS)
