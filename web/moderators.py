@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -89,16 +89,6 @@ def action_text(record: ActionRecord, server: ServerView | None = None) -> str:
     return f"{who} {describe(record, show_for(server))}"
 
 
-def same_origin(request: web.Request) -> bool:
-    """False when the browser says the form was sent from another site (the ``Origin`` header);
-    a second lock beside the CSRF token. Only the host is compared: a proxy in front may speak
-    https to browsers and http to the site."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.host
-
-
 class Gate:
     def __init__(self, parts: DashboardParts, sessions: Sessions) -> None:
         self.parts = parts
@@ -124,10 +114,8 @@ class Gate:
         """A state-changing request: a session, its CSRF token, then the moderator; and the form."""
         if request.content_length is not None and request.content_length > MAX_FORM:
             raise Refused(413, "That form is too large.")
-        session = self.session(request)
-        if not same_origin(request):
+        posted = await self.sessions.posted(request)
+        if posted is None:
             raise Refused(403, BAD_CSRF)
-        form = {key: value for key, value in (await request.post()).items() if isinstance(value, str)}
-        if session is None or not session.csrf_ok(form.get("csrf")):
-            raise Refused(403, BAD_CSRF)
+        session, form = posted
         return await self.visit(request, session), form
