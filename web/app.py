@@ -299,8 +299,8 @@ class Site:
         except UserError as exc:
             return self.error(request, 400, str(exc))
         except web.HTTPException as exc:
-            if exc.status < 400:
-                raise
+            if exc.status < 400:  # a redirect (log in first): answered here, with every answer's headers
+                return web.Response(status=exc.status, headers=exc.headers)
             message = {404: "There is no page at this address.",
                        405: "That method is not served at this address."}.get(exc.status, exc.reason)
             allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None

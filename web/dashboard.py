@@ -77,11 +77,7 @@ class Dashboard:
     # --- the review queue ----------------------------------------------------------------------
 
     async def queue(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        visit = await self.gate.visit(request, session)
-        return await self.queue_page(request, visit)
+        return await self.queue_page(request, await self.gate.page(request))
 
     async def queue_page(self, request: web.Request, visit: Visit, *, note: str | None = None,
                          problem: str | None = None, status: int = 200) -> web.StreamResponse:
@@ -126,10 +122,7 @@ class Dashboard:
         return await self.queue_page(request, visit, note=note)
 
     async def case_form(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        visit = await self.gate.visit(request, session)
+        visit = await self.gate.page(request)
         return await self.edit_page(request, visit, int(request.match_info["case"]), None)
 
     async def edit_page(self, request: web.Request, visit: Visit, case_id: int, sent: Mapping[str, str] | None, *,
@@ -150,22 +143,16 @@ class Dashboard:
     # --- the audit log -------------------------------------------------------------------------
 
     async def audit(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        visit = await self.gate.visit(request, session)
+        visit = await self.gate.page(request)
         records = await self.moderation.audit.actions(visit.guild_id, visit.actor, limit=100)
         rows = [(r, action_text(r, visit.server)) for r in records]
         return self.page(request, "dashboard/audit.html", f"Audit log · {visit.server.name}", {"rows": rows},
-                         session=session, visit=visit)
+                         session=visit.session, visit=visit)
 
     # --- settings ------------------------------------------------------------------------------
 
     async def settings(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        return await self.settings_page(request, await self.gate.visit(request, session))
+        return await self.settings_page(request, await self.gate.page(request))
 
     async def settings_page(self, request: web.Request, visit: Visit, *, note: str | None = None,
                             problem: str | None = None, status: int = 200) -> web.StreamResponse:

@@ -24,7 +24,7 @@ from bot.services.daily import DailyService
 from bot.services.moderation import Actor, ModerationService
 from bot.services.moderation.wording import describe
 from web.sessions import Session, Sessions
-from web.shared import Refused, see_other
+from web.shared import Refused
 
 NOT_YOURS = "You are not a moderator of that server (or Banter is not in it), so there is nothing for you here."
 BAD_CSRF = ("That form did not come from this site's own page (or it is from an older login), so nothing was "
@@ -97,8 +97,13 @@ class Gate:
     def session(self, request: web.Request) -> Session | None:
         return self.sessions.read(request)
 
-    def login_first(self, request: web.Request) -> web.StreamResponse:
-        return see_other(f"/login?next={quote(request.path_qs, safe='/?=&')}")
+    async def page(self, request: web.Request) -> Visit:
+        """A moderator's page: the visitor as :meth:`visit` finds them; one not logged in is sent
+        to log in first, and back here after."""
+        session = self.sessions.read(request)
+        if session is None:
+            raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/?=&')}")
+        return await self.visit(request, session)
 
     async def visit(self, request: web.Request, session: Session) -> Visit:
         """The visitor as a moderator of the server in the address, checked through the bot now."""
