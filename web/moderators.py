@@ -16,7 +16,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.config import DashboardConfig
-from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.errors import Code, Mention, UserError
 from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
 from bot.services.bot_link import BotLink, ServerView
@@ -58,9 +58,12 @@ class Visit:
 
 
 def show_for(server: ServerView | None) -> Show:
-    """How a service's values read on the web: names where the bot knows them, no markup."""
+    """How a service's values read on the web: their plain words (``str``), but channels and roles
+    by the names the bot knows, code without quotes, and no markup."""
 
     def show(value: object) -> str:
+        if isinstance(value, Code):
+            return value.text
         if isinstance(value, Mention):
             if value.kind == "user" and value.id == FORMER_MEMBER:
                 return "a former member"
@@ -68,13 +71,6 @@ def show_for(server: ServerView | None) -> Show:
                 return f"#{name}"
             if value.kind == "role" and server is not None and (name := server.role_name(value.id)):
                 return f"@{name}"
-            return f"{value.kind} {value.id}"
-        if isinstance(value, Command):
-            return f"/{value.name}"
-        if isinstance(value, Code):
-            return value.text
-        if isinstance(value, Codes):
-            return ", ".join(value.texts)
         return str(value)
 
     return show
