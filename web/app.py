@@ -151,7 +151,7 @@ class Site:
         heading = plural + (f" in {category}" if category else f" for a {mood} mood" if mood else "")
         data = partial(page_json, page, self.catalog, kind=kind, category=category, mood=mood)
         return self.render(request, "list.html", {"heading": heading, "page": page,
-                                                  "pager": self.pager(request, page), "numbered": False},
+                                                  "pager": self.pager(request, page)},
                            data, meta=Meta(f"{heading} · Banter"))
 
     async def item(self, request: web.Request) -> web.StreamResponse:
