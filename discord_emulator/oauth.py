@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .models import User
 
@@ -45,10 +45,10 @@ class OAuthError(Exception):
 
 @dataclass(frozen=True)
 class Grant:
-    """What a member approved: who, for which client and redirect address, with which scopes."""
+    """What a member approved (of the emulator's one application): who, for which redirect
+    address, with which scopes, until when."""
 
     user: User
-    client_id: int
     redirect_uri: str
     scopes: frozenset[str]
     expires_at: float
@@ -95,7 +95,7 @@ class OAuth:
     def approve(self, user: User, redirect_uri: str, scopes: frozenset[str]) -> str:
         """``user`` approved: a one-time code for the site to exchange."""
         code = secrets.token_urlsafe(20)
-        self.codes[code] = Grant(user, self.client_id, redirect_uri, scopes, self.now() + CODE_LIFETIME)
+        self.codes[code] = Grant(user, redirect_uri, scopes, self.now() + CODE_LIFETIME)
         return code
 
     def check_client(self, client_id: str | None, client_secret: str | None) -> None:
@@ -111,7 +111,7 @@ class OAuth:
         if grant.redirect_uri != redirect_uri:
             raise OAuthError("invalid_grant", 'Invalid "redirect_uri" in request.')
         token = secrets.token_urlsafe(24)
-        granted = Grant(grant.user, grant.client_id, grant.redirect_uri, grant.scopes, self.now() + TOKEN_LIFETIME)
+        granted = replace(grant, expires_at=self.now() + TOKEN_LIFETIME)
         self.tokens[token] = granted
         return token, granted
 

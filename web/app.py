@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.errors import UserError
 from bot.models import Kind
+from bot.services.bot_link import BotAway
 from bot.services.catalog import CatalogService, Entry, NotFound, Page, View
 from web import params
 from web.api import Api
@@ -150,7 +151,7 @@ class Site:
         heading = plural + (f" in {category}" if category else f" for a {mood} mood" if mood else "")
         data = partial(page_json, page, self.catalog, kind=kind, category=category, mood=mood)
         return self.render(request, "list.html", {"heading": heading, "page": page,
-                                                  "pager": self.pager(request, page), "numbered": False},
+                                                  "pager": self.pager(request, page)},
                            data, meta=Meta(f"{heading} · Banter"))
 
     async def item(self, request: web.Request) -> web.StreamResponse:
@@ -293,11 +294,13 @@ class Site:
             return self.error(request, exc.status, exc.message)
         except NotFound as exc:
             return self.error(request, 404, str(exc))
+        except BotAway as exc:  # the dashboard, with no bot attached to ask who moderates
+            return self.error(request, 503, exc.render())
         except UserError as exc:
             return self.error(request, 400, str(exc))
         except web.HTTPException as exc:
-            if exc.status < 400:
-                raise
+            if exc.status < 400:  # a redirect (log in first): answered here, with every answer's headers
+                return web.Response(status=exc.status, headers=exc.headers)
             message = {404: "There is no page at this address.",
                        405: "That method is not served at this address."}.get(exc.status, exc.reason)
             allow = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None

@@ -17,12 +17,11 @@ from aiohttp import web
 from bot.errors import UserError
 from bot.models import FLAGS
 from bot.records import ActionRecord
-from bot.services.bot_link import BotAway
 from bot.services.moderation import AlreadyDecided, Decision, EditConflict
 from bot.services.moderation.settings import THRESHOLD_MAX
 from web.moderators import DashboardParts, Gate, Visit, action_text, error_text
 from web.sessions import Session
-from web.shared import Meta, Refused, Renderer
+from web.shared import Meta, Renderer
 
 CASE_ACTIONS = ("approve", "reject", "keep", "remove", "flag", "edit")
 TOGGLES = ("safe_mode", "suggestions_enabled", "public_page")
@@ -67,10 +66,8 @@ class Dashboard:
         if session is None:
             return self.page(request, "dashboard/login.html", "Log in", {}, session=None)
         link = self.parts.link
-        if not link.connected:
-            raise Refused(503, BotAway().render())
         servers = []
-        for guild_id in link.shared_servers(session.servers):
+        for guild_id in link.shared_servers(session.servers):  # BotAway with no bot attached
             if await link.moderator(guild_id, session.user_id) is not None:
                 server = await link.server(guild_id)
                 if server is not None:
@@ -80,11 +77,7 @@ class Dashboard:
     # --- the review queue ----------------------------------------------------------------------
 
     async def queue(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        visit = await self.gate.visit(request, session)
-        return await self.queue_page(request, visit)
+        return await self.queue_page(request, await self.gate.page(request))
 
     async def queue_page(self, request: web.Request, visit: Visit, *, note: str | None = None,
                          problem: str | None = None, status: int = 200) -> web.StreamResponse:
@@ -129,10 +122,7 @@ class Dashboard:
         return await self.queue_page(request, visit, note=note)
 
     async def case_form(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        visit = await self.gate.visit(request, session)
+        visit = await self.gate.page(request)
         return await self.edit_page(request, visit, int(request.match_info["case"]), None)
 
     async def edit_page(self, request: web.Request, visit: Visit, case_id: int, sent: Mapping[str, str] | None, *,
@@ -153,22 +143,16 @@ class Dashboard:
     # --- the audit log -------------------------------------------------------------------------
 
     async def audit(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        visit = await self.gate.visit(request, session)
+        visit = await self.gate.page(request)
         records = await self.moderation.audit.actions(visit.guild_id, visit.actor, limit=100)
         rows = [(r, action_text(r, visit.server)) for r in records]
         return self.page(request, "dashboard/audit.html", f"Audit log · {visit.server.name}", {"rows": rows},
-                         session=session, visit=visit)
+                         session=visit.session, visit=visit)
 
     # --- settings ------------------------------------------------------------------------------
 
     async def settings(self, request: web.Request) -> web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        return await self.settings_page(request, await self.gate.visit(request, session))
+        return await self.settings_page(request, await self.gate.page(request))
 
     async def settings_page(self, request: web.Request, visit: Visit, *, note: str | None = None,
                             problem: str | None = None, status: int = 200) -> web.StreamResponse:

@@ -23,16 +23,8 @@ class LibraryPages:
         self.gate = dashboard.gate
         self.library = dashboard.moderation.library
 
-    async def _visit(self, request: web.Request) -> Visit | web.StreamResponse:
-        session = self.gate.session(request)
-        if session is None:
-            return self.gate.login_first(request)
-        return await self.gate.visit(request, session)
-
     async def search(self, request: web.Request) -> web.StreamResponse:
-        visit = await self._visit(request)
-        if not isinstance(visit, Visit):
-            return visit
+        visit = await self.gate.page(request)
         words = request.query.get("q", "").strip()
         if len(words) > SEARCH_MAX:
             raise BadRequest(f"q must be at most {SEARCH_MAX} characters long.")
@@ -46,9 +38,7 @@ class LibraryPages:
                                    session=visit.session, visit=visit, status=400 if problem else 200)
 
     async def item(self, request: web.Request) -> web.StreamResponse:
-        visit = await self._visit(request)
-        if not isinstance(visit, Visit):
-            return visit
+        visit = await self.gate.page(request)
         return await self.item_page(request, visit, int(request.match_info["id"]))
 
     async def item_page(self, request: web.Request, visit: Visit, item_id: int, *, note: str | None = None,
@@ -63,9 +53,7 @@ class LibraryPages:
                                    session=visit.session, visit=visit, status=status)
 
     async def edit_form(self, request: web.Request) -> web.StreamResponse:
-        visit = await self._visit(request)
-        if not isinstance(visit, Visit):
-            return visit
+        visit = await self.gate.page(request)
         return await self.edit_page(request, visit, int(request.match_info["id"]), None)
 
     async def edit_page(self, request: web.Request, visit: Visit, item_id: int, sent: Mapping[str, str] | None, *,
@@ -110,9 +98,7 @@ class LibraryPages:
         return await self.item_page(request, visit, item_id, note=note)
 
     async def daily(self, request: web.Request) -> web.StreamResponse:
-        visit = await self._visit(request)
-        if not isinstance(visit, Visit):
-            return visit
+        visit = await self.gate.page(request)
         # Moderators only, as /daily status: the gate has just asked the bot.
         status = await self.dashboard.parts.daily.setup.status(visit.guild_id)
         recent = [p for p in (status.last, *status.problems) if p is not None]

@@ -19,7 +19,6 @@ from aiohttp import web
 
 from bot.config import DashboardConfig
 from bot.services.bot_link import BotAway, BotLink
-from web.moderators import same_origin
 from web.sessions import Sessions, safe_next
 from web.shared import Refused, see_other
 
@@ -113,8 +112,8 @@ class Login:
                                "nothing was changed. Log in again.")
         if "error" in request.query or not request.query.get("code"):
             raise Refused(403, "The login was cancelled on Discord, so you are not logged in.")
-        if not self.link.connected:
-            raise Refused(503, BotAway().render())
+        if not self.link.connected:  # before the code is spent: nobody could be checked
+            raise BotAway()
         try:
             user_id, name, guild_ids = await self.oauth.member(request.query["code"], self.redirect_uri(request))
         except LoginFailed as exc:
@@ -128,9 +127,7 @@ class Login:
         return response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
-        session = self.sessions.read(request)
-        form = await request.post()
-        if session is None or not same_origin(request) or not session.csrf_ok(form.get("csrf")):
+        if await self.sessions.posted(request) is None:
             raise Refused(403, "That logout did not come from this site's own page, so nothing was done.")
         response = see_other("/")
         self.sessions.end(response)

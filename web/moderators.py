@@ -11,20 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.config import DashboardConfig
-from bot.errors import Code, Codes, Command, Mention, UserError
+from bot.errors import Code, Mention, UserError
 from bot.members import FORMER_MEMBER
 from bot.records import ActionRecord
-from bot.services.bot_link import BotAway, BotLink, ServerView
+from bot.services.bot_link import BotLink, ServerView
 from bot.services.daily import DailyService
 from bot.services.moderation import Actor, ModerationService
 from bot.services.moderation.wording import describe
 from web.sessions import Session, Sessions
-from web.shared import Refused, see_other
+from web.shared import Refused
 
 NOT_YOURS = "You are not a moderator of that server (or Banter is not in it), so there is nothing for you here."
 BAD_CSRF = ("That form did not come from this site's own page (or it is from an older login), so nothing was "
@@ -58,9 +58,12 @@ class Visit:
 
 
 def show_for(server: ServerView | None) -> Show:
-    """How a service's values read on the web: names where the bot knows them, no markup."""
+    """How a service's values read on the web: their plain words (``str``), but channels and roles
+    by the names the bot knows, code without quotes, and no markup."""
 
     def show(value: object) -> str:
+        if isinstance(value, Code):
+            return value.text
         if isinstance(value, Mention):
             if value.kind == "user" and value.id == FORMER_MEMBER:
                 return "a former member"
@@ -68,13 +71,6 @@ def show_for(server: ServerView | None) -> Show:
                 return f"#{name}"
             if value.kind == "role" and server is not None and (name := server.role_name(value.id)):
                 return f"@{name}"
-            return f"{value.kind} {value.id}"
-        if isinstance(value, Command):
-            return f"/{value.name}"
-        if isinstance(value, Code):
-            return value.text
-        if isinstance(value, Codes):
-            return ", ".join(value.texts)
         return str(value)
 
     return show
@@ -89,16 +85,6 @@ def action_text(record: ActionRecord, server: ServerView | None = None) -> str:
     return f"{who} {describe(record, show_for(server))}"
 
 
-def same_origin(request: web.Request) -> bool:
-    """False when the browser says the form was sent from another site (the ``Origin`` header);
-    a second lock beside the CSRF token. Only the host is compared: a proxy in front may speak
-    https to browsers and http to the site."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.host
-
-
 class Gate:
     def __init__(self, parts: DashboardParts, sessions: Sessions) -> None:
         self.parts = parts
@@ -107,17 +93,19 @@ class Gate:
     def session(self, request: web.Request) -> Session | None:
         return self.sessions.read(request)
 
-    def login_first(self, request: web.Request) -> web.StreamResponse:
-        return see_other(f"/login?next={quote(request.path_qs, safe='/?=&')}")
+    async def page(self, request: web.Request) -> Visit:
+        """A moderator's page: the visitor as :meth:`visit` finds them; one not logged in is sent
+        to log in first, and back here after."""
+        session = self.sessions.read(request)
+        if session is None:
+            raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='/?=&')}")
+        return await self.visit(request, session)
 
     async def visit(self, request: web.Request, session: Session) -> Visit:
         """The visitor as a moderator of the server in the address, checked through the bot now."""
-        raw = request.match_info["guild"]
-        guild_id = int(raw)
+        guild_id = int(request.match_info["guild"])
         link = self.parts.link
-        if not link.connected:
-            raise Refused(503, BotAway().render())
-        actor = await link.moderator(guild_id, session.user_id)
+        actor = await link.moderator(guild_id, session.user_id)  # BotAway with no bot attached
         server = await link.server(guild_id) if actor is not None else None
         if actor is None or server is None:
             raise Refused(403, NOT_YOURS)
@@ -127,10 +115,8 @@ class Gate:
         """A state-changing request: a session, its CSRF token, then the moderator; and the form."""
         if request.content_length is not None and request.content_length > MAX_FORM:
             raise Refused(413, "That form is too large.")
-        session = self.session(request)
-        if not same_origin(request):
+        posted = await self.sessions.posted(request)
+        if posted is None:
             raise Refused(403, BAD_CSRF)
-        form = {key: value for key, value in (await request.post()).items() if isinstance(value, str)}
-        if session is None or not session.csrf_ok(form.get("csrf")):
-            raise Refused(403, BAD_CSRF)
+        session, form = posted
         return await self.visit(request, session), form

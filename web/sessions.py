@@ -56,6 +56,16 @@ def safe_next(value: str | None) -> str:
     return value
 
 
+def same_origin(request: web.Request) -> bool:
+    """False when the browser says the form was sent from another site (the ``Origin`` header);
+    a second lock beside the CSRF token. Only the host is compared: a proxy in front may speak
+    https to browsers and http to the site."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
 class Sessions:
     def __init__(self, secret: str, now: Callable[[], datetime], *, secure: bool) -> None:
         key = hashlib.sha256(b"banter-session-cookie:" + secret.encode()).digest()
@@ -104,6 +114,15 @@ class Sessions:
                                                           "servers": [str(g) for g in session.servers]}),
                      SESSION_AGE)
         return session
+
+    async def posted(self, request: web.Request) -> tuple[Session, dict[str, str]] | None:
+        """The session and the form of a POST sent from this site's own page (by its ``Origin``,
+        then the session's CSRF token); None if either says otherwise, or nobody is logged in."""
+        session = self.read(request)
+        if session is None or not same_origin(request):
+            return None
+        form = {key: value for key, value in (await request.post()).items() if isinstance(value, str)}
+        return (session, form) if session.csrf_ok(form.get("csrf")) else None
 
     def end(self, response: web.StreamResponse) -> None:
         response.del_cookie(SESSION_COOKIE, path="/")

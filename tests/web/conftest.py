@@ -3,8 +3,10 @@ aiohttp test client (a real server on a free port of 127.0.0.1)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -26,6 +28,18 @@ class FakeTime:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests put their screenshots: docs/screenshots/ when BANTER_SCREENSHOTS=1
+    asks to retake the docs' images, else a temporary folder, so that a plain run leaves the
+    committed images alone (they come out a few bytes different every time)."""
+    if os.environ.get("BANTER_SCREENSHOTS") == "1":
+        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture

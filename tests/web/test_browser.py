@@ -2,7 +2,8 @@
 
 Selected alone with ``pytest -m browser``; part of every ``pytest`` run too. Without chromium
 these tests fail and say how to install it, unless BANTER_SKIP_BROWSER=1 asks to skip them. They
-also take the README's screenshots (docs/screenshots/, phone and desktop widths).
+also take the README's screenshots (phone and desktop widths; into docs/screenshots/ when
+BANTER_SCREENSHOTS=1 asks, see the ``screenshots`` fixture).
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -228,8 +227,7 @@ async def test_the_main_controls_are_reachable_by_keyboard_alone(page: Page, sit
 
 @pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 async def test_screenshots_and_no_sideways_scrolling(browser: Browser, site: Site, width: str,
-                                                     viewport: ViewportSize) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                                                     viewport: ViewportSize, screenshots: Path) -> None:
     context = await browser.new_context(viewport=viewport, device_scale_factor=1)
     try:
         page = await context.new_page()
@@ -241,7 +239,7 @@ async def test_screenshots_and_no_sideways_scrolling(browser: Browser, site: Sit
                 await page.locator("summary").click()
             overflow = await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
-            await page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"))
-            assert (SCREENSHOTS / f"{name}-{width}.png").stat().st_size > 5_000
+            await page.screenshot(path=str(screenshots / f"{name}-{width}.png"))
+            assert (screenshots / f"{name}-{width}.png").stat().st_size > 5_000
     finally:
         await context.close()

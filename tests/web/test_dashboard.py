@@ -162,6 +162,7 @@ async def test_the_login_state_must_match(w: DashWorld, http: aiohttp.ClientSess
         assert answer.status == 403 and SESSION_COOKIE not in answer.cookies
     async with http.get(f"{w.url}/dashboard/{w.guild.id}", allow_redirects=False) as answer:
         assert answer.status == 303 and answer.headers["Location"].startswith("/login?next=")
+        assert answer.headers["Cache-Control"] == "no-store"
 
 
 async def test_a_cancelled_login_logs_no_one_in(w: DashWorld, http: aiohttp.ClientSession) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from discord_emulator import Message
 from tests.web.dashboard_world import dashboard_world
-from tests.web.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, SCREENSHOTS, chromium
+from tests.web.test_browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -25,12 +25,11 @@ ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-async def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+async def shoot(page: Page, folder: Path, name: str) -> None:
     overflow = await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 5_000
+    await page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    assert (folder / f"{name}.png").stat().st_size > 5_000
 
 
 def described(message: Message) -> str:
@@ -38,7 +37,8 @@ def described(message: Message) -> str:
     return str(message.embed["description"])
 
 
-async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_the_site(tmp_path: Path) -> None:
+async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_the_site(tmp_path: Path,
+                                                                                        screenshots: Path) -> None:
     executable = chromium()
     from playwright.async_api import async_playwright
 
@@ -65,7 +65,7 @@ async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_th
                 assert "2 cases are waiting." in await page.locator("main").inner_text()
                 card = page.locator("article.case").filter(has_text=f"Suggestion #{hostile}")
                 assert HOSTILE in await card.inner_text()  # shown as text, run as nothing
-                await shoot(page, "dashboard-queue")
+                await shoot(page, screenshots, "dashboard-queue")
 
                 await page.get_by_role("button", name=f"Approve #{case_id}").click()
                 note = page.get_by_role("status")
@@ -76,11 +76,11 @@ async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_th
                 await page.get_by_label(re.compile("^Public page")).check()
                 await page.get_by_role("button", name="Save settings").click()
                 assert await page.get_by_role("status").inner_text() == "Saved."
-                await shoot(page, "dashboard-settings")
+                await shoot(page, screenshots, "dashboard-settings")
                 await page.get_by_role("link", name="Audit log").click()
                 log = await page.locator("ol.audit").inner_text()
                 assert f"approved suggestion #{case_id}" in log and "public page off → on" in log
-                await shoot(page, "dashboard-audit")
+                await shoot(page, screenshots, "dashboard-audit")
 
                 await page.goto(f"{w.url}/servers/{w.guild.id}")
                 await page.get_by_role("link", name=f"Joke {item_id}").click()
@@ -92,7 +92,7 @@ async def test_a_moderator_logs_in_approves_and_the_joke_is_in_discord_and_on_th
                                                   storage_state=await context.storage_state())
                 small = await phone.new_page()
                 await small.goto(f"{w.url}/dashboard/{w.guild.id}")
-                await shoot(small, "dashboard-queue-phone")
+                await shoot(small, screenshots, "dashboard-queue-phone")
                 await phone.close()
                 assert dialogs == []
                 await context.close()

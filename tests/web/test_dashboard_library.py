@@ -18,12 +18,15 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.config import DashboardConfig
 from bot.core import Core
+from bot.errors import Code, Codes, Command, Mention, Seconds, UserError
+from bot.members import FORMER_MEMBER
+from bot.services.bot_link import Named, ServerView
 from discord_emulator import Message
 from tests.support import stored
 from tests.web.conftest import GENEROUS
 from tests.web.dashboard_world import SESSION_SECRET, DashWorld, csrf_of, dashboard_world, http_client, log_in
 from web.app import create_app
-from web.moderators import DashboardParts
+from web.moderators import DashboardParts, error_text
 from web.sessions import LOGIN_COOKIE, SESSION_COOKIE, Sessions, safe_next
 
 ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
@@ -202,3 +205,14 @@ def test_session_cookies_are_http_only_lax_and_secure_over_https(secure: bool) -
         assert cookie["httponly"] is True and cookie["samesite"] == "Lax"
         assert bool(cookie["secure"]) is secure
     assert "carol" not in response.cookies[SESSION_COOKIE].value  # sealed, not readable
+
+
+def test_the_services_values_read_as_words_with_the_servers_own_names() -> None:
+    error = UserError("{who} set {channel} and {role}; {other} is gone; try {command} {code} ({codes}, {wait})",
+                      who=Mention("user", FORMER_MEMBER), channel=Mention("channel", 5), role=Mention("role", 6),
+                      other=Mention("channel", 9), command=Command("daily set"), code=Code("09:00"),
+                      codes=Codes(("pun", "space")), wait=Seconds(90))
+    server = ServerView(1, "Test server", (Named(5, "general"),), (Named(6, "mods"),))
+    assert error_text(error, server) == ("a former member set #general and @mods; channel 9 is gone; "
+                                         "try /daily set 09:00 (pun, space, 90 seconds)")
+    assert error_text(error).startswith("a former member set channel 5 and role 6;")
