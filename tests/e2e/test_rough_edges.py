@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import Answer, Banter, Person, Shown, banter
-from tests.e2e.seen import shipped_joke
+from tests.e2e.seen import shipped_joke, timestamp
 
 QUEUE_EMPTY = "The review queue is empty."
 
@@ -222,10 +222,6 @@ async def test_a_review_edit_with_a_new_category_is_confirmed_and_the_case_shows
 
 
 # --- /daily set takes 12-hour times and city names -------------------------------------------------
-
-def timestamp(moment: datetime, style: str = "F") -> str:
-    return f"<t:{int(moment.timestamp())}:{style}>"
-
 
 async def set_daily(s: Server, time: str, timezone: str) -> Answer:
     return await s.carol.run("daily set", channel=s.b.general, time=time, timezone=timezone)
