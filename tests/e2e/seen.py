@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.models import ContentEntry, JokeBody, Kind
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from tests.e2e.harness import Person
 
 ITEM_NUMBER = re.compile(r"#(\d+)")
+
+
+def timestamp(moment: datetime, style: str = "F") -> str:
+    """A Discord timestamp as the bot writes it (each reader's client shows it in their own zone)."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 @dataclass(frozen=True)

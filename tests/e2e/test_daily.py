@@ -22,6 +22,7 @@ from bot.config import Config
 from discord_emulator import Channel, DiscordEmulator, InvocationError, RequestRecord, Role
 from discord_emulator import Permissions as P
 from tests.e2e.harness import START, Answer, Banter, Person, Server, Shown, banter, fresh_config
+from tests.e2e.seen import timestamp
 
 # START is Saturday 14 March 2026, 12:00 UTC; London is on GMT (UTC+0) that day.
 TODAY = START.date()
@@ -67,21 +68,17 @@ class Daily:
 
     async def problems(self, who: Person | None = None) -> str:
         """What /daily status lists under "Recent problems" (nothing: "")."""
-        return fields(await self.status(who)).get("Recent problems", "")
+        return (await self.status(who)).embed.fields.get("Recent problems", "")
 
     async def last_post(self, who: Person | None = None) -> str:
         """What /daily status says of the last post."""
-        return fields(await self.status(who))["Last post"]
-
-    def open_daily_to_everyone(self) -> None:
-        """As a server does when it clears /daily's default permission in its integration settings."""
-        self.b.open_to_everyone("daily")
+        return (await self.status(who)).embed.fields["Last post"]
 
     async def add_moderator(self) -> tuple[Person, Role]:
         """dave, whose role is the bot's moderator role (and who has no Discord permissions)."""
         mods = await self.b.role("Banter mods")
         dave = await self.b.join("dave", roles=[mods])
-        self.open_daily_to_everyone()
+        self.b.open_to_everyone("daily")
         assert (await self.carol.run("settings moderator-role", role=mods)).content == "Saved."
         return dave, mods
 
@@ -116,15 +113,6 @@ def link(w: Daily, post: Shown, channel: Channel | None = None) -> str:
     """The jump link to a post, as /daily shows it."""
     guild = w.other.id if channel is w.other_daily else w.b.home.id
     return f"https://discord.com/channels/{guild}/{(channel or w.daily).id}/{post.id}"
-
-
-def timestamp(moment: datetime, style: str = "F") -> str:
-    return f"<t:{int(moment.timestamp())}:{style}>"
-
-
-def fields(answer: Answer) -> dict[str, str]:
-    """An answer's embed fields, by name."""
-    return answer.embed.fields
 
 
 # --- the post at the set time ---------------------------------------------------------------------
@@ -204,7 +192,7 @@ async def test_two_servers_at_the_same_minute(w: Daily) -> None:
     assert len(w.posts()) == 1 and len(w.posts(w.other_daily)) == 1
     theirs = await w.status(w.olga)
     assert "at **08:30** (America/New_York)" in theirs.embed.description
-    assert link(w, w.posts(w.other_daily)[0], w.other_daily) in fields(theirs)["Last post"]
+    assert link(w, w.posts(w.other_daily)[0], w.other_daily) in theirs.embed.fields["Last post"]
 
 
 # --- restarts ---------------------------------------------------------------------------------------
@@ -522,7 +510,7 @@ async def test_members_cannot_use_daily(w: Daily) -> None:
     with pytest.raises(InvocationError, match="cannot use /daily"):
         await w.alice.run("daily status")
     # ... and refused by the bot when a server opens the command to everyone.
-    w.open_daily_to_everyone()
+    w.b.open_to_everyone("daily")
     for sub in ("status", "preview", "off", "post-now"):
         answer = await w.alice.run(f"daily {sub}")
         assert answer.ephemeral and answer.content.startswith("Only moderators can do that")
@@ -542,10 +530,10 @@ async def test_status_shows_schedule_next_last_and_content_left(w: Daily) -> Non
     before = await w.status()
     assert (f"**#1** · Discussion and joke of the day in {w.daily.mention} at **12:30** (Europe/London) every day, "
             "on" in before.embed.description)
-    assert timestamp(DUE) in fields(before)["Next post"]
-    assert "Last post" not in fields(before)
+    assert timestamp(DUE) in before.embed.fields["Next post"]
+    assert "Last post" not in before.embed.fields
     await w.b.at(DUE)
-    after = fields(await w.status())
+    after = (await w.status()).embed.fields
     joke = w.posts()[-1]
     assert link(w, joke) in after["Last post"]
     assert timestamp(DUE + timedelta(days=1)) in after["Next post"]
@@ -565,10 +553,10 @@ def unused(left: str, noun: str) -> int:
 
 async def test_status_warns_when_content_runs_low(w: Daily) -> None:
     await w.set_daily()
-    pool = unused(fields(await w.status())["Content left"], "topics")
+    pool = unused((await w.status()).embed.fields["Content left"], "topics")
     for day in range(pool - 6):
         await w.b.at(DUE + timedelta(days=day))
-    left = fields(await w.status())["Content left"]
+    left = (await w.status()).embed.fields["Content left"]
     assert left.startswith("6 unused topics (6 days) ⚠️ running low")
 
 
@@ -596,7 +584,7 @@ async def test_off_stops_the_posts(w: Daily) -> None:
     assert w.posts() == []
     status = await w.status()
     assert "**off**" in status.embed.description
-    assert "Next post" not in fields(status)
+    assert "Next post" not in status.embed.fields
 
 
 async def test_post_now_counts_as_todays_post(w: Daily) -> None:
@@ -616,7 +604,7 @@ async def test_post_now_counts_as_todays_post(w: Daily) -> None:
     await w.b.at(DUE)
     assert len(w.posts()) == 1
     status = await w.status()
-    assert timestamp(DUE + timedelta(days=1)) in fields(status)["Next post"]
+    assert timestamp(DUE + timedelta(days=1)) in status.embed.fields["Next post"]
 
 
 async def test_post_now_when_discord_fails_keeps_trying(w: Daily) -> None:
@@ -651,7 +639,7 @@ async def test_two_schedules_with_their_own_days_through_restarts_and_daylight_s
                             "on weekdays, on")
     assert timestamp(at_utc(16, 12, 30)) in first
     assert second.startswith(f"**#2** · Joke of the day in {fun.mention} at **09:00** (Europe/London) on weekends, on")
-    assert timestamp(at_utc(15, 9)) in second and timestamp(at_utc(15, 9)) in fields(status)["Next post"]
+    assert timestamp(at_utc(15, 9)) in second and timestamp(at_utc(15, 9)) in status.embed.fields["Next post"]
     # Sunday's joke, a restart, Monday's discussion.
     await w.b.at(at_utc(15, 9))
     await w.b.restart(at=at_utc(15, 10))
@@ -702,7 +690,7 @@ async def test_a_pause_over_a_holiday_is_shown_and_posts_nothing(w: Daily) -> No
     assert f"#1 in {w.daily.mention} posts again {timestamp(at_utc(18, 12, 30))}" in answer.content
     status = await w.status()
     assert "⏸️ Paused from 2026-03-15 to 2026-03-17." in status.embed.description
-    assert timestamp(at_utc(18, 12, 30)) in fields(status)["Next post"]
+    assert timestamp(at_utc(18, 12, 30)) in status.embed.fields["Next post"]
     await w.b.at(at_utc(15, 12, 30))
     await w.b.restart(at=at_utc(16, 12, 31))
     await w.b.at(at_utc(17, 12, 30))

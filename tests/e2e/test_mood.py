@@ -93,20 +93,35 @@ async def test_another_language_is_said_so_with_moods_to_pick(b: Banter) -> None
     assert set(mood_buttons(answer.message)) == set(MOODS)
 
 
-async def test_a_pick_offered_for_a_gentle_reading_stays_gentle(b: Banter) -> None:
+def gentle_test_pack(folder: Path) -> str:
+    """A French pack of eight jokes for every mood that is not gentle and eight more like them but
+    flagged, so that a server reading French alone picks from these: an ungentle pick shows a
+    flagged one in all but one of 12,870 runs of eight picks. The config that loads it."""
+    moods = [name for name, mood in MOODS.items() if not mood.gentle]
+    jokes = "".join(f"  - id: fr-{flag or 'plain'}-{n}\n    text: \"{flag or 'plain'} joke {n}\"\n"
+                    f"    categories: [pun]\n    moods: [{', '.join(moods)}]\n    flags: [{flag}]\n"
+                    for flag in ("", "dark") for n in range(8))
+    (folder / "packs" / "jokes").mkdir(parents=True)
+    (folder / "packs" / "jokes" / "fr.yaml").write_text(f"pack: fr\nlanguage: fr\njokes:\n{jokes}", encoding="utf-8")
+    return "content:\n  paths: [packs]\n"
+
+
+async def test_a_pick_offered_for_a_gentle_reading_stays_gentle(tmp_path: Path) -> None:
     # Flagged jokes are allowed here, except where a gentle mood is in play.
-    carol = await b.moderator("carol")
-    assert (await carol.run("settings safe-mode", enabled=False)).content == "Saved."
-    answer = await b.alice.run("mood", feeling="nobody is answering")
-    # lonely is gentle, so every mood offered beside it picks gently too.
-    picks = [btn for btn in answer.buttons if (btn.custom_id or "").startswith("mood:pick:")]
-    assert picks and all((btn.custom_id or "").endswith(":g") for btn in picks)
-    not_gentle = next(label for label in mood_buttons(answer.message) if not MOODS[label].gentle)
-    for _ in range(8):
-        click = await b.alice.click(answer, not_gentle)
-        (joke,) = await click.followups(1)
-        assert not shipped_joke(joke.embed).flags
+    async with banter(tmp_path, config_extra=gentle_test_pack(tmp_path)) as b:
+        carol = await b.moderator("carol")
+        assert (await carol.run("settings safe-mode", enabled=False)).content == "Saved."
+        assert (await carol.run("settings languages", codes="fr")).content.startswith("Saved.")
         answer = await b.alice.run("mood", feeling="nobody is answering")
+        # lonely is gentle, so every mood offered beside it picks gently too.
+        picks = [btn for btn in answer.buttons if (btn.custom_id or "").startswith("mood:pick:")]
+        assert picks and all((btn.custom_id or "").endswith(":g") for btn in picks)
+        not_gentle = next(label for label in mood_buttons(answer.message) if not MOODS[label].gentle)
+        for _ in range(8):
+            click = await b.alice.click(answer, not_gentle)
+            (joke,) = await click.followups(1)
+            assert joke.embed.description.startswith("plain joke"), joke.embed.description
+            answer = await b.alice.run("mood", feeling="nobody is answering")
 
 
 async def test_a_click_after_a_restart_still_picks(b: Banter) -> None:

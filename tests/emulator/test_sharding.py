@@ -153,6 +153,11 @@ async def test_a_cluster_hears_nothing_of_the_other_shards_guilds(world: Sandbox
             await emu.send_message(alice, channel, "hello")
         await emu.wait_for(lambda: len(client.seen) == sum(shard_of(g, 2) == 1 for g in guilds))
         assert all(shard == 1 for shard, _ in client.seen)
+        # What reached the session itself: discord.py drops a message of a guild it does not know,
+        # so ``seen`` alone would not show one that leaked.
+        events = [json.loads(text) for _, text in session.events]
+        heard = {e["d"]["guild_id"] for e in events if e["t"] == "MESSAGE_CREATE"}
+        assert heard == {str(g.id) for g in guilds if shard_of(g, 2) == 1}
 
 
 async def identify(emu: DiscordEmulator, **fields: Any) -> int | None:
