@@ -22,7 +22,7 @@ between shards' logins, which would measure that wait). OpenAPI validation is of
 ``--trace`` runs Banter once more under tracemalloc and prints where the memory taken while
 connecting went, by source line.
 
-    python bench/guilds.py [--guilds 1000 10000] [--trace]
+    python bench/guilds.py [--guilds 1000 10000] [--emojis 20] [--trace]
 """
 
 from __future__ import annotations

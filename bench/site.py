@@ -78,8 +78,12 @@ async def burst(http: aiohttp.ClientSession, url: str, count: int, connections: 
 
 
 async def main(rounds: int, requests: int, connections: int) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="banter-bench-web-"))
-    config = dataclasses.replace(load_config(None, environ={}), database_path=folder / "bench.db")
+    with tempfile.TemporaryDirectory(prefix="banter-bench-web-") as folder:
+        await measure(Path(folder) / "bench.db", rounds, requests, connections)
+
+
+async def measure(database: Path, rounds: int, requests: int, connections: int) -> None:
+    config = dataclasses.replace(load_config(None, environ={}), database_path=database)
     core = await Core.open(config)
     bare = web.Application()
     bare.router.add_get("/", bare_handler)

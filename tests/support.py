@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TypeVar
 
 import asyncpg
@@ -14,6 +16,7 @@ from bot.models import Body, DiscussionBody, Item, JokeBody, Kind
 from bot.storage.postgres import PostgresStorage
 from bot.storage.postgres.database import translate
 from bot.storage.sqlite import SqliteStorage
+from bot.storage.sqlite.connections import migrations
 
 T = TypeVar("T")
 
@@ -121,3 +124,19 @@ async def write_as_another_process(core: Core, sql: str, params: tuple[object, .
         await conn.execute(translate(sql), *params)
     finally:
         await conn.close()
+
+
+@contextlib.contextmanager
+def schema_at(path: Path, version: int) -> Iterator[sqlite3.Connection]:
+    """A new SQLite file at ``path`` with the migrations up to ``version`` applied, as a bot of
+    that version left it; the rows the test writes on the connection are committed on leaving."""
+    conn = sqlite3.connect(path)
+    try:
+        for number, _, script in migrations():
+            if number <= version:
+                conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {version}")
+        yield conn
+        conn.commit()
+    finally:
+        conn.close()

@@ -18,9 +18,9 @@ from bot.__main__ import main
 from bot.config import Config
 from bot.core import Core
 from bot.storage.sqlite.backup import latest_version, restore
-from bot.storage.sqlite.database import Database, migrations
+from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.lock import hold_database, lock_path
-from tests.support import vote_of
+from tests.support import schema_at, vote_of
 from tests.template_db import seeded
 
 # Backup and restore are SQLite's own (PostgreSQL has pg_dump and pg_restore: docs/storage.md).
@@ -111,11 +111,8 @@ async def test_a_backup_is_one_self_contained_file(config: Config, tmp_path: Pat
 async def test_an_older_schema_is_restored_and_migrated_at_the_next_start(config: Config, tmp_path: Path,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     old = tmp_path / "old.db"
-    conn = sqlite3.connect(old)
-    for number, _name, sql in migrations()[:2]:
-        conn.executescript(sql)
-        conn.execute(f"PRAGMA user_version = {number}")
-    conn.close()
+    with schema_at(old, 2):
+        pass
     code, out, err = cli(capsys, "restore", str(old), "--config", config_path(config))
     assert (code, err) == (0, "")
     assert out == (f"restored {old} to {config.database_path} (schema version 2); there was no database before; "

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -31,11 +30,10 @@ from bot.services.daily import (
     Reminder,
     TransientSendError,
 )
-from bot.storage.sqlite.connections import migrations
 from bot.storage.sqlite.daily import DailyRepository
 from bot.storage.sqlite.database import Database
 from tests.clocks import WatchedClock
-from tests.support import found, retire
+from tests.support import found, retire, schema_at
 from tests.template_db import seeded
 
 GUILD = 1001
@@ -920,11 +918,7 @@ async def test_schedules_in_two_zones_over_daylight_saving_through_restarts(conf
 
 async def test_a_schedule_from_before_migration_8_keeps_its_settings_and_ledger(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as old:
-        for number, _, script in migrations():
-            if number <= 7:
-                old.executescript(script)
-        old.execute("PRAGMA user_version = 7")
+    with schema_at(path, 7) as old:
         old.execute("""INSERT INTO daily_schedules (guild_id, channel_id, post_time, kinds, role_id, thread, enabled,
                                                     next_date, next_due, updated_at)
                        VALUES (?, ?, '09:00', 'both', ?, 1, 1, '2026-01-11', '2026-01-11T09:00:00.000000Z',

@@ -18,6 +18,7 @@ from bot.core import Core
 from bot.models import ContentEntry, JokeBody
 from bot.records import AuditEntry, DailySchedule, NewPost
 from tests import pg_databases
+from tests.support import found
 from tests.template_db import seeded
 
 GUILD = 77
@@ -105,7 +106,7 @@ async def test_a_whole_database_moves_with_matching_counts_and_checksums(
             async with moved.storage.transaction() as tx:
                 after = await tx.moderation.add_case(guild_id=GUILD, type="suggestion", kind="joke", user_id=4,
                                                      now=NOW)
-            assert (await moved.storage.moderation.get_case(after, GUILD) or kept).number == 3
+            assert found(await moved.storage.moderation.get_case(after, GUILD), "the new case").number == 3
         finally:
             await moved.close()
         # A second run finds the rows and copies nothing.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from bot.storage.sqlite.audit import AuditLog
 from bot.storage.sqlite.database import Database, migrations
 from bot.storage.sqlite.moderation import ModerationRepository
 from cogs.render import action_text
-from tests.support import backend_of, found, joke_body
+from tests.support import backend_of, found, joke_body, schema_at
 
 A, B = 1001, 1002
 NOW = "2026-03-14T12:00:00.000000Z"
@@ -158,18 +157,15 @@ async def test_the_log_and_versions_are_per_server(storage: Storage) -> None:
 @pytest.mark.backends("sqlite")  # PostgreSQL's migrations: tests/test_postgres.py
 async def test_migrations_bring_the_core_up(core: Core) -> None:
     # The whole schema, moderation included, applies to a fresh file in one go.
-    assert await backend_of(core).db.scalar("PRAGMA user_version") >= 3
+    version = await backend_of(core).db.scalar("PRAGMA user_version")
+    assert version >= 3 and version == migrations()[-1][0]  # every migration, not only moderation's
     assert await core.storage.moderation.next_pending(A) is None
     assert iso(core.clock.now()).endswith("Z")
 
 
 async def test_log_rows_from_before_migration_4_keep_their_sentence(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    with sqlite3.connect(path) as old:
-        for number, _, script in migrations():
-            if number <= 3:
-                old.executescript(script)
-        old.execute("PRAGMA user_version = 3")
+    with schema_at(path, 3) as old:
         old.execute("""INSERT INTO moderation_log (guild_id, actor_id, action, target, before, after, reason, summary,
                                                    created_at)
                        VALUES (?, 9, 'reject', 'case:7', '{"status": "pending"}', '{"status": "rejected"}', 'Dated',
@@ -220,11 +216,7 @@ async def test_each_server_numbers_its_suggestions_and_reports_apart(storage: St
 async def test_cases_from_before_they_were_numbered_are_numbered_in_the_order_they_came(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     numbering = next(number for number, name, _ in migrations() if "case_numbers" in name)
-    with sqlite3.connect(path) as old:
-        for number, _, script in migrations():
-            if number < numbering:
-                old.executescript(script)
-        old.execute(f"PRAGMA user_version = {numbering - 1}")
+    with schema_at(path, numbering - 1) as old:
         for guild_id, kind in ((A, "suggestion"), (B, "suggestion"), (A, "report"), (A, "suggestion")):
             old.execute("INSERT INTO review_cases (guild_id, type, kind, user_id, created_at) "
                         "VALUES (?, ?, 'joke', 5, ?)", (guild_id, kind, NOW))

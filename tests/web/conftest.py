@@ -8,16 +8,16 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.core import Core
 from bot.services.catalog import CatalogService
+from tests.web.dashboard_world import DashWorld, dashboard_world, http_client
+from tests.web.support import GENEROUS
 from web.app import create_app
 from web.ratelimit import RateLimiter
-
-# High enough that no test but the rate limit's own meets it.
-GENEROUS = RateLimiter(rate=1e6, burst=1_000_000)
 
 
 @dataclass
@@ -51,6 +51,20 @@ def fake_time() -> FakeTime:
 async def client(core: Core) -> AsyncIterator[TestClient]:
     async with TestClient(TestServer(create_app(core.catalog, limiter=GENEROUS))) as c:
         yield c
+
+
+@pytest.fixture
+async def w(tmp_path: Path) -> AsyncIterator[DashWorld]:
+    """The dashboard's world (tests.web.dashboard_world), for the tests of the dashboard over HTTP."""
+    async with dashboard_world(tmp_path) as world:
+        yield world
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A browser's HTTP session for the dashboard: it keeps the site's cookies."""
+    async with http_client() as session:
+        yield session
 
 
 @pytest.fixture

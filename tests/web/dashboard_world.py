@@ -14,16 +14,18 @@ import aiohttp
 
 from bot.config import DashboardConfig
 from bot.core import Core
-from discord_emulator import Channel, DiscordEmulator, Guild, Member
+from discord_emulator import Channel, DiscordEmulator, Guild, Member, Message
 from discord_emulator import Permissions as P
 from tests.e2e.harness import Banter, banter
-from tests.web.conftest import GENEROUS
+from tests.web.support import GENEROUS
 from web.app import create_app
 from web.moderators import DashboardParts
 from web.server import WebServer
 
 SESSION_SECRET = "a-test-session-secret-that-is-long-enough"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+# A suggestion's form, as bob fills it in.
+ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
 
 
 @dataclass
@@ -46,6 +48,11 @@ class DashWorld:
     @property
     def core(self) -> Core:
         return self.b.core
+
+    async def modlog_post(self, text: str) -> Message:
+        """The mod-log post whose embed describes ``text`` (waiting for it)."""
+        return await self.emu.wait_for_message(
+            self.modlog, lambda m: any(text in str(e.get("description") or "") for e in m.embeds))
 
     async def suggest(self, who: Member, values: dict[str, str], kind: str = "joke",
                       channel: Channel | None = None) -> int:

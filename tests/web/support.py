@@ -1,4 +1,5 @@
-"""Content the seeded packs do not have, added behind the site's back as an import or a server would."""
+"""Content the seeded packs do not have, added behind the site's back as an import or a server would;
+and the rate limit the tests' sites run with."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from bot.core import Core
 from bot.models import ContentEntry, DiscussionBody, Item, JokeBody, TalkingPoint
 from bot.records import SITE_SCOPE
 from tests.support import backend_of
+from web.ratelimit import RateLimiter
+
+# High enough that no test but the rate limit's own meets it.
+GENEROUS = RateLimiter(rate=1e6, burst=1_000_000)
 
 
 async def add_joke(core: Core, key: str, *, text: str | None = None, setup: str | None = None,

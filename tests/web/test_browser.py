@@ -24,8 +24,7 @@ from bot.clock import ManualClock
 from bot.config import load_config
 from bot.core import Core
 from tests.template_db import seeded
-from tests.web.conftest import GENEROUS
-from tests.web.support import add_discussion, add_joke, vote
+from tests.web.support import GENEROUS, add_discussion, add_joke, vote
 from web.app import create_app
 from web.server import WebServer
 

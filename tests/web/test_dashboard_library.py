@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -21,28 +19,14 @@ from bot.core import Core
 from bot.errors import Code, Codes, Command, Mention, Seconds, UserError
 from bot.members import FORMER_MEMBER
 from bot.services.bot_link import Named, ServerView
-from discord_emulator import Message
 from tests.support import stored
-from tests.web.conftest import GENEROUS
-from tests.web.dashboard_world import SESSION_SECRET, DashWorld, csrf_of, dashboard_world, http_client, log_in
+from tests.web.dashboard_world import SESSION_SECRET, ZEBRA, DashWorld, csrf_of, log_in
+from tests.web.support import GENEROUS
 from web.app import create_app
 from web.moderators import DashboardParts, error_text
 from web.sessions import LOGIN_COOKIE, SESSION_COOKIE, Sessions, safe_next
 
-ZEBRA = {"joke": "Why did the zebracorn refuse the race?", "punchline": "It was already striped for success."}
 HOSTILE = '<script>alert("x")</script> "><img src=x onerror=alert(1)> \' onmouseover=alert(2)'
-
-
-@pytest.fixture
-async def w(tmp_path: Path) -> AsyncIterator[DashWorld]:
-    async with dashboard_world(tmp_path) as world:
-        yield world
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with http_client() as session:
-        yield session
 
 
 async def approved(w: DashWorld, values: dict[str, str]) -> int:
@@ -54,11 +38,6 @@ async def approved(w: DashWorld, values: dict[str, str]) -> int:
     found = re.search(r"it is now joke #(\d+)", w.emu.get_message(review.id).content)
     assert found is not None
     return int(found.group(1))
-
-
-def describes(text: str) -> Callable[[Message], bool]:
-    """A test for a mod-log post whose embed describes ``text``."""
-    return lambda message: any(text in str(e.get("description") or "") for e in message.embeds)
 
 
 async def get(http: aiohttp.ClientSession, url: str, params: dict[str, str] | None = None) -> tuple[int, str]:
@@ -124,7 +103,7 @@ async def test_the_library_search_edit_flag_remove_and_restore(w: DashWorld, htt
         assert "Restored" in await answer.text()
     assert (await stored(w.core, item_id)).status == "active"
     for text in ("edited joke", "turned dark on for joke", "removed joke", "restored joke"):
-        await w.emu.wait_for_message(w.modlog, describes(text))
+        await w.modlog_post(text)
     status, audit = await get(http, f"{w.url}/dashboard/{w.guild.id}/audit")
     assert "Enough zebras" in audit and f"restored joke #{item_id}" in audit
     status, _ = await get(http, library, params={"q": "x" * 300})
