@@ -60,11 +60,11 @@ class Server:
         assert await ix.outcome(timeout=DEADLINE) is not None, f"the bot refused {command} in server {self.number}"
         return Shown(self.emu, await ix.original_message(timeout=DEADLINE))
 
-    async def click(self, who: Member, message: Shown, emoji: str) -> Shown:
+    async def click(self, who: Member, message: Shown, emoji: str) -> None:
+        """``who`` clicks the button with ``emoji`` on ``message``, and the bot answers."""
         [button] = [b for b in message.buttons if b.emoji == emoji]
         ix = await self.emu.click(who, message.id, custom_id=button.custom_id)
         assert await ix.outcome(timeout=DEADLINE) is not None, f"the bot refused a click in server {self.number}"
-        return message
 
     def daily_posts(self) -> list[Message]:
         return [m for m in self.emu.channel_messages(self.channel) if "of the day**" in m.text()]
@@ -105,6 +105,11 @@ async def discord_and_database(tmp_path: Path) -> AsyncIterator[tuple[DiscordEmu
 async def both_ready(emu: DiscordEmulator, *clusters: Cluster) -> None:
     await asyncio.gather(*(c.ready() for c in clusters))
     assert sorted(s.shard for s in emu.gateway.live_sessions() if s.connection is not None) == [(0, 2), (1, 2)]
+
+
+async def start_both(clusters: Processes) -> tuple[Cluster, Cluster]:
+    """Shard 0's and shard 1's clusters, their clocks running from 12:00."""
+    return (await clusters.start(0, "shard0", clock=DUE), await clusters.start(1, "shard1", clock=DUE))
 
 
 def sends_to(emu: DiscordEmulator, server: Server) -> list[str | None]:
@@ -195,6 +200,3 @@ async def test_votes_from_both_clusters_on_one_joke_add_up(tmp_path: Path) -> No
         assert await first.stop() == 0
         assert await second.stop() == 0
 
-
-async def start_both(clusters: Processes) -> tuple[Cluster, Cluster]:
-    return (await clusters.start(0, "shard0", clock=DUE), await clusters.start(1, "shard1", clock=DUE))
