@@ -44,10 +44,14 @@ async def run(config: Config, *, clock: Clock | None = None,
                           "or give this one another database.path") from None
 
 
-async def run_until_terminated(config: Config) -> None:
+async def run_until_terminated(config: Config, *, clock: Clock | None = None,
+                               started: Callable[[BanterBot], None] | None = None, **bot_options: Any) -> None:
     """:func:`run`, for ``python -m bot run``: SIGTERM (how systemd and Docker stop a service) then
     stops the bot as Ctrl-C does, the gateway and the database closed in order, where Python's
-    default would end the process at once with nothing closed."""
+    default would end the process at once with nothing closed.
+
+    ``clock``, ``started`` and ``bot_options`` are :func:`run`'s, for a test that starts the bot
+    in a process of its own just as ``python -m bot run`` does (tests/e2e/cluster_child.py)."""
     task = asyncio.current_task()
     assert task is not None
     loop = asyncio.get_running_loop()
@@ -65,7 +69,7 @@ async def run_until_terminated(config: Config) -> None:
     else:
         handled = True
     try:
-        await run(config)
+        await run(config, clock=clock, started=started, **bot_options)
     except asyncio.CancelledError:
         if not terminated:
             raise

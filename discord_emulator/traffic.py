@@ -20,6 +20,8 @@ class RequestRecord:
     status: int = 0
     response: Any = None
     at: float = 0.0
+    # Which client sent it (its User-Agent): tells apart several bot processes on one token.
+    user_agent: str = ""
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"

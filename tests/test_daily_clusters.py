@@ -22,7 +22,7 @@ from bot.services.daily.scheduler import CLUSTER_LOOKAHEAD
 from bot.sharding import Shards, shard_of
 from tests.clocks import WatchedClock
 from tests.template_db import seeded
-from tests.test_daily_service import Crash, FakePoster, set_daily, settle, shut_down
+from tests.test_daily_service import MODLOG, Crash, FakePoster, FakeSender, open_case, set_daily, settle, shut_down
 
 # Servers on shard 0 and on shard 1 of 2: a server's shard is (id >> 22) % 2.
 SHARD0_GUILD = 40 << 22 | 5
@@ -139,3 +139,18 @@ async def test_a_claim_cut_short_is_finished_by_its_own_clusters_successor_only(
         [post] = await successor.storage.daily.posts_on(SHARD1_GUILD, date(2026, 1, 10))
         assert post.status == "sent"
         assert [m.post.guild_id for m in poster.messages] == [SHARD1_GUILD]
+
+
+async def test_a_review_reminder_is_sent_by_its_own_servers_cluster_only(config: Config, clock: WatchedClock) -> None:
+    config = await seeded(config)
+    senders = [FakeSender(), FakeSender()]
+    async with cluster(config, clock, 0) as first, cluster(config, clock, 1) as second:
+        for guild in (SHARD0_GUILD, SHARD1_GUILD):
+            await first.storage.settings.update(guild, modlog_channel_id=MODLOG)
+            await open_case(first, guild, "suggestion", NINE - timedelta(days=2))
+        await clock.set(NINE)
+        # Shard 0's cluster checks first and reminds its own server alone: the other server's
+        # reminder is its cluster's to send (in that server's language, with what it knows of it).
+        assert await first.daily.reminders.run_once(senders[0]) == 1
+        assert await second.daily.reminders.run_once(senders[1]) == 1
+        assert [[r.guild_id for r in s.sent] for s in senders] == [[SHARD0_GUILD], [SHARD1_GUILD]]

@@ -55,7 +55,8 @@ class RestAPI:
         path = "/" + request.match_info["tail"]
         method = request.method
         query = {k: v for k, v in request.query.items()}
-        record = RequestRecord(method=method, path=path, query=query, json=None, at=world.now())
+        record = RequestRecord(method=method, path=path, query=query, json=None, at=world.now(),
+                               user_agent=request.headers.get("User-Agent", ""))
         headers: dict[str, str] = {}
         route: Route | None = None
         validate_answer = False

@@ -160,6 +160,27 @@ async def test_a_cluster_hears_nothing_of_the_other_shards_guilds(world: Sandbox
         assert heard == {str(g.id) for g in guilds if shard_of(g, 2) == 1}
 
 
+async def test_requests_say_which_client_sent_them(world: Sandbox) -> None:
+    """Two clusters share one token; the User-Agent each sends (discord.py's, on its REST calls) is
+    what tells their requests apart."""
+    emu = world.emu
+
+    def cluster(shard: int) -> ShardBot:
+        client = ShardBot(shard_count=2, shard_ids=[shard])
+        client.http.user_agent += f" cluster/{shard}"
+        return client
+
+    async with running_bot(emu, lambda: cluster(0)) as first, running_bot(emu, lambda: cluster(1)) as second:
+        for guild in emu.guilds.values():
+            client = (first, second)[shard_of(guild, 2)]
+            channel = general(emu, guild)
+            sent = await client.get_partial_messageable(channel.id, guild_id=guild.id).send("hello")
+            [request] = [r for r in emu.requests_to("POST", rf"/channels/{channel.id}/messages$")
+                         if r.response["id"] == str(sent.id)]
+            assert request.user_agent.startswith("DiscordBot (")
+            assert request.user_agent.endswith(f" cluster/{shard_of(guild, 2)}")
+
+
 async def identify(emu: DiscordEmulator, **fields: Any) -> int | None:
     """Open a raw gateway socket, IDENTIFY with ``fields`` and return the close code (None: READY)."""
     async with aiohttp.ClientSession() as http, http.ws_connect(f"{emu.gateway_url}?v=10&encoding=json") as ws:

@@ -87,7 +87,8 @@ class DailyService:
         self.scheduler = Scheduler(storage, clock, self.setup, self.delivery, catch_up=catch_up,
                                    shards=shards)
         self.archive = Archive(storage, picker)
-        self.reminders = ReviewReminders(storage, clock, self.setup, remind_after=timedelta(hours=remind_after_hours))
+        self.reminders = ReviewReminders(storage, clock, self.setup, remind_after=timedelta(hours=remind_after_hours),
+                                         shards=shards)
 
     def _wake(self) -> None:
         """A schedule changed, or a post was made by hand: the scheduler reads the schedules again."""

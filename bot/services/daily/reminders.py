@@ -5,6 +5,9 @@ day) how many wait and for how long, pinging the moderator role if one is set.
 A reminder is claimed in the database before it is sent, so that a restart (or a second check
 the same day) never sends another that day; a reminder whose send fails is not made up for until
 the next day. Nothing is sent for an empty queue or a server without a mod-log channel.
+
+A cluster (a process running only some of the bot's shards) reminds only its own shards'
+servers: it knows the others' language and roles only through their cluster.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from bot.clock import Clock, iso
 from bot.services.daily.activity import activity_of, nap, start_watched
 from bot.services.daily.setup import DailySetup
 from bot.services.schedule import local_date
+from bot.sharding import Shards
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -55,8 +59,10 @@ def next_check(now: datetime) -> datetime:
 
 
 class ReviewReminders:
-    def __init__(self, storage: Storage, clock: Clock, setup: DailySetup, *, remind_after: timedelta) -> None:
+    def __init__(self, storage: Storage, clock: Clock, setup: DailySetup, *, remind_after: timedelta,
+                 shards: Shards | None = None) -> None:
         self.storage = storage
+        self.shards = shards or Shards()
         self.clock = clock
         self.setup = setup
         self.remind_after = remind_after
@@ -64,11 +70,13 @@ class ReviewReminders:
 
     async def due(self) -> list[Reminder]:
         """The reminders to send now: servers with a mod-log channel whose queue has waited long
-        enough and that have had no reminder yet on their local date."""
+        enough and that have had no reminder yet on their local date (this process's servers only)."""
         now = self.clock.now()
         found = []
         for guild_id, suggestions, reports, oldest in await self.storage.moderation.waiting_queues(
                 iso(now - self.remind_after)):
+            if not self.shards.owns(guild_id):
+                continue
             settings = await self.storage.settings.get(guild_id)
             if settings.modlog_channel_id is None:
                 continue
