@@ -11,6 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot.core import Core
+from bot.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class BanterBot(commands.AutoShardedBot):
         )
         self.core = core
         self.site_url: str | None = None  # where the web site beside the bot listens (set by the launcher)
+        # One message's vote clicks take turns (cogs/ui.py): a server's clicks all reach this process.
+        self.vote_turns = Turns()
         # discord.py builds its cache from the payloads its parsers receive; no option of its own
         # leaves out what the guilds intent brings, so the one parser is wrapped.
         parsers = self._connection.parsers

@@ -134,17 +134,26 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button],
         if interaction.guild_id is None:
             raise UserError("Votes count in servers only.")
         core = core_of(interaction)
-        # The vote is committed before the click is answered.
         # A mood no longer known (a mood pack changed) still counts the vote, without the mood.
         mood = self.mood if self.mood is not None and core.moods.get(self.mood) is not None else None
-        outcome = await core.votes.click(
-            item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up, mood=mood
-        )
-        # Everyone reads the same message: it keeps the language it was sent in, not the voter's.
         message = interaction.message
-        await interaction.response.edit_message(view=item_view(
-            self.item_id, outcome.tally, mood, report_label=_label(message, f"report:{self.item_id}"),
-            save_label=_label(message, f"save:{self.item_id}")))
+        bot = interaction.client
+        assert isinstance(bot, BanterBot)
+        # Clicks on one message commit side by side, but redraw it one at a time; a click that met
+        # others reads the counts afresh in its turn. Two redraws could otherwise reach Discord in
+        # either order and leave the message showing the older count.
+        async with bot.vote_turns.ticket(message.id if message is not None else self.item_id) as ticket:
+            # The vote is committed before the click is answered.
+            outcome = await core.votes.click(
+                item_id=self.item_id, guild_id=interaction.guild_id, user_id=interaction.user.id, up=self.up,
+                mood=mood,
+            )
+            async with ticket.turn():
+                tally = await core.votes.tally(self.item_id, interaction.guild_id) if ticket.shared else outcome.tally
+                # Everyone reads the same message: it keeps the language it was sent in, not the voter's.
+                await interaction.response.edit_message(view=item_view(
+                    self.item_id, tally, mood, report_label=_label(message, f"report:{self.item_id}"),
+                    save_label=_label(message, f"save:{self.item_id}")))
 
 
 def _label(message: discord.Message | None, custom_id: str) -> str | None:

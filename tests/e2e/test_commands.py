@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,12 +114,36 @@ async def test_many_members_clicking_at_once_all_count(tmp_path: Path) -> None:
     async with banter(tmp_path, members=names) as b:
         joke = (await b.person("m0").run("joke")).message
         await asyncio.gather(*(b.person(n).click(joke, "👍") for n in names))
-        # Concurrent edits may land in any order; /top shows what was counted.
+        # The clicks took turns, so the last redraw to reach Discord carries the full count.
+        assert joke.votes == (25, 0)
         top = await b.person("m1").run("top", kind="jokes")
         assert f"#{joke.item_id} · 👍 25 · 👎 0" in top.embed.description
-        # And the next click redraws the message with the committed count.
         await b.person("m0").click(joke, "👍")
         assert joke.votes == (24, 0)
+
+
+async def test_a_slow_redraw_never_leaves_an_older_count_on_the_message(b: Banter,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    joke = (await b.alice.run("joke")).message
+    counted = b.core.votes.click
+    committed: list[int] = []
+
+    async def slow_first_redraw(**vote: Any) -> Any:
+        outcome = await counted(**vote)
+        committed.append(vote["user_id"])
+        if len(committed) == 1:
+            # The first click's redraw is held back until the second click has committed its vote
+            # (bounded, so a broken test cannot hang).
+            for _ in range(100_000):
+                if len(committed) > 1:
+                    break
+                await asyncio.sleep(0)
+        return outcome
+
+    monkeypatch.setattr(b.core.votes, "click", slow_first_redraw)
+    await asyncio.gather(b.alice.click(joke, "👍"), b.bob.click(joke, "👍"))
+    assert len(committed) == 2
+    assert joke.votes == (2, 0)
 
 
 async def test_votes_on_a_message_from_before_a_restart(b: Banter) -> None:
