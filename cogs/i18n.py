@@ -13,6 +13,8 @@ A reply speaks the member's language (``interaction.locale``); a channel post sp
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import string
 from dataclasses import dataclass
@@ -237,6 +239,17 @@ class CommandTranslator(app_commands.Translator):
     """Names and descriptions of the slash commands, their options and choices, from the
     ``commands`` section of each language's file. English is what the code says, so only the
     other languages are looked up; a name without a translation stays English."""
+
+    def fingerprint(self) -> str:
+        """A hash of everything a translation follows from: the ``commands`` sections of the other
+        languages and this module's code. The bot hashes this beside the untranslated commands to
+        tell whether a sync is due, rather than asking :meth:`translate` for every string in each
+        of Discord's 30-odd locales (13,000 calls, a tenth of a second of each start-up)."""
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        for code in LANGUAGES:
+            if code != DEFAULT:
+                digest.update(json.dumps([code, language(code).commands], sort_keys=True).encode())
+        return digest.hexdigest()
 
     async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContext[Any, Any]) -> str | None:
