@@ -4,7 +4,7 @@ Training (splitting 2,000 example phrases into words, stemming and typo-checking
 the classifier's features) took about a third of a second of every start-up, and gives the same
 lexicon and model every time from the same inputs. The file holds what training found, as plain
 JSON, under a key: a hash of the moods, the examples, the reader's own source files and the
-versions of the libraries that stem and compare words. Any change to those gives another key,
+files of the libraries that stem and compare words. Any change to those gives another key,
 so a file from another version is never used; a file that is unreadable, not JSON, or not the
 shape expected is ignored, the reader is trained as usual and the file written afresh.
 """
@@ -12,12 +12,12 @@ shape expected is ignored, the reader is trained as usual and the file written a
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,23 +29,27 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 # The libraries whose behaviour is part of what training found (stems, typo distances, the
-# English word list).
-LIBRARIES = ("snowballstemmer", "PyStemmer", "rapidfuzz", "symspellpy")
+# English word list), by module name.
+LIBRARIES = ("snowballstemmer", "Stemmer", "rapidfuzz", "symspellpy")
 SOURCES = Path(__file__).resolve().parent
 
 
 def cache_key(inputs: str) -> str:
     """A hash of everything the trained reader follows from: ``inputs`` (the reader's hash of its
-    moods and examples), its source files and the libraries' versions."""
+    moods and examples), its source files and the libraries' files."""
     digest = hashlib.sha256(f"mood-model {FORMAT}\n{inputs}\n".encode())
     for source in sorted(SOURCES.glob("*.py")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     for library in LIBRARIES:
+        # Which files the library is (an upgrade or a reinstall gives others), rather than its
+        # version from importlib.metadata, whose import alone took 40 ms of each start-up.
         try:
-            version = metadata.version(library)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{library} {version}\n".encode())
+            spec = importlib.util.find_spec(library)
+            origin = spec.origin if spec is not None else None
+            mark = f"{origin} {os.stat(origin).st_size} {os.stat(origin).st_mtime_ns}" if origin else "-"
+        except (ImportError, ValueError, OSError):
+            mark = "-"
+        digest.update(f"{library} {mark}\n".encode())
     return digest.hexdigest()
 
 
