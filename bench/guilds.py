@@ -3,7 +3,8 @@
 For each size (1 server, the baseline, then 1,000 and 10,000 by default) the local Discord runs in
 a process of its own with that many servers, each laid out like a small community (two
 categories, eight text channels, six roles, a few members, twenty custom emojis). Then each bot is started in a fresh
-process of its own, in alternating order, so that what is measured is that bot alone:
+process of its own, in alternating order (``--rounds`` starts of each; the tables give the median), so
+that what is measured is that bot alone:
 
 * **start-up**: seconds from launching the process (interpreter, imports, Banter's database and
   packs, login, the gateway) until the last server's GUILD_CREATE has been taken into the cache,
@@ -22,7 +23,7 @@ between shards' logins, which would measure that wait). OpenAPI validation is of
 ``--trace`` runs Banter once more under tracemalloc and prints where the memory taken while
 connecting went, by source line.
 
-    python bench/guilds.py [--guilds 1000 10000] [--emojis 20] [--trace]
+    python bench/guilds.py [--guilds 1000 10000] [--emojis 20] [--rounds 3] [--trace]
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import gc
 import json
 import logging
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -226,7 +228,7 @@ def prepare_database(database: Path) -> None:
     asyncio.run(made())
 
 
-def main(sizes: list[int], trace: bool, emojis: int) -> None:
+def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
     results: dict[tuple[str, int], dict[str, Any]] = {}
     traced: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="banter-guilds-") as tmp:
@@ -235,12 +237,17 @@ def main(sizes: list[int], trace: bool, emojis: int) -> None:
         for turn, size in enumerate([1, *sizes]):
             emulator, port, built = start_emulator(size, emojis)
             try:
-                order = ("bare", "banter") if turn % 2 == 0 else ("banter", "bare")
-                for kind in order:
-                    results[kind, size] = start_bot(kind, port, size, database)
-                print(f"{size:>6} servers (built in {built:.1f} s): " + ", ".join(
-                    f"{kind} {results[kind, size]['startup']:.2f} s {results[kind, size]['rss'] / 1024:.1f} MiB"
-                    for kind in order), flush=True)
+                runs: dict[str, list[dict[str, Any]]] = {"bare": [], "banter": []}
+                for round_ in range(rounds):
+                    order = ("bare", "banter") if (turn + round_) % 2 == 0 else ("banter", "bare")
+                    for kind in order:
+                        runs[kind].append(start_bot(kind, port, size, database))
+                    print(f"{size:>6} servers (built in {built:.1f} s): " + ", ".join(
+                        f"{kind} {runs[kind][-1]['startup']:.2f} s {runs[kind][-1]['cpu']:.2f} s CPU "
+                        f"{runs[kind][-1]['rss'] / 1024:.1f} MiB" for kind in order), flush=True)
+                for kind, reports in runs.items():
+                    results[kind, size] = {key: statistics.median(r[key] for r in reports)
+                                           for key in ("startup", "cpu", "rss", "peak")}
                 if trace and size == max(sizes):
                     traced = start_bot("banter", port, size, database, trace=True)
             finally:
@@ -294,5 +301,7 @@ if __name__ == "__main__":
         parser.add_argument("--guilds", type=int, nargs="+", default=[1000, 10000], help="sizes to measure")
         parser.add_argument("--trace", action="store_true", help="also trace Banter's allocations (slow)")
         parser.add_argument("--emojis", type=int, default=EMOJIS, help=f"custom emojis per server (default {EMOJIS})")
+        parser.add_argument("--rounds", type=int, default=3,
+                            help="starts of each bot per size, taking turns; the tables give the median (default 3)")
         arguments = parser.parse_args()
-        main(arguments.guilds, arguments.trace, arguments.emojis)
+        main(arguments.guilds, arguments.trace, arguments.emojis, arguments.rounds)

@@ -98,10 +98,20 @@ class BanterBot(commands.AutoShardedBot):
         await self.sync_commands()
 
     async def command_digest(self, guild: discord.abc.Snowflake | None) -> str:
-        """A hash of what a sync would send, translations included (a new German name is a change)."""
+        """A hash of what a sync would send, translations included (a new German name is a change).
+
+        A translator that has a ``fingerprint()`` (the bot's own) is hashed by it beside the
+        commands as the code defines them; any other is asked for every translation."""
         translator = self.tree.translator
-        payload = [await command.get_translated_payload(self.tree, translator) if translator is not None
-                   else command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        fingerprint = getattr(translator, "fingerprint", None)
+        commands = self.tree.get_commands(guild=guild)
+        payload: list[Any]
+        if translator is None or callable(fingerprint):
+            payload = [command.to_dict(self.tree) for command in commands]
+            if callable(fingerprint):
+                payload.append({"translations": fingerprint()})
+        else:
+            payload = [await command.get_translated_payload(self.tree, translator) for command in commands]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     async def sync_commands(self) -> bool:

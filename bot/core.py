@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,14 @@ log = logging.getLogger(__name__)
 def content_folders(config: Config) -> list[Path]:
     folders = [BUILTIN_CONTENT] if config.content_builtin else []
     return folders + list(config.content_paths)
+
+
+def mood_model_file(config: Config) -> Path:
+    """Where the trained mood reader is kept between start-ups (``mood/model_cache.py``): beside
+    the SQLite file, or in the user's cache folder when the database is PostgreSQL."""
+    if config.database_url is None:
+        return config.database_path.with_name(f"{config.database_path.name}.mood-model.json")
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "banter" / "mood-model.json"
 
 
 @dataclass
@@ -69,7 +78,7 @@ class Core:
         storage = await open_storage(config, clock=clock, rng=rng)
         try:
             picks = PickService(storage, clock, rng)
-            moods = MoodReader(packs.moods)
+            moods = MoodReader(packs.moods, cache=mood_model_file(config))
             moderation = ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                            daily_limit=config.suggestions_daily_limit)
             cooldowns = CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,

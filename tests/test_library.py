@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +44,32 @@ async def test_start_up_import_is_idempotent(core: Core) -> None:
     assert again.unchanged == len(core.packs.entries())
     assert await backend_of(core).db.scalar("SELECT count(*) FROM items") == len(core.packs.entries())
 
+
+
+async def test_an_import_of_the_packs_as_stored_opens_no_transaction(core: Core, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[bool] = []
+    transaction = core.storage.transaction
+
+    def counted() -> Any:
+        opened.append(True)
+        return transaction()
+
+    monkeypatch.setattr(core.storage, "transaction", counted)
+    again = await core.library.import_library(core.packs)
+    assert not again.changed and again.unchanged == len(core.packs.entries())
+    assert opened == []  # a restart with the same packs writes nothing
+    # A new pack beside them is imported as before, in one transaction.
+    folder = tmp_path / "packs"
+    pack(folder, TWO)
+    grown = await core.library.import_library(load_library([BUILTIN_CONTENT, folder]))
+    assert (grown.added, grown.unchanged, opened) == (2, len(core.packs.entries()), [True])
+    assert joke_text(found(await item_by_key(core, "joke", "t-1"), "joke t-1")) == "First joke."
+    # And so is an entry that has left its pack: it is retired.
+    pack(folder, TWO.split("  - id: t-2")[0])
+    shrunk = await core.library.import_library(load_library([BUILTIN_CONTENT, folder]))
+    assert (shrunk.retired, len(opened)) == (1, 2)
+    assert found(await item_by_key(core, "joke", "t-2"), "joke t-2").status == "retired"
 
 async def test_edit_updates_in_place_and_removal_retires(core: Core, tmp_path: Path) -> None:
     folder = tmp_path / "packs"

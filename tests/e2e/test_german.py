@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cogs.i18n import language
 from discord_emulator import InvocationError
 from tests.e2e.harness import Banter, Person, banter
 from tests.e2e.test_daily import DUE, Daily, hang_at_due, link
@@ -28,6 +29,22 @@ async def b(tmp_path: Path) -> AsyncIterator[Banter]:
 def german(b: Banter, person: Person) -> None:
     b.emu.set_locale(person.member, "de")
 
+
+async def test_a_changed_german_description_is_synced_at_the_next_start(b: Banter) -> None:
+    syncs = len(b.emu.requests_to("PUT", r"/applications/\d+/commands"))
+    entry = language("de").commands["joke"]
+    before = entry["description"]
+    entry["description"] = "Ein Witz, frisch übersetzt."  # as if de.yaml had been edited
+    try:
+        await b.restart()
+        assert dict(b.emu.command_picker(b.alice.member, b.general))["witz"] == "Ein Witz, frisch übersetzt."
+        assert len(b.emu.requests_to("PUT", r"/applications/\d+/commands")) == syncs + 1
+    finally:
+        entry["description"] = before
+    await b.restart()  # back as the file says; and a start with nothing changed syncs nothing
+    await b.restart()
+    assert len(b.emu.requests_to("PUT", r"/applications/\d+/commands")) == syncs + 2
+    assert dict(b.emu.command_picker(b.alice.member, b.general))["witz"] == before
 
 async def test_a_german_member_sees_german_commands_and_an_english_one_english(b: Banter) -> None:
     picker = dict(b.emu.command_picker(b.alice.member, b.general))

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from bot.services.mood.groups import group_of
 from bot.services.mood.text import Word
@@ -132,6 +133,22 @@ class NaiveBayes:
             _add(counts[label], totals, docs, label, features)
         vocabulary = set().union(*counts.values())
         return cls(labels, counts, totals, docs, len(vocabulary), alpha)
+
+    def state(self) -> dict[str, Any]:
+        """What this trained model is, as plain JSON data (for the model cache); a model with
+        examples laid over it (:meth:`with_examples`) is never saved."""
+        return {"labels": list(self.labels), "counts": {label: dict(c) for label, c in self._counts.items()},
+                "totals": dict(self._totals), "docs": dict(self._docs), "vocabulary": self._vocabulary,
+                "alpha": self.alpha}
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> NaiveBayes:
+        """The model :meth:`state` described; ValueError, KeyError or TypeError if it is not one."""
+        labels = [str(label) for label in state["labels"]]
+        counts = {label: {str(k): float(v) for k, v in state["counts"][label].items()} for label in labels}
+        totals = {label: float(state["totals"][label]) for label in labels}
+        docs = {label: float(state["docs"][label]) for label in labels}
+        return cls(labels, counts, totals, docs, int(state["vocabulary"]), float(state["alpha"]))
 
     def with_examples(self, examples: Iterable[tuple[Features, str]], weight: float = 3.0) -> NaiveBayes:
         """This model plus a few more examples (a server's corrections), each counting ``weight``

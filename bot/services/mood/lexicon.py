@@ -148,7 +148,10 @@ class _Phrase:
 
 
 class Lexicon:
-    def __init__(self, moods: Mapping[str, Mood], known_words: Iterable[str] = ()) -> None:
+    def __init__(self, moods: Mapping[str, Mood], known_words: Iterable[str] = (),
+                 kept: Iterable[str] | None = None) -> None:
+        """``kept``: the words of ``known_words`` a lexicon built from the same inputs found to be
+        no typos (:attr:`kept`, saved by the model cache), so they need not be checked again."""
         self.moods = moods
         phrases = [
             _Phrase(tuple(stem(w) for w in cue.split()), cue, mood.name, weight)
@@ -174,7 +177,9 @@ class Lexicon:
         self.known = NOT_TYPOS | set(self.cue_words) | english_words()
         # A word of the examples is known too (slang, names) unless it is a plain typo of a cue
         # word: an example that happens to say "tierd" must not stop "tierd" being read as tired.
-        self.known = self.known | {w for w in self.vocabulary - self.known if self._correct(w) == w}
+        self.kept = frozenset(kept) if kept is not None else frozenset(
+            w for w in self.vocabulary - self.known if self._correct(w) == w)
+        self.known = self.known | self.kept
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
         self.correct = lru_cache(maxsize=16384)(self._correct)
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from bot.models import Mood
+from bot.services.mood import model_cache
 from bot.services.mood.classifier import Features, NaiveBayes, featurise
 from bot.services.mood.examples import EXAMPLES_FILE, NONE, load_examples
 from bot.services.mood.lexicon import Cue, Lexicon, tally
@@ -62,10 +64,12 @@ def _key(text: str) -> str:
 
 class MoodReader:
     def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None, *,
-                 reuse: bool = True) -> None:
+                 reuse: bool = True, cache: Path | None = None) -> None:
         """A reader for ``moods``, its classifier trained on ``examples`` (default: the shipped
         ``content/mood_examples.yaml``). ``reuse=False`` trains afresh even if this process
-        already built a reader from the same moods and examples (the benchmark times that)."""
+        already built a reader from the same moods and examples (the benchmark times that).
+        ``cache``: a file that keeps what training found between processes (``model_cache``):
+        read when it matches these inputs, written when it does not."""
         self.moods = {mood.name: mood for mood in moods}
         if not self.moods:
             raise ValueError("at least one mood is needed")
@@ -74,14 +78,20 @@ class MoodReader:
         self.labels = (*self.moods, NONE)
         key = hashlib.sha256(repr((sorted(self.moods.items()), list(examples))).encode()).hexdigest()
         built = _BUILT.get(key) if reuse else None
+        file_key = model_cache.cache_key(key) if built is None and cache is not None else None
+        if cache is not None and file_key is not None:
+            built = model_cache.load(cache, file_key, self.moods)
         if built is None:
             split = [(split_words(text), label) for text, label in examples if label in self.labels]
-            self.lexicon = Lexicon(self.moods, {w.text for words, _ in split for w in words})
+            vocabulary = {w.text for words, _ in split for w in words}
+            self.lexicon = Lexicon(self.moods, vocabulary)
             self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
-            if reuse:
-                _BUILT[key] = (self.lexicon, self.model)
+            if cache is not None and file_key is not None:
+                model_cache.save(cache, file_key, self.lexicon, self.model, sorted(vocabulary))
         else:
             self.lexicon, self.model = built
+        if reuse and key not in _BUILT:
+            _BUILT[key] = (self.lexicon, self.model)
         self._english = self.lexicon.vocabulary
         self._taught: dict[str, str] = {}
 
