@@ -126,3 +126,24 @@ async def test_two_processes_starting_together_import_the_packs_once(config: Con
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_statement_on_the_pool_is_one_round_trip(core: Core) -> None:
+    """asyncpg's default resets every connection given back to the pool with a query of its
+    own; Banter leaves no session state behind, so a read outside a transaction is one query."""
+    pool = core.storage.db.pool  # type: ignore[attr-defined]
+    sent: list[str] = []
+
+    def log(record: asyncpg.connection.LoggedQuery) -> None:
+        sent.append(record.query)
+
+    async with pool.acquire() as conn:
+        raw = conn._con  # the connection behind the pool's proxy, which the next acquire gets again
+        raw.add_query_logger(log)
+    try:
+        sent.clear()
+        for _ in range(3):
+            assert (await core.storage.settings.get(GUILD)).safe_mode
+        assert len(sent) == 3 and not any("RESET ALL" in query for query in sent), sent
+    finally:
+        raw.remove_query_logger(log)
