@@ -12,11 +12,15 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bench.pg import CHANNEL, seed_postgres, show_window
 from bot.__main__ import main
+from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
 from bot.errors import BanterError
-from bot.services.picker import fts_query
+from bot.services.picker import PickService, fts_query
+from bot.storage import Storage
+from bot.storage.postgres import PostgresStorage
 from bot.storage.postgres.database import migrations, translate
 from bot.storage.postgres.search import tsquery
 
@@ -30,6 +34,8 @@ def test_placeholders_become_numbered_and_quoted_text_is_left_alone() -> None:
     assert translate("SELECT 1 FROM items i INDEXED BY items_pick WHERE x IS ?") == (
         "SELECT 1 FROM items i WHERE x IS NOT DISTINCT FROM $1")
     assert translate("INSERT OR IGNORE INTO t (a) VALUES (?)") == "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING"
+    # The same rows, and an estimate that keeps picks on their index (see translate).
+    assert translate("SELECT 1 FROM t WHERE (i.flags & ?) = 0") == "SELECT 1 FROM t WHERE (i.flags & $1) < 1"
 
 
 def test_a_search_keeps_its_words_its_operators_and_its_prefix() -> None:
@@ -147,3 +153,42 @@ async def test_a_statement_on_the_pool_is_one_round_trip(core: Core) -> None:
         assert len(sent) == 3 and not any("RESET ALL" in query for query in sent), sent
     finally:
         raw.remove_query_logger(log)
+
+
+async def test_a_pick_on_a_big_library_seeks_into_its_index(storage: Storage, clock: ManualClock) -> None:
+    """However the planner plans the pick's statement (for its values, or once for all, as the
+    connections picks read on do), it reads a few rows from the tag's index, never every item: on
+    20,000 jokes it once scanned them all."""
+    assert isinstance(storage, PostgresStorage)
+    await seed_postgres(storage, 20_000)
+    await show_window(storage, 20_000)
+    await storage.db.execute("ANALYZE history")
+    sent: list[tuple[str, tuple[object, ...]]] = []
+
+    def log(record: asyncpg.connection.LoggedQuery) -> None:
+        sent.append((record.query, record.args))
+
+    async with storage.db.planned.pool.acquire() as conn:  # where picks read
+        raw = conn._con  # the connection behind the pool's proxy, which the next acquire gets again
+        raw.add_query_logger(log)
+    picker = PickService(storage, clock, random.Random(3))
+    f = await picker.filters("joke", GUILD, category="cat07")
+    try:
+        sent.clear()
+        item = await picker.pick(f, scope_id=CHANNEL)
+    finally:
+        raw.remove_query_logger(log)
+    assert "cat07" in item.categories
+    [(query, args)] = [(q, a) for q, a in sent if "item_tags" in q]
+    async with storage.db.pool.acquire() as conn:
+        for mode in ("force_custom_plan", "force_generic_plan"):
+            await conn.execute(f"SET plan_cache_mode = {mode}")
+            plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN {query}", *args))
+            await conn.execute("RESET plan_cache_mode")
+            assert "Seq Scan" not in plan and "item_tags_pick" in plan, plan
+    # And the connections picks read on plan that statement once, not once per pick.
+    for _ in range(10):
+        await picker.pick(f, scope_id=CHANNEL)
+    [plans] = await storage.db.planned.fetch_all(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?", (query,))
+    assert plans["custom_plans"] == 0 and plans["generic_plans"] >= 10

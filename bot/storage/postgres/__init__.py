@@ -39,7 +39,9 @@ class _Repositories(Repositories):
 
     @cached_property
     def items(self) -> PgItemRepository:
-        return PgItemRepository(self._sql, self._storage.rng)
+        # Outside a transaction, picks read on the connections that keep one plan for them.
+        planned = self._sql.planned if isinstance(self._sql, PgDatabase) else None
+        return PgItemRepository(self._sql, self._storage.rng, planned=planned)
 
     @cached_property
     def moderation(self) -> PgModerationRepository:
