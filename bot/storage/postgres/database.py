@@ -102,10 +102,73 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     ``LISTEN``, no cursor, and the one session lock (migrations) is taken on a connection of its own."""
 
 
-class _Statements:
-    """Statements on one connection (a transaction's), or on the pool (each on its own)."""
+class Leases:
+    """Connections of a pool, lent to one statement at a time and kept between them.
 
-    def __init__(self, runner: asyncpg.Pool | asyncpg.Connection) -> None:
+    asyncpg's pool takes a connection back through a task of its own (``asyncio.shield``), which
+    cost a statement about as much again as a primary-key fetch (bench/pg.py). Up to ``keep``
+    connections stay here between statements instead; the rest of the pool is left for
+    transactions. A connection that broke, or whose statement was cancelled, goes back to the
+    pool, which knows how to clean it up.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, keep: int) -> None:
+        self.pool = pool
+        self.keep = keep
+        self.idle: list[asyncpg.pool.PoolConnectionProxy] = []
+
+    @asynccontextmanager
+    async def lease(self) -> AsyncIterator[asyncpg.pool.PoolConnectionProxy]:
+        conn = self.idle.pop() if self.idle else await self.pool.acquire()
+        try:
+            yield conn
+        except BaseException as exc:
+            if isinstance(exc, asyncpg.PostgresError):
+                await self._put(conn)  # the server refused the statement; the connection is fine
+            else:
+                await self.pool.release(conn)
+            raise
+        await self._put(conn)
+
+    async def _put(self, conn: asyncpg.pool.PoolConnectionProxy) -> None:
+        if len(self.idle) < self.keep and not conn.is_closed():
+            self.idle.append(conn)
+        else:
+            await self.pool.release(conn)
+
+    async def close(self) -> None:
+        """Give every kept connection back, so that the pool can close."""
+        while self.idle:
+            await self.pool.release(self.idle.pop())
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        async with self.lease() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+            return rows
+
+    async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
+        async with self.lease() as conn:
+            row: asyncpg.Record | None = await conn.fetchrow(sql, *args)
+            return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        async with self.lease() as conn:
+            return await conn.fetchval(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> str:
+        async with self.lease() as conn:
+            status: str = await conn.execute(sql, *args)
+            return status
+
+    async def executemany(self, sql: str, args: list[list[Any]]) -> None:
+        async with self.lease() as conn:
+            await conn.executemany(sql, args)
+
+
+class _Statements:
+    """Statements on one connection (a transaction's), or on the pool's (each on its own)."""
+
+    def __init__(self, runner: Leases | asyncpg.Connection) -> None:
         self._runner = runner
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
@@ -144,7 +207,8 @@ class TransactionSql(_Statements):
 
 class PgDatabase(_Statements):
     def __init__(self, pool: asyncpg.Pool, url: str, planned: asyncpg.Pool | None = None) -> None:
-        super().__init__(pool)
+        self.leases = Leases(pool, keep=max(1, pool.get_max_size() // 2))
+        super().__init__(self.leases)
         self.pool = pool
         self.url = url
         self._planned_pool = planned
@@ -174,6 +238,9 @@ class PgDatabase(_Statements):
         return db
 
     async def close(self) -> None:
+        await self.leases.close()
+        if self.planned is not self:
+            await self.planned.leases.close()
         for pool in (self.pool, self._planned_pool):
             if pool is None:
                 continue
