@@ -90,8 +90,10 @@ def migrations() -> list[tuple[int, str, str]]:
 # The picks' statement has one good plan whatever its values: seek into the tag's index from
 # the random point. Left to choose, PostgreSQL kept planning it afresh for each pick's values
 # (its custom plans looked cheaper than the generic one), which took most of a pick's time on
-# the server; on connections with this setting it is planned once and the plan kept.
-PLANNED_ONCE = {"plan_cache_mode": "force_generic_plan"}
+# the server; on connections with this setting it is planned once and the plan kept. That
+# plan cannot know the LIMIT, guesses a large one, and on 1,000,000 jokes started a parallel
+# worker for each pick (40 ms); a pick reads a few rows, so these connections start none.
+PLANNED_ONCE = {"plan_cache_mode": "force_generic_plan", "max_parallel_workers_per_gather": "0"}
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
