@@ -7,16 +7,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
+from collections.abc import Iterable
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from bench.pg import CHANNEL, seed_postgres, show_window
 from bot.__main__ import main
+from bot.clock import ManualClock
 from bot.config import Config, load_config
 from bot.core import Core
 from bot.errors import BanterError
-from bot.services.picker import fts_query
+from bot.services.picker import PickService, fts_query
+from bot.storage import Storage
+from bot.storage.postgres import PostgresStorage
 from bot.storage.postgres.database import migrations, translate
 from bot.storage.postgres.search import tsquery
 
@@ -30,6 +35,8 @@ def test_placeholders_become_numbered_and_quoted_text_is_left_alone() -> None:
     assert translate("SELECT 1 FROM items i INDEXED BY items_pick WHERE x IS ?") == (
         "SELECT 1 FROM items i WHERE x IS NOT DISTINCT FROM $1")
     assert translate("INSERT OR IGNORE INTO t (a) VALUES (?)") == "INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING"
+    # The same rows, and an estimate that keeps picks on their index (see translate).
+    assert translate("SELECT 1 FROM t WHERE (i.flags & ?) = 0") == "SELECT 1 FROM t WHERE (i.flags & $1) < 1"
 
 
 def test_a_search_keeps_its_words_its_operators_and_its_prefix() -> None:
@@ -126,3 +133,68 @@ async def test_two_processes_starting_together_import_the_packs_once(config: Con
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_statement_on_the_pool_is_one_round_trip(core: Core) -> None:
+    """asyncpg's default resets every connection given back to the pool with a query of its
+    own; Banter leaves no session state behind, so a read outside a transaction is one query."""
+    leases = core.storage.db.leases  # type: ignore[attr-defined]
+    sent: list[str] = []
+
+    def log(record: asyncpg.connection.LoggedQuery) -> None:
+        sent.append(record.query)
+
+    async with leases.lease() as conn:  # the connection the next statement is lent
+        conn.add_query_logger(log)
+    try:
+        for _ in range(3):
+            assert (await core.storage.settings.get(GUILD)).safe_mode
+        # (One of the reads may be lent another connection; none is followed by a reset.)
+        assert sent and all("guild_settings" in query for query in sent), sent
+        # Nor when the pool takes a connection back (a transaction's).
+        async with core.storage.transaction() as tx:
+            await tx.settings.update(GUILD, safe_mode=False)
+        assert not any("RESET ALL" in query for query in sent), sent
+    finally:
+        async with leases.lease() as conn:
+            conn.remove_query_logger(log)
+
+
+async def test_a_pick_on_a_big_library_seeks_into_its_index(storage: Storage, clock: ManualClock,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """However the planner plans the pick's statement (for its values, or once for all, as the
+    connections picks read on do), it reads a few rows from the tag's index, never every item (on
+    20,000 jokes it once scanned them all), and starts no parallel worker (on 1,000,000 it did)."""
+    assert isinstance(storage, PostgresStorage)
+    await seed_postgres(storage, 20_000)
+    await show_window(storage, 20_000)
+    await storage.db.execute("ANALYZE history")
+    sent: list[tuple[str, list[object]]] = []
+    planned = storage.db.planned  # where picks read
+    read = planned.fetch_all
+
+    async def noted(sql: str, params: Iterable[object] = ()) -> list[asyncpg.Record]:
+        sent.append((translate(sql), list(params)))
+        return await read(sql, params)
+
+    monkeypatch.setattr(planned, "fetch_all", noted)
+    picker = PickService(storage, clock, random.Random(3))
+    f = await picker.filters("joke", GUILD, category="cat07")
+    item = await picker.pick(f, scope_id=CHANNEL)
+    monkeypatch.undo()
+    assert "cat07" in item.categories
+    [(query, args)] = [(q, a) for q, a in sent if "item_tags" in q]
+    async with storage.db.pool.acquire() as conn:
+        await conn.execute("SET plan_cache_mode = force_custom_plan")
+        plans = ["\n".join(r[0] for r in await conn.fetch(f"EXPLAIN {query}", *args))]
+        await conn.execute("RESET plan_cache_mode")
+    async with storage.db.planned.leases.lease() as conn:  # the generic plan, as picks run it
+        plans.append("\n".join(r[0] for r in await conn.fetch(f"EXPLAIN {query}", *args)))
+    for plan in plans:
+        assert "Seq Scan" not in plan and "Gather" not in plan and "item_tags_pick" in plan, plan
+    # And the connections picks read on plan that statement once, not once per pick.
+    for _ in range(10):
+        await picker.pick(f, scope_id=CHANNEL)
+    [plans] = await storage.db.planned.fetch_all(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?", (query,))
+    assert plans["custom_plans"] == 0 and plans["generic_plans"] >= 10

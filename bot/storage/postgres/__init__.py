@@ -21,6 +21,7 @@ from functools import cached_property
 
 from bot.cache import ReadCache
 from bot.clock import Clock, SystemClock
+from bot.storage.postgres.clicks import PgFavoriteRepository, PgVoteRepository
 from bot.storage.postgres.database import PgDatabase
 from bot.storage.postgres.repositories import (
     PgCatalogRepository,
@@ -38,7 +39,9 @@ class _Repositories(Repositories):
 
     @cached_property
     def items(self) -> PgItemRepository:
-        return PgItemRepository(self._sql, self._storage.rng)
+        # Outside a transaction, picks read on the connections that keep one plan for them.
+        planned = self._sql.planned if isinstance(self._sql, PgDatabase) else None
+        return PgItemRepository(self._sql, self._storage.rng, planned=planned)
 
     @cached_property
     def moderation(self) -> PgModerationRepository:
@@ -47,6 +50,14 @@ class _Repositories(Repositories):
     @cached_property
     def catalog(self) -> PgCatalogRepository:
         return PgCatalogRepository(self._sql)
+
+    @cached_property
+    def votes(self) -> PgVoteRepository:
+        return PgVoteRepository(self._sql)
+
+    @cached_property
+    def favorites(self) -> PgFavoriteRepository:
+        return PgFavoriteRepository(self._sql)
 
 
 class PostgresTransaction(_Repositories):

@@ -3,8 +3,9 @@
 The repositories are written against :class:`bot.storage.sqlite.sql.Sql` and its ``?``
 placeholders. :func:`translate` turns a statement into PostgreSQL's dialect, once per distinct
 statement: ``?`` becomes ``$1``, ``$2``, ...; ``INDEXED BY`` (an SQLite planner hint) goes, as the
-planner here chooses for itself; ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``; and
-``x IS ?`` becomes ``x IS NOT DISTINCT FROM $n``. Anything else that differs is a method of the
+planner here chooses for itself; ``INSERT OR IGNORE`` becomes ``ON CONFLICT DO NOTHING``;
+``x IS ?`` becomes ``x IS NOT DISTINCT FROM $n``; ``(flags & ?) = 0`` becomes ``< 1``, which
+the planner estimates better (see :func:`translate`). Anything else that differs is a method of the
 backend's own repositories (:mod:`bot.storage.postgres.repositories`).
 
 A statement outside a transaction runs on any connection of the pool and commits on its own; a
@@ -41,6 +42,10 @@ def translate(sql: str) -> str:
     sql = re.sub(r"\s+INDEXED BY \w+", "", sql)
     sql = re.sub(r"\bIS \?", "IS NOT DISTINCT FROM ?", sql)
     sql = re.sub(r"\bprintf\(", "format(", sql)  # the same %s in both
+    # "No excluded flag": the same rows (flags and the mask are never negative), but PostgreSQL
+    # guesses that 1 row in 200 has (flags & mask) = 0, and planned the picks on a library of
+    # 20,000 jokes as a scan of every item; for < 1 it guesses 1 in 3 and seeks in the index.
+    sql = re.sub(r"\(([\w.]+) & \?\) = 0", r"(\1 & ?) < 1", sql)
     if re.match(r"\s*INSERT OR IGNORE INTO", sql):
         sql = re.sub(r"INSERT OR IGNORE INTO", "INSERT INTO", sql, count=1)
         head, returning, tail = sql.partition(" RETURNING ")
@@ -82,10 +87,90 @@ def migrations() -> list[tuple[int, str, str]]:
     return connections.migrations("bot.storage.postgres.migrations")
 
 
-class _Statements:
-    """Statements on one connection (a transaction's), or on the pool (each on its own)."""
+# The picks' statement has one good plan whatever its values: seek into the tag's index from
+# the random point. Left to choose, PostgreSQL kept planning it afresh for each pick's values
+# (its custom plans looked cheaper than the generic one), which took most of a pick's time on
+# the server; on connections with this setting it is planned once and the plan kept. That
+# plan cannot know the LIMIT, guesses a large one, and on 1,000,000 jokes started a parallel
+# worker for each pick (40 ms); a pick reads a few rows, so these connections start none.
+PLANNED_ONCE = {"plan_cache_mode": "force_generic_plan", "max_parallel_workers_per_gather": "0"}
 
-    def __init__(self, runner: asyncpg.Pool | asyncpg.Connection) -> None:
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection going back to the pool needs done beyond asyncpg's own rollback of an
+    unfinished transaction: nothing. asyncpg's default sends ``RESET ALL``, ``UNLISTEN *``, ``CLOSE
+    ALL`` and ``pg_advisory_unlock_all()``, a second round trip after every statement (a pick
+    took twice the trips of its one query). Nothing here leaves a session changed: no ``SET``, no
+    ``LISTEN``, no cursor, and the one session lock (migrations) is taken on a connection of its own."""
+
+
+class Leases:
+    """Connections of a pool, lent to one statement at a time and kept between them.
+
+    asyncpg's pool takes a connection back through a task of its own (``asyncio.shield``), which
+    cost a statement about as much again as a primary-key fetch (bench/pg.py). Up to ``keep``
+    connections stay here between statements instead; the rest of the pool is left for
+    transactions. A connection that broke, or whose statement was cancelled, goes back to the
+    pool, which knows how to clean it up.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, keep: int) -> None:
+        self.pool = pool
+        self.keep = keep
+        self.idle: list[asyncpg.pool.PoolConnectionProxy] = []
+
+    @asynccontextmanager
+    async def lease(self) -> AsyncIterator[asyncpg.pool.PoolConnectionProxy]:
+        conn = self.idle.pop() if self.idle else await self.pool.acquire()
+        try:
+            yield conn
+        except BaseException as exc:
+            if isinstance(exc, asyncpg.PostgresError):
+                await self._put(conn)  # the server refused the statement; the connection is fine
+            else:
+                await self.pool.release(conn)
+            raise
+        await self._put(conn)
+
+    async def _put(self, conn: asyncpg.pool.PoolConnectionProxy) -> None:
+        if len(self.idle) < self.keep and not conn.is_closed():
+            self.idle.append(conn)
+        else:
+            await self.pool.release(conn)
+
+    async def close(self) -> None:
+        """Give every kept connection back, so that the pool can close."""
+        while self.idle:
+            await self.pool.release(self.idle.pop())
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        async with self.lease() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+            return rows
+
+    async def fetchrow(self, sql: str, *args: Any) -> asyncpg.Record | None:
+        async with self.lease() as conn:
+            row: asyncpg.Record | None = await conn.fetchrow(sql, *args)
+            return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        async with self.lease() as conn:
+            return await conn.fetchval(sql, *args)
+
+    async def execute(self, sql: str, *args: Any) -> str:
+        async with self.lease() as conn:
+            status: str = await conn.execute(sql, *args)
+            return status
+
+    async def executemany(self, sql: str, args: list[list[Any]]) -> None:
+        async with self.lease() as conn:
+            await conn.executemany(sql, args)
+
+
+class _Statements:
+    """Statements on one connection (a transaction's), or on the pool's (each on its own)."""
+
+    def __init__(self, runner: Leases | asyncpg.Connection) -> None:
         self._runner = runner
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[asyncpg.Record]:
@@ -123,39 +208,55 @@ class TransactionSql(_Statements):
 
 
 class PgDatabase(_Statements):
-    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
-        super().__init__(pool)
+    def __init__(self, pool: asyncpg.Pool, url: str, planned: asyncpg.Pool | None = None) -> None:
+        self.leases = Leases(pool, keep=max(1, pool.get_max_size() // 2))
+        super().__init__(self.leases)
         self.pool = pool
         self.url = url
+        self._planned_pool = planned
+        # Statements planned once per connection, whatever their values (see PLANNED_ONCE).
+        self.planned: PgDatabase = self if planned is None else PgDatabase(planned, url)
 
     @classmethod
     async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PgDatabase:
         """Connect to the database at ``url`` and bring its schema up to date."""
+        pools: list[asyncpg.Pool] = []
         try:
-            pool = await asyncio.wait_for(
-                asyncpg.create_pool(url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT,
-                                    command_timeout=60),
-                CONNECT_TIMEOUT + 1)
+            for settings in ({}, PLANNED_ONCE):
+                pools.append(await asyncio.wait_for(
+                    asyncpg.create_pool(url, min_size=min_size, max_size=max_size, timeout=CONNECT_TIMEOUT,
+                                        command_timeout=60, reset=_keep_session, server_settings=settings),
+                    CONNECT_TIMEOUT + 1))
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            for pool in pools:
+                await pool.close()
             raise BanterError(f"database: cannot connect to {redact_url(url)}: {_reason(exc)}") from None
-        db = cls(pool, url)
+        db = cls(pools[0], url, pools[1])
         try:
             await db.migrate()
         except BaseException:
-            await pool.close()
+            await db.close()
             raise
         return db
 
     async def close(self) -> None:
-        try:
-            await asyncio.wait_for(self.pool.close(), timeout=10)
-        except TimeoutError:
-            self.pool.terminate()
+        await self.leases.close()
+        if self.planned is not self:
+            await self.planned.leases.close()
+        for pool in (self.pool, self._planned_pool):
+            if pool is None:
+                continue
+            try:
+                await asyncio.wait_for(pool.close(), timeout=10)
+            except TimeoutError:
+                pool.terminate()
 
     async def migrate(self) -> int:
         """Apply pending migrations, each in a transaction of its own and recorded in
         ``schema_migrations``; return the schema version. Processes starting together take turns."""
-        async with self.pool.acquire() as conn:
+        # A connection of its own, not the pool's: closing it lets go of the lock whatever happened.
+        conn = await asyncpg.connect(self.url, timeout=CONNECT_TIMEOUT)
+        try:
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
             try:
                 await conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -174,6 +275,8 @@ class PgDatabase(_Statements):
                     current = number
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        finally:
+            await conn.close()
         return int(current)
 
     @asynccontextmanager

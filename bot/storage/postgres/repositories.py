@@ -8,6 +8,8 @@ edit's read of what it started from).
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Sequence
 
 from bot.models import ContentEntry, Filters, Item, Kind
 from bot.records import Candidate, ItemState, SimilarItem, candidate, item_of
@@ -35,6 +37,15 @@ class PgShowingWriter(ShowingWriter):
 
 
 class PgItemRepository(ItemRepository):
+    def __init__(self, sql: Sql, rng: random.Random | None = None, *, planned: Sql | None = None) -> None:
+        super().__init__(sql, rng)
+        # The picks' reads, on connections that plan a statement once (PgDatabase.planned).
+        self._picks = ItemRepository(planned or sql, rng)
+
+    async def candidates(self, f: Filters, *, start: float, limit: int, history_scope: int | None = None,
+                         skip: Sequence[int] = ()) -> list[Candidate]:
+        return await self._picks.candidates(f, start=start, limit=limit, history_scope=history_scope, skip=skip)
+
     async def upsert(self, entry: ContentEntry, *, origin: str, guild_id: int | None, now: str) -> tuple[int, str]:
         """As on SQLite. Two processes starting at once (shard clusters) both import the packs:
         a lock held to the end of the transaction makes the second wait and then find the
