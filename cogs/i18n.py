@@ -148,6 +148,23 @@ class Messages:
             entry = entry.get(form, entry["other"])
         return entry.format_map(fields) if fields else entry
 
+    def knows(self, key: str) -> bool:
+        return key in self.english.messages
+
+    def word(self, key: str, default: str) -> str:
+        """A word the catalog may not know: what a service stored as data (a status, an action) by
+        ``key``, or ``default`` (the data itself) for a value added since."""
+        entry = self.table.messages.get(key, self.english.messages.get(key))
+        return entry if isinstance(entry, str) else default
+
+    def mood_name(self, name: str) -> str:
+        """A mood by the name this language gives it; a mood from a server's own moods file, which
+        the catalog does not know, keeps its own name."""
+        return self.word(f"mood_names.{name}", name)
+
+    def mood_description(self, name: str, default: str) -> str:
+        return self.word(f"mood_descriptions.{name}", default)
+
     def sentence(self, text: str) -> str:
         """A sentence a service wrote (its English is the key of the ``errors`` section), translated."""
         return self.table.errors.get(text, text)

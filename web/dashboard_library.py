@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from bot.errors import UserError
+from bot.services.daily import decode_note
 from web.dashboard import Dashboard
 from web.moderators import Visit, error_text
 from web.params import BadRequest
@@ -102,5 +103,8 @@ class LibraryPages:
         # Moderators only, as /daily status: the gate has just asked the bot.
         status = await self.dashboard.parts.daily.setup.status(visit.guild_id)
         recent = [p for p in (status.last, *status.problems) if p is not None]
+        # The site speaks English: each post's note (the ledger keeps it as data) in English words.
+        notes = {p.id: str(decode_note(p.error) or "") for p in recent}
         return self.dashboard.page(request, "dashboard/daily.html", f"Daily posts · {visit.server.name}",
-                                   {"status": status, "recent": recent}, session=visit.session, visit=visit)
+                                   {"status": status, "recent": recent, "notes": notes}, session=visit.session,
+                                   visit=visit)
