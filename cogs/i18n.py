@@ -25,7 +25,7 @@ import discord
 import yaml
 from discord import app_commands
 
-from bot.errors import Code, Codes, Command, Mention, Seconds, UserError
+from bot.errors import Code, Codes, Command, Mention, Seconds, Term, UserError
 from bot.members import FORMER_MEMBER
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,11 @@ class Messages:
         entry = self.table.messages.get(key, self.english.messages.get(key))
         return entry if isinstance(entry, str) else default
 
+    def permission(self, name: str) -> str:
+        """A permission by discord.py's name for it (``manage_guild``), as the member's Discord client
+        shows it ("Manage Server", "Server verwalten"); one the catalog lacks, in words from its name."""
+        return self.word(f"permission.{name}", name.replace("_", " ").title())
+
     def mood_name(self, name: str) -> str:
         """A mood by the name this language gives it; a mood from a server's own moods file, which
         the catalog does not know, keeps its own name."""
@@ -184,6 +189,8 @@ class Messages:
             return self("member.former")
         if isinstance(value, Seconds):
             return self.duration(value.seconds)
+        if isinstance(value, Term):
+            return self(f"term.{value.key}", **dict(value.values)) if self.knows(f"term.{value.key}") else value.english
         return markup(value)
 
     def command_description(self, qualified: str, default: str) -> str:

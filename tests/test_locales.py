@@ -18,9 +18,10 @@ SENTENCE_CONSTANTS = ("NOT_A_MODERATOR", "REPORTED_ALREADY", "CRISIS_REPLY", "OT
 BUILT = {
     ("bot/services/moderation/text.py", "_refuse"): "lists a pack's validation problems, which are English data",
     ("cogs/errors.py", "message_for"): "a check's own text: NOT_A_MODERATOR, which is translated as a constant",
+    ("bot/services/daily/notes.py", "user_error"): "a UserError raised before, rebuilt from the daily ledger's note",
 }
-# The web site speaks English only; its API's errors are not Discord replies.
-ENGLISH_ONLY = ("bot/services/catalog.py",)
+# The web site speaks English only; its API's and dashboard's errors are not Discord replies.
+ENGLISH_ONLY = ("bot/services/catalog.py", "bot/services/bot_link.py")
 
 
 def sources(*folders: str) -> list[Path]:
@@ -55,10 +56,42 @@ def strings(node: ast.expr, names: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+def error_classes(trees: list[ast.Module]) -> tuple[set[str], set[str]]:
+    """UserError and its subclasses, by name: those called with a template as UserError is, and
+    those that build it in their own ``__init__`` (whose ``super().__init__`` is read instead)."""
+    plain: set[str] = {"UserError"}
+    own: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for tree in trees:
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.ClassDef) and node.name not in plain | own
+                        and any(isinstance(b, ast.Name) and b.id in plain | own for b in node.bases)):
+                    inits = any(isinstance(f, ast.FunctionDef) and f.name == "__init__" for f in node.body)
+                    (own if inits else plain).add(node.name)
+                    grew = True
+    return plain, own
+
+
+def template_calls(tree: ast.Module, plain: set[str], own: set[str]) -> list[ast.Call]:
+    """Every call that hands a UserError its template: ``UserError(...)``, a subclass called the same
+    way, and ``super().__init__(...)`` inside a subclass that builds its own."""
+    calls = [n for n in ast.walk(tree)
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in plain]
+    for cls in ast.walk(tree):
+        if isinstance(cls, ast.ClassDef) and cls.name in own:
+            calls += [n for n in ast.walk(cls) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                      and n.func.attr == "__init__" and isinstance(n.func.value, ast.Call)
+                      and isinstance(n.func.value.func, ast.Name) and n.func.value.func.id == "super"]
+    return calls
+
+
 def service_sentences() -> tuple[set[str], list[str]]:
     """The templates of every UserError raised in bot/ and cogs/, and the sentence constants; and
     the places whose text cannot be read from the source."""
     trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sources("bot", "cogs")}
+    plain, own = error_classes(list(trees.values()))
     shared: dict[str, list[str]] = {}
     for tree in trees.values():
         shared.update({k: v for k, v in module_strings(tree).items() if k in SENTENCE_CONSTANTS})
@@ -70,14 +103,13 @@ def service_sentences() -> tuple[set[str], list[str]]:
             continue
         names = {**shared, **module_strings(tree)}
         functions = {n: f.name for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) for n in ast.walk(f)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "UserError":
-                texts = strings(node.args[0], names) if node.args else None
-                if texts is None:
-                    if (rel, functions.get(node, "")) not in BUILT:
-                        unknown.append(f"{rel}:{node.lineno}")
-                else:
-                    found.update(texts)
+        for node in template_calls(tree, plain, own):
+            texts = strings(node.args[0], names) if node.args else None
+            if texts is None:
+                if (rel, functions.get(node, "")) not in BUILT:
+                    unknown.append(f"{rel}:{node.lineno}")
+            else:
+                found.update(texts)
     return found, unknown
 
 
