@@ -63,6 +63,11 @@ def details_embed(t: Messages, details: ItemDetails, guild_id: int) -> discord.E
     return embed
 
 
+# The /settings command that decides each reason an item is kept out.
+SETTING_FOR = {"safe-mode": Command("settings safe-mode"), "blocked-flag": Command("settings flag"),
+               "blocked-category": Command("settings category"), "language": Command("settings languages")}
+
+
 def _taken_down(t: Messages, how: str, action: ActionRecord | None) -> str:
     """"removed by @carol 2 hours ago: “reason”", from the recorded action, in the reader's language."""
     if action is None:
@@ -86,10 +91,8 @@ def not_shown_text(t: Messages, reason: NotShown) -> str:
         case "hidden-reports":
             return t("content.not_shown.hidden_reports", command=t.markup(Command("review")))
         case "safe-mode" | "blocked-flag" | "blocked-category" | "language":
-            command = {"safe-mode": "settings safe-mode", "blocked-flag": "settings flag",
-                       "blocked-category": "settings category", "language": "settings languages"}[reason.reason]
             return t(f"content.not_shown.{reason.reason.replace('-', '_')}", names=t.markup(names),
-                     count=len(reason.names), command=t.markup(Command(command)))
+                     count=len(reason.names), command=t.markup(SETTING_FOR[reason.reason]))
     return reason.reason
 
 
