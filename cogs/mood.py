@@ -202,15 +202,12 @@ def answer(t: Messages, reading: MoodReading, feeling: str, all_moods: list[Mood
 
 def because_text(t: Messages, reading: MoodReading) -> str:
     """A short reason for the member, in their language: the words that decided it."""
-    mood = reading.mood
-    decisive = [c for c in reading.cues if mood is not None and c.counts_for == mood.name]
+    decisive, phrased = reading.reason()
     if decisive:
         words = [t("mood.because.as", written=repr(c.written), text=repr(c.text)) if c.written else repr(c.text)
-                 for c in decisive[:3]]
+                 for c in decisive]
         return t("mood.because.words", words=", ".join(words))
-    if any(e.feature.startswith("w:") and e.feature.partition(":")[2].lstrip("!") for e in reading.evidence):
-        return t("mood.because.phrasing")
-    return ""
+    return t("mood.because.phrasing") if phrased else ""
 
 
 def suggested(t: Messages, moods: list[Mood], prefix: str) -> list[Mood]:
