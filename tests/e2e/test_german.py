@@ -81,7 +81,28 @@ async def test_errors_speak_the_members_language(b: Banter) -> None:
     english = await b.bob.run("joke", category="nope")
     assert english.content.startswith("There is no joke category called `nope` here.")
     no_page = await b.alice.run("diskussion archiv", seite=99)
-    assert no_page.content.startswith("Es gibt keine Seite 99")
+    assert no_page.content == "Es gibt keine Seite 99: das Archiv hat 1 Seite."
+
+
+async def test_the_words_inside_a_services_sentence_are_german_too(b: Banter) -> None:
+    carol = await b.moderator("carol")
+    german(b, carol)
+    german(b, b.bob)  # both members German here
+    hidden = await (await carol.run("inhalte hinzufügen", art="Witz")).form.submit(
+        {"joke": "Der Zebrafink lacht zuletzt.", "categories": "animals", "flags": "dark"})
+    item_id = number_in(hidden.content)
+    found = await b.bob.run("witz", suche="zebrafink")
+    assert found.content == ("1 Witz passt zu `zebrafink`, ist aber ausgeblendet durch den Schutzmodus dieses "
+                             "Servers.")
+    none = await b.bob.run("witz", suche="quastenflosser")
+    assert none.content.startswith("Keine Witze passen zu `quastenflosser`.")
+    pack = (await b.bob.run("witz")).message.item_id
+    refused = await carol.run("inhalte bearbeiten", nummer=pack)
+    assert refused.content == (f"Witz #{pack} ist globaler Inhalt aus einem Paket und kann hier nicht bearbeitet "
+                               "werden. `/inhalte entfernen` blendet den Beitrag auf diesem Server aus.")
+    await carol.run("inhalte entfernen", nummer=item_id)
+    again = await carol.run("inhalte entfernen", nummer=item_id)
+    assert again.content == f"Witz #{item_id} ist schon entfernt."
 
 
 async def test_a_cooldown_is_set_and_waited_for_in_german(tmp_path: Path) -> None:
