@@ -47,6 +47,19 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Option:
+    """An option of a slash command a message points to (``daily pause``'s ``from``), with the value
+    to give it if the message suggests one; Discord shows it by the name the reader's language gives it."""
+
+    command: str
+    name: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        return f'"{self.name}"' if self.value is None else f'"{self.name}: {self.value}"'
+
+
+@dataclass(frozen=True)
 class Codes:
     """Several things to type, in a list ("pun, space" in words)."""
 

@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.errors import Code, Mention, UserError
+from bot.errors import Mention, Option, UserError
 from bot.services.daily import DAY_SUGGESTIONS
 from bot.services.schedule import suggest_zones
 from cogs.checks import is_moderator
@@ -150,7 +150,8 @@ class Daily(commands.GroupCog, group_name="daily"):
         if missing:
             if [name for name, ok in needed if not ok] == ["create_public_threads"]:
                 raise UserError("I cannot post in {channel}: I need the Create Public Threads permission there (or "
-                                "set {hint}). Nothing was saved.", channel=where, hint=Code("thread: False"))
+                                "set {hint}). Nothing was saved.", channel=where,
+                                hint=Option("daily set", "thread", "False"))
             if len(missing) == 1:
                 raise UserError("I cannot post in {channel}: I need the {missing} permission there. Nothing was saved.",
                                 channel=where, missing=missing[0])

@@ -25,7 +25,7 @@ import discord
 import yaml
 from discord import app_commands
 
-from bot.errors import Code, Codes, Command, Mention, Seconds, Term, UserError
+from bot.errors import Code, Codes, Command, Mention, Option, Seconds, Term, UserError
 from bot.members import FORMER_MEMBER
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ def markup(value: object) -> str:
         return f"`{value.text}`"
     if isinstance(value, Codes):
         return ", ".join(f"`{text}`" for text in value.texts)
+    if isinstance(value, Option):
+        return f"`{value.name}`" if value.value is None else f"`{value.name}: {value.value}`"
     if isinstance(value, Seconds):
         return english().duration(value.seconds)
     return str(value)
@@ -189,6 +191,9 @@ class Messages:
             return self("member.former")
         if isinstance(value, Seconds):
             return self.duration(value.seconds)
+        if isinstance(value, Option):
+            name = self.option_name(value.command, value.name)
+            return f"`{name}`" if value.value is None else f"`{name}: {value.value}`"
         if isinstance(value, Term):
             return self(f"term.{value.key}", **dict(value.values)) if self.knows(f"term.{value.key}") else value.english
         return markup(value)
@@ -198,6 +203,13 @@ class Messages:
         entry = self.table.commands.get(qualified)
         text = entry.get("description") if isinstance(entry, dict) else None
         return text if isinstance(text, str) else default
+
+    def option_name(self, qualified: str, option: str) -> str:
+        """An option of a command as this language's members see it ("daily pause" "from": "von")."""
+        entry = self.table.commands.get(qualified)
+        options = entry.get("options") if isinstance(entry, dict) else None
+        pair = options.get(option) if isinstance(options, dict) else None
+        return pair[0] if isinstance(pair, list) and pair and isinstance(pair[0], str) else option
 
     def command_name(self, qualified: str) -> str:
         """ "discussion past" as this language's members see it ("diskussion archiv")."""

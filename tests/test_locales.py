@@ -128,7 +128,7 @@ def service_sentences() -> tuple[set[str], list[str]]:
 SENTENCE = re.compile(r"[A-Za-z]{2,}[,.:;!?]?\s+[A-Za-z]{2,}")  # two words: something a person reads
 # Calls whose text is not a reply: logging, what the catalog's commands section translates (option
 # descriptions, renames, choices), a command's name, something to type, and errors meant for the developer.
-NOT_REPLIES = {"describe", "rename", "Choice", "Command", "command_name", "Code", "Codes",
+NOT_REPLIES = {"describe", "rename", "Choice", "Command", "command_name", "Code", "Codes", "Option",
                "ValueError", "KeyError", "TypeError", "RuntimeError"}
 # English in the cogs that no member reads in a reply, each with why.
 NOT_SHOWN = {

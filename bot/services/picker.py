@@ -34,7 +34,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
-from bot.errors import Code, Codes, Term, UserError
+from bot.errors import Code, Codes, Option, Term, UserError
 from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
 from bot.records import Candidate, daily_scope
 from bot.storage import Storage
@@ -185,7 +185,8 @@ class PickService:
     async def _pick_search(self, f: Filters, scope_id: int, search: str) -> Candidate:
         query = fts_query(search)
         if query is None:
-            raise UserError("Give a word or two to search for, for example {example}.", example=Code("search: cat"))
+            raise UserError("Give a word or two to search for, for example {example}.",
+                            example=Option("joke", "search", "cat"))
         matches = await self.items.search(f, query=query)
         if not matches:
             words = Code(search.strip()[:100])

@@ -94,6 +94,8 @@ async def test_the_words_inside_a_services_sentence_are_german_too(b: Banter) ->
     found = await b.bob.run("witz", suche="zebrafink")
     assert found.content == ("1 Witz passt zu `zebrafink`, ist aber ausgeblendet durch den Schutzmodus dieses "
                              "Servers.")
+    nothing = await b.bob.run("witz", suche="!!")
+    assert nothing.content == "Gib ein oder zwei Wörter zum Suchen an, zum Beispiel `suche: cat`."
     none = await b.bob.run("witz", suche="quastenflosser")
     assert none.content.startswith("Keine Witze passen zu `quastenflosser`.")
     pack = (await b.bob.run("witz")).message.item_id
@@ -162,6 +164,9 @@ async def test_a_german_moderator_runs_the_daily_and_moderation_commands_in_germ
     assert preview.content.startswith("Nächster täglicher Beitrag (#")
     paused = await w.carol.run("täglich pause", von="2026-03-16", bis="2026-03-20")
     assert paused.content.startswith("⏸️ Keine täglichen Beiträge von Montag, 16. März 2026 bis Freitag, 20. März 2026")
+    backwards = await w.carol.run("täglich pause", von="2026-03-20", bis="2026-03-16")
+    assert backwards.content == ("Die Pause würde enden (`2026-03-16`), bevor sie beginnt (`2026-03-20`): gib den "
+                                 "ersten freien Tag bei `von` an und den letzten bei `bis`. Es wurde nichts geändert.")
     resumed = await w.carol.run("täglich fortsetzen")
     assert resumed.content.startswith("▶️ Die Pause ist vorbei für 1 Zeitplan.")
     posted = await w.carol.run("täglich jetzt-posten")
