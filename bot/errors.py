@@ -3,8 +3,9 @@
 Services raise :class:`UserError` with what to tell the person as plain data: a sentence with
 ``{placeholders}`` and the values that fill them. A value that Discord shows in its own way (a
 member, a role, a channel, a command, something to type) is a :class:`Mention`, :class:`Command`
-or :class:`Code`; the cogs render those as markup, while ``str()`` of the error (logs, the daily
-ledger) spells them in words. Everything else is a bug and is logged.
+or :class:`Code`, and words each language says its own way are a :class:`Term`; the cogs render
+those as markup in the reader's language, while ``str()`` of the error (logs, the daily ledger,
+the web site) spells them in English words. Everything else is a bug and is logged.
 """
 
 from __future__ import annotations
@@ -46,6 +47,19 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Option:
+    """An option of a slash command a message points to (``daily pause``'s ``from``), with the value
+    to give it if the message suggests one; Discord shows it by the name the reader's language gives it."""
+
+    command: str
+    name: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        return f'"{self.name}"' if self.value is None else f'"{self.name}: {self.value}"'
+
+
+@dataclass(frozen=True)
 class Codes:
     """Several things to type, in a list ("pun, space" in words)."""
 
@@ -65,6 +79,20 @@ class Seconds:
         from bot.wording import seconds_text
 
         return seconds_text(self.seconds)
+
+
+@dataclass(frozen=True)
+class Term:
+    """Words each language writes its own way: a key of the catalog's ``term`` section and the values
+    it takes (``Term("label.joke", "Joke #4", (("id", 4),))`` is "Witz #4" in German). ``english`` is
+    what ``str()`` gives: the logs and the web site. A ``count`` value picks a plural."""
+
+    key: str
+    english: str
+    values: tuple[tuple[str, int | str], ...] = ()
+
+    def __str__(self) -> str:
+        return self.english
 
 
 class BanterError(Exception):

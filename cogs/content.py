@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.bot import BanterBot
 from bot.clock import parse_iso
+from bot.errors import Codes, Command
 from bot.records import ActionRecord
 from bot.services.moderation import ActionResult, ItemDetails, NotShown
 from cogs.checks import actor_of, is_moderator
@@ -36,10 +37,10 @@ def details_embed(t: Messages, details: ItemDetails, guild_id: int) -> discord.E
     embed.add_field(name=t("content.scope"), value=t("content.scope_value", owner=owner, origin=item.origin,
                                                      key=item.key), inline=False)
     if details.shows_here:
-        embed.add_field(name="Shows here", value="✅ yes: picks, searches and /top can show it", inline=False)
+        embed.add_field(name=t("content.shows_here"), value=t("content.shows_yes"), inline=False)
     else:
-        embed.add_field(name="Shows here", value="\n".join(f"🚫 {not_shown_text(n)}" for n in details.not_shown)[:1024],
-                        inline=False)
+        embed.add_field(name=t("content.shows_here"),
+                        value="\n".join(f"🚫 {not_shown_text(t, n)}" for n in details.not_shown)[:1024], inline=False)
     embed.add_field(name=t("content.flags"), value=flags_text(item.flags, t), inline=True)
     embed.add_field(name=t("content.categories"), value=", ".join(item.categories) or t("moderation.none"),
                     inline=True)
@@ -62,35 +63,36 @@ def details_embed(t: Messages, details: ItemDetails, guild_id: int) -> discord.E
     return embed
 
 
-def _taken_down(verb: str, action: ActionRecord | None) -> str:
-    """"removed by @carol 2 hours ago: “reason”", from the recorded action."""
+# The /settings command that decides each reason an item is kept out.
+SETTING_FOR = {"safe-mode": Command("settings safe-mode"), "blocked-flag": Command("settings flag"),
+               "blocked-category": Command("settings category"), "language": Command("settings languages")}
+
+
+def _taken_down(t: Messages, how: str, action: ActionRecord | None) -> str:
+    """"removed by @carol 2 hours ago: “reason”", from the recorded action, in the reader's language."""
     if action is None:
-        return verb
-    who = f" by <@{action.actor_id}>" if action.actor_id is not None else ""
-    why = f": “{discord.utils.escape_markdown(action.reason)}”" if action.reason else " (no reason given)"
-    return f"{verb}{who} {_when(action.created_at)}{why}"
+        details = ""
+    else:
+        who = t("content.by", member=f"<@{action.actor_id}>") if action.actor_id is not None else ""
+        why = (t("content.reason", reason=discord.utils.escape_markdown(action.reason)) if action.reason
+               else t("content.no_reason"))
+        details = f"{who} {_when(action.created_at)}{why}"
+    return t(f"content.not_shown.{how}", details=details, command=t.markup(Command("content restore")))
 
 
-def not_shown_text(reason: NotShown) -> str:
+def not_shown_text(t: Messages, reason: NotShown) -> str:
     """Why an item does not show in this server, as a moderator reads it."""
-    names = ", ".join(f"`{n}`" for n in reason.names)
+    names = Codes(tuple(reason.names))
     match reason.reason:
-        case "removed":
-            return _taken_down("removed", reason.action) + " · `/content restore` brings it back"
+        case "removed" | "hidden-moderator":
+            return _taken_down(t, reason.reason.replace("-", "_"), reason.action)
         case "withdrawn":
-            return "retired: its pack no longer has it"
-        case "hidden-moderator":
-            return _taken_down("hidden in this server", reason.action) + " · `/content restore` brings it back"
+            return t("content.not_shown.withdrawn")
         case "hidden-reports":
-            return "hidden here by members' reports until a moderator decides (see `/review`)"
-        case "safe-mode":
-            return f"safe mode is on and it is flagged {names} (`/settings safe-mode`)"
-        case "blocked-flag":
-            return f"this server blocks the flag {names} (`/settings flag`)"
-        case "blocked-category":
-            return f"this server blocks the category {names} (`/settings category`)"
-        case "language":
-            return f"it is in {names}, not one of this server's languages (`/settings languages`)"
+            return t("content.not_shown.hidden_reports", command=t.markup(Command("review")))
+        case "safe-mode" | "blocked-flag" | "blocked-category" | "language":
+            return t(f"content.not_shown.{reason.reason.replace('-', '_')}", names=t.markup(names),
+                     count=len(reason.names), command=t.markup(SETTING_FOR[reason.reason]))
     return reason.reason
 
 
@@ -233,8 +235,8 @@ class Content(commands.GroupCog, group_name="content"):
         if not rows:
             await interaction.response.send_message(t("content.moods.none"), ephemeral=True)
             return
-        lines = [f"`#{c.id}` <@{c.user_id}> {_when(c.created_at)}: "
-                 f"“{discord.utils.escape_markdown(c.text[:80])}” {c.read_as} → **{c.chosen}**" for c in rows]
+        lines = [f"`#{c.id}` <@{c.user_id}> {_when(c.created_at)}: “{discord.utils.escape_markdown(c.text[:80])}” "
+                 f"{t.mood_name(c.read_as)} → **{t.mood_name(c.chosen)}**" for c in rows]
         await interaction.response.send_message(
             t("content.moods.recent") + "\n" + "\n".join(lines),
             ephemeral=True, allowed_mentions=discord.AllowedMentions.none())

@@ -17,13 +17,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.errors import Code, Mention, UserError
+from bot.errors import Mention, Option, UserError
 from bot.services.daily import DAY_SUGGESTIONS
 from bot.services.schedule import suggest_zones
 from cogs.checks import is_moderator
 from cogs.daily_poster import DiscordPoster
 from cogs.daily_render import days_text, post_now_line, preview_text, schedule_label, status_embed, when
-from cogs.i18n import tr
+from cogs.i18n import Messages, tr
 from cogs.ui import item_embed
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class Daily(commands.GroupCog, group_name="daily"):
                            days: str = "every day", role: discord.Role | None = None, thread: bool = True) -> None:
         """Post the discussion (or joke) of the day in a channel at a local time, on the days you choose."""
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
-        self._check_channel(interaction.guild, interaction.user, channel, kind, thread, role)
+        self._check_channel(tr(interaction), interaction.guild, interaction.user, channel, kind, thread, role)
         configured = await self.core.daily.setup.configure(
             interaction.guild.id, channel_id=channel.id, time_text=time, timezone=timezone, kinds=kind,
             role_id=role.id if role else None, thread=thread, days_text=days,
@@ -124,8 +124,8 @@ class Daily(commands.GroupCog, group_name="daily"):
                 choices.append(app_commands.Choice(name=name[:100], value=schedule.id))
         return choices[:25]
 
-    def _check_channel(self, guild: discord.Guild, member: discord.Member, channel: discord.TextChannel, kind: str,
-                       thread: bool, role: discord.Role | None) -> None:
+    def _check_channel(self, t: Messages, guild: discord.Guild, member: discord.Member, channel: discord.TextChannel,
+                       kind: str, thread: bool, role: discord.Role | None) -> None:
         """Refuse a schedule the bot could not carry out, or that would let the member do through the
         bot what they may not do themselves (post in the channel, ping the role)."""
         theirs = channel.permissions_for(member)
@@ -137,19 +137,21 @@ class Daily(commands.GroupCog, group_name="daily"):
         # Without View Channel Discord takes every other permission away, and without Send Messages
         # Embed Links: name only the one to fix first. Read Message History lets the bot find a post
         # it sent just before a crash, so that it never posts twice.
-        needed = [("View Channel", perms.view_channel)]
+        needed = [("view_channel", perms.view_channel)]
         if perms.view_channel:
-            needed.append(("Send Messages", perms.send_messages))
-            needed.append(("Read Message History", perms.read_message_history))
+            needed.append(("send_messages", perms.send_messages))
+            needed.append(("read_message_history", perms.read_message_history))
         if perms.send_messages:
-            needed.append(("Embed Links", perms.embed_links))
+            needed.append(("embed_links", perms.embed_links))
         if perms.view_channel and thread and kind != "joke":
-            needed.append(("Create Public Threads", perms.create_public_threads))
-        missing = [name for name, ok in needed if not ok]
+            needed.append(("create_public_threads", perms.create_public_threads))
+        # By the names the member's Discord client shows (the catalog's permission.*).
+        missing = [t.permission(name) for name, ok in needed if not ok]
         if missing:
-            if missing == ["Create Public Threads"]:
+            if [name for name, ok in needed if not ok] == ["create_public_threads"]:
                 raise UserError("I cannot post in {channel}: I need the Create Public Threads permission there (or "
-                                "set {hint}). Nothing was saved.", channel=where, hint=Code("thread: False"))
+                                "set {hint}). Nothing was saved.", channel=where,
+                                hint=Option("daily set", "thread", "False"))
             if len(missing) == 1:
                 raise UserError("I cannot post in {channel}: I need the {missing} permission there. Nothing was saved.",
                                 channel=where, missing=missing[0])

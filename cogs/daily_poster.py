@@ -12,7 +12,8 @@ import aiohttp
 import discord
 
 from bot.bot import BanterBot
-from bot.services.daily import OutgoingPost, PermanentSendError, Reminder, TransientSendError
+from bot.errors import Command, Mention
+from bot.services.daily import Note, OutgoingPost, PermanentSendError, Reminder, TransientSendError
 from cogs.daily_render import reminder_text
 from cogs.i18n import LANGUAGES, Messages, messages, tr_guild
 from cogs.ui import footer, item_message
@@ -92,7 +93,7 @@ class DiscordPoster:
     async def open_thread(self, channel_id: int, message_id: int, name: str) -> int:
         channel = self.bot.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
-            raise PermanentSendError("The channel is gone, so no thread was opened.")
+            raise PermanentSendError(Note("thread-channel-gone"))
         try:
             thread = await channel.get_partial_message(message_id).create_thread(name=name, auto_archive_duration=1440)
         except discord.HTTPException as exc:
@@ -105,23 +106,21 @@ class DiscordPoster:
 
     @staticmethod
     def _translate(exc: Exception, channel_id: int) -> PermanentSendError | TransientSendError:
-        """A discord.py error as the service's permanent or transient send error."""
+        """A discord.py error as the service's permanent or transient send error, as a note each
+        reader's language words (cogs/daily_render.py); Discord's own error text stays as it is."""
+        channel = Mention("channel", channel_id)
         if isinstance(exc, discord.RateLimited):
-            return TransientSendError("Discord asked the bot to slow down.", retry_after=exc.retry_after)
+            return TransientSendError(Note("slow-down"), retry_after=exc.retry_after)
         if isinstance(exc, discord.Forbidden):
-            return PermanentSendError(f"I am not allowed to post in <#{channel_id}> ({_error_text(exc)}). "
-                                      "Check my permissions there, then use `/daily post-now` or wait for tomorrow.")
+            return PermanentSendError(Note("forbidden", {"channel": channel, "detail": _error_text(exc),
+                                                         "post_now": Command("daily post-now")}))
         if isinstance(exc, discord.NotFound):
-            return PermanentSendError(f"The channel <#{channel_id}> no longer exists (or I cannot see it). "
-                                      "Choose another with `/daily set`.")
+            return PermanentSendError(Note("channel-gone", {"channel": channel, "command": Command("daily set")}))
         if isinstance(exc, discord.DiscordServerError):
-            return TransientSendError(f"Discord had a server error ({exc.status}).")
+            return TransientSendError(Note("server-error", {"status": exc.status}))
         if isinstance(exc, discord.HTTPException):
             if exc.status == 429:
                 retry_after = exc.response.headers.get("Retry-After") if exc.response is not None else None
-                return TransientSendError("Discord rate-limited the bot.",
-                                          retry_after=float(retry_after) if retry_after else None)
-            return PermanentSendError(f"Discord refused the post ({exc.status}: {_error_text(exc)}).")
-        return TransientSendError(f"Could not reach Discord ({type(exc).__name__}).")
-
-
+                return TransientSendError(Note("rate-limited"), retry_after=float(retry_after) if retry_after else None)
+            return PermanentSendError(Note("refused", {"status": exc.status, "detail": _error_text(exc)}))
+        return TransientSendError(Note("unreachable", {"error": type(exc).__name__}))

@@ -7,8 +7,18 @@ from datetime import datetime, timedelta
 
 import discord
 
+from bot.errors import Command, Mention
 from bot.records import EVERY_DAY, WEEKDAYS, WEEKENDS, DailyPost, DailySchedule, Days
-from bot.services.daily import DailyStatus, PostNowResult, Preview, Reminder, ScheduleStatus
+from bot.services.daily import (
+    DailyStatus,
+    Note,
+    PostNowResult,
+    Preview,
+    Reminder,
+    ScheduleStatus,
+    decode_note,
+    note_english,
+)
 from cogs.i18n import Messages
 
 
@@ -49,8 +59,9 @@ def post_now_line(t: Messages, result: PostNowResult) -> str:
             return t("daily.post_now.sending", what=what)
         return t(f"daily.post_now.already.{result.kind}", link=post_link(post))
     if result.outcome == "retrying":
-        return t("daily.post_now.retrying", what=what, error=post.error or t("daily.post_now.discord_problem"))
-    return t("daily.post_now.failed", what=what, error=post.error)
+        error = stored_note(t, post.error)
+        return t("daily.post_now.retrying", what=what, error=error or t("daily.post_now.discord_problem"))
+    return t("daily.post_now.failed", what=what, error=stored_note(t, post.error))
 
 
 def schedule_label(t: Messages, schedule: DailySchedule) -> str:
@@ -105,11 +116,36 @@ def status_embed(t: Messages, status: DailyStatus) -> discord.Embed:
 
 def problem_text(t: Messages, post: DailyPost) -> str:
     if post.status == "sent" and post.thread_error:
-        return t("daily.problem.no_thread", link=post_link(post),
-                 error=f"{post.thread_error[0].lower()}{post.thread_error[1:]}")
+        thread = decode_note(post.thread_error)
+        if thread is not None and thread.code == "no-thread" and thread.cause is not None:
+            return t("daily.problem.no_thread", link=post_link(post), error=note_text(t, thread.cause))
+        words = post.thread_error  # stored as words, before notes were data
+        return t("daily.problem.thread_words", link=post_link(post), error=f"{words[0].lower()}{words[1:]}")
     if post.status == "sending":
-        return t("daily.problem.still_trying", error=post.error)
-    return post.error or post.status
+        return t("daily.problem.still_trying", error=stored_note(t, post.error))
+    return stored_note(t, post.error) or t(f"daily.post_status.{post.status}")
+
+
+def stored_note(t: Messages, stored: str | None) -> str:
+    note = decode_note(stored)
+    return note_text(t, note) if note is not None else ""
+
+
+def note_text(t: Messages, note: Note) -> str:
+    """Why a daily post did not go out as planned, in the reader's language (see bot/services/daily/notes.py)."""
+    if note.code == "text":
+        return str(note.values["text"])
+    if note.code == "error":
+        return t.error(note.user_error())
+    fields: dict[str, object] = {}
+    for name, value in note.values.items():
+        fields[name] = (note_text(t, value) if isinstance(value, Note)
+                        else t.markup(value) if isinstance(value, Mention | Command) else value)
+    if note.code == "gave-up":
+        fields["count"] = note.values.get("attempts", 0)
+    if not t.knows(f"daily.note.{note.code}"):
+        return note_english(note, t.markup)  # a code newer than this catalog
+    return t(f"daily.note.{note.code}", **fields)
 
 
 def preview_text(t: Messages, preview: Preview) -> str:

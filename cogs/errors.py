@@ -16,18 +16,12 @@ from cogs.ui import reply_error
 
 log = logging.getLogger(__name__)
 
-# The names the Discord client shows, where discord.py's attribute names differ from them.
-PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channels", "read_messages": "View Channels",
-                    "moderate_members": "Timeout Members", "use_external_emojis": "Use External Emoji",
-                    "create_instant_invite": "Create Invite"}
-
-
 def message_for(error: app_commands.AppCommandError, t: Messages) -> str | None:
     """What to tell a person for a mistake they can fix, in their language; None for a bug."""
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UserError):
         return t.error(error.original)
     if isinstance(error, app_commands.MissingPermissions):
-        names = [PERMISSION_NAMES.get(p, p.replace("_", " ").title()) for p in error.missing_permissions]
+        names = [t.permission(p) for p in error.missing_permissions]
         needed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("error.and") + names[-1]
         return t("error.missing_permissions", permissions=needed, count=len(names))
     if isinstance(error, app_commands.NoPrivateMessage):

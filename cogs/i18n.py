@@ -27,7 +27,7 @@ import discord
 import yaml
 from discord import app_commands
 
-from bot.errors import Code, Codes, Command, Mention, Seconds, UserError
+from bot.errors import Code, Codes, Command, Mention, Option, Seconds, Term, UserError
 from bot.members import FORMER_MEMBER
 
 # libyaml's loader when PyYAML has it: the pure-Python one took a tenth of a second of each start-up
@@ -59,6 +59,8 @@ def markup(value: object) -> str:
         return f"`{value.text}`"
     if isinstance(value, Codes):
         return ", ".join(f"`{text}`" for text in value.texts)
+    if isinstance(value, Option):
+        return f"`{value.name}`" if value.value is None else f"`{value.name}: {value.value}`"
     if isinstance(value, Seconds):
         return english().duration(value.seconds)
     return str(value)
@@ -154,6 +156,28 @@ class Messages:
             entry = entry.get(form, entry["other"])
         return entry.format_map(fields) if fields else entry
 
+    def knows(self, key: str) -> bool:
+        return key in self.english.messages
+
+    def word(self, key: str, default: str) -> str:
+        """A word the catalog may not know: what a service stored as data (a status, an action) by
+        ``key``, or ``default`` (the data itself) for a value added since."""
+        entry = self.table.messages.get(key, self.english.messages.get(key))
+        return entry if isinstance(entry, str) else default
+
+    def permission(self, name: str) -> str:
+        """A permission by discord.py's name for it (``manage_guild``), as the member's Discord client
+        shows it ("Manage Server", "Server verwalten"); one the catalog lacks, in words from its name."""
+        return self.word(f"permission.{name}", name.replace("_", " ").title())
+
+    def mood_name(self, name: str) -> str:
+        """A mood by the name this language gives it; a mood from a server's own moods file, which
+        the catalog does not know, keeps its own name."""
+        return self.word(f"mood_names.{name}", name)
+
+    def mood_description(self, name: str, default: str) -> str:
+        return self.word(f"mood_descriptions.{name}", default)
+
     def sentence(self, text: str) -> str:
         """A sentence a service wrote (its English is the key of the ``errors`` section), translated."""
         return self.table.errors.get(text, text)
@@ -173,6 +197,11 @@ class Messages:
             return self("member.former")
         if isinstance(value, Seconds):
             return self.duration(value.seconds)
+        if isinstance(value, Option):
+            name = self.option_name(value.command, value.name)
+            return f"`{name}`" if value.value is None else f"`{name}: {value.value}`"
+        if isinstance(value, Term):
+            return self(f"term.{value.key}", **dict(value.values)) if self.knows(f"term.{value.key}") else value.english
         return markup(value)
 
     def command_description(self, qualified: str, default: str) -> str:
@@ -180,6 +209,13 @@ class Messages:
         entry = self.table.commands.get(qualified)
         text = entry.get("description") if isinstance(entry, dict) else None
         return text if isinstance(text, str) else default
+
+    def option_name(self, qualified: str, option: str) -> str:
+        """An option of a command as this language's members see it ("daily pause" "from": "von")."""
+        entry = self.table.commands.get(qualified)
+        options = entry.get("options") if isinstance(entry, dict) else None
+        pair = options.get(option) if isinstance(options, dict) else None
+        return pair[0] if isinstance(pair, list) and pair and isinstance(pair[0], str) else option
 
     def command_name(self, qualified: str) -> str:
         """ "discussion past" as this language's members see it ("diskussion archiv")."""

@@ -20,7 +20,7 @@ from bot.errors import Mention, UserError
 from bot.models import JOKE_PART_MAX, LIST_TEXT_MAX, QUESTION_MAX, TITLE_MAX, ContentEntry, Item, Kind
 from bot.records import ActionRecord
 from bot.services.moderation import REASON_MAX, AlreadyDecided, EditConflict, NewCategories
-from cogs.i18n import Messages, english, tr_guild
+from cogs.i18n import Messages, english, tr, tr_guild
 from cogs.render import action_text, error_text
 from cogs.ui import core_of, guarded, item_embed, reply_error
 
@@ -103,19 +103,20 @@ async def submit_form(interaction: discord.Interaction, form: RefusedForm, confi
         await guarded(interaction, lambda: form.on_done(interaction, form.values, confirmed), reraise=UserError)
     except (AlreadyDecided, EditConflict) as exc:
         # Not the input's fault: the same form again would be refused again.
-        await reply_error(interaction, error_text(exc))
+        await reply_error(interaction, error_text(exc, tr(interaction)))
     except UserError as exc:
         new = exc.names if isinstance(exc, NewCategories) and exc.confirmable else ()
         token = secrets.token_hex(8)
         REFUSED[token] = replace(form, refused_at=core_of(interaction).clock.now(), new_categories=new)
         while len(REFUSED) > RETRY_MAX:
             REFUSED.popitem(last=False)
+        t = tr(interaction)
         view = discord.ui.View(timeout=None)
         if new:
-            view.add_item(ConfirmCategoriesButton(token, new))
-        view.add_item(RetryButton(token))
+            view.add_item(ConfirmCategoriesButton(token, new, t))
+        view.add_item(RetryButton(token, t))
         view.stop()  # the dynamic items answer the clicks
-        await reply_error(interaction, error_text(exc), view=view)
+        await reply_error(interaction, error_text(exc, t), view=view)
 
 
 def kept_form(interaction: discord.Interaction, token: str) -> RefusedForm:
@@ -178,9 +179,10 @@ class FormModal(discord.ui.Modal):
 class RetryButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form-retry:(?P<token>[0-9a-f]{16})"):
     """"Edit what I typed" under a refused form's error: opens the form again, filled in."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, t: Messages | None = None) -> None:
         self.token = token
-        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label="Edit what I typed",
+        # Rebuilt from a click, the label is never shown: the message keeps the one it was sent with.
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label=(t or english())("form.retry"),
                                            emoji="✏️", custom_id=f"form-retry:{token}"))
 
     @classmethod
@@ -194,7 +196,8 @@ class RetryButton(discord.ui.DynamicItem[discord.ui.Button], template=r"form-ret
     async def _reopen(self, interaction: discord.Interaction) -> None:
         kept = kept_form(interaction, self.token)
         await interaction.response.send_modal(FormModal(kind=kept.kind, title=kept.title, custom_id=kept.custom_id,
-                                                        on_done=kept.on_done, prefill=kept.values))
+                                                        on_done=kept.on_done, prefill=kept.values,
+                                                        t=tr(interaction)))
 
 
 class ConfirmCategoriesButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -202,9 +205,10 @@ class ConfirmCategoriesButton(discord.ui.DynamicItem[discord.ui.Button],
     """"Create …" under a moderator's form refused for categories the library does not have: sends
     the form again as it was, those categories confirmed."""
 
-    def __init__(self, token: str, names: tuple[str, ...] = ()) -> None:
+    def __init__(self, token: str, names: tuple[str, ...] = (), t: Messages | None = None) -> None:
         self.token = token
-        label = f"Create {', '.join(names)}"[:80] if names else "Create the new categories"
+        t = t or english()
+        label = (t("form.create", names=", ".join(names)) if names else t("form.create_new"))[:80]
         super().__init__(discord.ui.Button(style=discord.ButtonStyle.success, label=label, emoji="➕",
                                            custom_id=f"form-confirm:{token}"))
 

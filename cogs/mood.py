@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import BanterBot
-from bot.errors import UserError
+from bot.errors import Command, UserError
 from bot.models import Mood
 from bot.services.mood import MoodReading, Verdict
 from bot.services.mood.rules import CRISIS_REPLY, OTHER_LANGUAGE_REPLY
@@ -38,22 +38,23 @@ def fix_id(read_as: str, mood: str) -> str:
     return f"mood:fix:{read_as}:{mood}"
 
 
-def pick_button(mood: Mood, gentle: bool, primary: bool = False) -> discord.ui.Button[Any]:
-    """A mood to pick; a click reaches MoodPickButton, after a restart too. ``gentle`` travels
-    in the custom_id: a pick offered for a text that may be gentle stays gentle."""
+def pick_button(mood: Mood, gentle: bool, t: Messages, primary: bool = False) -> discord.ui.Button[Any]:
+    """A mood to pick, by its name in the reader's language; a click reaches MoodPickButton, after a
+    restart too. ``gentle`` travels in the custom_id: a pick offered for a text that may be gentle
+    stays gentle."""
     return discord.ui.Button(
         style=discord.ButtonStyle.primary if primary else discord.ButtonStyle.secondary,
-        label=mood.name,
+        label=t.mood_name(mood.name),
         emoji=mood.emoji or None,
         custom_id=pick_id(mood.name, gentle),
     )
 
 
-def offer_view(moods: list[Mood], gentle: bool) -> discord.ui.View:
+def offer_view(moods: list[Mood], gentle: bool, t: Messages) -> discord.ui.View:
     """Buttons for ``moods``, likeliest first; like item_view it only lays them out, and is sent stopped."""
     view = discord.ui.View(timeout=None)
     for n, mood in enumerate(moods):
-        view.add_item(pick_button(mood, gentle or mood.gentle, primary=n == 0))
+        view.add_item(pick_button(mood, gentle or mood.gentle, t, primary=n == 0))
     view.stop()
     return view
 
@@ -80,9 +81,10 @@ class MoodPickButton(discord.ui.DynamicItem[discord.ui.Button],
             raise UserError("Moods work in servers only.")
         mood = core_of(interaction).moods.get(self.mood)
         if mood is None:
-            raise UserError("That mood is not offered any more; try /mood again.")
+            raise UserError("That mood is not offered any more; try {command} again.", command=Command("mood"))
+        t = tr(interaction)
         await interaction.response.edit_message(
-            content=tr(interaction)("mood.picked", mood=mood.name, emoji=mood.emoji).replace(" .", "."), view=None)
+            content=t("mood.picked", mood=t.mood_name(mood.name), emoji=mood.emoji).replace(" .", "."), view=None)
         await send_public_pick(interaction, mood, self.gentle or mood.gentle)
 
 
@@ -115,15 +117,16 @@ class NotMyMoodButton(discord.ui.DynamicItem[discord.ui.Button],
         await guarded(interaction, lambda: self._offer(interaction))
 
     async def _offer(self, interaction: discord.Interaction) -> None:
+        t = tr(interaction)
         view = discord.ui.View(timeout=None)
         for mood in core_of(interaction).moods.moods.values():
             if mood.name != self.read_as:
-                view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=mood.name,
+                view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary, label=t.mood_name(mood.name),
                                                 emoji=mood.emoji or None,
                                                 custom_id=fix_id(self.read_as, mood.name)))
         view.stop()
         content = interaction.message.content if interaction.message is not None else ""
-        await interaction.response.edit_message(content=content + "\n" + tr(interaction)("mood.which"), view=view)
+        await interaction.response.edit_message(content=content + "\n" + t("mood.which"), view=view)
 
 
 class FixMoodButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -152,9 +155,10 @@ class FixMoodButton(discord.ui.DynamicItem[discord.ui.Button],
                                                          self.read_as, self.mood)
         mood = core.moods.get(correction.chosen)
         assert mood is not None
+        t = tr(interaction)
         await interaction.response.edit_message(
-            content=tr(interaction)("mood.corrected", said=quoted(text), mood=mood.name,
-                                    emoji=mood.emoji).replace(" .", "."), view=None)
+            content=t("mood.corrected", said=quoted(text), mood=t.mood_name(mood.name),
+                      emoji=mood.emoji).replace(" .", "."), view=None)
         read = core.moods.get(self.read_as)
         await send_public_pick(interaction, mood, mood.gentle or (read is not None and read.gentle))
 
@@ -190,9 +194,30 @@ def answer(t: Messages, reading: MoodReading, feeling: str, all_moods: list[Mood
         offers = list(reading.offers) + [m for m in all_moods if m not in reading.offers]
         return t("mood.unclear", said=said), offers
     if not reading.sure:
-        return t("mood.maybe", said=said, mood=mood.name, emoji=mood.emoji), list(reading.offers)
-    because = reading.because()
-    return t("mood.read", said=said, mood=mood.name, emoji=mood.emoji, because=f" ({because})" if because else ""), []
+        return t("mood.maybe", said=said, mood=t.mood_name(mood.name), emoji=mood.emoji), list(reading.offers)
+    because = because_text(t, reading)
+    return t("mood.read", said=said, mood=t.mood_name(mood.name), emoji=mood.emoji,
+             because=f" ({because})" if because else ""), []
+
+
+def because_text(t: Messages, reading: MoodReading) -> str:
+    """A short reason for the member, in their language: the words that decided it."""
+    decisive, phrased = reading.reason()
+    if decisive:
+        words = [t("mood.because.as", written=repr(c.written), text=repr(c.text)) if c.written else repr(c.text)
+                 for c in decisive]
+        return t("mood.because.words", words=", ".join(words))
+    return t("mood.because.phrasing") if phrased else ""
+
+
+def suggested(t: Messages, moods: list[Mood], prefix: str) -> list[Mood]:
+    """Moods for autocomplete, by the words the member sees: those whose name (in their language or
+    English) or description has the text, names starting with it first."""
+    prefix = prefix.strip().casefold()
+    shown = sorted(((t.mood_name(m.name).casefold(), m) for m in moods),
+                   key=lambda pair: (not pair[0].startswith(prefix), pair[0]))
+    return [m for name, m in shown
+            if prefix in name or prefix in m.name or prefix in t.mood_description(m.name, m.description).casefold()]
 
 
 class MoodCog(commands.Cog, name="Mood"):
@@ -213,13 +238,15 @@ class MoodCog(commands.Cog, name="Mood"):
         """Tell me how you feel and I will pick a joke to suit it."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         reader = await self.core.mood_corrections.reader_for(interaction.guild_id)
-        reading = reader.read(feeling)
+        t = tr(interaction)
+        # A mood typed by its name in the member's language is that mood (the reader reads English).
+        named = {t.mood_name(m.name).casefold(): m.name for m in self.core.moods.moods.values()}
+        reading = reader.read(named.get(feeling.strip().casefold(), feeling))
         if reading.verdict is not Verdict.CRISIS:  # someone in crisis is never told to wait
             await take_cooldown(interaction, "mood")
-        t = tr(interaction)
         text, offers = answer(t, reading, feeling, list(self.core.moods.moods.values()))
         if offers:
-            view = offer_view(offers, reading.gentle)
+            view = offer_view(offers, reading.gentle, t)
             # Another language is not read at all (and its reply does not quote the text), so
             # there is nothing to correct there: every mood is offered anyway.
             if reading.verdict is not Verdict.OTHER_LANGUAGE:
@@ -239,16 +266,18 @@ class MoodCog(commands.Cog, name="Mood"):
     @mood.autocomplete("feeling")
     async def feeling_autocomplete(self, interaction: discord.Interaction,
                                    current: str) -> list[app_commands.Choice[str]]:
+        t = tr(interaction)
         choices: list[app_commands.Choice[str]] = []
         text = current.strip()
         if text and self.core.moods.get(text) is None:
             reading = self.core.moods.read(text)
             if reading.mood is not None:
-                suffix = f" → {reading.mood.name}{'' if reading.sure else '?'}"
+                suffix = f" → {t.mood_name(reading.mood.name)}{'' if reading.sure else '?'}"
                 label = text[: 100 - len(suffix)] + suffix
                 choices.append(app_commands.Choice(name=label, value=text[:100]))
-        for mood in self.core.moods.suggest("" if choices else text):
-            choices.append(app_commands.Choice(name=f"{mood.emoji} {mood.name}: {mood.description}"[:100],
+        for mood in suggested(t, list(self.core.moods.moods.values()), "" if choices else text):
+            choices.append(app_commands.Choice(name=f"{mood.emoji} {t.mood_name(mood.name)}: "
+                                                    f"{t.mood_description(mood.name, mood.description)}"[:100],
                                                value=mood.name))
         return choices[:25]
 

@@ -32,24 +32,29 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def entry_line(kind: str, entry: Entry, guild_id: int | None) -> str:
-    """One stored thing, as the member reads it."""
+def entry_line(t: Messages, kind: str, entry: Entry, guild_id: int | None) -> str:
+    """One stored thing, as the member reads it, in their language."""
     item = f"#{entry.item_id}" if entry.item_id is not None else ""
     match kind:
         case "votes":
-            what = f"{'👍' if entry.value == 'up' else '👎'} on {item}"
+            what = t("mydata.line.vote", vote="👍" if entry.value == "up" else "👎", item=item)
         case "favorites":
-            what = f"saved {item}"
+            what = t("mydata.line.favorite", item=item)
         case "suggestions":
-            what = f"suggestion #{entry.case_id}, {entry.value}" + (f": now {item}" if item else "")
+            status = t.word(f"mydata.status.{entry.value}", entry.value)
+            what = (t("mydata.line.suggestion_now", id=entry.case_id, status=status, item=item) if item
+                    else t("mydata.line.suggestion", id=entry.case_id, status=status))
         case "reports":
-            what = f"report on {item}: “{_clip(entry.value)}”"
+            what = t("mydata.line.report", item=item, reason=_clip(entry.value))
         case "mood_corrections":
-            what = f"“{_clip(entry.value)}”"
+            text, arrow, mood = entry.value.rpartition(" → ")
+            what = (t("mydata.line.mood_correction", text=_clip(text), mood=t.mood_name(mood)) if arrow
+                    else f"“{_clip(entry.value)}”")
         case _:
-            about = item or (f"case #{entry.case_id}" if entry.case_id is not None else "")
-            what = f"{entry.value} {about}".strip()
-    where = "" if entry.guild_id == guild_id else " · another server"
+            action = t.word(f"mydata.action.{entry.value}", entry.value)
+            about = item or (t("mydata.line.case", id=entry.case_id) if entry.case_id is not None else "")
+            what = f"{action} {about}".strip()
+    where = "" if entry.guild_id == guild_id else t("mydata.line.elsewhere")
     return f"{what} · <t:{int(parse_iso(entry.at).timestamp())}:R>{where}"
 
 
@@ -64,7 +69,7 @@ def data_embed(data: MemberData, guild_id: int | None, t: Messages | None = None
                           colour=COLOUR)
     for kind in KINDS:
         count = data.counts.get(kind, 0)
-        lines = [entry_line(kind, e, guild_id) for e in data.recent.get(kind, [])]
+        lines = [entry_line(t, kind, e, guild_id) for e in data.recent.get(kind, [])]
         shown = "\n-# " + t("mydata.most_recent", count=len(lines)) if count > len(lines) else ""
         value = "\n".join(lines)[:1000] + shown if lines else t("moderation.none")
         embed.add_field(name=t("mydata.field", heading=t(f"mydata.heading.{kind}"), count=count_text(t, kind, count)),

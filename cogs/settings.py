@@ -141,9 +141,10 @@ class Settings(commands.GroupCog, group_name="settings"):
         site = self.core.config.web.public_url
         note = ""
         if enabled:
-            where = f"{site}/servers/{interaction.guild_id}" if site else f"/servers/{interaction.guild_id} on the site"
-            note = (f"\nThis server's own jokes and topics are at {where}, and only there: never on the site's "
-                    "other pages or in its API.")
+            t = tr(interaction)
+            path = f"/servers/{interaction.guild_id}"
+            where = f"{site}{path}" if site else t("settings.on_the_site", path=path)
+            note = "\n" + t("settings.public_where", where=where)
         await self._change(interaction, note, public_page=enabled)
 
     @app_commands.command()

@@ -29,6 +29,7 @@ from bot.services.daily import (
     PermanentSendError,
     Reminder,
     TransientSendError,
+    decode_note,
 )
 from bot.storage.sqlite.daily import DailyRepository
 from bot.storage.sqlite.database import Database
@@ -380,7 +381,7 @@ async def test_transient_failures_give_up_at_the_end_of_the_catch_up_window(
         await settle(core.daily)
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
     assert post.status == "failed"
-    assert found(post.error, "the error").startswith("Discord kept failing")
+    assert str(decode_note(post.error)).startswith("Discord kept failing (")
     assert poster.messages == []
     tries = poster.sends
     assert 3 <= tries <= 20
@@ -497,7 +498,7 @@ async def test_downtime_outside_the_catch_up_window_is_recorded_as_missed(core: 
     await run_at(core, clock, poster, late)
     assert poster.messages == []
     [post] = await core.storage.daily.posts_on(GUILD, date(2026, 1, 10))
-    assert post.status == "missed" and "offline" in found(post.error, "the error")
+    assert post.status == "missed" and "offline" in str(decode_note(post.error))
     assert (await only_schedule(core)).next_date == date(2026, 1, 11)
 
 

@@ -100,4 +100,7 @@ def test_a_missing_permission_is_named_as_the_discord_client_names_it() -> None:
     assert message_for(app_commands.MissingPermissions(["manage_roles", "kick_members"]), english()) == \
         "You need the Manage Roles and Kick Members permissions for that."
     assert message_for(app_commands.MissingPermissions(["manage_roles", "kick_members"]), messages("de")) == \
-        "Dafür brauchst du die Berechtigungen Manage Roles und Kick Members."
+        "Dafür brauchst du die Berechtigungen Rollen verwalten und Mitglieder kicken."
+    # One the catalog does not name reads in words from discord.py's name for it.
+    assert message_for(app_commands.MissingPermissions(["some_new_thing"]), english()) == \
+        "You need the Some New Thing permission for that."

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from bot.errors import UserError
+from bot.services.daily import decode_note, note_english
 from web.dashboard import Dashboard
-from web.moderators import Visit, error_text
+from web.moderators import Visit, error_text, show_for
 from web.params import BadRequest
 from web.shared import Refused
 
@@ -102,5 +103,9 @@ class LibraryPages:
         # Moderators only, as /daily status: the gate has just asked the bot.
         status = await self.dashboard.parts.daily.setup.status(visit.guild_id)
         recent = [p for p in (status.last, *status.problems) if p is not None]
+        # The site speaks English: each post's note (the ledger keeps it as data) in English words.
+        show = show_for(visit.server)
+        notes = {p.id: note_english(note, show) if (note := decode_note(p.error)) else "" for p in recent}
         return self.dashboard.page(request, "dashboard/daily.html", f"Daily posts · {visit.server.name}",
-                                   {"status": status, "recent": recent}, session=visit.session, visit=visit)
+                                   {"status": status, "recent": recent, "notes": notes}, session=visit.session,
+                                   visit=visit)

@@ -34,7 +34,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, iso
-from bot.errors import Code, Codes, UserError
+from bot.errors import Code, Codes, Option, Term, UserError
 from bot.models import Filters, GuildSettings, Item, Kind, Mood, category_tag, mood_tag
 from bot.records import Candidate, daily_scope
 from bot.storage import Storage
@@ -49,9 +49,13 @@ KEEP_AFTER_CYCLE = 0.2
 SEARCH_WORD = re.compile(r"\w+")
 
 
-def counted(n: int, kind: Kind) -> str:
-    """"1 joke", "3 discussion topics"."""
-    return plural(n, "joke" if kind == "joke" else "discussion topic")
+def counted(n: int, kind: Kind) -> Term:
+    """"1 joke", "3 discussion topics", in the reader's language."""
+    return Term(f"counted.{kind}", plural(n, "joke" if kind == "joke" else "discussion topic"), (("count", n),))
+
+
+def kind_word(kind: Kind) -> Term:
+    return Term(f"kind.{kind}", kind)
 
 
 def _unrestricted(f: Filters) -> Filters:
@@ -60,10 +64,10 @@ def _unrestricted(f: Filters) -> Filters:
     return dataclasses.replace(f, excluded_flags=0, blocked_tags=())
 
 
-def _hidden_by(settings: GuildSettings) -> str:
+def _hidden_by(settings: GuildSettings) -> Term:
     if settings.safe_mode:
-        return "this server's safe mode"
-    return "the flags and categories this server blocks"
+        return Term("hidden_by.safe_mode", "this server's safe mode")
+    return Term("hidden_by.blocks", "the flags and categories this server blocks")
 
 
 def weight(candidate: Candidate) -> float:
@@ -120,11 +124,11 @@ class PickService:
                 hidden = dict(await self.categories(_unrestricted(f))).get(category, 0)
                 if hidden:
                     raise UserError("The {what} category {category} has {count} here, all hidden by {why}.",
-                                    what=kind, category=Code(category), count=counted(hidden, kind),
+                                    what=kind_word(kind), category=Code(category), count=counted(hidden, kind),
                                     why=_hidden_by(settings))
                 raise UserError("There is no {what} category called {category} here. Try one of: {names}.",
-                                what=kind, category=Code(category[:64]),
-                                names=Codes(tuple(sorted(available))) if available else "none yet")
+                                what=kind_word(kind), category=Code(category[:64]),
+                                names=Codes(tuple(sorted(available))) if available else Term("none_yet", "none yet"))
         return f
 
     async def categories(self, f: Filters) -> list[tuple[str, int]]:
@@ -181,7 +185,8 @@ class PickService:
     async def _pick_search(self, f: Filters, scope_id: int, search: str) -> Candidate:
         query = fts_query(search)
         if query is None:
-            raise UserError("Give a word or two to search for, for example {example}.", example=Code("search: cat"))
+            raise UserError("Give a word or two to search for, for example {example}.",
+                            example=Option("joke", "search", "cat"))
         matches = await self.items.search(f, query=query)
         if not matches:
             words = Code(search.strip()[:100])
@@ -192,7 +197,7 @@ class PickService:
                                 "{count} match {words} but are hidden by {why}.",
                                 count=counted(hidden, f.kind), words=words, why=_hidden_by(settings))
             raise UserError("No {kind} matches {words}. Try another word, or leave the search out for a random one.",
-                            kind=f.kind, words=words)
+                            kind=kind_word(f.kind), words=words)
         fresh = await self.storage.picks.unseen(scope_id, f.kind, matches)
         return self._choose(fresh or matches)
 

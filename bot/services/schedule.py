@@ -144,7 +144,8 @@ def occurrence(day: date, at: time, tz: ZoneInfo) -> datetime:
         while not _exists(wall, tz):
             wall += MINUTE
             if wall > end:  # pragma: no cover - no zone has a longer jump
-                raise ScheduleError(f"{day} {format_time(at)} does not exist in {tz.key}")
+                raise ScheduleError("{day} {time} does not exist in {zone}.", day=day.isoformat(),
+                                        time=format_time(at), zone=Code(tz.key))
     return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 

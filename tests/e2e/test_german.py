@@ -12,6 +12,7 @@ import pytest
 
 from cogs.i18n import language
 from discord_emulator import InvocationError
+from discord_emulator import Permissions as P
 from tests.e2e.harness import Banter, Person, banter
 from tests.e2e.test_daily import DUE, Daily, hang_at_due, link
 from tests.e2e.test_daily import w as w
@@ -97,7 +98,30 @@ async def test_errors_speak_the_members_language(b: Banter) -> None:
     english = await b.bob.run("joke", category="nope")
     assert english.content.startswith("There is no joke category called `nope` here.")
     no_page = await b.alice.run("diskussion archiv", seite=99)
-    assert no_page.content.startswith("Es gibt keine Seite 99")
+    assert no_page.content == "Es gibt keine Seite 99: das Archiv hat 1 Seite."
+
+
+async def test_the_words_inside_a_services_sentence_are_german_too(b: Banter) -> None:
+    carol = await b.moderator("carol")
+    german(b, carol)
+    german(b, b.bob)  # both members German here
+    hidden = await (await carol.run("inhalte hinzufügen", art="Witz")).form.submit(
+        {"joke": "Der Zebrafink lacht zuletzt.", "categories": "animals", "flags": "dark"})
+    item_id = number_in(hidden.content)
+    found = await b.bob.run("witz", suche="zebrafink")
+    assert found.content == ("1 Witz passt zu `zebrafink`, ist aber ausgeblendet durch den Schutzmodus dieses "
+                             "Servers.")
+    nothing = await b.bob.run("witz", suche="!!")
+    assert nothing.content == "Gib ein oder zwei Wörter zum Suchen an, zum Beispiel `suche: cat`."
+    none = await b.bob.run("witz", suche="quastenflosser")
+    assert none.content.startswith("Keine Witze passen zu `quastenflosser`.")
+    pack = (await b.bob.run("witz")).message.item_id
+    refused = await carol.run("inhalte bearbeiten", nummer=pack)
+    assert refused.content == (f"Witz #{pack} ist globaler Inhalt aus einem Paket und kann hier nicht bearbeitet "
+                               "werden. `/inhalte entfernen` blendet den Beitrag auf diesem Server aus.")
+    await carol.run("inhalte entfernen", nummer=item_id)
+    again = await carol.run("inhalte entfernen", nummer=item_id)
+    assert again.content == f"Witz #{item_id} ist schon entfernt."
 
 
 async def test_a_cooldown_is_set_and_waited_for_in_german(tmp_path: Path) -> None:
@@ -157,6 +181,9 @@ async def test_a_german_moderator_runs_the_daily_and_moderation_commands_in_germ
     assert preview.content.startswith("Nächster täglicher Beitrag (#")
     paused = await w.carol.run("täglich pause", von="2026-03-16", bis="2026-03-20")
     assert paused.content.startswith("⏸️ Keine täglichen Beiträge von Montag, 16. März 2026 bis Freitag, 20. März 2026")
+    backwards = await w.carol.run("täglich pause", von="2026-03-20", bis="2026-03-16")
+    assert backwards.content == ("Die Pause würde enden (`2026-03-16`), bevor sie beginnt (`2026-03-20`): gib den "
+                                 "ersten freien Tag bei `von` an und den letzten bei `bis`. Es wurde nichts geändert.")
     resumed = await w.carol.run("täglich fortsetzen")
     assert resumed.content.startswith("▶️ Die Pause ist vorbei für 1 Zeitplan.")
     posted = await w.carol.run("täglich jetzt-posten")
@@ -202,3 +229,121 @@ async def test_favourites_my_data_help_and_about_speak_german(b: Banter) -> None
     # bob's English is unchanged by alice's German.
     english = await b.bob.run("help")
     assert english.embed.title == "Banter's commands" and "`/joke` Tell a random joke." in english.embed.description
+
+
+# --- what moderators read about items, forms and daily posts ------------------------------------------
+
+def number_in(reply: str) -> int:
+    """The item number a reply names first ("Witz #12 ist jetzt ...")."""
+    return int(reply.split("#")[1].split(" ")[0].strip("*"))
+
+
+async def test_content_show_says_in_german_why_an_item_does_not_show(tmp_path: Path) -> None:
+    async with banter(tmp_path) as b:
+        carol = await b.moderator("carol")
+        german(b, carol)
+        form = await carol.run("inhalte hinzufügen", art="Witz")
+        added = await form.form.submit({"joke": "Meine Sonnenuhr geht im Winter nach.", "categories": "pun",
+                                        "flags": "dark"})
+        assert added.content.startswith("Witz #")
+        item_id = number_in(added.content)
+        shown = await carol.run("inhalte zeigen", nummer=item_id)
+        why = shown.embeds[1].fields["Hier sichtbar"]
+        assert why == ("🚫 der Schutzmodus ist an, und der Beitrag ist als `dark` markiert "
+                       "(`/einstellungen schutzmodus`)")
+        await carol.run("einstellungen schutzmodus", aktiv=False)
+        assert (await carol.run("inhalte zeigen", nummer=item_id)).embeds[1].fields["Hier sichtbar"].startswith(
+            "✅ ja: Auswahl, Suche und /top können den Beitrag zeigen")
+        await carol.run("inhalte entfernen", nummer=item_id, grund="Zu düster")
+        removed = (await carol.run("inhalte zeigen", nummer=item_id)).embeds[1].fields["Hier sichtbar"]
+        assert removed.startswith(f"🚫 entfernt von {carol.mention} <t:")
+        assert removed.endswith(":R>: „Zu düster“ · `/inhalte wiederherstellen` macht das rückgängig")
+        # An English moderator reads the same reasons in English.
+        dave = await b.moderator("dave")
+        english = (await dave.run("content show", id=item_id)).embeds[1].fields["Shows here"]
+        assert english.startswith(f"🚫 removed by {carol.mention} <t:") and "“Zu düster”" in english
+
+
+async def test_a_refused_form_answers_and_reopens_in_german(tmp_path: Path) -> None:
+    async with banter(tmp_path) as b:
+        carol = await b.moderator("carol")
+        german(b, carol)
+        german(b, b.alice)
+        typed = {"joke": "Mein Staubsaugerroboter hat gekündigt.", "punchline": "Die Arbeit war ihm zu öde.",
+                 "categories": "roboter"}
+        refused = await (await carol.run("inhalte hinzufügen", art="Witz")).form.submit(typed)
+        assert refused.ephemeral and refused.content == (
+            "`roboter` ist noch keine Witzkategorie. Leg sie mit dem Button an, oder bearbeite deine Eingabe.")
+        assert [button.label for button in refused.buttons] == ["roboter anlegen", "Meine Eingabe bearbeiten"]
+        reopened = await carol.click(refused, "Meine Eingabe bearbeiten")
+        assert reopened.form.title == "Einen Witz hinzufügen" and reopened.form.value("categories") == "roboter"
+        assert "Pointe (leer lassen für einen Einzeiler)" in str(reopened.form.fields)
+        created = await carol.click(refused, "roboter anlegen")
+        assert created.content.startswith("Witz #") and "ist jetzt auf diesem Server" in created.content
+        # A member gets no button to create one, and is told in German which categories are close.
+        asked = await (await b.alice.run("vorschlagen witz")).form.submit(typed | {"categories": "spaace"})
+        assert asked.content.startswith("Hier gibt es keine Witzkategorie namens `spaace`. Meintest du `space`?")
+        assert [button.label for button in asked.buttons] == ["Meine Eingabe bearbeiten"]
+
+
+async def test_a_german_moderator_reads_why_a_daily_post_failed_in_german(w: Daily) -> None:
+    await w.set_daily()
+    german(w.b, w.carol)
+    w.emu.set_overwrite(w.daily, w.emu.bot_user, deny=int(P.SEND_MESSAGES))
+    await w.b.at(DUE)
+    status = await w.carol.run("täglich status")
+    problems = status.embed.fields["Probleme zuletzt"]
+    assert problems.startswith(f"2026-03-14 Diskussion: Ich darf in <#{w.daily.id}> nicht posten (")
+    assert problems.endswith("Prüf dort meine Berechtigungen und nutze dann `/täglich jetzt-posten`, oder warte "
+                             "bis morgen.")
+    # The same note, stored once, reads in English to an English moderator.
+    dave = await w.b.moderator("dave")
+    assert "I am not allowed to post in" in (await w.status(dave)).embed.fields["Recent problems"]
+    w.emu.clear_overwrite(w.daily, w.emu.bot_user)
+    w.emu.delete_channel(w.daily)
+    await w.b.restart(at=DUE + timedelta(days=1, hours=6, minutes=10))
+    problems = (await w.carol.run("täglich status")).embed.fields["Probleme zuletzt"]
+    assert "2026-03-15 Diskussion: Verpasst: der Bot war zu der Zeit offline und kam 6 Std. 10 Min. zu spät" in problems
+
+
+async def test_moods_are_named_in_german_everywhere_a_german_member_sees_them(tmp_path: Path) -> None:
+    async with banter(tmp_path) as b:
+        german(b, b.alice)
+        carol = await b.moderator("carol")
+        german(b, carol)
+        read = await b.alice.run("stimmung", gefühl="ugh, exams tomorrow")
+        assert read.content.startswith("Ich lese “ugh, exams tomorrow” als **gestresst** 😰 (wegen ")
+        named = await b.alice.run("stimmung", gefühl="müde")  # a mood by its German name is that mood
+        assert named.content.startswith("Ich lese “müde” als **müde** ")
+        unsure = await b.alice.run("stimmung", gefühl="nobody is answering")
+        assert "Meintest du" in unsure.content and "**einsam**" in unsure.content
+        offered = [btn.name for btn in unsure.buttons if (btn.custom_id or "").startswith("mood:pick:")]
+        assert offered[0] == "einsam" and "lonely" not in offered
+        picked = await b.alice.click(unsure, offered[1])
+        assert picked.updated and unsure.content.startswith(f"Du hast **{offered[1]}** ")
+        wrong = await b.alice.click(named, "Nicht meine Stimmung")
+        assert wrong.updated and named.content.endswith("Welche Stimmung ist es?")
+        fixes = [btn.name for btn in named.buttons if (btn.custom_id or "").startswith("mood:fix:")]
+        assert "gelangweilt" in fixes and "bored" not in fixes and "müde" not in fixes
+        await b.alice.click(named, "gelangweilt")
+        assert named.content.startswith("Danke: auf diesem Server lese ich “müde” ab jetzt als **gelangweilt**")
+        listed = await carol.run("inhalte stimmungen")
+        assert "“müde” müde → **gelangweilt**" in listed.content
+        choices = await b.alice.suggestions("stimmung", focused="gefühl", value="mü")
+        assert choices[0].value == "tired" and choices[0].name.startswith("😴 müde: Auf Reserve")
+
+
+async def test_my_data_lists_each_stored_thing_in_german(b: Banter) -> None:
+    witz = await b.alice.run("witz")
+    await b.alice.click(witz, "👍")
+    await b.alice.click(witz, "⭐")
+    other = await b.alice.run("witz")
+    report = await b.alice.click(other, "Melden")
+    await b.alice.submit(report.form, {"reason": "Der ist schon alt."})
+    await (await b.alice.run("vorschlagen witz")).form.submit({"joke": "Was macht ein Keks unter einem Baum?",
+                                                              "punchline": "Krümel."})
+    fields = (await b.alice.run("meine-daten anzeigen")).embed.fields
+    assert fields["👍👎 Stimmen: 1 Stimme"].startswith(f"👍 für #{witz.message.item_id} · <t:")
+    assert fields["⭐ Favoriten: 1 Favorit"].startswith(f"#{witz.message.item_id} gemerkt · <t:")
+    assert fields["🚩 Meldungen: 1 Meldung"].startswith(f"Meldung zu #{other.message.item_id}: „Der ist schon alt.“")
+    assert fields["📝 Vorschläge: 1 Vorschlag"].startswith("Vorschlag #1, offen · <t:")

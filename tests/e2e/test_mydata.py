@@ -112,7 +112,7 @@ async def test_a_member_sees_what_is_stored_about_them(w: World) -> None:
     assert re.match(r"suggestion #1, approved: now #\d+ · ", suggestions[1])
     # What the member typed is shown as typed, not as markdown.
     assert f"report on #{disliked.item_id}: “Told at every \\*\\*wedding\\*\\*”" in shown["🚩 Reports: 1 report"]
-    assert "my cactus bloomed at last → happy" in shown["🎭 Mood corrections: 1 mood correction"]
+    assert "“my cactus bloomed at last” → happy" in shown["🎭 Mood corrections: 1 mood correction"]
     assert "approve" in shown["🛡️ Moderation records: 1 moderation record"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
@@ -19,6 +19,8 @@ from bot.core import Core
 from bot.errors import Code, Codes, Command, Mention, Seconds, UserError
 from bot.members import FORMER_MEMBER
 from bot.services.bot_link import Named, ServerView
+from discord_emulator import Permissions as P
+from tests.e2e.harness import START
 from tests.support import stored
 from tests.web.dashboard_world import SESSION_SECRET, ZEBRA, DashWorld, csrf_of, log_in
 from tests.web.support import GENEROUS
@@ -125,6 +127,17 @@ async def test_the_daily_page_shows_the_schedule(w: DashWorld, http: aiohttp.Cli
     await log_in(w, w.carol, http)
     status, page = await get(http, f"{w.url}/dashboard/{w.guild.id}/daily")
     assert status == 200 and "12:30 (Europe/London)" in page and "#general" in page
+
+
+async def test_the_daily_page_says_in_words_why_a_post_failed(w: DashWorld, http: aiohttp.ClientSession) -> None:
+    await (await w.emu.slash(w.carol, w.general, "daily set", channel=w.general, time="12:30",
+                             timezone="Europe/London")).original_message()
+    w.emu.set_overwrite(w.general, w.emu.bot_user, deny=int(P.SEND_MESSAGES))
+    await w.b.at(START + timedelta(minutes=30))
+    await log_in(w, w.carol, http)
+    status, page = await get(http, f"{w.url}/dashboard/{w.guild.id}/daily")
+    # The ledger keeps the reason as data; the site, which speaks English, words it.
+    assert status == 200 and "I am not allowed to post in #general (" in page and "note&#34;" not in page
 
 
 async def test_the_dashboard_says_it_is_off_when_not_configured(core: Core) -> None:

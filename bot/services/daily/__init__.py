@@ -34,6 +34,7 @@ from bot.services.daily.delivery import (
     SendError,
     TransientSendError,
 )
+from bot.services.daily.notes import Note, decode_note, note_english
 from bot.services.daily.reminders import Reminder, ReminderSender, ReviewReminders
 from bot.services.daily.scheduler import Scheduler
 from bot.services.daily.setup import (
@@ -60,6 +61,7 @@ __all__ = [
     "Configured",
     "DailyService",
     "DailyStatus",
+    "Note",
     "OutgoingPost",
     "PermanentSendError",
     "PostNowResult",
@@ -70,6 +72,8 @@ __all__ = [
     "ScheduleStatus",
     "SendError",
     "TransientSendError",
+    "decode_note",
+    "note_english",
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import Code, Command, UserError
+from bot.errors import Code, Command, Term, UserError
 from bot.models import Item, VoteTally
 from bot.records import DailyPost
 from bot.services.picker import PickService
@@ -41,7 +41,7 @@ class Archive:
         pages = max(1, -(-total // size))
         if page < 1 or page > pages:
             raise UserError("There is no page {page}: the archive has {pages}.", page=page,
-                            pages=plural(pages, "page"))
+                            pages=Term("pages", plural(pages, "page"), (("count", pages),)))
         posts = await self.storage.daily.archive(guild_id, limit=size, offset=(page - 1) * size)
         entries = []
         for post in posts:

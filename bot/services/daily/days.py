@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.errors import Code, Command, UserError
+from bot.errors import Code, Command, Option, UserError
 from bot.records import EVERY_DAY, WEEKDAYS, WEEKENDS, Days, Pause
 
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -70,7 +70,8 @@ def parse_date(text: str, what: str) -> date:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         raise DaysError("{typed} is not a date for {what}: use YYYY-MM-DD, for example {example}.",
-                        typed=Code(text.strip()[:20]), what=Code(what), example=Code("2026-12-24")) from None
+                        typed=Code(text.strip()[:20]), what=Option("daily pause", what),
+                        example=Code("2026-12-24")) from None
 
 
 def parse_pause(start_text: str, end_text: str, today: date) -> Pause:
@@ -79,7 +80,8 @@ def parse_pause(start_text: str, end_text: str, today: date) -> Pause:
     if end < start:
         raise DaysError("The pause would end ({end}) before it starts ({start}): give the first day off in "
                         "{a} and the last in {b}. Nothing was changed.", end=Code(end.isoformat()),
-                        start=Code(start.isoformat()), a=Code("from"), b=Code("to"))
+                        start=Code(start.isoformat()), a=Option("daily pause", "from"),
+                        b=Option("daily pause", "to"))
     if end < today:
         raise DaysError("That pause is already over ({end} has passed). Nothing was changed.",
                         end=Code(end.isoformat()))

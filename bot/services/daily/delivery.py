@@ -22,6 +22,7 @@ from bot.errors import UserError
 from bot.models import Item, Kind
 from bot.records import DailyPost, DailySchedule, NewPost
 from bot.services.daily.activity import activity_of, nap
+from bot.services.daily.notes import Note, note_english
 from bot.services.daily.setup import DailySetup, no_schedule
 from bot.services.picker import PickService
 from bot.services.schedule import local_date
@@ -41,7 +42,12 @@ THREAD_NAME_LIMIT = 100
 
 
 class SendError(Exception):
-    """Sending a daily post failed; the message says why in words a moderator understands."""
+    """Sending a daily post failed; ``note`` says why, as data each edge words (plain words are
+    kept as they are)."""
+
+    def __init__(self, note: Note | str) -> None:
+        self.note = note if isinstance(note, Note) else Note.text(note)
+        super().__init__(note_english(self.note))
 
 
 class PermanentSendError(SendError):
@@ -51,8 +57,8 @@ class PermanentSendError(SendError):
 class TransientSendError(SendError):
     """It may work later: Discord had a server error, rate-limited us, or the network failed."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, note: Note | str, retry_after: float | None = None) -> None:
+        super().__init__(note)
         self.retry_after = retry_after
 
 
@@ -130,12 +136,12 @@ def outgoing(post: DailyPost, item: Item) -> OutgoingPost:
 
 
 def missed_reason(late: timedelta, catch_up: timedelta, superseded: bool) -> str:
+    """Why a post was not sent, as the ledger stores it (a :class:`Note`)."""
     if superseded:
-        return "Skipped: the bot was offline and a later day's post replaced it."
+        return Note("superseded").encode()
     hours, minutes = divmod(int(late.total_seconds()) // 60, 60)
     window = int(catch_up.total_seconds()) // 60
-    return (f"Missed: the bot was offline at the time and came back {hours} h {minutes:02d} min late "
-            f"(posts are caught up within {window} min).")
+    return Note("missed", {"hours": hours, "minutes": minutes, "window": window}).encode()
 
 
 class Delivery:
@@ -226,14 +232,14 @@ class Delivery:
         try:
             item = await self._item_for(post)
         except UserError as exc:
-            await ledger.record_unsent(post.id, "failed", str(exc))
+            await ledger.record_unsent(post.id, "failed", Note.error(exc).encode())
             log.warning("daily: guild %s has nothing to post: %s", post.guild_id, exc)
             return Attempt("failed")
         attempts = await ledger.begin_attempt(post.id)
         try:
             message_id = await self._send(poster, post, item)
         except PermanentSendError as exc:
-            await ledger.record_unsent(post.id, "failed", str(exc))
+            await ledger.record_unsent(post.id, "failed", exc.note.encode())
             log.warning("daily: post %s for guild %s failed for good: %s", post.id, post.guild_id, exc)
             return Attempt("failed")
         except TransientSendError as exc:
@@ -251,7 +257,7 @@ class Delivery:
         except Exception as exc:
             # A bug, not Discord: log it, and treat it like a failure that may pass.
             log.exception("daily: sending post %s raised unexpectedly", post.id)
-            raise TransientSendError(f"Unexpected error while sending ({type(exc).__name__}).") from exc
+            raise TransientSendError(Note("unexpected", {"error": type(exc).__name__})) from exc
 
     async def _retry_or_give_up(self, post: DailyPost, attempts: int, exc: TransientSendError) -> Attempt:
         wait = BACKOFF[min(attempts, len(BACKOFF)) - 1]
@@ -259,11 +265,13 @@ class Delivery:
             wait = max(wait, timedelta(seconds=exc.retry_after))
         retry_at = self.clock.now() + wait
         if retry_at > self._deadline(post) and attempts >= MIN_ATTEMPTS:
-            await self.storage.daily.record_unsent(post.id, "failed", f"Discord kept failing ({attempts} tries): {exc}")
+            await self.storage.daily.record_unsent(post.id, "failed",
+                                                   Note("gave-up", {"attempts": attempts, "cause": exc.note}).encode())
             log.warning("daily: post %s for guild %s gave up after %d tries: %s", post.id, post.guild_id,
                         attempts, exc)
             return Attempt("failed")
-        await self.storage.daily.note_error(post.id, f"{exc} (try {attempts}; trying again)")
+        retrying = Note("retrying", {"attempts": attempts, "cause": exc.note})
+        await self.storage.daily.note_error(post.id, retrying.encode())
         log.info("daily: post %s try %d failed (%s); again at %s", post.id, attempts, exc, iso(retry_at))
         return Attempt("sending", retry_at)
 
@@ -300,15 +308,15 @@ class Delivery:
             return
         item = await self.storage.items.get(post.item_id)
         name = thread_name(item) if item else "Discussion of the day"
-        error = "?"
+        error = Note.text("?")
         for attempt in range(THREAD_ATTEMPTS):
             try:
                 thread_id = await poster.open_thread(post.channel_id, post.message_id, name)
             except PermanentSendError as exc:
-                error = str(exc)
+                error = exc.note
                 break
             except TransientSendError as exc:
-                error = str(exc)
+                error = exc.note
                 if attempt + 1 < THREAD_ATTEMPTS:  # no wait after the last try
                     await self._nap(self.clock.now() + BACKOFF[attempt])
                 continue
@@ -316,7 +324,7 @@ class Delivery:
             return
         log.warning("daily: could not open a thread on post %s: %s", post.id, error)
         await self.storage.daily.record_thread(post.id, thread_id=None,
-                                               error=f"The thread could not be opened: {error}")
+                                               error=Note("no-thread", {"cause": error}).encode())
 
     async def stop(self) -> None:
         """Cancel sends in progress. Their rows stay 'sending' and are resumed at the next start."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, iso
-from bot.errors import Mention, UserError
+from bot.errors import Mention, Term, UserError
 from bot.models import Item
 from bot.records import Case
 from bot.storage import Storage
@@ -28,30 +28,39 @@ class AlreadyDecided(UserError):
     """Another moderator decided the case first; the fields say who and how."""
 
     def __init__(self, case_id: int, case: Case | None) -> None:
-        what = "Suggestion" if case is None or case.type == "suggestion" else "Report case"
-        if case is None:
-            super().__init__("That {what} is gone.", what=what.lower())
-        elif case.decided_by:
-            super().__init__("{what} #{number} was already {status} by {by}.", what=what, number=case.number,
-                             status=case.status, by=Mention("user", case.decided_by))
-        else:
-            super().__init__("{what} #{number} was already {status}.", what=what, number=case.number,
-                             status=case.status)
         self.case_id = case_id
         self.case = case
+        which = "suggestion" if case is None or case.type == "suggestion" else "report"
+        english = "Suggestion" if which == "suggestion" else "Report case"
+        if case is None:
+            super().__init__("That {what} is gone.", what=Term(f"case_lower.{which}", english.lower()))
+            return
+        what = Term(f"case.{which}", english)
+        status = Term(f"status.{case.status}", case.status)
+        if case.decided_by:
+            super().__init__("{what} #{number} was already {status} by {by}.", what=what, number=case.number,
+                             status=status, by=Mention("user", case.decided_by))
+        else:
+            super().__init__("{what} #{number} was already {status}.", what=what, number=case.number,
+                             status=status)
 
 
 class EditConflict(UserError):
     """The content changed after the editor's form was made from it; the edit was not applied."""
 
 
-def item_label(item: Item) -> str:
-    return f"{item.kind} #{item.id}"
+def item_label(item: Item) -> Term:
+    """"Joke #4" at the start of a sentence, in the reader's language."""
+    return Term(f"label.{item.kind}", f"{item.kind.capitalize()} #{item.id}", (("id", item.id),))
 
 
-def changed_meanwhile(what: str) -> EditConflict:
-    return EditConflict(f"{what[:1].upper()}{what[1:]} was changed by someone else meanwhile, so this edit was "
-                        "not saved; open it again.")
+def suggestion_label(number: int) -> Term:
+    return Term("label.suggestion", f"Suggestion #{number}", (("id", number),))
+
+
+def changed_meanwhile(what: Term) -> EditConflict:
+    return EditConflict("{what} was changed by someone else meanwhile, so this edit was not saved; open it again.",
+                        what=what)
 
 
 class Access:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot.errors import Command, UserError
+from bot.errors import Command, Term, UserError
 from bot.models import ContentEntry, GuildSettings, Item, Kind, VoteTally
 from bot.records import ActionRecord, AuditEntry, Case, Version, daily_scope, entry_to_json
 from bot.services.moderation.access import Access, Actor, changed_meanwhile, item_label
@@ -106,7 +106,7 @@ def item_form(item: Item) -> EditForm:
     return EditForm(item.kind, form_of(entry), entry.content_hash(), item.id)
 
 
-def check_base(current: ContentEntry, base: str, what: str) -> None:
+def check_base(current: ContentEntry, base: str, what: Term) -> None:
     """Refuse an edit made from content (``base``, a content hash) that is no longer current."""
     if current.content_hash() != base:
         raise changed_meanwhile(what)
@@ -122,7 +122,7 @@ class LibraryAdmin:
         item = await self.access.visible_item(guild_id, item_id)
         if item.guild_id is None:
             raise UserError("{item} is global content from a pack, so it cannot be {verb} here. {remove} hides it "
-                            "in this server.", item=item_label(item).capitalize(), verb=verb,
+                            "in this server.", item=item_label(item), verb=Term(f"verb.{verb}", verb),
                             remove=Command("content remove"))
         return item
 
@@ -172,7 +172,7 @@ class LibraryAdmin:
         flags = item.flags | {flag} if on else item.flags - {flag}
         if flags == item.flags:
             raise UserError("{item} already has {flag} on." if on else "{item} already has {flag} off.",
-                            item=item_label(item).capitalize(), flag=flag)
+                            item=item_label(item), flag=flag)
         return await self.replace_content(guild_id, actor, item, replace(item.entry(), flags=frozenset(flags)),
                                           flag=flag, on=on)
 
@@ -180,7 +180,7 @@ class LibraryAdmin:
                               flag: str | None = None, on: bool = False) -> ActionResult:
         """Give ``item`` the content ``entry``, provided it still has the content it was read with;
         that content is kept as a version. ``flag``: the edit is that flag turned ``on`` or off."""
-        removed = UserError("{item} was removed; {restore} it first.", item=item_label(item).capitalize(),
+        removed = UserError("{item} was removed; {restore} it first.", item=item_label(item),
                             restore=Command("content restore"))
         if item.status != "active":
             raise removed
@@ -230,9 +230,9 @@ class LibraryAdmin:
         text = check_reason(reason, required=False)
         item = await self.access.visible_item(guild_id, item_id)
         if item.guild_id == guild_id and item.status != "active":
-            raise UserError("{item} is removed already.", item=item_label(item).capitalize())
+            raise UserError("{item} is removed already.", item=item_label(item))
         if item.guild_id is None and await self.storage.moderation.hidden_reason(guild_id, item_id) == "moderator":
-            raise UserError("{item} is hidden in this server already.", item=item_label(item).capitalize())
+            raise UserError("{item} is hidden in this server already.", item=item_label(item))
         async with acting(self.access, guild_id, actor) as act:
             record = await self.take_down(act, item, text)
             # Open reports on it are settled by the removal.
@@ -247,7 +247,7 @@ class LibraryAdmin:
         hidden = await self.storage.moderation.hidden_reason(guild_id, item_id)
         retired = item.guild_id == guild_id and item.status != "active"
         if not retired and hidden is None:
-            raise UserError("{item} is not removed or hidden here.", item=item_label(item).capitalize())
+            raise UserError("{item} is not removed or hidden here.", item=item_label(item))
         async with acting(self.access, guild_id, actor) as act:
             if retired:
                 await act.tx.moderation.set_item_status(item_id=item_id, guild_id=guild_id, status="active",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from bot.errors import UserError
 from bot.models import ContentEntry, Item
 from bot.records import ActionRecord, Case, Report, entry_to_json
-from bot.services.moderation.access import Access, Actor, EditConflict
+from bot.services.moderation.access import Access, Actor, EditConflict, suggestion_label
 from bot.services.moderation.audit import Acting, acting, on_case, on_item
 from bot.services.moderation.library_admin import EditForm, LibraryAdmin, check_base, item_form, server_key
 from bot.services.moderation.text import (
@@ -163,8 +163,8 @@ class Review:
             current = await act.tx.moderation.get_case(case_id, guild_id)
             now_proposed = current.proposal if current is not None else None
             if now_proposed is None or now_proposed.content_hash() != proposal.content_hash():
-                raise EditConflict(f"Suggestion #{case_id} was edited by someone else meanwhile, so it was "
-                                   "not approved; look at it again.")
+                raise EditConflict("Suggestion #{number} was edited by someone else meanwhile, so it was not "
+                                   "approved; look at it again.", number=case.number)
             item_id, _ = await act.tx.items.upsert(entry, origin="suggestion", guild_id=guild_id, now=act.now)
             await act.tx.moderation.set_case_item(case_id, item_id)
             return await act.record(on_case("approve", case, item_id=item_id, before={"status": "pending"},
@@ -237,7 +237,7 @@ class Review:
                                                    new_categories=new_categories)).record
         else:
             assert case.proposal is not None
-            check_base(case.proposal, base, f"suggestion #{case.number}")
+            check_base(case.proposal, base, suggestion_label(case.number))
             entry = parse_form(case.kind, form, keep=case.proposal)
             entry = await check_categories(self.storage, guild_id, entry, keep=case.proposal, confirmed=new_categories,
                                            confirmable=True)
@@ -274,7 +274,7 @@ class Review:
             # Read again under the write lock: another moderator's edit may have landed since.
             current = await act.tx.moderation.pending_proposal(case_id=case.id, guild_id=case.guild_id)
             if current is not None:
-                check_base(current, proposal.content_hash(), f"suggestion #{case.number}")
+                check_base(current, proposal.content_hash(), suggestion_label(case.number))
                 await act.tx.moderation.update_proposal(case_id=case.id, guild_id=case.guild_id, proposal=entry,
                                                         fingerprint=fingerprint(entry))
                 record = await act.record(on_case("edit-suggestion", case, before=entry_to_json(proposal),

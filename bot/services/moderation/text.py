@@ -12,7 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.errors import Code, Codes, UserError
+from bot.errors import Code, Codes, Term, UserError
 from bot.models import FLAGS, Body, ContentEntry, Filters, JokeBody, Kind, body_from_json
 from bot.services.packs import Problems, parse_entry
 from bot.storage import Storage
@@ -263,6 +263,26 @@ def check_flag(flag: str) -> None:
         raise UserError("There is no flag called {flag}.", flag=repr(flag[:30]))
 
 
+# Whole sentences, by (a moderator may confirm them, more than one, close ones found); {what} is
+# "joke category" or "discussion categories" in the reader's language.
+NEW_CATEGORIES = {
+    (True, False, True): "{names} is not a {what} yet. Close ones: {close}. Create it with the button, or edit what "
+                         "you typed.",
+    (True, False, False): "{names} is not a {what} yet. Create it with the button, or edit what you typed.",
+    (True, True, True): "{names} are not {what} yet. Close ones: {close}. Create them with the button, or edit what "
+                        "you typed.",
+    (True, True, False): "{names} are not {what} yet. Create them with the button, or edit what you typed.",
+    (False, False, True): "There is no {what} called {names} here. Did you mean {close}? Choose existing categories, "
+                          "or leave the field empty for {default}; the moderators can make new ones.",
+    (False, False, False): "There is no {what} called {names} here. Choose existing categories, or leave the field "
+                           "empty for {default}; the moderators can make new ones.",
+    (False, True, True): "There is no {what} called {names} here. Did you mean {close}? Choose existing categories, "
+                         "or leave the field empty for {default}; the moderators can make new ones.",
+    (False, True, False): "There is no {what} called {names} here. Choose existing categories, or leave the field "
+                          "empty for {default}; the moderators can make new ones.",
+}
+
+
 class NewCategories(UserError):
     """A form names categories the server's library does not have. A moderator may confirm them
     (``confirmable``: the form is sent again with them in ``new_categories``); a member picks others."""
@@ -270,17 +290,11 @@ class NewCategories(UserError):
     def __init__(self, kind: Kind, names: tuple[str, ...], close: tuple[str, ...], *, confirmable: bool) -> None:
         self.names = names
         self.confirmable = confirmable
-        what = f"{kind} category" if len(names) == 1 else f"{kind} categories"
-        if confirmable:
-            template = ("{names} " + ("is not a " + what if len(names) == 1 else "are not " + what) + " yet."
-                        + (" Close ones: {close}." if close else "")
-                        + " Create " + ("it" if len(names) == 1 else "them") + " with the button, or edit what you "
-                        "typed.")
-        else:
-            template = (f"There is no {what} called {{names}} here." + (" Did you mean {close}?" if close else "")
-                        + " Choose existing categories, or leave the field empty for {default}; the moderators "
-                        "can make new ones.")
-        super().__init__(template, names=Codes(names), close=Codes(close), default=Code(DEFAULT_JOKE_CATEGORY))
+        many = len(names) > 1
+        english = f"{kind} categor{'ies' if many else 'y'}"
+        what = Term(f"category.{kind}", english, (("count", len(names)),))
+        super().__init__(NEW_CATEGORIES[(confirmable, many, bool(close))], what=what, names=Codes(names),
+                         close=Codes(close), default=Code(DEFAULT_JOKE_CATEGORY))
 
 
 async def known_categories(storage: Storage, guild_id: int, kind: Kind) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import UserError
+from bot.errors import Command, UserError
 from bot.records import ActionRecord, AuditEntry, MoodCorrection
 from bot.services.moderation.access import Access, Actor
 from bot.services.moderation.audit import acting
@@ -45,10 +45,10 @@ class MoodCorrections:
         """A member says ``text`` was not ``read_as`` but ``chosen``; the server's reader learns it now."""
         mood = self.shared.get(chosen)
         if mood is None:
-            raise UserError("That mood is not offered any more; try /mood again.")
+            raise UserError("That mood is not offered any more; try {command} again.", command=Command("mood"))
         text = " ".join(text.split())
         if not text:
-            raise UserError("There is nothing to correct; try /mood again.")
+            raise UserError("There is nothing to correct; try {command} again.", command=Command("mood"))
         correction = await self.access.storage.mood_corrections.add(
             guild_id=guild_id, user_id=user_id, text=text[:200], read_as=read_as, chosen=mood.name,
             now=self.access.now())

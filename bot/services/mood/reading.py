@@ -64,15 +64,10 @@ class MoodReading:
             lines.append("  gentle: a gentle mood is plausible, so the pick is gentle")
         return lines
 
-    def because(self) -> str:
-        """A short reason for the member: the words that decided it."""
-        decisive = [c for c in self.cues if self.mood is not None and c.counts_for == self.mood.name]
-        if decisive:
-            shown = [repr(c.written or c.text) if not c.written else f"{c.written!r} (as {c.text!r})"
-                     for c in decisive[:3]]
-            return "from " + ", ".join(shown)
-        if self.evidence:
-            words = [e.feature.partition(":")[2].lstrip("!") for e in self.evidence if e.feature.startswith("w:")]
-            if words:
-                return "from how you put it"
-        return ""
+    def reason(self) -> tuple[tuple[Cue, ...], bool]:
+        """Why, as data the cog words for the member: the cues that decided it (at most three), and,
+        when none did, whether how the words were put did."""
+        decisive = tuple(c for c in self.cues if self.mood is not None and c.counts_for == self.mood.name)[:3]
+        phrased = not decisive and any(e.feature.startswith("w:") and e.feature.partition(":")[2].lstrip("!")
+                                       for e in self.evidence)
+        return decisive, phrased
