@@ -214,7 +214,7 @@ def test_more_idioms_and_everyday_events(reader: MoodReader, text: str, moods: s
 
 
 @pytest.mark.parametrize(("name", "floor"), [("dev.tsv", 95.0), ("heldout1.tsv", 95.0), ("heldout2.tsv", 95.0),
-                                            ("heldout3_tune.tsv", 95.0)])
+                                            ("heldout3_tune.tsv", 95.0), ("heldout3.tsv", 89.0)])
 def test_the_spent_evaluation_sets_stay_above_their_floor(reader: MoodReader, name: str, floor: float) -> None:
     rows = load_rows(EVAL_SETS / name, [*reader.moods])
     right = sum(reader.read(row.text).label in row.accepted for row in rows)
