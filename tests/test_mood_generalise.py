@@ -246,3 +246,44 @@ def test_no_example_is_a_copy_of_an_evaluation_row() -> None:
         if any(len(words & other) / len(words | other) >= 0.8 for other in candidates):
             close.append(text)
     assert close == []
+
+
+@pytest.mark.parametrize(("text", "mood"), [
+    ("not going to pretend i'm not smiling", "happy"),
+    ("there's no way i'm not furious about it", "angry"),
+    ("can't say this wasn't the dullest lecture", "bored"),
+])
+def test_an_opening_that_denies_a_denial_affirms(reader: MoodReader, text: str, mood: str) -> None:
+    assert reader.read(text).label == mood, reader.read(text).explain()
+
+
+@pytest.mark.parametrize("text", ["my hiking boots are so worn out", "the brakes on the van are worn down"])
+def test_a_worn_out_thing_is_no_tiredness(reader: MoodReader, text: str) -> None:
+    assert reader.read(text).label != "tired", reader.read(text).explain()
+    assert reader.read("i'm so worn out").label == "tired"
+
+
+def test_time_spent_is_not_being_spent(reader: MoodReader) -> None:
+    reading = reader.read("spent three hours fixing the shed")
+    assert not any(c.text == "spent" and c.counts_for for c in reading.cues), reading.explain()
+    assert reader.read("i'm spent").label == "tired"
+
+
+@pytest.mark.parametrize("text", [
+    "my dad is furious about the parking fine, i could care less",
+    "my flatmate is so stressed about rent, what should i say to her",
+])
+def test_someone_elses_mood_beside_the_writer_as_a_bystander_is_no_mood(reader: MoodReader, text: str) -> None:
+    assert reader.read(text).verdict is Verdict.NONE, reader.read(text).explain()
+    assert reader.read("my dad is furious and i'm furious too").label == "angry"
+
+
+@pytest.mark.parametrize("text", [
+    "really glad i queued all morning for nothing",
+    "sunday night doing my tax return, truly living the dream",
+    "oh so popular, nobody came to my stream again",
+])
+def test_more_sarcasm_forms_are_not_happy(reader: MoodReader, text: str) -> None:
+    reading = reader.read(text)
+    assert reading.label != "happy" and any("sarcasm" in note for note in reading.notes), reading.explain()
+    assert reader.read("moved to the coast and living the dream").label == "happy"

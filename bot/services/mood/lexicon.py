@@ -76,6 +76,8 @@ FIXED_EXPRESSIONS = (
     "best man", "best before", "best of luck", "best seller", "bestie",
     "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
     "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
+    "sleeping bag", "sleeping bags", "sleeping pills", "sleepy hollow", "mad world", "mad men", "lonely hearts",
+    "angry mob", "blue cheese", "happy meal", "tired old", "dead end",
 )
 
 # Emoji that say more, or less, than a word: a heart-eyed face is as strong as "happy", while
@@ -103,16 +105,19 @@ joke jokes channel channels pic pics photo photos picture pictures post posts th
 # Cues that also describe a broken or spent thing, and the things they are said of.
 OBJECT_SENSES = frozenset({"shattered", "dead", "wrecked", "fried", "cooked", "drained", "spent", "broken",
                            "crushed", "smashed", "beat", "burnt", "flat", "done", "destroyed", "empty", "exhausted",
-                           "killed", "killing", "trashed", "blown"})
+                           "killed", "killing", "trashed", "blown", "worn out", "worn", "worn down", "run down",
+                           "falling apart", "knackered", "busted", "battered", "past it", "on its last legs"})
 OBJECTS = frozenset("""
 phone phones screen screens laptop laptops battery batteries car cars glass window windows vase plate plates mug
 mugs cup bike tyre tyres tire tires engine tv telly console controller charger headphones keyboard mouse printer
 fridge freezer oven boiler radiator kettle toaster fuse bulb lamp mirror bottle jar egg eggs cake toast pizza
 plant plants flowers garden lawn crops roof fence wall door lock key keys watch camera drive disk hdd ssd server
 router wifi signal app game save file files account wallet card motherboard gpu pc computer tablet speaker
+shoes trainers sneakers boots jeans sofa couch mattress carpet rug brakes clutch tent jacket coat hoodie socks
+sheets pillow pillows towel towels blade blades brush brushes pan pans pen pens chair chairs tyre van truck
 """.split())
 LINKS = frozenset({"is", "was", "got", "has", "had", "been", "are", "were", "'s", "just", "totally", "completely",
-                   "all", "now", "already", "gone", "went"})
+                   "all", "now", "already", "gone", "went", "so", "really", "very", "pretty", "proper", "getting"})
 SEEMING = frozenset({"looks", "looked", "seems", "seemed", "sounds", "sounded", "appears", "appeared", "look",
                      "seem", "sound"})
 SELF = frozenset({"i", "i'm", "me", "myself", "we", "feel", "feeling", "felt"})
@@ -121,6 +126,11 @@ INTENSITY_WORDS = frozenset({"so", "very", "really", "super", "kinda", "kind", "
 DETERMINERS = frozenset({"the", "my", "his", "her", "our", "their", "your", "a", "an", "its", "this", "that"})
 # The mood a low mood turns to when it has passed.
 RELIEF = "happy"
+
+# Cues that are a feeling only at the end of what is said: "i'm spent" is tired, "spent two
+# hours on hold" and "spent the day at the beach" are time, not tiredness.
+AT_END_ONLY = frozenset({"spent"})
+AT_END_WORDS = frozenset({"today", "tonight", "now", "lol", "honestly", "fr", "tbh", "again", "already", "rn"})
 
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
 STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
@@ -250,7 +260,11 @@ class Lexicon:
                     # "My cat looks angry", "he seemed so sad": someone else's mood, seen.
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
                     break
-                elif n == 1 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
+                elif phrase.text in AT_END_ONLY and i + 1 < len(words) and words[i + 1].clause == words[i].clause \
+                        and words[i + 1].text not in AFTER_INTENSIFIERS and words[i + 1].text not in AT_END_WORDS:
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
+                    break
+                elif phrase.text in OBJECT_SENSES and _of_a_thing(words, i, n):
                     # "My screen shattered", "the battery's dead": said of a thing, not a feeling.
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
                     break
@@ -303,10 +317,10 @@ def _of_someone_else(words: list[Word], i: int) -> bool:
     return False
 
 
-def _of_a_thing(words: list[Word], i: int) -> bool:
-    """Is the word at ``i`` said of a thing ("my phone is dead", "the screen shattered"), or
-    done to one ("he wrecked the car", "i fried the motherboard")?"""
-    for j in (i + 1, i + 2):
+def _of_a_thing(words: list[Word], i: int, n: int = 1) -> bool:
+    """Is the cue of ``n`` words at ``i`` said of a thing ("my phone is dead", "the screen
+    shattered", "these boots are worn out"), or done to one ("he wrecked the car")?"""
+    for j in (i + n, i + n + 1):
         if j >= len(words) or words[j].clause != words[i].clause:
             break
         if words[j].text in OBJECTS:

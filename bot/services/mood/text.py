@@ -53,6 +53,12 @@ _STEMMER = snowballstemmer.stemmer("english")
 INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 EXCEPT_WHO = {"me", "myself", "us", "mine", "i"}
 LYING_IF = re.compile(r"\b(?:i'd|i would|id) be lying if i said\s+")
+# "Not gonna pretend I'm not grinning", "there's no way I'm not mad", "can't say this isn't dull":
+# an opening that denies what follows; with the denial after it, the two cancel.
+DENYING_OPENING = re.compile(
+    r"\b(?:(?:i'm |i am |im )?not (?:going to|gonna) (?:pretend|lie and say|say)|(?:i )?won't pretend|"
+    r"(?:i )?can't (?:pretend|deny|say)|(?:i )?couldn't say|there's no way|there is no way|no way)"
+    r"(?: that)?\s+(?=(?:\S+\s+){0,3}?(?:not|isn't|wasn't|aren't|ain't|don't|didn't|never|no)\b)")
 NEVER_SO = re.compile(
     r"\b(?:i've |i have |i'd |ive )?never (?:been|felt|was|were|ever been|ever felt) (?:so|this|that|as) ")
 NO_WAY = re.compile(r"\bno+ wa+y+\b")
@@ -98,6 +104,8 @@ def split_words(text: str) -> list[Word]:
     # (Each rewrite is tried only where its key word appears: most phrases have none.)
     if "-" in normal:
         normal = INNER_HYPHEN.sub(" ", normal)
+    if "pretend" in normal or "way" in normal or "say" in normal or "deny" in normal:
+        normal = DENYING_OPENING.sub("not ", normal)
     if "wa" in normal:
         normal = NO_WAY.sub("noway", normal)
     # "I'd be lying if I said I wasn't annoyed" affirms: the opening denies what follows.
