@@ -34,7 +34,8 @@ GROUPS: dict[str, str] = {
         cleared healed recovered remission tickets surprise gift lottery jackpot champion champions title
         qualified signed funded sold milestone debut finished completed unlocked levelled leveled clutch
         victory podium shortlisted interview offered admitted keys mortgage
-        upgraded payrise rise pb harvest ripe hatched clear remission discharged reunited soldout freebie refund""",
+        upgraded payrise rise pb harvest ripe hatched clear remission discharged reunited soldout freebie refund
+        found returned completed exchanged closed homecoming""",
     # people and company: the words loneliness is said with
     "people": """nobody noone everyone everybody anyone anybody friends friend mates mate family kids partner
         wife husband girlfriend boyfriend roommate flatmate neighbours neighbors people company group chat
@@ -59,14 +60,16 @@ GROUPS: dict[str, str] = {
     "hours": """2am 3am 4am 5am 6am 1am midnight night nights shift shifts double overtime awake slept sleep
         sleeping yawning yawn coffee caffeine nap bed early alarm newborn teething insomnia marathon gym
         workout hike legs feet muscles sore aching ache ached hours overnight allnighter nightshift
-        commute lambing calving feeds jetlag redeye doubles sleepless""",
+        commute lambing calving feeds jetlag redeye doubles sleepless steps miles walked hiked raid
+        sightseeing nonstop""",
     # being wronged, or something infuriating done again
     "wronged": """rude scam scammed overcharged charged blamed lied lying liar cheat cheated cheating cheater
         cheaters hacker hackers hacking camping toxic troll trolling trolls threw throwing banned unfair
         interrupting interrupted slammed blasting loud noise delayed delay lag lagging spam spammed
         stealing ignoring stood late again ripped rigged robbed tailgating honked honking cut skipped
         jumped spoiled spoilers afk quit quitter quitting leaver leavers griefing griefed feeding
-        keyed shouted yelled kicked barking disconnected disconnecting dropping buffering hogging pushed smirked nerfed overcharging dodged ignored""",
+        keyed shouted yelled kicked barking disconnected disconnecting dropping buffering
+        hogging pushed smirked nerfed overcharging dodged ignored""",
     # a death or a goodbye for good: grief without a feeling word
     "grief": """funeral funerals hospice ashes grave graves memorial wake urn eulogy condolences miscarriage
         bereavement mourning passed passing died dying euthanised euthanized goodbye goodbyes anniversary
@@ -74,7 +77,7 @@ GROUPS: dict[str, str] = {
     # waiting on news that matters: health, work, money
     "worry": """hospital vet biopsy scan scans results surgery operation ambulance diagnosis ward icu
         layoffs redundancies redundancy restructure restructuring eviction bailiff bailiffs court lawyer
-        verdict visa appeal custody lump symptoms tribunal""",
+        verdict visa appeal custody lump symptoms tribunal hmrc irs letter summons fine""",
     # time out and treats: days out, trips, the small pleasures news of a good day is made of
     "treat": """beach seaside picnic park zoo barbecue bbq holiday vacation trip festival concert gig
         sunshine sunny swim swimming pool icecream brunch party fair museum aquarium camping roadtrip

@@ -9,7 +9,7 @@ one point weaker, for the mood's ``when_negated`` ("not happy" reads as sad) or 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -100,7 +100,10 @@ character characters ending endings scene scenes episode episodes show shows ser
 emoji emojis sticker stickers gif gifs meme memes quote quotes painting paintings video videos clip clips trailer
 podcast podcasts anime manga documentary article articles essay essays chapter play opera ballad ballads
 joke jokes channel channels pic pics photo photos picture pictures post posts thread threads cartoon cartoons
+cake cakes pie pies biscuit biscuits sandwich sandwiches salad recipe recipes face faces emoticon title titles
 """.split())
+# A title said after these: "a book called the grumpy ladybird", "the song is named lonely nights".
+NAMING = frozenset({"called", "titled", "entitled", "named", "nicknamed"})
 
 # Cues that also describe a broken or spent thing, and the things they are said of.
 OBJECT_SENSES = frozenset({"shattered", "dead", "wrecked", "fried", "cooked", "drained", "spent", "broken",
@@ -186,6 +189,15 @@ class Lexicon:
         # word: an example that happens to say "tierd" must not stop "tierd" being read as tired.
         self.known = self.known | {w for w in self.vocabulary - self.known if self._correct(w) == w}
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
+        # Two-word cues by each of their words, for a typo that is itself a real word: "in a
+        # god mood" is "good mood", though "god" is never corrected on its own.
+        self._pairs: dict[str, list[tuple[_Phrase, int]]] = {}
+        for phrase in phrases:
+            words_of = phrase.text.split()
+            if phrase.mood and len(phrase.stems) == 2 and all(w.isalpha() for w in words_of):
+                for other in (0, 1):
+                    if len(words_of[1 - other]) >= 4:
+                        self._pairs.setdefault(phrase.stems[other], []).append((phrase, 1 - other))
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
     def _correct(self, word: str) -> str:
@@ -215,10 +227,39 @@ class Lexicon:
         if len(word) < 3:
             return word
         limit = 1 if len(word) < 8 else 2
-        match = process.extractOne(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit)
-        if match is None or abs(len(match[0]) - len(squeezed)) > limit:
+        matches = process.extract(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        matches = [m for m in matches if abs(len(m[0]) - len(squeezed)) <= limit]
+        if not matches:
             return word
-        return str(match[0])
+        # The nearest; then one of the same letters (two swapped: "dwon" is "down", not "won"),
+        # then the list's order (a cue word on its own first).
+        best = min(matches, key=lambda m: (m[1], sorted(m[0]) != sorted(squeezed), m[2]))
+        return str(best[0])
+
+    def _candidates(self, stems: list[str], words: list[Word], i: int) -> Iterator[_Phrase]:
+        """The cues that may start at ``i``: those whose first word is there, then (only if none
+        of those matched) a two-word cue with one real-word typo in it."""
+        yield from self._by_first.get(stems[i], ())
+        near = self._near_pair(stems, words, i)
+        if near is not None:
+            yield near
+
+    def _near_pair(self, stems: list[str], words: list[Word], i: int) -> _Phrase | None:
+        """The two-word cue at ``i`` with one of its words mistyped into another real word
+        ("god mood", "so tierd" is found anyway): the other word as written, the mistyped one a
+        single edit away, and not itself a cue word, so "i'm mad" never becomes "i'm sad"."""
+        if i + 1 >= len(words) or words[i + 1].clause != words[i].clause:
+            return None
+        for k in (i, i + 1):
+            for phrase, wrong in self._pairs.get(stems[k], ()):
+                if (k == i) != (wrong == 1):
+                    continue
+                typed = words[i + wrong].text
+                target = phrase.text.split()[wrong]
+                if (len(typed) >= 3 and typed.isalpha() and typed not in NOT_TYPOS
+                        and stems[i + wrong] not in self._cue_stems and OSA.distance(typed, target) == 1):
+                    return phrase
+        return None
 
     def stems_of(self, words: list[Word]) -> list[str]:
         return [w.text + "#" if w.text in STEM_CLASHES else stem(self.correct(w.text)) for w in words]
@@ -228,10 +269,11 @@ class Lexicon:
         stems = self.stems_of(words)
         used = [False] * len(words)
         cues: list[Cue] = []
-        for i, first in enumerate(stems):
-            for phrase in self._by_first.get(first, ()):
+        for i in range(len(stems)):
+            for phrase in self._candidates(stems, words, i):
                 n = len(phrase.stems)
-                if tuple(stems[i:i + n]) != phrase.stems or any(used[i:i + n]):
+                if any(used[i:i + n]) or (tuple(stems[i:i + n]) != phrase.stems
+                                          and self._near_pair(stems, words, i) is not phrase):
                     continue
                 # A cue in two words must stay in one clause: "bad. day" is not "bad day".
                 # (One that has "and" or "when" in it spans it: "sick and tired of".)
@@ -243,8 +285,10 @@ class Lexicon:
                 if not phrase.mood:
                     cues.append(Cue(phrase.text, "", 0.0, position=i, counts_for=None))
                     break
-                if n == 1 and any(j < len(words) and words[j].text in THINGS and words[j].clause == words[i].clause
-                                  for j in (i + 1, i + 2)):
+                if (n == 1 and any(j < len(words) and words[j].text in THINGS and words[j].clause == words[i].clause
+                                   for j in (i + 1, i + 2))) or any(words[j].text in NAMING
+                                                                    and words[j].clause == words[i].clause
+                                                                    for j in range(max(0, i - 4), i)):
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, written=None if written == phrase.text
                                     else written, counts_for=None))
                     break

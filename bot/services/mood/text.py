@@ -44,7 +44,7 @@ CONTRACTIONS = {
 INTENSIFIERS = {"so": 1.3, "very": 1.3, "really": 1.3, "super": 1.3, "extremely": 1.5, "totally": 1.3,
                 "completely": 1.3, "absolutely": 1.4, "incredibly": 1.4, "properly": 1.2, "soo": 1.4, "sooo": 1.5,
                 "beyond": 1.4, "utterly": 1.4, "highkey": 1.3, "hella": 1.3, "deeply": 1.3, "truly": 1.3,
-                "seriously": 1.2}
+                "seriously": 1.2, "pretty": 1.1, "quite": 1.1, "proper": 1.2, "well": 1.1}
 AFTER_INTENSIFIERS = {"af": 1.4, "asf": 1.4, "afff": 1.4, "aff": 1.4}
 DOWNTONERS = {"lowkey": 0.8, "bit": 0.7, "little": 0.7, "slightly": 0.6, "somewhat": 0.7, "kind": 0.8, "sort": 0.8,
               "mildly": 0.6, "lil": 0.7, "tad": 0.6, "kinda": 0.8}
