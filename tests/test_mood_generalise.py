@@ -339,3 +339,16 @@ def test_ending_a_relationship_or_a_reason_about_things_is_no_crisis(reader: Moo
 def test_sarcasm_without_an_interjection(reader: MoodReader, text: str, moods: set[str]) -> None:
     reading = reader.read(text)
     assert reading.label in moods and any("sarcasm" in note for note in reading.notes), reading.explain()
+
+
+def test_one_word_that_is_a_moods_name_with_a_slip_reads_as_the_mood(reader: MoodReader) -> None:
+    assert reader.read("tiered").label == "tired"
+    assert reader.read("lonelly").label == "lonely"
+    # a letter changed is another word, not a slip: "lovely" is never "lonely"
+    assert reader.read("lovely").label != "lonely"
+
+
+def test_what_lies_under_sarcasm_can_be_plainer_than_fed_up(reader: MoodReader) -> None:
+    reading = reader.read("oh wonderful, another weekend where nobody texts me back")
+    assert reading.label == "lonely" and any("sarcasm" in note for note in reading.notes), reading.explain()
+    assert reader.read("oh great, another monday").label == "angry"
