@@ -78,6 +78,9 @@ GROUPS: dict[str, str] = {
     "worry": """hospital vet biopsy scan scans results surgery operation ambulance diagnosis ward icu
         layoffs redundancies redundancy restructure restructuring eviction bailiff bailiffs court lawyer
         verdict visa appeal custody lump symptoms tribunal hmrc irs letter summons fine""",
+    # being ill, or looking after someone who is
+    "ill": """flu fever covid cold sick poorly vomiting vomit bug migraine temperature infection chickenpox
+        norovirus tonsillitis cough coughing sneezing antibiotics bedridden""",
     # time out and treats: days out, trips, the small pleasures news of a good day is made of
     "treat": """beach seaside picnic park zoo barbecue bbq holiday vacation trip festival concert gig
         sunshine sunny swim swimming pool icecream brunch party fair museum aquarium camping roadtrip

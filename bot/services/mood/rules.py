@@ -269,7 +269,9 @@ _NOT_ABOUT_ME = re.compile(
     r" super| kinda| a bit| pretty| quite| totally| completely| extremely| absolutely| proper| well)* "
     r"(?:tired|bored|stressed|sad|lonely|angry|mad|upset|happy|excited|worried|anxious|nervous|exhausted|annoyed|"
     r"grumpy|cranky|depressed|down|lonley|tierd|stresed|boerd|furious|livid|fuming|miserable|scared|frustrated|"
-    r"heartbroken|ecstatic|thrilled|overwhelmed|sleepy|knackered|shattered|cross|pissed|jealous|homesick)\b"
+    r"heartbroken|ecstatic|thrilled|overwhelmed|sleepy|knackered|shattered|cross|pissed|jealous|homesick|cheerful|"
+    r"glad|proud|chuffed|stoked|hyped|pumped|moody|irritable|restless|fed up|buzzing|delighted|gutted|lonely|"
+    r"worn out|burnt out|burned out|miffed|salty|tetchy|snappy|stroppy|chirpy|bubbly|giddy)\b"
     # ...though the writer may still speak, as a helper or a bystander: "how do i help her",
     # "i don't care either way", "what should i say to him"
     r"(?!.*\b(?:i|i'm|im|me|myself|i've|i'd|we|us)\b(?! (?:don't care|dont care|do not care|couldn't care|"
