@@ -191,13 +191,14 @@ class Lexicon:
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
         # Two-word cues by each of their words, for a typo that is itself a real word: "in a
         # god mood" is "good mood", though "god" is never corrected on its own.
-        self._pairs: dict[str, list[tuple[_Phrase, int]]] = {}
+        # Keyed by the word written right and where the mistyped one stands (0 first, 1 second).
+        self._pairs: dict[tuple[str, int], list[tuple[_Phrase, str]]] = {}
         for phrase in phrases:
             words_of = phrase.text.split()
             if phrase.mood and len(phrase.stems) == 2 and all(w.isalpha() for w in words_of):
-                for other in (0, 1):
-                    if len(words_of[1 - other]) >= 4:
-                        self._pairs.setdefault(phrase.stems[other], []).append((phrase, 1 - other))
+                for wrong in (0, 1):
+                    if len(words_of[wrong]) >= 4:
+                        self._pairs.setdefault((phrase.stems[1 - wrong], wrong), []).append((phrase, words_of[wrong]))
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
     def _correct(self, word: str) -> str:
@@ -227,7 +228,11 @@ class Lexicon:
         if len(word) < 3:
             return word
         limit = 1 if len(word) < 8 else 2
-        matches = process.extract(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        first = process.extractOne(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit)
+        if first is None:
+            return word
+        # Rarely more than one is as near: only then are they all looked at.
+        matches = process.extract(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=first[1], limit=8)
         matches = [m for m in matches if abs(len(m[0]) - len(squeezed)) <= limit]
         if not matches:
             return word
@@ -239,7 +244,9 @@ class Lexicon:
     def _candidates(self, stems: list[str], words: list[Word], i: int) -> Iterator[_Phrase]:
         """The cues that may start at ``i``: those whose first word is there, then (only if none
         of those matched) a two-word cue with one real-word typo in it."""
-        yield from self._by_first.get(stems[i], ())
+        for phrase in self._by_first.get(stems[i], ()):
+            if tuple(stems[i:i + len(phrase.stems)]) == phrase.stems:
+                yield phrase
         near = self._near_pair(stems, words, i)
         if near is not None:
             yield near
@@ -250,14 +257,12 @@ class Lexicon:
         single edit away, and not itself a cue word, so "i'm mad" never becomes "i'm sad"."""
         if i + 1 >= len(words) or words[i + 1].clause != words[i].clause:
             return None
-        for k in (i, i + 1):
-            for phrase, wrong in self._pairs.get(stems[k], ()):
-                if (k == i) != (wrong == 1):
-                    continue
-                typed = words[i + wrong].text
-                target = phrase.text.split()[wrong]
-                if (len(typed) >= 3 and typed.isalpha() and typed not in NOT_TYPOS
-                        and stems[i + wrong] not in self._cue_stems and OSA.distance(typed, target) == 1):
+        for wrong in (0, 1):
+            typed = words[i + wrong].text
+            if len(typed) < 3 or typed in NOT_TYPOS or stems[i + wrong] in self._cue_stems or not typed.isalpha():
+                continue
+            for phrase, target in self._pairs.get((stems[i + 1 - wrong], wrong), ()):
+                if abs(len(typed) - len(target)) <= 1 and OSA.distance(typed, target) == 1:
                     return phrase
         return None
 
@@ -272,8 +277,7 @@ class Lexicon:
         for i in range(len(stems)):
             for phrase in self._candidates(stems, words, i):
                 n = len(phrase.stems)
-                if any(used[i:i + n]) or (tuple(stems[i:i + n]) != phrase.stems
-                                          and self._near_pair(stems, words, i) is not phrase):
+                if any(used[i:i + n]):
                     continue
                 # A cue in two words must stay in one clause: "bad. day" is not "bad day".
                 # (One that has "and" or "when" in it spans it: "sick and tired of".)
