@@ -352,3 +352,17 @@ def test_what_lies_under_sarcasm_can_be_plainer_than_fed_up(reader: MoodReader) 
     reading = reader.read("oh wonderful, another weekend where nobody texts me back")
     assert reading.label == "lonely" and any("sarcasm" in note for note in reading.notes), reading.explain()
     assert reader.read("oh great, another monday").label == "angry"
+
+
+@pytest.mark.parametrize(("text", "not_cue"), [
+    ("got laid off today", "paid off"), ("my band got booked for a gig", "cooked for"),
+    ("i'm cooking for four tonight", "i'm cooked"), ("feeling food poisoning coming on", "feeling good"),
+])
+def test_a_real_word_one_letter_from_a_cue_word_is_not_read_as_it(reader: MoodReader, text: str,
+                                                                  not_cue: str) -> None:
+    reading = reader.read(text)
+    assert all(c.text != not_cue for c in reading.cues), reading.explain()
+
+
+def test_the_writers_own_can_t_beside_someone_elses_mood_is_the_writers_mood(reader: MoodReader) -> None:
+    assert reader.read("my sister is sad and i can't stop crying").label == "sad"

@@ -82,7 +82,8 @@ AT_END_ONLY = frozenset({"spent"})
 AT_END_WORDS = frozenset({"today", "tonight", "now", "lol", "honestly", "fr", "tbh", "again", "already", "rn"})
 
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
-STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
+STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes", "cook", "cooks",
+                          "cooking"})
 
 
 @dataclass(frozen=True)
@@ -199,8 +200,8 @@ class Lexicon:
 
     def _near_pair(self, stems: list[str], words: list[Word], i: int) -> _Phrase | None:
         """The two-word cue at ``i`` with one of its words mistyped into another real word
-        ("god mood", "so tierd" is found anyway): the other word as written, the mistyped one a
-        single edit away, and not itself a cue word, so "i'm mad" never becomes "i'm sad"."""
+        ("god mood"; "so tierd" is found anyway): the other word as written, the mistyped one its
+        word with a doubled letter typed once, and not itself a cue word."""
         if i + 1 >= len(words) or words[i + 1].clause != words[i].clause:
             return None
         for wrong in (0, 1):
@@ -208,7 +209,9 @@ class Lexicon:
             if len(typed) < 3 or typed in NOT_TYPOS or stems[i + wrong] in self._cue_stems or not typed.isalpha():
                 continue
             for phrase, target in self._pairs.get((stems[i + 1 - wrong], wrong), ()):
-                if abs(len(typed) - len(target)) <= 1 and OSA.distance(typed, target) == 1:
+                # Only a doubled letter typed once ("god" for "good"): a letter changed is too often
+                # another word that means something else ("laid off", "booked for", "so none").
+                if len(typed) + 1 == len(target) and collapse(typed) == collapse(target):
                     return phrase
         return None
 

@@ -275,7 +275,7 @@ _NOT_ABOUT_ME = re.compile(
     # ...though the writer may still speak, as a helper or a bystander: "how do i help her",
     # "i don't care either way", "what should i say to him"
     r"(?!.*\b(?:i|i'm|im|me|myself|i've|i'd|we|us)\b(?! (?:don't care|dont care|do not care|couldn't care|"
-    r"could care|help|cheer|support|comfort|say|tell|get|make|talk|should|can|could)\b))"
+    r"could care|help|cheer|support|comfort|say|tell|get|make|talk|should|can|could)(?![\w'])))"
     # a greeting or congratulations to someone else: "congrats on the new job dude"
     r"|^(?:congrats|congratulations|congratz|grats|well done|happy birthday|happy bday|happy anniversary|"
     r"good luck|best of luck)\b(?!.*\b(?:i|i'm|im|me|myself|i've|i'd)\b)"
