@@ -366,3 +366,12 @@ def test_a_real_word_one_letter_from_a_cue_word_is_not_read_as_it(reader: MoodRe
 
 def test_the_writers_own_can_t_beside_someone_elses_mood_is_the_writers_mood(reader: MoodReader) -> None:
     assert reader.read("my sister is sad and i can't stop crying").label == "sad"
+
+
+@pytest.mark.parametrize("text", [
+    "so exciting, we're going to the seaside again this summer",
+    "thanks so much for leaving me the last slice, you're a star",
+])
+def test_sincere_cheer_like_the_sarcasm_forms_is_not_sarcasm(reader: MoodReader, text: str) -> None:
+    reading = reader.read(text)
+    assert not any("sarcasm" in note for note in reading.notes), reading.explain()
