@@ -9,7 +9,7 @@ one point weaker, for the mood's ``when_negated`` ("not happy" reads as sad) or 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,25 +28,14 @@ from bot.services.mood.text import (
     squeeze,
     stem,
 )
-
-# Real words one typo away from a cue word, which must not be "corrected" into it
-# ("I tried", "my tires", "a board game"). Words in the example corpus are known anyway;
-# these are the near misses it does not happen to contain.
-NOT_TYPOS = frozenset({
-    "tried", "tries", "tire", "tires", "tier", "tiered", "timed", "hired", "wired", "fired", "board", "boards",
-    "bore", "bares", "bared", "barred", "bred", "brew", "sand", "said", "sadly", "side", "safe", "made", "maid",
-    "mode", "dad", "mid", "glade", "grade", "grad", "great", "greet", "treat", "hippy", "happen",
-    "hoppy", "lovely", "lonely", "lowly", "longer", "loner", "alive", "along", "atone", "stone", "tressed",
-    "dressed", "pressed", "stresses", "angrily", "hungry", "hunger", "anger", "tied", "tiled", "tidy", "tiredly",
-    "hurts", "burnt", "hunt", "hut", "hurl", "cried", "dry", "cray", "fumes", "fuming", "mood", "moody",
-    "boned", "bonded", "bird", "bard", "bold", "bond", "brood", "pumped", "pumps", "pump", "stoke", "stoker",
-    "hype", "glads", "gold", "goal", "load", "annoy", "rag", "rate", "race", "raged", "page", "sage", "wage",
-    "cage", "dull", "doll", "dell", "meg", "men", "met", "mean", "sob", "sub", "sod", "sadder", "saddest",
-    "madder", "maddest", "fed", "feed",
-    "nap", "nab", "nape", "map", "tap", "rap", "lap", "cap", "gap", "yawn", "dawn", "lawn", "fawn", "awe",
-    "done", "dine", "dune", "bone", "gone", "lone", "alone", "owned", "blue", "glue", "clue", "true", "due",
-    "cute", "mute", "lute", "hell", "help", "held", "hall", "well", "sell", "tell", "bell", "cell", "fell",
-})
+from bot.services.mood.wordlists import (
+    FIXED_EXPRESSIONS,
+    NAMING,
+    NOT_TYPOS,
+    OBJECT_SENSES,
+    OBJECTS,
+    THINGS,
+)
 
 # The English word list symspellpy ships (82,765 words with their frequencies): any word in it
 # is a real word, never "corrected" into a cue ("salt" is not a typo of "salty").
@@ -64,20 +53,6 @@ def english_words() -> frozenset[str]:
         return frozenset(line.split(" ", 1)[0] for line in fh)
 
 
-# Fixed expressions that use a mood word and carry no mood ("happy hour starts at 5", "happy
-# birthday, Sam!"): matched like cues, they take their words and count for nothing.
-FIXED_EXPRESSIONS = (
-    "happy hour", "happy birthday", "happy bday", "happy new year", "happy holidays", "happy anniversary",
-    "happy easter", "happy halloween", "happy thanksgiving", "happy to help", "merry christmas", "sad boi",
-    "sad girl", "sad bois", "good luck", "good morning", "good night", "good afternoon", "good evening", "good game",
-    "my bad", "good job", "good one", "good question", "good point", "mad libs", "mad max", "angry birds",
-    "the sad thing is", "the sad part is", "sad thing is", "the sad truth", "the funny thing is", "i could cry",
-    "best friend", "best friends", "best mate", "best mates", "best wishes", "all the best", "best regards",
-    "best man", "best before", "best of luck", "best seller", "bestie",
-    "bored ape", "bored panda", "stress test", "stress ball", "lonely planet", "happy diwali", "happy eid",
-    "happy hanukkah", "happy mother's day", "happy father's day", "happy pride",
-)
-
 # Emoji that say more, or less, than a word: a heart-eyed face is as strong as "happy", while
 # 😭 is as often tears of joy or laughter as of sorrow. The rest count 2.
 EMOJI_WEIGHTS = {"🥰": 3.0, "😍": 3.0, "🥳": 3.0, "🤩": 3.0, "💔": 3.0, "🤬": 3.0, "😡": 3.0, "😭": 1.0,
@@ -90,29 +65,8 @@ NEGATED_AS = {"relaxed": "stressed", "calm": "stressed", "chill": "stressed", "c
               "energized": "tired", "busy": "bored", "interested": "bored", "entertained": "bored",
               "alone": None, "lonely": None}
 
-# Things a mood word can describe without the writer feeling it: "a sad song", "lonely
-# characters", "an angry review". A one-word cue right before one of these counts for nothing.
-THINGS = frozenset("""
-song songs music playlist playlists tune tunes album movie movies film films book books novel novels story stories
-character characters ending endings scene scenes episode episodes show shows series poem poems lyrics meal meals
-emoji emojis sticker stickers gif gifs meme memes quote quotes painting paintings video videos clip clips trailer
-podcast podcasts anime manga documentary article articles essay essays chapter play opera ballad ballads
-joke jokes channel channels pic pics photo photos picture pictures post posts thread threads cartoon cartoons
-""".split())
-
-# Cues that also describe a broken or spent thing, and the things they are said of.
-OBJECT_SENSES = frozenset({"shattered", "dead", "wrecked", "fried", "cooked", "drained", "spent", "broken",
-                           "crushed", "smashed", "beat", "burnt", "flat", "done", "destroyed", "empty", "exhausted",
-                           "killed", "killing", "trashed", "blown"})
-OBJECTS = frozenset("""
-phone phones screen screens laptop laptops battery batteries car cars glass window windows vase plate plates mug
-mugs cup bike tyre tyres tire tires engine tv telly console controller charger headphones keyboard mouse printer
-fridge freezer oven boiler radiator kettle toaster fuse bulb lamp mirror bottle jar egg eggs cake toast pizza
-plant plants flowers garden lawn crops roof fence wall door lock key keys watch camera drive disk hdd ssd server
-router wifi signal app game save file files account wallet card motherboard gpu pc computer tablet speaker
-""".split())
 LINKS = frozenset({"is", "was", "got", "has", "had", "been", "are", "were", "'s", "just", "totally", "completely",
-                   "all", "now", "already", "gone", "went"})
+                   "all", "now", "already", "gone", "went", "so", "really", "very", "pretty", "proper", "getting"})
 SEEMING = frozenset({"looks", "looked", "seems", "seemed", "sounds", "sounded", "appears", "appeared", "look",
                      "seem", "sound"})
 SELF = frozenset({"i", "i'm", "me", "myself", "we", "feel", "feeling", "felt"})
@@ -122,8 +76,14 @@ DETERMINERS = frozenset({"the", "my", "his", "her", "our", "their", "your", "a",
 # The mood a low mood turns to when it has passed.
 RELIEF = "happy"
 
+# Cues that are a feeling only at the end of what is said: "i'm spent" is tired, "spent two
+# hours on hold" and "spent the day at the beach" are time, not tiredness.
+AT_END_ONLY = frozenset({"spent"})
+AT_END_WORDS = frozenset({"today", "tonight", "now", "lol", "honestly", "fr", "tbh", "again", "already", "rn"})
+
 # Words whose stem is a cue's stem but which mean something else ("flat tires", "pump it").
-STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes"})
+STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore", "crush", "crushes", "cook", "cooks",
+                          "cooking"})
 
 
 @dataclass(frozen=True)
@@ -181,6 +141,16 @@ class Lexicon:
             w for w in self.vocabulary - self.known if self._correct(w) == w)
         self.known = self.known | self.kept
         self._emoji = [(e, mood.name) for mood in moods.values() for e in mood.emoji_cues]
+        # Two-word cues by each of their words, for a typo that is itself a real word: "in a
+        # god mood" is "good mood", though "god" is never corrected on its own.
+        # Keyed by the word written right and where the mistyped one stands (0 first, 1 second).
+        self._pairs: dict[tuple[str, int], list[tuple[_Phrase, str]]] = {}
+        for phrase in phrases:
+            words_of = phrase.text.split()
+            if phrase.mood and len(phrase.stems) == 2 and all(w.isalpha() for w in words_of):
+                for wrong in (0, 1):
+                    if len(words_of[wrong]) >= 4:
+                        self._pairs.setdefault((phrase.stems[1 - wrong], wrong), []).append((phrase, words_of[wrong]))
         self.correct = lru_cache(maxsize=16384)(self._correct)
 
     def _correct(self, word: str) -> str:
@@ -210,10 +180,45 @@ class Lexicon:
         if len(word) < 3:
             return word
         limit = 1 if len(word) < 8 else 2
-        match = process.extractOne(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit)
-        if match is None or abs(len(match[0]) - len(squeezed)) > limit:
+        first = process.extractOne(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=limit)
+        if first is None:
             return word
-        return str(match[0])
+        # Rarely more than one is as near: only then are they all looked at.
+        matches = process.extract(squeezed, self._typo_targets, scorer=OSA.distance, score_cutoff=first[1], limit=8)
+        matches = [m for m in matches if abs(len(m[0]) - len(squeezed)) <= limit]
+        if not matches:
+            return word
+        # The nearest; then one of the same letters (two swapped: "dwon" is "down", not "won"),
+        # then the list's order (a cue word on its own first).
+        best = min(matches, key=lambda m: (m[1], sorted(m[0]) != sorted(squeezed), m[2]))
+        return str(best[0])
+
+    def _candidates(self, stems: list[str], words: list[Word], i: int) -> Iterator[_Phrase]:
+        """The cues that may start at ``i``: those whose first word is there, then (only if none
+        of those matched) a two-word cue with one real-word typo in it."""
+        for phrase in self._by_first.get(stems[i], ()):
+            if tuple(stems[i:i + len(phrase.stems)]) == phrase.stems:
+                yield phrase
+        near = self._near_pair(stems, words, i)
+        if near is not None:
+            yield near
+
+    def _near_pair(self, stems: list[str], words: list[Word], i: int) -> _Phrase | None:
+        """The two-word cue at ``i`` with one of its words mistyped into another real word
+        ("god mood"; "so tierd" is found anyway): the other word as written, the mistyped one its
+        word with a doubled letter typed once, and not itself a cue word."""
+        if i + 1 >= len(words) or words[i + 1].clause != words[i].clause:
+            return None
+        for wrong in (0, 1):
+            typed = words[i + wrong].text
+            if len(typed) < 3 or typed in NOT_TYPOS or stems[i + wrong] in self._cue_stems or not typed.isalpha():
+                continue
+            for phrase, target in self._pairs.get((stems[i + 1 - wrong], wrong), ()):
+                # Only a doubled letter typed once ("god" for "good"): a letter changed is too often
+                # another word that means something else ("laid off", "booked for", "so none").
+                if len(typed) + 1 == len(target) and collapse(typed) == collapse(target):
+                    return phrase
+        return None
 
     def stems_of(self, words: list[Word]) -> list[str]:
         return [w.text + "#" if w.text in STEM_CLASHES else stem(self.correct(w.text)) for w in words]
@@ -223,10 +228,10 @@ class Lexicon:
         stems = self.stems_of(words)
         used = [False] * len(words)
         cues: list[Cue] = []
-        for i, first in enumerate(stems):
-            for phrase in self._by_first.get(first, ()):
+        for i in range(len(stems)):
+            for phrase in self._candidates(stems, words, i):
                 n = len(phrase.stems)
-                if tuple(stems[i:i + n]) != phrase.stems or any(used[i:i + n]):
+                if any(used[i:i + n]):
                     continue
                 # A cue in two words must stay in one clause: "bad. day" is not "bad day".
                 # (One that has "and" or "when" in it spans it: "sick and tired of".)
@@ -238,8 +243,10 @@ class Lexicon:
                 if not phrase.mood:
                     cues.append(Cue(phrase.text, "", 0.0, position=i, counts_for=None))
                     break
-                if n == 1 and any(j < len(words) and words[j].text in THINGS and words[j].clause == words[i].clause
-                                  for j in (i + 1, i + 2)):
+                if (n == 1 and any(j < len(words) and words[j].text in THINGS and words[j].clause == words[i].clause
+                                   for j in (i + 1, i + 2))) or any(words[j].text in NAMING
+                                                                    and words[j].clause == words[i].clause
+                                                                    for j in range(max(0, i - 4), i)):
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, written=None if written == phrase.text
                                     else written, counts_for=None))
                     break
@@ -255,7 +262,11 @@ class Lexicon:
                     # "My cat looks angry", "he seemed so sad": someone else's mood, seen.
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
                     break
-                elif n == 1 and _of_a_thing(words, i) and phrase.text in OBJECT_SENSES:
+                elif phrase.text in AT_END_ONLY and i + 1 < len(words) and words[i + 1].clause == words[i].clause \
+                        and words[i + 1].text not in AFTER_INTENSIFIERS and words[i + 1].text not in AT_END_WORDS:
+                    cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
+                    break
+                elif phrase.text in OBJECT_SENSES and _of_a_thing(words, i, n):
                     # "My screen shattered", "the battery's dead": said of a thing, not a feeling.
                     cues.append(Cue(phrase.text, phrase.mood, 0.0, position=i, counts_for=None))
                     break
@@ -308,10 +319,10 @@ def _of_someone_else(words: list[Word], i: int) -> bool:
     return False
 
 
-def _of_a_thing(words: list[Word], i: int) -> bool:
-    """Is the word at ``i`` said of a thing ("my phone is dead", "the screen shattered"), or
-    done to one ("he wrecked the car", "i fried the motherboard")?"""
-    for j in (i + 1, i + 2):
+def _of_a_thing(words: list[Word], i: int, n: int = 1) -> bool:
+    """Is the cue of ``n`` words at ``i`` said of a thing ("my phone is dead", "the screen
+    shattered", "these boots are worn out"), or done to one ("he wrecked the car")?"""
+    for j in (i + n, i + n + 1):
         if j >= len(words) or words[j].clause != words[i].clause:
             break
         if words[j].text in OBJECTS:

@@ -18,6 +18,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 from bot.models import Mood
 from bot.services.mood import model_cache
 from bot.services.mood.classifier import Features, NaiveBayes, featurise
@@ -45,6 +47,8 @@ NONE_RATIO = 0.8
 GENTLE_PROBABILITY = 0.35
 OFFERS = 3
 SARCASM_MOOD = "angry"
+# With the cheer taken out, a mood this likely is what the sarcasm is about.
+SARCASM_UNDER = 0.5
 # A sentence that opens with one of these alone, then tells of trouble, is sarcastic.
 CHEER = frozenset({"great", "awesome", "fantastic", "wonderful", "brilliant", "perfect", "lovely", "nice", "super",
                    "yay", "cool", "amazing", "excellent", "marvellous", "terrific", "joy", "fab", "splendid"})
@@ -124,7 +128,7 @@ class MoodReader:
 
     def read(self, text: str) -> MoodReading:
         """What ``text`` reads as; see :class:`MoodReading`."""
-        named = self.get(text) or self.get(self.lexicon.correct(normalise(text).strip()))
+        named = self.get(text) or self.get(self.lexicon.correct(normalise(text).strip())) or self._name_typo(text)
         if named is not None:
             return MoodReading(named, (Cue(named.name, named.name, 3.0, counts_for=named.name),),
                                {named.name: 3.0}, Verdict.MOOD, gentle=named.gentle)
@@ -182,11 +186,17 @@ class MoodReader:
             notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
             cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             leaning = "bored" if sarcasm_is_dull(text) and "bored" in self.moods else SARCASM_MOOD
-            cues.append(Cue("(sarcasm)", leaning, 1.0, position=len(words), counts_for=leaning))
             cheer = likelihood.pop("happy", 0.0)
             rest = sum(likelihood.values()) or 1.0
             likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}
             likelihood["happy"] = 0.0
+            # What lies under the cheer may be plainer than fed up: "great, another saturday
+            # night talking to the microwave" is lonely. Then the lean gives way to it.
+            under = max(self.moods, key=lambda name: likelihood.get(name, 0.0))
+            if under != leaning and likelihood.get(under, 0.0) >= SARCASM_UNDER:
+                notes.append(f"what lies under the sarcasm reads as {under}")
+                leaning = under
+            cues.append(Cue("(sarcasm)", leaning, 1.0, position=len(words), counts_for=leaning))
         if cues and len(words) <= 3 and all(c.text in CHAT_LAUGHS for c in cues if c.counts_for) \
                 and likelihood.get(NONE, 0.0) >= max(likelihood.values()):
             # "lol ok", "haha sure": a laugh that only acknowledges is chat, not a mood.
@@ -265,6 +275,19 @@ class MoodReader:
         if lexical:
             return max(lexical, key=lambda k: lexical[k]) != "happy"
         return max(likely, key=lambda k: likely[k]) not in ("happy", NONE)
+
+    def _name_typo(self, text: str) -> Mood | None:
+        """A message of one word that is a mood's name with a letter added or two swapped
+        ("tiered", "stresed" is caught anyway): alone, a real word that close to a name is
+        likelier a slip than itself. Not a letter changed, so "lovely" is never "lonely"."""
+        word = normalise(text).strip(" .!?")
+        if not word.isalpha():
+            return None
+        for name, mood in self.moods.items():
+            if len(name) >= 5 and len(word) in (len(name), len(name) + 1) and word != name \
+                    and OSA.distance(word, name) == 1 and (sorted(word) == sorted(name) or len(word) > len(name)):
+                return mood
+        return None
 
     @staticmethod
     def _last_cue(cues: Sequence[Cue], name: str) -> int:

@@ -44,7 +44,7 @@ CONTRACTIONS = {
 INTENSIFIERS = {"so": 1.3, "very": 1.3, "really": 1.3, "super": 1.3, "extremely": 1.5, "totally": 1.3,
                 "completely": 1.3, "absolutely": 1.4, "incredibly": 1.4, "properly": 1.2, "soo": 1.4, "sooo": 1.5,
                 "beyond": 1.4, "utterly": 1.4, "highkey": 1.3, "hella": 1.3, "deeply": 1.3, "truly": 1.3,
-                "seriously": 1.2}
+                "seriously": 1.2, "pretty": 1.1, "quite": 1.1, "proper": 1.2, "well": 1.1}
 AFTER_INTENSIFIERS = {"af": 1.4, "asf": 1.4, "afff": 1.4, "aff": 1.4}
 DOWNTONERS = {"lowkey": 0.8, "bit": 0.7, "little": 0.7, "slightly": 0.6, "somewhat": 0.7, "kind": 0.8, "sort": 0.8,
               "mildly": 0.6, "lil": 0.7, "tad": 0.6, "kinda": 0.8}
@@ -53,6 +53,12 @@ _STEMMER = snowballstemmer.stemmer("english")
 INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 EXCEPT_WHO = {"me", "myself", "us", "mine", "i"}
 LYING_IF = re.compile(r"\b(?:i'd|i would|id) be lying if i said\s+")
+# "Not gonna pretend I'm not grinning", "there's no way I'm not mad", "can't say this isn't dull":
+# an opening that denies what follows; with the denial after it, the two cancel.
+DENYING_OPENING = re.compile(
+    r"\b(?:(?:i'm |i am |im )?not (?:going to|gonna) (?:pretend|lie and say|say)|(?:i )?won't pretend|"
+    r"(?:i )?can't (?:pretend|deny|say)|(?:i )?couldn't say|there's no way|there is no way|no way)"
+    r"(?: that)?\s+(?=(?:\S+\s+){0,3}?(?:not|isn't|wasn't|aren't|ain't|don't|didn't|never|no)\b)")
 NEVER_SO = re.compile(
     r"\b(?:i've |i have |i'd |ive )?never (?:been|felt|was|were|ever been|ever felt) (?:so|this|that|as) ")
 NO_WAY = re.compile(r"\bno+ wa+y+\b")
@@ -98,6 +104,8 @@ def split_words(text: str) -> list[Word]:
     # (Each rewrite is tried only where its key word appears: most phrases have none.)
     if "-" in normal:
         normal = INNER_HYPHEN.sub(" ", normal)
+    if "pretend" in normal or "way" in normal or "say" in normal or "deny" in normal:
+        normal = DENYING_OPENING.sub("not ", normal)
     if "wa" in normal:
         normal = NO_WAY.sub("noway", normal)
     # "I'd be lying if I said I wasn't annoyed" affirms: the opening denies what follows.
