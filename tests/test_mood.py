@@ -266,6 +266,11 @@ def test_a_reader_built_again_from_the_same_content_shares_the_trained_model() -
     "giving all my things away, won't need them much longer",
     "they'd be better off if i weren't around",
     "got the meds lined up",
+    "standing on the ledge of the car park thinking about jumping",
+    "going to jump off the bridge tonight",
+    "left notes for my kids in case i'm not around by friday",
+    "tomorrow, this is my last day on earth, i've decided",
+    "goodbye to you all and thanks for everything, i won't be here after this weekend",
 ])
 def test_the_warning_signs_people_name_are_a_crisis(text: str) -> None:
     from bot.services.mood.rules import is_crisis
@@ -279,6 +284,11 @@ def test_the_warning_signs_people_name_are_a_crisis(text: str) -> None:
     "planning how to do the cake tonight",
     "cutting again on sugar this month",
     "won't need an umbrella soon",
+    "thinking about jumping ship to another company",
+    "we jumped off the cliff into the lake, so fun",
+    "if today were my last day on earth i'd eat cake",
+    "won't be around tonight, at my cousin's wedding",
+    "left a note for my flatmate about the bins",
 ])
 def test_everyday_words_near_the_warning_signs_are_no_crisis(text: str) -> None:
     from bot.services.mood.rules import is_crisis
