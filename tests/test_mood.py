@@ -151,7 +151,7 @@ def test_english_with_a_borrowed_word_is_english(reader: MoodReader) -> None:
 
 
 def test_an_unsure_reading_offers_the_likeliest_moods(reader: MoodReader) -> None:
-    reading = reader.read("nobody is answering")
+    reading = reader.read("work is piling up and nobody helps")
     assert not reading.sure and reading.mood is not None
     assert 2 <= len(reading.offers) <= 3 and reading.offers[0] == reading.mood
     assert "lonely" in [m.name for m in reading.offers]
@@ -169,7 +169,7 @@ def test_a_gentle_mood_in_play_makes_the_reading_gentle(reader: MoodReader) -> N
     assert reader.read("so sad").gentle
     assert not reader.read("so bored").gentle
     # Whatever wins, a plausible gentle mood keeps the pick gentle.
-    reading = reader.read("nobody is answering")
+    reading = reader.read("work is piling up and nobody helps")
     assert reading.gentle and any(not m.gentle for m in reading.offers)
 
 
