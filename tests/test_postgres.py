@@ -55,6 +55,25 @@ async def test_migrations_are_numbered_tracked_and_applied_once(core: Core) -> N
         await again.close()
 
 
+async def test_closing_while_a_statement_runs_gives_its_connection_back(config: Config) -> None:
+    """A bot stopping while a member's command is still reading: the pool waits for every
+    connection, so the running statement's must go back to it, not be kept for the next."""
+    core = await Core.open(config, rng=random.Random(1))
+    leases = core.storage.db.leases  # type: ignore[attr-defined]
+    free = (len(leases.idle), leases.pool.get_idle_size())
+    running = asyncio.create_task(leases.fetchval("SELECT pg_sleep(0.3)"))
+    for _ in range(10_000):  # until the statement has its connection, a kept one or the pool's
+        if running.done() or (len(leases.idle), leases.pool.get_idle_size()) != free:
+            break
+        await asyncio.sleep(0)
+    assert not running.done()
+    # Bounded so that the old behaviour fails rather than hangs: close() waited 10 s, then
+    # terminated the pool.
+    await asyncio.wait_for(core.close(), timeout=5)
+    await running
+    assert leases.idle == []
+
+
 async def test_two_processes_on_one_database_see_each_others_changes_at_once(config: Config) -> None:
     first = await Core.open(config, rng=random.Random(1))
     second = await Core.open(config, rng=random.Random(2))

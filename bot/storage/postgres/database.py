@@ -118,6 +118,7 @@ class Leases:
         self.pool = pool
         self.keep = keep
         self.idle: list[asyncpg.pool.PoolConnectionProxy] = []
+        self.closing = False
 
     @asynccontextmanager
     async def lease(self) -> AsyncIterator[asyncpg.pool.PoolConnectionProxy]:
@@ -133,13 +134,17 @@ class Leases:
         await self._put(conn)
 
     async def _put(self, conn: asyncpg.pool.PoolConnectionProxy) -> None:
-        if len(self.idle) < self.keep and not conn.is_closed():
+        # Once closing, a statement that was still running gives its connection back: the pool
+        # waits for every connection before it closes.
+        if not self.closing and len(self.idle) < self.keep and not conn.is_closed():
             self.idle.append(conn)
         else:
             await self.pool.release(conn)
 
     async def close(self) -> None:
-        """Give every kept connection back, so that the pool can close."""
+        """Give every kept connection back, and those of statements still running as they end,
+        so that the pool can close."""
+        self.closing = True
         while self.idle:
             await self.pool.release(self.idle.pop())
 
