@@ -315,7 +315,7 @@ async def test_moods_are_named_in_german_everywhere_a_german_member_sees_them(tm
         assert read.content.startswith("Ich lese “ugh, exams tomorrow” als **gestresst** 😰 (wegen ")
         named = await b.alice.run("stimmung", gefühl="müde")  # a mood by its German name is that mood
         assert named.content.startswith("Ich lese “müde” als **müde** ")
-        unsure = await b.alice.run("stimmung", gefühl="nobody is answering")
+        unsure = await b.alice.run("stimmung", gefühl="work is piling up and nobody helps")
         assert "Meintest du" in unsure.content and "**einsam**" in unsure.content
         offered = [btn.name for btn in unsure.buttons if (btn.custom_id or "").startswith("mood:pick:")]
         assert offered[0] == "einsam" and "lonely" not in offered
