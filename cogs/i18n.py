@@ -228,7 +228,9 @@ class Messages:
             return f"{self('problem.at_point_part', point=problem.point, part=part)}: {message}"
         field = line.field_key()
         if field is not None:
-            return f"{self(f'form.{field[0]}.{field[1]}.name')}: {message}"
+            place, name = field
+            label = self(f"form.kept.{name}") if place == "kept" else self(f"form.{place}.{name}.name")
+            return f"{label}: {message}"
         text = f"{problem.field}: {message}" if problem.field else message
         return text[:1].upper() + text[1:]
 
