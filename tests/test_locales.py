@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import Command, Mention, Term, UserError
-from bot.models import Item, JokeBody
+from bot.models import Item, JokeBody, Kind
 from bot.services.daily import Note, decode_note
 from bot.services.daily.notes import ENGLISH as NOTE_ENGLISH
 from bot.services.daily.notes import note_english
@@ -352,8 +352,10 @@ def test_every_content_problem_has_words_in_each_language_and_english_reads_as_c
         count: int) -> None:
     en, de = messages("en"), messages("de")
     for code in PROBLEM_ENGLISH:
-        for kind, field, point in (("joke", None, None), ("joke", "punchline", None), ("discussion", "moods", None),
-                                   ("discussion", "text", 2), ("joke", "setup", None), ("joke", "id", None)):
+        where: tuple[tuple[Kind, str | None, int | None], ...] = (
+            ("joke", None, None), ("joke", "punchline", None), ("discussion", "moods", None), ("discussion", "text", 2),
+            ("joke", "setup", None), ("joke", "id", None))
+        for kind, field, point in where:
             line = FormProblem(kind, Problem(code, problem_values(code, count), field, point))
             assert en.knows(f"problem.{code}"), code
             assert en.form_problem(line) == str(line), (code, field)
