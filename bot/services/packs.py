@@ -36,7 +36,7 @@ from bot.models import (
     Mood,
     TalkingPoint,
 )
-from bot.services.problems import Problem
+from bot.services.problems import Problem, Problems
 from bot.yaml_errors import yaml_problem
 
 # libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
@@ -74,18 +74,6 @@ class Library:
 
     def entries(self) -> list[ContentEntry]:
         return [entry for pack in self.packs for entry in pack.entries]
-
-
-class Problems:
-    """Every problem found in a pass over content, each naming where it is."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self.found: list[tuple[str, Problem | str]] = []  # the same, as data: where and what
-
-    def add(self, where: str, message: Problem | str) -> None:
-        self.items.append(f"{where}: {message}")
-        self.found.append((where, message))
 
 
 def bullet_block(lines: Iterable[str]) -> str:

@@ -76,6 +76,18 @@ class Problem:
         return f"{self.field}: {self.message()}" if self.field else self.message()
 
 
+class Problems:
+    """Every problem found in a pass over content, each naming where it is."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.found: list[tuple[str, Problem | str]] = []  # the same, as data: where and what
+
+    def add(self, where: str, message: Problem | str) -> None:
+        self.items.append(f"{where}: {message}")
+        self.found.append((where, message))
+
+
 # The form's fields by the name a line gives them, in English; the catalogs name them under
 # form.<kind>.<field>.name (the form's own keys) and, for what a form keeps from the entry, form.kept.
 FIELD_LABELS = {
@@ -133,4 +145,4 @@ class FormProblems:
         return text + (f"\n…and {more} more" if more > 0 else "")
 
 
-__all__ = ["ENGLISH", "FIELD_LABELS", "FormProblem", "FormProblems", "Problem", "english"]
+__all__ = ["ENGLISH", "FIELD_LABELS", "FormProblem", "FormProblems", "Problem", "Problems", "english"]

@@ -14,8 +14,8 @@ from rapidfuzz import fuzz
 
 from bot.errors import Code, Codes, Term, UserError
 from bot.models import FLAGS, Body, ContentEntry, Filters, JokeBody, Kind, body_from_json
-from bot.services.packs import Problems, parse_entry
-from bot.services.problems import FormProblem, FormProblems, Problem
+from bot.services.packs import parse_entry
+from bot.services.problems import FormProblem, FormProblems, Problem, Problems
 from bot.storage import Storage
 
 # Form fields, by kind. The cogs build their modals from these keys.
