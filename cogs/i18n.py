@@ -29,6 +29,7 @@ from discord import app_commands
 
 from bot.errors import Code, Codes, Command, Mention, Option, Seconds, Term, UserError
 from bot.members import FORMER_MEMBER
+from bot.services.problems import SHOWN, FormProblem, FormProblems
 
 # libyaml's loader when PyYAML has it: the pure-Python one took a tenth of a second of each start-up
 # on the two language files.
@@ -202,7 +203,36 @@ class Messages:
             return f"`{name}`" if value.value is None else f"`{name}: {value.value}`"
         if isinstance(value, Term):
             return self(f"term.{value.key}", **dict(value.values)) if self.knows(f"term.{value.key}") else value.english
+        if isinstance(value, FormProblems):
+            return self.form_problems(value)
         return markup(value)
+
+    def form_problems(self, problems: FormProblems) -> str:
+        """Why a form cannot be stored, a bullet a line, in this language (``str()`` is the English)."""
+        lines = [f"• {self.form_problem(line)}" for line in problems.lines[:SHOWN]]
+        if len(problems.lines) > SHOWN:
+            lines.append(self("problem.more", count=len(problems.lines) - SHOWN))
+        return "\n".join(lines)
+
+    def form_problem(self, line: FormProblem) -> str:
+        """One line: the field by the name the form gives it, then what is wrong with it."""
+        problem = line.problem
+        if not self.knows(f"problem.{problem.code}"):
+            return str(line)
+        # The code goes along as one more value so that a message without any is still formatted.
+        message = self(f"problem.{problem.code}", code=problem.code, **dict(problem.values))
+        if problem.point is not None:
+            if problem.field is None:
+                return f"{self('problem.at_point', point=problem.point)}: {message}"
+            part = self.word(f"problem.part.{problem.field}", problem.field)
+            return f"{self('problem.at_point_part', point=problem.point, part=part)}: {message}"
+        field = line.field_key()
+        if field is not None:
+            place, name = field
+            label = self(f"form.kept.{name}") if place == "kept" else self(f"form.{place}.{name}.name")
+            return f"{label}: {message}"
+        text = f"{problem.field}: {message}" if problem.field else message
+        return text[:1].upper() + text[1:]
 
     def command_description(self, qualified: str, default: str) -> str:
         """A command's description as this language's members see it (``default``: its English)."""

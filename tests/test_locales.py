@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import Command, Mention, Term, UserError
-from bot.models import Item, JokeBody
+from bot.models import Item, JokeBody, Kind
 from bot.services.daily import Note, decode_note
 from bot.services.daily.notes import ENGLISH as NOTE_ENGLISH
 from bot.services.daily.notes import note_english
@@ -19,6 +19,8 @@ from bot.services.moderation.access import item_label, suggestion_label
 from bot.services.moderation.text import NewCategories
 from bot.services.packs import load_moods
 from bot.services.picker import counted, kind_word
+from bot.services.problems import ENGLISH as PROBLEM_ENGLISH
+from bot.services.problems import FormProblem, FormProblems, Problem
 from cogs.daily_render import note_text
 from cogs.i18n import LANGUAGES, Messages, entry_placeholders, language, language_of, messages, placeholders
 from tests.support import found
@@ -28,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SENTENCE_CONSTANTS = ("NOT_A_MODERATOR", "REPORTED_ALREADY", "CRISIS_REPLY", "OTHER_LANGUAGE_REPLY")
 # UserErrors whose text is built from parts, each named with why. Only English for now.
 BUILT = {
-    ("bot/services/moderation/text.py", "_refuse"): "lists a pack's validation problems, which are English data",
     ("cogs/errors.py", "message_for"): "a check's own text: NOT_A_MODERATOR, which is translated as a constant",
     ("bot/services/daily/notes.py", "user_error"): "a UserError raised before, rebuilt from the daily ledger's note",
 }
@@ -337,3 +338,31 @@ def test_every_daily_note_has_words_in_each_language_and_english_reads_as_the_se
     assert "`/täglich jetzt-posten`" in shown
     old = "Words stored before notes were data."
     assert note_text(de, found(decode_note(old), "the note")) == old
+
+
+def problem_values(code: str, count: int) -> tuple[tuple[str, int | str], ...]:
+    """Values for every placeholder a problem's English has, with ``count`` for its plural."""
+    text = PROBLEM_ENGLISH[code]
+    names = set().union(*(placeholders(t) for t in (text if isinstance(text, tuple) else (text,))))
+    return tuple((name, count if name in ("count", "line", "most") else f"'{name}-value'") for name in sorted(names))
+
+
+@pytest.mark.parametrize("count", [1, 7])
+def test_every_content_problem_has_words_in_each_language_and_english_reads_as_check_content_writes_it(
+        count: int) -> None:
+    en, de = messages("en"), messages("de")
+    for code in PROBLEM_ENGLISH:
+        where: tuple[tuple[Kind, str | None, int | None], ...] = (
+            ("joke", None, None), ("joke", "punchline", None), ("discussion", "moods", None), ("discussion", "text", 2),
+            ("joke", "setup", None), ("joke", "id", None))
+        for kind, field, point in where:
+            line = FormProblem(kind, Problem(code, problem_values(code, count), field, point))
+            assert en.knows(f"problem.{code}"), code
+            assert en.form_problem(line) == str(line), (code, field)
+            assert de.form_problem(line) != en.form_problem(line), f"{code} has no German"
+            assert "{" not in de.form_problem(line) or code == "points_not_list", code
+    many = FormProblems(tuple(FormProblem("joke", Problem("empty", field="joke")) for _ in range(10 + count)))
+    error = UserError("That cannot be stored:\n{problems}", problems=many)
+    assert en.error(error) == str(error) and str(error).endswith(f"…and {count} more")
+    assert de.error(error).startswith("Das kann ich so nicht speichern:\n• Witz: darf nicht leer sein\n")
+    assert de.error(error).endswith(f"…und {count} weitere{'s' if count == 1 else ''}")

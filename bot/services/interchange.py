@@ -12,7 +12,8 @@ import yaml
 
 from bot.errors import ContentError
 from bot.models import ContentEntry, Item
-from bot.services.packs import Problems, parse_entry
+from bot.services.packs import parse_entry
+from bot.services.problems import Problems
 
 # --- JokeAPI's JSON format -------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from bot.models import (
     Mood,
     TalkingPoint,
 )
-from bot.wording import plural
+from bot.services.problems import Problem, Problems
 from bot.yaml_errors import yaml_problem
 
 # libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
@@ -76,36 +76,26 @@ class Library:
         return [entry for pack in self.packs for entry in pack.entries]
 
 
-class Problems:
-    """Every problem found in a pass over content, each naming where it is."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-
 def bullet_block(lines: Iterable[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, problems: Problems, limit: int,
-          required: bool = True) -> str | None:
+          required: bool = True, point: int | None = None) -> str | None:
     value = data.get(key)
     if value is None:
         if required:
-            problems.add(where, f"{key}: missing")
+            problems.add(where, Problem("missing", field=key, point=point))
         return None
     if not isinstance(value, str):
-        problems.add(where, f"{key}: must be text, not {type(value).__name__}")
+        problems.add(where, Problem("not_text", (("type", type(value).__name__),), key, point))
         return None
     value = value.strip()
     if not value:
-        problems.add(where, f"{key}: must not be empty")
+        problems.add(where, Problem("empty", field=key, point=point))
         return None
     if len(value) > limit:
-        problems.add(where, f"{key}: {plural(len(value), 'character')}, at most {limit}")
+        problems.add(where, Problem("too_long", (("count", len(value)), ("most", limit)), key, point))
         return None
     return value
 
@@ -115,23 +105,24 @@ def _text_list(data: Mapping[str, Any], key: str, where: str, problems: Problems
     value = data.get(key)
     if value is None:
         if required:
-            problems.add(where, f"{key}: missing")
+            problems.add(where, Problem("missing", field=key))
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.add(where, f"{key}: must be a list of text")
+        problems.add(where, Problem("not_text_list", field=key))
         return ()
     value = [v.strip() for v in value]
     if required and not value:
-        problems.add(where, f"{key}: must list at least one")
+        problems.add(where, Problem("none_listed", field=key))
     if any(not v for v in value):
-        problems.add(where, f"{key}: has an empty line")
+        problems.add(where, Problem("empty_line", field=key))
     if len(value) > LIST_ITEMS_MAX:
-        problems.add(where, f"{key}: {plural(len(value), 'item')}, at most {LIST_ITEMS_MAX}")
+        problems.add(where, Problem("too_many_items", (("count", len(value)), ("most", LIST_ITEMS_MAX)), key))
     for v in value:
         if len(v) > item_limit:
-            problems.add(where, f"{key}: an item has {plural(len(v), 'character')}, at most {item_limit}")
+            problems.add(where, Problem("item_too_long", (("count", len(v)), ("most", item_limit)), key))
     if len(bullet_block(value)) > LIST_TEXT_MAX:
-        problems.add(where, f"{key}: {plural(len(bullet_block(value)), 'character')} in all, at most {LIST_TEXT_MAX}")
+        size = len(bullet_block(value))
+        problems.add(where, Problem("list_too_long", (("count", size), ("most", LIST_TEXT_MAX)), key))
     return tuple(value)
 
 
@@ -141,18 +132,18 @@ def _slugs(data: Mapping[str, Any], key: str, where: str, problems: Problems,
     if value is None:
         value = []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.add(where, f"{key}: must be a list of names")
+        problems.add(where, Problem("not_names", field=key))
         return ()
     if required and not value:
-        problems.add(where, f"{key}: must list at least one")
+        problems.add(where, Problem("none_listed", field=key))
     allowed_set = set(allowed) if allowed is not None else None
     out: list[str] = []
     for name in value:
         if allowed_set is not None and name not in allowed_set:
-            problems.add(where, f"{key}: unknown {key[:-1] if key.endswith('s') else key} {name!r} "
-                                f"(known: {', '.join(sorted(allowed_set))})")
+            code = f"unknown_{key[:-1] if key.endswith('s') else key}"
+            problems.add(where, Problem(code, (("name", repr(name)), ("known", ", ".join(sorted(allowed_set)))), key))
         elif allowed_set is None and not SLUG.match(name):
-            problems.add(where, f"{key}: {name!r} must be lowercase letters, digits and dashes")
+            problems.add(where, Problem("bad_name", (("name", repr(name)),), key))
         elif name not in out:
             out.append(name)
     return tuple(out)
@@ -162,23 +153,23 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
                 defaults: Mapping[str, str]) -> ContentEntry | None:
     """Validate one pack entry (or a moderator's form) into a :class:`ContentEntry`."""
     if not isinstance(data, Mapping):
-        problems.add(where, "each entry must be a mapping of fields")
+        problems.add(where, Problem("not_mapping"))
         return None
     before = len(problems.items)
     allowed = JOKE_KEYS if kind == "joke" else DISCUSSION_KEYS
     for unknown in sorted(set(data) - allowed):
-        problems.add(where, f"{unknown}: unknown field (allowed: {', '.join(sorted(allowed))})")
+        problems.add(where, Problem("unknown_field", (("allowed", ", ".join(sorted(allowed))),), str(unknown)))
     key = data.get("id")
     if not isinstance(key, str) or not SLUG.match(key):
-        problems.add(where, "id: must be lowercase letters, digits and dashes (at most 64)")
+        problems.add(where, Problem("bad_id", field="id"))
     body: JokeBody | DiscussionBody | None = None
     if kind == "joke":
         text = _text(data, "text", where, problems, JOKE_PART_MAX, required=False)
         has_two_part = "setup" in data or "punchline" in data
         if text is not None and has_two_part:
-            problems.add(where, "text: give either text, or setup and punchline, not both")
+            problems.add(where, Problem("text_and_parts", field="text"))
         elif text is None and not has_two_part and "text" not in data:
-            problems.add(where, "text: missing (or give setup and punchline)")
+            problems.add(where, Problem("no_text", field="text"))
         elif has_two_part:
             setup = _text(data, "setup", where, problems, JOKE_PART_MAX)
             punchline = _text(data, "punchline", where, problems, JOKE_PART_MAX)
@@ -199,15 +190,15 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
             size = len(title) + len(question) + sum(len(bullet_block(x)) for x in (benefits, disadvantages))
             size += sum(len(p.heading) + len(p.text) + 4 for p in points)
             if size > EMBED_TOTAL_MAX:
-                problems.add(where, f"the topic has {plural(size, 'character')} in all, at most {EMBED_TOTAL_MAX}")
+                problems.add(where, Problem("topic_too_long", (("count", size), ("most", EMBED_TOTAL_MAX))))
     mood_names = _slugs(data, "moods", where, problems, allowed=moods)
     flags = _slugs(data, "flags", where, problems, allowed=FLAGS)
     language = data.get("language", defaults.get("language", "en"))
     if not isinstance(language, str) or not LANGUAGE.match(language):
-        problems.add(where, f"language: {language!r} is not a language code such as en or pt-BR")
+        problems.add(where, Problem("bad_language", (("value", repr(language)),), "language"))
     credit = data.get("credit", defaults.get("credit", ""))
     if not isinstance(credit, str) or len(credit) > CREDIT_MAX:
-        problems.add(where, f"credit: must be text of at most {CREDIT_MAX} characters")
+        problems.add(where, Problem("bad_credit", (("most", CREDIT_MAX),), "credit"))
     if len(problems.items) != before or body is None or not isinstance(key, str):
         return None
     return ContentEntry(
@@ -219,21 +210,21 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
 def _talking_points(data: Mapping[str, Any], where: str, problems: Problems) -> tuple[TalkingPoint, ...]:
     value = data.get("talking_points")
     if value is None:
-        problems.add(where, "talking_points: missing")
+        problems.add(where, Problem("missing", field="talking_points"))
         return ()
     if not isinstance(value, list) or not value:
-        problems.add(where, "talking_points: must be a list of {heading, text}")
+        problems.add(where, Problem("points_not_list", field="talking_points"))
         return ()
     if len(value) > POINTS_MAX:
-        problems.add(where, f"talking_points: {plural(len(value), 'point')}, at most {POINTS_MAX}")
+        problems.add(where, Problem("too_many_points", (("count", len(value)), ("most", POINTS_MAX)), "talking_points"))
     points = []
     for n, point in enumerate(value, 1):
         spot = f"{where}, talking point {n}"
         if not isinstance(point, Mapping) or set(point) - {"heading", "text"}:
-            problems.add(spot, "must have exactly a heading and a text")
+            problems.add(spot, Problem("point_shape", point=n))
             continue
-        heading = _text(point, "heading", spot, problems, HEADING_MAX)
-        text = _text(point, "text", spot, problems, POINT_TEXT_MAX)
+        heading = _text(point, "heading", spot, problems, HEADING_MAX, point=n)
+        text = _text(point, "text", spot, problems, POINT_TEXT_MAX, point=n)
         if heading and text:
             points.append(TalkingPoint(heading, text))
     return tuple(points)

@@ -347,3 +347,42 @@ async def test_my_data_lists_each_stored_thing_in_german(b: Banter) -> None:
     assert fields["⭐ Favoriten: 1 Favorit"].startswith(f"#{witz.message.item_id} gemerkt · <t:")
     assert fields["🚩 Meldungen: 1 Meldung"].startswith(f"Meldung zu #{other.message.item_id}: „Der ist schon alt.“")
     assert fields["📝 Vorschläge: 1 Vorschlag"].startswith("Vorschlag #1, offen · <t:")
+
+
+async def test_why_a_suggestion_cannot_be_stored_reads_in_the_members_language(b: Banter) -> None:
+    # alice's Discord speaks German, bob's English; both send the same refused forms.
+    joke = {"joke": "   ", "punchline": "Steht auf www.example.com", "flags": "gruselig"}
+    point = "Kosten: " + "x" * 1200
+    topic = {"title": "Homeoffice", "question": "Was hältst du vom Homeoffice?", "benefits": "  \n ",
+             "disadvantages": "Einsam\n" + "y" * 320, "talking_points": f"{point}\nohne Doppelpunkt"}
+    said: dict[str, tuple[str, str]] = {}
+    for person, commands in ((b.alice, ("vorschlagen witz", "vorschlagen diskussion")),
+                             (b.bob, ("suggest joke", "suggest discussion"))):
+        refused_joke = await (await person.run(commands[0])).form.submit(joke)
+        refused_topic = await (await person.run(commands[1])).form.submit(topic)
+        assert refused_joke.ephemeral and refused_topic.ephemeral
+        said[person.name] = (refused_joke.content, refused_topic.content)
+    flags = "dark, explicit, nsfw, offensive, political, religious"
+    assert said["alice"][0] == (
+        "Das kann ich so nicht speichern:\n"
+        "• Pointe: Links sind nicht erlaubt\n"
+        "• Witz: darf nicht leer sein\n"
+        f"• Inhaltsmarkierungen: unbekannte Markierung 'gruselig' (bekannt: {flags})")
+    assert said["alice"][1] == (
+        "Das kann ich so nicht speichern:\n"
+        "• Vorteile: darf nicht leer sein\n"
+        "• Gesprächspunkte: Zeile 2 braucht eine Überschrift, einen Doppelpunkt und den Text („Kosten: …“)\n"
+        "• Nachteile: ein Eintrag hat 320 Zeichen, höchstens 300\n"
+        "• Gesprächspunkt 1 (Text): 1200 Zeichen, höchstens 1000")
+    # The English member reads what the validator says, as check-content writes it.
+    assert said["bob"][0] == (
+        "That cannot be stored:\n"
+        "• Punchline: links are not allowed\n"
+        "• Joke: must not be empty\n"
+        f"• Flags: unknown flag 'gruselig' (known: {flags})")
+    assert said["bob"][1] == (
+        "That cannot be stored:\n"
+        "• Benefits: must not be empty\n"
+        "• Talking points: line 2 needs a heading, a colon and the text (\"Cost: …\")\n"
+        "• Disadvantages: an item has 320 characters, at most 300\n"
+        "• Talking point 1 (text): 1200 characters, at most 1000")

@@ -14,17 +14,13 @@ from rapidfuzz import fuzz
 
 from bot.errors import Code, Codes, Term, UserError
 from bot.models import FLAGS, Body, ContentEntry, Filters, JokeBody, Kind, body_from_json
-from bot.services.packs import Problems, parse_entry
+from bot.services.packs import parse_entry
+from bot.services.problems import FormProblem, FormProblems, Problem, Problems
 from bot.storage import Storage
 
 # Form fields, by kind. The cogs build their modals from these keys.
 JOKE_FORM = ("joke", "punchline", "categories", "flags")
 DISCUSSION_FORM = ("title", "question", "benefits", "disadvantages", "talking_points")
-FIELD_LABELS = {
-    "text": "Joke", "setup": "Joke", "punchline": "Punchline", "categories": "Categories", "flags": "Flags",
-    "title": "Title", "question": "Question", "benefits": "Benefits", "disadvantages": "Disadvantages",
-    "talking_points": "Talking points", "moods": "Moods", "language": "Language", "credit": "Credit",
-}
 DEFAULT_JOKE_CATEGORY = "misc"
 REASON_MAX = 500
 SIMILARITY = 0.95  # normalised texts this alike (typos, plurals, punctuation) count as the same item
@@ -59,16 +55,17 @@ def clean_text(text: str) -> str:
 
 
 def unsafe_markup(text: str) -> str | None:
-    """Why text may not be stored as content (mentions, links), or None if it may."""
+    """Why text may not be stored as content (mentions, links), as a code of
+    :data:`bot.services.problems.ENGLISH`, or None if it may."""
     folded = unicodedata.normalize("NFKC", text)
     if MASS_MENTION.search(folded):
-        return "@everyone and @here are not allowed"
+        return "mass_mention"
     if ID_MENTION.search(folded):
-        return "user, role, channel and command mentions are not allowed"
+        return "id_mention"
     if MASKED_LINK.search(folded):
-        return "masked links ([text](link)) are not allowed"
+        return "masked_link"
     if LINK.search(folded):
-        return "links are not allowed"
+        return "link"
     return None
 
 
@@ -126,19 +123,6 @@ def _names(text: str) -> list[str]:
     return names
 
 
-def _translate(problem: str) -> str:
-    """A pack-rule problem ("form: text: must not be empty") in the form's words."""
-    message = problem.removeprefix("form")
-    point = re.match(r", talking point (\d+): (\w+): (.*)", message, re.DOTALL)
-    if point:
-        return f"Talking point {point[1]} ({point[2]}): {point[3]}"
-    message = message.removeprefix(": ")
-    key, sep, rest = message.partition(": ")
-    if sep and key in FIELD_LABELS:
-        return f"{FIELD_LABELS[key]}: {rest}"
-    return message[:1].upper() + message[1:]
-
-
 SAME_IN_LIBRARY = {"joke": "That is already in the library: joke #{id} says the same.",
                    "discussion": "That is already in the library: discussion #{id} says the same."}
 PARAPHRASE_IN_LIBRARY = {"joke": "That is already in the library: joke #{id} says much the same in other words.",
@@ -146,10 +130,8 @@ PARAPHRASE_IN_LIBRARY = {"joke": "That is already in the library: joke #{id} say
                                        "other words."}
 
 
-def _refuse(what: str, problems: list[str]) -> UserError:
-    shown = problems[:10]
-    more = f"\n…and {len(problems) - 10} more" if len(problems) > 10 else ""
-    return UserError(f"{what}:\n" + "\n".join(f"• {p}" for p in shown) + more)
+def _refuse(lines: list[FormProblem]) -> UserError:
+    return UserError("That cannot be stored:\n{problems}", problems=FormProblems(tuple(lines)))
 
 
 def form_of(entry: ContentEntry) -> dict[str, str]:
@@ -171,14 +153,13 @@ def form_of(entry: ContentEntry) -> dict[str, str]:
     }
 
 
-def _joke_data(fields: dict[str, str], keep: ContentEntry | None, problems: list[str]) -> dict[str, Any]:
+def _joke_data(fields: dict[str, str], keep: ContentEntry | None, problems: list[Problem]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if not fields["joke"]:
-        problems.append("Joke: must not be empty")
+        problems.append(Problem("empty", field="joke"))
     for name in ("joke", "punchline"):
         if "||" in fields[name]:  # spoiler bars in what the member typed
-            problems.append(f"{FIELD_LABELS.get(name, 'Joke')}: leave out spoiler bars; "
-                            "the punchline is hidden as a spoiler anyway")
+            problems.append(Problem("spoiler_bars", field=name))
     if fields["punchline"]:
         data["setup"], data["punchline"] = fields["joke"], fields["punchline"]
     else:
@@ -191,15 +172,15 @@ def _joke_data(fields: dict[str, str], keep: ContentEntry | None, problems: list
     return data
 
 
-def _discussion_data(fields: dict[str, str], keep: ContentEntry | None, problems: list[str]) -> dict[str, Any]:
+def _discussion_data(fields: dict[str, str], keep: ContentEntry | None, problems: list[Problem]) -> dict[str, Any]:
     for name in DISCUSSION_FORM:
         if not fields[name]:
-            problems.append(f"{FIELD_LABELS[name]}: must not be empty")
+            problems.append(Problem("empty", field=name))
     points = []
     for n, line in enumerate(_lines(fields["talking_points"]), 1):
         heading, sep, text = line.partition(":")
         if not sep or not heading.strip() or not text.strip():
-            problems.append(f"Talking points: line {n} needs a heading, a colon and the text (\"Cost: …\")")
+            problems.append(Problem("point_line", (("line", n),), "talking_points"))
             continue
         points.append({"heading": heading.strip(), "text": text.strip()})
     data: dict[str, Any] = {
@@ -220,11 +201,11 @@ def parse_form(kind: Kind, form: Mapping[str, str], *, key: str = "suggestion",
     topic's categories and flags) is kept from it.
     """
     fields = {name: clean_text(form.get(name) or "") for name in (JOKE_FORM if kind == "joke" else DISCUSSION_FORM)}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for name, value in fields.items():
         why = unsafe_markup(value)
         if why is not None:
-            problems.append(f"{FIELD_LABELS.get(name, 'Joke')}: {why}")
+            problems.append(Problem(why, field=name))
     build = _joke_data if kind == "joke" else _discussion_data
     data: dict[str, Any] = {"id": key, **build(fields, keep, problems)}
     if keep is not None:
@@ -234,14 +215,15 @@ def parse_form(kind: Kind, form: Mapping[str, str], *, key: str = "suggestion",
     # Moods come only from an entry being edited, and were valid when it was stored.
     checked = Problems()
     entry = parse_entry(kind, data, "form", checked, data.get("moods", ()), {})
-    found = checked.items
+    lines = [FormProblem(kind, p) for p in problems]
     # Every problem in one answer; a field already complained about above is not repeated.
-    named = {p.split(":", 1)[0] for p in problems}
-    for problem in map(_translate, found):
-        if problem.split(":", 1)[0] not in named and problem not in problems:
-            problems.append(problem)
-    if problems or entry is None:
-        raise _refuse("That cannot be stored", problems or ["the form is incomplete"])
+    named = {str(line).split(":", 1)[0] for line in lines}
+    for _, found in checked.found:
+        line = FormProblem(kind, found if isinstance(found, Problem) else Problem("incomplete"))
+        if str(line).split(":", 1)[0] not in named and str(line) not in map(str, lines):
+            lines.append(line)
+    if lines or entry is None:
+        raise _refuse(lines or [FormProblem(kind, Problem("incomplete"))])
     return entry
 
 
