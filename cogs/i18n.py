@@ -48,23 +48,8 @@ MENTION_FORMATS = {"user": "<@{}>", "role": "<@&{}>", "channel": "<#{}>"}
 
 
 def markup(value: object) -> str:
-    """One field of a service's message, as Discord shows it (mentions, commands, code; a member who
-    deleted their data, by words)."""
-    if is_former_member(value):
-        return english()("member.former")
-    if isinstance(value, Mention):
-        return MENTION_FORMATS[value.kind].format(value.id)
-    if isinstance(value, Command):
-        return f"`/{value.name}`"
-    if isinstance(value, Code):
-        return f"`{value.text}`"
-    if isinstance(value, Codes):
-        return ", ".join(f"`{text}`" for text in value.texts)
-    if isinstance(value, Option):
-        return f"`{value.name}`" if value.value is None else f"`{value.name}: {value.value}`"
-    if isinstance(value, Seconds):
-        return english().duration(value.seconds)
-    return str(value)
+    """One field of a service's message as Discord shows it, in English (see :meth:`Messages.markup`)."""
+    return english().markup(value)
 
 
 def is_former_member(value: object) -> bool:
@@ -191,7 +176,8 @@ class Messages:
         return template.format_map({name: self.markup(value) for name, value in error.fields.items()})
 
     def markup(self, value: object) -> str:
-        """A field as Discord shows it; a command by the name this language's members type."""
+        """One field of a service's message as Discord shows it (mentions, commands, code; a member
+        who deleted their data, by words), with commands, options and terms in this language."""
         if isinstance(value, Command):
             return f"`/{self.command_name(value.name)}`"
         if is_former_member(value):
@@ -205,7 +191,13 @@ class Messages:
             return self(f"term.{value.key}", **dict(value.values)) if self.knows(f"term.{value.key}") else value.english
         if isinstance(value, FormProblems):
             return self.form_problems(value)
-        return markup(value)
+        if isinstance(value, Mention):
+            return MENTION_FORMATS[value.kind].format(value.id)
+        if isinstance(value, Code):
+            return f"`{value.text}`"
+        if isinstance(value, Codes):
+            return ", ".join(f"`{text}`" for text in value.texts)
+        return str(value)
 
     def form_problems(self, problems: FormProblems) -> str:
         """Why a form cannot be stored, a bullet a line, in this language (``str()`` is the English)."""
