@@ -155,7 +155,7 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
     if not isinstance(data, Mapping):
         problems.add(where, Problem("not_mapping"))
         return None
-    before = len(problems.items)
+    before = len(problems.found)
     allowed = JOKE_KEYS if kind == "joke" else DISCUSSION_KEYS
     for unknown in sorted(set(data) - allowed):
         problems.add(where, Problem("unknown_field", (("allowed", ", ".join(sorted(allowed))),), str(unknown)))
@@ -185,7 +185,7 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
         disadvantages = _text_list(data, "disadvantages", where, problems, 300)
         points = _talking_points(data, where, problems)
         categories = _slugs(data, "categories", where, problems)
-        if title and question and len(problems.items) == before:
+        if title and question and len(problems.found) == before:
             body = DiscussionBody(title, question, benefits, disadvantages, points)
             size = len(title) + len(question) + sum(len(bullet_block(x)) for x in (benefits, disadvantages))
             size += sum(len(p.heading) + len(p.text) + 4 for p in points)
@@ -199,7 +199,7 @@ def parse_entry(kind: Kind, data: Any, where: str, problems: Problems, moods: It
     credit = data.get("credit", defaults.get("credit", ""))
     if not isinstance(credit, str) or len(credit) > CREDIT_MAX:
         problems.add(where, Problem("bad_credit", (("most", CREDIT_MAX),), "credit"))
-    if len(problems.items) != before or body is None or not isinstance(key, str):
+    if len(problems.found) != before or body is None or not isinstance(key, str):
         return None
     return ContentEntry(
         kind=kind, key=key, body=body, categories=categories, moods=mood_names,
@@ -244,7 +244,7 @@ def _load_yaml(path: Path, problems: Problems) -> Any:
 def read_pack(path: Path, kind: Kind, moods: Iterable[str], problems: Problems) -> Pack | None:
     data = _load_yaml(path, problems)
     if data is None:
-        if not problems.items:
+        if not problems.found:
             problems.add(str(path), "the file is empty")
         return None
     list_key = "jokes" if kind == "joke" else "discussions"

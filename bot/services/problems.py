@@ -80,12 +80,15 @@ class Problems:
     """Every problem found in a pass over content, each naming where it is."""
 
     def __init__(self) -> None:
-        self.items: list[str] = []
-        self.found: list[tuple[str, Problem | str]] = []  # the same, as data: where and what
+        self.found: list[tuple[str, Problem | str]] = []  # where, and what
 
     def add(self, where: str, message: Problem | str) -> None:
-        self.items.append(f"{where}: {message}")
         self.found.append((where, message))
+
+    @property
+    def items(self) -> list[str]:
+        """Each problem as the line ``check-content`` prints: where, then what."""
+        return [f"{where}: {message}" for where, message in self.found]
 
 
 # The form's fields by the name a line gives them, in English; the catalogs name them under
