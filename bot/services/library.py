@@ -65,17 +65,23 @@ def _active_keys(known: dict[tuple[str, str], tuple[str, str, str]]) -> dict[tup
     return active
 
 
+def _stored_as_is(entry: ContentEntry, origin: str, known: dict[tuple[str, str], tuple[str, str, str]]) -> bool:
+    """Whether ``entry`` is stored active, from ``origin``, with this very content."""
+    return known.get((entry.kind, entry.key)) == (entry.content_hash(), "active", origin)
+
+
+def _strays(active: dict[tuple[str, str], set[str]], kind: Kind, origin: str, entries: Sequence[ContentEntry]) -> bool:
+    """Whether ``origin`` has active items of ``kind`` that ``entries`` no longer list."""
+    return bool(active.get((kind, origin), set()) - {e.key for e in entries})
+
+
 def _pending(groups: Sequence[tuple[str, Kind, Sequence[ContentEntry]]],
              known: dict[tuple[str, str], tuple[str, str, str]]) -> bool:
     """Whether importing ``groups`` over what is stored (``known``) would change anything: an
     entry added, edited or brought back, or an active item its origin no longer lists."""
     active = _active_keys(known)
-    for origin, kind, entries in groups:
-        if active.get((kind, origin), set()) - {e.key for e in entries}:
-            return True
-        if any(known.get((e.kind, e.key)) != (e.content_hash(), "active", origin) for e in entries):
-            return True
-    return False
+    return any(_strays(active, kind, origin, entries) or not all(_stored_as_is(e, origin, known) for e in entries)
+               for origin, kind, entries in groups)
 
 
 def _origin_name(origin: str) -> str:
@@ -119,14 +125,14 @@ class LibraryService:
             active = _active_keys(known)
             for origin, kind, entries in groups:
                 for entry in entries:
-                    if known.get((entry.kind, entry.key)) == (entry.content_hash(), "active", origin):
+                    if _stored_as_is(entry, origin, known):
                         report.unchanged += 1
                         continue
                     _, outcome = await tx.items.upsert(entry, origin=origin, guild_id=None, now=now)
                     setattr(report, outcome, getattr(report, outcome) + 1)
                 # Only an upsert of this group could make an item of its origin active, and that
                 # item is one it lists: with none stored outside its list, nothing is retired.
-                if active.get((kind, origin), set()) - {e.key for e in entries}:
+                if _strays(active, kind, origin, entries):
                     report.retired += await tx.items.retire_missing(
                         kind=kind, origin=origin, keep=[e.key for e in entries], now=now
                     )
