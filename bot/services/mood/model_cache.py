@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import logging
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
+from bot import cache_file
 from bot.models import Mood
 from bot.services.mood.classifier import NaiveBayes
 from bot.services.mood.lexicon import Lexicon
@@ -28,6 +26,7 @@ from bot.services.mood.lexicon import Lexicon
 log = logging.getLogger(__name__)
 
 FORMAT = 1
+WHAT = "mood model"
 # The libraries whose behaviour is part of what training found (stems, typo distances, the
 # English word list), by module name.
 LIBRARIES = ("snowballstemmer", "Stemmer", "rapidfuzz", "symspellpy")
@@ -56,15 +55,8 @@ def cache_key(inputs: str) -> str:
 def load(path: Path, key: str, moods: Mapping[str, Mood]) -> tuple[Lexicon, NaiveBayes] | None:
     """The lexicon and model saved in ``path`` under ``key``; None if the file is missing, from
     other inputs, or damaged."""
-    try:
-        data: Any = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning("the mood model cache %s is unreadable (%s); training the reader again", path, exc)
-        return None
-    if not isinstance(data, dict) or data.get("key") != key:
-        log.info("the mood model cache %s is from other inputs; training the reader again", path)
+    data = cache_file.saved(path, key, WHAT)
+    if data is None:
         return None
     try:
         words, kept = data["vocabulary"], data["kept"]
@@ -81,16 +73,5 @@ def load(path: Path, key: str, moods: Mapping[str, Mood]) -> tuple[Lexicon, Naiv
 def save(path: Path, key: str, lexicon: Lexicon, model: NaiveBayes, known_words: Sequence[str]) -> None:
     """Write the trained lexicon and model to ``path`` (whole or not at all); a folder that cannot
     be written is logged and otherwise ignored, since the cache only saves time."""
-    data = {"key": key, "vocabulary": sorted(known_words), "kept": sorted(lexicon.kept), "model": model.state()}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError as exc:
-        log.info("could not write the mood model cache %s (%s); it is trained at every start", path, exc)
+    cache_file.save(path, key, {"vocabulary": sorted(known_words), "kept": sorted(lexicon.kept),
+                                 "model": model.state()}, WHAT)
