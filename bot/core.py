@@ -20,7 +20,8 @@ from bot.services.library import LibraryService
 from bot.services.moderation import ModerationService
 from bot.services.mood import MoodReader
 from bot.services.mood.corrections import MoodCorrections
-from bot.services.packs import BUILTIN_CONTENT, Library, load_library
+from bot.services.pack_cache import cached_library
+from bot.services.packs import BUILTIN_CONTENT, Library
 from bot.services.picker import PickService
 from bot.services.privacy import PrivacyService
 from bot.services.votes import VoteService
@@ -35,12 +36,13 @@ def content_folders(config: Config) -> list[Path]:
     return folders + list(config.content_paths)
 
 
-def mood_model_file(config: Config) -> Path:
-    """Where the trained mood reader is kept between start-ups (``mood/model_cache.py``): beside
-    the SQLite file, or in the user's cache folder when the database is PostgreSQL."""
+def start_up_cache(config: Config, name: str) -> Path:
+    """Where start-up work is kept for the next start (``name``: ``mood-model``, the trained mood
+    reader, or ``packs``, the validated content packs; :mod:`bot.cache_file`): beside the SQLite
+    file, or in the user's cache folder when the database is PostgreSQL."""
     if config.database_url is None:
-        return config.database_path.with_name(f"{config.database_path.name}.mood-model.json")
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "banter" / "mood-model.json"
+        return config.database_path.with_name(f"{config.database_path.name}.{name}.json")
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "banter" / f"{name}.json"
 
 
 @dataclass
@@ -74,11 +76,11 @@ class Core:
         Content is validated before the database is touched, so a bad pack changes nothing.
         """
         clock = clock or SystemClock()
-        packs = load_library(content_folders(config))
+        packs = cached_library(content_folders(config), start_up_cache(config, "packs"))
         storage = await open_storage(config, clock=clock, rng=rng)
         try:
             picks = PickService(storage, clock, rng)
-            moods = MoodReader(packs.moods, cache=mood_model_file(config))
+            moods = MoodReader(packs.moods, cache=start_up_cache(config, "mood-model"))
             moderation = ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                            daily_limit=config.suggestions_daily_limit)
             cooldowns = CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,

@@ -1,0 +1,111 @@
+"""The validated content packs kept in a file between start-ups (:mod:`bot.cache_file`).
+
+Reading the built-in packs with PyYAML and validating them took 60-70 ms of every start-up, and
+finds the same library in the same files every time. The file holds that library as JSON under a
+key: a hash of every file :func:`~bot.services.packs.load_library` would read (their paths and
+bytes), the folders given, the source of the code that validates them and PyYAML's version. An
+edited, added or removed pack, or another version of Banter, gives another key, so the packs are
+read and validated as usual (a bad pack refused with all its problems, as always) and the file is
+written afresh. Only a library that passed validation is ever written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import cache_file, models
+from bot.models import ContentEntry, Mood, body_from_json
+from bot.services import packs
+from bot.services.packs import BUILTIN_CONTENT, Library, Pack, load_library, pack_files
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+WHAT = "content packs"
+# The code whose rules decide what a valid pack reads as.
+VALIDATORS = (Path(packs.__file__), Path(models.__file__))
+
+
+def cache_key(folders: Iterable[Path]) -> str:
+    """A hash of everything the validated library follows from (see the module's docstring)."""
+    digest = hashlib.sha256(f"packs {FORMAT} {yaml.__version__}\n".encode())
+    for source in VALIDATORS:
+        digest.update(source.read_bytes())
+
+    def add(path: Path, label: str) -> None:
+        digest.update(f"\0{label} {path}\0".encode())
+        digest.update(path.read_bytes())
+
+    for folder in folders:
+        digest.update(f"\0folder {folder} {folder.is_dir()}\0".encode())
+        if (folder / "moods.yaml").is_file():
+            add(folder / "moods.yaml", "moods")
+        for path, kind in pack_files(folder):
+            add(path, kind)
+    add(BUILTIN_CONTENT / "moods.yaml", "built-in moods")
+    return digest.hexdigest()
+
+
+def cached_library(folders: Iterable[Path], cache: Path | None) -> Library:
+    """:func:`load_library` of ``folders``, read from ``cache`` when it holds the library these
+    very files give, else read and validated, and then kept there."""
+    folders = list(folders)
+    if cache is None:
+        return load_library(folders)
+    try:
+        key = cache_key(folders)
+    except OSError:  # a file that cannot be read: validation says which, and how
+        return load_library(folders)
+    data = cache_file.saved(cache, key, WHAT)
+    if data is not None:
+        try:
+            return _library(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("the content packs cache %s is damaged (%s); reading the packs again", cache, exc)
+    library = load_library(folders)
+    cache_file.save(cache, key, _data(library), WHAT)
+    return library
+
+
+def _data(library: Library) -> dict[str, Any]:
+    return {
+        "moods": [{"name": m.name, "emoji": m.emoji, "description": m.description, "cues": m.cues,
+                   "emoji_cues": list(m.emoji_cues), "when_negated": m.when_negated, "gentle": m.gentle}
+                  for m in library.moods],
+        "packs": [{"name": p.name, "kind": p.kind, "path": str(p.path), "entries": [_entry_data(e) for e in p.entries]}
+                  for p in library.packs],
+    }
+
+
+def _entry_data(entry: ContentEntry) -> dict[str, Any]:
+    return {"kind": entry.kind, "key": entry.key, "body": entry.body.to_json(), "categories": list(entry.categories),
+            "moods": list(entry.moods), "flags": sorted(entry.flags), "language": entry.language,
+            "credit": entry.credit}
+
+
+def _library(data: Mapping[str, Any]) -> Library:
+    moods = tuple(Mood(name=str(m["name"]), emoji=str(m["emoji"]), description=str(m["description"]),
+                       cues={str(cue): int(weight) for cue, weight in m["cues"].items()},
+                       emoji_cues=tuple(m["emoji_cues"]), when_negated=m["when_negated"], gentle=bool(m["gentle"]))
+                  for m in data["moods"])
+    library = Library(packs=tuple(Pack(name=p["name"], kind=p["kind"], path=Path(p["path"]),
+                                       entries=tuple(_entry(e) for e in p["entries"]))
+                                  for p in data["packs"]), moods=moods)
+    if not moods:
+        raise ValueError("no moods")
+    return library
+
+
+def _entry(data: Mapping[str, Any]) -> ContentEntry:
+    kind = data["kind"]
+    if kind not in ("joke", "discussion"):
+        raise ValueError(f"unknown kind {kind!r}")
+    return ContentEntry(kind=kind, key=str(data["key"]), body=body_from_json(kind, dict(data["body"])),
+                        categories=tuple(data["categories"]), moods=tuple(data["moods"]),
+                        flags=frozenset(data["flags"]), language=str(data["language"]), credit=str(data["credit"]))

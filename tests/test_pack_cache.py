@@ -1,0 +1,116 @@
+"""The validated content packs kept in a file between start-ups (bot/services/pack_cache.py): the
+library from the file is the one the packs give, and any change to a pack, or a damaged file,
+means the packs are read and validated again, so a bad pack is still refused with its problems."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ContentError
+from bot.services import pack_cache
+from bot.services.pack_cache import cached_library
+from bot.services.packs import BUILTIN_CONTENT, Library, load_library
+
+PACK = """pack: house
+jokes:
+  - id: kettle
+    text: The office kettle has a queue longer than the meeting it was boiled for.
+    categories: [work]
+    credit: original
+"""
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> list[Path]:
+    """The built-in content and a folder of the server's own, as a config lists them."""
+    own = tmp_path / "own"
+    (own / "jokes").mkdir(parents=True)
+    (own / "jokes" / "house.yaml").write_text(PACK, encoding="utf-8")
+    return [BUILTIN_CONTENT, own]
+
+
+def never_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> Library:
+        raise AssertionError("the packs were read although the file matched them")
+
+    monkeypatch.setattr(pack_cache, "load_library", refuse)
+
+
+def test_the_library_from_the_file_is_the_one_the_packs_give(tmp_path: Path, folders: list[Path],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "banter.db.packs.json"
+    fresh = load_library(folders)
+    assert cached_library(folders, cache) == fresh
+    written = cache.read_bytes()
+    never_read(monkeypatch)
+    again = cached_library(folders, cache)
+    assert again == fresh
+    assert [e.key for e in again.entries()][-1] == "kettle"
+    assert cache.read_bytes() == written
+
+
+def test_an_edited_pack_is_read_again(tmp_path: Path, folders: list[Path]) -> None:
+    cache = tmp_path / "banter.db.packs.json"
+    cached_library(folders, cache)
+    pack = folders[1] / "jokes" / "house.yaml"
+    pack.write_text(PACK.replace("office kettle", "office toaster"), encoding="utf-8")
+    assert "office toaster" in cached_library(folders, cache).entries()[-1].body.searchable()
+
+
+def test_a_pack_made_invalid_is_refused_with_its_problems(tmp_path: Path, folders: list[Path]) -> None:
+    cache = tmp_path / "banter.db.packs.json"
+    cached_library(folders, cache)
+    kept = cache.read_bytes()
+    (folders[1] / "jokes" / "house.yaml").write_text(PACK.replace("categories: [work]", "categories: work"),
+                                                      encoding="utf-8")
+    with pytest.raises(ContentError) as refused:
+        cached_library(folders, cache)
+    assert any("house.yaml" in problem and "categories" in problem for problem in refused.value.problems)
+    assert cache.read_bytes() == kept  # only a library that passed is ever written
+
+
+def test_a_pack_added_or_removed_is_noticed(tmp_path: Path, folders: list[Path]) -> None:
+    cache = tmp_path / "banter.db.packs.json"
+    cached_library(folders, cache)
+    second = folders[1] / "jokes" / "more.yaml"
+    second.write_text(PACK.replace("pack: house", "pack: more").replace("id: kettle", "id: teapot"), encoding="utf-8")
+    assert {e.key for e in cached_library(folders, cache).entries()} >= {"kettle", "teapot"}
+    second.unlink()
+    assert "teapot" not in {e.key for e in cached_library(folders, cache).entries()}
+
+
+@pytest.mark.parametrize("damage", ["not json at all {", "[1, 2]", ""])
+def test_a_damaged_file_is_read_over_and_written_again(tmp_path: Path, folders: list[Path], damage: str) -> None:
+    cache = tmp_path / "banter.db.packs.json"
+    cache.write_text(damage, encoding="utf-8")
+    assert cached_library(folders, cache) == load_library(folders)
+    assert json.loads(cache.read_text(encoding="utf-8"))["packs"]
+
+
+def test_a_file_of_the_right_key_but_the_wrong_shape_is_read_over(tmp_path: Path, folders: list[Path]) -> None:
+    cache = tmp_path / "banter.db.packs.json"
+    cached_library(folders, cache)
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["packs"][0]["entries"][0]["kind"] = "limerick"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    assert cached_library(folders, cache) == load_library(folders)
+    assert json.loads(cache.read_text(encoding="utf-8"))["packs"][0]["entries"][0]["kind"] == "joke"
+
+
+def test_other_moods_give_another_key(tmp_path: Path, folders: list[Path]) -> None:
+    own = folders[1]
+    before = pack_cache.cache_key(folders)
+    shutil.copy(BUILTIN_CONTENT / "moods.yaml", own / "moods.yaml")
+    assert pack_cache.cache_key(folders) != before  # the server's moods.yaml now comes first
+    (own / "moods.yaml").write_text((own / "moods.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert pack_cache.cache_key(folders) != before
+
+
+def test_a_folder_that_cannot_be_written_only_costs_the_reading(tmp_path: Path, folders: list[Path]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    assert cached_library(folders, blocker / "packs.json") == load_library(folders)
