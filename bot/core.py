@@ -80,7 +80,8 @@ class Core:
         storage = await open_storage(config, clock=clock, rng=rng)
         try:
             picks = PickService(storage, clock, rng)
-            moods = MoodReader(packs.moods, cache=start_up_cache(config, "mood-model"))
+            # Trained (or read from its file) once the bot is in its servers: cogs/mood.py.
+            moods = MoodReader(packs.moods, cache=start_up_cache(config, "mood-model"), train_now=False)
             moderation = ModerationService(storage, clock, hide_after=config.reports_hide_after,
                                            daily_limit=config.suggestions_daily_limit)
             cooldowns = CooldownService(storage, clock, moderation.access, joke_seconds=config.joke_cooldown,

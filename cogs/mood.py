@@ -231,6 +231,13 @@ class MoodCog(commands.Cog, name="Mood"):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(MoodPickButton, NotMyMoodButton, FixMoodButton)
 
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # The reader is left untrained at start-up so that the bot connects a tenth of a second
+        # sooner (bench/guilds.py); it is warmed once the servers are in, before most members'
+        # first /mood. A /mood before then trains it itself.
+        self.core.moods.warm()
+
     @app_commands.command()
     @app_commands.guild_only()
     @app_commands.describe(feeling="How you feel: pick a mood or say it your way (\"ugh, exams tomorrow\")")

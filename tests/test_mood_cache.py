@@ -91,3 +91,11 @@ def test_a_folder_that_cannot_be_written_only_costs_the_training(tmp_path: Path,
     blocker.write_text("", encoding="utf-8")
     reader = MoodReader(moods, reuse=False, cache=blocker / "mood-model.json")
     assert readings(reader) == trained
+
+
+def test_a_reader_left_untrained_trains_at_its_first_reading(moods: list[Mood], trained: list[MoodReading]) -> None:
+    reader = MoodReader(moods, reuse=False, train_now=False)
+    assert reader.get("tired") is not None and reader.suggest("lone")[0].name == "lonely"
+    assert not reader.warmed  # the moods themselves need no training
+    assert readings(reader) == trained
+    assert reader.warmed

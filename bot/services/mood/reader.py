@@ -14,6 +14,7 @@ Bayes classifier read the same words, and their scores are added up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from rapidfuzz.distance import OSA
 
 from bot.models import Mood
-from bot.services.mood import model_cache
+from bot.services.mood import model_cache, rules
 from bot.services.mood.classifier import Features, NaiveBayes, featurise
 from bot.services.mood.examples import EXAMPLES_FILE, NONE, load_examples
 from bot.services.mood.lexicon import Cue, Lexicon, tally
@@ -66,20 +67,36 @@ def _key(text: str) -> str:
     return " ".join(normalise(text).split())
 
 
+def _features(lexicon: Lexicon, words: list[Word], negated: list[bool] | None = None) -> Features:
+    return featurise(words, lexicon.stems_of(words), negated if negated is not None else negated_flags(words))
+
+
 class MoodReader:
     def __init__(self, moods: Iterable[Mood], examples: Sequence[tuple[str, str]] | None = None, *,
-                 reuse: bool = True, cache: Path | None = None) -> None:
+                 reuse: bool = True, cache: Path | None = None, train_now: bool = True) -> None:
         """A reader for ``moods``, its classifier trained on ``examples`` (default: the shipped
         ``content/mood_examples.yaml``). ``reuse=False`` trains afresh even if this process
         already built a reader from the same moods and examples (the benchmark times that).
         ``cache``: a file that keeps what training found between processes (``model_cache``):
-        read when it matches these inputs, written when it does not."""
+        read when it matches these inputs, written when it does not.
+
+        ``train_now=False`` leaves the training (or the reading of ``cache``) to the first reading,
+        or to :meth:`warm`: the bot connects first and warms the reader once its servers are in,
+        since the moods themselves (:attr:`moods`, :meth:`get`, :meth:`suggest`) need none of it."""
         self.moods = {mood.name: mood for mood in moods}
         if not self.moods:
             raise ValueError("at least one mood is needed")
+        self.labels = (*self.moods, NONE)
+        self._inputs = (examples, reuse, cache)
+        self._taught: dict[str, str] = {}
+        if train_now:
+            self.warm()
+
+    @functools.cached_property
+    def _trained(self) -> tuple[Lexicon, NaiveBayes]:
+        examples, reuse, cache = self._inputs
         if examples is None:
             examples = load_examples(labels=self.moods) if EXAMPLES_FILE.exists() else []
-        self.labels = (*self.moods, NONE)
         key = hashlib.sha256(repr((sorted(self.moods.items()), list(examples))).encode()).hexdigest()
         built = _BUILT.get(key) if reuse else None
         file_key = model_cache.cache_key(key) if built is None and cache is not None else None
@@ -88,26 +105,45 @@ class MoodReader:
         if built is None:
             split = [(split_words(text), label) for text, label in examples if label in self.labels]
             vocabulary = {w.text for words, _ in split for w in words}
-            self.lexicon = Lexicon(self.moods, vocabulary)
-            self.model = NaiveBayes.train(self.labels, ((self._features(words), label) for words, label in split))
+            lexicon = Lexicon(self.moods, vocabulary)
+            model = NaiveBayes.train(self.labels, ((_features(lexicon, words), label) for words, label in split))
             if cache is not None and file_key is not None:
-                model_cache.save(cache, file_key, self.lexicon, self.model, sorted(vocabulary))
-        else:
-            self.lexicon, self.model = built
+                model_cache.save(cache, file_key, lexicon, model, sorted(vocabulary))
+            built = lexicon, model
         if reuse and key not in _BUILT:
-            _BUILT[key] = (self.lexicon, self.model)
-        self._english = self.lexicon.vocabulary
-        self._taught: dict[str, str] = {}
+            _BUILT[key] = built
+        return built
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._trained[0]
+
+    @property
+    def model(self) -> NaiveBayes:
+        return self._trained[1]
+
+    @property
+    def warmed(self) -> bool:
+        """Whether the reader is trained (see ``train_now``)."""
+        return "_trained" in self.__dict__
+
+    def warm(self) -> None:
+        """Train the reader (or read it from its cache) and compile the rules' patterns now, if
+        that is not done yet, rather than at the first reading."""
+        self._trained  # noqa: B018 - built on first use
+        rules.compile_patterns()
 
     def with_examples(self, examples: Iterable[tuple[str, str]], weight: float = 3.0) -> MoodReader:
         """This reader with a few more labelled phrases (say, one server's corrections) laid over
         its classifier, each counting ``weight`` times. Costs as much as the phrases given; this
         reader is unchanged. A phrase given here is also remembered whole: the same text (any
         case and spacing) then reads as its label, sure, since a member said so."""
+        lexicon, model = self._trained
         clone = object.__new__(MoodReader)
         clone.__dict__.update(self.__dict__)
         examples = list(examples)
-        clone.model = self.model.with_examples(((self.features(text), label) for text, label in examples), weight)
+        model = model.with_examples(((self.features(text), label) for text, label in examples), weight)
+        clone._trained = lexicon, model
         clone._taught = {**self._taught, **{_key(text): label for text, label in examples}}
         return clone
 
@@ -115,7 +151,7 @@ class MoodReader:
         return self._features(split_words(text))
 
     def _features(self, words: list[Word], negated: list[bool] | None = None) -> Features:
-        return featurise(words, self.lexicon.stems_of(words), negated if negated is not None else negated_flags(words))
+        return _features(self.lexicon, words, negated)
 
     def get(self, name: str) -> Mood | None:
         return self.moods.get(name.strip().lower())
@@ -141,7 +177,7 @@ class MoodReader:
                                        notes=(*reading.notes, "corrected in this server: read as its members chose"),
                                        gentle=reading.gentle or taught.gentle)
         words = split_words(text)
-        if other_language([w.text for w in words], text, self._english):
+        if other_language([w.text for w in words], text, self.lexicon.vocabulary):
             return MoodReading(None, verdict=Verdict.OTHER_LANGUAGE, notes=("another language",),
                                offers=tuple(self.moods.values()))
         if not_about_me(text):
