@@ -14,7 +14,6 @@ A reply speaks the member's language (``interaction.locale``); a channel post sp
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import string
 from dataclasses import dataclass
@@ -299,14 +298,16 @@ class CommandTranslator(app_commands.Translator):
     other languages are looked up; a name without a translation stays English."""
 
     def fingerprint(self) -> str:
-        """A hash of everything a translation follows from: the ``commands`` sections of the other
-        languages and this module's code. The bot hashes this beside the untranslated commands to
-        tell whether a sync is due, rather than asking :meth:`translate` for every string in each
-        of Discord's 30-odd locales (13,000 calls, a tenth of a second of each start-up)."""
+        """A hash of everything a translation follows from: the other languages' files and this
+        module's code. The bot hashes this beside the untranslated commands to tell whether a sync
+        is due, rather than asking :meth:`translate` for every string in each of Discord's 30-odd
+        locales (13,000 calls, a tenth of a second of each start-up). The files are hashed as they
+        are, not read as YAML (15 ms): an edit to a reply's wording then syncs the commands once
+        more, which costs nothing but the sync."""
         digest = hashlib.sha256(Path(__file__).read_bytes())
         for code in LANGUAGES:
             if code != DEFAULT:
-                digest.update(json.dumps([code, language(code).commands], sort_keys=True).encode())
+                digest.update(f"\0{code}\0".encode() + (LOCALES / f"{code}.yaml").read_bytes())
         return digest.hexdigest()
 
     async def translate(self, string: app_commands.locale_str, locale: discord.Locale,

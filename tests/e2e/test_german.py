@@ -4,12 +4,15 @@ gets its daily post in German."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
+from cogs import i18n
 from cogs.i18n import language
 from discord_emulator import InvocationError
 from discord_emulator import Permissions as P
@@ -31,21 +34,31 @@ def german(b: Banter, person: Person) -> None:
     b.emu.set_locale(person.member, "de")
 
 
-async def test_a_changed_german_description_is_synced_at_the_next_start(b: Banter) -> None:
+async def test_a_changed_german_description_is_synced_at_the_next_start(b: Banter, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     syncs = len(b.emu.requests_to("PUT", r"/applications/\d+/commands"))
-    entry = language("de").commands["joke"]
-    before = entry["description"]
-    entry["description"] = "Ein Witz, frisch übersetzt."  # as if de.yaml had been edited
+    before = language("de").commands["joke"]["description"]
+    # de.yaml as a translator would edit it, in a copy of the locales folder the bot reads instead.
+    edited = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES, edited)
+    data = yaml.safe_load((edited / "de.yaml").read_text(encoding="utf-8"))
+    data["commands"]["joke"]["description"] = "Ein Witz, frisch übersetzt."
+    (edited / "de.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    shipped = i18n.LOCALES
+    monkeypatch.setattr(i18n, "LOCALES", edited)
+    language.cache_clear()
     try:
         await b.restart()
         assert dict(b.emu.command_picker(b.alice.member, b.general))["witz"] == "Ein Witz, frisch übersetzt."
         assert len(b.emu.requests_to("PUT", r"/applications/\d+/commands")) == syncs + 1
     finally:
-        entry["description"] = before
+        monkeypatch.setattr(i18n, "LOCALES", shipped)
+        language.cache_clear()
     await b.restart()  # back as the file says; and a start with nothing changed syncs nothing
     await b.restart()
     assert len(b.emu.requests_to("PUT", r"/applications/\d+/commands")) == syncs + 2
     assert dict(b.emu.command_picker(b.alice.member, b.general))["witz"] == before
+
 
 async def test_a_german_member_sees_german_commands_and_an_english_one_english(b: Banter) -> None:
     picker = dict(b.emu.command_picker(b.alice.member, b.general))
