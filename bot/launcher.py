@@ -87,7 +87,9 @@ async def _run(config: Config, token: str, clock: Clock | None, started: Callabl
     # as long as the bot. Frozen, it is left out of the collector's full passes, which otherwise
     # walk it again and again while thousands of servers' GUILD_CREATEs are parsed (bench/guilds.py).
     # No collection first: one found nothing to free at this point and cost 70 ms of each start-up.
+    # `python -m bot run` paused the collector until now (bot/__main__.py); it runs again here.
     gc.freeze()
+    gc.enable()
     try:
         if config.web.enabled:
             # The public site is an edge of its own on the same core; it starts first, so a

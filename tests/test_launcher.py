@@ -4,6 +4,7 @@ already runs on: each ends with one line on stderr instead of hanging or startin
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import socket
 import threading
@@ -147,6 +148,7 @@ def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path, capsys: py
     database = tmp_path / "banter.db"
     with hold_database(database, "run"):  # what a running bot holds
         assert main(["run", "--config", str(config_file(tmp_path))]) == 2
+    assert gc.isenabled()  # paused for the start-up only, whatever ends it
     pid = lock_path(database).read_text().split()[0]
     assert capsys.readouterr().err == (
         f"a bot is already running on {database} (pid {pid}, run): stop it first, "

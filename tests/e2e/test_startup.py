@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core import Core
 from bot.sandbox.app import run_banter
 from discord_emulator.driver import sandbox
 from tests.e2e.harness import START, banter, fresh_config
@@ -30,6 +32,26 @@ async def test_dev_guild_gets_the_commands_at_once(tmp_path: Path) -> None:
             assert not sb.emu.requests_to("PUT", r"/applications/\d+/commands$")
             msg = await (await sb.emu.slash(sb.alice, sb.general, "joke")).original_message()
             assert msg.embed is not None
+
+
+async def test_the_bot_connects_before_training_its_mood_reader_then_trains_it(tmp_path: Path) -> None:
+    """The reader is trained (or read from its file) once the servers are in, not before the bot
+    connects; and the collector, paused while ``python -m bot run`` starts, runs again."""
+    config = await fresh_config(tmp_path)
+    core = await Core.open(config)
+    try:
+        assert not core.moods.warmed
+    finally:
+        await core.close()
+    gc.disable()  # as `python -m bot run` does
+    try:
+        async with banter(tmp_path, config=config) as b:
+            assert gc.isenabled()
+            assert b.core.moods.warmed
+            answer = await b.alice.run("mood", feeling="so tired today")
+            assert "as **tired**" in answer.content
+    finally:
+        gc.enable()
 
 
 async def test_unexpected_error_is_logged_and_apologised_for(tmp_path: Path, caplog: pytest.LogCaptureFixture,
