@@ -49,9 +49,8 @@ def english_words() -> frozenset[str]:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("symspellpy is not installed: its English word list tells typos from real words")
     path = Path(next(iter(spec.submodule_search_locations))) / ENGLISH_LIST
-    # Each line is a word and its count: every other item of the split is a word (half the
-    # time of splitting line by line).
-    return frozenset(path.read_text(encoding="utf-8").split()[::2])
+    with path.open(encoding="utf-8") as fh:
+        return frozenset(line.split(" ", 1)[0] for line in fh)
 
 
 # Emoji that say more, or less, than a word: a heart-eyed face is as strong as "happy", while
