@@ -14,11 +14,18 @@ that what is measured is that bot alone:
   memory the allocator still holds is not counted); the peak (VmHWM) is printed beside it;
 * **per server**: (RSS at N servers - RSS at 1 server) / (N - 1), and its ratio to the bare bot's.
 
-The bare bot is ``commands.Bot`` with default intents, as discord.py's documentation starts one.
+The bare bot is ``commands.Bot`` with default intents, as discord.py's documentation starts one,
+twice: as ``pip install discord.py`` installs it (orjson hidden from it, so discord.py decodes the
+gateway's JSON with the standard library), and with orjson, which Banter installs (discord.py's
+``speed`` extra) and discord.py then uses. The ratios are to the first; the second's are printed
+below the table.
 Banter is started as ``python -m bot run`` starts it, on a database made before the timing (a
-restart, not a first import). Both get one shard: the emulator recommends 1 and lets a shard hold
-every server, where Discord would want at least one shard per 2,500 (and discord.py waits 5 s
-between shards' logins, which would measure that wait). OpenAPI validation is off, as in e2e.py.
+restart, not a first import), with its modules' bytecode compiled beforehand as ``pip install .``
+compiles it (an editable install under ``PYTHONDONTWRITEBYTECODE``, as on this project's
+machines, would otherwise compile 170 modules from source at every start). Both get one shard:
+the emulator recommends 1 and lets a shard hold every server, where Discord would want at least
+one shard per 2,500 (and discord.py waits 5 s between shards' logins, which would measure that
+wait). OpenAPI validation is off, as in e2e.py.
 
 ``--trace`` runs Banter once more under tracemalloc and prints where the memory taken while
 connecting went, by source line.
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import ctypes
 import gc
 import json
@@ -50,6 +58,10 @@ ROLES = 6
 MEMBERS = 5
 USERS = 50  # members are drawn from one pool of users, as people are in several servers
 EMOJIS = 20  # custom emojis per server (a server without boosts may have 50, and 50 animated)
+# The bare bot as ``pip install discord.py`` installs it (the standard library's json), the same
+# with orjson, which discord.py uses for the gateway when it is installed and Banter installs
+# (discord.py's ``speed`` extra), and Banter.
+KINDS = ("bare", "bare+orjson", "banter")
 
 
 # --- the emulator's process --------------------------------------------------------------------------
@@ -132,20 +144,23 @@ async def run_bot(kind: str, port: int, guilds: int, database: Path, trace: bool
 
         client.dispatch = dispatch  # type: ignore[method-assign]
 
-    async def measured(client: discord.Client) -> dict[str, Any]:
+    async def measured(client: discord.Client, warmed: asyncio.Event | None = None) -> dict[str, Any]:
         ready_at, cpu = await all_ready
         await client.wait_until_ready()
+        if warmed is not None:  # Banter's mood reader, trained once the servers are in (on_ready)
+            await warmed.wait()
+        warm_at, warm_cpu = time.time(), time.process_time()
         settle_memory()
         rss, peak = rss_kib()
-        report: dict[str, Any] = {"ready_at": ready_at, "cpu": cpu, "rss": rss, "peak": peak,
-                                  "guilds": len(client.guilds)}
+        report: dict[str, Any] = {"ready_at": ready_at, "cpu": cpu, "warm_at": warm_at, "warm_cpu": warm_cpu,
+                                  "rss": rss, "peak": peak, "guilds": len(client.guilds)}
         if trace:
             after = tracemalloc.take_snapshot()
             report["top"] = [(str(s.traceback), s.size_diff, s.count_diff)
                              for s in after.compare_to(before[0], "lineno")[:15]]
         return report
 
-    if kind == "bare":
+    if kind != "banter":
         bare = commands.Bot(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.5)
         watch(bare)
         async with bare:
@@ -167,10 +182,18 @@ async def run_bot(kind: str, port: int, guilds: int, database: Path, trace: bool
 
     def started(bot: BanterBot) -> None:
         watch(bot)
+        warmed = asyncio.Event()
+        warm = bot.core.moods.warm
+
+        def warm_and_tell() -> None:
+            warm()
+            warmed.set()
+
+        bot.core.moods.warm = warm_and_tell  # type: ignore[method-assign]
 
         async def then() -> None:
             try:
-                reports.append(await measured(bot))
+                reports.append(await measured(bot, warmed))
             finally:
                 await bot.close()
 
@@ -211,13 +234,17 @@ def start_bot(kind: str, port: int, guilds: int, database: Path, trace: bool = F
         raise RuntimeError(f"the {kind} bot failed:\n{done.stderr[-3000:]}")
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     report["startup"] = report.pop("ready_at") - launched
+    report["warm"] = report.pop("warm_at") - launched
     if report["guilds"] != guilds:
         raise RuntimeError(f"the {kind} bot saw {report['guilds']} of {guilds} servers")
     return report
 
 
 def prepare_database(database: Path) -> None:
-    """Create Banter's database (migrations, the packs imported) outside the timing."""
+    """Compile Banter's bytecode and create its database (migrations, the packs imported) outside the timing."""
+    root = Path(__file__).resolve().parent.parent
+    for package in ("bot", "cogs", "web"):
+        compileall.compile_dir(root / package, quiet=1)
     from bot.config import load_config
     from bot.core import Core
 
@@ -237,9 +264,10 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
         for turn, size in enumerate([1, *sizes]):
             emulator, port, built = start_emulator(size, emojis)
             try:
-                runs: dict[str, list[dict[str, Any]]] = {"bare": [], "banter": []}
+                runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
                 for round_ in range(rounds):
-                    order = ("bare", "banter") if (turn + round_) % 2 == 0 else ("banter", "bare")
+                    shift = (turn + round_) % len(KINDS)
+                    order = KINDS[shift:] + KINDS[:shift]
                     for kind in order:
                         runs[kind].append(start_bot(kind, port, size, database))
                     print(f"{size:>6} servers (built in {built:.1f} s): " + ", ".join(
@@ -247,7 +275,7 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
                         f"{runs[kind][-1]['rss'] / 1024:.1f} MiB" for kind in order), flush=True)
                 for kind, reports in runs.items():
                     results[kind, size] = {key: statistics.median(r[key] for r in reports)
-                                           for key in ("startup", "cpu", "rss", "peak")}
+                                           for key in ("startup", "cpu", "warm", "warm_cpu", "rss", "peak")}
                 if trace and size == max(sizes):
                     traced = start_bot("banter", port, size, database, trace=True)
             finally:
@@ -255,17 +283,17 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
                 emulator.stdin.close()
                 emulator.wait(timeout=60)
     print()
-    print(f"{'':15}{'start-up (wall)':>22}{'start-up (CPU)':>22}{'memory':>30}")
-    print(f"{'servers':>8} {'bot':7}{'s':>7}{'ratio':>6}{'ms/srv':>7}{'ratio':>6}{'s':>7}{'ratio':>6}{'ms/srv':>7}"
+    print(f"{'':20}{'start-up (wall)':>22}{'start-up (CPU)':>22}{'memory':>30}")
+    print(f"{'servers':>8} {'bot':12}{'s':>7}{'ratio':>6}{'ms/srv':>7}{'ratio':>6}{'s':>7}{'ratio':>6}{'ms/srv':>7}"
           f"{'ratio':>6}{'RSS MiB':>9}{'peak':>7}{'KiB/srv':>8}{'ratio':>6}")
 
     def per_server(kind: str, size: int, key: str) -> float:
         return float(results[kind, size][key] - results[kind, 1][key]) / (size - 1)
 
     for size in [1, *sizes]:
-        for kind in ("bare", "banter"):
+        for kind in KINDS:
             got, bare = results[kind, size], results["bare", size]
-            line = f"{size:>8} {kind:7}"
+            line = f"{size:>8} {kind:12}"
             for key, scale in (("startup", 1000), ("cpu", 1000)):
                 line += f"{got[key]:7.2f}{got[key] / bare[key]:6.2f}"
                 if size > 1:
@@ -281,6 +309,17 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
     print(f"each server: {CATEGORIES} categories, {CHANNELS} text channels, {ROLES} roles besides @everyone and "
           f"the bot's, {MEMBERS} members, {emojis} custom emojis")
     print("targets: Banter's memory per server <= 0.5x the bare bot's, start-up <= 1.0x")
+    print("Banter beside the bare bot with orjson too:")
+    for size in sizes:
+        got, base = results["banter", size], results["bare+orjson", size]
+        print(f"{size:>8} servers: start-up {got['startup'] / base['startup']:.2f}x wall, "
+              f"{got['cpu'] / base['cpu']:.2f}x CPU; memory per server "
+              f"{per_server('banter', size, 'rss') / per_server('bare+orjson', size, 'rss'):.2f}x")
+    print("Banter warm (its mood reader trained too, once the servers are in):")
+    for size in [1, *sizes]:
+        got, bare = results["banter", size], results["bare", size]
+        print(f"{size:>8} servers: {got['warm']:.2f} s wall ({got['warm'] / bare['startup']:.2f}x the bare bot's "
+              f"start-up), {got['warm_cpu']:.2f} s CPU ({got['warm_cpu'] / bare['cpu']:.2f}x)")
     if trace:
         print(f"\nwhere Banter's memory went while connecting to {max(sizes)} servers (tracemalloc, by line):")
         for where, size_diff, count_diff in traced["top"]:
@@ -294,6 +333,11 @@ if __name__ == "__main__":
     elif len(sys.argv) > 1 and sys.argv[1] == "bot":
         logging.basicConfig(level=logging.ERROR)
         kind, port, guilds, database = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5])
+        if kind == "bare":
+            # As if orjson were not installed: discord.py then decodes with the standard library.
+            sys.modules["orjson"] = None  # type: ignore[assignment]
+        if kind == "banter":
+            gc.disable()  # as `python -m bot run` does until the launcher has built the core (bot/__main__.py)
         print(json.dumps(asyncio.run(run_bot(kind, port, guilds, database, "--trace" in sys.argv))), flush=True)
         os._exit(0)  # nothing left to tidy; skipping the interpreter's teardown keeps timings apart
     else:
