@@ -117,18 +117,33 @@ class ContentEntry:
     credit: str = ""
 
     def content_hash(self) -> str:
-        data = {
-            "body": self.body.to_json(),
-            "categories": sorted(self.categories),
-            "moods": sorted(self.moods),
-            "flags": sorted(self.flags),
-            "language": self.language,
-            "credit": self.credit,
-        }
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        """A hash of what the entry says (not its kind or key): an item stores it to tell an edit.
+        Worked out once per entry, since an entry never changes (:func:`with_content_hash`)."""
+        known: str | None = self.__dict__.get("_content_hash")
+        if known is None:
+            data = {
+                "body": self.body.to_json(),
+                "categories": sorted(self.categories),
+                "moods": sorted(self.moods),
+                "flags": sorted(self.flags),
+                "language": self.language,
+                "credit": self.credit,
+            }
+            known = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+            object.__setattr__(self, "_content_hash", known)
+        return known
 
     def searchable(self) -> str:
         return " ".join([self.body.searchable(), *self.categories])
+
+
+def with_content_hash(entry: ContentEntry, content_hash: str) -> ContentEntry:
+    """``entry`` with its :meth:`~ContentEntry.content_hash` given rather than worked out, as kept
+    beside it in a file written from the same entry (``services/pack_cache.py``)."""
+    if not (len(content_hash) == 64 and all(c in "0123456789abcdef" for c in content_hash)):
+        raise ValueError(f"not a content hash: {content_hash!r}")
+    object.__setattr__(entry, "_content_hash", content_hash)
+    return entry
 
 
 @dataclass(frozen=True)

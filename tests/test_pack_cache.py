@@ -4,6 +4,7 @@ means the packs are read and validated again, so a bad pack is still refused wit
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -49,6 +50,7 @@ def test_the_library_from_the_file_is_the_one_the_packs_give(tmp_path: Path, fol
     never_read(monkeypatch)
     again = cached_library(folders, cache)
     assert again == fresh
+    assert [e.content_hash() for e in again.entries()] == [e.content_hash() for e in fresh.entries()]
     assert [e.key for e in again.entries()][-1] == "kettle"
     assert cache.read_bytes() == written
 
@@ -91,14 +93,19 @@ def test_a_damaged_file_is_read_over_and_written_again(tmp_path: Path, folders: 
     assert json.loads(cache.read_text(encoding="utf-8"))["packs"]
 
 
-def test_a_file_of_the_right_key_but_the_wrong_shape_is_read_over(tmp_path: Path, folders: list[Path]) -> None:
+@pytest.mark.parametrize(("field", "wrong"), [("kind", "limerick"), ("hash", "not a hash"), ("body", None)])
+def test_a_file_of_the_right_key_but_the_wrong_shape_is_read_over(tmp_path: Path, folders: list[Path],
+                                                                  field: str, wrong: object) -> None:
     cache = tmp_path / "banter.db.packs.json"
-    cached_library(folders, cache)
+    fresh = cached_library(folders, cache)
     data = json.loads(cache.read_text(encoding="utf-8"))
-    data["packs"][0]["entries"][0]["kind"] = "limerick"
+    right = data["packs"][0]["entries"][0][field]
+    data["packs"][0]["entries"][0][field] = wrong
     cache.write_text(json.dumps(data), encoding="utf-8")
-    assert cached_library(folders, cache) == load_library(folders)
-    assert json.loads(cache.read_text(encoding="utf-8"))["packs"][0]["entries"][0]["kind"] == "joke"
+    again = cached_library(folders, cache)
+    assert again == fresh
+    assert [e.content_hash() for e in again.entries()] == [e.content_hash() for e in load_library(folders).entries()]
+    assert json.loads(cache.read_text(encoding="utf-8"))["packs"][0]["entries"][0][field] == right
 
 
 def test_other_moods_give_another_key(tmp_path: Path, folders: list[Path]) -> None:
@@ -114,3 +121,14 @@ def test_a_folder_that_cannot_be_written_only_costs_the_reading(tmp_path: Path, 
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     assert cached_library(folders, blocker / "packs.json") == load_library(folders)
+
+
+def test_an_entry_changed_by_replace_has_a_hash_of_its_own(folders: list[Path]) -> None:
+    """A hash is worked out once per entry (and given by the file for a cached one), never carried
+    over to an edited copy."""
+    entry = load_library(folders).entries()[-1]
+    before = entry.content_hash()
+    edited = dataclasses.replace(entry, credit="traditional")
+    assert edited.content_hash() != before
+    assert edited.content_hash() == dataclasses.replace(edited).content_hash()
+    assert entry.content_hash() == before

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from bot import cache_file, models
-from bot.models import ContentEntry, Mood, body_from_json
+from bot.models import ContentEntry, Mood, body_from_json, with_content_hash
 from bot.services import packs
 from bot.services.packs import BUILTIN_CONTENT, Library, Pack, load_library, pack_files
 
@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 WHAT = "content packs"
-# The code whose rules decide what a valid pack reads as.
-VALIDATORS = (Path(packs.__file__), Path(models.__file__))
+# The code whose rules decide what a valid pack reads as, and this file's, which writes it down.
+VALIDATORS = (Path(packs.__file__), Path(models.__file__), Path(__file__))
 
 
 def cache_key(folders: Iterable[Path]) -> str:
@@ -86,7 +86,7 @@ def _data(library: Library) -> dict[str, Any]:
 def _entry_data(entry: ContentEntry) -> dict[str, Any]:
     return {"kind": entry.kind, "key": entry.key, "body": entry.body.to_json(), "categories": list(entry.categories),
             "moods": list(entry.moods), "flags": sorted(entry.flags), "language": entry.language,
-            "credit": entry.credit}
+            "credit": entry.credit, "hash": entry.content_hash()}
 
 
 def _library(data: Mapping[str, Any]) -> Library:
@@ -106,6 +106,8 @@ def _entry(data: Mapping[str, Any]) -> ContentEntry:
     kind = data["kind"]
     if kind not in ("joke", "discussion"):
         raise ValueError(f"unknown kind {kind!r}")
-    return ContentEntry(kind=kind, key=str(data["key"]), body=body_from_json(kind, dict(data["body"])),
-                        categories=tuple(data["categories"]), moods=tuple(data["moods"]),
-                        flags=frozenset(data["flags"]), language=str(data["language"]), credit=str(data["credit"]))
+    entry = ContentEntry(kind=kind, key=str(data["key"]), body=body_from_json(kind, dict(data["body"])),
+                         categories=tuple(data["categories"]), moods=tuple(data["moods"]),
+                         flags=frozenset(data["flags"]), language=str(data["language"]), credit=str(data["credit"]))
+    # The hash the import compares with each stored item's, worked out when the file was written.
+    return with_content_hash(entry, str(data["hash"]))
