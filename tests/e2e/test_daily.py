@@ -159,6 +159,21 @@ async def test_a_post_at_the_set_time_exactly_once(w: Daily) -> None:
     assert first.item_id != second.item_id
 
 
+async def test_a_channel_in_a_category_with_messages_gets_its_post_after_a_restart(w: Daily) -> None:
+    """What the bot leaves out of each server's channels as it connects (categories, and each
+    channel's topic, category and last message: ``lean_guild`` in bot/bot.py) takes nothing
+    from a channel it posts in."""
+    category = w.emu.add_category(w.b.home.guild, "Community")
+    corner = w.emu.add_text_channel(w.b.home.guild, "corner", topic="Talk about anything", category=category)
+    await w.alice.say(corner, "first!")
+    await w.b.restart()  # its GUILD_CREATE now carries the channel, its category and its last message
+    assert corner.mention in (await w.set_daily(channel=corner)).content
+    await w.b.at(DUE)
+    [post] = w.posts(corner)
+    assert post.content == HEADLINE
+    assert [t.name for t in w.b.threads() if t.parent_id == corner.id]
+
+
 async def test_votes_work_on_the_daily_post(w: Daily) -> None:
     await w.set_daily(thread=False)
     await w.b.at(DUE)
