@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from bot.errors import ContentError
 from bot.services import pack_cache
@@ -108,13 +110,41 @@ def test_a_file_of_the_right_key_but_the_wrong_shape_is_read_over(tmp_path: Path
     assert json.loads(cache.read_text(encoding="utf-8"))["packs"][0]["entries"][0][field] == right
 
 
-def test_other_moods_give_another_key(tmp_path: Path, folders: list[Path]) -> None:
-    own = folders[1]
-    before = pack_cache.cache_key(folders)
-    shutil.copy(BUILTIN_CONTENT / "moods.yaml", own / "moods.yaml")
-    assert pack_cache.cache_key(folders) != before  # the server's moods.yaml now comes first
-    (own / "moods.yaml").write_text((own / "moods.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert pack_cache.cache_key(folders) != before
+def own_moods(folder: Path, change: Callable[[list[dict[str, Any]]], None]) -> None:
+    """A ``moods.yaml`` of the server's own in ``folder``: the built-in one, changed."""
+    data = yaml.safe_load((BUILTIN_CONTENT / "moods.yaml").read_text(encoding="utf-8"))
+    change(data["moods"])
+    (folder / "moods.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_servers_own_moods_are_read_and_then_kept(tmp_path: Path, folders: list[Path]) -> None:
+    """With ``content.builtin: false`` the server's folder alone: its own moods.yaml, once it has
+    one, else the built-in moods."""
+    cache, folders = tmp_path / "banter.db.packs.json", folders[1:]
+    cached_library(folders, cache)
+
+    def describe(moods: list[dict[str, Any]]) -> None:
+        moods[0]["description"] = "Over the moon"
+
+    own_moods(folders[0], describe)
+    assert cached_library(folders, cache).moods[0].description == "Over the moon"
+    assert cached_library(folders, cache) == load_library(folders)
+
+
+def test_moods_without_a_label_of_the_mood_examples_stop_start_up(tmp_path: Path, folders: list[Path]) -> None:
+    """The reader is trained only once the bot is connected, so the examples it learns from are
+    checked against the moods with the rest of the content, cached or not."""
+    cache, folders = tmp_path / "banter.db.packs.json", folders[1:]
+    cached_library(folders, cache)
+
+    def without_lonely(moods: list[dict[str, Any]]) -> None:
+        moods[:] = [mood for mood in moods if mood["name"] != "lonely"]
+
+    own_moods(folders[0], without_lonely)
+    for _ in range(2):  # the refusal is never kept
+        with pytest.raises(ContentError) as refused:
+            cached_library(folders, cache)
+        assert any("mood_examples.yaml, examples lonely: unknown label" in p for p in refused.value.problems)
 
 
 def test_a_folder_that_cannot_be_written_only_costs_the_reading(tmp_path: Path, folders: list[Path]) -> None:
@@ -132,3 +162,4 @@ def test_an_entry_changed_by_replace_has_a_hash_of_its_own(folders: list[Path]) 
     assert edited.content_hash() != before
     assert edited.content_hash() == dataclasses.replace(edited).content_hash()
     assert entry.content_hash() == before
+
