@@ -39,9 +39,13 @@ def content_folders(config: Config) -> list[Path]:
 def start_up_cache(config: Config, name: str) -> Path:
     """Where start-up work is kept for the next start (``name``: ``mood-model``, the trained mood
     reader, or ``packs``, the validated content packs; :mod:`bot.cache_file`): beside the SQLite
-    file, or in the user's cache folder when the database is PostgreSQL."""
+    file; when the database is PostgreSQL, in systemd's ``CacheDirectory=`` (deploy/banter.service)
+    or else the user's cache folder."""
     if config.database_url is None:
         return config.database_path.with_name(f"{config.database_path.name}.{name}.json")
+    systemd = os.environ.get("CACHE_DIRECTORY")  # the unit's own folder, when it has one
+    if systemd:
+        return Path(systemd.split(":")[0]) / f"{name}.json"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "banter" / f"{name}.json"
 
 

@@ -28,6 +28,22 @@ JOKEAPI_FILE = SHARED / "jokeapi" / "jokes-en.json"
 OPENAPI_FILE = SHARED / "discord-api-spec" / "openapi.json"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What start-up keeps between starts on PostgreSQL (bot/core.py ``start_up_cache``) goes to a
+    folder of the test run's own, never the developer's ``~/.cache/banter``; processes the tests
+    start (tests/e2e/cluster_child.py) inherit it."""
+    folder = tmp_path_factory.mktemp("cache")
+    saved = {name: os.environ.pop(name, None) for name in ("XDG_CACHE_HOME", "CACHE_DIRECTORY")}
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """The address of the session's PostgreSQL server: ``BANTER_TEST_POSTGRES_URL`` (``.ci/run``

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.config import load_config
+from bot.core import start_up_cache
 from bot.errors import ContentError
 from bot.services import pack_cache
 from bot.services.pack_cache import cached_library
@@ -163,3 +165,14 @@ def test_an_entry_changed_by_replace_has_a_hash_of_its_own(folders: list[Path]) 
     assert edited.content_hash() == dataclasses.replace(edited).content_hash()
     assert entry.content_hash() == before
 
+
+def test_on_postgresql_what_start_up_keeps_goes_to_the_units_cache_folder(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite = load_config(None, environ={})
+    assert start_up_cache(sqlite, "packs") == sqlite.database_path.with_name("banter.db.packs.json")
+    postgres = dataclasses.replace(sqlite, database_url="postgresql://banter@db/banter")
+    monkeypatch.setenv("CACHE_DIRECTORY", str(tmp_path / "var-cache-banter"))  # systemd's CacheDirectory=
+    assert start_up_cache(postgres, "packs") == tmp_path / "var-cache-banter" / "packs.json"
+    monkeypatch.delenv("CACHE_DIRECTORY")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert start_up_cache(postgres, "mood-model") == tmp_path / "xdg" / "banter" / "mood-model.json"
