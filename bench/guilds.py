@@ -185,9 +185,9 @@ async def run_bot(kind: str, port: int, guilds: int, database: Path, trace: bool
         warmed = asyncio.Event()
         warm = bot.core.moods.warm
 
-        def warm_and_tell() -> None:
+        def warm_and_tell() -> None:  # on the thread the cog trains the reader on
             warm()
-            warmed.set()
+            loop.call_soon_threadsafe(warmed.set)
 
         bot.core.moods.warm = warm_and_tell  # type: ignore[method-assign]
 

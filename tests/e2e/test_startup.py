@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import subprocess
@@ -47,6 +48,10 @@ async def test_the_bot_connects_before_training_its_mood_reader_then_trains_it(t
     try:
         async with banter(tmp_path, config=config) as b:
             assert gc.isenabled()
+            # Trained on a thread once the bot was ready (the cog's class is the extension's own
+            # module's: discord.py loads each extension afresh).
+            warming = getattr(b.bot.get_cog("Mood"), "warming")  # noqa: B009
+            await asyncio.wait_for(warming, 10)
             assert b.core.moods.warmed
             answer = await b.alice.run("mood", feeling="so tired today")
             assert "as **tired**" in answer.content
