@@ -42,16 +42,17 @@ CATEGORY = 4
 
 
 # What Banter never reads of a channel: its topic, the category it sits in (categories are left
-# out altogether) and its last message's id (the bot reads no messages).
+# out altogether) and its last message's id (what it reads of a channel's messages it asks
+# Discord for).
 UNREAD_CHANNEL_FIELDS = ("topic", "parent_id", "last_message_id")
 
 
 def lean_guild(data: dict[str, Any]) -> dict[str, Any]:
     """A GUILD_CREATE payload without what Banter never reads, before discord.py caches it:
     categories (a channel's permissions come from its own overwrites, and Banter neither lists
-    channels nor posts in a category) and each channel's :data:`UNREAD_CHANNEL_FIELDS`. In 10,000
-    servers that is a tenth of the memory discord.py keeps per server (bench/guilds.py); a Discord
-    server's channels each have a last message, which the emulator's rarely do."""
+    channels by category nor posts in one) and each channel's :data:`UNREAD_CHANNEL_FIELDS`. In
+    10,000 servers that is a tenth of the memory discord.py keeps per server (bench/guilds.py); a
+    Discord server's channels each have a last message, which the emulator's rarely do."""
     channels = data.get("channels")
     if channels:
         kept = [channel for channel in channels if channel.get("type") != CATEGORY]

@@ -48,4 +48,3 @@ def save(path: Path, key: str, data: dict[str, Any], what: str) -> None:
             raise
     except OSError as exc:
         log.info("could not write the %s cache %s (%s); the work is done at every start", what, path, exc)
-
