@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from bot import cache_file, models, records
-from bot.models import ContentEntry, Mood, with_content_hash
+from bot.models import ContentEntry, Kind, Mood, with_content_hash
 from bot.records import entry_from_json, entry_to_json
 from bot.services import packs
 from bot.services.mood.examples import EXAMPLES_FILE, load_examples
@@ -69,8 +69,8 @@ def validated(folders: Iterable[Path]) -> Library:
 
 
 def cached_library(folders: Iterable[Path], cache: Path | None) -> Library:
-    """:func:`load_library` of ``folders``, read from ``cache`` when it holds the library these
-    very files give, else read and validated, and then kept there."""
+    """:func:`validated` content of ``folders``, read from ``cache`` when it holds the library
+    these very files give, else read and validated, and then kept there."""
     folders = list(folders)
     if cache is None:
         return validated(folders)
@@ -85,7 +85,11 @@ def cached_library(folders: Iterable[Path], cache: Path | None) -> Library:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.warning("the content packs cache %s is damaged (%s); reading the packs again", cache, exc)
     library = validated(folders)
-    if cache_key(folders) == key:  # not edited while it was read: else it would be kept under a stale key
+    try:
+        unchanged = cache_key(folders) == key  # not edited while it was read: else a stale key
+    except OSError:
+        unchanged = False
+    if unchanged:
         cache_file.save(cache, key, _data(library), WHAT)
     return library
 
@@ -108,9 +112,15 @@ def _library(data: Mapping[str, Any]) -> Library:
     moods = tuple(_mood(m) for m in data["moods"])
     if not moods:
         raise ValueError("no moods")
-    return Library(packs=tuple(Pack(name=str(p["name"]), kind=p["kind"], path=Path(p["path"]),
+    return Library(packs=tuple(Pack(name=str(p["name"]), kind=_kind(p["kind"]), path=Path(p["path"]),
                                     entries=tuple(_entry(e) for e in p["entries"]))
                                for p in data["packs"]), moods=moods)
+
+
+def _kind(kind: object) -> Kind:
+    if kind == "joke" or kind == "discussion":
+        return kind
+    raise ValueError(f"unknown kind {kind!r}")
 
 
 def _mood(data: Mapping[str, Any]) -> Mood:
@@ -123,9 +133,6 @@ def _mood(data: Mapping[str, Any]) -> Mood:
 
 
 def _entry(data: Mapping[str, Any]) -> ContentEntry:
-    kind = data["kind"]
-    if kind not in ("joke", "discussion"):
-        raise ValueError(f"unknown kind {kind!r}")
-    entry = entry_from_json(kind, str(data["key"]), dict(data))
+    entry = entry_from_json(_kind(data["kind"]), str(data["key"]), dict(data))
     # The hash the import compares with each stored item's, worked out when the file was written.
     return with_content_hash(entry, str(data["hash"]))
