@@ -1,6 +1,9 @@
-"""Counting things in sentences: "1 joke", "3 jokes". Plain words, usable by services and cogs."""
+"""Counting things in sentences: "1 joke", "3 jokes", and lists as bullets. Plain words, usable by
+services and cogs."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 # Nouns whose plural is not made by the rules in :func:`plural_of`.
 IRREGULAR = {"person": "people", "child": "children", "was": "were", "is": "are", "has": "have"}
@@ -38,3 +41,8 @@ def seconds_text(seconds: int) -> str:
     if seconds % 60 == 0:
         return plural(seconds // 60, "minute")
     return plural(seconds, "second")
+
+
+def bullet_block(lines: Iterable[str]) -> str:
+    """One bullet a line, as the bot shows a list ("• Rent\n• Bills")."""
+    return "\n".join(f"• {line}" for line in lines)

@@ -29,6 +29,7 @@ from discord import app_commands
 from bot.errors import Code, Codes, Command, Mention, Option, Seconds, Term, UserError
 from bot.members import FORMER_MEMBER
 from bot.services.problems import SHOWN, FormProblem, FormProblems
+from bot.wording import bullet_block
 
 # libyaml's loader when PyYAML has it: the pure-Python one took a tenth of a second of each start-up
 # on the two language files.
@@ -200,10 +201,9 @@ class Messages:
 
     def form_problems(self, problems: FormProblems) -> str:
         """Why a form cannot be stored, a bullet a line, in this language (``str()`` is the English)."""
-        lines = [f"• {self.form_problem(line)}" for line in problems.lines[:SHOWN]]
-        if len(problems.lines) > SHOWN:
-            lines.append(self("problem.more", count=len(problems.lines) - SHOWN))
-        return "\n".join(lines)
+        text = bullet_block(self.form_problem(line) for line in problems.lines[:SHOWN])
+        more = len(problems.lines) - SHOWN
+        return text + (f"\n{self('problem.more', count=more)}" if more > 0 else "")
 
     def form_problem(self, line: FormProblem) -> str:
         """One line: the field by the name the form gives it, then what is wrong with it."""

@@ -15,7 +15,7 @@ import discord
 from bot.bot import BanterBot
 from bot.errors import UserError
 from bot.models import DiscussionBody, Item, JokeBody, VoteTally
-from bot.services.packs import bullet_block
+from bot.wording import bullet_block
 from cogs.i18n import Messages, english, tr
 
 if TYPE_CHECKING:

@@ -37,6 +37,7 @@ from bot.models import (
     TalkingPoint,
 )
 from bot.services.problems import Problem, Problems
+from bot.wording import bullet_block
 from bot.yaml_errors import yaml_problem
 
 # libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
@@ -74,10 +75,6 @@ class Library:
 
     def entries(self) -> list[ContentEntry]:
         return [entry for pack in self.packs for entry in pack.entries]
-
-
-def bullet_block(lines: Iterable[str]) -> str:
-    return "\n".join(f"• {line}" for line in lines)
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, problems: Problems, limit: int,
@@ -120,8 +117,8 @@ def _text_list(data: Mapping[str, Any], key: str, where: str, problems: Problems
     for v in value:
         if len(v) > item_limit:
             problems.add(where, Problem("item_too_long", (("count", len(v)), ("most", item_limit)), key))
-    if len(bullet_block(value)) > LIST_TEXT_MAX:
-        size = len(bullet_block(value))
+    size = len(bullet_block(value))
+    if size > LIST_TEXT_MAX:
         problems.add(where, Problem("list_too_long", (("count", size), ("most", LIST_TEXT_MAX)), key))
     return tuple(value)
 

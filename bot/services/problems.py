@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.models import Kind
+from bot.wording import bullet_block
 
 # What each code says in English, with its values as {placeholders}; a pair is (one, other), chosen
 # by the ``count`` value.
@@ -143,7 +144,7 @@ class FormProblems:
     lines: tuple[FormProblem, ...]
 
     def __str__(self) -> str:
-        text = "\n".join(f"• {line}" for line in self.lines[:SHOWN])
+        text = bullet_block(map(str, self.lines[:SHOWN]))
         more = len(self.lines) - SHOWN
         return text + (f"\n…and {more} more" if more > 0 else "")
 
