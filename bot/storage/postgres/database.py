@@ -218,8 +218,8 @@ class PgDatabase(_Statements):
         super().__init__(self.leases)
         self.pool = pool
         self.url = url
-        self._planned_pool = planned
-        # Statements planned once per connection, whatever their values (see PLANNED_ONCE).
+        # Statements planned once per connection, whatever their values (see PLANNED_ONCE): a
+        # database of its own on the second pool, closed with this one.
         self.planned: PgDatabase = self if planned is None else PgDatabase(planned, url)
 
     @classmethod
@@ -245,16 +245,13 @@ class PgDatabase(_Statements):
         return db
 
     async def close(self) -> None:
-        await self.leases.close()
         if self.planned is not self:
-            await self.planned.leases.close()
-        for pool in (self.pool, self._planned_pool):
-            if pool is None:
-                continue
-            try:
-                await asyncio.wait_for(pool.close(), timeout=10)
-            except TimeoutError:
-                pool.terminate()
+            await self.planned.close()
+        await self.leases.close()
+        try:
+            await asyncio.wait_for(self.pool.close(), timeout=10)
+        except TimeoutError:
+            self.pool.terminate()
 
     async def migrate(self) -> int:
         """Apply pending migrations, each in a transaction of its own and recorded in
