@@ -13,6 +13,7 @@ passed is ever written, and only when its files did not change while it was read
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
@@ -96,9 +97,7 @@ def cached_library(folders: Iterable[Path], cache: Path | None) -> Library:
 
 def _data(library: Library) -> dict[str, Any]:
     return {
-        "moods": [{"name": m.name, "emoji": m.emoji, "description": m.description, "cues": m.cues,
-                   "emoji_cues": list(m.emoji_cues), "when_negated": m.when_negated, "gentle": m.gentle}
-                  for m in library.moods],
+        "moods": [dataclasses.asdict(m) for m in library.moods],
         "packs": [{"name": p.name, "kind": p.kind, "path": str(p.path), "entries": [_entry_data(e) for e in p.entries]}
                   for p in library.packs],
     }
