@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import gc
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from bot import version
 from bot.config import Config, configure_logging, load_config
@@ -85,7 +86,7 @@ def _library_with(config: Config, path: Path) -> Library:
         folders.append(path)
     library = load_library(folders)
     root = path.resolve()
-    return dataclasses.replace(library, packs=tuple(p for p in library.packs if p.path.resolve().is_relative_to(root)))
+    return replace(library, packs=tuple(p for p in library.packs if p.path.resolve().is_relative_to(root)))
 
 
 def _migrate_db(config: Config, target: str) -> int:
@@ -145,7 +146,7 @@ async def _web(config: Config, host: str | None, port: int | None) -> None:
     from bot.core import Core
     from web.server import dashboard_parts, serve_forever
 
-    web = dataclasses.replace(config.web, host=host or config.web.host,
+    web = replace(config.web, host=host or config.web.host,
                               port=config.web.port if port is None else port)
     core = await Core.open(config)
     try:
@@ -241,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             # The sandbox is a private try-out: its web site listens on this machine only, on a port
             # the system picks (so it never takes a running bot's), and the prompt says where.
-            local = dataclasses.replace(config, web=dataclasses.replace(config.web, host="127.0.0.1", port=0))
+            local = replace(config, web=replace(config.web, host="127.0.0.1", port=0))
             return asyncio.run(run_sandbox(local, db_path=args.db))
     except ContentError as exc:
         print(f"content is invalid ({len(exc.problems)} problems), nothing was written:", file=sys.stderr)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+from msgspec import Struct, field
 
 
 class Clock(Protocol):
@@ -28,8 +29,7 @@ class SystemClock:
             await asyncio.sleep(delay)
 
 
-@dataclass(eq=False)
-class _Sleeper:
+class _Sleeper(Struct, eq=False):
     when: datetime
     alarm: asyncio.Future[None]
     # Resolved once the sleeper has run again after its alarm (or was cancelled), so that

@@ -12,11 +12,11 @@ import os
 import tempfile
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from bot.config_keys import DASHBOARD_KEYS, SCHEMA, SECRET_ENV, database_url_problem
 from bot.errors import ConfigError
@@ -24,18 +24,19 @@ from bot.sharding import Shards, parse_ids, shards_problem
 from bot.yaml_errors import yaml_problem
 
 
-@dataclass(frozen=True)
-class DashboardConfig:
+class DashboardConfig(Struct, frozen=True):
     """The moderators' dashboard (``web.oauth.*``, ``web.session_secret``): all set, or no dashboard."""
 
     client_id: int
-    client_secret: str = field(repr=False)
-    session_secret: str = field(repr=False)
+    client_secret: str
+    session_secret: str
     discord_url: str = "https://discord.com"  # Discord itself; the tests point it at the emulator
 
+    def __repr__(self) -> str:  # the secrets never reach a log line or a traceback
+        return f"DashboardConfig(client_id={self.client_id}, discord_url={self.discord_url!r})"
 
-@dataclass(frozen=True)
-class WebConfig:
+
+class WebConfig(Struct, frozen=True):
     """The public web site (``web.*``)."""
 
     enabled: bool
@@ -46,8 +47,7 @@ class WebConfig:
     dashboard: DashboardConfig | None = None  # None: not configured, the dashboard is off
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     database_path: Path  # the SQLite file (unused when database_url names PostgreSQL)
     content_builtin: bool
     content_paths: tuple[Path, ...]

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from bot.models import FLAGS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(Struct, frozen=True):
     type: type | tuple[type, ...]
     default: Any
     check: Callable[[Any], str | None] | None = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import random
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -49,8 +50,7 @@ def start_up_cache(config: Config, name: str) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "banter" / f"{name}.json"
 
 
-@dataclass
-class Core:
+class Core(Struct):
     """The services, built once by the entry point and handed to the bot, the site and the
     command line. The edges (cogs, web pages, commands) call these and nothing else; ``storage``
     is here for the entry points and the tests, which open and close it."""

@@ -11,12 +11,12 @@ the web site) spells them in English words. Everything else is a bug and is logg
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Mention:
+
+class Mention(Struct, frozen=True):
     """A member, role or channel named in a message: a mention in Discord, words elsewhere."""
 
     kind: Literal["user", "role", "channel"]
@@ -26,8 +26,7 @@ class Mention:
         return f"{self.kind} {self.id}"
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Struct, frozen=True):
     """A slash command a message points to, by its qualified name ("daily set")."""
 
     name: str
@@ -36,8 +35,7 @@ class Command:
         return f"/{self.name}"
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(Struct, frozen=True):
     """Something typed, or to type, shown exactly as it is."""
 
     text: str
@@ -46,8 +44,7 @@ class Code:
         return f'"{self.text}"'
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Struct, frozen=True):
     """An option of a slash command a message points to (``daily pause``'s ``from``), with the value
     to give it if the message suggests one; Discord shows it by the name the reader's language gives it."""
 
@@ -59,8 +56,7 @@ class Option:
         return f'"{self.name}"' if self.value is None else f'"{self.name}: {self.value}"'
 
 
-@dataclass(frozen=True)
-class Codes:
+class Codes(Struct, frozen=True):
     """Several things to type, in a list ("pun, space" in words)."""
 
     texts: tuple[str, ...]
@@ -69,8 +65,7 @@ class Codes:
         return ", ".join(self.texts)
 
 
-@dataclass(frozen=True)
-class Seconds:
+class Seconds(Struct, frozen=True):
     """A wait or a cooldown ("45 seconds", "2 minutes"), written in the reader's language."""
 
     seconds: int
@@ -81,8 +76,7 @@ class Seconds:
         return seconds_text(self.seconds)
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(Struct, frozen=True):
     """Words each language writes its own way: a key of the catalog's ``term`` section and the values
     it takes (``Term("label.joke", "Joke #4", (("id", 4),))`` is "Witz #4" in German). ``english`` is
     what ``str()`` gives: the logs and the web site. A ``count`` value picks a plural."""

@@ -3,7 +3,7 @@ keyed by their user id (what ``/mydata`` shows and deletes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from bot.models import Item
 
@@ -12,14 +12,12 @@ from bot.models import Item
 FORMER_MEMBER = 0
 
 
-@dataclass(frozen=True)
-class Favorite:
+class Favorite(Struct, frozen=True):
     item: Item
     saved_at: str
 
 
-@dataclass(frozen=True)
-class FavoritePage:
+class FavoritePage(Struct, frozen=True):
     """One page of a member's favourites in a server (pages count from 1)."""
 
     favorites: list[Favorite]
@@ -28,8 +26,7 @@ class FavoritePage:
     total: int
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One recent thing stored about a member, as data the cog words: when, in which server, the
     item or case it is about, and its value (the vote's up/down, a suggestion's status, a report's
     reason, a correction's "text → mood", a moderation record's action)."""
@@ -41,8 +38,7 @@ class Entry:
     value: str = ""
 
 
-@dataclass(frozen=True)
-class MemberData:
+class MemberData(Struct, frozen=True):
     """How much is stored about a member, per kind, with the most recent entries of each.
 
     Kinds, in the order they are shown: votes, favorites, suggestions, reports, mood_corrections,
@@ -56,16 +52,14 @@ class MemberData:
         return sum(self.counts.values())
 
 
-@dataclass(frozen=True)
-class Deletion:
+class Deletion(Struct, frozen=True):
     """What a deletion removed (per kind) and how many moderation records it anonymised."""
 
     deleted: dict[str, int]
     anonymised: int
 
 
-@dataclass(frozen=True)
-class AgedOut:
+class AgedOut(Struct, frozen=True):
     """What one ageing sweep forgot: pick-history rows and resolved report cases."""
 
     history: int

@@ -6,8 +6,11 @@ import functools
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass, field
+import re
 from typing import Literal
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 # Limits chosen so that any valid entry renders within Discord's embed limits
 # (title 256, description 4096, field name 256, field value 1024, 25 fields, 6000 in all).
@@ -41,8 +44,7 @@ def mask_to_flags(mask: int) -> frozenset[str]:
     return frozenset(name for i, name in enumerate(FLAGS) if mask & (1 << i))
 
 
-@dataclass(frozen=True)
-class JokeBody:
+class JokeBody(Struct, frozen=True):
     text: str | None = None
     setup: str | None = None
     punchline: str | None = None
@@ -58,14 +60,12 @@ class JokeBody:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-@dataclass(frozen=True)
-class TalkingPoint:
+class TalkingPoint(Struct, frozen=True):
     heading: str
     text: str
 
 
-@dataclass(frozen=True)
-class DiscussionBody:
+class DiscussionBody(Struct, frozen=True):
     title: str
     question: str
     benefits: tuple[str, ...]
@@ -103,8 +103,7 @@ def body_from_json(kind: str, data: dict) -> Body:
     )
 
 
-@dataclass(frozen=True)
-class ContentEntry:
+class ContentEntry(Struct, frozen=True, dict=True):
     """One joke or discussion as a pack, an import or a moderator describes it."""
 
     kind: Kind
@@ -130,24 +129,26 @@ class ContentEntry:
                 "credit": self.credit,
             }
             known = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-            object.__setattr__(self, "_content_hash", known)
+            self.__dict__["_content_hash"] = known  # beside the fields (``dict=True``), not one of them
         return known
 
     def searchable(self) -> str:
         return " ".join([self.body.searchable(), *self.categories])
 
 
+HEX_DIGEST = re.compile(r"[0-9a-f]{64}")  # a sha256 hexdigest, as content_hash() gives it
+
+
 def with_content_hash(entry: ContentEntry, content_hash: str) -> ContentEntry:
     """``entry`` with its :meth:`~ContentEntry.content_hash` given rather than worked out, as kept
     beside it in a file written from the same entry (``services/pack_cache.py``)."""
-    if not (len(content_hash) == 64 and all(c in "0123456789abcdef" for c in content_hash)):
+    if not HEX_DIGEST.fullmatch(content_hash):
         raise ValueError(f"not a content hash: {content_hash!r}")
-    object.__setattr__(entry, "_content_hash", content_hash)
+    entry.__dict__["_content_hash"] = content_hash
     return entry
 
 
-@dataclass(frozen=True)
-class VoteTally:
+class VoteTally(Struct, frozen=True):
     up: int
     down: int
 
@@ -156,8 +157,7 @@ class VoteTally:
         return self.up + self.down
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Struct, frozen=True):
     """A stored joke or discussion."""
 
     id: int
@@ -176,7 +176,7 @@ class Item:
     down: int
     saves: int = 0  # members who saved it (⭐), in every server; counts as half a 👍 in rankings
     # This server's tally, when the item was read together with it (as picks are).
-    tally: VoteTally | None = field(default=None, compare=False)
+    tally: VoteTally | None = None
 
     @property
     def title(self) -> str:
@@ -209,8 +209,7 @@ def wilson_lower_bound(up: float, down: float, z: float = 1.96) -> float:
     return (centre - margin) / (1 + z * z / n)
 
 
-@dataclass(frozen=True)
-class Mood:
+class Mood(Struct, frozen=True):
     name: str
     emoji: str
     description: str
@@ -220,8 +219,7 @@ class Mood:
     gentle: bool
 
 
-@dataclass(frozen=True)
-class GuildSettings:
+class GuildSettings(Struct, frozen=True):
     guild_id: int
     safe_mode: bool = True
     timezone: str = "UTC"
@@ -252,8 +250,7 @@ def mood_tag(name: str) -> str:
     return f"mood:{name}"
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(Struct, frozen=True):
     """What a server may be shown: the one derivation from its settings that picks, counts
     and rankings all use."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
+
+from msgspec import Struct, field
 
 from bot.models import ContentEntry, Item, Kind, VoteTally, body_from_json, mask_to_flags
 
@@ -30,8 +31,7 @@ WEEKDAYS = 0b0011111
 WEEKENDS = 0b1100000
 
 
-@dataclass(frozen=True)
-class Days:
+class Days(Struct, frozen=True):
     """The days a schedule posts on: bit ``n`` of ``weekdays`` is ``date.weekday() == n``; with
     ``every`` above 1, one day in ``every`` counted from ``anchor`` instead."""
 
@@ -58,8 +58,7 @@ class Days:
         return "on " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(Struct, frozen=True):
     """Local dates ``start`` to ``end``, both included, on which a schedule posts nothing."""
 
     start: date
@@ -69,8 +68,7 @@ class Pause:
         return self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
-class DailySchedule:
+class DailySchedule(Struct, frozen=True):
     """One of a server's daily schedules (a server has one per channel at most)."""
 
     id: int
@@ -96,8 +94,7 @@ class DailySchedule:
         return self.days.includes(day) and not (self.pause is not None and self.pause.covers(day))
 
 
-@dataclass(frozen=True)
-class DailyPost:
+class DailyPost(Struct, frozen=True):
     id: int
     guild_id: int
     schedule_id: int | None  # None only for posts of a schedule removed before migration 008
@@ -120,8 +117,7 @@ class DailyPost:
     error: str | None
 
 
-@dataclass(frozen=True)
-class NewPost:
+class NewPost(Struct, frozen=True):
     """A ledger row to write: a claim (``status='sending'``, with a nonce) or a ``'missed'`` note."""
 
     kind: Kind
@@ -162,8 +158,7 @@ def entry_from_json(kind: Kind, key: str, data: dict[str, Any]) -> ContentEntry:
     )
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(Struct, frozen=True):
     """Something in (or once in) a server's review queue."""
 
     id: int
@@ -185,8 +180,7 @@ class Case:
         return self.status == "pending"
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Struct, frozen=True):
     id: int
     case_id: int
     user_id: int
@@ -194,8 +188,7 @@ class Report:
     created_at: str
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(Struct, frozen=True):
     """An item's content before one of its edits."""
 
     id: int
@@ -205,16 +198,14 @@ class Version:
     edited_at: str
 
 
-@dataclass(frozen=True)
-class ItemState:
+class ItemState(Struct, frozen=True):
     """What an edit checks an item against under the write lock."""
 
     content_hash: str
     status: str
 
 
-@dataclass(frozen=True)
-class SimilarItem:
+class SimilarItem(Struct, frozen=True):
     id: int
     kind: Kind
     guild_id: int | None
@@ -225,8 +216,7 @@ class SimilarItem:
 Values = dict[str, object]
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(Struct, frozen=True):
     """One action to record, as data: what was done, to what, and the values before and after."""
 
     action: str  # add, approve, reject, keep, retire, hide, edit, edit-suggestion, restore, settings
@@ -241,8 +231,7 @@ class AuditEntry:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
-class ActionRecord:
+class ActionRecord(Struct, frozen=True):
     """One moderation action as recorded: who (None for the bot itself), what, when, before and after.
 
     ``summary`` is set only on rows written before the log kept its fields as data (migration 4).
@@ -296,7 +285,7 @@ _ID, _UP, _DOWN, _SAVES = (ITEM_FIELDS.index(c) for c in ("id", "up", "down", "s
 class Candidate(NamedTuple):
     """An eligible item as a pick reads it: its votes to weigh it by, and the values of its row,
     so that the chosen one becomes an :class:`Item` (:func:`item_of`) without a second read.
-    (A tuple: a pick builds several, and a frozen dataclass costs more to make.)"""
+    (A tuple: a pick builds one per eligible row, and nothing is quicker to make.)"""
 
     id: int
     up: int
@@ -355,8 +344,7 @@ SITE_SCOPE = 0
 Shape = Literal["single", "twopart"]
 
 
-@dataclass(frozen=True)
-class MoodCorrection:
+class MoodCorrection(Struct, frozen=True):
     """A member's "not my mood": what they wrote, what it was read as, and the mood they chose."""
 
     id: int

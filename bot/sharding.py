@@ -9,7 +9,8 @@ shard and Discord picks how many (:attr:`Shards.count` is then None).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # Discord's own limit is far lower for any bot; this only keeps a typo from asking for millions.
 MAX_SHARDS = 65536
@@ -20,8 +21,7 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
-@dataclass(frozen=True)
-class Shards:
+class Shards(Struct, frozen=True):
     """``count`` shards in all (None: Discord decides) of which this process runs ``ids`` (None: all)."""
 
     count: int | None = None

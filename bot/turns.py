@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Hashable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 
-@dataclass
-class _Key:
+class _Key(Struct):
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     holders: int = 0  # tickets out now
     issued: int = 0  # tickets given while the key has been kept

@@ -7,13 +7,11 @@ the line where the parser gave up, its reason, and where the construct it was re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import yaml
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class YamlProblem:
+class YamlProblem(Struct, frozen=True):
     line: int | None  # 1-based; None when the parser gave no position
     reason: str
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from datetime import datetime
 
 import aiohttp
 import discord
+from msgspec.structs import replace
 
 from bot.bot import BanterBot
 from bot.errors import Command, Mention

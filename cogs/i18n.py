@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import string
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 import discord
 import yaml
 from discord import app_commands
+from msgspec import Struct
 
 from bot.errors import Code, Codes, Command, Mention, Option, Seconds, Term, UserError
 from bot.members import FORMER_MEMBER
@@ -93,8 +93,7 @@ def entry_placeholders(entry: Entry) -> frozenset[str]:
     return frozenset().union(*(placeholders(text) for text in entry.values()))
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(Struct, frozen=True):
     """One language's file, read."""
 
     code: str

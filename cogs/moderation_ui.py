@@ -9,11 +9,12 @@ import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
+from msgspec import Struct
+from msgspec.structs import replace
 
 from bot.clock import parse_iso
 from bot.errors import Mention, UserError
@@ -36,8 +37,7 @@ MODLOG_COLOUR = discord.Colour(0x5865F2)
 FORM_TIMEOUT = 30 * 60  # an abandoned form is forgotten after half an hour
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(Struct, frozen=True):
     """One input of a form; its label (at most 45 characters) and placeholder (at most 100) are
     ``form.<kind>.<key>.label`` and ``.placeholder`` in the catalog."""
 
@@ -77,8 +77,7 @@ RETRY_KEPT = timedelta(seconds=FORM_TIMEOUT)  # what was typed into a refused fo
 RETRY_MAX = 500  # refused forms kept at most, across every member (the oldest goes first)
 
 
-@dataclass(frozen=True)
-class RefusedForm:
+class RefusedForm(Struct, frozen=True):
     """A form that was refused, kept so its member can open it again filled in with what they typed
     (or, for new categories, confirm them)."""
 

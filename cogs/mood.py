@@ -8,7 +8,6 @@ a dead end; a message about crisis gets a kind reply and no joke.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import re
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from msgspec.structs import replace
 
 from bot.bot import BanterBot
 from bot.errors import Command, UserError
@@ -173,7 +173,7 @@ async def send_public_pick(interaction: discord.Interaction, mood: Mood, gentle:
     assert interaction.guild_id is not None and interaction.channel_id is not None
     core = core_of(interaction)
     # A gentle reading picks gently whichever mood won: the filters take gentleness from the mood.
-    f = await core.picks.filters("joke", interaction.guild_id, mood=dataclasses.replace(mood, gentle=gentle))
+    f = await core.picks.filters("joke", interaction.guild_id, mood=replace(mood, gentle=gentle))
     item = await core.picks.pick(f, scope_id=interaction.channel_id)
     kwargs = await item_message(core, item, interaction.guild_id, mood.name, t=tr(interaction))
     await interaction.followup.send(**kwargs)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 import discord
 from discord import app_commands
 from discord.ext import commands
+from msgspec import Struct
 
 from bot.bot import BanterBot
 from bot.errors import UserError
@@ -84,8 +84,7 @@ def case_view(t: Messages, details: CaseDetails) -> discord.ui.View:
     return view
 
 
-@dataclass(frozen=True)
-class CaseMessage:
+class CaseMessage(Struct, frozen=True):
     """A review message: a case with its buttons, or the empty queue."""
 
     content: str

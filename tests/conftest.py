@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import random
 import types
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import discord.http
 import discord.webhook.async_
+import msgspec
 import pytest
 
 from bot.clock import ManualClock
@@ -92,7 +92,7 @@ async def config(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -
     server = request.getfixturevalue("postgres_server")
     url = await pg_databases.fresh(server, library=False)
     try:
-        yield dataclasses.replace(loaded, database_url=url)
+        yield msgspec.structs.replace(loaded, database_url=url)
     finally:
         await pg_databases.drop(url)
 

@@ -7,13 +7,13 @@ SQLite). A test's database is ``CREATE DATABASE ... TEMPLATE`` one of them, drop
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 import random
 import urllib.parse
 
 import asyncpg
+import msgspec
 
 from bot.config import Config, load_config
 from bot.core import Core
@@ -51,7 +51,7 @@ async def _template(server: str, name: str) -> None:
         await db.close()
     else:
         # A fixed seed: the same random positions as the SQLite template's items.
-        config = dataclasses.replace(load_config(None, environ={}), database_url=url)
+        config = msgspec.structs.replace(load_config(None, environ={}), database_url=url)
         core = await Core.open(config, rng=random.Random(7))
         await core.close()
     _made.add(name)

@@ -6,11 +6,12 @@ re-checks it like any database."""
 from __future__ import annotations
 
 import atexit
-import dataclasses
 import random
 import shutil
 import tempfile
 from pathlib import Path
+
+import msgspec
 
 from bot.config import Config, load_config
 from bot.core import Core
@@ -24,7 +25,7 @@ async def library_template() -> Path:
     if _template is None:
         folder = Path(tempfile.mkdtemp(prefix="banter-template-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        config = dataclasses.replace(load_config(None, environ={}), database_path=folder / "template.db")
+        config = msgspec.structs.replace(load_config(None, environ={}), database_path=folder / "template.db")
         # A fixed seed: every session's items get the same random positions, as a fresh
         # import in a seeded test did before.
         core = await Core.open(config, rng=random.Random(7))

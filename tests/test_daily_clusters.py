@@ -8,12 +8,12 @@ fake Discord (:class:`FakePoster`) so a test can tell which cluster posted.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 
+import msgspec
 import pytest
 
 from bot.config import Config
@@ -38,7 +38,7 @@ def clock() -> WatchedClock:
 
 @asynccontextmanager
 async def cluster(config: Config, clock: WatchedClock, shard: int) -> AsyncIterator[Core]:
-    core = await Core.open(dataclasses.replace(config, shards=Shards(2, (shard,))), clock=clock,
+    core = await Core.open(msgspec.structs.replace(config, shards=Shards(2, (shard,))), clock=clock,
                            rng=random.Random(shard))
     try:
         yield core

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from bot.errors import Command, Mention, Term, UserError
 from bot.models import Item, JokeBody, Kind

@@ -4,11 +4,11 @@ PostgreSQL database, verified table by table, and a second run copies nothing.""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from bot.__main__ import main
@@ -94,7 +94,7 @@ async def test_a_whole_database_moves_with_matching_counts_and_checksums(
                       "review_reminders", "case_numbers"):
             assert rows[table] > 0, table
         # The copy is a working database: the bot opens it and sees the same votes and settings.
-        moved = await Core.open(dataclasses.replace(load_config(None, environ={}), database_url=target))
+        moved = await Core.open(msgspec.structs.replace(load_config(None, environ={}), database_url=target))
         try:
             joke = (await moved.storage.items.find(kind="joke"))[0]
             assert (await moved.votes.tally(joke.id, GUILD)).up == 3

@@ -4,12 +4,12 @@ means the packs are read and validated again, so a bad pack is still refused wit
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import yaml
 
@@ -160,9 +160,9 @@ def test_an_entry_changed_by_replace_has_a_hash_of_its_own(folders: list[Path]) 
     over to an edited copy."""
     entry = load_library(folders).entries()[-1]
     before = entry.content_hash()
-    edited = dataclasses.replace(entry, credit="traditional")
+    edited = msgspec.structs.replace(entry, credit="traditional")
     assert edited.content_hash() != before
-    assert edited.content_hash() == dataclasses.replace(edited).content_hash()
+    assert edited.content_hash() == msgspec.structs.replace(edited).content_hash()
     assert entry.content_hash() == before
 
 
@@ -170,7 +170,7 @@ def test_on_postgresql_what_start_up_keeps_goes_to_the_units_cache_folder(tmp_pa
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     sqlite = load_config(None, environ={})
     assert start_up_cache(sqlite, "packs") == sqlite.database_path.with_name("banter.db.packs.json")
-    postgres = dataclasses.replace(sqlite, database_url="postgresql://banter@db/banter")
+    postgres = msgspec.structs.replace(sqlite, database_url="postgresql://banter@db/banter")
     monkeypatch.setenv("CACHE_DIRECTORY", str(tmp_path / "var-cache-banter"))  # systemd's CacheDirectory=
     assert start_up_cache(postgres, "packs") == tmp_path / "var-cache-banter" / "packs.json"
     monkeypatch.delenv("CACHE_DIRECTORY")

@@ -5,12 +5,12 @@ when the server cannot be reached or a SQLite-only command is asked of it."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 from collections.abc import Iterable
 from pathlib import Path
 
 import asyncpg
+import msgspec
 import pytest
 
 from bench.pg import CHANNEL, seed_postgres, show_window
@@ -97,7 +97,7 @@ async def test_two_processes_on_one_database_see_each_others_changes_at_once(con
 
 async def test_an_unreachable_server_is_one_line_naming_it_without_its_password(tmp_path: Path) -> None:
     url = f"postgresql://banter:s3cret@/banter?host={tmp_path}/no-such-folder"
-    config = dataclasses.replace(load_config(None, environ={}), database_url=url)
+    config = msgspec.structs.replace(load_config(None, environ={}), database_url=url)
     with pytest.raises(BanterError) as raised:
         await Core.open(config)
     message = str(raised.value)
@@ -109,7 +109,7 @@ async def test_a_missing_database_is_named(config: Config) -> None:
     assert config.database_url is not None
     missing = config.database_url.replace("/banter_test_", "/banter_missing_")
     with pytest.raises(BanterError, match=r"cannot connect to .*banter_missing_.*does not exist"):
-        await Core.open(dataclasses.replace(config, database_url=missing))
+        await Core.open(msgspec.structs.replace(config, database_url=missing))
 
 
 @pytest.mark.parametrize("command", ["backup", "restore"])

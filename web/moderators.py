@@ -10,10 +10,10 @@ moderator again itself. A visitor who fails any of these sees one sentence and n
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from aiohttp import web
+from msgspec import Struct
 
 from bot.config import DashboardConfig
 from bot.errors import Code, Mention, UserError
@@ -33,8 +33,7 @@ MAX_FORM = 64 * 1024  # a form's body at most; content forms are far smaller
 Show = Callable[[object], str]
 
 
-@dataclass(frozen=True)
-class DashboardParts:
+class DashboardParts(Struct, frozen=True):
     """The services the dashboard calls: the same ones the slash commands use."""
 
     moderation: ModerationService
@@ -44,8 +43,7 @@ class DashboardParts:
     languages: frozenset[str] = frozenset({"en"})  # what the library has content in (for the settings form)
 
 
-@dataclass(frozen=True)
-class Visit:
+class Visit(Struct, frozen=True):
     """A moderator on one of their servers' pages, as checked just now."""
 
     session: Session

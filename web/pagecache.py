@@ -11,10 +11,10 @@ cache. Only whole, successful, cacheable answers are kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import datetime
 
 from aiohttp import web
+from msgspec import Struct
 from multidict import CIMultiDict
 
 from bot.cache import ReadCache
@@ -23,8 +23,7 @@ from bot.cache import ReadCache
 MAX_ENTRIES = 512
 
 
-@dataclass(frozen=True)
-class _Kept:
+class _Kept(Struct, frozen=True):
     status: int
     body: bytes
     headers: CIMultiDict[str]

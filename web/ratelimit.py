@@ -9,15 +9,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # Clients remembered at most; past that, the buckets that have filled up again are forgotten
 # (a full bucket is what a client never seen before gets anyway).
 MAX_CLIENTS = 10_000
 
 
-@dataclass
-class _Bucket:
+class _Bucket(Struct):
     tokens: float
     at: float
 

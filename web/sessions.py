@@ -16,13 +16,13 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
+from msgspec import Struct
 
 SESSION_COOKIE = "banter_session"
 LOGIN_COOKIE = "banter_login"
@@ -32,8 +32,7 @@ DEFAULT_NEXT = "/dashboard"
 MAX_SERVERS = 50  # servers remembered in a session (a cookie holds about 4 KB)
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(Struct, frozen=True):
     user_id: int
     name: str
     csrf: str  # sent back with every form, checked on every change

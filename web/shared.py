@@ -4,11 +4,11 @@ and the handlers, content negotiation, and the small records a page is rendered 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, cast
 
 from aiohttp import web
+from msgspec import Struct, field
 
 from bot.models import Kind
 from bot.records import Shape
@@ -98,16 +98,14 @@ def wants_json(request: web.Request) -> bool:
     return best["json"] > best["html"]
 
 
-@dataclass
-class Pager:
+class Pager(Struct):
     number: int
     pages: int
     previous: str | None
     next: str | None
 
 
-@dataclass
-class Meta:
+class Meta(Struct):
     """What the page says about itself: its title and its link preview."""
 
     title: str

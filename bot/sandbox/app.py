@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import logging
 import sys
@@ -12,6 +11,8 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+
+from msgspec.structs import replace
 
 from bot import launcher
 from discord_emulator import DiscordEmulator, Guild, Permissions
@@ -66,7 +67,7 @@ async def run_banter(
 ) -> AsyncIterator[BanterBot]:
     """Run the bot exactly as ``python -m bot run`` does (``bot.launcher.run``), against ``emu``,
     until the block ends. A bot that dies while starting raises here."""
-    config = dataclasses.replace(config, token=emu.token)
+    config = replace(config, token=emu.token)
     started: list[BanterBot] = []
     with emu.patch_discord():
         task = asyncio.create_task(launcher.run(config, clock=clock, started=started.append, guild_ready_timeout=0.05))
@@ -104,7 +105,7 @@ async def run_sandbox(
         logging.getLogger().setLevel(logging.WARNING)
         logging.getLogger("discord").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="banter-sandbox-") as scratch:
-        config = dataclasses.replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None,
+        config = replace(config, database_path=db_path or Path(scratch) / "sandbox.db", dev_guild_id=None,
                                      database_url=None)  # a try-out never touches a shared database
         # Stable ids: with --db, the server, its channels, roles and members are the ones the
         # database knew last time (settings, server content and votes are theirs).

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from bot.errors import UserError
 from bot.records import ActionRecord
@@ -32,14 +33,12 @@ class BotAway(UserError):
                          "every visit. Start the site with the bot (python -m bot run), not alone.")
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(Struct, frozen=True):
     id: int
     name: str
 
 
-@dataclass(frozen=True)
-class ServerView:
+class ServerView(Struct, frozen=True):
     """A server as the bot sees it: what a settings form offers to choose from."""
 
     id: int

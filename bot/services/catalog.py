@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, Literal, TypeVar
+
+from msgspec import Struct
 
 from bot.clock import Clock, iso
 from bot.errors import UserError
@@ -53,16 +54,14 @@ class NotFound(UserError):
     """Nothing public answers to that (or not under the visitor's safe mode)."""
 
 
-@dataclass(frozen=True)
-class View:
+class View(Struct, frozen=True):
     """What one visitor asked to see: safe mode, and flags to leave out besides."""
 
     safe: bool = True
     exclude: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """A public item with the figures shown beside it: its 👍 and 👎 (all of them, or those of
     the window a ranking counts), their Wilson lower bound, and its all-time place if asked."""
 
@@ -83,8 +82,7 @@ class Entry:
         return "discussion"
 
 
-@dataclass(frozen=True)
-class Page(Generic[T]):
+class Page(Struct, Generic[T], frozen=True):
     entries: list[T]
     number: int
     total: int
@@ -103,15 +101,13 @@ class Page(Generic[T]):
         return self.number > 1
 
 
-@dataclass(frozen=True)
-class TagCount:
+class TagCount(Struct, frozen=True):
     kind: Kind
     name: str
     count: int
 
 
-@dataclass(frozen=True)
-class Home:
+class Home(Struct, frozen=True):
     joke_of_the_day: Entry | None
     discussion_of_the_day: Entry | None
     top_week: list[Entry]

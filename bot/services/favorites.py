@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.clock import Clock, iso
 from bot.members import FavoritePage
@@ -13,8 +14,7 @@ from bot.storage import Storage
 PAGE_SIZE = 5  # one row of remove buttons under the list
 
 
-@dataclass(frozen=True)
-class SaveOutcome:
+class SaveOutcome(Struct, frozen=True):
     item: Item
     saved: bool  # saved now (False: it was saved, and the click took it out)
 

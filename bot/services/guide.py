@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from bot.services.cooldowns import CooldownService
 from bot.services.daily.setup import DailySetup, zone_or_utc
 from bot.storage import Storage
 
 
-@dataclass(frozen=True)
-class DailyLine:
+class DailyLine(Struct, frozen=True):
     channel_id: int
     kinds: str  # discussion, joke or both
     next_due: datetime  # the next daily post, as /daily status says (past pauses and days already posted)
 
 
-@dataclass(frozen=True)
-class ServerGuide:
+class ServerGuide(Struct, frozen=True):
     safe_mode: bool
     languages: tuple[str, ...]
     suggestions_enabled: bool

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from bot.clock import Clock, iso
 from bot.errors import ContentError
@@ -19,8 +20,7 @@ log = logging.getLogger(__name__)
 JOKEAPI_PACK = "jokeapi"
 
 
-@dataclass
-class ImportReport:
+class ImportReport(Struct):
     added: int = 0
     updated: int = 0
     unchanged: int = 0

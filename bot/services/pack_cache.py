@@ -13,13 +13,13 @@ passed is ever written, and only when its files did not change while it was read
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 
 from bot import cache_file, models, records
@@ -97,7 +97,7 @@ def cached_library(folders: Iterable[Path], cache: Path | None) -> Library:
 
 def _data(library: Library) -> dict[str, Any]:
     return {
-        "moods": [dataclasses.asdict(m) for m in library.moods],
+        "moods": [msgspec.to_builtins(m) for m in library.moods],
         "packs": [{"name": p.name, "kind": p.kind, "path": str(p.path), "entries": [_entry_data(e) for e in p.entries]}
                   for p in library.packs],
     }

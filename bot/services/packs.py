@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from bot.errors import ContentError
 from bot.models import (
@@ -58,16 +58,14 @@ DISCUSSION_KEYS = {
 PACK_KEYS = {"pack", "credit", "language", "jokes", "discussions"}
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(Struct, frozen=True):
     name: str
     kind: Kind
     path: Path
     entries: tuple[ContentEntry, ...]
 
 
-@dataclass(frozen=True)
-class Library:
+class Library(Struct, frozen=True):
     """Everything read from a set of content folders."""
 
     packs: tuple[Pack, ...]

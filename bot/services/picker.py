@@ -25,13 +25,14 @@ How a pick works (and why it does not scan the table):
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import random
 import re
 from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
+
+from msgspec.structs import replace
 
 from bot.clock import Clock, iso
 from bot.errors import Code, Codes, Option, Term, UserError
@@ -61,7 +62,7 @@ def kind_word(kind: Kind) -> Term:
 def _unrestricted(f: Filters) -> Filters:
     """The same pick without the server's safe mode, blocked flags and blocked categories: what
     a member would find if nothing were hidden from them."""
-    return dataclasses.replace(f, excluded_flags=0, blocked_tags=())
+    return replace(f, excluded_flags=0, blocked_tags=())
 
 
 def _hidden_by(settings: GuildSettings) -> Term:

@@ -5,7 +5,7 @@ the catalogs' ``problem`` section, the same English as here (tests/test_locales.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.models import Kind
 from bot.wording import bullet_block
@@ -59,8 +59,7 @@ def english(code: str, values: dict[str, int | str]) -> str:
     return text.format_map(values)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One thing wrong with an entry: a code of :data:`ENGLISH`, its values, and the pack field it is
     about (``"punchline"``; None for the entry as a whole). ``point`` is the talking point it is in."""
 
@@ -106,8 +105,7 @@ DISCUSSION_FIELDS = {name: name for name in ("title", "question", "benefits", "d
 KEPT = ("categories", "flags", "moods", "language", "credit")
 
 
-@dataclass(frozen=True)
-class FormProblem:
+class FormProblem(Struct, frozen=True):
     """One line of why a form cannot be stored: a :class:`Problem` as the form names its fields."""
 
     kind: Kind
@@ -137,8 +135,7 @@ class FormProblem:
 SHOWN = 10  # lines of a refusal; the rest are counted
 
 
-@dataclass(frozen=True)
-class FormProblems:
+class FormProblems(Struct, frozen=True):
     """Every line of why a form cannot be stored, as bullets; past :data:`SHOWN`, how many more."""
 
     lines: tuple[FormProblem, ...]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.clock import Clock, iso
 from bot.errors import UserError
@@ -10,15 +10,13 @@ from bot.models import Filters, Item, Kind, VoteTally
 from bot.storage import Storage
 
 
-@dataclass(frozen=True)
-class VoteOutcome:
+class VoteOutcome(Struct, frozen=True):
     item_id: int
     vote: int  # the member's vote now: 1, -1, or 0 when withdrawn
     tally: VoteTally
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(Struct, frozen=True):
     item: Item
     up: int
     down: int

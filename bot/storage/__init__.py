@@ -1,6 +1,6 @@
 """Where content, votes and everything else are kept: the one seam between the rules and a database.
 
-Services hold a :class:`Storage` and speak to it in the project's own dataclasses. A read is one
+Services hold a :class:`Storage` and speak to it in the project's own records. A read is one
 call (``await storage.items.get(item_id)``); a change that must hold together is a unit of work::
 
     async with storage.transaction() as tx:

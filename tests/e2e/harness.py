@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import msgspec
 
 from bot.bot import BanterBot
 from bot.clock import ManualClock
@@ -77,7 +78,7 @@ async def fresh_config(tmp_path: Path, extra: str = "", *, cooldowns: bool = Fal
         return await seeded(config)
     url = await pg_databases.fresh(server, library=True)
     POSTGRES["made"].append(url)
-    return dataclasses.replace(config, database_url=url)
+    return msgspec.structs.replace(config, database_url=url)
 
 
 class Choice(NamedTuple):

@@ -7,10 +7,10 @@ leaving shard 0's to the cluster that runs them.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from bot.sharding import shard_of
@@ -74,7 +74,7 @@ async def test_a_cluster_answers_and_posts_only_in_its_own_shards_guilds(tmp_pat
 
         # Neither claimed: when shard 0's cluster comes up on the same database, it posts them.
         # The same database (SQLite file or PostgreSQL), now as shard 0's cluster.
-        b.config = dataclasses.replace(b.config, shards=make_config(tmp_path, OTHER_CLUSTER).shards)
+        b.config = msgspec.structs.replace(b.config, shards=make_config(tmp_path, OTHER_CLUSTER).shards)
         await b.restart()
         assert [s.shard for s in b.emu.gateway.live_sessions()] == [(0, 2)]
         for server in theirs:

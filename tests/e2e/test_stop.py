@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import signal
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from bot.launcher import run_until_terminated
@@ -25,7 +25,7 @@ def leftovers(database: Path) -> list[str]:
 
 async def test_sigterm_stops_the_bot_and_closes_the_database(tmp_path: Path) -> None:
     async with sandbox() as sb:
-        config = dataclasses.replace(await fresh_config(tmp_path), token=sb.emu.token)
+        config = msgspec.structs.replace(await fresh_config(tmp_path), token=sb.emu.token)
         with sb.emu.patch_discord():
             running = asyncio.create_task(run_until_terminated(config))
             await sb.emu.wait_for(lambda: sb.emu.gateway.identifies >= 1 or running.done(), timeout=10,

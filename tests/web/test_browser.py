@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 import pytest
 import pytest_asyncio
 
@@ -63,7 +64,7 @@ def chromium() -> str:
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     folder = tmp_path_factory.mktemp("browser-site")
-    config = await seeded(dataclasses.replace(load_config(None, environ={}), database_path=folder / "banter.db"))
+    config = await seeded(msgspec.structs.replace(load_config(None, environ={}), database_path=folder / "banter.db"))
     clock = ManualClock(datetime(2026, 3, 14, 12, 0, tzinfo=UTC))
     core = await Core.open(config, clock=clock, rng=random.Random(7))
     try:

@@ -3,7 +3,7 @@ first, with the server's votes on it; and bringing one back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.errors import Code, Command, Term, UserError
 from bot.models import Item, VoteTally
@@ -15,15 +15,13 @@ from bot.wording import plural
 PAGE_SIZE = 5
 
 
-@dataclass(frozen=True)
-class ArchiveEntry:
+class ArchiveEntry(Struct, frozen=True):
     post: DailyPost  # the daily post: its date, channel, message and thread
     item: Item | None  # None if the topic is gone from the library
     tally: VoteTally  # the server's votes on the topic
 
 
-@dataclass(frozen=True)
-class ArchivePage:
+class ArchivePage(Struct, frozen=True):
     entries: list[ArchiveEntry]
     page: int
     pages: int

@@ -13,9 +13,10 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from bot.clock import Clock, iso
 from bot.errors import UserError
@@ -62,8 +63,7 @@ class TransientSendError(SendError):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
-class OutgoingPost:
+class OutgoingPost(Struct, frozen=True):
     """Everything the cog needs to send one daily post."""
 
     post_id: int
@@ -91,16 +91,14 @@ class Poster(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(Struct, frozen=True):
     """What one try at a post came to: a settled status, or a time to try again."""
 
     status: str
     retry_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class PostNowResult:
+class PostNowResult(Struct, frozen=True):
     kind: Kind
     outcome: str  # 'sent', 'already', 'failed', 'retrying'
     post: DailyPost

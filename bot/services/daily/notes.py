@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from bot.errors import Code, Codes, Command, Mention, Seconds, UserError
 from bot.wording import plural
@@ -41,8 +42,7 @@ ENGLISH = {
 }
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Struct, frozen=True):
     """One reason, by ``code`` (a key of :data:`ENGLISH`, or ``text``/``error``), with its values:
     numbers, words Discord does not translate (its own error text), a :class:`Mention` or
     :class:`Command`, a nested ``cause`` note, or for ``error`` the UserError's template and fields."""

@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+
+from msgspec import Struct
 
 from bot.clock import Clock, iso
 from bot.services.daily.activity import activity_of, nap, start_watched
@@ -32,8 +33,7 @@ log = logging.getLogger(__name__)
 CHECK_EVERY = timedelta(hours=1)
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(Struct, frozen=True):
     guild_id: int
     channel_id: int  # the mod-log channel
     role_id: int | None  # the moderator role, pinged if set

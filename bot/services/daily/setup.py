@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from bot.clock import Clock, iso
 from bot.errors import Code, Command, UserError
@@ -36,23 +38,20 @@ PROBLEM_DAYS = 14
 MAX_SCHEDULES = 10
 
 
-@dataclass(frozen=True)
-class Configured:
+class Configured(Struct, frozen=True):
     schedule: DailySchedule
     timezone: str
     next_due: datetime
     replaced: bool  # the channel's earlier schedule was changed rather than a new one added
 
 
-@dataclass(frozen=True)
-class ScheduleStatus:
+class ScheduleStatus(Struct, frozen=True):
     schedule: DailySchedule
     next_due: datetime | None  # None when it is off
     paused: bool  # a pause is set and not over yet
 
 
-@dataclass(frozen=True)
-class DailyStatus:
+class DailyStatus(Struct, frozen=True):
     schedules: list[ScheduleStatus]
     timezone: str
     last: DailyPost | None
@@ -70,8 +69,7 @@ class DailyStatus:
         return frozenset(kind for kind, days in self.remaining.items() if days < LOW_CONTENT_DAYS)
 
 
-@dataclass(frozen=True)
-class Preview:
+class Preview(Struct, frozen=True):
     schedule: DailySchedule
     local_date: date
     due: datetime

@@ -3,7 +3,7 @@ the server's view of items and the errors of two moderators acting at once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.clock import Clock, iso
 from bot.errors import Mention, Term, UserError
@@ -15,8 +15,7 @@ NOT_A_MODERATOR = ("Only moderators can do that: it needs the Manage Server perm
                    "moderator role.")
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(Struct, frozen=True):
     """Who is acting, as plain values: the cog reads them from the interaction."""
 
     user_id: int

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.models import Item
 from bot.records import ActionRecord, AuditEntry, Case, Values
@@ -14,8 +15,7 @@ from bot.services.moderation.access import Access, Actor
 from bot.storage import Transaction
 
 
-@dataclass(frozen=True)
-class Acting:
+class Acting(Struct, frozen=True):
     """One moderation action under way: its transaction, its moment, and how it is recorded."""
 
     tx: Transaction

@@ -4,8 +4,10 @@ items, and look at one item's whole story."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
 from typing import Literal
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from bot.errors import Command, Term, UserError
 from bot.models import ContentEntry, GuildSettings, Item, Kind, VoteTally
@@ -24,8 +26,7 @@ from bot.services.moderation.text import (
 from bot.services.picker import fts_query
 
 
-@dataclass(frozen=True)
-class EditForm:
+class EditForm(Struct, frozen=True):
     """What an edit form opens with, and which content it was made from."""
 
     kind: Kind
@@ -35,8 +36,7 @@ class EditForm:
     case_number: int | None = None  # the suggestion's number in its server, for a suggestion
 
 
-@dataclass(frozen=True)
-class ActionResult:
+class ActionResult(Struct, frozen=True):
     record: ActionRecord
     item: Item | None = None
 
@@ -45,8 +45,7 @@ NotShownReason = Literal["removed", "withdrawn", "hidden-moderator", "hidden-rep
                          "blocked-category", "language"]
 
 
-@dataclass(frozen=True)
-class NotShown:
+class NotShown(Struct, frozen=True):
     """One reason an item does not show in a server: removed, withdrawn from its pack, hidden there,
     or kept out by the server's settings (``names``: the flags, categories or language concerned)."""
 
@@ -55,8 +54,7 @@ class NotShown:
     action: ActionRecord | None = None  # the removal or hide as recorded: who, when, and its reason
 
 
-@dataclass(frozen=True)
-class ItemDetails:
+class ItemDetails(Struct, frozen=True):
     item: Item
     server_tally: VoteTally
     hidden: str | None

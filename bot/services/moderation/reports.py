@@ -3,7 +3,7 @@ threshold the item is hidden there until a moderator decides."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from bot.errors import UserError
 from bot.models import Item
@@ -15,8 +15,7 @@ from bot.services.moderation.text import check_reason
 REPORTED_ALREADY = "You have reported this item already; the moderators will look at it."
 
 
-@dataclass(frozen=True)
-class ReportOutcome:
+class ReportOutcome(Struct, frozen=True):
     case_id: int
     reporters: int
     hidden_now: bool

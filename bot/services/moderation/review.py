@@ -8,7 +8,9 @@ decision does comes in the same transaction, and an error raised there undoes th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from bot.errors import UserError
 from bot.models import ContentEntry, Item
@@ -28,8 +30,7 @@ from bot.services.moderation.text import (
 )
 
 
-@dataclass(frozen=True)
-class CaseDetails:
+class CaseDetails(Struct, frozen=True):
     """A case as /review shows it."""
 
     case: Case
@@ -60,15 +61,13 @@ class CaseDetails:
         return self.item.flags if self.item is not None else frozenset()
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Struct, frozen=True):
     case: Case
     record: ActionRecord
     item: Item | None = None
 
 
-@dataclass(frozen=True)
-class CaseUpdate:
+class CaseUpdate(Struct, frozen=True):
     """A pending case after an edit or a flag toggle, and the action recorded for it."""
 
     details: CaseDetails

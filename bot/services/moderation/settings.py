@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from bot.errors import Code, Codes, UserError
 from bot.models import FLAGS, GuildSettings
@@ -20,8 +21,7 @@ MODERATION_SETTINGS = frozenset({"safe_mode", "moderator_role_id", "suggestions_
 COOLDOWN_MAX = 3600  # seconds
 
 
-@dataclass(frozen=True)
-class SettingsChange:
+class SettingsChange(Struct, frozen=True):
     settings: GuildSettings
     record: ActionRecord | None  # None when nothing changed
 

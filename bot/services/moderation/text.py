@@ -7,9 +7,9 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
-from dataclasses import replace
 from typing import Any
 
+from msgspec.structs import replace
 from rapidfuzz import fuzz
 
 from bot.errors import Code, Codes, Term, UserError

@@ -15,9 +15,10 @@ import math
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from msgspec import Struct
 
 from bot.services.mood.groups import group_of
 from bot.services.mood.text import Word
@@ -70,8 +71,7 @@ def featurise(words: Sequence[Word], stems: Sequence[str], negated: Sequence[boo
     return out
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     feature: str
     weight: float  # how much more likely the label makes it than the runner-up does, in log units
 

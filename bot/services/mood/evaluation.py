@@ -10,23 +10,22 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from bot.errors import ContentError
 
 SPECIAL = ("none", "crisis", "other-language")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     text: str
     accepted: tuple[str, ...]
     kind: str
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     row: Row
     label: str
     offers: tuple[str, ...] = ()

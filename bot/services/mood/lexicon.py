@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from msgspec import Struct
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -86,8 +86,7 @@ STEM_CLASHES = frozenset({"tire", "tires", "pump", "pumps", "pumping", "ignore",
                           "cooking"})
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(Struct, frozen=True):
     """A cue found in the text, and what it counted for."""
 
     text: str  # the cue as listed in moods.yaml (or the emoji)
@@ -99,8 +98,7 @@ class Cue:
     counts_for: str | None = None  # the mood it counted for: its own, when_negated, or nothing
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(Struct, frozen=True):
     stems: tuple[str, ...]
     text: str
     mood: str

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from bot.models import Mood
 
@@ -29,8 +30,7 @@ NEGATIONS = {
 NEGATION_REACH = 3
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(Struct, frozen=True):
     text: str
     mood: str
     weight: int
@@ -38,8 +38,7 @@ class Cue:
     position: int = 0  # where in the text it starts (words; emoji count as after the words)
 
 
-@dataclass(frozen=True)
-class LexiconReading:
+class LexiconReading(Struct, frozen=True):
     mood: Mood | None
     cues: tuple[Cue, ...] = field(default_factory=tuple)
     scores: dict[str, int] = field(default_factory=dict)

@@ -13,12 +13,12 @@ Bayes classifier read the same words, and their scores are added up.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from msgspec.structs import replace
 from rapidfuzz.distance import OSA
 
 from bot.models import Mood
@@ -173,7 +173,7 @@ class MoodReader:
         taught = self.moods.get(self._taught.get(_key(text), ""))
         if taught is not None:
             reading = self.read_plain(text)
-            return dataclasses.replace(reading, mood=taught, verdict=Verdict.MOOD, sure=True, offers=(),
+            return replace(reading, mood=taught, verdict=Verdict.MOOD, sure=True, offers=(),
                                        notes=(*reading.notes, "corrected in this server: read as its members chose"),
                                        gentle=reading.gentle or taught.gentle)
         words = split_words(text)
@@ -184,7 +184,7 @@ class MoodReader:
             # "Tired of waiting? try the express lane", "what does knackered mean": a mood word
             # used, no mood said. Every mood is offered, likeliest first, as for any "none".
             reading = self._score(text, words)
-            return dataclasses.replace(reading, mood=None, verdict=Verdict.NONE, sure=False,
+            return replace(reading, mood=None, verdict=Verdict.NONE, sure=False,
                                        offers=tuple(self.moods[n] for n in sorted(
                                            self.moods, key=lambda n: -reading.scores.get(n, 0.0))),
                                        notes=(*reading.notes, "a mood word, but not how the writer feels"))
@@ -214,13 +214,13 @@ class MoodReader:
             # the classifier reads it on its own and the cues before it count half.
             notes.append("the classifier reads the part after 'but' alone, the cues before count half")
             start = next(w.index for w in words if w.weight == words[-1].weight)
-            cues = [dataclasses.replace(c, weight=round(c.weight / 2, 2)) if c.position < start else c for c in cues]
+            cues = [replace(c, weight=round(c.weight / 2, 2)) if c.position < start else c for c in cues]
             features, likelihood = turned
         if sarcastic and SARCASM_MOOD in self.moods:
             # The cheerful words are the sarcasm: they count for nothing, and what is left
             # decides; sarcasm itself leans to fed up ("oh great, another monday").
             notes.append("sarcasm: the cheerful words count for nothing, and lean to fed up")
-            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
+            cues = [replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             leaning = "bored" if sarcasm_is_dull(text) and "bored" in self.moods else SARCASM_MOOD
             cheer = likelihood.pop("happy", 0.0)
             rest = sum(likelihood.values()) or 1.0
@@ -237,10 +237,10 @@ class MoodReader:
                 and likelihood.get(NONE, 0.0) >= max(likelihood.values()):
             # "lol ok", "haha sure": a laugh that only acknowledges is chat, not a mood.
             notes.append("a laugh that only acknowledges: chat, not a mood")
-            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) for c in cues]
+            cues = [replace(c, counts_for=None, weight=0.0) for c in cues]
         if masked and not sarcastic:
             notes.append("smiling through it: the cheerful words and faces count for nothing")
-            cues = [dataclasses.replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
+            cues = [replace(c, counts_for=None, weight=0.0) if c.counts_for == "happy" else c for c in cues]
             cheer = likelihood.pop("happy", 0.0)
             rest = sum(likelihood.values()) or 1.0
             likelihood = {k: v + cheer * v / rest for k, v in likelihood.items()}

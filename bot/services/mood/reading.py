@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from bot.models import Mood
 from bot.services.mood.classifier import Evidence
@@ -17,8 +18,7 @@ class Verdict(enum.StrEnum):
     OTHER_LANGUAGE = "other-language"
 
 
-@dataclass(frozen=True)
-class MoodReading:
+class MoodReading(Struct, frozen=True):
     """What a text reads as, and why.
 
     ``mood`` is the reading (None for no mood, a crisis or another language); ``sure`` is False

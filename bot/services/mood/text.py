@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
+from msgspec import Struct
 
 # Letters of any script (so another language is seen as words), digits and apostrophes;
 # "..." and "/s" are kept as tokens because they carry tone.
@@ -68,8 +68,7 @@ DENIAL = re.compile(r"\b(?:not|never|no)\b\s*|(?<=\w)n't\b")
 _RUNS = re.compile(r"(.)\1{2,}")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(Struct, frozen=True):
     text: str  # as written, normalised (lower case, straight quotes)
     clause: int  # which clause it is in, counted from 0
     weight: float  # how much its clause counts: more after each "but"

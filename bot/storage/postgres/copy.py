@@ -13,11 +13,11 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+from msgspec import Struct
 
 from bot.errors import BanterError
 from bot.storage.postgres.database import PgDatabase
@@ -35,8 +35,7 @@ TALLY_COLUMNS = {"up", "down", "score", "saves"}
 BATCH = 1000
 
 
-@dataclass(frozen=True)
-class TableCopy:
+class TableCopy(Struct, frozen=True):
     table: str
     rows: int
     source_sum: str

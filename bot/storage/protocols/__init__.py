@@ -1,5 +1,5 @@
 """The repositories a :class:`bot.storage.Storage` hands out, as protocols: the methods the services
-call, with the project's own dataclasses (:mod:`bot.models`, :mod:`bot.records`) in and out.
+call, with the project's own records (:mod:`bot.models`, :mod:`bot.records`) in and out.
 
 A backend's classes satisfy these structurally (mypy checks it where :mod:`bot.storage.backends`
 opens a backend as a ``Storage``); nothing here knows a backend. A new query a service needs is

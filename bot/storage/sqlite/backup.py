@@ -23,9 +23,10 @@ import stat
 import tempfile
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from bot.errors import BanterError
 from bot.storage.sqlite.database import migrations
@@ -38,8 +39,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 10.0
 
 
-@dataclass(frozen=True)
-class BackupReport:
+class BackupReport(Struct, frozen=True):
     database: Path
     path: Path
     version: int
@@ -49,8 +49,7 @@ class BackupReport:
         return f"backed up {self.database} to {self.path} (schema version {self.version}, {_size(self.size)})"
 
 
-@dataclass(frozen=True)
-class RestoreReport:
+class RestoreReport(Struct, frozen=True):
     source: Path
     database: Path
     version: int

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from bot.cache import ReadCache
 from bot.clock import Clock, iso
@@ -37,8 +38,7 @@ BUSY = timedelta(seconds=1)
 MAX_BUSY = 1024
 
 
-@dataclass
-class _Kept:
+class _Kept(Struct):
     rows: list[Candidate]
     # Fewer rows than asked for were found in the whole order: these are all the items left.
     complete: bool
