@@ -21,7 +21,7 @@ from msgspec import Struct, field
 from bot.config_keys import DASHBOARD_KEYS, SCHEMA, SECRET_ENV, database_url_problem
 from bot.errors import ConfigError
 from bot.sharding import Shards, parse_ids, shards_problem
-from bot.yaml_errors import yaml_problem
+from bot.yaml_errors import SAFE_LOADER, yaml_problem
 
 
 class DashboardConfig(Struct, frozen=True):
@@ -150,7 +150,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         except OSError as exc:
             raise ConfigError(f"config: cannot read {path}: {exc.strerror}") from None
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             syntax = yaml_problem(exc)
             where = f" at line {syntax.line}" if syntax.line is not None else ""

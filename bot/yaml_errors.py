@@ -2,13 +2,18 @@
 
 Both the config file and the content packs are YAML; both report a syntax error the same way:
 the line where the parser gave up, its reason, and where the construct it was reading began
-(an unclosed ``[`` is found at the end of the file but was opened much earlier).
+(an unclosed ``[`` is found at the end of the file but was opened much earlier). All of them are
+read with :data:`SAFE_LOADER`.
 """
 
 from __future__ import annotations
 
 import yaml
 from msgspec import Struct
+
+# libyaml's safe loader where PyYAML was built with it (its wheels are): the same documents and
+# errors, read in C, where yaml.safe_load would read them in Python.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlProblem(Struct, frozen=True):

@@ -30,10 +30,7 @@ from bot.errors import Code, Codes, Command, Mention, Option, Seconds, Term, Use
 from bot.members import FORMER_MEMBER
 from bot.services.problems import SHOWN, FormProblem, FormProblems
 from bot.wording import bullet_block
-
-# libyaml's loader when PyYAML has it: the pure-Python one took a tenth of a second of each start-up
-# on the two language files.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from bot.yaml_errors import SAFE_LOADER
 
 log = logging.getLogger(__name__)
 

@@ -55,7 +55,7 @@ def test_file_then_environment(tmp_path: Path) -> None:
         ("review:\n  remind_after_hours: 0\n", "review.remind_after_hours must be"),
         ("review:\n  remind_after_hours: soon\n", "review.remind_after_hours must be a whole number"),
         ("database: [1, 2]\n", "database must be a section"),
-        ("database:\n  path: [unclosed\n", "not valid YAML at line 3: expected ',' or ']'"),
+        ("database:\n  path: [unclosed\n", "not valid YAML at line 3: did not find expected ',' or ']'"),
         ("database:\n  path: x.db\n   extra: 1\n", "not valid YAML at line 3: mapping values are not allowed"),
         ("discord:\n  connect_timeout: 0\n", "discord.connect_timeout must be a number of seconds"),
         ("discord:\n  connect_timeout: soon\n", "discord.connect_timeout must be a number, not 'soon'"),

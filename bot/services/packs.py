@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from msgspec import Struct
 
+import content
 from bot.errors import ContentError
 from bot.models import (
     CREDIT_MAX,
@@ -38,13 +38,10 @@ from bot.models import (
 )
 from bot.services.problems import Problem, Problems
 from bot.wording import bullet_block
-from bot.yaml_errors import yaml_problem
-
-# libyaml's loader when pyyaml was built with it: the faster of the two on the built-in packs.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from bot.yaml_errors import SAFE_LOADER, yaml_problem
 
 # The packs shipped with Banter: content/ at the top of the project, installed as package data.
-BUILTIN_CONTENT = Path(str(resources.files("content")))
+BUILTIN_CONTENT = Path(content.__file__).parent
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
