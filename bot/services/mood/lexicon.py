@@ -14,8 +14,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from msgspec import Struct
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from bot.models import Mood
 from bot.services.mood.text import (
@@ -158,6 +156,11 @@ class Lexicon:
         corrected, and only to a cue word one edit away (two for long words): one letter
         swapped, dropped, doubled or wrong.
         """
+        # rapidfuzz's C++ extensions (6 ms to load) come in with the first reading, which is the
+        # reader's training once the bot is in its servers (cogs/mood.py), not at start-up.
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         if word in self.known or not word.isalpha() or stem(word) in self._cue_stems:
             return word
         squeezed = squeeze(word)

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from msgspec.structs import replace
-from rapidfuzz.distance import OSA
 
 from bot.models import Mood
 from bot.services.mood import model_cache, rules
@@ -316,6 +315,8 @@ class MoodReader:
         """A message of one word that is a mood's name with a letter added or two swapped
         ("tiered", "stresed" is caught anyway): alone, a real word that close to a name is
         likelier a slip than itself. Not a letter changed, so "lovely" is never "lonely"."""
+        from rapidfuzz.distance import OSA  # loaded with the reader's training: lexicon.py says why
+
         word = normalise(text).strip(" .!?")
         if not word.isalpha():
             return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
-import snowballstemmer
 from msgspec import Struct
 
 # Letters of any script (so another language is seen as words), digits and apostrophes;
@@ -49,7 +49,6 @@ AFTER_INTENSIFIERS = {"af": 1.4, "asf": 1.4, "afff": 1.4, "aff": 1.4}
 DOWNTONERS = {"lowkey": 0.8, "bit": 0.7, "little": 0.7, "slightly": 0.6, "somewhat": 0.7, "kind": 0.8, "sort": 0.8,
               "mildly": 0.6, "lil": 0.7, "tad": 0.6, "kinda": 0.8}
 
-_STEMMER = snowballstemmer.stemmer("english")
 INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 EXCEPT_WHO = {"me", "myself", "us", "mine", "i"}
 LYING_IF = re.compile(r"\b(?:i'd|i would|id) be lying if i said\s+")
@@ -91,9 +90,18 @@ def collapse(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    """The Snowball English stemmer (in C with PyStemmer). Loaded when the reader first reads,
+    which is once the bot is in its servers (cogs/mood.py), not with this module at start-up."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 def split_words(text: str) -> list[Word]:
