@@ -20,6 +20,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -84,7 +85,7 @@ def _reason(exc: BaseException) -> str:
 
 def migrations() -> list[tuple[int, str, str]]:
     """The numbered migration scripts of this backend, in order (found as SQLite's are)."""
-    return connections.migrations("bot.storage.postgres.migrations")
+    return connections.migrations(Path(__file__).with_name("migrations"))
 
 
 # The picks' statement has one good plan whatever its values: seek into the tag's index from

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from importlib import resources
 from pathlib import Path
 
 import aiosqlite
@@ -14,11 +13,15 @@ from bot.models import wilson_lower_bound
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-def migrations(package: str = "bot.storage.sqlite.migrations") -> list[tuple[int, str, str]]:
-    """The numbered migration scripts shipped in ``package`` (SQLite's, unless another backend
-    names its own), in order."""
+# Shipped beside this module as package data (pyproject.toml).
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def migrations(folder: Path = MIGRATIONS) -> list[tuple[int, str, str]]:
+    """The numbered migration scripts in ``folder`` (SQLite's, unless another backend names its
+    own), in order."""
     found = []
-    for entry in resources.files(package).iterdir():
+    for entry in folder.iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
