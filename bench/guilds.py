@@ -20,7 +20,8 @@ gateway's JSON with the standard library), and with orjson, which Banter install
 ``speed`` extra) and discord.py then uses. The ratios are to the first; the second's are printed
 below the table.
 Banter is started as ``python -m bot run`` starts it, on a database made before the timing (a
-restart, not a first import), with its modules' bytecode compiled beforehand as ``pip install .``
+restart, not a first import; once unmeasured against each emulator, a new application whose
+commands a first start syncs), with its modules' bytecode compiled beforehand as ``pip install .``
 compiles it (an editable install under ``PYTHONDONTWRITEBYTECODE``, as on this project's
 machines, would otherwise compile 170 modules from source at every start). Both get one shard:
 the emulator recommends 1 and lets a shard hold every server, where Discord would want at least
@@ -30,7 +31,7 @@ wait). OpenAPI validation is off, as in e2e.py.
 ``--trace`` runs Banter once more under tracemalloc and prints where the memory taken while
 connecting went, by source line.
 
-    python bench/guilds.py [--guilds 1000 10000] [--emojis 20] [--rounds 3] [--trace]
+    python bench/guilds.py [--guilds 1000 10000] [--emojis 20] [--rounds 5] [--trace]
 """
 
 from __future__ import annotations
@@ -243,7 +244,7 @@ def start_bot(kind: str, port: int, guilds: int, database: Path, trace: bool = F
 def prepare_database(database: Path) -> None:
     """Compile Banter's bytecode and create its database (migrations, the packs imported) outside the timing."""
     root = Path(__file__).resolve().parent.parent
-    for package in ("bot", "cogs", "web"):
+    for package in ("bot", "cogs", "web", "content"):
         compileall.compile_dir(root / package, quiet=1)
     from bot.config import load_config
     from bot.core import Core
@@ -264,6 +265,9 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
         for turn, size in enumerate([1, *sizes]):
             emulator, port, built = start_emulator(size, emojis)
             try:
+                # Each emulator is a new application to Banter (its id is new), so its first start
+                # syncs the commands, as a deploy's first start does; the starts measured are restarts.
+                start_bot("banter", port, size, database)
                 runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
                 for round_ in range(rounds):
                     shift = (turn + round_) % len(KINDS)
@@ -345,7 +349,7 @@ if __name__ == "__main__":
         parser.add_argument("--guilds", type=int, nargs="+", default=[1000, 10000], help="sizes to measure")
         parser.add_argument("--trace", action="store_true", help="also trace Banter's allocations (slow)")
         parser.add_argument("--emojis", type=int, default=EMOJIS, help=f"custom emojis per server (default {EMOJIS})")
-        parser.add_argument("--rounds", type=int, default=3,
-                            help="starts of each bot per size, taking turns; the tables give the median (default 3)")
+        parser.add_argument("--rounds", type=int, default=5,
+                            help="starts of each bot per size, taking turns; the tables give the median (default 5)")
         arguments = parser.parse_args()
         main(arguments.guilds, arguments.trace, arguments.emojis, arguments.rounds)
