@@ -16,6 +16,11 @@ from aiohttp import web
 
 from ..flags import Intents
 
+try:  # optional, as for discord.py: the standard library's encoder otherwise
+    import orjson
+except ImportError:
+    orjson = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
 
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE_STATE = 0, 1, 2, 3, 4
@@ -77,6 +82,15 @@ class GatewaySession:
         return not self.invalidated
 
 
+def dumps(payload: dict[str, Any]) -> str:
+    """A gateway message as compact JSON. With orjson, a server's GUILD_CREATE is encoded in a
+    sixth of the time, so the emulator sends thousands of servers faster than a bot takes them in
+    (bench/guilds.py measures the bot, not this)."""
+    if orjson is not None:
+        return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS).decode()
+    return json.dumps(payload, separators=(",", ":"))
+
+
 class GatewayConnection:
     """One websocket; frames and compresses outgoing messages in order."""
 
@@ -87,12 +101,14 @@ class GatewayConnection:
         self.session: GatewaySession | None = None
         self.closed_by_server = False
         self._queue: asyncio.Queue[tuple[str, Callable[[], None] | None]] = asyncio.Queue()
-        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        # The fastest level: the stream is the same to the bot, and compressing thousands of
+        # GUILD_CREATEs at the default level took the emulator longer than the bot took to read them.
+        self._zlib = zlib.compressobj(1) if compress == "zlib-stream" else None
         self._zstd = _zstd_stream() if compress == "zstd-stream" else None
         self._writer = asyncio.create_task(self._write_loop(), name="sandbox-gateway-writer")
 
     def send(self, payload: dict[str, Any] | str, on_sent: Callable[[], None] | None = None) -> None:
-        text = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"))
+        text = payload if isinstance(payload, str) else dumps(payload)
         self._queue.put_nowait((text, on_sent))
 
     def _encode(self, text: str) -> bytes | None:

@@ -42,6 +42,7 @@ from .connection import (
     GatewayConnection,
     GatewaySession,
     covers,
+    dumps,
 )
 
 log = logging.getLogger(__name__)
@@ -328,7 +329,7 @@ class Gateway:
     ) -> None:
         session.seq += 1
         # Serialised now, so a replay after RESUME sends what was true at the time.
-        text = json.dumps({"op": DISPATCH, "t": event, "s": session.seq, "d": data}, separators=(",", ":"))
+        text = dumps({"op": DISPATCH, "t": event, "s": session.seq, "d": data})
         session.events.append((session.seq, text))
         if session.connection is not None:
             session.connection.send(text, on_sent)
