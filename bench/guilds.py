@@ -294,6 +294,10 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
     def per_server(kind: str, size: int, key: str) -> float:
         return float(results[kind, size][key] - results[kind, 1][key]) / (size - 1)
 
+    def ratio(value: float, base: float, width: int = 0) -> str:
+        """``value / base``; "-" when the base is nothing (in a few servers, RSS moves by whole pages)."""
+        return f"{value / base:{width}.2f}" if base else f"{'-':>{width}}"
+
     for size in [1, *sizes]:
         for kind in KINDS:
             got, bare = results[kind, size], results["bare", size]
@@ -302,13 +306,13 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
                 line += f"{got[key]:7.2f}{got[key] / bare[key]:6.2f}"
                 if size > 1:
                     per, bare_per = per_server(kind, size, key), per_server("bare", size, key)
-                    line += f"{per * scale:7.2f}{per / bare_per:6.2f}"
+                    line += f"{per * scale:7.2f}{ratio(per, bare_per, 6)}"
                 else:
                     line += " " * 13
             line += f"{got['rss'] / 1024:9.1f}{got['peak'] / 1024:7.1f}"
             if size > 1:
                 per, bare_per = per_server(kind, size, "rss"), per_server("bare", size, "rss")
-                line += f"{per:8.2f}{per / bare_per:6.2f}"
+                line += f"{per:8.2f}{ratio(per, bare_per, 6)}"
             print(line)
     print(f"each server: {CATEGORIES} categories, {CHANNELS} text channels, {ROLES} roles besides @everyone and "
           f"the bot's, {MEMBERS} members, {emojis} custom emojis")
@@ -318,7 +322,7 @@ def main(sizes: list[int], trace: bool, emojis: int, rounds: int) -> None:
         got, base = results["banter", size], results["bare+orjson", size]
         print(f"{size:>8} servers: start-up {got['startup'] / base['startup']:.2f}x wall, "
               f"{got['cpu'] / base['cpu']:.2f}x CPU; memory per server "
-              f"{per_server('banter', size, 'rss') / per_server('bare+orjson', size, 'rss'):.2f}x")
+              f"{ratio(per_server('banter', size, 'rss'), per_server('bare+orjson', size, 'rss'))}x")
     print("Banter warm (its mood reader trained too, once the servers are in):")
     for size in [1, *sizes]:
         got, bare = results["banter", size], results["bare", size]
