@@ -75,6 +75,13 @@ class Config(Struct, frozen=True):
     # A postgresql:// address: the database is on PostgreSQL. None: SQLite, in database_path.
     database_url: str | None = None
 
+    def __repr__(self) -> str:
+        """Every setting, but never the token or the database's password (STYLE: not in logs)."""
+        shown = {name: getattr(self, name) for name in self.__struct_fields__}
+        shown["token"] = None if self.token is None else "***"
+        shown["database_url"] = None if self.database_url is None else redact_url(self.database_url)
+        return f"Config({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
+
     def database_label(self) -> str:
         """Where the database is, for messages: the file, or the address without its password."""
         return str(self.database_path) if self.database_url is None else redact_url(self.database_url)

@@ -293,3 +293,13 @@ def test_the_database_url_names_a_file_or_a_server(tmp_path: Path) -> None:
     assert server.database_url == "postgresql://banter:pw@db.example/banter"
     assert server.database_label() == "postgresql://banter:***@db.example/banter"
     assert load_config(None, environ={}).database_url is None  # banter.db, as before
+
+
+def test_the_config_as_printed_keeps_the_token_and_the_database_password_out(tmp_path: Path) -> None:
+    path = write(tmp_path, "database:\n  url: postgresql://banter:hunter2-pw@db.example/banter\n")
+    config = load_config(path, environ={"DISCORD_TOKEN": "secret-token-value"})
+    shown = repr(config)
+    assert "secret-token-value" not in shown and "hunter2-pw" not in shown
+    assert "token='***'" in shown and "postgresql://banter:***@db.example/banter" in shown
+    assert f"database_path={config.database_path!r}" in shown  # the rest as it is
+    assert config.token == "secret-token-value"  # only the printing hides it
