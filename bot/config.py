@@ -17,11 +17,19 @@ from typing import Any
 
 import yaml
 from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from bot.config_keys import DASHBOARD_KEYS, SCHEMA, SECRET_ENV, database_url_problem
 from bot.errors import ConfigError
 from bot.sharding import Shards, parse_ids, shards_problem
 from bot.yaml_errors import SAFE_LOADER, yaml_problem
+
+
+def redacted_repr(struct: Struct, **hidden: object) -> str:
+    """``struct``'s repr with the fields in ``hidden`` shown as given: a secret never reaches a log
+    line or a traceback (msgspec has no per-field ``repr=False``)."""
+    shown = {**asdict(struct), **hidden}
+    return f"{type(struct).__name__}({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
 
 class DashboardConfig(Struct, frozen=True):
@@ -32,8 +40,8 @@ class DashboardConfig(Struct, frozen=True):
     session_secret: str
     discord_url: str = "https://discord.com"  # Discord itself; the tests point it at the emulator
 
-    def __repr__(self) -> str:  # the secrets never reach a log line or a traceback
-        return f"DashboardConfig(client_id={self.client_id}, discord_url={self.discord_url!r})"
+    def __repr__(self) -> str:
+        return redacted_repr(self, client_secret="***", session_secret="***")
 
 
 class WebConfig(Struct, frozen=True):
@@ -76,11 +84,8 @@ class Config(Struct, frozen=True):
     database_url: str | None = None
 
     def __repr__(self) -> str:
-        """Every setting, but never the token or the database's password (STYLE: not in logs)."""
-        shown = {name: getattr(self, name) for name in self.__struct_fields__}
-        shown["token"] = None if self.token is None else "***"
-        shown["database_url"] = None if self.database_url is None else redact_url(self.database_url)
-        return f"Config({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
+        return redacted_repr(self, token=self.token and "***",
+                             database_url=self.database_url and redact_url(self.database_url))
 
     def database_label(self) -> str:
         """Where the database is, for messages: the file, or the address without its password."""
